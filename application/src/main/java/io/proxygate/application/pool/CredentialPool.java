@@ -1,0 +1,150 @@
+package io.proxygate.application.pool;
+
+import io.proxygate.application.port.out.PoolDirectoryPort;
+import io.proxygate.application.port.out.PoolFile;
+import io.proxygate.domain.credential.ApiKey;
+import io.proxygate.domain.credential.ChatGptAccount;
+import io.proxygate.domain.credential.ClaudeAccount;
+import io.proxygate.domain.credential.Credential;
+import io.proxygate.domain.credential.CredentialId;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+
+/**
+ * The live set of credentials, mirrored from the pool directory. Reads are lock-free snapshots; {@link #reload()}
+ * rescans the directory and publishes a new snapshot, so it is idempotent and safe to call after our own writes.
+ */
+public final class CredentialPool {
+    /** An immutable view of the pool at one moment. */
+    public record Snapshot(Map<CredentialId, PoolEntry> entries, List<PoolFile> problems) {
+        public Snapshot {
+            entries = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(entries));
+            problems = List.copyOf(problems);
+        }
+
+        public List<Credential> credentials() {
+            return entries.values().stream().map(PoolEntry::credential).toList();
+        }
+
+        public Optional<PoolEntry> entry(CredentialId id) {
+            return Optional.ofNullable(entries.get(id));
+        }
+    }
+
+    private final PoolDirectoryPort directory;
+    private final List<Consumer<PoolChange>> listeners = new CopyOnWriteArrayList<>();
+    private volatile Snapshot snapshot = new Snapshot(Map.of(), List.of());
+
+    public CredentialPool(PoolDirectoryPort directory) {
+        this.directory = directory;
+    }
+
+    public void addListener(Consumer<PoolChange> listener) {
+        listeners.add(listener);
+    }
+
+    public Snapshot snapshot() {
+        return snapshot;
+    }
+
+    /** Rescans the directory, publishes the new pool and tells listeners what changed. */
+    public synchronized PoolChange reload() {
+        List<PoolFile> files = new ArrayList<>(directory.scan());
+        files.sort(Comparator.comparing(PoolFile::path));
+        Map<CredentialId, PoolEntry> next = new LinkedHashMap<>();
+        List<PoolFile> problems = new ArrayList<>();
+        for (PoolFile file : files) {
+            if (file.credential().isEmpty()) {
+                problems.add(file);
+                continue;
+            }
+            Credential credential = file.credential().get();
+            PoolEntry previous = next.putIfAbsent(credential.id(), new PoolEntry(credential, file.path()));
+            if (previous != null) {
+                problems.add(PoolFile.broken(file.path(),
+                        "duplicate of " + previous.path() + " (same " + credential.id() + "); ignored"));
+            }
+        }
+        Map<CredentialId, PoolEntry> before = snapshot.entries();
+        Set<CredentialId> added = new HashSet<>();
+        Set<CredentialId> changed = new HashSet<>();
+        Set<CredentialId> tokensChanged = new HashSet<>();
+        for (Map.Entry<CredentialId, PoolEntry> e : next.entrySet()) {
+            PoolEntry old = before.get(e.getKey());
+            if (old == null) {
+                added.add(e.getKey());
+            } else if (!old.equals(e.getValue())) {
+                changed.add(e.getKey());
+                if (!accessToken(old.credential()).equals(accessToken(e.getValue().credential()))) {
+                    tokensChanged.add(e.getKey());
+                }
+            }
+        }
+        Set<CredentialId> removed = new HashSet<>(before.keySet());
+        removed.removeAll(next.keySet());
+        snapshot = new Snapshot(next, problems);
+        PoolChange change = new PoolChange(added, changed, removed, tokensChanged);
+        if (!change.isEmpty()) {
+            listeners.forEach(l -> l.accept(change));
+        }
+        return change;
+    }
+
+    /**
+     * Finds a credential by what a user types: a ChatGPT email, then an API key id, then a Claude email (the
+     * original's lookup order).
+     */
+    public Optional<PoolEntry> findByLabel(String label) {
+        for (CredentialId id : List.of(CredentialId.chatgpt(label), CredentialId.apiKey(label), CredentialId.claude(label))) {
+            Optional<PoolEntry> entry = snapshot.entry(id);
+            if (entry.isPresent()) {
+                return entry;
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Writes the new disabled flag to the credential's file and reloads; returns the updated entry. */
+    public synchronized PoolEntry setDisabled(PoolEntry entry, boolean disabled) {
+        Credential updated = entry.credential().withDisabled(disabled);
+        directory.update(entry.path(), updated);
+        reload();
+        return new PoolEntry(updated, entry.path());
+    }
+
+    /** Persists new credential contents (for example refreshed tokens) to its file and reloads. */
+    public synchronized void update(PoolEntry entry, Credential updated) {
+        directory.update(entry.path(), updated);
+        reload();
+    }
+
+    /** Writes a new credential file and reloads; returns its path. */
+    public synchronized String add(Credential credential) {
+        String path = directory.add(credential);
+        reload();
+        return path;
+    }
+
+    /** Deletes the credential's file and reloads. */
+    public synchronized void remove(PoolEntry entry) {
+        directory.delete(entry.path());
+        reload();
+    }
+
+    private static String accessToken(Credential credential) {
+        return switch (credential) {
+            case ChatGptAccount a -> a.tokens().accessToken().reveal();
+            case ClaudeAccount a -> a.tokens().accessToken().reveal();
+            case ApiKey k -> k.key().reveal();
+        };
+    }
+}

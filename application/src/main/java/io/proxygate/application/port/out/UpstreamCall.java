@@ -1,0 +1,28 @@
+package io.proxygate.application.port.out;
+
+import io.proxygate.domain.usage.UsageReport;
+
+import java.nio.ByteBuffer;
+import java.util.Optional;
+
+/**
+ * A running upstream exchange, read by one (virtual) thread. The body arrives through a bounded buffer: when the
+ * reader falls behind, the adapter stops reading from the upstream socket (back-pressure), so memory per call stays
+ * flat. {@link #close()} cancels the exchange if it has not finished (client went away) and is idempotent.
+ */
+public interface UpstreamCall extends AutoCloseable {
+    /** Blocks until the status line and headers arrive. */
+    UpstreamHead awaitHead() throws UpstreamException;
+
+    /**
+     * Blocks for the next body chunk, as received (for SSE: split anywhere; the adapter does not re-frame).
+     * Empty at the end of the body.
+     */
+    Optional<ByteBuffer> nextChunk() throws UpstreamException;
+
+    /** Usage seen so far (final once {@link #nextChunk()} returned empty). */
+    UsageReport usage();
+
+    @Override
+    void close();
+}

@@ -1,0 +1,31 @@
+package io.proxygate.application.port.out;
+
+import io.proxygate.application.proxy.Headers;
+import io.proxygate.application.proxy.Route;
+import io.proxygate.domain.credential.Credential;
+
+import java.util.Objects;
+
+/**
+ * One attempt to serve a request with one credential.
+ *
+ * @param route             the inbound route (decides the upstream path)
+ * @param credential        the credential to use, with fresh tokens
+ * @param query             the client's raw query string, may be empty
+ * @param clientHeaders     the client's headers; the adapter forwards only what its upstream allows, and never the
+ *                          client's own credentials
+ * @param body              the client's decoded body (the adapter applies upstream-required rewrites itself)
+ * @param clientWantsStream whether the client asked for SSE; when it did not and the upstream only streams
+ *                          (ChatGPT backend), the adapter assembles the JSON reply itself
+ */
+public record UpstreamRequest(Route route, Credential credential, String query,
+                              Headers clientHeaders, byte[] body,
+                              boolean clientWantsStream) {
+    public UpstreamRequest {
+        Objects.requireNonNull(route, "route");
+        Objects.requireNonNull(credential, "credential");
+        query = query == null ? "" : query;
+        clientHeaders = clientHeaders == null ? Headers.EMPTY : clientHeaders;
+        body = body == null ? new byte[0] : body;
+    }
+}

@@ -1,0 +1,39 @@
+package io.proxygate.application.routing;
+
+import io.proxygate.domain.credential.Api;
+import io.proxygate.domain.credential.CredentialId;
+import io.proxygate.domain.routing.UsageWindows;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Decides which credential serves a request, and learns from every outcome. Implementations are thread-safe and
+ * keep their hot-path state in memory.
+ */
+public interface CredentialRouter {
+    /** Ranks the credentials that may serve {@code query} now (priority, pin, scores) and explains the rest. */
+    RoutingPlan plan(RouteQuery query);
+
+    /** Marks one more request in flight on {@code id}; the lease must be closed when the request ends. */
+    Lease begin(CredentialId id);
+
+    /** The attempt succeeded: clear failure streaks, refresh the conversation's pin, remember the response id. */
+    void onSuccess(CredentialId id, RouteQuery query, Optional<String> responseId);
+
+    /** The attempt failed in a way that affects the credential (cooldown, backoff, needs login). */
+    void onFailure(CredentialId id, AttemptFailure failure);
+
+    /** New usage windows (from a poll or response headers). */
+    void onWindows(CredentialId id, UsageWindows windows);
+
+    /** The credential got new tokens (refresh or fresh login): clear a needs-login mark. */
+    void onTokensRenewed(CredentialId id);
+
+    /** Time until the soonest cooldown among credentials serving {@code api} ends, if any is cooling. */
+    Optional<Duration> nearestCooldown(Api api);
+
+    /** Runtime state of every known credential. */
+    List<CredentialStatus> statuses();
+}

@@ -1,0 +1,13 @@
+package io.proxygate.application.routing;
+
+import io.proxygate.domain.credential.CredentialId;
+import io.proxygate.domain.routing.UsageWindows;
+
+import java.time.Instant;
+import java.util.Optional;
+
+/** The router's runtime view of one credential, for status, the admin API and the dashboard. */
+public record CredentialStatus(CredentialId id, int inFlight, Optional<Instant> cooldownUntil,
+                               Optional<String> cooldownReason, Optional<String> needsLoginReason,
+                               Optional<UsageWindows> windows, Optional<Instant> lastUsed) {
+}

@@ -1,0 +1,2 @@
+package io.proxygate.bootstrap;
+public final class Main { public static void main(String[] a) {} }
