@@ -1,0 +1,25 @@
+package io.proxygate.application.proxy;
+
+import io.proxygate.domain.credential.Api;
+
+/** The Go original's user-facing error texts, kept word for word so its users' scripts keep matching. */
+final class Messages {
+    private Messages() {
+    }
+
+    static String nothingConfigured(Api api) {
+        return switch (api) {
+            case RESPONSES -> "No accounts configured.";
+            case MESSAGES -> "No Claude accounts or Anthropic API keys configured.";
+            case CHAT_COMPLETIONS -> "No OpenAI API keys configured.";
+        };
+    }
+
+    static String exhausted(Api api) {
+        return switch (api) {
+            case RESPONSES -> "All accounts and API keys exhausted. Try again later.";
+            case MESSAGES -> "All Claude accounts and Anthropic API keys exhausted.";
+            case CHAT_COMPLETIONS -> "All OpenAI API keys exhausted.";
+        };
+    }
+}

@@ -1,0 +1,421 @@
+package io.proxygate.application.proxy;
+
+import io.proxygate.application.auth.CredentialUnavailable;
+import io.proxygate.application.auth.TokenKeeper;
+import io.proxygate.application.pool.CredentialPool;
+import io.proxygate.application.port.out.RequestLogPort;
+import io.proxygate.application.port.out.UpstreamCall;
+import io.proxygate.application.port.out.UpstreamException;
+import io.proxygate.application.port.out.UpstreamHead;
+import io.proxygate.application.port.out.UpstreamPort;
+import io.proxygate.application.port.out.UpstreamRequest;
+import io.proxygate.application.routing.AttemptFailure;
+import io.proxygate.application.routing.CredentialRouter;
+import io.proxygate.application.routing.Lease;
+import io.proxygate.application.routing.RouteQuery;
+import io.proxygate.application.routing.RoutingPlan;
+import io.proxygate.application.usage.CostEstimator;
+import io.proxygate.application.usage.RequestRecord;
+import io.proxygate.domain.credential.Api;
+import io.proxygate.domain.credential.Credential;
+import io.proxygate.domain.credential.CredentialId;
+import io.proxygate.domain.routing.RetryAfter;
+import io.proxygate.domain.usage.UsageReport;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.HashSet;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
+
+/**
+ * The request lifecycle, in order: plan candidates, make the token fresh, open the upstream, and on a 401, 429,
+ * 5xx or connection failure <em>before any byte reached the client</em> mark the credential and try the next one.
+ * The chosen reply is then relayed chunk by chunk, and exactly one request-log row is written at the end.
+ */
+public final class ProxyService implements ProxyUseCase {
+    private static final System.Logger LOG = System.getLogger(ProxyService.class.getName());
+
+    private final CredentialPool pool;
+    private final CredentialRouter router;
+    private final UpstreamPort upstream;
+    private final TokenKeeper tokens;
+    private final RequestLogPort requestLog;
+    private final CostEstimator costs;
+    private final ProxySettings settings;
+    private final InstantSource clock;
+    private final Pause pause;
+    private final Supplier<String> requestIds;
+
+    public ProxyService(CredentialPool pool, CredentialRouter router, UpstreamPort upstream, TokenKeeper tokens,
+                        RequestLogPort requestLog, CostEstimator costs, ProxySettings settings, InstantSource clock,
+                        Pause pause, Supplier<String> requestIds) {
+        this.pool = pool;
+        this.router = router;
+        this.upstream = upstream;
+        this.tokens = tokens;
+        this.requestLog = requestLog;
+        this.costs = costs;
+        this.settings = settings;
+        this.clock = clock;
+        this.pause = pause;
+        this.requestIds = requestIds;
+    }
+
+    @Override
+    public ProxyExchange open(ProxyCommand command) {
+        Attempts attempts = new Attempts(command, requestIds.get(), clock.instant());
+        try {
+            return attempts.run();
+        } catch (ProxyFailure failure) {
+            attempts.recordFailure(failure);
+            throw failure;
+        }
+    }
+
+    /** The state of one request's failover loop. */
+    private final class Attempts {
+        private final ProxyCommand command;
+        private final String requestId;
+        private final Instant startedAt;
+        private final RouteQuery query;
+        private final Set<CredentialId> triedOnce = new HashSet<>();
+        private final StringBuilder note = new StringBuilder();
+        private Optional<Credential> lastCredential = Optional.empty();
+        private ProxyFailure lastError;
+
+        Attempts(ProxyCommand command, String requestId, Instant startedAt) {
+            this.command = command;
+            this.requestId = requestId;
+            this.startedAt = startedAt;
+            RequestFacts facts = command.facts();
+            this.query = new RouteQuery(command.route().api(), facts.model(), facts.conversation(),
+                    facts.previousResponseId());
+        }
+
+        ProxyExchange run() {
+            Api api = command.route().api();
+            if (pool.snapshot().credentials().stream().noneMatch(c -> c.serves(api))) {
+                throw new ProxyFailure(401, "authentication_error", Messages.nothingConfigured(api));
+            }
+            boolean waitedForCooldown = false;
+            int attempts = 0;
+            while (attempts < settings.maxAttempts()) {
+                RoutingPlan plan = router.plan(query);
+                Optional<RoutingPlan.Candidate> next = plan.candidates().stream()
+                        .filter(c -> !triedOnce.contains(c.credential().id())).findFirst();
+                if (next.isEmpty()) {
+                    Optional<Duration> cooling = router.nearestCooldown(api);
+                    if (!waitedForCooldown && cooling.isPresent() && !cooling.get().isZero()) {
+                        waitedForCooldown = true;
+                        sleep(min(cooling.get(), settings.maxCooldownWait()));
+                        triedOnce.clear();
+                        continue;
+                    }
+                    break;
+                }
+                attempts++;
+                RoutingPlan.Candidate candidate = next.get();
+                triedOnce.add(candidate.credential().id());
+                note(candidate, plan);
+                Optional<ProxyExchange> exchange = attempt(candidate.credential(), plan.pinned()
+                        && plan.candidates().get(0) == candidate);
+                if (exchange.isPresent()) {
+                    return exchange.get();
+                }
+            }
+            if (lastError != null) {
+                throw lastError;
+            }
+            throw new ProxyFailure(503, "overloaded_error", Messages.exhausted(api),
+                    router.nearestCooldown(api));
+        }
+
+        /** One credential: fresh token, upstream call, and the one allowed refresh-and-retry on a 401. */
+        private Optional<ProxyExchange> attempt(Credential chosen, boolean pinned) {
+            Credential credential;
+            try {
+                credential = tokens.ensureFresh(chosen);
+            } catch (CredentialUnavailable e) {
+                markUnavailable(chosen, e);
+                return Optional.empty();
+            }
+            lastCredential = Optional.of(credential);
+            boolean refreshed = false;
+            while (true) {
+                Lease lease = router.begin(credential.id());
+                UpstreamCall call = null;
+                boolean handedOver = false;
+                try {
+                    call = upstream.open(new UpstreamRequest(command.route(), credential, command.query(),
+                            command.headers(), command.body(), command.facts().stream()));
+                    UpstreamHead head = call.awaitHead();
+                    CredentialId id = credential.id();
+                    head.windows().ifPresent(w -> router.onWindows(id, w));
+                    int status = head.status();
+                    if (status == 401 && credential.kind().isAccount() && !refreshed) {
+                        try {
+                            credential = tokens.refreshAfterUnauthorized(credential);
+                            refreshed = true;
+                            continue;
+                        } catch (CredentialUnavailable e) {
+                            markUnavailable(credential, e);
+                            lastError = upstreamError(status, call, head);
+                            return Optional.empty();
+                        }
+                    }
+                    if (status == 401 || status == 403) {
+                        String reason = status == 401 ? "auth_unauthorized" : "auth_forbidden";
+                        router.onFailure(credential.id(), new AttemptFailure.NeedsLogin(reason));
+                        lastError = upstreamError(status, call, head);
+                        return Optional.empty();
+                    }
+                    if (status == 429) {
+                        String body = readErrorBody(call);
+                        Duration cooldown = RetryAfter.parse(head.upstreamHeaders()::first, body, clock.instant());
+                        router.onFailure(credential.id(), new AttemptFailure.RateLimited(cooldown));
+                        lastError = new ProxyFailure(429, "rate_limit_error", errorMessage(body, "rate limited"),
+                                Optional.of(cooldown));
+                        if (pinned && !movable()) {
+                            throw lastError;
+                        }
+                        return Optional.empty();
+                    }
+                    if (status >= 500) {
+                        router.onFailure(credential.id(), new AttemptFailure.ServerError(status));
+                        lastError = upstreamError(status, call, head);
+                        return Optional.empty();
+                    }
+                    handedOver = true;
+                    return Optional.of(new Relay(this, credential, lease, call, head));
+                } catch (UpstreamException e) {
+                    router.onFailure(credential.id(), new AttemptFailure.Unreachable(e.getMessage()));
+                    lastError = new ProxyFailure(502, "api_error", "upstream unreachable: " + e.kind());
+                    return Optional.empty();
+                } finally {
+                    if (!handedOver) {
+                        if (call != null) {
+                            call.close();
+                        }
+                        lease.close();
+                    }
+                }
+            }
+        }
+
+        /** A pinned conversation may move after a 429 only when nothing in the request is bound to the account. */
+        private boolean movable() {
+            return settings.movePinnedOnRateLimit() && command.facts().previousResponseId().isEmpty()
+                    && !containsAscii(command.body(), "\"encrypted_content\"");
+        }
+
+        private void markUnavailable(Credential credential, CredentialUnavailable e) {
+            if (e.permanent()) {
+                router.onFailure(credential.id(), new AttemptFailure.NeedsLogin("refresh: " + e.getMessage()));
+            } else {
+                router.onFailure(credential.id(), new AttemptFailure.Unreachable("refresh: " + e.getMessage()));
+            }
+            lastError = new ProxyFailure(503, "overloaded_error", Messages.exhausted(command.route().api()));
+        }
+
+        private ProxyFailure upstreamError(int status, UpstreamCall call, UpstreamHead head) {
+            String body = readErrorBody(call);
+            String type = status == 401 ? "authentication_error" : status == 403 ? "permission_error" : "api_error";
+            return new ProxyFailure(status >= 500 ? 502 : status, type,
+                    errorMessage(body, "upstream answered " + status));
+        }
+
+        private void note(RoutingPlan.Candidate candidate, RoutingPlan plan) {
+            if (!note.isEmpty()) {
+                note.append("; ");
+            }
+            note.append("picked ").append(candidate.credential().id()).append(" score=")
+                    .append(String.format(java.util.Locale.ROOT, "%.3f", candidate.score()));
+            if (plan.pinned()) {
+                note.append(" (pinned)");
+            }
+            if (note.length() < 600) {
+                plan.skipped().stream().limit(5).forEach(s -> note.append(" skip ").append(s.id()).append(": ")
+                        .append(s.reason()));
+            }
+        }
+
+        void recordFailure(ProxyFailure failure) {
+            Instant now = clock.instant();
+            RequestRecord record = new RequestRecord(requestId, startedAt, command.route().path(),
+                    lastCredential.map(c -> c.kind().provider()).orElse("none"),
+                    lastCredential.map(Credential::id), command.facts().model(), command.facts().serviceTier(),
+                    failure.status(), null, Optional.empty(), Duration.between(startedAt, now), Optional.empty(),
+                    Optional.of(failure.errorType()), Optional.ofNullable(failure.getMessage()), Optional.empty(),
+                    false, note.toString());
+            requestLog.append(record);
+            log(record);
+        }
+    }
+
+    /** A chosen upstream reply, relayed once. */
+    private final class Relay implements ProxyExchange {
+        private final Attempts attempts;
+        private final Credential credential;
+        private final Lease lease;
+        private final UpstreamCall call;
+        private final UpstreamHead head;
+        private final AtomicBoolean closed = new AtomicBoolean();
+
+        Relay(Attempts attempts, Credential credential, Lease lease, UpstreamCall call, UpstreamHead head) {
+            this.attempts = attempts;
+            this.credential = credential;
+            this.lease = lease;
+            this.call = call;
+            this.head = head;
+        }
+
+        @Override
+        public int status() {
+            return head.status();
+        }
+
+        @Override
+        public Headers headers() {
+            return head.clientHeaders();
+        }
+
+        @Override
+        public boolean eventStream() {
+            return head.eventStream();
+        }
+
+        @Override
+        public void relayTo(ResponseSink sink) throws IOException {
+            Optional<Duration> ttfb = Optional.empty();
+            Optional<String> errorClass = Optional.empty();
+            Optional<String> errorText = Optional.empty();
+            try {
+                while (true) {
+                    Optional<ByteBuffer> chunk;
+                    try {
+                        chunk = call.nextChunk();
+                    } catch (UpstreamException e) {
+                        errorClass = Optional.of("upstream_" + e.kind().name().toLowerCase(java.util.Locale.ROOT));
+                        errorText = Optional.ofNullable(e.getMessage());
+                        if (head.eventStream()) {
+                            sink.streamError("api_error", "upstream stream failed: " + e.kind());
+                        }
+                        break;
+                    }
+                    if (chunk.isEmpty()) {
+                        break;
+                    }
+                    if (ttfb.isEmpty()) {
+                        ttfb = Optional.of(Duration.between(attempts.startedAt, clock.instant()));
+                    }
+                    sink.write(chunk.get());
+                }
+            } catch (IOException clientGone) {
+                errorClass = Optional.of("client_disconnected");
+                errorText = Optional.ofNullable(clientGone.getMessage());
+                throw clientGone;
+            } finally {
+                finish(ttfb, errorClass, errorText);
+            }
+        }
+
+        private void finish(Optional<Duration> ttfb, Optional<String> errorClass, Optional<String> errorText) {
+            close();
+            UsageReport usage = call.usage();
+            boolean success = head.isSuccess() && errorClass.isEmpty();
+            if (success) {
+                router.onSuccess(credential.id(), attempts.query, usage.responseId());
+            }
+            String model = usage.model().orElse(attempts.command.facts().model());
+            Optional<String> tier = usage.serviceTier().or(() -> attempts.command.facts().serviceTier());
+            Instant now = clock.instant();
+            RequestRecord record = new RequestRecord(attempts.requestId, attempts.startedAt,
+                    attempts.command.route().path(), credential.kind().provider(), Optional.of(credential.id()),
+                    model, tier, head.status(), usage.tokens(), costs.estimate(model, tier, usage.tokens()),
+                    Duration.between(attempts.startedAt, now), ttfb, errorClass, errorText, usage.responseId(),
+                    head.isSuccess() && head.eventStream() && !usage.complete(), attempts.note.toString());
+            requestLog.append(record);
+            log(record);
+        }
+
+        @Override
+        public void close() {
+            if (closed.compareAndSet(false, true)) {
+                call.close();
+                lease.close();
+            }
+        }
+    }
+
+    private void log(RequestRecord r) {
+        LOG.log(System.Logger.Level.INFO, () -> String.format(java.util.Locale.ROOT,
+                "request id=%s route=%s credential=%s status=%d in=%d out=%d ms=%d%s", r.requestId(), r.route(),
+                r.credential().map(CredentialId::value).orElse("-"), r.status(), r.tokens().inputTokens(),
+                r.tokens().outputTokens(), r.latency().toMillis(), r.errorClass().map(e -> " error=" + e).orElse("")));
+    }
+
+    private String readErrorBody(UpstreamCall call) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            Optional<ByteBuffer> chunk;
+            while (out.size() < settings.maxErrorBodyBytes() && (chunk = call.nextChunk()).isPresent()) {
+                ByteBuffer b = chunk.get();
+                byte[] bytes = new byte[Math.min(b.remaining(), settings.maxErrorBodyBytes() - out.size())];
+                b.get(bytes);
+                out.write(bytes, 0, bytes.length);
+            }
+        } catch (UpstreamException e) {
+            // what we have is what we report
+        }
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    /** The upstream's own error message when its body has one, else the whole body, else a fallback. */
+    static String errorMessage(String body, String fallback) {
+        if (body == null || body.isBlank()) {
+            return fallback;
+        }
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"message\"\\s*:\\s*\"((?:[^\"\\\\]|\\\\.)*)\"")
+                .matcher(body);
+        if (m.find()) {
+            return m.group(1).replace("\\\"", "\"").replace("\\n", " ");
+        }
+        String trimmed = body.strip();
+        return trimmed.length() > 300 ? trimmed.substring(0, 300) : trimmed;
+    }
+
+    private void sleep(Duration d) {
+        try {
+            pause.sleep(d);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ProxyFailure(503, "overloaded_error", "interrupted while waiting for a cooldown");
+        }
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
+    }
+
+    private static boolean containsAscii(byte[] haystack, String needle) {
+        byte[] n = needle.getBytes(StandardCharsets.US_ASCII);
+        outer:
+        for (int i = 0; i <= haystack.length - n.length; i++) {
+            for (int j = 0; j < n.length; j++) {
+                if (haystack[i + j] != n[j]) {
+                    continue outer;
+                }
+            }
+            return true;
+        }
+        return false;
+    }
+}

@@ -1,0 +1,19 @@
+package io.proxygate.application.proxy;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+
+/**
+ * The client's side of a relay, implemented by the inbound HTTP adapter after it committed status and headers.
+ * An {@link IOException} from any call means the client went away.
+ */
+public interface ResponseSink {
+    /** Writes one chunk as received from the upstream and flushes it at once. */
+    void write(ByteBuffer chunk) throws IOException;
+
+    /**
+     * After bytes were sent, reports an upstream failure as a well-formed error event in the route's API shape;
+     * the stream then ends.
+     */
+    void streamError(String errorType, String message) throws IOException;
+}

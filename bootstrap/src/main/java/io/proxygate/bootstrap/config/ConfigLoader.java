@@ -1,0 +1,268 @@
+package io.proxygate.bootstrap.config;
+
+import io.proxygate.domain.routing.RoutingPriority;
+import jakarta.validation.ConstraintViolation;
+import jakarta.validation.Validator;
+import org.tomlj.Toml;
+import org.tomlj.TomlParseResult;
+import org.tomlj.TomlTable;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.BiConsumer;
+
+/**
+ * Reads {@code config.toml} (the Go original's layout) and applies environment overrides: the original's variable
+ * names, and {@code PROXYGATE_<TABLE>_<KEY>} for every key. Precedence: environment, then TOML, then defaults.
+ * Any unknown key or bad value fails with one line naming the key and the expected form.
+ */
+public final class ConfigLoader {
+    private record Key(String table, String name, BiConsumer<ProxyGateConfiguration, String> apply) {
+        String qualified() {
+            return "[" + table + "] " + name;
+        }
+
+        String envName() {
+            return "PROXYGATE_" + table.toUpperCase(Locale.ROOT) + "_" + name.toUpperCase(Locale.ROOT);
+        }
+    }
+
+    private static final Map<String, Key> KEYS = new LinkedHashMap<>();
+
+    /** The Go original's variable names, mapped to our keys. */
+    private static final Map<String, String> ORIGINAL_ENV = Map.ofEntries(
+            Map.entry("PROXYGATE_ADDR", "server.addr"),
+            Map.entry("PROXYGATE_ADMIN_TOKEN", "server.admin_token"),
+            Map.entry("PROXYGATE_PROXY_TOKEN", "server.proxy_token"),
+            Map.entry("PROXYGATE_PUBLIC_BASE_URL", "server.public_base_url"),
+            Map.entry("PROXYGATE_DATA_DIR", "paths.data_dir"),
+            Map.entry("PROXYGATE_POOL_DIR", "paths.pool_dir"),
+            Map.entry("PROXYGATE_ROUTING_PRIORITY", "routing.priority"),
+            Map.entry("PROXYGATE_LOG_LEVEL", "log.level"),
+            Map.entry("PROXYGATE_CHATGPT_BASE_URL", "upstream.chatgpt_responses_url"),
+            Map.entry("PROXYGATE_CHATGPT_USAGE_URL", "upstream.chatgpt_usage_url"),
+            Map.entry("PROXYGATE_CLAUDE_USAGE_URL", "upstream.claude_usage_url"),
+            Map.entry("PROXYGATE_OPENAI_BASE_URL", "upstream.openai_responses_url"),
+            Map.entry("PROXYGATE_ANTHROPIC_BASE_URL", "upstream.anthropic_messages_url"),
+            Map.entry("PROXYGATE_CHAT_BASE_URL", "upstream.chat_completions_url"));
+
+    /** Vertex settings take the first non-blank variable of each chain, as the original does. */
+    private static final Map<String, List<String>> VERTEX_ENV = Map.of(
+            "vertex.project_id", List.of("PROXYGATE_VERTEX_PROJECT_ID", "ANTHROPIC_VERTEX_PROJECT_ID",
+                    "GOOGLE_CLOUD_PROJECT", "GCLOUD_PROJECT"),
+            "vertex.location", List.of("PROXYGATE_VERTEX_LOCATION", "VERTEX_LOCATION", "CLOUD_ML_REGION",
+                    "GOOGLE_CLOUD_LOCATION"),
+            "vertex.credentials_file", List.of("PROXYGATE_VERTEX_CREDENTIALS_FILE", "GOOGLE_APPLICATION_CREDENTIALS"));
+
+    private static void key(String table, String name, BiConsumer<ProxyGateConfiguration, String> apply) {
+        KEYS.put(table + "." + name, new Key(table, name, apply));
+    }
+
+    static {
+        key("server", "addr", (c, v) -> c.server.addr = Values.address("[server] addr", v));
+        key("server", "admin_token", (c, v) -> c.server.adminToken = v.trim());
+        key("server", "proxy_token", (c, v) -> c.server.proxyToken = v.trim());
+        key("server", "public_base_url", (c, v) -> c.server.publicBaseUrl = Values.url("[server] public_base_url", v));
+        key("server", "accept_claude_oauth_clients",
+                (c, v) -> c.server.acceptClaudeOauthClients = Values.bool("[server] accept_claude_oauth_clients", v));
+        key("server", "max_body_bytes",
+                (c, v) -> c.server.maxBodyBytes = Values.integer("[server] max_body_bytes", v, 1024));
+        key("server", "shutdown_grace",
+                (c, v) -> c.server.shutdownGrace = Values.duration("[server] shutdown_grace", v));
+        key("paths", "data_dir", (c, v) -> c.paths.dataDir = path("[paths] data_dir", v));
+        key("paths", "pool_dir", (c, v) -> c.paths.poolDir = path("[paths] pool_dir", v));
+        key("routing", "priority", (c, v) -> c.routing.priority = RoutingPriority.parse(v)
+                .orElseThrow(() -> Values.bad("[routing] priority", v, "\"account-first\" or \"apikey-first\"")));
+        key("routing", "drain_multiplier", (c, v) -> {
+            double d = Values.number("[routing] drain_multiplier", v);
+            c.routing.drainMultiplier = d == 0 ? 1.0 : d; // the original treats 0 as unset
+        });
+        key("routing", "primary_bonus", (c, v) -> c.routing.primaryBonus = Values.number("[routing] primary_bonus", v));
+        key("routing", "max_attempts",
+                (c, v) -> c.routing.maxAttempts = (int) Values.integer("[routing] max_attempts", v, 1));
+        key("routing", "move_pinned_on_rate_limit", (c, v) -> c.routing.movePinnedOnRateLimit =
+                Values.bool("[routing] move_pinned_on_rate_limit", v));
+        key("broker", "primary_used_pct_max",
+                (c, v) -> c.broker.primaryUsedPctMax = Values.fraction("[broker] primary_used_pct_max", v));
+        key("broker", "secondary_used_pct_max",
+                (c, v) -> c.broker.secondaryUsedPctMax = Values.fraction("[broker] secondary_used_pct_max", v));
+        key("broker", "pin_ttl", (c, v) -> c.broker.pinTtl = positiveOr(Values.duration("[broker] pin_ttl", v),
+                java.time.Duration.ofHours(1)));
+        key("wham", "poll_interval", (c, v) -> c.wham.pollInterval =
+                positiveOr(Values.duration("[wham] poll_interval", v), java.time.Duration.ofMinutes(5)));
+        key("vertex", "project_id", (c, v) -> c.vertex.projectId = v.trim());
+        key("vertex", "location", (c, v) -> c.vertex.location = v.trim());
+        key("vertex", "credentials_file", (c, v) -> c.vertex.credentialsFile = v.trim());
+        key("log", "level", (c, v) -> c.log.level = logLevel(v));
+        key("admin", "addr", (c, v) -> c.admin.addr = Values.address("[admin] addr", v));
+        key("upstream", "chatgpt_base_url", (c, v) -> c.upstream.chatgptBaseUrl = requiredUrl("[upstream] chatgpt_base_url", v));
+        key("upstream", "openai_base_url", (c, v) -> c.upstream.openaiBaseUrl = requiredUrl("[upstream] openai_base_url", v));
+        key("upstream", "anthropic_base_url",
+                (c, v) -> c.upstream.anthropicBaseUrl = requiredUrl("[upstream] anthropic_base_url", v));
+        key("upstream", "anthropic_api_base_url",
+                (c, v) -> c.upstream.anthropicApiBaseUrl = requiredUrl("[upstream] anthropic_api_base_url", v));
+        key("upstream", "chatgpt_responses_url",
+                (c, v) -> c.upstream.chatgptResponsesUrl = Values.url("[upstream] chatgpt_responses_url", v));
+        key("upstream", "chatgpt_usage_url",
+                (c, v) -> c.upstream.chatgptUsageUrl = Values.url("[upstream] chatgpt_usage_url", v));
+        key("upstream", "claude_usage_url",
+                (c, v) -> c.upstream.claudeUsageUrl = Values.url("[upstream] claude_usage_url", v));
+        key("upstream", "openai_responses_url",
+                (c, v) -> c.upstream.openaiResponsesUrl = Values.url("[upstream] openai_responses_url", v));
+        key("upstream", "chat_completions_url",
+                (c, v) -> c.upstream.chatCompletionsUrl = Values.url("[upstream] chat_completions_url", v));
+        key("upstream", "anthropic_messages_url",
+                (c, v) -> c.upstream.anthropicMessagesUrl = Values.url("[upstream] anthropic_messages_url", v));
+        key("upstream", "connect_timeout",
+                (c, v) -> c.upstream.connectTimeout = Values.duration("[upstream] connect_timeout", v));
+        key("upstream", "response_timeout",
+                (c, v) -> c.upstream.responseTimeout = Values.duration("[upstream] response_timeout", v));
+        key("upstream", "idle_timeout", (c, v) -> c.upstream.idleTimeout = Values.duration("[upstream] idle_timeout", v));
+        key("upstream", "claude_code_mimicry",
+                (c, v) -> c.upstream.claudeCodeMimicry = Values.bool("[upstream] claude_code_mimicry", v));
+        key("upstream", "max_connections_per_route", (c, v) -> c.upstream.maxConnectionsPerRoute =
+                (int) Values.integer("[upstream] max_connections_per_route", v, 1));
+        key("oauth", "openai_issuer", (c, v) -> c.oauth.openaiIssuer = requiredUrl("[oauth] openai_issuer", v));
+        key("oauth", "claude_authorize_url",
+                (c, v) -> c.oauth.claudeAuthorizeUrl = requiredUrl("[oauth] claude_authorize_url", v));
+        key("oauth", "anthropic_token_url",
+                (c, v) -> c.oauth.anthropicTokenUrl = requiredUrl("[oauth] anthropic_token_url", v));
+        key("oauth", "refresh_skew", (c, v) -> c.oauth.refreshSkew = Values.duration("[oauth] refresh_skew", v));
+        key("pricing", "source", (c, v) -> c.pricing.source = v.trim());
+        key("pricing", "refresh_interval",
+                (c, v) -> c.pricing.refreshInterval = Values.duration("[pricing] refresh_interval", v));
+        key("usage", "retention", (c, v) -> c.usage.retention = Values.duration("[usage] retention", v));
+    }
+
+    private final Validator validator;
+
+    public ConfigLoader(Validator validator) {
+        this.validator = validator;
+    }
+
+    /**
+     * Loads {@code file} (missing file = defaults, as the original) and applies {@code env}.
+     *
+     * @throws ConfigException with one line naming the bad key
+     */
+    public ProxyGateConfiguration load(Path file, Map<String, String> env) {
+        ProxyGateConfiguration config = new ProxyGateConfiguration();
+        if (Files.isRegularFile(file)) {
+            applyToml(config, file);
+            config.sourceFile = Optional.of(file.toAbsolutePath().normalize());
+        } else if (Files.exists(file)) {
+            throw new ConfigException("config file " + file + " is not a regular file");
+        }
+        applyEnv(config, env);
+        validate(config);
+        return config;
+    }
+
+    /** Every key, qualified as {@code table.key}; used by {@code config.toml.example} tests. */
+    public static Set<String> knownKeys() {
+        return KEYS.keySet();
+    }
+
+    private static void applyToml(ProxyGateConfiguration config, Path file) {
+        TomlParseResult toml;
+        try {
+            toml = Toml.parse(file);
+        } catch (IOException e) {
+            throw new ConfigException("cannot read config file " + file + ": " + e.getMessage());
+        }
+        if (toml.hasErrors()) {
+            var error = toml.errors().get(0);
+            throw new ConfigException("invalid TOML in " + file + " at line " + error.position().line() + ": "
+                    + error.getMessage());
+        }
+        for (String table : toml.keySet()) {
+            Object section = toml.get(List.of(table));
+            if (!(section instanceof TomlTable tomlTable)) {
+                throw new ConfigException("unknown config key \"" + table + "\" in " + file
+                        + ": settings live in tables such as [server] or [paths]");
+            }
+            for (String name : tomlTable.keySet()) {
+                Key key = KEYS.get(table + "." + name);
+                if (key == null) {
+                    throw new ConfigException("unknown config key [" + table + "] " + name + " in " + file);
+                }
+                Object value = tomlTable.get(List.of(name));
+                if (value instanceof TomlTable || value instanceof org.tomlj.TomlArray) {
+                    throw Values.bad(key.qualified(), String.valueOf(value), "a single value");
+                }
+                key.apply().accept(config, String.valueOf(value));
+            }
+        }
+    }
+
+    private static void applyEnv(ProxyGateConfiguration config, Map<String, String> env) {
+        List<String> applied = new ArrayList<>();
+        for (Key key : KEYS.values()) {
+            String value = env.get(key.envName());
+            if (value != null && !value.isBlank()) {
+                key.apply().accept(config, value);
+                applied.add(key.table() + "." + key.name());
+            }
+        }
+        for (Map.Entry<String, String> e : ORIGINAL_ENV.entrySet()) {
+            String value = env.get(e.getKey());
+            if (value != null && !value.isBlank() && !applied.contains(e.getValue())) {
+                KEYS.get(e.getValue()).apply().accept(config, value);
+            }
+        }
+        for (Map.Entry<String, List<String>> chain : VERTEX_ENV.entrySet()) {
+            if (applied.contains(chain.getKey())) {
+                continue;
+            }
+            chain.getValue().stream().map(env::get).filter(v -> v != null && !v.isBlank()).findFirst()
+                    .ifPresent(v -> KEYS.get(chain.getKey()).apply().accept(config, v));
+        }
+    }
+
+    private void validate(ProxyGateConfiguration config) {
+        Set<ConstraintViolation<ProxyGateConfiguration>> violations = validator.validate(config);
+        if (!violations.isEmpty()) {
+            ConstraintViolation<ProxyGateConfiguration> v = violations.iterator().next();
+            throw new ConfigException("invalid config " + v.getPropertyPath() + ": " + v.getMessage());
+        }
+    }
+
+    private static java.time.Duration positiveOr(java.time.Duration d, java.time.Duration fallback) {
+        return d.isZero() || d.isNegative() ? fallback : d;
+    }
+
+    private static String requiredUrl(String key, String v) {
+        String url = Values.url(key, v);
+        if (url.isEmpty()) {
+            throw Values.bad(key, v, "an http:// or https:// URL");
+        }
+        return url;
+    }
+
+    private static Path path(String key, String v) {
+        if (v.isBlank()) {
+            throw Values.bad(key, v, "a directory path");
+        }
+        if (v.indexOf('\0') >= 0) {
+            throw Values.bad(key, v.replace("\0", "\\0"), "a directory path without NUL characters");
+        }
+        return Path.of(v.trim());
+    }
+
+    private static String logLevel(String v) {
+        String level = v.trim().toLowerCase(Locale.ROOT);
+        return switch (level) {
+            case "debug", "info", "warn", "error", "trace" -> level;
+            default -> throw Values.bad("[log] level", v, "debug, info, warn or error");
+        };
+    }
+
+}

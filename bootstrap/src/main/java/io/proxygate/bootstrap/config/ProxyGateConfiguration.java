@@ -1,0 +1,131 @@
+package io.proxygate.bootstrap.config;
+
+import io.dropwizard.core.Configuration;
+import io.proxygate.domain.routing.RoutingPriority;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.DecimalMax;
+import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * ProxyGate's configuration: the Go original's {@code config.toml} tables and keys, plus ours in tables of their
+ * own. Filled by {@link ConfigLoader} from TOML and {@code PROXYGATE_*} variables, then bean-validated.
+ */
+public class ProxyGateConfiguration extends Configuration {
+    @Valid @NotNull public final ServerSection server = new ServerSection();
+    @Valid @NotNull public final PathsSection paths = new PathsSection();
+    @Valid @NotNull public final RoutingSection routing = new RoutingSection();
+    @Valid @NotNull public final BrokerSection broker = new BrokerSection();
+    @Valid @NotNull public final WhamSection wham = new WhamSection();
+    @Valid @NotNull public final VertexSection vertex = new VertexSection();
+    @Valid @NotNull public final LogSection log = new LogSection();
+    @Valid @NotNull public final AdminSection admin = new AdminSection();
+    @Valid @NotNull public final UpstreamSection upstream = new UpstreamSection();
+    @Valid @NotNull public final OAuthSection oauth = new OAuthSection();
+    @Valid @NotNull public final PricingSection pricing = new PricingSection();
+    @Valid @NotNull public final UsageSection usage = new UsageSection();
+
+    /** The file this configuration was read from, if any (for the original's {@code <config dir>/.admin_token}). */
+    public Optional<Path> sourceFile = Optional.empty();
+
+    public static final class ServerSection {
+        @NotNull public ListenAddress addr = new ListenAddress("127.0.0.1", 19527);
+        @NotNull public String adminToken = "";
+        @NotNull public String proxyToken = "";
+        @NotNull public String publicBaseUrl = "";
+        /** Accept pooled-Claude-token clients on /v1/messages even when not listening on loopback. */
+        public boolean acceptClaudeOauthClients = false;
+        @Min(1024) public long maxBodyBytes = 64L * 1024 * 1024;
+        @NotNull public Duration shutdownGrace = Duration.ofSeconds(30);
+
+        public String addrText() {
+            return addr.toString();
+        }
+
+        public boolean listensOnLoopback() {
+            return addr.isLoopback();
+        }
+    }
+
+    public static final class PathsSection {
+        @NotNull public Path dataDir = Path.of("./data");
+        @NotNull public Path poolDir = Path.of("./pool");
+    }
+
+    public static final class RoutingSection {
+        @NotNull public RoutingPriority priority = RoutingPriority.ACCOUNT_FIRST;
+        @DecimalMin("0") public double drainMultiplier = 1.0;
+        @DecimalMin("0") public double primaryBonus = 0.1;
+        @Min(1) @Max(20) public int maxAttempts = 5;
+        /** Whether a pinned conversation that hits a 429 may move to another credential when that is safe. */
+        public boolean movePinnedOnRateLimit = true;
+    }
+
+    public static final class BrokerSection {
+        @DecimalMin("0") @DecimalMax("1") public double primaryUsedPctMax = 1.0;
+        @DecimalMin("0") @DecimalMax("1") public double secondaryUsedPctMax = 1.0;
+        @NotNull public Duration pinTtl = Duration.ofHours(1);
+    }
+
+    public static final class WhamSection {
+        @NotNull public Duration pollInterval = Duration.ofMinutes(5);
+    }
+
+    public static final class VertexSection {
+        @NotNull public String projectId = "";
+        @NotNull public String location = "";
+        @NotNull public String credentialsFile = "";
+    }
+
+    public static final class LogSection {
+        @NotNull public String level = "info";
+    }
+
+    public static final class AdminSection {
+        @NotNull public ListenAddress addr = new ListenAddress("127.0.0.1", 19528);
+    }
+
+    public static final class UpstreamSection {
+        @NotNull public String chatgptBaseUrl = "https://chatgpt.com/backend-api";
+        @NotNull public String openaiBaseUrl = "https://api.openai.com/v1";
+        @NotNull public String anthropicBaseUrl = "https://api.anthropic.com";
+        @NotNull public String anthropicApiBaseUrl = "https://api.anthropic.com";
+        /** Full-URL overrides, as the original's PROXYGATE_*_URL variables; blank = derived from the bases. */
+        @NotNull public String chatgptResponsesUrl = "";
+        @NotNull public String chatgptUsageUrl = "";
+        @NotNull public String claudeUsageUrl = "";
+        @NotNull public String openaiResponsesUrl = "";
+        @NotNull public String chatCompletionsUrl = "";
+        @NotNull public String anthropicMessagesUrl = "";
+        @NotNull public Duration connectTimeout = Duration.ofSeconds(10);
+        /** Longest wait for the upstream's response headers. */
+        @NotNull public Duration responseTimeout = Duration.ofMinutes(10);
+        /** A stream that sends nothing for this long is cut. */
+        @NotNull public Duration idleTimeout = Duration.ofMinutes(5);
+        public boolean claudeCodeMimicry = true;
+        @Min(1) public int maxConnectionsPerRoute = 512;
+    }
+
+    public static final class OAuthSection {
+        @NotNull public String openaiIssuer = "https://auth.openai.com";
+        @NotNull public String claudeAuthorizeUrl = "https://claude.ai/oauth/authorize";
+        @NotNull public String anthropicTokenUrl = "https://console.anthropic.com/v1/oauth/token";
+        @NotNull public Duration refreshSkew = Duration.ofMinutes(5);
+    }
+
+    public static final class PricingSection {
+        @NotNull public String source =
+                "https://raw.githubusercontent.com/BerriAI/litellm/main/model_prices_and_context_window.json";
+        @NotNull public Duration refreshInterval = Duration.ofHours(24);
+    }
+
+    public static final class UsageSection {
+        @NotNull public Duration retention = Duration.ofDays(90);
+    }
+}
