@@ -1,0 +1,65 @@
+package io.proxygate.adapter.in.http;
+
+import io.proxygate.application.proxy.Headers;
+import io.proxygate.application.proxy.Route;
+import io.proxygate.domain.credential.Secret;
+
+import java.util.Collection;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * Who may use the proxy routes. With a proxy token configured, clients present it as {@code Authorization: Bearer},
+ * {@code X-ProxyGate-Token} or {@code x-api-key} (constant-time compare). On {@code /v1/messages} the original also
+ * let a logged-in Claude Code in with its own OAuth token ({@code sk-ant-oat...} or a pooled Claude token); we keep
+ * that only on loopback (or when explicitly allowed), since such a token proves nothing about a remote caller.
+ */
+public final class ClientAuth {
+    private final Optional<Secret> proxyToken;
+    private final boolean acceptClaudeOAuthClients;
+    private final Supplier<Collection<Secret>> pooledClaudeTokens;
+
+    public ClientAuth(Optional<Secret> proxyToken, boolean acceptClaudeOAuthClients,
+                      Supplier<Collection<Secret>> pooledClaudeTokens) {
+        this.proxyToken = proxyToken;
+        this.acceptClaudeOAuthClients = acceptClaudeOAuthClients;
+        this.pooledClaudeTokens = pooledClaudeTokens;
+    }
+
+    public boolean open() {
+        return proxyToken.isEmpty();
+    }
+
+    public boolean allows(Route route, Headers headers) {
+        if (proxyToken.isEmpty()) {
+            return true;
+        }
+        Optional<String> presented = presented(headers);
+        if (presented.isEmpty()) {
+            return false;
+        }
+        String token = presented.get();
+        if (proxyToken.get().matches(token)) {
+            return true;
+        }
+        if (route.api() == io.proxygate.domain.credential.Api.MESSAGES && acceptClaudeOAuthClients) {
+            if (token.startsWith("sk-ant-oat")) {
+                return true;
+            }
+            boolean pooled = false;
+            for (Secret s : pooledClaudeTokens.get()) {
+                pooled |= s.matches(token); // no early exit: constant time over the pool
+            }
+            return pooled;
+        }
+        return false;
+    }
+
+    /** The token a client presented, in the original's order of headers. */
+    static Optional<String> presented(Headers headers) {
+        Optional<String> auth = headers.first("Authorization").map(v -> v.startsWith("Bearer ") ? v.substring(7) : v)
+                .map(String::trim).filter(v -> !v.isEmpty());
+        return auth.or(() -> headers.first("X-ProxyGate-Token").map(String::trim))
+                .or(() -> headers.first("x-api-key").map(String::trim));
+    }
+}

@@ -1,0 +1,154 @@
+package io.proxygate.adapter.in.http;
+
+import io.proxygate.application.proxy.Headers;
+import io.proxygate.application.proxy.ProxyCommand;
+import io.proxygate.application.proxy.ProxyExchange;
+import io.proxygate.application.proxy.ProxyFailure;
+import io.proxygate.application.proxy.ProxyUseCase;
+import io.proxygate.application.proxy.RequestFacts;
+import io.proxygate.application.proxy.ResponseSink;
+import io.proxygate.application.proxy.Route;
+import io.proxygate.domain.credential.Api;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.StreamingOutput;
+import jakarta.ws.rs.core.UriInfo;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The relayed API routes. Reads the body once, checks the client, asks the proxy use case for a reply and streams
+ * it back, flushing every chunk as it arrives. Errors leave in the route's own API shape.
+ */
+@Path("/")
+public final class ProxyResource {
+    private final ProxyUseCase proxy;
+    private final ClientAuth auth;
+    private final long maxBodyBytes;
+
+    public ProxyResource(ProxyUseCase proxy, ClientAuth auth, long maxBodyBytes) {
+        this.proxy = proxy;
+        this.auth = auth;
+        this.maxBodyBytes = maxBodyBytes;
+    }
+
+    @POST
+    @Path("{prefix: (v1/)?}responses")
+    public Response responses(InputStream body, @Context HttpHeaders headers, @Context UriInfo uri) {
+        return handle(Route.RESPONSES, body, headers, uri);
+    }
+
+    @POST
+    @Path("{prefix: (v1/)?}responses/compact")
+    public Response compact(InputStream body, @Context HttpHeaders headers, @Context UriInfo uri) {
+        return handle(Route.RESPONSES_COMPACT, body, headers, uri);
+    }
+
+    @POST
+    @Path("{prefix: v1/(v1/)?}messages")
+    public Response messages(InputStream body, @Context HttpHeaders headers, @Context UriInfo uri) {
+        return handle(Route.MESSAGES, body, headers, uri);
+    }
+
+    @POST
+    @Path("{prefix: v1/(v1/)?}messages/count_tokens")
+    public Response countTokens(InputStream body, @Context HttpHeaders headers, @Context UriInfo uri) {
+        return handle(Route.MESSAGES_COUNT_TOKENS, body, headers, uri);
+    }
+
+    @POST
+    @Path("{prefix: v1/(v1/)?}chat/completions")
+    public Response chat(InputStream body, @Context HttpHeaders headers, @Context UriInfo uri) {
+        return handle(Route.CHAT_COMPLETIONS, body, headers, uri);
+    }
+
+    @GET
+    @Path("{prefix: (v1/)?}models")
+    public Response models(@Context HttpHeaders headers, @Context UriInfo uri) {
+        return handle(Route.MODELS, InputStream.nullInputStream(), headers, uri);
+    }
+
+    private Response handle(Route route, InputStream bodyStream, HttpHeaders httpHeaders, UriInfo uri) {
+        Api api = route.api();
+        Headers headers = toHeaders(httpHeaders);
+        if (!auth.allows(route, headers)) {
+            return ApiErrors.response(api, 401, "authentication_error", "unauthorized", Optional.empty());
+        }
+        ProxyExchange exchange;
+        try {
+            byte[] body = RequestBodies.read(bodyStream, headers.first("Content-Encoding").orElse(""), maxBodyBytes);
+            RequestFacts facts = RequestFactsReader.read(route, body, headers);
+            exchange = proxy.open(new ProxyCommand(route, uri.getRequestUri().getRawQuery(), headers, body, facts));
+        } catch (ProxyFailure f) {
+            return ApiErrors.response(api, f.status(), f.errorType(), f.getMessage(), f.retryAfter());
+        } catch (WebApplicationException e) {
+            return ApiErrors.response(api, e.getResponse().getStatus(), "invalid_request_error", e.getMessage(),
+                    Optional.empty());
+        } catch (IOException e) {
+            return ApiErrors.response(api, 400, "invalid_request_error", "could not read request body",
+                    Optional.empty());
+        }
+        return relay(api, exchange);
+    }
+
+    private static Response relay(Api api, ProxyExchange exchange) {
+        StreamingOutput entity = out -> {
+            try {
+                exchange.relayTo(new FlushingSink(out, api));
+            } catch (IOException clientGone) {
+                // The client went away: the exchange cancelled the upstream and recorded it; nothing to answer.
+            } finally {
+                exchange.close();
+            }
+        };
+        Response.ResponseBuilder builder = Response.status(exchange.status()).entity(entity);
+        for (Map.Entry<String, String> field : exchange.headers().fields()) {
+            if (field.getKey().equalsIgnoreCase("Content-Type")) {
+                builder.type(field.getValue());
+            } else if (!field.getKey().equalsIgnoreCase("Content-Length")) {
+                builder.header(field.getKey(), field.getValue());
+            }
+        }
+        return builder.build();
+    }
+
+    private static Headers toHeaders(HttpHeaders httpHeaders) {
+        List<Map.Entry<String, String>> fields = new ArrayList<>();
+        httpHeaders.getRequestHeaders().forEach((name, values) -> values.forEach(v -> fields.add(Map.entry(name, v))));
+        return new Headers(fields);
+    }
+
+    /** Writes each chunk and flushes it at once, so every SSE event reaches the client as it arrives. */
+    private record FlushingSink(OutputStream out, Api api) implements ResponseSink {
+        @Override
+        public void write(ByteBuffer chunk) throws IOException {
+            if (chunk.hasArray()) {
+                out.write(chunk.array(), chunk.arrayOffset() + chunk.position(), chunk.remaining());
+                chunk.position(chunk.limit());
+            } else {
+                byte[] bytes = new byte[chunk.remaining()];
+                chunk.get(bytes);
+                out.write(bytes);
+            }
+            out.flush();
+        }
+
+        @Override
+        public void streamError(String errorType, String message) throws IOException {
+            out.write(ApiErrors.streamEvent(api, errorType, message));
+            out.flush();
+        }
+    }
+}
