@@ -1,2 +1,16 @@
 package io.proxygate.bootstrap;
-public final class Main { public static void main(String[] a) {} }
+
+import io.proxygate.bootstrap.cli.ProxyGateCli;
+
+/** Entry point of the jar: hands the arguments to the CLI and exits with its status. */
+public final class Main {
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        int status = ProxyGateCli.run(args, System.out, System.err, System.getenv());
+        if (status != ProxyGateCli.KEEP_RUNNING) {
+            System.exit(status);
+        }
+    }
+}

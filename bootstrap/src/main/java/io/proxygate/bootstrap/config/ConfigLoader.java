@@ -163,6 +163,7 @@ public final class ConfigLoader {
         }
         applyEnv(config, env);
         validate(config);
+        config.applyToDropwizard();
         return config;
     }
 

@@ -9,7 +9,14 @@ import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 
+import io.dropwizard.core.server.DefaultServerFactory;
+import io.dropwizard.jetty.GzipHandlerFactory;
+import io.dropwizard.jetty.HttpConnectorFactory;
+import io.dropwizard.logging.common.DefaultLoggingFactory;
+import io.dropwizard.request.logging.LogbackAccessRequestLogFactory;
+
 import java.nio.file.Path;
+import java.util.List;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -33,6 +40,38 @@ public class ProxyGateConfiguration extends Configuration {
 
     /** The file this configuration was read from, if any (for the original's {@code <config dir>/.admin_token}). */
     public Optional<Path> sourceFile = Optional.empty();
+
+    /**
+     * Points Dropwizard's Jetty at our addresses: the API and dashboard on {@code [server] addr}, metrics, health
+     * checks and threads on {@code [admin] addr}; request handling on virtual threads; no gzip (it would hold back
+     * SSE events); no access log (the proxy writes one line per request itself); log level from {@code [log]}.
+     */
+    public void applyToDropwizard() {
+        DefaultServerFactory factory = new DefaultServerFactory();
+        factory.setApplicationConnectors(List.of(connector(server.addr)));
+        factory.setAdminConnectors(List.of(connector(admin.addr)));
+        factory.setEnableVirtualThreads(true);
+        factory.setEnableAdminVirtualThreads(true);
+        factory.setShutdownGracePeriod(io.dropwizard.util.Duration.milliseconds(server.shutdownGrace.toMillis()));
+        GzipHandlerFactory gzip = new GzipHandlerFactory();
+        gzip.setEnabled(false);
+        factory.setGzipFilterFactory(gzip);
+        LogbackAccessRequestLogFactory requestLog = new LogbackAccessRequestLogFactory();
+        requestLog.setAppenders(List.of());
+        factory.setRequestLogFactory(requestLog);
+        factory.setRegisterDefaultExceptionMappers(true);
+        setServerFactory(factory);
+        DefaultLoggingFactory logging = new DefaultLoggingFactory();
+        logging.setLevel(log.level.equals("warn") ? "WARN" : log.level.toUpperCase(java.util.Locale.ROOT));
+        setLoggingFactory(logging);
+    }
+
+    private static HttpConnectorFactory connector(ListenAddress address) {
+        HttpConnectorFactory connector = new HttpConnectorFactory();
+        connector.setBindHost(address.host());
+        connector.setPort(address.port());
+        return connector;
+    }
 
     public static final class ServerSection {
         @NotNull public ListenAddress addr = new ListenAddress("127.0.0.1", 19527);

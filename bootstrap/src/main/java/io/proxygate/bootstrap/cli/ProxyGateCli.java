@@ -1,0 +1,82 @@
+package io.proxygate.bootstrap.cli;
+
+import com.github.rvesse.airline.Cli;
+import com.github.rvesse.airline.annotations.Parser;
+import com.github.rvesse.airline.help.Help;
+import com.github.rvesse.airline.model.GlobalMetadata;
+import com.github.rvesse.airline.parser.ParseResult;
+import com.github.rvesse.airline.parser.errors.ParseException;
+import io.proxygate.bootstrap.config.ConfigException;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The {@code proxy-gate} command line. Commands, flags and outputs follow the Go original ({@code --flag=value}
+ * and {@code --flag value} both work; errors are one {@code error: ...} line and exit 1); usage errors exit 2.
+ */
+@com.github.rvesse.airline.annotations.Cli(name = "proxy-gate",
+        description = "Account-pooling gateway for OpenAI, ChatGPT, Claude and Anthropic APIs",
+        defaultCommand = ServeCommand.class,
+        commands = {ServeCommand.class, VersionCommand.class, HelpCommand.class},
+        parserConfiguration = @Parser(allowCommandAbbreviation = false))
+public final class ProxyGateCli {
+    /** Returned by {@code serve}: the server runs on in its own threads, so the JVM must not exit. */
+    public static final int KEEP_RUNNING = Integer.MIN_VALUE;
+
+    private ProxyGateCli() {
+    }
+
+    public static int run(String[] args, PrintStream out, PrintStream err, Map<String, String> env) {
+        Cli<CliCommand> cli = new Cli<>(ProxyGateCli.class);
+        List<String> argList = new ArrayList<>(Arrays.asList(args));
+        if (argList.size() == 1 && (argList.get(0).equals("-h") || argList.get(0).equals("--help"))) {
+            argList.set(0, "help");
+        }
+        boolean wantsHelp = argList.size() > 1 && (argList.contains("--help") || argList.contains("-h"));
+        if (wantsHelp) {
+            String command = argList.stream().filter(a -> !a.startsWith("-")).findFirst().orElse("");
+            return printHelp(cli.getMetadata(), command.isEmpty() ? List.of() : List.of(command), out, err);
+        }
+        ParseResult<CliCommand> parsed = cli.parseWithResult(argList);
+        if (!parsed.wasSuccessful()) {
+            ParseException first = parsed.getErrors().iterator().next();
+            err.println("error: " + first.getMessage());
+            printHelp(cli.getMetadata(), List.of(), err, err);
+            return 2;
+        }
+        CliCommand command = parsed.getCommand();
+        CliContext context = new CliContext(out, err, env);
+        try {
+            if (command instanceof HelpCommand help) {
+                return printHelp(cli.getMetadata(), help.commandNames(), out, err);
+            }
+            return command.run(context);
+        } catch (ConfigException | CliFailure e) {
+            err.println("error: " + e.getMessage());
+            return 1;
+        } catch (Exception e) {
+            err.println("error: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+            return 1;
+        }
+    }
+
+    static int printHelp(GlobalMetadata<CliCommand> metadata, List<String> commandNames, PrintStream out,
+                         PrintStream err) {
+        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+        try {
+            Help.help(metadata, commandNames, buffer);
+        } catch (IOException | RuntimeException e) {
+            err.println("error: unknown command: " + String.join(" ", commandNames));
+            return 2;
+        }
+        out.print(buffer.toString(StandardCharsets.UTF_8));
+        return 0;
+    }
+}

@@ -1,0 +1,59 @@
+package io.proxygate.bootstrap.cli;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ProxyGateCliTest {
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    private int run(String... args) {
+        return ProxyGateCli.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8), Map.of());
+    }
+
+    @Test
+    void versionPrintsTheVersion() {
+        assertThat(run("version")).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).startsWith("proxy-gate ");
+    }
+
+    @Test
+    void helpListsTheCommands() {
+        assertThat(run("--help")).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("serve").contains("version");
+    }
+
+    @Test
+    void helpOnACommandDescribesIt() {
+        assertThat(run("serve", "--help")).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("--config");
+    }
+
+    @Test
+    void unknownCommandPrintsUsageAndExitsTwo() {
+        assertThat(run("frobnicate")).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("error:").contains("serve");
+    }
+
+    @Test
+    void unknownFlagExitsTwo() {
+        assertThat(run("version", "--bogus")).isEqualTo(2);
+    }
+
+    @Test
+    void badConfigIsOneErrorLineAndExitOne() {
+        int status = ProxyGateCli.run(new String[]{"serve", "--config=/nonexistent/config.toml"},
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
+                Map.of("PROXYGATE_ROUTING_PRIORITY", "sideways"));
+        assertThat(status).isEqualTo(1);
+        assertThat(err.toString(StandardCharsets.UTF_8).strip())
+                .startsWith("error: invalid config [routing] priority").doesNotContain("\n").doesNotContain("Exception");
+    }
+}

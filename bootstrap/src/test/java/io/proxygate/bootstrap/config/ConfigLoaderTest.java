@@ -1,0 +1,166 @@
+package io.proxygate.bootstrap.config;
+
+import io.dropwizard.jersey.validation.Validators;
+import io.proxygate.bootstrap.TestPaths;
+import io.proxygate.domain.routing.RoutingPriority;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ConfigLoaderTest {
+    private final ConfigLoader loader = new ConfigLoader(Validators.newValidator());
+
+    @TempDir
+    Path dir;
+
+    private Path write(String toml) throws IOException {
+        Path file = dir.resolve("config.toml");
+        Files.writeString(file, toml);
+        return file;
+    }
+
+    @Test
+    void missingFileMeansDefaults() {
+        ProxyGateConfiguration c = loader.load(dir.resolve("absent.toml"), Map.of());
+        assertThat(c.server.addr).isEqualTo(new ListenAddress("127.0.0.1", 19527));
+        assertThat(c.admin.addr).isEqualTo(new ListenAddress("127.0.0.1", 19528));
+        assertThat(c.paths.dataDir).isEqualTo(Path.of("./data"));
+        assertThat(c.paths.poolDir).isEqualTo(Path.of("./pool"));
+        assertThat(c.routing.priority).isEqualTo(RoutingPriority.ACCOUNT_FIRST);
+        assertThat(c.routing.drainMultiplier).isEqualTo(1.0);
+        assertThat(c.routing.primaryBonus).isEqualTo(0.1);
+        assertThat(c.broker.primaryUsedPctMax).isEqualTo(1.0);
+        assertThat(c.broker.pinTtl).isEqualTo(Duration.ofHours(1));
+        assertThat(c.wham.pollInterval).isEqualTo(Duration.ofMinutes(5));
+        assertThat(c.upstream.chatgptBaseUrl).isEqualTo("https://chatgpt.com/backend-api");
+        assertThat(c.sourceFile).isEmpty();
+    }
+
+    @Test
+    void goOriginalsExampleLoadsWithItsValues() {
+        ProxyGateConfiguration c = loader.load(TestPaths.testdata("go-original/config.toml.example"), Map.of());
+        assertThat(c.server.addr.toString()).isEqualTo("127.0.0.1:19527");
+        assertThat(c.server.adminToken).isEmpty();
+        assertThat(c.server.proxyToken).isEmpty();
+        assertThat(c.routing.priority).isEqualTo(RoutingPriority.ACCOUNT_FIRST);
+        assertThat(c.broker.primaryUsedPctMax).isEqualTo(0.95);
+        assertThat(c.broker.secondaryUsedPctMax).isEqualTo(0.99);
+        assertThat(c.broker.pinTtl).isEqualTo(Duration.ofHours(1));
+        assertThat(c.wham.pollInterval).isEqualTo(Duration.ofMinutes(5));
+        assertThat(c.log.level).isEqualTo("info");
+        assertThat(c.sourceFile).isPresent();
+    }
+
+    @Test
+    void environmentOverridesTomlWhichOverridesDefaults() throws IOException {
+        Path file = write("""
+                [server]
+                addr = "127.0.0.1:20000"
+                proxy_token = "from-toml"
+                [routing]
+                priority = "APIKEY-FIRST"
+                [admin]
+                addr = "127.0.0.1:20001"
+                """);
+        ProxyGateConfiguration c = loader.load(file, Map.of(
+                "PROXYGATE_ADDR", "127.0.0.1:30000",
+                "PROXYGATE_ADMIN_ADDR", "127.0.0.1:30001",
+                "PROXYGATE_BROKER_PIN_TTL", "30m"));
+        assertThat(c.server.addr.port()).isEqualTo(30000);
+        assertThat(c.admin.addr.port()).isEqualTo(30001);
+        assertThat(c.server.proxyToken).isEqualTo("from-toml");
+        assertThat(c.routing.priority).isEqualTo(RoutingPriority.APIKEY_FIRST);
+        assertThat(c.broker.pinTtl).isEqualTo(Duration.ofMinutes(30));
+    }
+
+    @Test
+    void originalsFullUrlOverridesLandOnTheirEndpoints() {
+        ProxyGateConfiguration c = loader.load(dir.resolve("none.toml"), Map.of(
+                "PROXYGATE_CHATGPT_BASE_URL", "http://127.0.0.1:1/responses",
+                "PROXYGATE_OPENAI_BASE_URL", "http://127.0.0.1:2/responses",
+                "PROXYGATE_ANTHROPIC_BASE_URL", "http://127.0.0.1:3/v1/messages",
+                "PROXYGATE_CHAT_BASE_URL", "http://127.0.0.1:4/chat/completions",
+                "PROXYGATE_CHATGPT_USAGE_URL", "http://127.0.0.1:5/wham/usage"));
+        assertThat(c.upstream.chatgptResponsesUrl).isEqualTo("http://127.0.0.1:1/responses");
+        assertThat(c.upstream.openaiResponsesUrl).isEqualTo("http://127.0.0.1:2/responses");
+        assertThat(c.upstream.anthropicMessagesUrl).isEqualTo("http://127.0.0.1:3/v1/messages");
+        assertThat(c.upstream.chatCompletionsUrl).isEqualTo("http://127.0.0.1:4/chat/completions");
+        assertThat(c.upstream.chatgptUsageUrl).isEqualTo("http://127.0.0.1:5/wham/usage");
+    }
+
+    @Test
+    void vertexTakesTheFirstNonBlankVariableOfItsChain() {
+        ProxyGateConfiguration c = loader.load(dir.resolve("none.toml"), Map.of(
+                "ANTHROPIC_VERTEX_PROJECT_ID", " ",
+                "GOOGLE_CLOUD_PROJECT", "proj-b",
+                "GCLOUD_PROJECT", "proj-c",
+                "CLOUD_ML_REGION", "us-east5"));
+        assertThat(c.vertex.projectId).isEqualTo("proj-b");
+        assertThat(c.vertex.location).isEqualTo("us-east5");
+    }
+
+    @Test
+    void unknownPriorityIsRejectedNamingTheKey() throws IOException {
+        Path file = write("[routing]\npriority = \"random\"\n");
+        assertThatThrownBy(() -> loader.load(file, Map.of())).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("[routing] priority").hasMessageContaining("account-first");
+    }
+
+    @Test
+    void malformedAddressIsRejectedNamingTheKey() {
+        assertThatThrownBy(() -> loader.load(dir.resolve("none.toml"), Map.of("PROXYGATE_ADDR", "localhost")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("[server] addr")
+                .hasMessageContaining("host:port");
+    }
+
+    @Test
+    void malformedDurationIsRejectedNamingTheKey() throws IOException {
+        Path file = write("[broker]\npin_ttl = \"an hour\"\n");
+        assertThatThrownBy(() -> loader.load(file, Map.of())).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("[broker] pin_ttl").hasMessageContaining("duration");
+    }
+
+    @Test
+    void fractionOutOfRangeIsRejected() throws IOException {
+        Path file = write("[broker]\nprimary_used_pct_max = 95\n");
+        assertThatThrownBy(() -> loader.load(file, Map.of())).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("[broker] primary_used_pct_max").hasMessageContaining("fraction");
+    }
+
+    @Test
+    void unknownKeyIsRejectedNamingIt() throws IOException {
+        Path file = write("[server]\nadress = \"127.0.0.1:1\"\n");
+        assertThatThrownBy(() -> loader.load(file, Map.of())).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("unknown config key [server] adress");
+    }
+
+    @Test
+    void invalidTomlIsRejectedWithItsLine() throws IOException {
+        Path file = write("[server]\naddr = \n");
+        assertThatThrownBy(() -> loader.load(file, Map.of())).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("invalid TOML").hasMessageContaining("line 2");
+    }
+
+    @Test
+    void goDurationsParse() {
+        assertThat(Values.duration("k", "1h30m")).isEqualTo(Duration.ofMinutes(90));
+        assertThat(Values.duration("k", "500ms")).isEqualTo(Duration.ofMillis(500));
+        assertThat(Values.duration("k", "90d")).isEqualTo(Duration.ofDays(90));
+    }
+
+    @Test
+    void zeroPinTtlFallsBackToTheDefaultAsTheOriginal() throws IOException {
+        Path file = write("[broker]\npin_ttl = \"0\"\n[routing]\ndrain_multiplier = 0\n");
+        ProxyGateConfiguration c = loader.load(file, Map.of());
+        assertThat(c.broker.pinTtl).isEqualTo(Duration.ofHours(1));
+        assertThat(c.routing.drainMultiplier).isEqualTo(1.0);
+    }
+}

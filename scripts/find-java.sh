@@ -1,0 +1,24 @@
+# Sourced by ./proxy-gate and .ci/run: finds a JDK 21+ and exports JAVA_HOME and PATH for it.
+# Order: $JAVA_HOME, then `java` on PATH, then /usr/lib/jvm/* (newest first).
+java_major() { # prints the major version of the java binary $1
+  "$1" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java\.specification\.version = //p' | head -1 | cut -d. -f1
+}
+find_java21() {
+  local candidates=() c home major
+  [ -n "${JAVA_HOME:-}" ] && candidates+=("$JAVA_HOME/bin/java")
+  c=$(command -v java 2>/dev/null) && candidates+=("$(readlink -f "$c")")
+  for home in $(ls -d /usr/lib/jvm/*/ /Library/Java/JavaVirtualMachines/*/Contents/Home/ 2>/dev/null | sort -rV); do
+    candidates+=("${home%/}/bin/java")
+  done
+  for c in "${candidates[@]}"; do
+    [ -x "$c" ] || continue
+    major=$(java_major "$c")
+    if [ -n "$major" ] && [ "$major" -ge 21 ] 2>/dev/null; then
+      JAVA_HOME=$(dirname "$(dirname "$c")")
+      export JAVA_HOME PATH="$JAVA_HOME/bin:$PATH"
+      return 0
+    fi
+  done
+  echo "error: ProxyGate needs a JDK 21 or newer; none found in JAVA_HOME, PATH or /usr/lib/jvm. Install one (e.g. Temurin 21+) and set JAVA_HOME." >&2
+  return 1
+}
