@@ -1,0 +1,98 @@
+// Fake upstream for the ported gate scripts, run as a single-file program: java GateUpstream.java PHASE PORT
+// It answers like the Go original's fake upstreams (testdata/phase*_gate.sh), one behaviour per phase.
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Executors;
+
+public class GateUpstream {
+    public static void main(String[] args) throws IOException {
+        String phase = args[0];
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", Integer.parseInt(args[1])), 0);
+        server.setExecutor(Executors.newFixedThreadPool(4));
+        server.createContext("/", exchange -> {
+            try (exchange) {
+                exchange.getRequestBody().readAllBytes();
+                handle(phase, exchange);
+            }
+        });
+        server.start();
+    }
+
+    static void handle(String phase, HttpExchange ex) throws IOException {
+        String path = ex.getRequestURI().getPath();
+        String auth = header(ex, "Authorization");
+        switch (phase) {
+            case "1", "5" -> {
+                if (path.endsWith("/messages")) {
+                    json(ex, "{\"id\":\"msg_1\",\"type\":\"message\",\"role\":\"assistant\",\"model\":\"claude-sonnet-4-5\","
+                            + "\"content\":[{\"type\":\"text\",\"text\":\"MIGRATE_MSG_PASS\"}],\"stop_reason\":\"end_turn\","
+                            + "\"usage\":{\"input_tokens\":12,\"output_tokens\":8}}");
+                } else if (path.endsWith("/chat/completions")) {
+                    json(ex, chat("MIGRATE_CHAT_PASS"));
+                } else if (path.endsWith("/wham/usage") || path.endsWith("/api/oauth/usage")) {
+                    json(ex, "{}");
+                } else {
+                    sse(ex, "resp_gate", phase.equals("1") ? "PHASE_1_PASS" : "MIGRATE_RESPONSES_PASS", 100, 50, 25, 5, 125);
+                }
+            }
+            case "2" -> {
+                if (path.endsWith("/wham/usage")) {
+                    json(ex, "{\"plan_type\":\"pro\",\"rate_limit\":{\"limit_reached\":false,"
+                            + "\"primary_window\":{\"used_percent\":42.5,\"reset_after_seconds\":900},"
+                            + "\"secondary_window\":{\"used_percent\":18.0,\"reset_after_seconds\":3600}}}");
+                } else {
+                    String account = header(ex, "ChatGPT-Account-Id");
+                    sse(ex, "resp_" + (account == null ? "" : account), "ok", 50, 0, 10, 0, 60);
+                }
+            }
+            case "3" -> sse(ex, auth != null && auth.startsWith("Bearer sk-") ? "resp_apikey" : "resp_account", "ok",
+                    30, 0, 15, 0, 45);
+            case "4" -> {
+                if (path.endsWith("/v1/messages")) {
+                    json(ex, "{\"id\":\"msg_1\",\"model\":\"claude-3-5-sonnet\",\"content\":[{\"type\":\"text\","
+                            + "\"text\":\"MSG_PASS\"}],\"usage\":{\"input_tokens\":12,\"output_tokens\":8}}");
+                } else {
+                    json(ex, chat("CHAT_PASS"));
+                }
+            }
+            default -> throw new IllegalArgumentException("unknown phase " + phase);
+        }
+    }
+
+    static String chat(String text) {
+        return "{\"id\":\"chat_1\",\"model\":\"gpt-4o\",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\","
+                + "\"content\":\"" + text + "\"}}],\"usage\":{\"prompt_tokens\":15,\"completion_tokens\":3,\"total_tokens\":18}}";
+    }
+
+    static String header(HttpExchange ex, String name) {
+        return ex.getRequestHeaders().getFirst(name);
+    }
+
+    static void json(HttpExchange ex, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        ex.getResponseHeaders().set("Content-Type", "application/json");
+        ex.sendResponseHeaders(200, bytes.length);
+        ex.getResponseBody().write(bytes);
+    }
+
+    static void sse(HttpExchange ex, String id, String text, int in, int cached, int out, int reasoning, int total)
+            throws IOException {
+        String body = "event: response.created\ndata: {\"type\":\"response.created\",\"response\":{\"id\":\"" + id
+                + "\",\"model\":\"gpt-5\",\"status\":\"in_progress\"}}\n\n"
+                + "event: response.output_text.delta\ndata: {\"type\":\"response.output_text.delta\",\"delta\":\"" + text
+                + "\"}\n\n"
+                + "event: response.completed\ndata: {\"type\":\"response.completed\",\"response\":{\"id\":\"" + id
+                + "\",\"model\":\"gpt-5\",\"status\":\"completed\",\"usage\":{\"input_tokens\":" + in
+                + ",\"input_tokens_details\":{\"cached_tokens\":" + cached + "},\"output_tokens\":" + out
+                + ",\"output_tokens_details\":{\"reasoning_tokens\":" + reasoning + "},\"total_tokens\":" + total + "}}}\n\n";
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        ex.getResponseHeaders().set("Content-Type", "text/event-stream");
+        ex.getResponseHeaders().set("openai-model", "gpt-5");
+        ex.sendResponseHeaders(200, bytes.length);
+        ex.getResponseBody().write(bytes);
+    }
+}

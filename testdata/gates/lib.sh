@@ -1,0 +1,60 @@
+# Shared helpers of the gate scripts (sourced). Each gate starts the fake upstream and the real ProxyGate jar with
+# environment-configured mock upstreams, exactly as the Go original's gates did, and tears both down on exit.
+set -euo pipefail
+GATES_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+REPO_ROOT="$(cd "$GATES_DIR/../.." && pwd)"
+. "$REPO_ROOT/scripts/find-java.sh"
+find_java21
+JAR="${PROXYGATE_JAR:-$REPO_ROOT/bootstrap/target/proxy-gate.jar}"
+if [ ! -f "$JAR" ]; then
+  (cd "$REPO_ROOT" && mvn -B -q -DskipTests package)
+fi
+DATADIR=$(mktemp -d)
+POOLDIR=$(mktemp -d)
+LOGDIR=$(mktemp -d)
+cleanup() {
+  kill "${UPSTREAM_PID:-0}" 2>/dev/null || true
+  kill "${PROXY_PID:-0}" 2>/dev/null || true
+  wait 2>/dev/null || true
+  if [ "${GATE_FAILED:-1}" != 0 ]; then
+    echo "--- proxy log (tail) ---"; tail -40 "$LOGDIR/proxy.log" 2>/dev/null || true
+    echo "--- upstream log (tail) ---"; tail -20 "$LOGDIR/upstream.log" 2>/dev/null || true
+  fi
+  rm -rf "$DATADIR" "$POOLDIR" "$LOGDIR"
+}
+trap cleanup EXIT
+
+# wait_for URL: polls until the URL answers, at most 60 s.
+wait_for() {
+  local deadline=$((SECONDS + 60))
+  until curl -fsS -o /dev/null "$1" 2>/dev/null || curl -sS -o /dev/null -X POST -d '{}' "$1" 2>/dev/null; do
+    [ $SECONDS -lt $deadline ] || { echo "FAIL: $1 did not come up"; exit 1; }
+    sleep 0.2
+  done
+}
+
+start_upstream() { # phase port
+  "$JAVA_HOME/bin/java" "$GATES_DIR/GateUpstream.java" "$1" "$2" >"$LOGDIR/upstream.log" 2>&1 &
+  UPSTREAM_PID=$!
+  local deadline=$((SECONDS + 60))
+  until (exec 3<>"/dev/tcp/127.0.0.1/$2") 2>/dev/null; do
+    [ $SECONDS -lt $deadline ] || { echo "FAIL: fake upstream did not start"; exit 1; }
+    sleep 0.2
+  done
+}
+
+start_proxy() { # extra env assignments as arguments; PORT_PROXY and TOKEN must be set
+  env PROXYGATE_ADDR="127.0.0.1:$PORT_PROXY" PROXYGATE_ADMIN_ADDR="127.0.0.1:0" PROXYGATE_ADMIN_TOKEN="$TOKEN" \
+    PROXYGATE_DATA_DIR="$DATADIR" PROXYGATE_POOL_DIR="$POOLDIR" PROXYGATE_PRICING_SOURCE="${PRICING_SOURCE:-builtin}" \
+    "$@" "$JAVA_HOME/bin/java" -jar "$JAR" serve >"$LOGDIR/proxy.log" 2>&1 &
+  PROXY_PID=$!
+  local deadline=$((SECONDS + 60))
+  until curl -fsS "http://127.0.0.1:$PORT_PROXY/healthz" >/dev/null 2>&1; do
+    kill -0 "$PROXY_PID" 2>/dev/null || { echo "FAIL: proxy exited"; exit 1; }
+    [ $SECONDS -lt $deadline ] || { echo "FAIL: proxy did not become healthy"; exit 1; }
+    sleep 0.2
+  done
+}
+
+fail() { echo "FAIL: $*"; exit 1; }
+pass() { GATE_FAILED=0; echo; echo "$1"; }
