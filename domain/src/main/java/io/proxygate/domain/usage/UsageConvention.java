@@ -28,4 +28,16 @@ public enum UsageConvention {
             default -> OPENAI;
         };
     }
+
+    /**
+     * A guess for callers that do not know the API: ProxyGate serves Claude models only through the Messages API,
+     * so a {@code claude} model (bare or behind an {@code anthropic/} prefix) means the Anthropic convention.
+     */
+    public static UsageConvention forModel(String model) {
+        if (model == null) {
+            return OPENAI;
+        }
+        String bare = model.startsWith("anthropic/") ? model.substring("anthropic/".length()) : model;
+        return bare.startsWith("claude") ? ANTHROPIC : OPENAI;
+    }
 }

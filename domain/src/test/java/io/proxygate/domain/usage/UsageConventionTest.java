@@ -27,4 +27,12 @@ class UsageConventionTest {
         assertThat(PriceTier.of(Optional.of("auto"))).isEqualTo(PriceTier.STANDARD);
         assertThat(PriceTier.of(Optional.empty())).isEqualTo(PriceTier.STANDARD);
     }
+
+    @Test
+    void claudeModelsAreGuessedToUseTheAnthropicConvention() {
+        assertThat(UsageConvention.forModel("claude-sonnet-4-5")).isEqualTo(UsageConvention.ANTHROPIC);
+        assertThat(UsageConvention.forModel("anthropic/claude-haiku-4-5")).isEqualTo(UsageConvention.ANTHROPIC);
+        assertThat(UsageConvention.forModel("gpt-5")).isEqualTo(UsageConvention.OPENAI);
+        assertThat(UsageConvention.forModel(null)).isEqualTo(UsageConvention.OPENAI);
+    }
 }
