@@ -1,0 +1,60 @@
+package io.proxygate.domain.usage;
+
+import java.math.BigDecimal;
+
+/**
+ * Turns token counts into US dollars, exactly (no rounding). The arithmetic depends on the API's
+ * {@link UsageConvention}:
+ * <ul>
+ *   <li>OpenAI: {@code cached = min(cached, input)};
+ *       {@code cost = (input - cached) * in + cached * cacheRead + output * out}. Reasoning tokens are part of the
+ *       output tokens and are billed once (at the reasoning rate only when the model has one).</li>
+ *   <li>Anthropic: input excludes the cache, so
+ *       {@code cost = input * in + cacheRead * read + cacheCreation * write + output * out}.</li>
+ * </ul>
+ * A missing cache-read or cache-write rate falls back to the input rate (never bill cached tokens as free).
+ */
+public final class CostCalculator {
+    private CostCalculator() {
+    }
+
+    public static BigDecimal cost(ModelPrice price, PriceTier tier, TokenUsage tokens, UsageConvention convention) {
+        TokenRates rates = price.ratesFor(tier);
+        BigDecimal cacheReadRate = orInput(rates.cacheRead(), rates);
+        BigDecimal total = switch (convention) {
+            case OPENAI -> {
+                long cached = Math.min(tokens.cachedInputTokens(), tokens.inputTokens());
+                yield times(tokens.inputTokens() - cached, rates.input())
+                        .add(times(cached, cacheReadRate))
+                        .add(outputCost(tokens, rates));
+            }
+            case ANTHROPIC -> times(tokens.inputTokens(), rates.input())
+                    .add(times(tokens.cachedInputTokens(), cacheReadRate))
+                    .add(times(tokens.cacheCreationTokens(), orInput(rates.cacheCreation(), rates)))
+                    .add(times(tokens.outputTokens(), rates.output()));
+        };
+        return normalise(total);
+    }
+
+    private static BigDecimal outputCost(TokenUsage tokens, TokenRates rates) {
+        if (rates.reasoning().signum() == 0) {
+            return times(tokens.outputTokens(), rates.output());
+        }
+        long reasoning = Math.min(tokens.reasoningTokens(), tokens.outputTokens());
+        return times(tokens.outputTokens() - reasoning, rates.output()).add(times(reasoning, rates.reasoning()));
+    }
+
+    private static BigDecimal orInput(BigDecimal rate, TokenRates rates) {
+        return rate.signum() > 0 ? rate : rates.input();
+    }
+
+    private static BigDecimal times(long count, BigDecimal rate) {
+        return rate.multiply(BigDecimal.valueOf(count));
+    }
+
+    /** Drops trailing zeros but never to a negative scale, so {@code toString()} stays plain ("100", not "1E+2"). */
+    private static BigDecimal normalise(BigDecimal value) {
+        BigDecimal stripped = value.stripTrailingZeros();
+        return stripped.scale() < 0 ? stripped.setScale(0) : stripped;
+    }
+}
