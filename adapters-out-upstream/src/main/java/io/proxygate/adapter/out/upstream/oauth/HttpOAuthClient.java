@@ -87,6 +87,9 @@ public final class HttpOAuthClient implements OAuthPort, AutoCloseable {
                         .setConnectionRequestTimeout(t).build())
                 .disableCookieManagement()
                 .disableRedirectHandling()
+                // no hidden retries (the default repeats a POST on 503): a refresh token must be spent at most once
+                // per attempt, and TokenRefreshService owns the backoff
+                .disableAutomaticRetries()
                 .useSystemProperties()
                 .build();
         client.start();
