@@ -49,6 +49,10 @@ public final class LoginService {
     /** Callback handling (token exchange) runs off the listener's thread. */
     private final Executor worker = Thread::startVirtualThread;
 
+    /**
+     * @param random source of PKCE verifiers and states; shared by concurrent logins, so thread-safe
+     *               ({@link java.security.SecureRandom} in production)
+     */
     public LoginService(CredentialPool pool, OAuthPort oauth, PendingLoginPort pending, CallbackListenerPort callbacks,
                         BrowserPort browser, LoginSettings settings, InstantSource clock, RandomGenerator random) {
         this.pool = Objects.requireNonNull(pool, "pool");

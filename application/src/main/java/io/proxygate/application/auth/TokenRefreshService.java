@@ -108,8 +108,8 @@ public final class TokenRefreshService implements TokenKeeper {
     }
 
     /**
-     * Refreshes now even if the token is fresh and ignoring a transient backoff (the admin's "refresh" button);
-     * still single-flight. Returns the credential with its new tokens (already written to its file).
+     * Refreshes now even if the token is fresh, ignoring the remembered failure and its backoff (the admin's
+     * "refresh" button); still single-flight. Returns the credential with its new tokens (already written to its file).
      */
     public Credential refreshNow(Credential credential) throws CredentialUnavailable {
         if (credential instanceof ApiKey) {
@@ -151,11 +151,11 @@ public final class TokenRefreshService implements TokenKeeper {
                 current.label() + " has no refresh token; log in again", true));
 
         Failure last = failures.get(id);
-        if (last != null && last.refreshToken().equals(refreshToken)) {
+        if (!forced && last != null && last.refreshToken().equals(refreshToken)) {
             if (last.error().permanent()) {
                 throw last.error();
             }
-            if (!forced && clock.instant().isBefore(last.retryAt())) {
+            if (clock.instant().isBefore(last.retryAt())) {
                 throw new CredentialUnavailable(last.error().getMessage() + " (next try after " + last.retryAt()
                         + ")", false);
             }

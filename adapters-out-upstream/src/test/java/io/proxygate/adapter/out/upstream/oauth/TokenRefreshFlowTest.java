@@ -264,6 +264,21 @@ class TokenRefreshFlowTest {
     }
 
     @Test
+    void refreshNowTriesAgainAfterAPermanentFailure() throws Exception {
+        ChatGptAccount account = seedChatGpt(mock.liveChatGptRefreshToken(), T0.plusSeconds(60));
+        mock.refreshFailureStatus = 400;
+        mock.refreshFailureBody = "{\"error\":\"invalid_grant\"}";
+        assertThat(catchThrowableOfType(CredentialUnavailable.class, () -> refresher.ensureFresh(account))
+                .permanent()).isTrue();
+
+        mock.refreshFailureStatus = 0;
+        Credential fresh = refresher.refreshNow(account);
+
+        assertThat(mock.refreshCalls).hasValue(2);
+        assertThat(((ChatGptAccount) fresh).tokens().accessToken()).isNotEqualTo(account.tokens().accessToken());
+    }
+
+    @Test
     void apiKeysPassThroughAndCannotBeRefreshed() throws Exception {
         ApiKey key = new ApiKey("k1", "k1", ApiKeyType.OPENAI, Secret.of("sk-test-fake"), Optional.empty(), false);
 
