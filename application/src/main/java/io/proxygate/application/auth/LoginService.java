@@ -1,0 +1,531 @@
+package io.proxygate.application.auth;
+
+import io.proxygate.application.pool.CredentialPool;
+import io.proxygate.application.pool.PoolEntry;
+import io.proxygate.domain.credential.ChatGptAccount;
+import io.proxygate.domain.credential.ClaudeAccount;
+import io.proxygate.domain.credential.Credential;
+import io.proxygate.domain.credential.OAuthTokens;
+import io.proxygate.domain.credential.PlanType;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import java.util.random.RandomGenerator;
+import java.util.stream.Collectors;
+
+/**
+ * Logs ChatGPT and Claude accounts in and writes them to the pool: the browser flow (loopback callback), the manual
+ * flow ({@code --no-browser} start, pasted {@code --code} finish, with the verifier and state kept in the data dir)
+ * and the ChatGPT device-code flow. Nothing is written to the pool unless the whole login succeeded.
+ */
+public final class LoginService {
+    private static final System.Logger LOG = System.getLogger(LoginService.class.getName());
+
+    private final CredentialPool pool;
+    private final OAuthPort oauth;
+    private final PendingLoginPort pending;
+    private final CallbackListenerPort callbacks;
+    private final BrowserPort browser;
+    private final LoginSettings settings;
+    private final InstantSource clock;
+    private final Pkce pkce;
+    /** Callback handling (token exchange) runs off the listener's thread. */
+    private final Executor worker = Thread::startVirtualThread;
+
+    /**
+     * @param random source of PKCE verifiers and states; shared by concurrent logins, so thread-safe
+     *               ({@link java.security.SecureRandom} in production)
+     */
+    public LoginService(CredentialPool pool, OAuthPort oauth, PendingLoginPort pending, CallbackListenerPort callbacks,
+                        BrowserPort browser, LoginSettings settings, InstantSource clock, RandomGenerator random) {
+        this.pool = Objects.requireNonNull(pool, "pool");
+        this.oauth = Objects.requireNonNull(oauth, "oauth");
+        this.pending = Objects.requireNonNull(pending, "pending");
+        this.callbacks = Objects.requireNonNull(callbacks, "callbacks");
+        this.browser = Objects.requireNonNull(browser, "browser");
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.pkce = new Pkce(random);
+    }
+
+    // ---------------------------------------------------------------- authorize URLs
+
+    /** {@code {issuer}/oauth/authorize?...} with the Codex CLI's parameters (prompt=login, max_age=0 force a fresh login). */
+    public URI chatGptAuthorizeUrl(String redirectUri, String codeChallenge, String state) {
+        Map<String, String> q = new LinkedHashMap<>();
+        q.put("response_type", "code");
+        q.put("client_id", OAuthClients.CHATGPT_CLIENT_ID);
+        q.put("redirect_uri", redirectUri);
+        q.put("scope", OAuthClients.CHATGPT_SCOPE);
+        q.put("code_challenge", codeChallenge);
+        q.put("code_challenge_method", "S256");
+        q.put("state", state);
+        for (String extra : OAuthClients.CHATGPT_AUTHORIZE_EXTRAS) {
+            int eq = extra.indexOf('=');
+            q.put(extra.substring(0, eq), extra.substring(eq + 1));
+        }
+        return withQuery(join(settings.openaiIssuer(), "/oauth/authorize"), q);
+    }
+
+    /** {@code https://claude.ai/oauth/authorize?code=true&...} as Claude Code sends it. */
+    public URI claudeAuthorizeUrl(String redirectUri, String codeChallenge, String state) {
+        Map<String, String> q = new LinkedHashMap<>();
+        q.put("code", "true");
+        q.put("response_type", "code");
+        q.put("client_id", OAuthClients.CLAUDE_CLIENT_ID);
+        q.put("redirect_uri", redirectUri);
+        q.put("scope", OAuthClients.CLAUDE_SCOPE);
+        q.put("code_challenge", codeChallenge);
+        q.put("code_challenge_method", "S256");
+        q.put("state", state);
+        return withQuery(settings.claudeAuthorizeUrl(), q);
+    }
+
+    // ---------------------------------------------------------------- browser flow
+
+    /**
+     * Starts a ChatGPT browser login: listens on the first free port of 1455..1460 ({@code /auth/callback}) and
+     * returns the authorize URL; the result completes when the browser comes back (or after the callback timeout).
+     * Does not open a browser (an admin route hands the URL to the dashboard instead).
+     */
+    public BrowserLogin startChatGptBrowserLogin() throws LoginFailed {
+        return startBrowserLogin(OAuthProvider.CHATGPT, Optional.empty());
+    }
+
+    /** Starts a Claude browser login on 1461..1466 ({@code /callback}); {@code email} overrides the profile's. */
+    public BrowserLogin startClaudeBrowserLogin(Optional<String> email) throws LoginFailed {
+        return startBrowserLogin(OAuthProvider.CLAUDE, email);
+    }
+
+    /**
+     * The CLI's browser login: starts it, opens the browser ({@code showUrl} gets the URL when that fails) and
+     * waits for the outcome.
+     */
+    public LoginResult loginChatGptWithBrowser(Consumer<URI> showUrl) throws LoginFailed {
+        return openAndWait(startChatGptBrowserLogin(), showUrl);
+    }
+
+    /** As {@link #loginChatGptWithBrowser} for Claude. */
+    public LoginResult loginClaudeWithBrowser(Optional<String> email, Consumer<URI> showUrl) throws LoginFailed {
+        return openAndWait(startClaudeBrowserLogin(email), showUrl);
+    }
+
+    private BrowserLogin startBrowserLogin(OAuthProvider provider, Optional<String> email) throws LoginFailed {
+        boolean chatgpt = provider == OAuthProvider.CHATGPT;
+        int first = chatgpt ? OAuthClients.CHATGPT_FIRST_PORT : OAuthClients.CLAUDE_FIRST_PORT;
+        int last = chatgpt ? OAuthClients.CHATGPT_LAST_PORT : OAuthClients.CLAUDE_LAST_PORT;
+        String path = chatgpt ? OAuthClients.CHATGPT_CALLBACK_PATH : OAuthClients.CLAUDE_CALLBACK_PATH;
+        CallbackListenerPort.Listener listener;
+        try {
+            listener = callbacks.listen(first, last, path);
+        } catch (IOException e) {
+            throw new LoginFailed(LoginFailed.Reason.LOCAL,
+                    "cannot listen for the OAuth callback on ports " + first + ".." + last + ": " + e.getMessage(), e);
+        }
+        Pkce.Codes codes = pkce.newCodes();
+        String state = pkce.newState();
+        String redirectUri = OAuthClients.loopbackRedirect(listener.port(), path);
+        URI authorizeUrl = chatgpt ? chatGptAuthorizeUrl(redirectUri, codes.challenge(), state)
+                : claudeAuthorizeUrl(redirectUri, codes.challenge(), state);
+        PendingLogin login = new PendingLogin(codes.verifier(), state, redirectUri, clock.instant());
+
+        CompletableFuture<LoginResult> result = new CompletableFuture<>();
+        Duration timeout = settings.callbackTimeout();
+        listener.callback()
+                .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                .whenCompleteAsync((params, error) -> {
+                    try {
+                        if (error != null) {
+                            result.completeExceptionally(callbackFailure(provider, unwrap(error), timeout));
+                            return;
+                        }
+                        result.complete(finishCallback(provider, login, params, email));
+                    } catch (LoginFailed e) {
+                        result.completeExceptionally(e);
+                    } catch (RuntimeException e) {
+                        result.completeExceptionally(new LoginFailed(LoginFailed.Reason.LOCAL,
+                                provider.displayName() + " login failed: " + e.getMessage(), e));
+                    } finally {
+                        listener.close();
+                    }
+                }, worker);
+        Runnable cancel = () -> {
+            result.completeExceptionally(new LoginFailed(LoginFailed.Reason.TIMED_OUT, "login cancelled"));
+            listener.close();
+        };
+        return new BrowserLogin(provider, authorizeUrl, listener.port(), result, cancel);
+    }
+
+    private LoginResult finishCallback(OAuthProvider provider, PendingLogin login, Map<String, String> params,
+                                       Optional<String> email) throws LoginFailed {
+        String error = params.getOrDefault("error", "");
+        if (!error.isEmpty()) {
+            throw new LoginFailed(LoginFailed.Reason.DENIED, "oauth error: " + error);
+        }
+        if (!login.state().equals(params.getOrDefault("state", ""))) {
+            throw new LoginFailed(LoginFailed.Reason.STATE_MISMATCH, "OAuth state mismatch");
+        }
+        String code = params.getOrDefault("code", "");
+        if (code.isEmpty()) {
+            throw new LoginFailed(LoginFailed.Reason.BAD_INPUT, "no code in callback");
+        }
+        return provider == OAuthProvider.CHATGPT
+                ? completeChatGpt(code, login.verifier(), login.redirectUri())
+                : completeClaude(code, login, email);
+    }
+
+    private static LoginFailed callbackFailure(OAuthProvider provider, Throwable error, Duration timeout) {
+        if (error instanceof TimeoutException) {
+            return new LoginFailed(LoginFailed.Reason.TIMED_OUT,
+                    "no " + provider.displayName() + " OAuth callback within " + human(timeout)
+                            + "; start the login again");
+        }
+        if (error instanceof CancellationException) {
+            return new LoginFailed(LoginFailed.Reason.TIMED_OUT, "login cancelled");
+        }
+        return new LoginFailed(LoginFailed.Reason.LOCAL, "OAuth callback listener failed: " + error.getMessage(), error);
+    }
+
+    private LoginResult openAndWait(BrowserLogin login, Consumer<URI> showUrl) throws LoginFailed {
+        boolean opened;
+        try {
+            opened = browser.open(login.authorizeUrl());
+        } catch (RuntimeException e) {
+            opened = false;
+        }
+        if (!opened) {
+            showUrl.accept(login.authorizeUrl());
+        }
+        try {
+            return login.result().get();
+        } catch (InterruptedException e) {
+            login.cancel();
+            Thread.currentThread().interrupt();
+            throw new LoginFailed(LoginFailed.Reason.TIMED_OUT, "login cancelled");
+        } catch (ExecutionException e) {
+            throw asLoginFailed(e.getCause());
+        }
+    }
+
+    // ---------------------------------------------------------------- manual flow
+
+    /**
+     * Starts a manual ChatGPT login: saves the pending verifier/state (replacing an earlier one) and returns the URL
+     * to open. The redirect goes to {@code http://localhost:1455/auth/callback}, where nothing listens: the user
+     * copies the address bar into {@link #finishChatGptManualLogin}.
+     */
+    public ManualLogin startChatGptManualLogin() throws LoginFailed {
+        return startManual(OAuthProvider.CHATGPT);
+    }
+
+    /** As {@link #startChatGptManualLogin} for Claude ({@code http://localhost:1461/callback}). */
+    public ManualLogin startClaudeManualLogin() throws LoginFailed {
+        return startManual(OAuthProvider.CLAUDE);
+    }
+
+    /**
+     * Finishes the pending manual ChatGPT login with the pasted redirect URL or code, then forgets the pending login.
+     *
+     * @throws LoginFailed "no pending ChatGPT OAuth login", "pending OAuth expired (started 12m ago)", "OAuth
+     *                     state mismatch", the {@link AuthorizationInput#parse} messages, or an upstream failure
+     */
+    public LoginResult finishChatGptManualLogin(String codeOrUrl) throws LoginFailed {
+        PendingLogin login = loadPending(OAuthProvider.CHATGPT);
+        AuthorizationInput input = checkedInput(codeOrUrl, login);
+        LoginResult result = completeChatGpt(input.code(), login.verifier(), login.redirectUri());
+        clearQuietly(OAuthProvider.CHATGPT);
+        return result;
+    }
+
+    /** As {@link #finishChatGptManualLogin} for Claude; {@code email} overrides the profile's. */
+    public LoginResult finishClaudeManualLogin(String codeOrUrl, Optional<String> email) throws LoginFailed {
+        PendingLogin login = loadPending(OAuthProvider.CLAUDE);
+        AuthorizationInput input = checkedInput(codeOrUrl, login);
+        LoginResult result = completeClaude(input.code(), login, email);
+        clearQuietly(OAuthProvider.CLAUDE);
+        return result;
+    }
+
+    /** Forgets the provider's pending manual login ({@code --abort-pending}); returns whether there was one. */
+    public boolean abortPending(OAuthProvider provider) throws LoginFailed {
+        try {
+            return pending.clear(provider);
+        } catch (IOException e) {
+            throw new LoginFailed(LoginFailed.Reason.LOCAL, "cannot remove the pending login: " + e.getMessage(), e);
+        }
+    }
+
+    private ManualLogin startManual(OAuthProvider provider) throws LoginFailed {
+        boolean chatgpt = provider == OAuthProvider.CHATGPT;
+        String redirectUri = chatgpt
+                ? OAuthClients.loopbackRedirect(OAuthClients.CHATGPT_FIRST_PORT, OAuthClients.CHATGPT_CALLBACK_PATH)
+                : OAuthClients.loopbackRedirect(OAuthClients.CLAUDE_FIRST_PORT, OAuthClients.CLAUDE_CALLBACK_PATH);
+        Pkce.Codes codes = pkce.newCodes();
+        String state = pkce.newState();
+        Instant now = clock.instant();
+        try {
+            pending.save(provider, new PendingLogin(codes.verifier(), state, redirectUri, now));
+        } catch (IOException e) {
+            throw new LoginFailed(LoginFailed.Reason.LOCAL, "cannot save the pending login: " + e.getMessage(), e);
+        }
+        URI url = chatgpt ? chatGptAuthorizeUrl(redirectUri, codes.challenge(), state)
+                : claudeAuthorizeUrl(redirectUri, codes.challenge(), state);
+        return new ManualLogin(provider, url, redirectUri, now.plus(settings.pendingTtl()));
+    }
+
+    private PendingLogin loadPending(OAuthProvider provider) throws LoginFailed {
+        Optional<PendingLogin> saved;
+        try {
+            saved = pending.load(provider);
+        } catch (IOException e) {
+            throw new LoginFailed(LoginFailed.Reason.LOCAL, "cannot read the pending login: " + e.getMessage(), e);
+        }
+        PendingLogin login = saved.orElseThrow(() -> new LoginFailed(LoginFailed.Reason.NO_PENDING,
+                "no pending " + provider.displayName() + " OAuth login"));
+        Duration age = Duration.between(login.createdAt(), clock.instant());
+        if (age.compareTo(settings.pendingTtl()) > 0) {
+            clearQuietly(provider); // its verifier is useless now; do not leave it lying around
+            throw new LoginFailed(LoginFailed.Reason.PENDING_EXPIRED,
+                    "pending OAuth expired (started " + human(age) + " ago)");
+        }
+        return login;
+    }
+
+    private static AuthorizationInput checkedInput(String codeOrUrl, PendingLogin login) throws LoginFailed {
+        AuthorizationInput input = AuthorizationInput.parse(codeOrUrl);
+        // A bare code carries no state; a pasted URL's state must be the one we sent.
+        if (input.state().isPresent() && !input.state().get().equals(login.state())) {
+            throw new LoginFailed(LoginFailed.Reason.STATE_MISMATCH, "OAuth state mismatch");
+        }
+        return input;
+    }
+
+    private void clearQuietly(OAuthProvider provider) {
+        try {
+            pending.clear(provider);
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.WARNING, "could not remove the pending {0} login: {1}",
+                    provider.displayName(), e.getMessage());
+        }
+    }
+
+    // ---------------------------------------------------------------- device code (ChatGPT)
+
+    /**
+     * Starts a ChatGPT device-code login ({@code --device}): the user opens the verification URL on any device and
+     * enters the code. Then call {@link #finishChatGptDeviceLogin}.
+     *
+     * @throws LoginFailed when the server does not offer device login (404) or the request fails
+     */
+    public DeviceLogin startChatGptDeviceLogin() throws LoginFailed {
+        DeviceCode code;
+        try {
+            code = oauth.requestChatGptDeviceCode();
+        } catch (OAuthCallException e) {
+            throw new LoginFailed(LoginFailed.Reason.UPSTREAM, "ChatGPT device code request failed: " + e.getMessage(),
+                    e);
+        }
+        return new DeviceLogin(code.verificationUrl(), code.userCode(), clock.instant().plus(settings.deviceTimeout()),
+                code);
+    }
+
+    /** Polls until the user approved the device code (or it expired), then exchanges and saves the account. */
+    public LoginResult finishChatGptDeviceLogin(DeviceLogin login) throws LoginFailed {
+        Duration interval = login.deviceCode().pollInterval()
+                .filter(d -> d.compareTo(settings.deviceMinPollInterval()) > 0)
+                .orElse(settings.deviceMinPollInterval());
+        while (true) {
+            Optional<DeviceAuthorization> approved;
+            try {
+                approved = oauth.pollChatGptDeviceCode(login.deviceCode());
+            } catch (OAuthCallException e) {
+                throw new LoginFailed(LoginFailed.Reason.UPSTREAM, "ChatGPT device login failed: " + e.getMessage(), e);
+            }
+            if (approved.isPresent()) {
+                DeviceAuthorization auth = approved.get();
+                return completeChatGpt(auth.authorizationCode(), auth.codeVerifier(), auth.redirectUri());
+            }
+            if (!clock.instant().plus(interval).isBefore(login.expiresAt())) {
+                throw new LoginFailed(LoginFailed.Reason.TIMED_OUT,
+                        "device code was not approved within " + human(settings.deviceTimeout()));
+            }
+            try {
+                Thread.sleep(interval);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new LoginFailed(LoginFailed.Reason.TIMED_OUT, "login cancelled");
+            }
+        }
+    }
+
+    /** The CLI's {@code --device}: starts, shows the URL and code through {@code show}, and waits. */
+    public LoginResult loginChatGptWithDeviceCode(Consumer<DeviceLogin> show) throws LoginFailed {
+        DeviceLogin login = startChatGptDeviceLogin();
+        show.accept(login);
+        return finishChatGptDeviceLogin(login);
+    }
+
+    // ---------------------------------------------------------------- completing a login
+
+    private LoginResult completeChatGpt(String code, String verifier, String redirectUri) throws LoginFailed {
+        TokenGrant grant;
+        try {
+            grant = oauth.exchangeChatGptCode(code, verifier, redirectUri);
+        } catch (OAuthCallException e) {
+            throw new LoginFailed(LoginFailed.Reason.UPSTREAM, "ChatGPT token exchange failed: " + e.getMessage(), e);
+        }
+        TokenClaims claims = grant.claims();
+        String email = claims.email().orElseThrow(() -> new LoginFailed(LoginFailed.Reason.UPSTREAM,
+                "ChatGPT login: the tokens carry no email claim"));
+        Instant now = clock.instant();
+        OAuthTokens tokens = new OAuthTokens(grant.accessToken(), grant.refreshToken(), grant.idToken(),
+                grant.expiresAt(now));
+        ChatGptAccount account = new ChatGptAccount(email, claims.accountId().orElse(""),
+                PlanType.parse(claims.planType().orElse("free")), tokens, Optional.of(now), false);
+        return save(account);
+    }
+
+    private LoginResult completeClaude(String code, PendingLogin login, Optional<String> emailOverride)
+            throws LoginFailed {
+        TokenGrant grant;
+        try {
+            grant = oauth.exchangeClaudeCode(code, login.verifier(), login.redirectUri(), login.state());
+        } catch (OAuthCallException e) {
+            throw new LoginFailed(LoginFailed.Reason.UPSTREAM, "Claude token exchange failed: " + e.getMessage(), e);
+        }
+        Optional<String> override = emailOverride.map(String::trim).filter(s -> !s.isEmpty());
+        ClaudeProfile profile;
+        try {
+            profile = oauth.fetchClaudeProfile(grant.accessToken());
+        } catch (OAuthCallException e) {
+            if (override.isEmpty()) {
+                throw new LoginFailed(LoginFailed.Reason.UPSTREAM, "Claude profile request failed: " + e.getMessage(),
+                        e);
+            }
+            // The email is what the account needs; the rest is informative and the usage poller fills the tier later.
+            LOG.log(System.Logger.Level.WARNING, "Claude profile request failed ({0}); saving {1} without profile",
+                    e.getMessage(), override.get());
+            profile = new ClaudeProfile(Optional.empty(), "", "", "");
+        }
+        String email = override.or(profile::email).orElseThrow(() -> new LoginFailed(LoginFailed.Reason.UPSTREAM,
+                "Claude login: the profile has no email; pass the email explicitly"));
+        Instant now = clock.instant();
+        OAuthTokens tokens = new OAuthTokens(grant.accessToken(), grant.refreshToken(), grant.idToken(),
+                grant.expiresAt(now));
+        ClaudeAccount account = new ClaudeAccount(email, profile.accountId(), profile.subscriptionType(),
+                profile.rateLimitTier(), tokens, Optional.of(now), false);
+        return save(account);
+    }
+
+    /**
+     * Writes the account: a new file, or the existing account's file when that email is already pooled (keeping
+     * its created_at, disabled flag and fields this version does not know).
+     */
+    private LoginResult save(Credential account) throws LoginFailed {
+        try {
+            pool.reload(); // the CLI's pool may not be loaded yet; the server's is cheap to rescan
+            Optional<PoolEntry> existing = pool.snapshot().entry(account.id());
+            if (existing.isPresent()) {
+                Credential merged = keepIdentity(account, existing.get().credential());
+                pool.update(existing.get(), merged);
+                LOG.log(System.Logger.Level.INFO, "logged in {0} again (token {1}); updated {2}", account.label(),
+                        account.fingerprint(), existing.get().path());
+                return new LoginResult(merged, existing.get().path(), true);
+            }
+            String path = pool.add(account);
+            LOG.log(System.Logger.Level.INFO, "logged in {0} (token {1}); wrote {2}", account.label(),
+                    account.fingerprint(), path);
+            return new LoginResult(account, path, false);
+        } catch (RuntimeException e) {
+            throw new LoginFailed(LoginFailed.Reason.LOCAL, "cannot save the account: " + e.getMessage(), e);
+        }
+    }
+
+    private static Credential keepIdentity(Credential fresh, Credential old) {
+        return switch (fresh) {
+            case ChatGptAccount a -> old instanceof ChatGptAccount o
+                    ? new ChatGptAccount(a.email(), a.accountId().isEmpty() ? o.accountId() : a.accountId(), a.plan(),
+                    a.tokens(), o.createdAt().or(a::createdAt), o.disabled())
+                    : a;
+            case ClaudeAccount a -> old instanceof ClaudeAccount o
+                    ? new ClaudeAccount(a.email(), a.accountId().isEmpty() ? o.accountId() : a.accountId(),
+                    a.subscriptionType().isEmpty() ? o.subscriptionType() : a.subscriptionType(),
+                    a.rateLimitTier().isEmpty() ? o.rateLimitTier() : a.rateLimitTier(), a.tokens(),
+                    o.createdAt().or(a::createdAt), o.disabled())
+                    : a;
+            default -> fresh;
+        };
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private static LoginFailed asLoginFailed(Throwable t) {
+        Throwable cause = unwrap(t);
+        if (cause instanceof LoginFailed failed) {
+            return failed;
+        }
+        return new LoginFailed(LoginFailed.Reason.LOCAL, "login failed: " + cause.getMessage(), cause);
+    }
+
+    private static Throwable unwrap(Throwable t) {
+        Throwable cause = t;
+        while ((cause instanceof CompletionException || cause instanceof ExecutionException)
+                && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        return cause;
+    }
+
+    private static URI join(URI base, String path) {
+        String text = base.toString();
+        while (text.endsWith("/")) {
+            text = text.substring(0, text.length() - 1);
+        }
+        return URI.create(text + path);
+    }
+
+    private static URI withQuery(URI base, Map<String, String> query) {
+        String encoded = query.entrySet().stream()
+                .map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "="
+                        + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
+                .collect(Collectors.joining("&"));
+        String text = base.toString();
+        return URI.create(text + (text.contains("?") ? "&" : "?") + encoded);
+    }
+
+    /** "12m", "1h5m", "45s": short enough for a one-line message. */
+    static String human(Duration d) {
+        long seconds = Math.max(0, d.toSeconds());
+        long h = seconds / 3600;
+        long m = (seconds % 3600) / 60;
+        long s = seconds % 60;
+        StringBuilder out = new StringBuilder();
+        if (h > 0) {
+            out.append(h).append('h');
+        }
+        if (m > 0) {
+            out.append(m).append('m');
+        }
+        if (s > 0 || out.isEmpty()) {
+            out.append(s).append('s');
+        }
+        return out.toString();
+    }
+}
