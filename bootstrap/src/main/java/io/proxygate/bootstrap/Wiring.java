@@ -1,0 +1,240 @@
+package io.proxygate.bootstrap;
+
+import com.codahale.metrics.health.HealthCheck;
+import io.dropwizard.core.setup.Environment;
+import io.dropwizard.db.DataSourceFactory;
+import io.dropwizard.db.ManagedDataSource;
+import io.dropwizard.jdbi3.JdbiFactory;
+import io.dropwizard.lifecycle.Managed;
+import io.proxygate.adapter.in.http.ClientAuth;
+import io.proxygate.adapter.in.http.DashboardResource;
+import io.proxygate.adapter.in.http.HealthResource;
+import io.proxygate.adapter.in.http.ProxyResource;
+import io.proxygate.adapter.out.persistence.pool.PoolDirectoryStore;
+import io.proxygate.adapter.out.persistence.sql.SqliteCredentialState;
+import io.proxygate.adapter.out.persistence.sql.SqliteDatabase;
+import io.proxygate.adapter.out.persistence.sql.SqliteRequestLog;
+import io.proxygate.adapter.out.upstream.HttpUpstreamAdapter;
+import io.proxygate.adapter.out.upstream.UpstreamSettings;
+import io.proxygate.adapter.out.upstream.oauth.HttpOAuthClient;
+import io.proxygate.adapter.out.upstream.oauth.OAuthSettings;
+import io.proxygate.adapter.out.upstream.pricing.FilePriceCache;
+import io.proxygate.adapter.out.upstream.pricing.LiteLlmPriceLoader;
+import io.proxygate.adapter.out.upstream.pricing.LiteLlmPriceSource;
+import io.proxygate.adapter.out.upstream.usage.HttpUsagePollClient;
+import io.proxygate.adapter.out.upstream.usage.UsageEndpoints;
+import io.proxygate.application.auth.TokenRefreshService;
+import io.proxygate.application.pool.CredentialPool;
+import io.proxygate.application.port.out.PriceSourceException;
+import io.proxygate.application.port.out.PriceSourcePort;
+import io.proxygate.application.proxy.Pause;
+import io.proxygate.application.proxy.ProxyService;
+import io.proxygate.application.proxy.ProxySettings;
+import io.proxygate.application.routing.RoutingService;
+import io.proxygate.application.routing.RoutingSettings;
+import io.proxygate.application.usage.PricingService;
+import io.proxygate.application.usage.UsagePollService;
+import io.proxygate.bootstrap.config.ProxyGateConfiguration;
+import io.proxygate.domain.credential.ClaudeAccount;
+import io.proxygate.domain.credential.Secret;
+import org.jdbi.v3.core.Jdbi;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Builds every service of a running server by hand, in dependency order, and registers resources, health checks
+ * and lifecycles with Dropwizard. The one place that knows concrete adapter classes.
+ */
+public final class Wiring {
+    private final AdminTokens.AdminToken adminToken;
+    private final CredentialPool pool;
+    private final RoutingService router;
+    private final SqliteRequestLog requestLog;
+    private final PricingService pricing;
+
+    private Wiring(AdminTokens.AdminToken adminToken, CredentialPool pool, RoutingService router,
+                   SqliteRequestLog requestLog, PricingService pricing) {
+        this.adminToken = adminToken;
+        this.pool = pool;
+        this.router = router;
+        this.requestLog = requestLog;
+        this.pricing = pricing;
+    }
+
+    public AdminTokens.AdminToken adminToken() {
+        return adminToken;
+    }
+
+    public CredentialPool pool() {
+        return pool;
+    }
+
+    static Wiring build(ProxyGateConfiguration config, Environment environment) throws IOException {
+        InstantSource clock = InstantSource.system();
+        Path dataDir = config.paths.dataDir;
+        Files.createDirectories(dataDir);
+        Files.createDirectories(config.paths.poolDir);
+        AdminTokens.AdminToken adminToken = AdminTokens.resolve(config);
+
+        Jdbi jdbi = database(dataDir.resolve("proxygate.db"), environment);
+
+        PoolDirectoryStore poolStore = new PoolDirectoryStore(config.paths.poolDir, clock);
+        CredentialPool pool = new CredentialPool(poolStore);
+        pool.reload();
+        environment.lifecycle().manage(new Managed() {
+            private AutoCloseable watch;
+
+            @Override
+            public void start() {
+                watch = poolStore.watch(pool::reload);
+            }
+
+            @Override
+            public void stop() throws Exception {
+                watch.close();
+            }
+        });
+
+        RoutingService router = new RoutingService(pool, new SqliteCredentialState(jdbi, clock),
+                routingSettings(config), clock);
+
+        PricingService pricing = new PricingService(priceSource(config.pricing.source), new FilePriceCache(dataDir),
+                LiteLlmPriceLoader.builtIn(), clock);
+        environment.lifecycle().manage(managed(pricing::start, pricing::close));
+
+        HttpOAuthClient oauthClient = new HttpOAuthClient(new OAuthSettings(URI.create(config.oauth.openaiIssuer),
+                URI.create(config.oauth.claudeAuthorizeUrl), URI.create(config.oauth.anthropicTokenUrl),
+                URI.create(config.upstream.anthropicApiBaseUrl), Duration.ofSeconds(30)));
+        environment.lifecycle().manage(managed(() -> { }, oauthClient::close));
+        TokenRefreshService tokens = new TokenRefreshService(pool, oauthClient, config.oauth.refreshSkew, clock);
+
+        HttpUpstreamAdapter upstream = new HttpUpstreamAdapter(upstreamSettings(config), clock);
+        environment.lifecycle().manage(managed(() -> { }, upstream::close));
+
+        SqliteRequestLog requestLog = new SqliteRequestLog(jdbi);
+        environment.lifecycle().manage(managed(() -> { }, requestLog::close));
+
+        UsagePollService poller = new UsagePollService(pool, router, tokens, new HttpUsagePollClient(
+                UsageEndpoints.of(config.upstream.chatgptBaseUrl, config.upstream.anthropicApiBaseUrl,
+                        optional(config.upstream.chatgptUsageUrl), optional(config.upstream.claudeUsageUrl)), clock),
+                clock, UsagePollService.Settings.every(config.wham.pollInterval));
+        environment.lifecycle().manage(managed(poller::start, poller::close));
+
+        ProxyService proxy = new ProxyService(pool, router, upstream, tokens, requestLog, pricing,
+                new ProxySettings(config.routing.maxAttempts, Duration.ofSeconds(10),
+                        config.routing.movePinnedOnRateLimit, 1 << 20),
+                clock, Pause.REAL, () -> UUID.randomUUID().toString());
+
+        boolean acceptClaudeClients = config.server.listensOnLoopback() || config.server.acceptClaudeOauthClients;
+        ClientAuth auth = new ClientAuth(optional(config.server.proxyToken).map(Secret::of), acceptClaudeClients,
+                () -> pool.snapshot().credentials().stream().filter(ClaudeAccount.class::isInstance)
+                        .map(c -> ((ClaudeAccount) c).tokens().accessToken()).toList());
+        environment.jersey().register(new ProxyResource(proxy, auth, config.server.maxBodyBytes));
+        environment.jersey().register(new HealthResource(pool, Version.current()));
+        environment.jersey().register(new DashboardResource());
+
+        environment.healthChecks().register("pool", new HealthCheck() {
+            @Override
+            protected Result check() {
+                int problems = pool.snapshot().problems().size();
+                return problems == 0 ? Result.healthy("%d credentials", pool.snapshot().entries().size())
+                        : Result.healthy("%d credentials, %d pool files skipped", pool.snapshot().entries().size(),
+                        problems);
+            }
+        });
+        return new Wiring(adminToken, pool, router, requestLog, pricing);
+    }
+
+    private static Jdbi database(Path file, Environment environment) {
+        DataSourceFactory factory = new DataSourceFactory();
+        factory.setDriverClass("org.sqlite.JDBC");
+        factory.setUrl("jdbc:sqlite:" + file.toAbsolutePath());
+        factory.setProperties(Map.of("journal_mode", "WAL", "busy_timeout",
+                Long.toString(SqliteDatabase.BUSY_TIMEOUT.toMillis()), "synchronous", "NORMAL"));
+        factory.setValidationQuery("SELECT 1");
+        factory.setInitialSize(1);
+        factory.setMinSize(1);
+        factory.setMaxSize(4);
+        ManagedDataSource dataSource = factory.build(environment.metrics(), "sqlite");
+        SqliteDatabase.migrate(dataSource);
+        return new JdbiFactory().build(environment, factory, dataSource, "sqlite");
+    }
+
+    static RoutingSettings routingSettings(ProxyGateConfiguration config) {
+        return new RoutingSettings(config.routing.priority, config.routing.drainMultiplier,
+                config.routing.primaryBonus, config.broker.primaryUsedPctMax, config.broker.secondaryUsedPctMax,
+                config.broker.pinTtl, RoutingSettings.DEFAULTS.maxPins(), RoutingSettings.DEFAULTS.cooldownDefault(),
+                RoutingSettings.DEFAULTS.usageFreshness(), Math.max(RoutingSettings.DEFAULTS.candidatesPerKind(),
+                config.routing.maxAttempts));
+    }
+
+    static UpstreamSettings upstreamSettings(ProxyGateConfiguration config) {
+        ProxyGateConfiguration.UpstreamSection u = config.upstream;
+        String chatgptBase = u.chatgptBaseUrl;
+        String responses = u.chatgptResponsesUrl.isBlank() ? chatgptBase + "/codex/responses" : u.chatgptResponsesUrl;
+        return UpstreamSettings.builder()
+                .chatgptResponsesUrl(responses)
+                .chatgptCompactUrl(responses + "/compact")
+                .chatgptModelsUrl(chatgptBase + "/codex/models")
+                .openaiBaseUrl(u.openaiBaseUrl)
+                .openaiResponsesUrl(u.openaiResponsesUrl.isBlank() ? null : u.openaiResponsesUrl)
+                .openaiChatUrl(u.chatCompletionsUrl.isBlank() ? null : u.chatCompletionsUrl)
+                .anthropicMessagesUrl(u.anthropicMessagesUrl.isBlank() ? u.anthropicBaseUrl + "/v1/messages"
+                        : u.anthropicMessagesUrl)
+                .connectTimeout(u.connectTimeout)
+                .responseTimeout(u.responseTimeout)
+                .idleTimeout(u.idleTimeout)
+                .claudeCodeMimicry(u.claudeCodeMimicry)
+                .maxConnectionsPerRoute(u.maxConnectionsPerRoute)
+                .build();
+    }
+
+    /** {@code builtin} (or {@code none}) keeps to the built-in table and the cache: no fetch at all. */
+    static PriceSourcePort priceSource(String location) {
+        String l = location.trim();
+        if (l.isEmpty() || l.equalsIgnoreCase("builtin") || l.equalsIgnoreCase("none")) {
+            return new PriceSourcePort() {
+                @Override
+                public String location() {
+                    return "builtin";
+                }
+
+                @Override
+                public io.proxygate.domain.usage.PriceTable fetch() throws PriceSourceException {
+                    throw new PriceSourceException("price fetching is off ([pricing] source = builtin)");
+                }
+            };
+        }
+        return new LiteLlmPriceSource(l);
+    }
+
+    private static Optional<String> optional(String value) {
+        return value == null || value.isBlank() ? Optional.empty() : Optional.of(value);
+    }
+
+    private interface Action {
+        void run() throws Exception;
+    }
+
+    private static Managed managed(Action start, Action stop) {
+        return new Managed() {
+            @Override
+            public void start() throws Exception {
+                start.run();
+            }
+
+            @Override
+            public void stop() throws Exception {
+                stop.run();
+            }
+        };
+    }
+}
