@@ -196,7 +196,7 @@ final class PoolWatcher implements AutoCloseable {
                 try {
                     keys.put(folder.register(watchService, StandardWatchEventKinds.ENTRY_CREATE,
                             StandardWatchEventKinds.ENTRY_DELETE, StandardWatchEventKinds.ENTRY_MODIFY), folder);
-                } catch (IOException | ClosedWatchServiceException e) {
+                } catch (IOException | RuntimeException e) {
                     LOG.warn("cannot watch pool folder {} ({}); polling it instead", folder,
                             e.getClass().getSimpleName());
                 }
