@@ -1,0 +1,91 @@
+package io.proxygate.adapter.out.persistence.sql;
+
+import org.jdbi.v3.core.Jdbi;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.sqlite.SQLiteDataSource;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class SqliteDatabaseTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void migratesAFreshFileToTheLatestSchemaInWalMode() throws IOException {
+        Path file = dir.resolve("data/proxygate.db");
+
+        Jdbi jdbi = SqliteDatabase.open(file);
+
+        assertThat(Files.exists(file)).isTrue();
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+        assertThat(one(jdbi, "PRAGMA journal_mode", String.class))
+                .isEqualToIgnoringCase("wal");
+        assertThat(list(jdbi,
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name"))
+                .containsExactly("credential_state", "flyway_schema_history", "request_log");
+        assertThat(list(jdbi,
+                "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'request_log' ORDER BY name"))
+                .contains("request_log_started_at", "request_log_credential_id");
+        assertThat(list(jdbi,
+                "SELECT version FROM flyway_schema_history WHERE success = 1 ORDER BY installed_rank")).containsExactly("1", "2");
+    }
+
+    @Test
+    void reopeningAMigratedFileKeepsItsData() {
+        Path file = dir.resolve("proxygate.db");
+        SqliteDatabase.open(file).useHandle(h -> h.execute(
+                "INSERT INTO credential_state (id, failure_streak, updated_at) VALUES ('key:a', 2, 0)"));
+
+        Jdbi again = SqliteDatabase.open(file);
+
+        assertThat(one(again, "SELECT failure_streak FROM credential_state", Integer.class)).isEqualTo(2);
+    }
+
+    @Test
+    void appliesBusyTimeoutToConnectionsOfAGivenDataSource() {
+        SQLiteDataSource dataSource = new SQLiteDataSource();
+        dataSource.setUrl("jdbc:sqlite:" + dir.resolve("ds.db"));
+
+        Jdbi jdbi = SqliteDatabase.create(dataSource);
+
+        assertThat(one(jdbi, "PRAGMA busy_timeout", Long.class))
+                .isEqualTo(SqliteDatabase.BUSY_TIMEOUT.toMillis());
+        assertThat(one(jdbi, "PRAGMA journal_mode", String.class))
+                .isEqualToIgnoringCase("wal");
+    }
+
+    @Test
+    void aSecondConnectionCanReadWhileAWriteTransactionIsOpen() {
+        Path file = dir.resolve("shared.db");
+        Jdbi server = SqliteDatabase.open(file);
+        Jdbi cli = SqliteDatabase.open(file);
+
+        server.useTransaction(h -> {
+            h.execute("INSERT INTO credential_state (id, failure_streak, updated_at) VALUES ('key:w', 1, 0)");
+            // WAL lets the reader see the last committed state instead of failing with SQLITE_BUSY.
+            assertThat(one(cli, "SELECT count(*) FROM credential_state", Integer.class)).isZero();
+        });
+    }
+
+    @Test
+    void rejectsANonSqliteUrl() {
+        assertThatThrownBy(() -> SqliteDatabase.open("jdbc:postgresql://localhost/x"))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    private static <T> T one(Jdbi jdbi, String sql, Class<T> type) {
+        return jdbi.withHandle(h -> h.createQuery(sql).mapTo(type).one());
+    }
+
+    private static List<String> list(Jdbi jdbi, String sql) {
+        return jdbi.withHandle(h -> h.createQuery(sql).mapTo(String.class).list());
+    }
+}

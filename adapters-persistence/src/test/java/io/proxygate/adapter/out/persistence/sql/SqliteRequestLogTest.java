@@ -1,0 +1,159 @@
+package io.proxygate.adapter.out.persistence.sql;
+
+import io.proxygate.application.usage.RequestRecord;
+import io.proxygate.domain.credential.CredentialId;
+import io.proxygate.domain.usage.TokenUsage;
+import org.jdbi.v3.core.Jdbi;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.math.BigDecimal;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+class SqliteRequestLogTest {
+    private static final Instant T0 = Instant.parse("2025-06-01T12:00:00Z");
+
+    @TempDir
+    Path dir;
+
+    private Jdbi jdbi;
+
+    @BeforeEach
+    void setUp() {
+        jdbi = SqliteDatabase.open(dir.resolve("proxygate.db"));
+    }
+
+    @Test
+    void closeWritesEveryQueuedRow() {
+        SqliteRequestLog log = new SqliteRequestLog(jdbi, 20_000, 256, Duration.ofMillis(100), Duration.ofSeconds(5));
+
+        for (int i = 0; i < 10_000; i++) {
+            log.append(record("req-" + i, T0.plusMillis(i)));
+        }
+        log.close();
+
+        assertThat(count()).isEqualTo(10_000);
+        assertThat(log.droppedCount()).isZero();
+        assertThat(log.failedCount()).isZero();
+    }
+
+    @Test
+    void concurrentAppendersLoseNothingWithASmallQueue() throws InterruptedException {
+        // A queue far smaller than the load: appenders wait for room (long offer timeout) instead of dropping.
+        SqliteRequestLog log = new SqliteRequestLog(jdbi, 64, 32, Duration.ofMillis(20), Duration.ofSeconds(30));
+        CountDownLatch start = new CountDownLatch(1);
+        List<Thread> threads = new ArrayList<>();
+        for (int t = 0; t < 4; t++) {
+            int thread = t;
+            threads.add(Thread.ofPlatform().start(() -> {
+                try {
+                    start.await();
+                } catch (InterruptedException e) {
+                    return;
+                }
+                for (int i = 0; i < 1_000; i++) {
+                    log.append(record("t" + thread + "-" + i, T0.plusMillis(i)));
+                }
+            }));
+        }
+        start.countDown();
+        for (Thread t : threads) {
+            t.join();
+        }
+        log.close();
+
+        assertThat(count()).isEqualTo(4_000);
+        assertThat(log.droppedCount()).isZero();
+    }
+
+    @Test
+    void rowsBecomeVisibleWithoutClosingOnceABatchIsDue() {
+        try (SqliteRequestLog log = new SqliteRequestLog(jdbi)) {
+            log.append(record("visible", T0));
+
+            await().atMost(Duration.ofSeconds(10)).until(() -> log.recent(10).size() == 1);
+        }
+    }
+
+    @Test
+    void dropsAndCountsRowsWhenTheQueueStaysFull() throws InterruptedException {
+        CountDownLatch release = new CountDownLatch(1);
+        // Hold the database's write lock so the writer cannot drain the queue.
+        Thread blocker = Thread.ofPlatform().start(() -> jdbi.useTransaction(h -> {
+            h.execute("INSERT INTO credential_state (id, failure_streak, updated_at) VALUES ('lock', 0, 0)");
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }));
+        await().atMost(Duration.ofSeconds(10)).until(() -> blocker.getState() == Thread.State.WAITING);
+        SqliteRequestLog log = new SqliteRequestLog(jdbi, 2, 1, Duration.ofMillis(1), Duration.ofMillis(1));
+
+        for (int i = 0; i < 50; i++) {
+            log.append(record("r" + i, T0));
+        }
+        long dropped = log.droppedCount();
+        release.countDown();
+        blocker.join();
+        log.close();
+
+        assertThat(dropped).isPositive();
+        assertThat(count() + dropped).isEqualTo(50);
+    }
+
+    @Test
+    void appendAfterCloseIsCountedAsDropped() {
+        SqliteRequestLog log = new SqliteRequestLog(jdbi);
+        log.close();
+
+        log.append(record("late", T0));
+
+        assertThat(log.droppedCount()).isEqualTo(1);
+        assertThat(count()).isZero();
+    }
+
+    @Test
+    void roundTripsEveryFieldAndListsNewestFirst() {
+        RequestRecord full = new RequestRecord("req-full", T0.plusSeconds(5), "/v1/responses", "chatgpt-pool",
+                Optional.of(CredentialId.chatgpt("a@example.com")), "gpt-5", Optional.of("priority"), 200,
+                new TokenUsage(1200, 1000, 7, 300, 120), Optional.of(new BigDecimal("0.000123456789012345678")),
+                Duration.ofMillis(1534), Optional.of(Duration.ofMillis(212)), Optional.empty(), Optional.empty(),
+                Optional.of("resp_fake"), false, "picked a@example.com score=0.83");
+        RequestRecord failed = new RequestRecord("req-failed", T0, "/v1/messages", "none", Optional.empty(),
+                "claude-sonnet-4", Optional.empty(), 429, TokenUsage.NONE, Optional.empty(), Duration.ofMillis(40),
+                Optional.empty(), Optional.of("rate_limited"), Optional.of("all credentials cooling down"),
+                Optional.empty(), true, "");
+        SqliteRequestLog log = new SqliteRequestLog(jdbi);
+        log.append(failed);
+        log.append(full);
+        log.close();
+
+        List<RequestRecord> recent = new SqliteRequestLog(jdbi).recent(10);
+
+        assertThat(recent).containsExactly(full, failed);
+        assertThat(recent.get(0).costUsd()).contains(new BigDecimal("0.000123456789012345678"));
+        assertThat(new SqliteRequestLog(jdbi).recent(1)).containsExactly(full);
+    }
+
+    private long count() {
+        return jdbi.withExtension(RequestLogDao.class, RequestLogDao::count);
+    }
+
+    private static RequestRecord record(String id, Instant startedAt) {
+        return new RequestRecord(id, startedAt, "/v1/responses", "openai-key", Optional.of(CredentialId.apiKey("k1")),
+                "gpt-5-mini", Optional.empty(), 200, new TokenUsage(10, 0, 0, 5, 0),
+                Optional.of(new BigDecimal("0.0001")), Duration.ofMillis(100), Optional.of(Duration.ofMillis(20)),
+                Optional.empty(), Optional.empty(), Optional.empty(), false, "");
+    }
+}

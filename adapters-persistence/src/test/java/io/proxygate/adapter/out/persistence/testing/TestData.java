@@ -1,0 +1,22 @@
+package io.proxygate.adapter.out.persistence.testing;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Finds the repository's {@code testdata/} folder from wherever the build runs the tests. */
+public final class TestData {
+    private TestData() {
+    }
+
+    public static Path imports(String name) {
+        Path dir = Path.of("").toAbsolutePath();
+        while (dir != null) {
+            Path candidate = dir.resolve("testdata/imports").resolve(name);
+            if (Files.isRegularFile(candidate)) {
+                return candidate;
+            }
+            dir = dir.getParent();
+        }
+        throw new IllegalStateException("testdata/imports/" + name + " not found above " + Path.of("").toAbsolutePath());
+    }
+}
