@@ -53,10 +53,19 @@ public final class ProxyService implements ProxyUseCase {
     private final InstantSource clock;
     private final Pause pause;
     private final Supplier<String> requestIds;
+    private final FallbackRoute fallback;
 
     public ProxyService(CredentialPool pool, CredentialRouter router, UpstreamPort upstream, TokenKeeper tokens,
                         RequestLogPort requestLog, CostEstimator costs, ProxySettings settings, InstantSource clock,
                         Pause pause, Supplier<String> requestIds) {
+        this(pool, router, upstream, tokens, requestLog, costs, settings, clock, pause, requestIds,
+                FallbackRoute.NONE);
+    }
+
+    public ProxyService(CredentialPool pool, CredentialRouter router, UpstreamPort upstream, TokenKeeper tokens,
+                        RequestLogPort requestLog, CostEstimator costs, ProxySettings settings, InstantSource clock,
+                        Pause pause, Supplier<String> requestIds, FallbackRoute fallback) {
+        this.fallback = fallback;
         this.pool = pool;
         this.router = router;
         this.upstream = upstream;
@@ -103,7 +112,8 @@ public final class ProxyService implements ProxyUseCase {
         ProxyExchange run() {
             Api api = command.route().api();
             if (pool.snapshot().credentials().stream().noneMatch(c -> c.serves(api))) {
-                throw new ProxyFailure(401, "authentication_error", Messages.nothingConfigured(api));
+                return viaFallback().orElseThrow(
+                        () -> new ProxyFailure(401, "authentication_error", Messages.nothingConfigured(api)));
             }
             boolean waitedForCooldown = false;
             int attempts = 0;
@@ -131,11 +141,24 @@ public final class ProxyService implements ProxyUseCase {
                     return exchange.get();
                 }
             }
+            Optional<ProxyExchange> rescued = viaFallback();
+            if (rescued.isPresent()) {
+                return rescued.get();
+            }
             if (lastError != null) {
                 throw lastError;
             }
             throw new ProxyFailure(503, "overloaded_error", Messages.exhausted(api),
                     router.nearestCooldown(api));
+        }
+
+        /** The pool could not serve: offer the request to the fallback route (Vertex AI for Messages). */
+        private Optional<ProxyExchange> viaFallback() {
+            Optional<FallbackRoute.FallbackReply> reply = fallback.serve(command);
+            reply.ifPresent(r -> note.append(note.isEmpty() ? "" : "; ").append("fallback ").append(r.provider())
+                    .append(" model=").append(r.model()));
+            return reply.map(r -> new Relay(this, Optional.empty(), r.provider(), Optional.of(r.model()), () -> { },
+                    r.call(), r.head()));
         }
 
         /** One credential: fresh token, upstream call, and the one allowed refresh-and-retry on a 401. */
@@ -194,7 +217,8 @@ public final class ProxyService implements ProxyUseCase {
                         return Optional.empty();
                     }
                     handedOver = true;
-                    return Optional.of(new Relay(this, credential, lease, call, head));
+                    return Optional.of(new Relay(this, Optional.of(credential.id()), credential.kind().provider(),
+                            Optional.empty(), lease, call, head));
                 } catch (UpstreamException e) {
                     router.onFailure(credential.id(), new AttemptFailure.Unreachable(e.getMessage()));
                     lastError = new ProxyFailure(502, "api_error", "upstream unreachable: " + e.kind());
@@ -263,15 +287,20 @@ public final class ProxyService implements ProxyUseCase {
     /** A chosen upstream reply, relayed once. */
     private final class Relay implements ProxyExchange {
         private final Attempts attempts;
-        private final Credential credential;
+        private final Optional<CredentialId> credential;
+        private final String provider;
+        private final Optional<String> upstreamModel;
         private final Lease lease;
         private final UpstreamCall call;
         private final UpstreamHead head;
         private final AtomicBoolean closed = new AtomicBoolean();
 
-        Relay(Attempts attempts, Credential credential, Lease lease, UpstreamCall call, UpstreamHead head) {
+        Relay(Attempts attempts, Optional<CredentialId> credential, String provider, Optional<String> upstreamModel,
+              Lease lease, UpstreamCall call, UpstreamHead head) {
             this.attempts = attempts;
             this.credential = credential;
+            this.provider = provider;
+            this.upstreamModel = upstreamModel;
             this.lease = lease;
             this.call = call;
             this.head = head;
@@ -332,13 +361,13 @@ public final class ProxyService implements ProxyUseCase {
             UsageReport usage = call.usage();
             boolean success = head.isSuccess() && errorClass.isEmpty();
             if (success) {
-                router.onSuccess(credential.id(), attempts.query, usage.responseId());
+                credential.ifPresent(id -> router.onSuccess(id, attempts.query, usage.responseId()));
             }
-            String model = usage.model().orElse(attempts.command.facts().model());
+            String model = upstreamModel.or(usage::model).orElse(attempts.command.facts().model());
             Optional<String> tier = usage.serviceTier().or(() -> attempts.command.facts().serviceTier());
             Instant now = clock.instant();
             RequestRecord record = new RequestRecord(attempts.requestId, attempts.startedAt,
-                    attempts.command.route().path(), credential.kind().provider(), Optional.of(credential.id()),
+                    attempts.command.route().path(), provider, credential,
                     model, tier, head.status(), usage.tokens(), costs.estimate(model, tier, usage.tokens()),
                     Duration.between(attempts.startedAt, now), ttfb, errorClass, errorText, usage.responseId(),
                     head.isSuccess() && head.eventStream() && !usage.complete(), attempts.note.toString());
