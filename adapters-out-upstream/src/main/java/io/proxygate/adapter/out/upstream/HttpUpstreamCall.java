@@ -69,6 +69,7 @@ final class HttpUpstreamCall implements UpstreamCall {
     private volatile Future<Void> exchange;
     private volatile boolean finished;
     private volatile ScheduledFuture<?> watchdog;
+    private final java.util.concurrent.locks.ReentrantLock watchdogLock = new java.util.concurrent.locks.ReentrantLock();
 
     // Reader-thread state.
     private UpstreamHead head;
@@ -121,7 +122,7 @@ final class HttpUpstreamCall implements UpstreamCall {
             future.cancel(true);
             return;
         }
-        schedule(responseTimeoutNanos);
+        rearmWatchdog();
     }
 
     @Override
@@ -304,11 +305,30 @@ final class HttpUpstreamCall implements UpstreamCall {
         }
     }
 
-    private void schedule(long delayNanos) {
+    /** Replaces the pending check with one for the current phase: head deadline, or idle deadline. */
+    private void rearmWatchdog() {
+        watchdogLock.lock();
         try {
-            watchdog = scheduler.schedule(this::check, Math.max(1, delayNanos), TimeUnit.NANOSECONDS);
+            cancelWatchdog();
+            if (closed.get() || finished) {
+                return;
+            }
+            check();
+        } finally {
+            watchdogLock.unlock();
+        }
+    }
+
+    private void schedule(long delayNanos) {
+        watchdogLock.lock();
+        try {
+            if (!closed.get() && !finished) {
+                watchdog = scheduler.schedule(this::check, Math.max(1, delayNanos), TimeUnit.NANOSECONDS);
+            }
         } catch (java.util.concurrent.RejectedExecutionException e) {
             // The adapter is shutting down; the client's own shutdown fails the exchange.
+        } finally {
+            watchdogLock.unlock();
         }
     }
 
@@ -369,6 +389,10 @@ final class HttpUpstreamCall implements UpstreamCall {
             resultCallback = callback;
             body.touch();
             rawHead.complete(response);
+            if (exchange != null) {
+                // From here on only silence counts; before started() ran, started() arms it.
+                rearmWatchdog();
+            }
             if (entityDetails == null) {
                 body.end();
                 finished = true;
