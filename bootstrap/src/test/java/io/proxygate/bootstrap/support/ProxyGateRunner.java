@@ -23,7 +23,7 @@ public final class ProxyGateRunner {
         all.put("PROXYGATE_DATA_DIR", root.resolve("data").toString());
         all.put("PROXYGATE_POOL_DIR", root.resolve("pool").toString());
         all.put("PROXYGATE_PRICING_SOURCE", "builtin");
-        all.put("PROXYGATE_LOG_LEVEL", "warn");
+        all.put("PROXYGATE_LOG_LEVEL", System.getProperty("proxygate.test.log", "warn"));
         all.putAll(env);
         return new ConfigLoader(Validators.newValidator()).load(root.resolve("absent-config.toml"), all);
     }
