@@ -107,16 +107,25 @@ final class BodyBuffer {
         }
     }
 
-    /** The reader went away: drop what is queued and wake any waiting reader. */
-    void discard() {
+    /**
+     * The reader went away: drop what is queued and wake any waiting reader. A starved transport gets credit again,
+     * so that the reactor reads, finds the exchange closed and tears the connection down (a cancel alone is not
+     * noticed by a connection that has no credit to read with).
+     */
+    void discard() throws IOException {
+        CapacityChannel wake;
         lock.lock();
         try {
             discarded = true;
             queue.clear();
             queued = 0;
             changed.signalAll();
+            wake = channel;
         } finally {
             lock.unlock();
+        }
+        if (wake != null) {
+            wake.update(limit);
         }
     }
 

@@ -204,7 +204,11 @@ final class HttpUpstreamCall implements UpstreamCall {
             return;
         }
         boolean unfinished = !body.ended();
-        body.discard();
+        try {
+            body.discard();
+        } catch (IOException e) {
+            LOG.debug("waking the transport of {} failed: {}", target, e.getMessage());
+        }
         rawHead.completeExceptionally(new UpstreamException(Kind.CANCELLED, "call was closed", null));
         cancelWatchdog();
         Future<Void> f = exchange;
@@ -411,7 +415,11 @@ final class HttpUpstreamCall implements UpstreamCall {
         }
 
         @Override
-        public void consume(ByteBuffer src) {
+        public void consume(ByteBuffer src) throws IOException {
+            if (closed.get()) {
+                // Failing here makes HttpCore drop the connection: the proxy no longer wants these bytes.
+                throw new IOException("upstream call closed by the proxy");
+            }
             body.offer(src);
         }
 
