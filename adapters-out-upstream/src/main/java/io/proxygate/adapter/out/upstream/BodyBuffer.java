@@ -150,10 +150,11 @@ final class BodyBuffer {
                 return Optional.empty();
             }
             queued -= chunk.remaining();
-            if (starved && channel != null) {
+            if (channel != null) {
                 int available = grantable();
-                // Re-open in large steps, not per chunk, so a slow reader does not cause a storm of tiny updates.
-                if (available >= limit / 2 || (queue.isEmpty() && available > 0)) {
+                // Credit flows back as the reader drains, in large steps rather than per chunk, so the window stays
+                // open ahead of need (no round trip per frame) without a storm of tiny updates.
+                if (available >= limit / 2 || (starved && queue.isEmpty() && available > 0)) {
                     outstanding += available;
                     starved = false;
                     grant = available;
