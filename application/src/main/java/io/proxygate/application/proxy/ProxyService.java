@@ -20,6 +20,7 @@ import io.proxygate.domain.credential.Api;
 import io.proxygate.domain.credential.Credential;
 import io.proxygate.domain.credential.CredentialId;
 import io.proxygate.domain.routing.RetryAfter;
+import io.proxygate.domain.usage.UsageConvention;
 import io.proxygate.domain.usage.UsageReport;
 
 import java.io.ByteArrayOutputStream;
@@ -363,12 +364,14 @@ public final class ProxyService implements ProxyUseCase {
             if (success) {
                 credential.ifPresent(id -> router.onSuccess(id, attempts.query, usage.responseId()));
             }
+            credential.ifPresent(id -> router.onUsage(id, usage.tokens()));
             String model = upstreamModel.or(usage::model).orElse(attempts.command.facts().model());
             Optional<String> tier = usage.serviceTier().or(() -> attempts.command.facts().serviceTier());
             Instant now = clock.instant();
             RequestRecord record = new RequestRecord(attempts.requestId, attempts.startedAt,
                     attempts.command.route().path(), provider, credential,
-                    model, tier, head.status(), usage.tokens(), costs.estimate(model, tier, usage.tokens()),
+                    model, tier, head.status(), usage.tokens(), costs.estimate(model, tier, usage.tokens(),
+                            UsageConvention.forApi(attempts.command.route().api())),
                     Duration.between(attempts.startedAt, now), ttfb, errorClass, errorText, usage.responseId(),
                     head.isSuccess() && head.eventStream() && !usage.complete(), attempts.note.toString());
             requestLog.append(record);
