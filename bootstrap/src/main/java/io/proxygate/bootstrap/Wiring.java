@@ -80,7 +80,7 @@ public final class Wiring {
     static Wiring build(ProxyGateConfiguration config, Environment environment) throws IOException {
         InstantSource clock = InstantSource.system();
         Path dataDir = config.paths.dataDir;
-        Files.createDirectories(dataDir);
+        createPrivateDirectory(dataDir);
         Files.createDirectories(config.paths.poolDir);
         AdminTokens.AdminToken adminToken = AdminTokens.resolve(config);
 
@@ -106,9 +106,11 @@ public final class Wiring {
         RoutingService router = new RoutingService(pool, new SqliteCredentialState(jdbi, clock),
                 routingSettings(config), clock);
 
-        PricingService pricing = new PricingService(priceSource(config.pricing.source), new FilePriceCache(dataDir),
+        PriceSourcePort priceSource = priceSource(config.pricing.source);
+        PricingService pricing = new PricingService(priceSource, new FilePriceCache(dataDir),
                 LiteLlmPriceLoader.builtIn(), clock);
-        environment.lifecycle().manage(managed(pricing::start, pricing::close));
+        boolean fetchPrices = !priceSource.location().equals("builtin");
+        environment.lifecycle().manage(managed(fetchPrices ? pricing::start : () -> { }, pricing::close));
 
         HttpOAuthClient oauthClient = new HttpOAuthClient(new OAuthSettings(URI.create(config.oauth.openaiIssuer),
                 URI.create(config.oauth.claudeAuthorizeUrl), URI.create(config.oauth.anthropicTokenUrl),
@@ -151,6 +153,18 @@ public final class Wiring {
             }
         });
         return new Wiring(adminToken, pool, router, requestLog, pricing);
+    }
+
+    /** The data directory holds the admin token, pending logins and usage: readable by its owner only. */
+    private static void createPrivateDirectory(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            Files.createDirectories(dir);
+            try {
+                Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+            } catch (UnsupportedOperationException e) {
+                // not a POSIX file system: nothing to tighten
+            }
+        }
     }
 
     private static Jdbi database(Path file, Environment environment) {

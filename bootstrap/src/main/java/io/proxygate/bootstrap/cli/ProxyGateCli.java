@@ -24,7 +24,10 @@ import java.util.Map;
 @com.github.rvesse.airline.annotations.Cli(name = "proxy-gate",
         description = "Account-pooling gateway for OpenAI, ChatGPT, Claude and Anthropic APIs",
         defaultCommand = ServeCommand.class,
-        commands = {ServeCommand.class, VersionCommand.class, HelpCommand.class},
+        commands = {ServeCommand.class, VersionCommand.class, HelpCommand.class, StatusCommand.class,
+                ListCommand.class, ListCommand.Claude.class, ToggleCommand.Disable.class, ToggleCommand.Enable.class,
+                ImportCommands.Accounts.class, ImportCommands.Keys.class, LoginCommands.ChatGpt.class,
+                LoginCommands.Claude.class},
         parserConfiguration = @Parser(allowCommandAbbreviation = false))
 public final class ProxyGateCli {
     /** Returned by {@code serve}: the server runs on in its own threads, so the JVM must not exit. */
