@@ -77,6 +77,14 @@ public final class Wiring {
         return pool;
     }
 
+    public RoutingService router() {
+        return router;
+    }
+
+    public SqliteRequestLog requestLog() {
+        return requestLog;
+    }
+
     static Wiring build(ProxyGateConfiguration config, Environment environment) throws IOException {
         InstantSource clock = InstantSource.system();
         Path dataDir = config.paths.dataDir;
