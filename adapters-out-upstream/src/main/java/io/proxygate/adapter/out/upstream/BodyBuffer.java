@@ -107,16 +107,25 @@ final class BodyBuffer {
         }
     }
 
-    /** The reader went away: drop what is queued and wake any waiting reader. */
-    void discard() {
+    /**
+     * The reader went away: drop what is queued and wake any waiting reader. A starved transport gets credit again,
+     * so that the reactor reads, finds the exchange closed and tears the connection down (a cancel alone is not
+     * noticed by a connection that has no credit to read with).
+     */
+    void discard() throws IOException {
+        CapacityChannel wake;
         lock.lock();
         try {
             discarded = true;
             queue.clear();
             queued = 0;
             changed.signalAll();
+            wake = channel;
         } finally {
             lock.unlock();
+        }
+        if (wake != null) {
+            wake.update(limit);
         }
     }
 
@@ -141,10 +150,11 @@ final class BodyBuffer {
                 return Optional.empty();
             }
             queued -= chunk.remaining();
-            if (starved && channel != null) {
+            if (channel != null) {
                 int available = grantable();
-                // Re-open in large steps, not per chunk, so a slow reader does not cause a storm of tiny updates.
-                if (available >= limit / 2 || (queue.isEmpty() && available > 0)) {
+                // Credit flows back as the reader drains, in large steps rather than per chunk, so the window stays
+                // open ahead of need (no round trip per frame) without a storm of tiny updates.
+                if (available >= limit / 2 || (starved && queue.isEmpty() && available > 0)) {
                     outstanding += available;
                     starved = false;
                     grant = available;

@@ -67,6 +67,11 @@ public final class HttpUpstreamAdapter implements UpstreamPort, AutoCloseable {
      * @param clock stamps the usage windows read from rate-limit headers
      */
     public HttpUpstreamAdapter(UpstreamSettings settings, InstantSource clock) {
+        this(settings, clock, HttpVersionPolicy.NEGOTIATE);
+    }
+
+    /** Tests force HTTP/2 with prior knowledge on plain {@code http://} to exercise the HTTP/2 code path. */
+    HttpUpstreamAdapter(UpstreamSettings settings, InstantSource clock, HttpVersionPolicy versionPolicy) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.shaper = new RequestShaper(settings);
@@ -76,7 +81,7 @@ public final class HttpUpstreamAdapter implements UpstreamPort, AutoCloseable {
             return t;
         });
         watchdogs.setRemoveOnCancelPolicy(true);
-        this.client = buildClient(settings);
+        this.client = buildClient(settings, versionPolicy);
         client.start();
     }
 
@@ -127,7 +132,7 @@ public final class HttpUpstreamAdapter implements UpstreamPort, AutoCloseable {
         watchdogs.shutdownNow();
     }
 
-    private static CloseableHttpAsyncClient buildClient(UpstreamSettings settings) {
+    private static CloseableHttpAsyncClient buildClient(UpstreamSettings settings, HttpVersionPolicy versionPolicy) {
         Timeout connect = Timeout.of(settings.connectTimeout());
         PoolingAsyncClientConnectionManager pool = PoolingAsyncClientConnectionManagerBuilder.create()
                 .setMaxConnPerRoute(settings.maxConnectionsPerRoute())
@@ -140,7 +145,7 @@ public final class HttpUpstreamAdapter implements UpstreamPort, AutoCloseable {
                         .build())
                 .setDefaultTlsConfig(TlsConfig.custom()
                         .setHandshakeTimeout(connect)
-                        .setVersionPolicy(HttpVersionPolicy.NEGOTIATE)
+                        .setVersionPolicy(versionPolicy)
                         .build())
                 .setMessageMultiplexing(true)
                 .build();

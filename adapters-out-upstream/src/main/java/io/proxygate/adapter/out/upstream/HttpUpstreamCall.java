@@ -35,10 +35,13 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 
 /**
  * One running upstream exchange. The I/O reactor fills a {@link BodyBuffer} through the inner response consumer; the
@@ -64,12 +67,12 @@ final class HttpUpstreamCall implements UpstreamCall {
     private final CompletableFuture<HttpResponse> rawHead = new CompletableFuture<>();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final long openedNanos = System.nanoTime();
-    private final Consumer consumer = new Consumer();
+    private final ResponseConsumer consumer = new ResponseConsumer();
 
     private volatile Future<Void> exchange;
     private volatile boolean finished;
     private volatile ScheduledFuture<?> watchdog;
-    private final java.util.concurrent.locks.ReentrantLock watchdogLock = new java.util.concurrent.locks.ReentrantLock();
+    private final ReentrantLock watchdogLock = new ReentrantLock();
 
     // Reader-thread state.
     private UpstreamHead head;
@@ -204,7 +207,11 @@ final class HttpUpstreamCall implements UpstreamCall {
             return;
         }
         boolean unfinished = !body.ended();
-        body.discard();
+        try {
+            body.discard();
+        } catch (IOException e) {
+            LOG.debug("waking the transport of {} failed: {}", target, e.getMessage());
+        }
         rawHead.completeExceptionally(new UpstreamException(Kind.CANCELLED, "call was closed", null));
         cancelWatchdog();
         Future<Void> f = exchange;
@@ -229,7 +236,7 @@ final class HttpUpstreamCall implements UpstreamCall {
         ResponseAssembler assembler = new ResponseAssembler(MAX_ASSEMBLED_BYTES);
         SseScanner events = new SseScanner(SseScanner.DEFAULT_MAX_EVENT_BYTES,
                 type -> usage.wants(type) || assembler.wants(type));
-        java.util.function.Consumer<SseEvent> sink = event -> {
+        Consumer<SseEvent> sink = event -> {
             if (usage.wants(event.type())) {
                 usage.onEvent(event);
             }
@@ -325,7 +332,7 @@ final class HttpUpstreamCall implements UpstreamCall {
             if (!closed.get() && !finished) {
                 watchdog = scheduler.schedule(this::check, Math.max(1, delayNanos), TimeUnit.NANOSECONDS);
             }
-        } catch (java.util.concurrent.RejectedExecutionException e) {
+        } catch (RejectedExecutionException e) {
             // The adapter is shutting down; the client's own shutdown fails the exchange.
         } finally {
             watchdogLock.unlock();
@@ -380,7 +387,7 @@ final class HttpUpstreamCall implements UpstreamCall {
     }
 
     /** Receives the response on the I/O reactor; never blocks. */
-    private final class Consumer implements AsyncResponseConsumer<Void> {
+    private final class ResponseConsumer implements AsyncResponseConsumer<Void> {
         private volatile FutureCallback<Void> resultCallback;
 
         @Override
@@ -411,7 +418,11 @@ final class HttpUpstreamCall implements UpstreamCall {
         }
 
         @Override
-        public void consume(ByteBuffer src) {
+        public void consume(ByteBuffer src) throws IOException {
+            if (closed.get()) {
+                // Failing here makes HttpCore drop the connection: the proxy no longer wants these bytes.
+                throw new IOException("upstream call closed by the proxy");
+            }
             body.offer(src);
         }
 

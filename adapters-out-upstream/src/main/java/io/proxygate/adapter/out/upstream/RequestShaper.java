@@ -14,6 +14,7 @@ import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -195,7 +196,7 @@ final class RequestShaper {
         if (query.isEmpty()) {
             return query;
         }
-        return java.util.Arrays.stream(query.split("&"))
+        return Arrays.stream(query.split("&"))
                 .filter(p -> !p.isEmpty())
                 .filter(p -> !URLDecoder.decode(p.split("=", 2)[0], StandardCharsets.UTF_8)
                         .toLowerCase(Locale.ROOT).equals("beta"))

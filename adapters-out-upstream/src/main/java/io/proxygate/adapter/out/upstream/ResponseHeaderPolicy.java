@@ -11,20 +11,21 @@ import java.util.Set;
 /**
  * Which upstream response headers a client may see, per route. Responses and models: the original's allow-list plus
  * the content type. Messages: everything except hop-by-hop, credentials, framing and cookies. Chat: content type and
- * request id. The content type always describes what the client will actually receive.
+ * request id. The content type always describes what the client will actually receive. Upstreams are asked for
+ * {@code identity}; should one encode anyway, its {@code Content-Encoding} is passed on with the untouched bytes.
  */
 final class ResponseHeaderPolicy {
     private static final Set<String> RESPONSES_ALLOWED = Set.of(
-            "content-type", "openai-model", "x-openai-model", "x-models-etag", "x-reasoning-included",
+            "content-type", "content-encoding", "openai-model", "x-openai-model", "x-models-etag", "x-reasoning-included",
             "x-codex-turn-state", "retry-after", "x-ratelimit-reset",
             "x-ratelimit-limit-requests", "x-ratelimit-limit-tokens",
             "x-ratelimit-remaining-requests", "x-ratelimit-remaining-tokens");
-    private static final Set<String> CHAT_ALLOWED = Set.of("content-type", "x-request-id");
+    private static final Set<String> CHAT_ALLOWED = Set.of("content-type", "content-encoding", "x-request-id");
     private static final Set<String> MESSAGES_DROPPED = Set.of(
             "connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te", "trailer",
             "transfer-encoding", "upgrade", "authorization", "x-api-key",
             // The relay decides framing itself, and a pooled account's cookies are nobody else's business.
-            "content-length", "content-encoding", "set-cookie", "set-cookie2");
+            "content-length", "set-cookie", "set-cookie2");
     private static final Set<String> SSE_REPLACED = Set.of("content-type", "cache-control", "x-accel-buffering");
 
     private ResponseHeaderPolicy() {
@@ -41,7 +42,9 @@ final class ResponseHeaderPolicy {
             if (field.getValue() == null || !allowed(route, name)) {
                 continue;
             }
-            if ((eventStream && SSE_REPLACED.contains(name)) || (jsonBody && name.equals("content-type"))) {
+            // An assembled reply is plain JSON made here, whatever the upstream's encoding was.
+            if ((eventStream && SSE_REPLACED.contains(name))
+                    || (jsonBody && (name.equals("content-type") || name.equals("content-encoding")))) {
                 continue;
             }
             out.add(Map.entry(field.getKey(), field.getValue()));

@@ -353,6 +353,16 @@ class StreamingTest {
         assertThat(sameConnection).isTrue();
     }
 
+    @Test
+    void callsOnAClosedAdapterFailInsteadOfHanging() {
+        adapter(Fixtures.settingsFor(mock)).close();
+
+        UpstreamCall call = openResponses();
+
+        assertThatThrownBy(call::awaitHead).isInstanceOf(UpstreamException.class);
+        call.close();
+    }
+
     /** Reads an HTTP/1.1 request head and its Content-Length body. */
     static void readRequest(InputStream in) throws IOException {
         ByteArrayOutputStream head = new ByteArrayOutputStream();
