@@ -80,7 +80,7 @@ class PoolCliTest {
         Path file = root.resolve("pool/chatgpt/a_x.com.json");
         assertThat(Files.readString(file)).contains("\"disabled\": true").contains("\"refresh_token\"");
         assertThat(run("enable", "a@x.com")).isZero();
-        assertThat(Files.readString(file)).contains("\"disabled\": false");
+        assertThat(Files.readString(file)).doesNotContain("\"disabled\": true").contains("\"refresh_token\"");
         assertThat(run("disable", "nobody@x.com")).isEqualTo(1);
         assertThat(err.strip()).isEqualTo("not found: nobody@x.com");
     }
