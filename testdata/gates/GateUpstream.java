@@ -27,7 +27,10 @@ public class GateUpstream {
         String auth = header(ex, "Authorization");
         switch (phase) {
             case "1", "5" -> {
-                if (path.endsWith("/messages")) {
+                if (path.endsWith("/compact")) {
+                    json(ex, "{\"id\":\"cmp_1\",\"object\":\"response.compaction\",\"output\":[{\"type\":"
+                            + "\"compaction\",\"encrypted_content\":\"MIGRATE_COMPACT_PASS\"}]}");
+                } else if (path.endsWith("/messages")) {
                     json(ex, "{\"id\":\"msg_1\",\"type\":\"message\",\"role\":\"assistant\",\"model\":\"claude-sonnet-4-5\","
                             + "\"content\":[{\"type\":\"text\",\"text\":\"MIGRATE_MSG_PASS\"}],\"stop_reason\":\"end_turn\","
                             + "\"usage\":{\"input_tokens\":12,\"output_tokens\":8}}");
@@ -59,8 +62,69 @@ public class GateUpstream {
                     json(ex, chat("CHAT_PASS"));
                 }
             }
+            case "clients" -> {
+                // Real CLIs: record which credential reached the upstream, answer "pong" in each API's stream shape.
+                String key = header(ex, "x-api-key");
+                System.out.println("SEEN " + path + " auth=" + auth + " x-api-key=" + key
+                        + " account=" + header(ex, "ChatGPT-Account-Id"));
+                System.out.flush();
+                if (path.endsWith("/count_tokens")) {
+                    json(ex, "{\"input_tokens\":12}");
+                } else if (path.endsWith("/messages")) {
+                    anthropicStream(ex, "pong");
+                } else if (path.endsWith("/models")) {
+                    json(ex, "{\"models\":[]}");
+                } else if (path.contains("usage")) {
+                    json(ex, "{}");
+                } else {
+                    codexStream(ex, "pong");
+                }
+            }
             default -> throw new IllegalArgumentException("unknown phase " + phase);
         }
+    }
+
+    static void anthropicStream(HttpExchange ex, String text) throws IOException {
+        String body = "event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"id\":\"msg_gate\","
+                + "\"type\":\"message\",\"role\":\"assistant\",\"model\":\"claude-sonnet-4-5\",\"content\":[],"
+                + "\"stop_reason\":null,\"stop_sequence\":null,\"usage\":{\"input_tokens\":12,\"output_tokens\":1}}}\n\n"
+                + "event: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":0,"
+                + "\"content_block\":{\"type\":\"text\",\"text\":\"\"}}\n\n"
+                + "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,"
+                + "\"delta\":{\"type\":\"text_delta\",\"text\":\"" + text + "\"}}\n\n"
+                + "event: content_block_stop\ndata: {\"type\":\"content_block_stop\",\"index\":0}\n\n"
+                + "event: message_delta\ndata: {\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\","
+                + "\"stop_sequence\":null},\"usage\":{\"output_tokens\":2}}\n\n"
+                + "event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n";
+        sseBody(ex, body);
+    }
+
+    static void codexStream(HttpExchange ex, String text) throws IOException {
+        String item = "{\"type\":\"message\",\"id\":\"msg_gate\",\"status\":\"completed\",\"role\":\"assistant\","
+                + "\"content\":[{\"type\":\"output_text\",\"text\":\"" + text + "\",\"annotations\":[]}]}";
+        String response = "{\"id\":\"resp_gate\",\"object\":\"response\",\"created_at\":1700000000,\"model\":\"gpt-5\","
+                + "\"status\":\"%s\",\"output\":%s,\"usage\":{\"input_tokens\":20,\"input_tokens_details\":"
+                + "{\"cached_tokens\":0},\"output_tokens\":2,\"output_tokens_details\":{\"reasoning_tokens\":0},"
+                + "\"total_tokens\":22}}";
+        String body = "event: response.created\ndata: {\"type\":\"response.created\",\"sequence_number\":0,\"response\":"
+                + String.format(response, "in_progress", "[]") + "}\n\n"
+                + "event: response.output_item.added\ndata: {\"type\":\"response.output_item.added\",\"sequence_number\":1,"
+                + "\"output_index\":0,\"item\":{\"type\":\"message\",\"id\":\"msg_gate\",\"status\":\"in_progress\","
+                + "\"role\":\"assistant\",\"content\":[]}}\n\n"
+                + "event: response.output_text.delta\ndata: {\"type\":\"response.output_text.delta\",\"sequence_number\":2,"
+                + "\"item_id\":\"msg_gate\",\"output_index\":0,\"content_index\":0,\"delta\":\"" + text + "\"}\n\n"
+                + "event: response.output_item.done\ndata: {\"type\":\"response.output_item.done\",\"sequence_number\":3,"
+                + "\"output_index\":0,\"item\":" + item + "}\n\n"
+                + "event: response.completed\ndata: {\"type\":\"response.completed\",\"sequence_number\":4,\"response\":"
+                + String.format(response, "completed", "[" + item + "]") + "}\n\n";
+        sseBody(ex, body);
+    }
+
+    static void sseBody(HttpExchange ex, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        ex.getResponseHeaders().set("Content-Type", "text/event-stream");
+        ex.sendResponseHeaders(200, bytes.length);
+        ex.getResponseBody().write(bytes);
     }
 
     static String chat(String text) {

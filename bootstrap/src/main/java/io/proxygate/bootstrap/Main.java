@@ -8,6 +8,8 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        // Quiet until the configured logging takes over (libraries log at DEBUG while the config is validated).
+        io.dropwizard.logging.common.BootstrapLogging.bootstrap(ch.qos.logback.classic.Level.WARN);
         int status = ProxyGateCli.run(args, System.out, System.err, System.getenv());
         if (status != ProxyGateCli.KEEP_RUNNING) {
             System.exit(status);

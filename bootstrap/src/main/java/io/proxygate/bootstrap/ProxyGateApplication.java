@@ -15,6 +15,13 @@ import org.slf4j.LoggerFactory;
 public final class ProxyGateApplication extends Application<ProxyGateConfiguration> {
     private static final Logger LOG = LoggerFactory.getLogger(ProxyGateApplication.class);
 
+    private Wiring wiring;
+
+    /** The services of the running application (for system tests and admin tooling). */
+    public Wiring wiring() {
+        return wiring;
+    }
+
     @Override
     public String getName() {
         return "proxy-gate";
@@ -29,7 +36,7 @@ public final class ProxyGateApplication extends Application<ProxyGateConfigurati
     public void run(ProxyGateConfiguration config, Environment environment) throws Exception {
         // SSE must leave as soon as it is written: no response buffering in Jersey.
         environment.jersey().property(ServerProperties.OUTBOUND_CONTENT_LENGTH_BUFFER, 0);
-        Wiring wiring = Wiring.build(config, environment);
+        wiring = Wiring.build(config, environment);
         AdminTokens.AdminToken adminToken = wiring.adminToken();
         String base = "http://" + config.server.addr;
         LOG.info("ProxyGate {} listening on {} (admin port {}); dashboard {}/ ; admin token in {}",

@@ -35,6 +35,9 @@ import io.proxygate.application.routing.RoutingSettings;
 import io.proxygate.application.usage.PricingService;
 import io.proxygate.application.usage.UsagePollService;
 import io.proxygate.bootstrap.config.ProxyGateConfiguration;
+import io.proxygate.bootstrap.metrics.MeteredRequestLog;
+import io.proxygate.bootstrap.metrics.PoolGauges;
+import io.proxygate.bootstrap.metrics.PrometheusEndpoint;
 import io.proxygate.domain.credential.ClaudeAccount;
 import io.proxygate.domain.credential.Secret;
 import org.jdbi.v3.core.Jdbi;
@@ -77,10 +80,18 @@ public final class Wiring {
         return pool;
     }
 
+    public RoutingService router() {
+        return router;
+    }
+
+    public SqliteRequestLog requestLog() {
+        return requestLog;
+    }
+
     static Wiring build(ProxyGateConfiguration config, Environment environment) throws IOException {
         InstantSource clock = InstantSource.system();
         Path dataDir = config.paths.dataDir;
-        Files.createDirectories(dataDir);
+        createPrivateDirectory(dataDir);
         Files.createDirectories(config.paths.poolDir);
         AdminTokens.AdminToken adminToken = AdminTokens.resolve(config);
 
@@ -106,9 +117,11 @@ public final class Wiring {
         RoutingService router = new RoutingService(pool, new SqliteCredentialState(jdbi, clock),
                 routingSettings(config), clock);
 
-        PricingService pricing = new PricingService(priceSource(config.pricing.source), new FilePriceCache(dataDir),
+        PriceSourcePort priceSource = priceSource(config.pricing.source);
+        PricingService pricing = new PricingService(priceSource, new FilePriceCache(dataDir),
                 LiteLlmPriceLoader.builtIn(), clock);
-        environment.lifecycle().manage(managed(pricing::start, pricing::close));
+        boolean fetchPrices = !priceSource.location().equals("builtin");
+        environment.lifecycle().manage(managed(fetchPrices ? pricing::start : () -> { }, pricing::close));
 
         HttpOAuthClient oauthClient = new HttpOAuthClient(new OAuthSettings(URI.create(config.oauth.openaiIssuer),
                 URI.create(config.oauth.claudeAuthorizeUrl), URI.create(config.oauth.anthropicTokenUrl),
@@ -128,10 +141,14 @@ public final class Wiring {
                 clock, UsagePollService.Settings.every(config.wham.pollInterval));
         environment.lifecycle().manage(managed(poller::start, poller::close));
 
-        ProxyService proxy = new ProxyService(pool, router, upstream, tokens, requestLog, pricing,
+        PoolGauges.register(environment.metrics(), pool, router, clock);
+        PrometheusEndpoint.register(environment, environment.metrics());
+        ProxyService proxy = new ProxyService(pool, router, upstream, tokens,
+                new MeteredRequestLog(requestLog, environment.metrics()), pricing,
                 new ProxySettings(config.routing.maxAttempts, Duration.ofSeconds(10),
                         config.routing.movePinnedOnRateLimit, 1 << 20),
-                clock, Pause.REAL, () -> UUID.randomUUID().toString());
+                clock, Pause.REAL, () -> UUID.randomUUID().toString(),
+                VertexWiring.build(config, environment, jdbi, upstream, clock));
 
         boolean acceptClaudeClients = config.server.listensOnLoopback() || config.server.acceptClaudeOauthClients;
         ClientAuth auth = new ClientAuth(optional(config.server.proxyToken).map(Secret::of), acceptClaudeClients,
@@ -151,6 +168,18 @@ public final class Wiring {
             }
         });
         return new Wiring(adminToken, pool, router, requestLog, pricing);
+    }
+
+    /** The data directory holds the admin token, pending logins and usage: readable by its owner only. */
+    private static void createPrivateDirectory(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            Files.createDirectories(dir);
+            try {
+                Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+            } catch (UnsupportedOperationException e) {
+                // not a POSIX file system: nothing to tighten
+            }
+        }
     }
 
     private static Jdbi database(Path file, Environment environment) {

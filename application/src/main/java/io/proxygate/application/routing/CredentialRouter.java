@@ -3,6 +3,7 @@ package io.proxygate.application.routing;
 import io.proxygate.domain.credential.Api;
 import io.proxygate.domain.credential.CredentialId;
 import io.proxygate.domain.routing.UsageWindows;
+import io.proxygate.domain.usage.TokenUsage;
 
 import java.time.Duration;
 import java.util.List;
@@ -27,6 +28,13 @@ public interface CredentialRouter {
 
     /** New usage windows (from a poll or response headers). */
     void onWindows(CredentialId id, UsageWindows windows);
+
+    /**
+     * Tokens a finished request used on {@code id}: API keys and Claude accounts without fresh usage windows are
+     * routed to the least loaded. Default: ignored.
+     */
+    default void onUsage(CredentialId id, TokenUsage tokens) {
+    }
 
     /** The credential got new tokens (refresh or fresh login): clear a needs-login mark. */
     void onTokensRenewed(CredentialId id);

@@ -4,7 +4,6 @@ import com.github.rvesse.airline.Cli;
 import com.github.rvesse.airline.annotations.Parser;
 import com.github.rvesse.airline.help.Help;
 import com.github.rvesse.airline.model.GlobalMetadata;
-import com.github.rvesse.airline.parser.ParseResult;
 import com.github.rvesse.airline.parser.errors.ParseException;
 import io.proxygate.bootstrap.config.ConfigException;
 
@@ -24,7 +23,10 @@ import java.util.Map;
 @com.github.rvesse.airline.annotations.Cli(name = "proxy-gate",
         description = "Account-pooling gateway for OpenAI, ChatGPT, Claude and Anthropic APIs",
         defaultCommand = ServeCommand.class,
-        commands = {ServeCommand.class, VersionCommand.class, HelpCommand.class},
+        commands = {ServeCommand.class, VersionCommand.class, HelpCommand.class, StatusCommand.class,
+                ListCommand.class, ListCommand.Claude.class, ToggleCommand.Disable.class, ToggleCommand.Enable.class,
+                ImportCommands.Accounts.class, ImportCommands.Keys.class, LoginCommands.ChatGpt.class,
+                LoginCommands.Claude.class},
         parserConfiguration = @Parser(allowCommandAbbreviation = false))
 public final class ProxyGateCli {
     /** Returned by {@code serve}: the server runs on in its own threads, so the JVM must not exit. */
@@ -44,14 +46,14 @@ public final class ProxyGateCli {
             String command = argList.stream().filter(a -> !a.startsWith("-")).findFirst().orElse("");
             return printHelp(cli.getMetadata(), command.isEmpty() ? List.of() : List.of(command), out, err);
         }
-        ParseResult<CliCommand> parsed = cli.parseWithResult(argList);
-        if (!parsed.wasSuccessful()) {
-            ParseException first = parsed.getErrors().iterator().next();
-            err.println("error: " + first.getMessage());
+        CliCommand command;
+        try {
+            command = cli.parse(argList.toArray(String[]::new));
+        } catch (ParseException e) {
+            err.println("error: " + e.getMessage());
             printHelp(cli.getMetadata(), List.of(), err, err);
             return 2;
         }
-        CliCommand command = parsed.getCommand();
         CliContext context = new CliContext(out, err, env);
         try {
             if (command instanceof HelpCommand help) {

@@ -163,4 +163,16 @@ class ConfigLoaderTest {
         assertThat(c.broker.pinTtl).isEqualTo(Duration.ofHours(1));
         assertThat(c.routing.drainMultiplier).isEqualTo(1.0);
     }
+
+    @Test
+    void shippedExampleLoadsAndDocumentsEveryKey() throws IOException {
+        Path example = TestPaths.repoRoot().resolve("config.toml.example");
+        ProxyGateConfiguration c = loader.load(example, Map.of());
+        assertThat(c.admin.addr.port()).isEqualTo(19528);
+        String text = Files.readString(example);
+        for (String key : ConfigLoader.knownKeys()) {
+            String name = key.substring(key.indexOf('.') + 1);
+            assertThat(text).as("config.toml.example documents %s", key).contains(name);
+        }
+    }
 }

@@ -2,16 +2,172 @@ package io.proxygate.domain.routing;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
-/** Placeholder until the routing branch lands: default cooldown only. */
+/**
+ * Reads how long to cool a credential down after a 429, with the original's precedence: {@code retry-after-ms},
+ * {@code retry-after} (seconds or an HTTP date), {@code x-ratelimit-reset} (epoch seconds), a delay written in the
+ * error text ({@code quotaResetDelay: 5s}, {@code retry after 30 sec}), else 60 s. Every answer is at most 30 min.
+ */
 public final class RetryAfter {
+    public static final Duration DEFAULT = Duration.ofSeconds(60);
+    public static final Duration MAX = Duration.ofMinutes(30);
+
+    private static final Pattern QUOTA_RESET_DELAY =
+            Pattern.compile("(?i)quotaResetDelay[:\\s\"]+(\\d+(?:\\.\\d+)?)\\s*(ms|s)");
+    private static final Pattern RETRY_AFTER_TEXT = Pattern.compile("(?i)retry\\s+(?:after\\s+)?(\\d+)\\s*(?:sec|s\\b)");
+    private static final Pattern ERROR_MESSAGE =
+            Pattern.compile("\"error\"\\s*:\\s*\\{.*?\"message\"\\s*:\\s*\"((?:[^\"\\\\]|\\\\.)*)\"", Pattern.DOTALL);
+    private static final DateTimeFormatter RFC_850 = DateTimeFormatter.ofPattern("EEEE, dd-MMM-yy HH:mm:ss zzz", Locale.US);
+    private static final DateTimeFormatter ASCTIME = DateTimeFormatter.ofPattern("EEE MMM ppd HH:mm:ss yyyy", Locale.US);
+
     private RetryAfter() {
     }
 
+    /**
+     * @param header looks a response header up by its lower-case name
+     * @param body   the response body, possibly empty or null
+     * @param now    the current time, for dates and epoch resets
+     */
     public static Duration parse(Function<String, Optional<String>> header, String body, Instant now) {
-        return header.apply("retry-after").map(v -> Duration.ofSeconds(Long.parseLong(v.trim())))
-                .orElse(Duration.ofSeconds(60));
+        Optional<Long> millis = header.apply("retry-after-ms").flatMap(RetryAfter::positiveLong);
+        if (millis.isPresent()) {
+            return capped(Duration.ofMillis(millis.get()));
+        }
+        Optional<String> retryAfter = header.apply("retry-after").map(String::trim);
+        if (retryAfter.isPresent()) {
+            Optional<Long> seconds = positiveLong(retryAfter.get());
+            if (seconds.isPresent()) {
+                return capped(Duration.ofSeconds(seconds.get()));
+            }
+            Optional<Instant> date = httpDate(retryAfter.get());
+            if (date.isPresent() && date.get().isAfter(now)) {
+                return capped(Duration.between(now, date.get()));
+            }
+        }
+        Optional<Long> reset = header.apply("x-ratelimit-reset").flatMap(RetryAfter::parseLong);
+        if (reset.isPresent()) {
+            Instant at = Instant.ofEpochSecond(reset.get());
+            if (at.isAfter(now)) {
+                return capped(Duration.between(now, at));
+            }
+        }
+        Optional<Duration> fromText = fromBody(body);
+        if (fromText.isPresent()) {
+            return capped(fromText.get());
+        }
+        return DEFAULT;
+    }
+
+    private static Optional<Duration> fromBody(String body) {
+        if (body == null || body.isEmpty()) {
+            return Optional.empty();
+        }
+        Matcher message = ERROR_MESSAGE.matcher(body);
+        if (message.find()) {
+            Optional<Duration> found = fromText(unescape(message.group(1)));
+            if (found.isPresent()) {
+                return found;
+            }
+        }
+        return fromText(body);
+    }
+
+    private static Optional<Duration> fromText(String text) {
+        Matcher quota = QUOTA_RESET_DELAY.matcher(text);
+        if (quota.find()) {
+            double value = Double.parseDouble(quota.group(1));
+            boolean seconds = quota.group(2).equalsIgnoreCase("s");
+            long nanos = (long) (value * (seconds ? 1e9 : 1e6));
+            if (nanos > 0) {
+                return Optional.of(Duration.ofNanos(nanos));
+            }
+        }
+        Matcher retry = RETRY_AFTER_TEXT.matcher(text);
+        if (retry.find()) {
+            Optional<Long> seconds = positiveLong(retry.group(1));
+            if (seconds.isPresent()) {
+                return Optional.of(Duration.ofSeconds(seconds.get()));
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static Duration capped(Duration d) {
+        if (d.isNegative()) {
+            return DEFAULT;
+        }
+        return d.compareTo(MAX) > 0 ? MAX : d;
+    }
+
+    private static Optional<Long> positiveLong(String text) {
+        return parseLong(text).filter(v -> v > 0);
+    }
+
+    private static Optional<Long> parseLong(String text) {
+        try {
+            return Optional.of(Long.parseLong(text.trim()));
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** The three date forms HTTP allows: RFC 1123, RFC 850 and asctime (which is always GMT). */
+    private static Optional<Instant> httpDate(String text) {
+        try {
+            return Optional.of(ZonedDateTime.parse(text, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant());
+        } catch (DateTimeParseException e) {
+            // not RFC 1123
+        }
+        try {
+            return Optional.of(ZonedDateTime.parse(text, RFC_850).toInstant());
+        } catch (DateTimeParseException e) {
+            // not RFC 850
+        }
+        try {
+            return Optional.of(LocalDateTime.parse(text, ASCTIME).toInstant(ZoneOffset.UTC));
+        } catch (DateTimeParseException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Undoes the JSON string escapes that matter for finding a number in a message. */
+    private static String unescape(String json) {
+        if (json.indexOf('\\') < 0) {
+            return json;
+        }
+        StringBuilder out = new StringBuilder(json.length());
+        for (int i = 0; i < json.length(); i++) {
+            char c = json.charAt(i);
+            if (c != '\\' || i + 1 >= json.length()) {
+                out.append(c);
+                continue;
+            }
+            char next = json.charAt(++i);
+            switch (next) {
+                case 'n', 'r', 't' -> out.append(' ');
+                case 'u' -> {
+                    if (i + 4 < json.length()) {
+                        try {
+                            out.append((char) Integer.parseInt(json.substring(i + 1, i + 5), 16));
+                            i += 4;
+                        } catch (NumberFormatException e) {
+                            out.append('u');
+                        }
+                    }
+                }
+                default -> out.append(next);
+            }
+        }
+        return out.toString();
     }
 }

@@ -1,0 +1,18 @@
+package io.proxygate.adapter.out.upstream.sse;
+
+import java.util.Objects;
+
+/**
+ * One dispatched server-sent event.
+ *
+ * @param type the {@code event:} field, or {@code message} when the event had none (the SSE default)
+ * @param data the {@code data:} lines joined with {@code \n}
+ */
+public record SseEvent(String type, String data) {
+    public static final String DEFAULT_TYPE = "message";
+
+    public SseEvent {
+        type = type == null || type.isEmpty() ? DEFAULT_TYPE : type;
+        Objects.requireNonNull(data, "data");
+    }
+}

@@ -1,0 +1,75 @@
+package io.proxygate.adapter.out.upstream.usage;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.proxygate.adapter.out.upstream.sse.SseEvent;
+import io.proxygate.domain.usage.TokenUsage;
+import io.proxygate.domain.usage.UsageReport;
+
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Usage of the OpenAI Responses API (ChatGPT backend and OpenAI keys): id and model from {@code response.created},
+ * tokens from the terminal {@code response.completed} / {@code response.incomplete} / {@code response.failed}.
+ */
+public final class ResponsesUsageTracker implements UsageTracker {
+    private static final Set<String> TERMINAL = Set.of(
+            "response.completed", "response.incomplete", "response.failed", "response.done");
+    private static final Set<String> WANTED = Set.of(
+            "response.created", "response.in_progress", "response.completed", "response.incomplete",
+            "response.failed", "response.done", SseEvent.DEFAULT_TYPE);
+
+    private volatile UsageReport report = UsageReport.EMPTY;
+
+    @Override
+    public boolean wants(String eventType) {
+        return WANTED.contains(eventType);
+    }
+
+    @Override
+    public void onEvent(SseEvent event) {
+        Optional<JsonNode> parsed = UsageJson.parse(event.data());
+        if (parsed.isEmpty()) {
+            return;
+        }
+        JsonNode node = parsed.get();
+        // Data-only streams carry the type inside the payload.
+        String type = SseEvent.DEFAULT_TYPE.equals(event.type())
+                ? node.path("type").asText("") : event.type();
+        JsonNode response = node.path("response");
+        if (TERMINAL.contains(type)) {
+            apply(response, true);
+        } else if (type.equals("response.created") || type.equals("response.in_progress")) {
+            apply(response, false);
+        }
+    }
+
+    @Override
+    public void onBody(JsonNode topLevel) {
+        apply(topLevel, true);
+    }
+
+    @Override
+    public UsageReport report() {
+        return report;
+    }
+
+    private void apply(JsonNode response, boolean terminal) {
+        UsageReport old = report;
+        TokenUsage tokens = old.tokens();
+        if (UsageJson.has(response, "usage")) {
+            JsonNode usage = response.path("usage");
+            tokens = new TokenUsage(
+                    UsageJson.count(usage, "input_tokens"),
+                    UsageJson.count(usage, "input_tokens_details", "cached_tokens"),
+                    0,
+                    UsageJson.count(usage, "output_tokens"),
+                    UsageJson.count(usage, "output_tokens_details", "reasoning_tokens"));
+        }
+        report = new UsageReport(tokens,
+                UsageJson.text(response, "id").or(old::responseId),
+                UsageJson.text(response, "model").or(old::model),
+                UsageJson.text(response, "service_tier").or(old::serviceTier),
+                old.complete() || terminal);
+    }
+}

@@ -1,0 +1,32 @@
+package io.proxygate.adapter.out.upstream;
+
+import io.proxygate.application.port.out.UpstreamCall;
+import io.proxygate.application.port.out.UpstreamException;
+import io.proxygate.application.port.out.UpstreamHead;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+
+/** Reads a call to its end, as the relay would. */
+final class Reading {
+    record Reply(UpstreamHead head, String body) {
+    }
+
+    private Reading() {
+    }
+
+    static Reply readAll(UpstreamCall call) throws UpstreamException {
+        UpstreamHead head = call.awaitHead();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        Optional<ByteBuffer> chunk;
+        while ((chunk = call.nextChunk()).isPresent()) {
+            ByteBuffer b = chunk.get();
+            byte[] bytes = new byte[b.remaining()];
+            b.get(bytes);
+            out.writeBytes(bytes);
+        }
+        return new Reply(head, out.toString(StandardCharsets.UTF_8));
+    }
+}

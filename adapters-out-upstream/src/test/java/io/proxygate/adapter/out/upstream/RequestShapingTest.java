@@ -1,0 +1,265 @@
+package io.proxygate.adapter.out.upstream;
+
+import io.proxygate.application.port.out.UpstreamCall;
+import io.proxygate.application.port.out.UpstreamRequest;
+import io.proxygate.application.proxy.Headers;
+import io.proxygate.application.proxy.Route;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+
+import static io.proxygate.adapter.out.upstream.Fixtures.clientAuth;
+import static io.proxygate.adapter.out.upstream.Fixtures.request;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** What each credential kind sends upstream: exact URL, headers and body bytes, against a real HTTP server. */
+class RequestShapingTest {
+    private static final String OK_JSON = "{\"ok\":true}";
+    private MockUpstream mock;
+    private HttpUpstreamAdapter adapter;
+
+    @BeforeEach
+    void start() throws Exception {
+        mock = new MockUpstream()
+                .reply("/backend-api/codex/responses", 200, "application/json", OK_JSON)
+                .reply("/backend-api/codex/models", 200, "application/json", OK_JSON)
+                .reply("/v1/", 200, "application/json", OK_JSON)
+                .reply("/custom/", 200, "application/json", OK_JSON)
+                .reply("/full/", 200, "application/json", OK_JSON);
+        adapter = new HttpUpstreamAdapter(Fixtures.settingsFor(mock).build());
+    }
+
+    @AfterEach
+    void stop() {
+        adapter.close();
+        mock.close();
+    }
+
+    private MockUpstream.Recorded send(UpstreamRequest request) throws Exception {
+        try (UpstreamCall call = adapter.open(request)) {
+            Reading.readAll(call);
+        }
+        return mock.nextRequest();
+    }
+
+    private static void assertNoClientCredentials(Headers sent) {
+        assertThat(sent.all("x-proxygate-token")).isEmpty();
+        assertThat(sent.all("authorization")).noneMatch(v -> v.contains("proxy-token-of-the-client"));
+        assertThat(sent.all("x-api-key")).noneMatch(v -> v.contains("client-proxy-key"));
+    }
+
+    @Test
+    void chatgptAccountGetsBearerAccountIdAndCodexBody() throws Exception {
+        String body = "{\"model\":\"gpt-5.5\",\"input\":\"hi\",\"temperature\":0.2,\"max_output_tokens\":64,"
+                + "\"reasoning\":{\"effort\":\"high\"},\"store\":true,\"prompt_cache_key\":\"sess-1\"}";
+        Headers headers = clientAuth("originator", "codex_cli_rs", "User-Agent", "codex_cli_rs/0.160",
+                "session_id", "sess-1", "x-codex-turn-metadata", "not-forwarded", "Accept-Encoding", "gzip, br");
+
+        MockUpstream.Recorded sent = send(request(Route.RESPONSES, Fixtures.chatgpt("acct-42"), headers, body, true));
+
+        assertThat(sent.method()).isEqualTo("POST");
+        assertThat(sent.uri().getPath()).isEqualTo("/backend-api/codex/responses");
+        assertThat(sent.headers().first("authorization")).contains("Bearer " + Fixtures.CHATGPT_TOKEN);
+        assertThat(sent.headers().first("chatgpt-account-id")).contains("acct-42");
+        assertThat(sent.headers().first("accept")).contains("text/event-stream");
+        assertThat(sent.headers().first("accept-encoding")).contains("identity");
+        assertThat(sent.headers().first("content-type")).contains("application/json");
+        assertThat(sent.headers().first("originator")).contains("codex_cli_rs");
+        assertThat(sent.headers().first("user-agent")).contains("codex_cli_rs/0.160");
+        assertThat(sent.headers().first("session_id")).contains("sess-1");
+        assertThat(sent.headers().all("x-codex-turn-metadata")).isEmpty();
+        assertNoClientCredentials(sent.headers());
+        assertThat(sent.bodyText()).isEqualTo("{\"model\":\"gpt-5.5\","
+                + "\"input\":[{\"type\":\"message\",\"role\":\"user\",\"content\":\"hi\"}],"
+                + "\"reasoning\":{\"effort\":\"high\"},\"store\":false,\"prompt_cache_key\":\"sess-1\","
+                + "\"stream\":true,\"instructions\":\"\"}");
+    }
+
+    @Test
+    void chatgptAccountWithoutKnownAccountIdSendsNoAccountHeader() throws Exception {
+        MockUpstream.Recorded sent = send(request(Route.RESPONSES, Fixtures.chatgpt(""), Headers.EMPTY,
+                "{\"model\":\"m\",\"input\":[]}", true));
+
+        assertThat(sent.headers().all("chatgpt-account-id")).isEmpty();
+    }
+
+    @Test
+    void chatgptCompactAsksForJsonAndDropsStreamAndStore() throws Exception {
+        String body = "{\"model\":\"gpt-5.5\",\"input\":[],\"stream\":true,\"store\":false,\"instructions\":\"x\"}";
+
+        MockUpstream.Recorded sent = send(request(Route.RESPONSES_COMPACT, Fixtures.chatgpt("acct-42"),
+                clientAuth(), body, false));
+
+        assertThat(sent.uri().getPath()).isEqualTo("/backend-api/codex/responses/compact");
+        assertThat(sent.headers().first("accept")).contains("application/json");
+        assertThat(sent.bodyText()).isEqualTo("{\"model\":\"gpt-5.5\",\"input\":[],\"instructions\":\"x\"}");
+        assertNoClientCredentials(sent.headers());
+    }
+
+    @Test
+    void chatgptModelsIsAGetWithTheClientsQuery() throws Exception {
+        UpstreamRequest r = new UpstreamRequest(Route.MODELS, Fixtures.chatgpt("acct-42"), "client_version=0.160.0",
+                clientAuth(), new byte[0], false);
+
+        MockUpstream.Recorded sent = send(r);
+
+        assertThat(sent.method()).isEqualTo("GET");
+        assertThat(sent.uri().getPath()).isEqualTo("/backend-api/codex/models");
+        assertThat(sent.uri().getQuery()).isEqualTo("client_version=0.160.0");
+        assertThat(sent.body()).isEmpty();
+        assertNoClientCredentials(sent.headers());
+    }
+
+    @Test
+    void openaiKeyForwardsTheClientBodyByteForByte() throws Exception {
+        String body = "{ \"model\" : \"gpt-4.1\",\n  \"input\": \"hi\", \"temperature\": 1.50e0, \"store\": true }";
+
+        MockUpstream.Recorded sent = send(request(Route.RESPONSES, Fixtures.openaiKey(null),
+                clientAuth("OpenAI-Beta", "responses=v1"), body, true));
+
+        assertThat(sent.uri().getPath()).isEqualTo("/v1/responses");
+        assertThat(sent.headers().first("authorization")).contains("Bearer " + Fixtures.OPENAI_KEY);
+        assertThat(sent.headers().first("accept")).contains("text/event-stream");
+        assertThat(sent.headers().first("openai-beta")).contains("responses=v1");
+        assertThat(sent.body()).isEqualTo(body.getBytes(StandardCharsets.UTF_8));
+        assertNoClientCredentials(sent.headers());
+    }
+
+    @Test
+    void openaiKeyBaseUrlReplacesTheBaseForEveryRoute() throws Exception {
+        var key = Fixtures.openaiKey(mock.url("/custom/v1/"));
+
+        assertThat(send(request(Route.RESPONSES, key, Headers.EMPTY, "{}", false)).uri().getPath())
+                .isEqualTo("/custom/v1/responses");
+        assertThat(send(request(Route.RESPONSES_COMPACT, key, Headers.EMPTY, "{}", false)).uri().getPath())
+                .isEqualTo("/custom/v1/responses/compact");
+        assertThat(send(request(Route.CHAT_COMPLETIONS, key, Headers.EMPTY, "{}", false)).uri().getPath())
+                .isEqualTo("/custom/v1/chat/completions");
+    }
+
+    @Test
+    void openaiFullUrlOverridesWinOverTheBase() throws Exception {
+        adapter.close();
+        adapter = new HttpUpstreamAdapter(Fixtures.settingsFor(mock)
+                .openaiResponsesUrl(mock.url("/full/responses"))
+                .openaiChatUrl(mock.url("/full/chat"))
+                .build());
+        var key = Fixtures.openaiKey(null);
+
+        assertThat(send(request(Route.RESPONSES, key, Headers.EMPTY, "{}", false)).uri().getPath())
+                .isEqualTo("/full/responses");
+        assertThat(send(request(Route.RESPONSES_COMPACT, key, Headers.EMPTY, "{}", false)).uri().getPath())
+                .isEqualTo("/full/responses/compact");
+        MockUpstream.Recorded chat = send(request(Route.CHAT_COMPLETIONS, key, Headers.EMPTY, "{\"stream\":false}", false));
+        assertThat(chat.uri().getPath()).isEqualTo("/full/chat");
+        assertThat(chat.headers().first("accept")).contains("application/json");
+        assertThat(send(request(Route.MODELS, key, Headers.EMPTY, "", false)).uri().getPath())
+                .isEqualTo("/v1/models");
+    }
+
+    @Test
+    void claudeAccountWithClaudeCodeKeepsTheBodyAndMergesBetas() throws Exception {
+        String body = "{\"model\":\"claude-opus-4-7\",\"system\":[{\"type\":\"text\",\"text\":\"custom\"}],"
+                + "\"messages\":[],\"stream\":true}";
+        Headers headers = clientAuth(
+                "anthropic-version", "2023-06-01",
+                "anthropic-beta", "claude-code-20250219,oauth-2025-04-20, interleaved-thinking-2025-05-14",
+                "User-Agent", "claude-cli/2.1.3 (external, cli)",
+                "x-app", "cli",
+                "X-Claude-Code-Session-Id", "8d0c",
+                "X-Stainless-OS", "Linux",
+                "X-Unrelated", "dropped");
+        UpstreamRequest r = new UpstreamRequest(Route.MESSAGES, Fixtures.claude(), "beta=true", headers,
+                body.getBytes(StandardCharsets.UTF_8), true);
+
+        MockUpstream.Recorded sent = send(r);
+
+        assertThat(sent.uri().getPath()).isEqualTo("/v1/messages");
+        assertThat(sent.uri().getQuery()).isNull();
+        assertThat(sent.headers().first("authorization")).contains("Bearer " + Fixtures.CLAUDE_TOKEN);
+        assertThat(sent.headers().all("x-api-key")).isEmpty();
+        assertThat(sent.headers().first("anthropic-version")).contains("2023-06-01");
+        assertThat(sent.headers().first("anthropic-beta"))
+                .contains("oauth-2025-04-20,claude-code-20250219,interleaved-thinking-2025-05-14");
+        assertThat(sent.headers().first("user-agent")).contains("claude-cli/2.1.3 (external, cli)");
+        assertThat(sent.headers().first("x-claude-code-session-id")).contains("8d0c");
+        assertThat(sent.headers().first("x-stainless-os")).contains("Linux");
+        assertThat(sent.headers().all("x-unrelated")).isEmpty();
+        assertThat(sent.headers().first("accept")).contains("text/event-stream");
+        assertThat(sent.bodyText()).isEqualTo(body);
+        assertNoClientCredentials(sent.headers());
+    }
+
+    @Test
+    void claudeAccountWithAnotherClientIsMadeToLookLikeClaudeCode() throws Exception {
+        String body = "{\"model\":\"claude-sonnet-4-6\",\"system\":\"Be terse.\",\"messages\":[]}";
+        Headers headers = clientAuth("User-Agent", "opencode/1.0", "anthropic-beta", "files-api-2025-04-14");
+
+        MockUpstream.Recorded sent = send(request(Route.MESSAGES, Fixtures.claude(), headers, body, false));
+
+        assertThat(sent.headers().first("user-agent")).contains(UpstreamSettings.DEFAULT_CLAUDE_CODE_USER_AGENT);
+        assertThat(sent.headers().first("x-app")).contains("cli");
+        assertThat(sent.headers().first("anthropic-dangerous-direct-browser-access")).contains("true");
+        assertThat(sent.headers().first("anthropic-version")).contains("2023-06-01");
+        assertThat(sent.headers().first("anthropic-beta")).contains(
+                "claude-code-20250219,oauth-2025-04-20,interleaved-thinking-2025-05-14,files-api-2025-04-14");
+        assertThat(sent.headers().first("accept")).contains("application/json");
+        assertThat(sent.bodyText()).isEqualTo("{\"model\":\"claude-sonnet-4-6\",\"system\":["
+                + ClaudeCodeMimicry.BANNER_BLOCK + ",{\"type\":\"text\",\"text\":\"Be terse.\"}],\"messages\":[]}");
+        assertNoClientCredentials(sent.headers());
+    }
+
+    @Test
+    void mimicryCanBeSwitchedOff() throws Exception {
+        adapter.close();
+        adapter = new HttpUpstreamAdapter(Fixtures.settingsFor(mock).claudeCodeMimicry(false).build());
+        String body = "{\"model\":\"claude-sonnet-4-6\",\"system\":\"Be terse.\",\"messages\":[]}";
+
+        MockUpstream.Recorded sent = send(request(Route.MESSAGES, Fixtures.claude(),
+                Headers.of("User-Agent", "opencode/1.0"), body, false));
+
+        assertThat(sent.bodyText()).isEqualTo(body);
+        assertThat(sent.headers().first("user-agent")).contains("opencode/1.0");
+        assertThat(sent.headers().first("anthropic-beta")).contains("oauth-2025-04-20");
+    }
+
+    @Test
+    void anthropicKeyUsesXApiKeyAndNeverMimics() throws Exception {
+        String body = "{\"model\":\"claude-sonnet-4-6\",\"system\":\"Be terse.\",\"messages\":[]}";
+        Headers headers = clientAuth("User-Agent", "opencode/1.0", "anthropic-beta", "files-api-2025-04-14");
+
+        MockUpstream.Recorded sent = send(request(Route.MESSAGES, Fixtures.anthropicKey(null), headers, body, true));
+
+        assertThat(sent.uri().getPath()).isEqualTo("/v1/messages");
+        assertThat(sent.headers().first("x-api-key")).contains(Fixtures.ANTHROPIC_KEY);
+        assertThat(sent.headers().all("authorization")).isEmpty();
+        assertThat(sent.headers().first("anthropic-version")).contains("2023-06-01");
+        assertThat(sent.headers().first("anthropic-beta")).contains("files-api-2025-04-14");
+        assertThat(sent.headers().first("user-agent")).contains("opencode/1.0");
+        assertThat(sent.headers().all("x-app")).isEmpty();
+        assertThat(sent.bodyText()).isEqualTo(body);
+        assertNoClientCredentials(sent.headers());
+    }
+
+    @Test
+    void anthropicKeyBaseUrlGetsV1MessagesAndCountTokensAppended() throws Exception {
+        var key = Fixtures.anthropicKey(mock.url("/custom/"));
+
+        assertThat(send(request(Route.MESSAGES, key, Headers.EMPTY, "{}", false)).uri().getPath())
+                .isEqualTo("/custom/v1/messages");
+        assertThat(send(request(Route.MESSAGES_COUNT_TOKENS, key, Headers.EMPTY, "{}", false)).uri().getPath())
+                .isEqualTo("/custom/v1/messages/count_tokens");
+    }
+
+    @Test
+    void aCredentialThatCannotServeTheRouteIsRejectedBeforeAnyCall() {
+        assertThatThrownBy(() -> adapter.open(request(Route.MESSAGES, Fixtures.chatgpt("a"), Headers.EMPTY, "{}",
+                false))).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> adapter.open(request(Route.CHAT_COMPLETIONS, Fixtures.claude(), Headers.EMPTY, "{}",
+                false))).isInstanceOf(IllegalArgumentException.class);
+        assertThat(mock.pendingRequests()).isZero();
+    }
+}

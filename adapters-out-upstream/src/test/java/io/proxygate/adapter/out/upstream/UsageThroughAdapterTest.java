@@ -1,0 +1,100 @@
+package io.proxygate.adapter.out.upstream;
+
+import io.proxygate.application.port.out.UpstreamCall;
+import io.proxygate.application.proxy.Headers;
+import io.proxygate.application.proxy.Route;
+import io.proxygate.domain.routing.UsageWindows;
+import io.proxygate.domain.usage.TokenUsage;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.time.Instant;
+import java.time.InstantSource;
+
+import static io.proxygate.adapter.out.upstream.Fixtures.request;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Usage and rate-limit windows as the application sees them through the port. */
+class UsageThroughAdapterTest {
+    private static final Instant NOW = Instant.parse("2026-11-26T12:00:00Z");
+    private MockUpstream mock;
+    private HttpUpstreamAdapter adapter;
+
+    @BeforeEach
+    void start() throws IOException {
+        mock = new MockUpstream();
+        adapter = new HttpUpstreamAdapter(Fixtures.settingsFor(mock).build(), InstantSource.fixed(NOW));
+    }
+
+    @AfterEach
+    void stop() {
+        adapter.close();
+        mock.close();
+    }
+
+    @Test
+    void aClaudeStreamReportsSplitUsageAndUnifiedWindows() throws Exception {
+        String sse = """
+                event: message_start\r
+                data: {"type":"message_start","message":{"id":"msg_1","model":"claude-opus-4-7","usage":{"input_tokens":12,"cache_creation_input_tokens":2048,"cache_read_input_tokens":30000,"output_tokens":1}}}\r
+                \r
+                event: message_delta\r
+                data: {"type":"message_delta","delta":{"stop_reason":"end_turn"},"usage":{"output_tokens":42}}\r
+                \r
+                event: message_stop\r
+                data: {"type":"message_stop"}\r
+                \r
+                """;
+        mock.reply("/v1/messages", 200, "text/event-stream", sse,
+                "anthropic-ratelimit-unified-5h-utilization", "0.5",
+                "anthropic-ratelimit-unified-5h-reset", "1795700000",
+                "anthropic-ratelimit-unified-status", "allowed");
+
+        try (UpstreamCall call = adapter.open(request(Route.MESSAGES, Fixtures.claude(), Headers.of("x-app", "cli"),
+                "{\"stream\":true}", true))) {
+            assertThat(call.usage().complete()).isFalse();
+            Reading.Reply reply = Reading.readAll(call);
+
+            assertThat(reply.body()).isEqualTo(sse);
+            assertThat(call.usage().tokens()).isEqualTo(new TokenUsage(12, 30000, 2048, 42, 0));
+            assertThat(call.usage().complete()).isTrue();
+            UsageWindows windows = reply.head().windows().orElseThrow();
+            assertThat(windows.fiveHour().orElseThrow().usedFraction()).isEqualTo(0.5);
+            assertThat(windows.observedAt()).isEqualTo(NOW);
+            assertThat(reply.head().clientHeaders().first("anthropic-ratelimit-unified-status")).contains("allowed");
+        }
+    }
+
+    @Test
+    void aNonStreamedJsonBodyReportsUsage() throws Exception {
+        mock.reply("/v1/chat/completions", 200, "application/json; charset=utf-8",
+                "{\"id\":\"chatcmpl-5\",\"model\":\"gpt-4.1\",\"choices\":[],"
+                        + "\"usage\":{\"prompt_tokens\":9,\"completion_tokens\":3}}", "x-request-id", "req_5");
+
+        try (UpstreamCall call = adapter.open(request(Route.CHAT_COMPLETIONS, Fixtures.openaiKey(null),
+                Headers.EMPTY, "{}", false))) {
+            Reading.Reply reply = Reading.readAll(call);
+
+            assertThat(reply.head().eventStream()).isFalse();
+            assertThat(reply.head().clientHeaders().first("x-request-id")).contains("req_5");
+            assertThat(call.usage().tokens()).isEqualTo(new TokenUsage(9, 0, 0, 3, 0));
+            assertThat(call.usage().responseId()).contains("chatcmpl-5");
+            assertThat(call.usage().complete()).isTrue();
+        }
+    }
+
+    @Test
+    void errorBodiesAreNotMistakenForUsage() throws Exception {
+        mock.reply("/v1/responses", 400, "application/json",
+                "{\"usage\":{\"input_tokens\":999},\"error\":{\"message\":\"bad\"}}");
+
+        try (UpstreamCall call = adapter.open(request(Route.RESPONSES, Fixtures.openaiKey(null), Headers.EMPTY, "{}",
+                false))) {
+            Reading.readAll(call);
+
+            assertThat(call.usage().tokens()).isEqualTo(TokenUsage.NONE);
+        }
+    }
+}

@@ -1,0 +1,35 @@
+package io.proxygate.application.routing;
+
+import io.proxygate.domain.routing.InFlightCounter;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
+/** A lease that releases its in-flight slot exactly once, however many threads close it. */
+final class CountedLease implements Lease {
+    private static final VarHandle CLOSED;
+
+    static {
+        try {
+            CLOSED = MethodHandles.lookup().findVarHandle(CountedLease.class, "closed", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private final InFlightCounter counter;
+    @SuppressWarnings("unused") // accessed through CLOSED
+    private volatile int closed;
+
+    CountedLease(InFlightCounter counter) {
+        this.counter = counter;
+        counter.increment();
+    }
+
+    @Override
+    public void close() {
+        if (CLOSED.compareAndSet(this, 0, 1)) {
+            counter.decrement();
+        }
+    }
+}

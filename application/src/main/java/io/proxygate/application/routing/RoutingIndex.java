@@ -1,0 +1,135 @@
+package io.proxygate.application.routing;
+
+import io.proxygate.application.pool.CredentialPool;
+import io.proxygate.domain.credential.Api;
+import io.proxygate.domain.credential.ApiKey;
+import io.proxygate.domain.credential.ChatGptAccount;
+import io.proxygate.domain.credential.Credential;
+import io.proxygate.domain.credential.CredentialId;
+import io.proxygate.domain.credential.CredentialKind;
+import io.proxygate.domain.credential.PlanType;
+import io.proxygate.domain.routing.RoutingPriority;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * The pool arranged for picking, rebuilt whenever the pool publishes a new snapshot: for each API, the credential
+ * families in priority order as flat arrays, plus the skips that cannot change until the next snapshot (disabled
+ * credentials, key types ProxyGate does not route).
+ */
+final class RoutingIndex {
+    enum Mode { CHATGPT, CLAUDE, KEY }
+
+    /** One credential as the picker sees it. */
+    static final class Member {
+        final Credential credential;
+        final CredentialId id;
+        final CredentialRuntime runtime;
+        final Mode mode;
+        final PlanType plan;
+        /** Position in label order: the last tie-break, as the original's email order. */
+        final int ordinal;
+        final boolean disabled;
+        /** Index of this member's group in {@link Routes#groups()}, or -1 when disabled (in no group). */
+        int group = -1;
+
+        Member(Credential credential, CredentialRuntime runtime, Mode mode, int ordinal) {
+            this.credential = credential;
+            this.id = credential.id();
+            this.runtime = runtime;
+            this.mode = mode;
+            this.plan = credential instanceof ChatGptAccount a ? a.plan() : PlanType.UNKNOWN;
+            this.ordinal = ordinal;
+            this.disabled = credential.disabled();
+        }
+    }
+
+    /**
+     * Credentials of one family able to serve an API; {@code members} holds only the enabled ones.
+     * {@code usesLoad} is true when some member is ranked by token load, which needs the group's largest load.
+     */
+    record Group(boolean usesLoad, Member[] members) {
+    }
+
+    /** Everything needed to plan one API. */
+    record Routes(Group[] groups, List<RoutingPlan.Skip> staticSkips, Map<CredentialId, Member> byId) {
+    }
+
+    final CredentialPool.Snapshot snapshot;
+    private final EnumMap<Api, Routes> routes = new EnumMap<>(Api.class);
+
+    RoutingIndex(CredentialPool.Snapshot snapshot, RoutingPriority priority,
+                 Function<CredentialId, CredentialRuntime> runtimes) {
+        this.snapshot = snapshot;
+        List<Credential> all = new ArrayList<>(snapshot.credentials());
+        all.sort(Comparator.comparing(Credential::label).thenComparing(c -> c.id().value()));
+        List<RoutingPlan.Skip> unsupported = new ArrayList<>();
+        for (Credential c : all) {
+            if (c.kind() == CredentialKind.UNSUPPORTED_KEY && c instanceof ApiKey key) {
+                unsupported.add(new RoutingPlan.Skip(c.id(), "unsupported key type: " + key.type().wireName()));
+            }
+        }
+        for (Api api : Api.values()) {
+            List<Member> accounts = new ArrayList<>();
+            List<Member> keys = new ArrayList<>();
+            List<RoutingPlan.Skip> skips = new ArrayList<>();
+            Map<CredentialId, Member> byId = new HashMap<>();
+            for (int i = 0; i < all.size(); i++) {
+                Credential c = all.get(i);
+                if (!c.serves(api)) {
+                    continue;
+                }
+                Mode mode = switch (c.kind()) {
+                    case CHATGPT_ACCOUNT -> Mode.CHATGPT;
+                    case CLAUDE_ACCOUNT -> Mode.CLAUDE;
+                    default -> Mode.KEY;
+                };
+                Member m = new Member(c, runtimes.apply(c.id()), mode, i);
+                byId.put(m.id, m);
+                if (m.disabled) {
+                    skips.add(new RoutingPlan.Skip(m.id, "disabled"));
+                } else if (c.kind().isAccount()) {
+                    accounts.add(m);
+                } else {
+                    keys.add(m);
+                }
+            }
+            skips.addAll(unsupported);
+            List<Group> groups = new ArrayList<>(2);
+            Group accountGroup = group(accounts);
+            Group keyGroup = group(keys);
+            if (priority == RoutingPriority.APIKEY_FIRST) {
+                add(groups, keyGroup);
+                add(groups, accountGroup);
+            } else {
+                add(groups, accountGroup);
+                add(groups, keyGroup);
+            }
+            routes.put(api, new Routes(groups.toArray(Group[]::new), List.copyOf(skips), Map.copyOf(byId)));
+        }
+    }
+
+    Routes routes(Api api) {
+        return routes.get(api);
+    }
+
+    private static Group group(List<Member> members) {
+        boolean usesLoad = members.stream().anyMatch(m -> m.mode != Mode.CHATGPT);
+        return members.isEmpty() ? null : new Group(usesLoad, members.toArray(Member[]::new));
+    }
+
+    private static void add(List<Group> groups, Group group) {
+        if (group != null) {
+            for (Member m : group.members()) {
+                m.group = groups.size();
+            }
+            groups.add(group);
+        }
+    }
+}

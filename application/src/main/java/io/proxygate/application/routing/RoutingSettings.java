@@ -1,0 +1,70 @@
+package io.proxygate.application.routing;
+
+import io.proxygate.domain.routing.HeadroomScorer;
+import io.proxygate.domain.routing.RoutingPriority;
+import io.proxygate.domain.routing.ScoringWeights;
+
+import java.time.Duration;
+
+/**
+ * Router configuration: the original's {@code [routing]} and {@code [broker]} keys plus our own limits.
+ *
+ * @param priority            which credential family is tried first
+ * @param drainMultiplier     weight of weekly headroom ({@code routing.drain_multiplier}; 0 means 1.0)
+ * @param primaryBonus        weight of 5-hour headroom ({@code routing.primary_bonus})
+ * @param primaryUsedPctMax   ChatGPT 5-hour use (a fraction) at which an account is excluded; only when &gt; 0
+ * @param secondaryUsedPctMax the same for the weekly window
+ * @param pinTtl              how long an idle conversation pin lives ({@code broker.pin_ttl}; &le; 0 means 1 h)
+ * @param maxPins             bound of the pin table (least recently used pins go first)
+ * @param cooldownDefault     cooldown for a 429 that came without a usable duration
+ * @param usageFreshness      how old Claude usage windows may be and still be scored on
+ * @param candidatesPerKind   how many ranked candidates a plan offers per credential family (the proxy tries at
+ *                            most this many per family before giving up)
+ */
+public record RoutingSettings(RoutingPriority priority, double drainMultiplier, double primaryBonus,
+                              double primaryUsedPctMax, double secondaryUsedPctMax, Duration pinTtl, int maxPins,
+                              Duration cooldownDefault, Duration usageFreshness, int candidatesPerKind) {
+    public static final RoutingSettings DEFAULTS = new RoutingSettings(RoutingPriority.ACCOUNT_FIRST, 1.0, 0.1, 1.0,
+            1.0, Duration.ofHours(1), 100_000, Duration.ofSeconds(60), HeadroomScorer.DEFAULT_FRESHNESS, 5);
+
+    public RoutingSettings {
+        priority = priority == null ? RoutingPriority.ACCOUNT_FIRST : priority;
+        pinTtl = pinTtl == null || pinTtl.isNegative() || pinTtl.isZero() ? Duration.ofHours(1) : pinTtl;
+        cooldownDefault = cooldownDefault == null || cooldownDefault.isNegative() || cooldownDefault.isZero()
+                ? Duration.ofSeconds(60) : cooldownDefault;
+        usageFreshness = usageFreshness == null || usageFreshness.isNegative()
+                ? HeadroomScorer.DEFAULT_FRESHNESS : usageFreshness;
+        if (maxPins < 1) {
+            throw new IllegalArgumentException("max pins must be >= 1, got " + maxPins);
+        }
+        if (candidatesPerKind < 1) {
+            throw new IllegalArgumentException("candidates per kind must be >= 1, got " + candidatesPerKind);
+        }
+        // Validates the four knobs (finite, not negative) with their config names.
+        new ScoringWeights(drainMultiplier, primaryBonus, primaryUsedPctMax, secondaryUsedPctMax);
+    }
+
+    public ScoringWeights weights() {
+        return new ScoringWeights(drainMultiplier, primaryBonus, primaryUsedPctMax, secondaryUsedPctMax);
+    }
+
+    public RoutingSettings withPriority(RoutingPriority newPriority) {
+        return new RoutingSettings(newPriority, drainMultiplier, primaryBonus, primaryUsedPctMax, secondaryUsedPctMax,
+                pinTtl, maxPins, cooldownDefault, usageFreshness, candidatesPerKind);
+    }
+
+    public RoutingSettings withUsedPctMax(double primary, double secondary) {
+        return new RoutingSettings(priority, drainMultiplier, primaryBonus, primary, secondary, pinTtl, maxPins,
+                cooldownDefault, usageFreshness, candidatesPerKind);
+    }
+
+    public RoutingSettings withPins(Duration ttl, int max) {
+        return new RoutingSettings(priority, drainMultiplier, primaryBonus, primaryUsedPctMax, secondaryUsedPctMax,
+                ttl, max, cooldownDefault, usageFreshness, candidatesPerKind);
+    }
+
+    public RoutingSettings withCandidatesPerKind(int count) {
+        return new RoutingSettings(priority, drainMultiplier, primaryBonus, primaryUsedPctMax, secondaryUsedPctMax,
+                pinTtl, maxPins, cooldownDefault, usageFreshness, count);
+    }
+}

@@ -1,0 +1,160 @@
+package io.proxygate.bootstrap.cli;
+
+import com.github.rvesse.airline.annotations.AirlineModule;
+import com.github.rvesse.airline.annotations.Command;
+import com.github.rvesse.airline.annotations.Option;
+import io.proxygate.adapter.out.persistence.pool.CredentialImportException;
+import io.proxygate.adapter.out.persistence.pool.ImportResult;
+import io.proxygate.application.auth.DeviceLogin;
+import io.proxygate.application.auth.LoginFailed;
+import io.proxygate.application.auth.LoginResult;
+import io.proxygate.application.auth.LoginService;
+import io.proxygate.application.auth.ManualLogin;
+import io.proxygate.application.auth.OAuthProvider;
+import io.proxygate.domain.credential.ChatGptAccount;
+import io.proxygate.domain.credential.ClaudeAccount;
+import io.proxygate.domain.credential.Credential;
+
+import java.nio.file.Path;
+import java.util.Optional;
+
+/** {@code add-account} (ChatGPT) and {@code add-claude-account}: OAuth logins and imports, output as the original. */
+final class LoginCommands {
+    private LoginCommands() {
+    }
+
+    @Command(name = "add-account", description = "Log in a ChatGPT account (browser PKCE, --no-browser, --code, --device)")
+    public static final class ChatGpt implements CliCommand {
+        @AirlineModule
+        ConfigOption config = new ConfigOption();
+
+        @Option(name = "--no-browser", description = "print the login URL instead of opening a browser; finish with --code")
+        boolean noBrowser;
+
+        @Option(name = "--code", title = "URL_OR_CODE", description = "finish a --no-browser login with the redirect URL or code")
+        String code;
+
+        @Option(name = "--device", description = "log in with a device code (no browser on this machine)")
+        boolean device;
+
+        @Option(name = "--abort-pending", description = "forget a pending --no-browser login")
+        boolean abortPending;
+
+        @Override
+        public int run(CliContext context) throws LoginFailed {
+            try (CliServices services = new CliServices(config.load(context))) {
+                LoginService logins = services.logins();
+                if (abortPending) {
+                    boolean had = logins.abortPending(OAuthProvider.CHATGPT);
+                    context.out().println(had ? "pending ChatGPT OAuth cleared" : "no pending ChatGPT OAuth login");
+                    return 0;
+                }
+                LoginResult result;
+                if (code != null) {
+                    result = logins.finishChatGptManualLogin(code);
+                } else if (noBrowser) {
+                    ManualLogin manual = logins.startChatGptManualLogin();
+                    context.err().println("Open this URL in a browser, log in, then copy the address of the page it "
+                            + "redirects to (it may fail to load) and run:");
+                    context.err().println("  proxy-gate add-account --code='<that URL>'");
+                    context.out().println(manual.authorizeUrl());
+                    return 0;
+                } else if (device) {
+                    result = logins.loginChatGptWithDeviceCode(d -> showDevice(context, d));
+                } else {
+                    result = logins.loginChatGptWithBrowser(url -> {
+                        context.err().println("Open this URL to log in: ");
+                        context.err().println(url);
+                    });
+                }
+                ChatGptAccount account = (ChatGptAccount) result.account();
+                context.err().println("[auth] saved: " + result.file() + " (account_id=" + account.accountId()
+                        + ", plan=" + account.plan().wireName() + ")" + (result.replacedExisting()
+                        ? " - replaced the tokens of an existing account" : ""));
+                context.out().println("added: " + account.email());
+                return 0;
+            } catch (LoginFailed e) {
+                throw new CliFailure(e.getMessage());
+            }
+        }
+
+        private static void showDevice(CliContext context, DeviceLogin d) {
+            context.err().println("Open " + d.verificationUrl() + " and enter the code " + d.userCode()
+                    + " (valid until " + d.expiresAt() + ")");
+        }
+    }
+
+    @Command(name = "add-claude-account",
+            description = "Add a Claude account: --from=credentials.json, or log in (browser, --no-browser, --code)")
+    public static final class Claude implements CliCommand {
+        @AirlineModule
+        ConfigOption config = new ConfigOption();
+
+        @Option(name = "--from", title = "PATH", description = "import ~/.claude/.credentials.json or a Claude JSON file")
+        String from;
+
+        @Option(name = "--email", title = "EMAIL", description = "the account's email (overrides the file or profile)")
+        String email;
+
+        @Option(name = "--no-browser", description = "print the login URL instead of opening a browser; finish with --code")
+        boolean noBrowser;
+
+        @Option(name = "--code", title = "URL_OR_CODE", description = "finish a --no-browser login with the redirect URL or code")
+        String code;
+
+        @Option(name = "--abort-pending", description = "forget a pending --no-browser login")
+        boolean abortPending;
+
+        @Override
+        public int run(CliContext context) {
+            try (CliServices services = new CliServices(config.load(context))) {
+                Optional<String> emailOverride = Optional.ofNullable(email).filter(e -> !e.isBlank());
+                if (from != null) {
+                    ImportResult result;
+                    try {
+                        result = services.imports().claude(Path.of(from), emailOverride);
+                    } catch (CredentialImportException e) {
+                        throw new CliFailure(e.getMessage());
+                    }
+                    if (result.credentials().isEmpty()) {
+                        throw new CliFailure(result.skipped().isEmpty() ? "no Claude account in " + from
+                                : result.skipped().get(0));
+                    }
+                    for (Credential c : result.credentials()) {
+                        services.pool.add(c);
+                        context.out().println("added claude: " + c.label());
+                    }
+                    return 0;
+                }
+                LoginService logins = services.logins();
+                if (abortPending) {
+                    boolean had = logins.abortPending(OAuthProvider.CLAUDE);
+                    context.out().println(had ? "pending Claude OAuth cleared" : "no pending Claude OAuth login");
+                    return 0;
+                }
+                LoginResult result;
+                if (code != null) {
+                    result = logins.finishClaudeManualLogin(code, emailOverride);
+                } else if (noBrowser) {
+                    ManualLogin manual = logins.startClaudeManualLogin();
+                    context.err().println("Open this URL in a browser, log in, then paste the code (or the redirect "
+                            + "URL) it shows into:");
+                    context.err().println("  proxy-gate add-claude-account --code='<code or URL>'");
+                    context.out().println(manual.authorizeUrl());
+                    return 0;
+                } else {
+                    result = logins.loginClaudeWithBrowser(emailOverride, url -> {
+                        context.err().println("Open this URL to log in: ");
+                        context.err().println(url);
+                    });
+                }
+                ClaudeAccount account = (ClaudeAccount) result.account();
+                context.out().println("added: " + account.email() + " (account_id=" + account.accountId() + ", plan="
+                        + account.subscriptionType() + ")");
+                return 0;
+            } catch (LoginFailed e) {
+                throw new CliFailure(e.getMessage());
+            }
+        }
+    }
+}

@@ -1,0 +1,80 @@
+package io.proxygate.bootstrap.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.proxygate.application.pool.PoolEntry;
+import io.proxygate.application.port.out.PoolFile;
+import io.proxygate.domain.credential.ApiKey;
+import io.proxygate.domain.credential.ChatGptAccount;
+import io.proxygate.domain.credential.ClaudeAccount;
+import io.proxygate.domain.credential.Credential;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Predicate;
+
+/** Prints pool entries as a table (or JSON): kind, name, plan, state, token expiry, fingerprint; then problems. */
+final class PoolListing {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private PoolListing() {
+    }
+
+    static int print(CliContext context, CliServices services, Predicate<Credential> which, boolean json, Path dir) {
+        List<PoolEntry> entries = services.pool.snapshot().entries().values().stream()
+                .filter(e -> which.test(e.credential())).toList();
+        List<PoolFile> problems = services.pool.snapshot().problems();
+        if (json) {
+            ArrayNode array = JSON.createArrayNode();
+            for (PoolEntry e : entries) {
+                ObjectNode row = array.addObject();
+                row.put("kind", e.credential().kind().provider());
+                row.put("name", e.credential().label());
+                row.put("plan", plan(e.credential()));
+                row.put("disabled", e.credential().disabled());
+                expiry(e.credential()).ifPresent(x -> row.put("expires_at", x));
+                row.put("fingerprint", e.credential().fingerprint());
+                row.put("file", e.path());
+            }
+            ObjectNode root = JSON.createObjectNode();
+            root.set("credentials", array);
+            ArrayNode bad = root.putArray("problems");
+            problems.forEach(p -> bad.addObject().put("file", p.path()).put("problem", p.problem().orElse("")));
+            context.out().println(root.toPrettyString());
+            return 0;
+        }
+        if (entries.isEmpty()) {
+            context.out().println("(no accounts in " + dir + ")");
+        } else {
+            context.out().printf("%-14s %-32s %-10s %-9s %-22s %s%n", "KIND", "NAME", "PLAN", "STATE", "EXPIRES",
+                    "FINGERPRINT");
+            for (PoolEntry e : entries) {
+                Credential c = e.credential();
+                context.out().printf("%-14s %-32s %-10s %-9s %-22s %s%n", c.kind().provider(), c.label(), plan(c),
+                        c.disabled() ? "disabled" : "enabled", expiry(c).orElse("-"), c.fingerprint());
+            }
+        }
+        for (PoolFile p : problems) {
+            context.err().println("problem: " + p.path() + ": " + p.problem().orElse(""));
+        }
+        return 0;
+    }
+
+    static String plan(Credential c) {
+        return switch (c) {
+            case ChatGptAccount a -> a.plan().wireName();
+            case ClaudeAccount a -> a.subscriptionType().isBlank() ? "-" : a.subscriptionType();
+            case ApiKey k -> k.type().wireName();
+        };
+    }
+
+    static Optional<String> expiry(Credential c) {
+        return switch (c) {
+            case ChatGptAccount a -> a.tokens().expiresAt().map(Object::toString);
+            case ClaudeAccount a -> a.tokens().expiresAt().map(Object::toString);
+            case ApiKey k -> Optional.empty();
+        };
+    }
+}

@@ -1,0 +1,147 @@
+package io.proxygate.bootstrap.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.github.rvesse.airline.annotations.AirlineModule;
+import com.github.rvesse.airline.annotations.Command;
+import com.github.rvesse.airline.annotations.Option;
+import io.proxygate.adapter.out.persistence.sql.SqliteCredentialState;
+import io.proxygate.adapter.out.persistence.sql.SqliteDatabase;
+import io.proxygate.application.pool.PoolEntry;
+import io.proxygate.application.port.out.CredentialStateRecord;
+import io.proxygate.application.port.out.PoolFile;
+import io.proxygate.bootstrap.config.ProxyGateConfiguration;
+import io.proxygate.domain.credential.CredentialId;
+import io.proxygate.domain.credential.CredentialKind;
+import io.proxygate.domain.routing.UsageWindow;
+import io.proxygate.domain.routing.UsageWindows;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * {@code status}: the configuration summary and pool counts of the original, plus each credential's runtime state
+ * (cooldown, needs-login, usage windows) read from SQLite, which works while the server runs (WAL mode).
+ */
+@Command(name = "status", description = "Show configuration, pool counts and each credential's state")
+public final class StatusCommand implements CliCommand {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @AirlineModule
+    ConfigOption config = new ConfigOption();
+
+    @Option(name = "--json", description = "print JSON")
+    boolean json;
+
+    @Override
+    public int run(CliContext context) {
+        ProxyGateConfiguration cfg = config.load(context);
+        try (CliServices services = new CliServices(cfg)) {
+            Map<CredentialId, CredentialStateRecord> states = states(cfg.paths.dataDir.resolve("proxygate.db"));
+            var snapshot = services.pool.snapshot();
+            long accounts = count(snapshot.entries(), CredentialKind.CHATGPT_ACCOUNT);
+            long claude = count(snapshot.entries(), CredentialKind.CLAUDE_ACCOUNT);
+            long keys = snapshot.entries().values().stream().filter(e -> !e.credential().kind().isAccount()).count();
+            Instant now = Instant.now();
+            if (json) {
+                ObjectNode root = JSON.createObjectNode();
+                root.put("addr", cfg.server.addrText());
+                root.put("data_dir", cfg.paths.dataDir.toString());
+                root.put("pool_dir", cfg.paths.poolDir.toString());
+                root.put("priority", cfg.routing.priority.wireName());
+                root.put("accounts", accounts);
+                root.put("claude_accounts", claude);
+                root.put("api_keys", keys);
+                ArrayNode creds = root.putArray("credentials");
+                for (PoolEntry e : snapshot.entries().values()) {
+                    ObjectNode row = creds.addObject();
+                    row.put("id", e.credential().id().value());
+                    row.put("kind", e.credential().kind().provider());
+                    row.put("state", state(e, states.get(e.credential().id()), now));
+                    Optional.ofNullable(states.get(e.credential().id())).flatMap(CredentialStateRecord::windows)
+                            .ifPresent(w -> {
+                                w.fiveHour().ifPresent(x -> row.put("primary_used_pct", x.usedFraction()));
+                                w.weekly().ifPresent(x -> row.put("secondary_used_pct", x.usedFraction()));
+                            });
+                }
+                ArrayNode problems = root.putArray("problems");
+                snapshot.problems().forEach(p -> problems.addObject().put("file", p.path())
+                        .put("problem", p.problem().orElse("")));
+                context.out().println(root.toPrettyString());
+                return 0;
+            }
+            context.out().println("addr: " + cfg.server.addrText());
+            context.out().println("data_dir: " + cfg.paths.dataDir);
+            context.out().println("pool_dir: " + cfg.paths.poolDir);
+            context.out().println("priority: " + cfg.routing.priority.wireName());
+            context.out().println("accounts: " + accounts);
+            context.out().println("claude_accounts: " + claude);
+            context.out().println("api_keys: " + keys);
+            if (!snapshot.entries().isEmpty()) {
+                context.out().println();
+                context.out().printf("%-40s %-30s %-14s %-14s%n", "CREDENTIAL", "STATE", "5H USED", "WEEKLY USED");
+                for (PoolEntry e : snapshot.entries().values()) {
+                    CredentialStateRecord s = states.get(e.credential().id());
+                    Optional<UsageWindows> w = Optional.ofNullable(s).flatMap(CredentialStateRecord::windows);
+                    context.out().printf("%-40s %-30s %-14s %-14s%n", e.credential().id().value(), state(e, s, now),
+                            window(w.flatMap(UsageWindows::fiveHour), now), window(w.flatMap(UsageWindows::weekly), now));
+                }
+            }
+            for (PoolFile p : snapshot.problems()) {
+                context.out().println("problem: " + p.path() + ": " + p.problem().orElse(""));
+            }
+            return 0;
+        }
+    }
+
+    private static Map<CredentialId, CredentialStateRecord> states(Path db) {
+        if (!Files.isRegularFile(db)) {
+            return Map.of();
+        }
+        return new SqliteCredentialState(SqliteDatabase.open(db), java.time.InstantSource.system()).loadAll();
+    }
+
+    private static long count(Map<CredentialId, PoolEntry> entries, CredentialKind kind) {
+        return entries.values().stream().filter(e -> e.credential().kind() == kind).count();
+    }
+
+    private static String state(PoolEntry e, CredentialStateRecord s, Instant now) {
+        if (e.credential().disabled()) {
+            return "disabled";
+        }
+        if (e.credential().kind() == CredentialKind.UNSUPPORTED_KEY) {
+            return "unsupported type";
+        }
+        if (s != null && s.needsLoginReason().isPresent()) {
+            return "needs login: " + s.needsLoginReason().get();
+        }
+        if (s != null && s.cooldownUntil().filter(now::isBefore).isPresent()) {
+            return "cooling " + human(Duration.between(now, s.cooldownUntil().get()))
+                    + s.cooldownReason().map(r -> " (" + r + ")").orElse("");
+        }
+        return "active";
+    }
+
+    private static String window(Optional<UsageWindow> w, Instant now) {
+        return w.map(x -> String.format(Locale.ROOT, "%.0f%%", x.usedFraction() * 100)
+                + x.resetsAt().filter(now::isBefore).map(r -> " ~" + human(Duration.between(now, r))).orElse(""))
+                .orElse("-");
+    }
+
+    static String human(Duration d) {
+        long s = d.toSeconds();
+        if (s >= 86400) {
+            return s / 86400 + "d" + (s % 86400) / 3600 + "h";
+        }
+        if (s >= 3600) {
+            return s / 3600 + "h" + (s % 3600) / 60 + "m";
+        }
+        return s >= 60 ? s / 60 + "m" : s + "s";
+    }
+}

@@ -1,0 +1,34 @@
+package io.proxygate.bootstrap.support;
+
+import io.dropwizard.jersey.validation.Validators;
+import io.dropwizard.testing.junit5.DropwizardAppExtension;
+import io.proxygate.bootstrap.ProxyGateApplication;
+import io.proxygate.bootstrap.config.ConfigLoader;
+import io.proxygate.bootstrap.config.ProxyGateConfiguration;
+
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+/** Starts the real application on free loopback ports with temp data and pool directories. */
+public final class ProxyGateRunner {
+    private ProxyGateRunner() {
+    }
+
+    /** Configuration as a user would give it through {@code PROXYGATE_*} variables, plus test defaults. */
+    public static ProxyGateConfiguration config(Path root, Map<String, String> env) {
+        Map<String, String> all = new HashMap<>();
+        all.put("PROXYGATE_ADDR", "127.0.0.1:0");
+        all.put("PROXYGATE_ADMIN_ADDR", "127.0.0.1:0");
+        all.put("PROXYGATE_DATA_DIR", root.resolve("data").toString());
+        all.put("PROXYGATE_POOL_DIR", root.resolve("pool").toString());
+        all.put("PROXYGATE_PRICING_SOURCE", "builtin");
+        all.put("PROXYGATE_LOG_LEVEL", System.getProperty("proxygate.test.log", "warn"));
+        all.putAll(env);
+        return new ConfigLoader(Validators.newValidator()).load(root.resolve("absent-config.toml"), all);
+    }
+
+    public static DropwizardAppExtension<ProxyGateConfiguration> extension(ProxyGateConfiguration config) {
+        return new DropwizardAppExtension<>(ProxyGateApplication.class, config);
+    }
+}
