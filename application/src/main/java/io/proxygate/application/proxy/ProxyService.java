@@ -55,6 +55,7 @@ public final class ProxyService implements ProxyUseCase {
     private final Pause pause;
     private final Supplier<String> requestIds;
     private final FallbackRoute fallback;
+    private volatile RequestObserver observer = RequestObserver.NONE;
 
     public ProxyService(CredentialPool pool, CredentialRouter router, UpstreamPort upstream, TokenKeeper tokens,
                         RequestLogPort requestLog, CostEstimator costs, ProxySettings settings, InstantSource clock,
@@ -79,9 +80,15 @@ public final class ProxyService implements ProxyUseCase {
         this.requestIds = requestIds;
     }
 
+    /** Who hears of request starts and attempts (the admin live feed); {@link RequestObserver#NONE} by default. */
+    public void observe(RequestObserver observer) {
+        this.observer = java.util.Objects.requireNonNull(observer, "observer");
+    }
+
     @Override
     public ProxyExchange open(ProxyCommand command) {
         Attempts attempts = new Attempts(command, requestIds.get(), clock.instant());
+        observer.started(attempts.requestId, attempts.startedAt, command.route().path(), command.facts().model());
         try {
             return attempts.run();
         } catch (ProxyFailure failure) {
@@ -175,6 +182,7 @@ public final class ProxyService implements ProxyUseCase {
             lastCredential = Optional.of(credential);
             boolean refreshed = false;
             while (true) {
+                observer.attempting(requestId, credential.id());
                 Lease lease = router.begin(credential.id());
                 UpstreamCall call = null;
                 boolean handedOver = false;
