@@ -27,7 +27,10 @@ public class GateUpstream {
         String auth = header(ex, "Authorization");
         switch (phase) {
             case "1", "5" -> {
-                if (path.endsWith("/messages")) {
+                if (path.endsWith("/compact")) {
+                    json(ex, "{\"id\":\"cmp_1\",\"object\":\"response.compaction\",\"output\":[{\"type\":"
+                            + "\"compaction\",\"encrypted_content\":\"MIGRATE_COMPACT_PASS\"}]}");
+                } else if (path.endsWith("/messages")) {
                     json(ex, "{\"id\":\"msg_1\",\"type\":\"message\",\"role\":\"assistant\",\"model\":\"claude-sonnet-4-5\","
                             + "\"content\":[{\"type\":\"text\",\"text\":\"MIGRATE_MSG_PASS\"}],\"stop_reason\":\"end_turn\","
                             + "\"usage\":{\"input_tokens\":12,\"output_tokens\":8}}");
