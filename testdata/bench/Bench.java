@@ -60,6 +60,7 @@ public final class Bench {
     private final StringBuilder log = new StringBuilder();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
+    private String loadAtStart = "";
     private Process upstream;
     private Process proxy;
     private Process peer;
@@ -140,6 +141,7 @@ public final class Bench {
     private void runAll() throws Exception {
         Files.createDirectories(outDir);
         String started = ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME);
+        loadAtStart = loadAverage();
         long t0 = System.nanoTime();
         startUpstream();
 
@@ -859,13 +861,24 @@ public final class Bench {
         } catch (IOException | InterruptedException e) {
             wrkVersion = "n/a";
         }
-        return String.format(Locale.ROOT, "- Machine: %d cores (%s), %.1f GiB RAM, %s %s\n- JDK: %s %s (%s)\n"
+        return String.format(Locale.ROOT, "- Machine: %d cores (%s), %.1f GiB RAM, %s %s; load average at start %s, "
+                        + "at end %s (other work on the machine competes for the same 2 cores)\n- JDK: %s %s (%s)\n"
                         + "- Load generator: %s (non-streamed); a virtual-thread socket client in Bench.java (streams)\n"
                         + "- Peer: @portkey-ai/gateway 1.15.2 on Node %s\n",
                 Runtime.getRuntime().availableProcessors(), cpu, memKiB / 1024.0 / 1024.0,
-                System.getProperty("os.name"), System.getProperty("os.version"), System.getProperty("java.vm.name"),
+                System.getProperty("os.name"), System.getProperty("os.version"), loadAtStart, loadAverage(),
+                System.getProperty("java.vm.name"),
                 System.getProperty("java.runtime.version"), System.getProperty("java.vm.vendor"), wrkVersion,
                 nodeVersion);
+    }
+
+    private static String loadAverage() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return f[0] + " / " + f[1] + " / " + f[2];
+        } catch (IOException e) {
+            return "n/a";
+        }
     }
 
     private static long procMeminfo() {
