@@ -35,9 +35,13 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>A plan lists, in order: the credential the conversation is pinned to (when it is still eligible), then each
  * credential family in priority order ({@code account-first}: accounts, then keys; {@code apikey-first}: the
  * reverse), each family ranked by {@link Standing} and then by {@link HeadroomScorer} score, ties broken by fewer
- * requests in flight and then by label. At most {@link RoutingSettings#candidatesPerKind()} are offered per family,
+ * requests in flight and then by label. At most {@link RoutingSettings#candidatesPerKind()} are offered per kind,
  * which keeps a pick linear in the pool size and free of sorting. Every credential serving the API that is not
  * offered because it is ineligible is listed with its reason; so are key types ProxyGate never routes.
+ *
+ * <p>A pick touches every credential, so the hot path is kept lean: skip reasons are prepared when a state changes,
+ * and a ChatGPT account's rank (and its explained offer) is memoised for the current second until its state, its
+ * success count or its in-flight count changes. Eligibility is always checked against the exact time.
  *
  * <p>Picks read lock-free state; outcome updates lock only the credential concerned. Cooldowns, needs-login marks,
  * failure streaks, usage windows and last use go to {@link CredentialStatePort} (those that change eligibility at

@@ -69,13 +69,10 @@ public final class HeadroomScorer {
 
     private final ScoringWeights weights;
     private final Duration freshness;
-    /** The most both headroom terms together can add: full headroom at the very end of both windows. */
-    private final double maxHeadroomTerms;
 
     public HeadroomScorer(ScoringWeights weights, Duration claudeFreshness) {
         this.weights = weights;
         this.freshness = claudeFreshness;
-        this.maxHeadroomTerms = (1 + DRAIN_BOOST) * (weights.drainMultiplier() + weights.primaryBonus());
     }
 
     public HeadroomScorer(ScoringWeights weights) {
@@ -99,16 +96,6 @@ public final class HeadroomScorer {
      * the account. Equivalent to {@link #chatGptCapped}, {@link #chatGptStanding} and {@link #chatGpt} together.
      */
     public double chatGptRank(PlanType plan, AccountUsage u, int successes, int inFlight, Instant now) {
-        return chatGptRank(plan, u, successes, inFlight, now, Double.NEGATIVE_INFINITY);
-    }
-
-    /**
-     * As {@link #chatGptRank(PlanType, AccountUsage, int, int, Instant)}, but when even full headroom could not
-     * reach {@code mustReach} returns negative infinity without working the score out: a pick that already holds
-     * better candidates skips the arithmetic for hopeless ones (the caps are still checked).
-     */
-    public double chatGptRank(PlanType plan, AccountUsage u, int successes, int inFlight, Instant now,
-                              double mustReach) {
         long t = now.toEpochMilli();
         double five = fiveUsed(u, successes, t);
         double week = weekUsed(u, t);
@@ -119,12 +106,9 @@ public final class HeadroomScorer {
                 return Double.NaN;
             }
         }
-        if (plan.tier() + maxHeadroomTerms - IN_FLIGHT_PENALTY * inFlight < mustReach) {
-            return Double.NEGATIVE_INFINITY;
-        }
-        double score = plan.tier()
-                + weights.drainMultiplier() * headroom(week) * (1 + DRAIN_BOOST * elapsed(u.weekResetMillis, u.weekInverseLength, t))
-                + weights.primaryBonus() * headroom(five) * (1 + DRAIN_BOOST * elapsed(u.fiveResetMillis, u.fiveInverseLength, t))
+        double weekTerm = headroom(week) * (1 + DRAIN_BOOST * elapsed(u.weekResetMillis, u.weekInverseLength, t));
+        double fiveTerm = headroom(five) * (1 + DRAIN_BOOST * elapsed(u.fiveResetMillis, u.fiveInverseLength, t));
+        double score = plan.tier() + weights.drainMultiplier() * weekTerm + weights.primaryBonus() * fiveTerm
                 - IN_FLIGHT_PENALTY * inFlight;
         boolean hot = u.known && ((u.hasFive && five >= HOT_THRESHOLD) || (u.hasWeek && week >= HOT_THRESHOLD));
         return hot ? score - Standing.HOT.ordinal() * BAND_GAP : score;

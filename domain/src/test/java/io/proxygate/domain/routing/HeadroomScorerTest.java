@@ -212,16 +212,6 @@ class HeadroomScorerTest {
     }
 
     @Test
-    void aRankThatCannotReachTheBarIsNotWorkedOutButCapsStillExclude() {
-        AccountUsage u = Usage.observedAt(NOW).five(0.2).week(0.2).view();
-        double full = scorer.chatGptRank(PlanType.PLUS, u, 0, 0, NOW);
-        // plus can reach at most 5 + 1.5 x (1.0 + 0.1) = 6.65
-        assertThat(scorer.chatGptRank(PlanType.PLUS, u, 0, 0, NOW, 6.66)).isEqualTo(Double.NEGATIVE_INFINITY);
-        assertThat(scorer.chatGptRank(PlanType.PLUS, u, 0, 0, NOW, 6.64)).isEqualTo(full);
-        assertThat(scorer.chatGptRank(PlanType.PLUS, Usage.observedAt(NOW).five(1.0).view(), 0, 0, NOW, 100)).isNaN();
-    }
-
-    @Test
     void explanationNamesEveryTermAndTheTotal() {
         AccountUsage a = Usage.observedAt(NOW).five(0.1).week(0.4, Duration.ofHours(42)).view();
         assertThat(scorer.explainChatGpt(PlanType.PLUS, a, 0, 1, NOW))
