@@ -224,8 +224,10 @@ public final class Bench {
     // ------------------------------------------------------------------------------------------------ processes
 
     private void startUpstream() throws Exception {
-        ProcessBuilder pb = new ProcessBuilder(javaBin(), "-cp", classes.toString(), "BenchUpstream",
-                Integer.toString(UPSTREAM_PORT));
+        // TCP_NODELAY on the upstream's sockets, as real API servers have: with Nagle on, a gateway's keep-alive
+        // connection (no TCP quick-ack any more) gets small SSE writes held for the peer's delayed ACK.
+        ProcessBuilder pb = new ProcessBuilder(javaBin(), "-Dsun.net.httpserver.nodelay=true", "-cp",
+                classes.toString(), "BenchUpstream", Integer.toString(UPSTREAM_PORT));
         upstream = launch(pb, "upstream.log");
         waitForPort(UPSTREAM_PORT, Duration.ofSeconds(30));
     }
