@@ -266,4 +266,19 @@ class ProxySystemTest {
         }
         assertThat(owners).containsOnly(owners.get(0));
     }
+
+    @Test
+    void chatGptBackendPathsPassThroughWithAPooledAccount() throws Exception {
+        UPSTREAM.on("GET", "/backend-api/wham/tasks", (r, ex) ->
+                MockUpstream.json(ex, 200, "{\"items\":[],\"query\":\"" + r.query() + "\"}"));
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url("/backend-api/wham/tasks?limit=5")))
+                .header("Authorization", "Bearer client-token").header("Cookie", "session=secret").GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.body()).contains("\"query\":\"limit=5\"");
+        MockUpstream.Recorded seen = UPSTREAM.requests("/backend-api/wham/tasks").getLast();
+        assertThat(seen.header("Authorization")).startsWith("Bearer fake-access-acc-");
+        assertThat(seen.header("ChatGPT-Account-Id")).startsWith("acc-");
+        assertThat(seen.header("Cookie")).isNull();
+    }
 }

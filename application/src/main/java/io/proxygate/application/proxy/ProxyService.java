@@ -19,6 +19,7 @@ import io.proxygate.application.usage.RequestRecord;
 import io.proxygate.domain.credential.Api;
 import io.proxygate.domain.credential.Credential;
 import io.proxygate.domain.credential.CredentialId;
+import io.proxygate.domain.credential.CredentialKind;
 import io.proxygate.domain.routing.RetryAfter;
 import io.proxygate.domain.usage.UsageConvention;
 import io.proxygate.domain.usage.UsageReport;
@@ -119,6 +120,9 @@ public final class ProxyService implements ProxyUseCase {
 
         ProxyExchange run() {
             Api api = command.route().api();
+            if (passthrough() && pool.snapshot().credentials().stream().noneMatch(this::usable)) {
+                throw new ProxyFailure(503, "overloaded_error", "no accounts available");
+            }
             if (pool.snapshot().credentials().stream().noneMatch(c -> c.serves(api))) {
                 return viaFallback().orElseThrow(
                         () -> new ProxyFailure(401, "authentication_error", Messages.nothingConfigured(api)));
@@ -128,6 +132,7 @@ public final class ProxyService implements ProxyUseCase {
             while (attempts < settings.maxAttempts()) {
                 RoutingPlan plan = router.plan(query);
                 Optional<RoutingPlan.Candidate> next = plan.candidates().stream()
+                        .filter(c -> usable(c.credential()))
                         .filter(c -> !triedOnce.contains(c.credential().id())).findFirst();
                 if (next.isEmpty()) {
                     Optional<Duration> cooling = router.nearestCooldown(api);
@@ -156,8 +161,18 @@ public final class ProxyService implements ProxyUseCase {
             if (lastError != null) {
                 throw lastError;
             }
-            throw new ProxyFailure(503, "overloaded_error", Messages.exhausted(api),
-                    router.nearestCooldown(api));
+            throw new ProxyFailure(503, "overloaded_error", passthrough() ? "no accounts available"
+                    : Messages.exhausted(api), router.nearestCooldown(api));
+        }
+
+        private boolean passthrough() {
+            return command.route() == Route.PASSTHROUGH;
+        }
+
+        /** ChatGPT backend paths can only be served by ChatGPT accounts; every API route by what serves its API. */
+        private boolean usable(Credential credential) {
+            return passthrough() ? credential.kind() == CredentialKind.CHATGPT_ACCOUNT
+                    : credential.serves(command.route().api());
         }
 
         /** The pool could not serve: offer the request to the fallback route (Vertex AI for Messages). */
@@ -188,7 +203,8 @@ public final class ProxyService implements ProxyUseCase {
                 boolean handedOver = false;
                 try {
                     call = upstream.open(new UpstreamRequest(command.route(), credential, command.query(),
-                            command.headers(), command.body(), command.facts().stream()));
+                            command.headers(), command.body(), command.facts().stream(), command.method(),
+                            command.path()));
                     UpstreamHead head = call.awaitHead();
                     CredentialId id = credential.id();
                     head.windows().ifPresent(w -> router.onWindows(id, w));
@@ -231,7 +247,8 @@ public final class ProxyService implements ProxyUseCase {
                             credential.kind().provider(), Optional.empty(), lease, call, head));
                 } catch (UpstreamException e) {
                     router.onFailure(credential.id(), new AttemptFailure.Unreachable(e.getMessage()));
-                    lastError = new ProxyFailure(502, "api_error", "upstream unreachable: " + e.kind());
+                    lastError = new ProxyFailure(502, "api_error", passthrough() ? "upstream request failed"
+                            : "upstream unreachable: " + e.kind());
                     return Optional.empty();
                 } finally {
                     if (!handedOver) {

@@ -9,7 +9,10 @@ import io.proxygate.application.proxy.RequestFacts;
 import io.proxygate.application.proxy.ResponseSink;
 import io.proxygate.application.proxy.Route;
 import io.proxygate.domain.credential.Api;
+import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PATCH;
+import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.WebApplicationException;
@@ -78,6 +81,62 @@ public final class ProxyResource {
     @Path("{prefix: (v1/)?}models")
     public Response models(@Context HttpHeaders headers, @Context UriInfo uri) {
         return handle(Route.MODELS, InputStream.nullInputStream(), headers, uri);
+    }
+
+    /**
+     * The Go version's ChatGPT passthrough (Codex's extra calls): any method on these paths goes to the ChatGPT
+     * host with a pooled account. Gated by the proxy token when one is set (the original left them open).
+     */
+    @Path("{path: (backend-api|ps|plugins|codex|api/codex)/.*|hazelnuts(/.*)?}")
+    @GET
+    public Response passthroughGet(@Context HttpHeaders headers, @Context UriInfo uri) {
+        return passthrough("GET", InputStream.nullInputStream(), headers, uri);
+    }
+
+    @Path("{path: (backend-api|ps|plugins|codex|api/codex)/.*|hazelnuts(/.*)?}")
+    @POST
+    public Response passthroughPost(InputStream body, @Context HttpHeaders headers, @Context UriInfo uri) {
+        return passthrough("POST", body, headers, uri);
+    }
+
+    @Path("{path: (backend-api|ps|plugins|codex|api/codex)/.*|hazelnuts(/.*)?}")
+    @PUT
+    public Response passthroughPut(InputStream body, @Context HttpHeaders headers, @Context UriInfo uri) {
+        return passthrough("PUT", body, headers, uri);
+    }
+
+    @Path("{path: (backend-api|ps|plugins|codex|api/codex)/.*|hazelnuts(/.*)?}")
+    @PATCH
+    public Response passthroughPatch(InputStream body, @Context HttpHeaders headers, @Context UriInfo uri) {
+        return passthrough("PATCH", body, headers, uri);
+    }
+
+    @Path("{path: (backend-api|ps|plugins|codex|api/codex)/.*|hazelnuts(/.*)?}")
+    @DELETE
+    public Response passthroughDelete(@Context HttpHeaders headers, @Context UriInfo uri) {
+        return passthrough("DELETE", InputStream.nullInputStream(), headers, uri);
+    }
+
+    private Response passthrough(String method, InputStream bodyStream, HttpHeaders httpHeaders, UriInfo uri) {
+        Headers headers = toHeaders(httpHeaders);
+        Api api = Route.PASSTHROUGH.api();
+        if (!auth.allows(Route.PASSTHROUGH, headers)) {
+            return ApiErrors.response(api, 401, "authentication_error", "unauthorized", Optional.empty());
+        }
+        try {
+            byte[] body = RequestBodies.read(bodyStream, headers.first("Content-Encoding").orElse(""), maxBodyBytes);
+            RequestFacts facts = new RequestFacts(null, false, Optional.empty(), Optional.empty(), Optional.empty());
+            return relay(api, proxy.open(new ProxyCommand(Route.PASSTHROUGH, uri.getRequestUri().getRawQuery(), headers,
+                    body, facts, method, uri.getRequestUri().getRawPath())));
+        } catch (ProxyFailure f) {
+            return ApiErrors.response(api, f.status(), f.errorType(), f.getMessage(), f.retryAfter());
+        } catch (WebApplicationException e) {
+            return ApiErrors.response(api, e.getResponse().getStatus(), "invalid_request_error", e.getMessage(),
+                    Optional.empty());
+        } catch (IOException e) {
+            return ApiErrors.response(api, 400, "invalid_request_error", "could not read request body",
+                    Optional.empty());
+        }
     }
 
     private Response handle(Route route, InputStream bodyStream, HttpHeaders httpHeaders, UriInfo uri) {
