@@ -13,6 +13,7 @@ import io.proxygate.adapter.out.persistence.pool.PoolDirectoryStore;
 import io.proxygate.adapter.out.persistence.sql.SqliteCredentialState;
 import io.proxygate.adapter.out.persistence.sql.SqliteDatabase;
 import io.proxygate.adapter.out.persistence.sql.SqliteRequestLog;
+import io.proxygate.adapter.out.persistence.sql.SqlRequestLogRetention;
 import io.proxygate.adapter.out.upstream.HttpUpstreamAdapter;
 import io.proxygate.adapter.out.upstream.UpstreamSettings;
 import io.proxygate.adapter.out.upstream.oauth.HttpOAuthClient;
@@ -37,6 +38,7 @@ import io.proxygate.application.proxy.ProxySettings;
 import io.proxygate.application.routing.RoutingService;
 import io.proxygate.application.routing.RoutingSettings;
 import io.proxygate.application.usage.PricingService;
+import io.proxygate.application.usage.UsageRetentionService;
 import io.proxygate.application.usage.UsagePollService;
 import io.proxygate.bootstrap.config.ProxyGateConfiguration;
 import io.proxygate.bootstrap.metrics.MeteredRequestLog;
@@ -139,6 +141,9 @@ public final class Wiring {
 
         SqliteRequestLog requestLog = new SqliteRequestLog(jdbi);
         environment.lifecycle().manage(managed(() -> { }, requestLog::close));
+        UsageRetentionService retention = new UsageRetentionService(new SqlRequestLogRetention(jdbi),
+                config.usage.retention, clock, java.time.ZoneId.systemDefault());
+        environment.lifecycle().manage(managed(retention::start, retention::close));
 
         UsagePollService poller = new UsagePollService(pool, router, tokens, new HttpUsagePollClient(
                 UsageEndpoints.of(config.upstream.chatgptBaseUrl, config.upstream.anthropicApiBaseUrl,

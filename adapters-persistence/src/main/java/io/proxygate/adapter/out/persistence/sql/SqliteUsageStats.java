@@ -74,10 +74,11 @@ public final class SqliteUsageStats implements UsageStatsPort, UsageSeriesPort {
                  ELSE lower(r.service_tier) END""";
 
     private static final String SUMS = """
-            count(*) AS requests,
-            sum(CASE WHEN r.status BETWEEN 200 AND 299 AND r.error_class IS NULL THEN 0 ELSE 1 END) AS errors,
+            sum(r.request_count) AS requests,
+            sum(CASE WHEN r.status BETWEEN 200 AND 299 AND r.error_class IS NULL THEN 0 ELSE r.request_count END)
+                AS errors,
             sum(CASE WHEN r.status BETWEEN 200 AND 299 AND r.error_class IS NULL AND r.cost_usd IS NULL
-                     THEN 1 ELSE 0 END) AS unpriced,
+                     THEN r.request_count ELSE 0 END) AS unpriced,
             sum(r.input_tokens) AS input_tokens, sum(r.cached_input_tokens) AS cached_input_tokens,
             sum(r.cache_creation_tokens) AS cache_creation_tokens, sum(r.output_tokens) AS output_tokens,
             sum(r.reasoning_tokens) AS reasoning_tokens,
@@ -97,6 +98,7 @@ public final class SqliteUsageStats implements UsageStatsPort, UsageSeriesPort {
     private static final String PERCENTILES_SQL = """
             WITH src AS (SELECT <group> AS grp, r.latency_ms AS latency, r.ttfb_ms AS ttfb
             """ + FROM_BUCKETS + """
+             WHERE r.route <> 'rollup'
             ),
             lat AS (SELECT grp, latency AS v, row_number() OVER (PARTITION BY grp ORDER BY latency) AS rn,
                            count(*) OVER (PARTITION BY grp) AS n FROM src),

@@ -35,7 +35,7 @@ class SqliteDatabaseTest {
                 "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'request_log' ORDER BY name"))
                 .contains("request_log_started_at", "request_log_credential_id");
         assertThat(list(jdbi,
-                "SELECT version FROM flyway_schema_history WHERE success = 1 ORDER BY installed_rank")).containsExactly("1", "2", "3");
+                "SELECT version FROM flyway_schema_history WHERE success = 1 ORDER BY installed_rank")).containsExactly("1", "2", "3", "5");
     }
 
     @Test
