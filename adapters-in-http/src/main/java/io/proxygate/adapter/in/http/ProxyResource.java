@@ -118,28 +118,16 @@ public final class ProxyResource {
     }
 
     private Response passthrough(String method, InputStream bodyStream, HttpHeaders httpHeaders, UriInfo uri) {
-        Headers headers = toHeaders(httpHeaders);
-        Api api = Route.PASSTHROUGH.api();
-        if (!auth.allows(Route.PASSTHROUGH, headers)) {
-            return ApiErrors.response(api, 401, "authentication_error", "unauthorized", Optional.empty());
-        }
-        try {
-            byte[] body = RequestBodies.read(bodyStream, headers.first("Content-Encoding").orElse(""), maxBodyBytes);
-            RequestFacts facts = new RequestFacts(null, false, Optional.empty(), Optional.empty(), Optional.empty());
-            return relay(api, proxy.open(new ProxyCommand(Route.PASSTHROUGH, uri.getRequestUri().getRawQuery(), headers,
-                    body, facts, method, uri.getRequestUri().getRawPath())));
-        } catch (ProxyFailure f) {
-            return ApiErrors.response(api, f.status(), f.errorType(), f.getMessage(), f.retryAfter());
-        } catch (WebApplicationException e) {
-            return ApiErrors.response(api, e.getResponse().getStatus(), "invalid_request_error", e.getMessage(),
-                    Optional.empty());
-        } catch (IOException e) {
-            return ApiErrors.response(api, 400, "invalid_request_error", "could not read request body",
-                    Optional.empty());
-        }
+        return handle(Route.PASSTHROUGH, method, bodyStream, httpHeaders, uri);
     }
 
     private Response handle(Route route, InputStream bodyStream, HttpHeaders httpHeaders, UriInfo uri) {
+        return handle(route, null, bodyStream, httpHeaders, uri);
+    }
+
+    /** One request, in order: client auth, body read once, facts, the proxy's reply; errors in the API's shape. */
+    private Response handle(Route route, String method, InputStream bodyStream, HttpHeaders httpHeaders,
+                            UriInfo uri) {
         Api api = route.api();
         Headers headers = toHeaders(httpHeaders);
         if (!auth.allows(route, headers)) {
@@ -148,8 +136,12 @@ public final class ProxyResource {
         ProxyExchange exchange;
         try {
             byte[] body = RequestBodies.read(bodyStream, headers.first("Content-Encoding").orElse(""), maxBodyBytes);
-            RequestFacts facts = RequestFactsReader.read(route, body, headers);
-            exchange = proxy.open(new ProxyCommand(route, uri.getRequestUri().getRawQuery(), headers, body, facts));
+            // Passthrough bodies are the ChatGPT site's own business: relayed, never parsed.
+            RequestFacts facts = route == Route.PASSTHROUGH
+                    ? new RequestFacts(null, false, Optional.empty(), Optional.empty(), Optional.empty())
+                    : RequestFactsReader.read(route, body, headers);
+            exchange = proxy.open(new ProxyCommand(route, uri.getRequestUri().getRawQuery(), headers, body, facts,
+                    method, uri.getRequestUri().getRawPath()));
         } catch (ProxyFailure f) {
             return ApiErrors.response(api, f.status(), f.errorType(), f.getMessage(), f.retryAfter());
         } catch (WebApplicationException e) {
