@@ -141,7 +141,8 @@ public final class Wiring {
         ProxyService proxy = new ProxyService(pool, router, upstream, tokens, requestLog, pricing,
                 new ProxySettings(config.routing.maxAttempts, Duration.ofSeconds(10),
                         config.routing.movePinnedOnRateLimit, 1 << 20),
-                clock, Pause.REAL, () -> UUID.randomUUID().toString());
+                clock, Pause.REAL, () -> UUID.randomUUID().toString(),
+                VertexWiring.build(config, environment, jdbi, upstream, clock));
 
         boolean acceptClaudeClients = config.server.listensOnLoopback() || config.server.acceptClaudeOauthClients;
         ClientAuth auth = new ClientAuth(optional(config.server.proxyToken).map(Secret::of), acceptClaudeClients,

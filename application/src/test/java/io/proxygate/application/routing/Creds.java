@@ -11,25 +11,25 @@ import io.proxygate.domain.credential.Secret;
 import java.util.Optional;
 
 /** Fixture credentials with obviously fake secrets. */
-final class Creds {
+public final class Creds {
     private Creds() {
     }
 
-    static OAuthTokens tokens(String access) {
+    public static OAuthTokens tokens(String access) {
         return new OAuthTokens(Secret.of(access), Optional.of(Secret.of("fake-refresh-token")), Optional.empty(),
                 Optional.empty());
     }
 
-    static ChatGptAccount chatgpt(String email, PlanType plan) {
+    public static ChatGptAccount chatgpt(String email, PlanType plan) {
         return new ChatGptAccount(email, "acct-" + email, plan, tokens("fake-access-token-" + email), Optional.empty(),
                 false);
     }
 
-    static ClaudeAccount claude(String email) {
+    public static ClaudeAccount claude(String email) {
         return new ClaudeAccount(email, "", "max", "", tokens("fake-claude-token-" + email), Optional.empty(), false);
     }
 
-    static ApiKey key(String id, ApiKeyType type) {
+    public static ApiKey key(String id, ApiKeyType type) {
         return new ApiKey(id, id, type, Secret.of("sk-test-" + id), Optional.empty(), false);
     }
 }

@@ -13,7 +13,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /** A pool directory held in memory: paths mimic the real layout, nothing touches the disk. */
-final class InMemoryPoolDirectory implements PoolDirectoryPort {
+public final class InMemoryPoolDirectory implements PoolDirectoryPort {
     private final Map<String, Credential> files = new ConcurrentHashMap<>();
 
     @Override

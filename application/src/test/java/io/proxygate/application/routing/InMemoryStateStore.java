@@ -9,7 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** Credential state kept in a map, standing in for the SQLite store across simulated restarts. */
-final class InMemoryStateStore implements CredentialStatePort {
+public final class InMemoryStateStore implements CredentialStatePort {
     final Map<CredentialId, CredentialStateRecord> saved = new ConcurrentHashMap<>();
     final AtomicInteger saves = new AtomicInteger();
     volatile boolean failing;

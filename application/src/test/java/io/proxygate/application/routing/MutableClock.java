@@ -6,10 +6,10 @@ import java.time.InstantSource;
 import java.util.concurrent.atomic.AtomicReference;
 
 /** A test clock that only moves when told to. */
-final class MutableClock implements InstantSource {
+public final class MutableClock implements InstantSource {
     private final AtomicReference<Instant> now;
 
-    MutableClock(Instant start) {
+    public MutableClock(Instant start) {
         now = new AtomicReference<>(start);
     }
 
@@ -18,11 +18,11 @@ final class MutableClock implements InstantSource {
         return now.get();
     }
 
-    void advance(Duration by) {
+    public void advance(Duration by) {
         now.updateAndGet(t -> t.plus(by));
     }
 
-    void set(Instant at) {
+    public void set(Instant at) {
         now.set(at);
     }
 }

@@ -101,6 +101,7 @@ public final class ConfigLoader {
         key("vertex", "project_id", (c, v) -> c.vertex.projectId = v.trim());
         key("vertex", "location", (c, v) -> c.vertex.location = v.trim());
         key("vertex", "credentials_file", (c, v) -> c.vertex.credentialsFile = v.trim());
+        key("vertex", "base_url", (c, v) -> c.vertex.baseUrl = Values.url("[vertex] base_url", v));
         key("log", "level", (c, v) -> c.log.level = logLevel(v));
         key("admin", "addr", (c, v) -> c.admin.addr = Values.address("[admin] addr", v));
         key("upstream", "chatgpt_base_url", (c, v) -> c.upstream.chatgptBaseUrl = requiredUrl("[upstream] chatgpt_base_url", v));

@@ -120,6 +120,8 @@ public class ProxyGateConfiguration extends Configuration {
         @NotNull public String projectId = "";
         @NotNull public String location = "";
         @NotNull public String credentialsFile = "";
+        /** Overrides {@code https://{location}-aiplatform.googleapis.com} (tests, private endpoints). */
+        @NotNull public String baseUrl = "";
     }
 
     public static final class LogSection {

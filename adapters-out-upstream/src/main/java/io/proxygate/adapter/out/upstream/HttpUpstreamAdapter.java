@@ -4,6 +4,8 @@ import io.proxygate.application.port.out.UpstreamCall;
 import io.proxygate.application.port.out.UpstreamException;
 import io.proxygate.application.port.out.UpstreamPort;
 import io.proxygate.application.port.out.UpstreamRequest;
+import io.proxygate.application.proxy.Headers;
+import io.proxygate.application.proxy.Route;
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.config.RequestConfig;
 import org.apache.hc.client5.http.config.TlsConfig;
@@ -15,6 +17,7 @@ import org.apache.hc.client5.http.protocol.HttpClientContext;
 import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.config.Http1Config;
+import org.apache.hc.core5.http.message.BasicHeader;
 import org.apache.hc.core5.http.nio.entity.AsyncEntityProducers;
 import org.apache.hc.core5.http.nio.support.AsyncRequestBuilder;
 import org.apache.hc.core5.http2.HttpVersionPolicy;
@@ -25,8 +28,12 @@ import org.apache.hc.core5.util.Timeout;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.net.URI;
 import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 
@@ -81,7 +88,28 @@ public final class HttpUpstreamAdapter implements UpstreamPort, AutoCloseable {
     @Override
     public UpstreamCall open(UpstreamRequest request) {
         PreparedRequest prepared = shaper.shape(request);
-        HttpUpstreamCall call = new HttpUpstreamCall(prepared, request.route(), settings, clock, watchdogs);
+        HttpUpstreamCall call = execute(prepared, request.route());
+        LOG.debug("opened {} {} for {} ({})", prepared.method(), prepared.uri().getHost(), request.route().path(),
+                request.credential().fingerprint());
+        return call;
+    }
+
+    /**
+     * Opens a POST that another adapter shaped itself (Claude on Vertex AI): the same client, streaming hand-over,
+     * timeouts and usage scanning as {@link #open}; {@code route} decides which response headers the client sees and
+     * how usage is read.
+     */
+    public UpstreamCall openShaped(URI uri, Headers headers, byte[] body, Route route) {
+        List<Header> wire = new ArrayList<>();
+        headers.fields().forEach(f -> wire.add(new BasicHeader(f.getKey(), f.getValue())));
+        PreparedRequest prepared = new PreparedRequest("POST", uri, wire, Optional.of(body), false);
+        HttpUpstreamCall call = execute(prepared, route);
+        LOG.debug("opened POST {} for {}", uri.getHost(), route.path());
+        return call;
+    }
+
+    private HttpUpstreamCall execute(PreparedRequest prepared, Route route) {
+        HttpUpstreamCall call = new HttpUpstreamCall(prepared, route, settings, clock, watchdogs);
         AsyncRequestBuilder builder = AsyncRequestBuilder.create(prepared.method()).setUri(prepared.uri());
         for (Header header : prepared.headers()) {
             builder.addHeader(header);
@@ -94,8 +122,6 @@ public final class HttpUpstreamAdapter implements UpstreamPort, AutoCloseable {
         } catch (RuntimeException e) {
             call.callback().failed(e);
         }
-        LOG.debug("opened {} {} for {} ({})", prepared.method(), prepared.uri().getHost(), request.route().path(),
-                request.credential().fingerprint());
         return call;
     }
 
