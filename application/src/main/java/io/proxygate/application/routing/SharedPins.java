@@ -54,7 +54,7 @@ final class SharedPins implements PinTable {
         }
         Optional<CredentialId> found;
         try {
-            found = store.find(key, now.minusMillis(ttlMillis));
+            found = store.find(key, liveSince(now));
         } catch (RuntimeException e) {
             storeFailed("read", e);
             return known != null && t - known.readMillis() < ttlMillis ? Optional.of(known.credential())
@@ -91,11 +91,16 @@ final class SharedPins implements PinTable {
         long t = now.toEpochMilli();
         cache.values().removeIf(c -> t - c.readMillis() >= ttlMillis);
         try {
-            return store.deleteIdleBefore(now.minusMillis(ttlMillis));
+            return store.deleteIdleBefore(liveSince(now));
         } catch (RuntimeException e) {
             storeFailed("sweep", e);
             return 0;
         }
+    }
+
+    /** A pin idle for the whole time to live has expired (as in the in-memory table). */
+    private Instant liveSince(Instant now) {
+        return now.minusMillis(ttlMillis - 1);
     }
 
     private void remember(ConversationKey key, Cached entry) {
