@@ -35,6 +35,9 @@ import io.proxygate.application.routing.RoutingSettings;
 import io.proxygate.application.usage.PricingService;
 import io.proxygate.application.usage.UsagePollService;
 import io.proxygate.bootstrap.config.ProxyGateConfiguration;
+import io.proxygate.bootstrap.metrics.MeteredRequestLog;
+import io.proxygate.bootstrap.metrics.PoolGauges;
+import io.proxygate.bootstrap.metrics.PrometheusEndpoint;
 import io.proxygate.domain.credential.ClaudeAccount;
 import io.proxygate.domain.credential.Secret;
 import org.jdbi.v3.core.Jdbi;
@@ -138,7 +141,10 @@ public final class Wiring {
                 clock, UsagePollService.Settings.every(config.wham.pollInterval));
         environment.lifecycle().manage(managed(poller::start, poller::close));
 
-        ProxyService proxy = new ProxyService(pool, router, upstream, tokens, requestLog, pricing,
+        PoolGauges.register(environment.metrics(), pool, router, clock);
+        PrometheusEndpoint.register(environment, environment.metrics());
+        ProxyService proxy = new ProxyService(pool, router, upstream, tokens,
+                new MeteredRequestLog(requestLog, environment.metrics()), pricing,
                 new ProxySettings(config.routing.maxAttempts, Duration.ofSeconds(10),
                         config.routing.movePinnedOnRateLimit, 1 << 20),
                 clock, Pause.REAL, () -> UUID.randomUUID().toString(),

@@ -95,4 +95,39 @@ class FoundationSystemTest {
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(token))).isEqualTo("rw-------");
         assertThat(Files.readString(token).trim()).hasSize(64);
     }
+
+    @Test
+    void adminPortServesPrometheusTextThatParses() throws Exception {
+        for (String path : new String[]{"/prometheus", "/metrics?format=prometheus"}) {
+            HttpResponse<String> r = get(APP.getAdminPort(), path);
+            assertThat(r.statusCode()).isEqualTo(200);
+            assertThat(r.headers().firstValue("content-type")).hasValueSatisfying(v -> assertThat(v).startsWith("text/plain"));
+            assertPrometheusText(r.body());
+            assertThat(r.body()).contains("proxygate_inflight").contains("proxygate_pool_chatgpt_account_active");
+        }
+    }
+
+    /** Every line is a comment or {@code name{labels} value}, and every sample belongs to a declared family. */
+    private static void assertPrometheusText(String text) {
+        java.util.Set<String> families = new java.util.HashSet<>();
+        java.util.regex.Pattern sample = java.util.regex.Pattern.compile(
+                "^([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{[^}]*\\})? (-?[0-9.eE+-]+|NaN|\\+Inf|-Inf)( [0-9]+)?$");
+        for (String line : text.split("\n")) {
+            if (line.isBlank()) {
+                continue;
+            }
+            if (line.startsWith("# TYPE ")) {
+                families.add(line.split(" ")[2]);
+                continue;
+            }
+            if (line.startsWith("#")) {
+                continue;
+            }
+            java.util.regex.Matcher m = sample.matcher(line);
+            assertThat(m.matches()).as("sample line: %s", line).isTrue();
+            String name = m.group(1);
+            assertThat(families.stream().anyMatch(name::startsWith)).as("family of %s", name).isTrue();
+        }
+        assertThat(families).isNotEmpty();
+    }
 }

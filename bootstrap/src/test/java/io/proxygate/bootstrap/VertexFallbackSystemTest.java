@@ -146,6 +146,7 @@ class VertexFallbackSystemTest {
             // AssertionError, not NoSuchElementException, so that awaitility waits for the row.
             RequestRecord row = logged("claude-opus-4-6").orElseThrow(() -> new AssertionError("no row yet"));
             assertThat(row.provider()).isEqualTo("vertex-ai");
+            assertThat(row.credential().map(Object::toString)).contains("vertex-ai");
             assertThat(row.status()).isEqualTo(200);
             assertThat(row.tokens().inputTokens()).isEqualTo(5);
             assertThat(row.tokens().outputTokens()).isEqualTo(7);
@@ -179,6 +180,7 @@ class VertexFallbackSystemTest {
                     .filter(x -> x.responseId().equals(Optional.of("msg_s"))).findFirst()
                     .orElseThrow(() -> new AssertionError("no row yet"));
             assertThat(row.provider()).isEqualTo("vertex-ai");
+            assertThat(row.credential().map(Object::toString)).contains("vertex-ai");
             assertThat(row.tokens().inputTokens()).isEqualTo(21);
             assertThat(row.tokens().outputTokens()).isEqualTo(9);
         });

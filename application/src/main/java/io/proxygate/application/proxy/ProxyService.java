@@ -55,6 +55,7 @@ public final class ProxyService implements ProxyUseCase {
     private final Pause pause;
     private final Supplier<String> requestIds;
     private final FallbackRoute fallback;
+    private volatile RequestObserver observer = RequestObserver.NONE;
 
     public ProxyService(CredentialPool pool, CredentialRouter router, UpstreamPort upstream, TokenKeeper tokens,
                         RequestLogPort requestLog, CostEstimator costs, ProxySettings settings, InstantSource clock,
@@ -79,9 +80,15 @@ public final class ProxyService implements ProxyUseCase {
         this.requestIds = requestIds;
     }
 
+    /** Who hears of request starts and attempts (the admin live feed); {@link RequestObserver#NONE} by default. */
+    public void observe(RequestObserver observer) {
+        this.observer = java.util.Objects.requireNonNull(observer, "observer");
+    }
+
     @Override
     public ProxyExchange open(ProxyCommand command) {
         Attempts attempts = new Attempts(command, requestIds.get(), clock.instant());
+        observer.started(attempts.requestId, attempts.startedAt, command.route().path(), command.facts().model());
         try {
             return attempts.run();
         } catch (ProxyFailure failure) {
@@ -158,8 +165,9 @@ public final class ProxyService implements ProxyUseCase {
             Optional<FallbackRoute.FallbackReply> reply = fallback.serve(command);
             reply.ifPresent(r -> note.append(note.isEmpty() ? "" : "; ").append("fallback ").append(r.provider())
                     .append(" model=").append(r.model()));
-            return reply.map(r -> new Relay(this, Optional.empty(), r.provider(), Optional.of(r.model()), () -> { },
-                    r.call(), r.head()));
+            // Logged under the provider's name as a key id, as the original did ("vertex-ai"); not a pooled credential.
+            return reply.map(r -> new Relay(this, Optional.of(new CredentialId(r.provider())), false, r.provider(),
+                    Optional.of(r.model()), () -> { }, r.call(), r.head()));
         }
 
         /** One credential: fresh token, upstream call, and the one allowed refresh-and-retry on a 401. */
@@ -174,6 +182,7 @@ public final class ProxyService implements ProxyUseCase {
             lastCredential = Optional.of(credential);
             boolean refreshed = false;
             while (true) {
+                observer.attempting(requestId, credential.id());
                 Lease lease = router.begin(credential.id());
                 UpstreamCall call = null;
                 boolean handedOver = false;
@@ -218,8 +227,8 @@ public final class ProxyService implements ProxyUseCase {
                         return Optional.empty();
                     }
                     handedOver = true;
-                    return Optional.of(new Relay(this, Optional.of(credential.id()), credential.kind().provider(),
-                            Optional.empty(), lease, call, head));
+                    return Optional.of(new Relay(this, Optional.of(credential.id()), true,
+                            credential.kind().provider(), Optional.empty(), lease, call, head));
                 } catch (UpstreamException e) {
                     router.onFailure(credential.id(), new AttemptFailure.Unreachable(e.getMessage()));
                     lastError = new ProxyFailure(502, "api_error", "upstream unreachable: " + e.kind());
@@ -289,6 +298,8 @@ public final class ProxyService implements ProxyUseCase {
     private final class Relay implements ProxyExchange {
         private final Attempts attempts;
         private final Optional<CredentialId> credential;
+        /** False for the fallback route: the router knows nothing of it. */
+        private final boolean pooled;
         private final String provider;
         private final Optional<String> upstreamModel;
         private final Lease lease;
@@ -296,10 +307,11 @@ public final class ProxyService implements ProxyUseCase {
         private final UpstreamHead head;
         private final AtomicBoolean closed = new AtomicBoolean();
 
-        Relay(Attempts attempts, Optional<CredentialId> credential, String provider, Optional<String> upstreamModel,
-              Lease lease, UpstreamCall call, UpstreamHead head) {
+        Relay(Attempts attempts, Optional<CredentialId> credential, boolean pooled, String provider,
+              Optional<String> upstreamModel, Lease lease, UpstreamCall call, UpstreamHead head) {
             this.attempts = attempts;
             this.credential = credential;
+            this.pooled = pooled;
             this.provider = provider;
             this.upstreamModel = upstreamModel;
             this.lease = lease;
@@ -361,10 +373,14 @@ public final class ProxyService implements ProxyUseCase {
             close();
             UsageReport usage = call.usage();
             boolean success = head.isSuccess() && errorClass.isEmpty();
-            if (success) {
-                credential.ifPresent(id -> router.onSuccess(id, attempts.query, usage.responseId()));
+            if (pooled) {
+                credential.ifPresent(id -> {
+                    if (success) {
+                        router.onSuccess(id, attempts.query, usage.responseId());
+                    }
+                    router.onUsage(id, usage.tokens());
+                });
             }
-            credential.ifPresent(id -> router.onUsage(id, usage.tokens()));
             String model = upstreamModel.or(usage::model).orElse(attempts.command.facts().model());
             Optional<String> tier = usage.serviceTier().or(() -> attempts.command.facts().serviceTier());
             Instant now = clock.instant();

@@ -4,31 +4,51 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 
-/** {@code GET /}: the dashboard page, served from the jar. */
+/**
+ * {@code GET /}: the dashboard page, served from the jar. Its data comes from {@code /admin/*} once signed in; the
+ * only server fact on the page itself is where the admin token can be read, for the sign-in hint.
+ */
 @Path("/")
 public final class DashboardResource {
+    static final String DEFAULT_TOKEN_FILE = "~/.proxy-gate/.admin_token";
     private final String page;
 
     public DashboardResource() {
-        try (InputStream in = DashboardResource.class.getResourceAsStream("/dashboard/index.html")) {
-            if (in == null) {
-                throw new IllegalStateException("dashboard/index.html missing from the jar");
-            }
-            page = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        this(DEFAULT_TOKEN_FILE);
+    }
+
+    /** @param tokenFile the admin token file, shown in the sign-in hint as {@code cat <file>} */
+    public DashboardResource(String tokenFile) {
+        String template = new String(AssetsResource.load("/dashboard/index.html"), StandardCharsets.UTF_8);
+        String file = tokenFile == null || tokenFile.isBlank() ? DEFAULT_TOKEN_FILE : tokenFile;
+        page = template.replace("__TOKEN_FILE__", escape(file));
     }
 
     @GET
     @Produces(MediaType.TEXT_HTML + ";charset=utf-8")
-    public String index() {
-        return page;
+    public Response index() {
+        return Response.ok(page).header("Cache-Control", "no-cache")
+                .header("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; "
+                        + "style-src 'self' 'unsafe-inline'; frame-ancestors 'none'")
+                .header("X-Content-Type-Options", "nosniff").header("Referrer-Policy", "no-referrer").build();
+    }
+
+    static String escape(String s) {
+        StringBuilder out = new StringBuilder(s.length());
+        for (char c : s.toCharArray()) {
+            switch (c) {
+                case '&' -> out.append("&amp;");
+                case '<' -> out.append("&lt;");
+                case '>' -> out.append("&gt;");
+                case '"' -> out.append("&quot;");
+                case '\'' -> out.append("&#39;");
+                default -> out.append(c);
+            }
+        }
+        return out.toString();
     }
 }

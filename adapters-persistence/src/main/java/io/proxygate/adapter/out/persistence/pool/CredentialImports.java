@@ -171,6 +171,11 @@ public final class CredentialImports {
         if (!root.isObject()) {
             throw new CredentialImportException(file + " is not a JSON object");
         }
+        return claude(root, emailOverride);
+    }
+
+    /** As {@link #claude(Path, Optional)}, for a JSON object already read (an upload). */
+    ImportResult claude(JsonNode root, Optional<String> emailOverride) {
         JsonNode oauth = root.path("claudeAiOauth").isObject() ? root.get("claudeAiOauth") : PoolJson.MAPPER.createObjectNode();
         try {
             String email = emailOverride.filter(e -> !e.isBlank()).map(String::trim)

@@ -1,0 +1,80 @@
+package io.proxygate.adapter.in.http;
+
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.core.EntityTag;
+import jakarta.ws.rs.core.Response;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Map;
+
+/**
+ * {@code GET /assets/{name}}: the dashboard's scripts, styles and icon, from the jar (the chart library from its
+ * WebJar). Only the listed files exist; each is loaded once and served with an ETag, revalidated on every load so
+ * an upgrade is never hidden by a cache.
+ */
+@Path("/assets")
+public final class AssetsResource {
+    static final String UPLOT = "/META-INF/resources/webjars/uplot/1.6.30/dist/";
+
+    private record Asset(byte[] bytes, String type, EntityTag tag) {
+    }
+
+    private static final Map<String, String[]> FILES = Map.of(
+            "app.js", new String[]{"/dashboard/app.js", "text/javascript; charset=utf-8"},
+            "app.css", new String[]{"/dashboard/app.css", "text/css; charset=utf-8"},
+            "favicon.svg", new String[]{"/dashboard/favicon.svg", "image/svg+xml"},
+            "uplot.js", new String[]{UPLOT + "uPlot.iife.min.js", "text/javascript; charset=utf-8"},
+            "uplot.css", new String[]{UPLOT + "uPlot.min.css", "text/css; charset=utf-8"});
+
+    private final Map<String, Asset> assets;
+
+    public AssetsResource() {
+        java.util.HashMap<String, Asset> loaded = new java.util.HashMap<>();
+        FILES.forEach((name, spec) -> {
+            byte[] bytes = load(spec[0]);
+            loaded.put(name, new Asset(bytes, spec[1], new EntityTag(digest(bytes))));
+        });
+        assets = Map.copyOf(loaded);
+    }
+
+    @GET
+    @Path("{name}")
+    public Response get(@PathParam("name") String name, @HeaderParam("If-None-Match") String ifNoneMatch) {
+        Asset asset = assets.get(name);
+        if (asset == null) {
+            return Response.status(404).type("text/plain").entity("not found\n").build();
+        }
+        if (ifNoneMatch != null && ifNoneMatch.contains(asset.tag().getValue())) {
+            return Response.notModified(asset.tag()).header("Cache-Control", "no-cache").build();
+        }
+        return Response.ok(asset.bytes(), asset.type()).tag(asset.tag()).header("Cache-Control", "no-cache")
+                .header("X-Content-Type-Options", "nosniff").build();
+    }
+
+    static byte[] load(String resource) {
+        try (InputStream in = AssetsResource.class.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalStateException(resource + " missing from the jar");
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String digest(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes), 0, 12);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,66 @@
+package io.proxygate.adapter.in.http.admin;
+
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.Response;
+
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Objects;
+
+/**
+ * The dashboard's sign-in: {@code POST /admin/ui/login} with the raw token as the body (≤ 1 KiB) sets the
+ * {@code proxygate_admin} cookie; {@code POST /admin/ui/logout} clears it. Not behind the admin gate.
+ */
+@Path("/admin/ui")
+public final class AdminLoginResource {
+    private static final int MAX_TOKEN_BODY = 1024;
+
+    private final AdminAuth auth;
+
+    public AdminLoginResource(AdminAuth auth) {
+        this.auth = Objects.requireNonNull(auth, "auth");
+    }
+
+    @POST
+    @Path("login")
+    public Response login(InputStream body, @Context HttpServletRequest request) {
+        byte[] bytes;
+        try {
+            bytes = body == null ? new byte[0] : body.readNBytes(MAX_TOKEN_BODY + 1);
+        } catch (java.io.IOException e) {
+            return AdminErrors.response(400, "cannot read the request body");
+        }
+        if (bytes.length > MAX_TOKEN_BODY) {
+            return AdminErrors.response(400, "token longer than 1 KiB");
+        }
+        String token = new String(bytes, StandardCharsets.UTF_8).trim();
+        AdminAuth.Verdict verdict = auth.check(address(request), token);
+        return switch (verdict) {
+            case AdminAuth.Verdict.Allowed a -> Response.noContent().header(HttpHeaders.SET_COOKIE,
+                    AdminAuth.COOKIE + "=" + token + "; Path=/; HttpOnly; SameSite=Strict; Max-Age="
+                            + AdminAuth.COOKIE_MAX_AGE_SECONDS).build();
+            case AdminAuth.Verdict.NotConfigured n -> AdminErrors.response(403, "admin token not configured");
+            case AdminAuth.Verdict.Denied d -> AdminErrors.response(401, "invalid token");
+            case AdminAuth.Verdict.Throttled t -> AdminErrors.throttled(t.retryAfter());
+        };
+    }
+
+    @POST
+    @Path("logout")
+    public Response logout() {
+        return Response.noContent().header(HttpHeaders.SET_COOKIE,
+                AdminAuth.COOKIE + "=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0").build();
+    }
+
+    private static String address(HttpServletRequest request) {
+        try {
+            return request == null || request.getRemoteAddr() == null ? "unknown" : request.getRemoteAddr();
+        } catch (IllegalStateException e) {
+            return "unknown";
+        }
+    }
+}

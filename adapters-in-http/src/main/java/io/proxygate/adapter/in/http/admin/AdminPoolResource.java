@@ -1,0 +1,187 @@
+package io.proxygate.adapter.in.http.admin;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.proxygate.application.admin.AddApiKey;
+import io.proxygate.application.admin.CredentialView;
+import io.proxygate.application.admin.PoolAdminService;
+import io.proxygate.application.admin.PoolSection;
+import io.proxygate.application.pool.CredentialPool;
+import io.proxygate.application.pool.PoolEntry;
+import io.proxygate.domain.credential.ClaudeAccount;
+import io.proxygate.domain.credential.Credential;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import java.io.InputStream;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The admin API over the pool: status, the three credential lists, enable/disable, delete, add an API key, import
+ * Claude credentials, refresh an account's tokens. Every change goes through the credential's file.
+ */
+@Path("/admin")
+@Produces(MediaType.APPLICATION_JSON)
+public final class AdminPoolResource {
+    private static final int MAX_KEY_BODY = 16 * 1024;
+    private static final int MAX_IMPORT_BODY = 64 * 1024;
+
+    private final PoolAdminService service;
+    private final CredentialPool pool;
+    private final AdminInfo info;
+    private final InstantSource clock;
+    private final ZoneId zone;
+
+    public AdminPoolResource(PoolAdminService service, CredentialPool pool, AdminInfo info, InstantSource clock,
+                             ZoneId zone) {
+        this.service = Objects.requireNonNull(service, "service");
+        this.pool = Objects.requireNonNull(pool, "pool");
+        this.info = Objects.requireNonNull(info, "info");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.zone = Objects.requireNonNull(zone, "zone");
+    }
+
+    /** The original's counts, then ours: version, uptime, paths, skipped pool files. */
+    @GET
+    @Path("status")
+    public Map<String, Object> status() {
+        Map<PoolSection, Long> counts = service.counts();
+        Instant now = clock.instant();
+        CredentialPool.Snapshot snapshot = pool.snapshot();
+        return Json.object().put("accounts", counts.get(PoolSection.CHATGPT))
+                .put("claude_accounts", counts.get(PoolSection.CLAUDE)).put("api_keys", counts.get(PoolSection.KEYS))
+                .put("version", info.version()).put("started_at", info.startedAt())
+                .put("uptime_seconds", Math.max(0, Duration.between(info.startedAt(), now).toSeconds()))
+                .put("now", now).put("zone", zone.getId())
+                .put("listen", info.listen()).put("data_dir", info.dataDir()).put("pool_dir", info.poolDir())
+                .put("token_file", info.tokenFile())
+                .put("disabled", snapshot.credentials().stream().filter(Credential::disabled).count())
+                .put("problems", snapshot.problems().stream().map(p -> Json.object().put("file", p.path())
+                        .put("problem", p.problem().orElse("")).build()).toList())
+                .build();
+    }
+
+    @GET
+    @Path("accounts")
+    public List<Map<String, Object>> accounts() {
+        return list(PoolSection.CHATGPT, AdminViews::account);
+    }
+
+    @GET
+    @Path("claude-accounts")
+    public List<Map<String, Object>> claudeAccounts() {
+        return list(PoolSection.CLAUDE, AdminViews::claudeAccount);
+    }
+
+    @GET
+    @Path("keys")
+    public List<Map<String, Object>> keys() {
+        return list(PoolSection.KEYS, AdminViews::key);
+    }
+
+    @POST
+    @Path("accounts/{email}/{action: disable|enable}")
+    public Map<String, Object> toggleAccount(@PathParam("email") String email, @PathParam("action") String action) {
+        return toggled("email", service.setDisabled(PoolSection.CHATGPT, email, action.equals("disable")));
+    }
+
+    @POST
+    @Path("claude-accounts/{email}/{action: disable|enable}")
+    public Map<String, Object> toggleClaude(@PathParam("email") String email, @PathParam("action") String action) {
+        return toggled("email", service.setDisabled(PoolSection.CLAUDE, email, action.equals("disable")));
+    }
+
+    @POST
+    @Path("keys/{id}/{action: disable|enable}")
+    public Map<String, Object> toggleKey(@PathParam("id") String id, @PathParam("action") String action) {
+        return toggled("id", service.setDisabled(PoolSection.KEYS, id, action.equals("disable")));
+    }
+
+    @DELETE
+    @Path("accounts/{email}")
+    public Map<String, Object> deleteAccount(@PathParam("email") String email) {
+        service.remove(PoolSection.CHATGPT, email);
+        return Json.object().put("email", email).put("removed", true).build();
+    }
+
+    @DELETE
+    @Path("claude-accounts/{email}")
+    public Map<String, Object> deleteClaude(@PathParam("email") String email) {
+        service.remove(PoolSection.CLAUDE, email);
+        return Json.object().put("email", email).put("removed", true).build();
+    }
+
+    @DELETE
+    @Path("keys/{id}")
+    public Map<String, Object> deleteKey(@PathParam("id") String id) {
+        service.remove(PoolSection.KEYS, id);
+        return Json.object().put("id", id).put("removed", true).build();
+    }
+
+    /** Adds an API key: {@code {"id", "name"?, "type", "api_key", "base_url"?}} → 201 with the key's public fields. */
+    @POST
+    @Path("keys")
+    public Response addKey(InputStream body) {
+        JsonNode json = Bodies.object(body, MAX_KEY_BODY);
+        AddApiKey command = AddApiKey.of(Bodies.text(json, "id").orElse(null), Bodies.text(json, "name").orElse(null),
+                Bodies.text(json, "type").orElse(null), Bodies.text(json, "api_key").orElse(null),
+                Bodies.text(json, "base_url").orElse(null));
+        PoolEntry entry = service.addApiKey(command);
+        return Response.status(201).type(MediaType.APPLICATION_JSON_TYPE).entity(AdminViews.brief(entry.credential()))
+                .build();
+    }
+
+    @POST
+    @Path("accounts/{email}/refresh")
+    public Map<String, Object> refreshAccount(@PathParam("email") String email) {
+        return refreshed(service.refresh(PoolSection.CHATGPT, email));
+    }
+
+    @POST
+    @Path("claude-accounts/{email}/refresh")
+    public Map<String, Object> refreshClaude(@PathParam("email") String email) {
+        return refreshed(service.refresh(PoolSection.CLAUDE, email));
+    }
+
+    /** Claude Code credentials JSON (≤ 64 KiB) → {@code {"email", "imported": true}}. */
+    @POST
+    @Path("claude-accounts/import")
+    public Map<String, Object> importClaude(InputStream body) {
+        ClaudeAccount account = service.importClaude(Bodies.read(body, MAX_IMPORT_BODY, "the JSON"));
+        return Json.object().put("email", account.email()).put("imported", true).build();
+    }
+
+    private List<Map<String, Object>> list(PoolSection section, View view) {
+        Instant now = clock.instant();
+        LocalDate today = LocalDate.ofInstant(now, zone);
+        return service.list(section).stream().map(v -> view.render(v, now, today)).toList();
+    }
+
+    private interface View {
+        Map<String, Object> render(CredentialView view, Instant now, LocalDate today);
+    }
+
+    private static Map<String, Object> toggled(String idField, PoolEntry entry) {
+        Credential c = entry.credential();
+        return Json.object().put(idField, c.label()).put("disabled", c.disabled()).build();
+    }
+
+    private Map<String, Object> refreshed(Credential credential) {
+        return Json.object().put("email", credential.label())
+                .put("refreshed_at", PoolAdminService.expiresAt(credential).orElse(clock.instant()))
+                .put("fingerprint", credential.fingerprint()).build();
+    }
+
+}

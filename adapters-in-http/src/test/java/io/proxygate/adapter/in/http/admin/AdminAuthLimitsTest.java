@@ -1,0 +1,45 @@
+package io.proxygate.adapter.in.http.admin;
+
+import io.dropwizard.testing.junit5.DropwizardClientExtension;
+import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
+import io.proxygate.domain.credential.Secret;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The gate's limits, each on a server of its own: no token configured, and too many wrong tokens. */
+@ExtendWith(DropwizardExtensionsSupport.class)
+class AdminAuthLimitsTest {
+    private static final DropwizardClientExtension CLOSED = new DropwizardClientExtension(
+            new AdminFixture(Optional.empty()).components());
+    private static final DropwizardClientExtension GUARDED = new DropwizardClientExtension(
+            new AdminFixture(Optional.of(Secret.of(AdminFixture.ADMIN_TOKEN))).components());
+
+    @Test
+    void withoutAConfiguredTokenTheAdminApiIsForbidden() {
+        Http http = new Http(CLOSED.baseUri(), new StringBuilder());
+        Http.Reply r = http.get("/admin/status");
+        assertThat(r.status()).isEqualTo(403);
+        assertThat(r.json().path("error").asText()).isEqualTo("admin token not configured");
+        assertThat(http.send("POST", "/admin/ui/login", "anything").status()).isEqualTo(403);
+        assertThat(http.send("GET", "/", null).status()).as("the page itself stays reachable").isEqualTo(200);
+    }
+
+    @Test
+    void tenWrongTokensInAMinuteLockTheAddressOutEvenForTheRightToken() {
+        Http http = new Http(GUARDED.baseUri(), new StringBuilder());
+        for (int i = 0; i < 10; i++) {
+            int status = i % 2 == 0 ? http.send("POST", "/admin/ui/login", "wrong-" + i).status()
+                    : http.send("GET", "/admin/keys", null, AdminAuth.HEADER, "wrong-" + i).status();
+            assertThat(status).as("attempt %d", i + 1).isEqualTo(401);
+        }
+        Http.Reply locked = http.get("/admin/status");
+        assertThat(locked.status()).isEqualTo(429);
+        assertThat(locked.header("Retry-After")).isNotNull();
+        assertThat(locked.json().path("error").asText()).contains("too many");
+        assertThat(http.send("POST", "/admin/ui/login", AdminFixture.ADMIN_TOKEN).status()).isEqualTo(429);
+    }
+}

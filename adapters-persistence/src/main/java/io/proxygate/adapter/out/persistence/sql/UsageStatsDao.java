@@ -1,0 +1,33 @@
+package io.proxygate.adapter.out.persistence.sql;
+
+import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
+import org.jdbi.v3.sqlobject.customizer.Bind;
+import org.jdbi.v3.sqlobject.statement.SqlQuery;
+
+import java.util.List;
+
+/** Read queries of {@code request_log} for the admin views. */
+@RegisterConstructorMapper(RequestLogRow.class)
+interface UsageStatsDao {
+    @SqlQuery("""
+            SELECT id, started_at, route, provider, credential_id, model, service_tier, status,
+                   input_tokens, cached_input_tokens, cache_creation_tokens, output_tokens, reasoning_tokens,
+                   cost_usd, latency_ms, ttfb_ms, error_class, error_text, response_id, incomplete, routing_note
+            FROM request_log
+            ORDER BY started_at DESC, row_id DESC
+            LIMIT :limit
+            """)
+    List<RequestLogRow> recent(@Bind("limit") int limit);
+
+    /** A credential's rows; Vertex AI rows (no credential) are found by their provider, {@code vertex-ai}. */
+    @SqlQuery("""
+            SELECT id, started_at, route, provider, credential_id, model, service_tier, status,
+                   input_tokens, cached_input_tokens, cache_creation_tokens, output_tokens, reasoning_tokens,
+                   cost_usd, latency_ms, ttfb_ms, error_class, error_text, response_id, incomplete, routing_note
+            FROM request_log
+            WHERE credential_id = :credential OR (credential_id IS NULL AND provider = :credential)
+            ORDER BY started_at DESC, row_id DESC
+            LIMIT :limit
+            """)
+    List<RequestLogRow> recentOf(@Bind("credential") String credential, @Bind("limit") int limit);
+}

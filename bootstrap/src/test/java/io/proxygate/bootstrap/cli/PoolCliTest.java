@@ -1,0 +1,119 @@
+package io.proxygate.bootstrap.cli;
+
+import io.dropwizard.testing.junit5.DropwizardAppExtension;
+import io.proxygate.bootstrap.ProxyGateApplication;
+import io.proxygate.bootstrap.TestPaths;
+import io.proxygate.bootstrap.config.ProxyGateConfiguration;
+import io.proxygate.bootstrap.support.PoolFiles;
+import io.proxygate.bootstrap.support.ProxyGateRunner;
+import io.proxygate.domain.credential.CredentialId;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** The pool commands end to end against a temp pool directory, as a user runs them. */
+class PoolCliTest {
+    @TempDir
+    Path root;
+
+    private String out;
+    private String err;
+
+    private int run(String... args) {
+        ByteArrayOutputStream o = new ByteArrayOutputStream();
+        ByteArrayOutputStream e = new ByteArrayOutputStream();
+        int status = ProxyGateCli.run(args, new PrintStream(o, true, StandardCharsets.UTF_8),
+                new PrintStream(e, true, StandardCharsets.UTF_8), Map.of(
+                        "PROXYGATE_DATA_DIR", root.resolve("data").toString(),
+                        "PROXYGATE_POOL_DIR", root.resolve("pool").toString()));
+        out = o.toString(StandardCharsets.UTF_8);
+        err = e.toString(StandardCharsets.UTF_8);
+        return status;
+    }
+
+    @Test
+    void importsTheOriginalsExportsAndListsThem() throws Exception {
+        assertThat(run("import", "--from=" + TestPaths.testdata("imports/v1-accounts.json"))).isZero();
+        assertThat(out).startsWith("imported ").contains("accounts to " + root.resolve("pool/chatgpt"));
+        assertThat(run("import-keys", "--from", TestPaths.testdata("imports/api-keys.json").toString())).isZero();
+        assertThat(out).contains("keys to");
+        assertThat(run("add-claude-account", "--from=" + TestPaths.testdata("imports/claude-credentials.json"),
+                "--email=claude-user@example.com")).isZero();
+        assertThat(out).isEqualTo("added claude: claude-user@example.com\n");
+
+        assertThat(run("list")).isZero();
+        assertThat(out).contains("alice@example.com").contains("chatgpt-pool").contains("work").doesNotContain("sk-test");
+        assertThat(run("list-claude", "--json")).isZero();
+        assertThat(out).contains("\"name\" : \"claude-user@example.com\"").contains("sha256:");
+        try (var files = Files.list(root.resolve("pool/chatgpt"))) {
+            files.forEach(f -> assertThat(permissions(f)).isEqualTo("rw-------"));
+        }
+    }
+
+    @Test
+    void statusShowsTheOriginalsSummaryLines() throws Exception {
+        PoolFiles.chatgpt(root.resolve("pool"), "a@x.com", "acc-a", "pro");
+        PoolFiles.key(root.resolve("pool"), "openai-1", "openai", "sk-test-openai");
+        Files.writeString(root.resolve("pool/apikeys/broken.json"), "{not json");
+        assertThat(run("status")).isZero();
+        assertThat(out).contains("addr: 127.0.0.1:19527").contains("priority: account-first")
+                .contains("accounts: 1").contains("claude_accounts: 0").contains("api_keys: 1")
+                .contains("problem: ").contains("broken.json");
+    }
+
+    @Test
+    void disableAndEnableRewriteTheFileAndUnknownNamesFail() throws Exception {
+        PoolFiles.chatgpt(root.resolve("pool"), "a@x.com", "acc-a", "pro");
+        assertThat(run("disable", "a@x.com")).isZero();
+        assertThat(out.strip()).isEqualTo("account a@x.com disabled=true");
+        Path file = root.resolve("pool/chatgpt/a_x.com.json");
+        assertThat(Files.readString(file)).contains("\"disabled\": true").contains("\"refresh_token\"");
+        assertThat(run("enable", "a@x.com")).isZero();
+        assertThat(Files.readString(file)).doesNotContain("\"disabled\": true").contains("\"refresh_token\"");
+        assertThat(run("disable", "nobody@x.com")).isEqualTo(1);
+        assertThat(err.strip()).isEqualTo("not found: nobody@x.com");
+    }
+
+    @Test
+    void aMissingFromIsOneErrorLine() {
+        assertThat(run("import")).isEqualTo(1);
+        assertThat(err.strip()).isEqualTo("error: --from=PATH required");
+    }
+
+    @Test
+    void aRunningServerPicksUpDisableWithinTwoSeconds() throws Exception {
+        PoolFiles.chatgpt(root.resolve("pool"), "a@x.com", "acc-a", "pro");
+        ProxyGateConfiguration config = ProxyGateRunner.config(root, Map.of());
+        DropwizardAppExtension<ProxyGateConfiguration> app = ProxyGateRunner.extension(config);
+        app.before();
+        try {
+            var pool = ((ProxyGateApplication) app.getApplication()).wiring().pool();
+            assertThat(pool.snapshot().entry(CredentialId.chatgpt("a@x.com")).orElseThrow().credential().disabled())
+                    .isFalse();
+            assertThat(run("disable", "a@x.com")).isZero();
+            await().atMost(Duration.ofSeconds(2)).until(() ->
+                    pool.snapshot().entry(CredentialId.chatgpt("a@x.com")).orElseThrow().credential().disabled());
+        } finally {
+            app.after();
+        }
+    }
+
+    private static String permissions(Path file) {
+        try {
+            return PosixFilePermissions.toString(Files.getPosixFilePermissions(file));
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
