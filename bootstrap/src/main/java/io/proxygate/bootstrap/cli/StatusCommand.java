@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.rvesse.airline.annotations.AirlineModule;
 import com.github.rvesse.airline.annotations.Command;
 import com.github.rvesse.airline.annotations.Option;
+import io.proxygate.adapter.out.persistence.sql.Databases;
 import io.proxygate.adapter.out.persistence.sql.SqliteCredentialState;
 import io.proxygate.adapter.out.persistence.sql.SqliteDatabase;
 import io.proxygate.application.pool.PoolEntry;
@@ -16,6 +17,7 @@ import io.proxygate.domain.credential.CredentialId;
 import io.proxygate.domain.credential.CredentialKind;
 import io.proxygate.domain.routing.UsageWindow;
 import io.proxygate.domain.routing.UsageWindows;
+import org.jdbi.v3.core.Jdbi;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,7 +45,7 @@ public final class StatusCommand implements CliCommand {
     public int run(CliContext context) {
         ProxyGateConfiguration cfg = config.load(context);
         try (CliServices services = new CliServices(cfg)) {
-            Map<CredentialId, CredentialStateRecord> states = states(cfg.paths.dataDir.resolve("proxygate.db"));
+            Map<CredentialId, CredentialStateRecord> states = states(cfg);
             var snapshot = services.pool.snapshot();
             long accounts = count(snapshot.entries(), CredentialKind.CHATGPT_ACCOUNT);
             long claude = count(snapshot.entries(), CredentialKind.CLAUDE_ACCOUNT);
@@ -100,11 +102,19 @@ public final class StatusCommand implements CliCommand {
         }
     }
 
-    private static Map<CredentialId, CredentialStateRecord> states(Path db) {
-        if (!Files.isRegularFile(db)) {
-            return Map.of();
+    /** From the configured database; a SQLite file that does not exist yet means no state (and is not created). */
+    private static Map<CredentialId, CredentialStateRecord> states(ProxyGateConfiguration cfg) {
+        Jdbi jdbi;
+        if (cfg.database.url.isBlank()) {
+            Path db = cfg.paths.dataDir.resolve("proxygate.db");
+            if (!Files.isRegularFile(db)) {
+                return Map.of();
+            }
+            jdbi = SqliteDatabase.open(db);
+        } else {
+            jdbi = Databases.open(cfg.database.url, cfg.database.user, cfg.database.password);
         }
-        return new SqliteCredentialState(SqliteDatabase.open(db), java.time.InstantSource.system()).loadAll();
+        return new SqliteCredentialState(jdbi, java.time.InstantSource.system()).loadAll();
     }
 
     private static long count(Map<CredentialId, PoolEntry> entries, CredentialKind kind) {
