@@ -20,9 +20,18 @@ cleanup() {
     echo "--- proxy log (tail) ---"; tail -40 "$LOGDIR/proxy.log" 2>/dev/null || true
     echo "--- upstream log (tail) ---"; tail -20 "$LOGDIR/upstream.log" 2>/dev/null || true
   fi
-  rm -rf "$DATADIR" "$POOLDIR" "$LOGDIR"
+  [ -n "${GATE_KEEP:-}" ] && echo "kept $DATADIR $LOGDIR" || rm -rf "$DATADIR" "$POOLDIR" "$LOGDIR"
 }
 trap cleanup EXIT
+
+# free_port: a random loopback port nobody listens on (gates may run while other checkouts run theirs).
+free_port() {
+  local port
+  while :; do
+    port=$((20000 + RANDOM % 40000))
+    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || { echo "$port"; return; }
+  done
+}
 
 # wait_for URL: polls until the URL answers, at most 60 s.
 wait_for() {

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Port of the Go original's phase 2 gate: plan tier, disable/enable through the admin API, pinning, wham polling.
 . "$(dirname "$0")/lib.sh"
-PORT_UP=29537 PORT_PROXY=29538 TOKEN=phase2-gate-token
+PORT_UP=$(free_port) PORT_PROXY=$(free_port) TOKEN=phase2-gate-token
 start_upstream 2 $PORT_UP
 mkdir -p "$POOLDIR/chatgpt"
 cat > "$POOLDIR/chatgpt/alpha.json" <<JSON

@@ -7,7 +7,6 @@ import io.dropwizard.db.ManagedDataSource;
 import io.dropwizard.jdbi3.JdbiFactory;
 import io.dropwizard.lifecycle.Managed;
 import io.proxygate.adapter.in.http.ClientAuth;
-import io.proxygate.adapter.in.http.DashboardResource;
 import io.proxygate.adapter.in.http.HealthResource;
 import io.proxygate.adapter.in.http.ProxyResource;
 import io.proxygate.adapter.out.persistence.pool.PoolDirectoryStore;
@@ -21,12 +20,17 @@ import io.proxygate.adapter.out.persistence.sql.SqliteRequestLog;
 import io.proxygate.adapter.out.upstream.HttpUpstreamAdapter;
 import io.proxygate.adapter.out.upstream.UpstreamSettings;
 import io.proxygate.adapter.out.upstream.oauth.HttpOAuthClient;
+import io.proxygate.adapter.out.upstream.oauth.JsonPendingLoginStore;
+import io.proxygate.adapter.out.upstream.oauth.LoopbackCallbackServer;
 import io.proxygate.adapter.out.upstream.oauth.OAuthSettings;
 import io.proxygate.adapter.out.upstream.pricing.FilePriceCache;
 import io.proxygate.adapter.out.upstream.pricing.LiteLlmPriceLoader;
 import io.proxygate.adapter.out.upstream.pricing.LiteLlmPriceSource;
 import io.proxygate.adapter.out.upstream.usage.HttpUsagePollClient;
 import io.proxygate.adapter.out.upstream.usage.UsageEndpoints;
+import io.proxygate.application.auth.BrowserPort;
+import io.proxygate.application.auth.LoginService;
+import io.proxygate.application.auth.LoginSettings;
 import io.proxygate.application.auth.TokenRefreshService;
 import io.proxygate.application.pool.CredentialPool;
 import io.proxygate.application.port.out.PriceSourceException;
@@ -51,6 +55,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.Map;
@@ -170,7 +175,6 @@ public final class Wiring {
                         .map(c -> ((ClaudeAccount) c).tokens().accessToken()).toList());
         environment.jersey().register(new ProxyResource(proxy, auth, config.server.maxBodyBytes));
         environment.jersey().register(new HealthResource(pool, Version.current()));
-        environment.jersey().register(new DashboardResource());
 
         environment.healthChecks().register("pool", new HealthCheck() {
             @Override
@@ -181,6 +185,11 @@ public final class Wiring {
                         problems);
             }
         });
+        AdminWiring.register(environment, config, adminToken, pool, router, jdbi, pricing, poller, tokens,
+                new LoginService(pool, oauthClient, new JsonPendingLoginStore(dataDir), new LoopbackCallbackServer(),
+                        BrowserPort.NONE, LoginSettings.withEndpoints(URI.create(config.oauth.openaiIssuer),
+                        URI.create(config.oauth.claudeAuthorizeUrl)), clock, new SecureRandom()),
+                proxy, clock);
         return new Wiring(adminToken, pool, router, requestLog, pricing);
     }
 

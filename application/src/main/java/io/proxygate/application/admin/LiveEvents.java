@@ -113,7 +113,8 @@ public final class LiveEvents implements RequestObserver {
         publish(new LiveEvent.RequestAttempt(requestId, clock.instant(), credential));
     }
 
-    /** A request ended; usually called through {@link #recording}. */
+    /** A request ended (from the proxy, or through {@link #recording}). */
+    @Override
     public void finished(RequestRecord record) {
         synchronized (this) {
             running.remove(record.requestId());

@@ -290,6 +290,7 @@ public final class ProxyService implements ProxyUseCase {
                     Optional.of(failure.errorType()), Optional.ofNullable(failure.getMessage()), Optional.empty(),
                     false, note.toString());
             requestLog.append(record);
+            observer.finished(record);
             log(record);
         }
     }
@@ -391,6 +392,7 @@ public final class ProxyService implements ProxyUseCase {
                     Duration.between(attempts.startedAt, now), ttfb, errorClass, errorText, usage.responseId(),
                     head.isSuccess() && head.eventStream() && !usage.complete(), attempts.note.toString());
             requestLog.append(record);
+            observer.finished(record);
             log(record);
         }
 

@@ -2,22 +2,27 @@ package io.proxygate.application.routing;
 
 import io.proxygate.application.port.out.CredentialStateRecord;
 import io.proxygate.domain.credential.CredentialId;
+import io.proxygate.domain.credential.PlanType;
 import io.proxygate.domain.routing.AccountUsage;
 import io.proxygate.domain.routing.InFlightCounter;
 import io.proxygate.domain.routing.UsageWindows;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
 /**
- * The router's mutable facts about one credential. Counters are atomics; the rest is an immutable {@link State}
- * swapped under this object's lock and read with one volatile load, so a pick never locks.
+ * The router's mutable facts about one credential, including its in-flight count (inherited). Counters are
+ * atomic fields; the rest is an immutable {@link State} swapped under this object's lock, so a pick never locks.
+ * The few facts every pick needs are mirrored into plain fields here, so that most credentials cost the picker one
+ * object and their usage view, not three objects deep.
  */
-final class CredentialRuntime {
+final class CredentialRuntime extends InFlightCounter {
     /**
      * Immutable state, with the skip reasons prepared when it changes so that picks only copy references.
      * {@code needsLoginChangedMillis} is when the needs-login mark was last set or cleared ({@code Long.MIN_VALUE}:
@@ -56,13 +61,31 @@ final class CredentialRuntime {
         }
     }
 
+    private static final VarHandle SUCCESSES;
+    private static final VarHandle TOKEN_LOAD;
+
+    static {
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            SUCCESSES = lookup.findVarHandle(CredentialRuntime.class, "successes", int.class);
+            TOKEN_LOAD = lookup.findVarHandle(CredentialRuntime.class, "tokenLoad", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     final CredentialId id;
-    final InFlightCounter inFlight = new InFlightCounter();
-    /** Successes since the last usage observation: the local 5-hour estimate. */
-    final AtomicInteger successes = new AtomicInteger();
+    /** Successes since the last usage observation: the local 5-hour estimate. Fields, not atomics: fewer hops. */
+    private volatile int successes;
     /** Tokens served since start, for least-load routing. */
-    final AtomicLong tokenLoad = new AtomicLong();
+    private volatile long tokenLoad;
     private volatile State state = State.EMPTY;
+    /** Mirrors of {@link #state} for the picker: blocked (cooldown or spent window) until, needs login, usage. */
+    private volatile long blockedUntilMillis = Long.MIN_VALUE;
+    private volatile boolean needsLogin;
+    private volatile AccountUsage usage = AccountUsage.NONE;
+    /** The last cap-exclusion reason, reused while the state and the estimate that produced it hold. */
+    private volatile CapSkip capSkip;
     private volatile Instant lastUsed;
     /** Guarded by this. */
     private long lastSavedMillis = Long.MIN_VALUE;
@@ -86,7 +109,7 @@ final class CredentialRuntime {
         if (saved.windows().isPresent()) {
             s = s.withUsage(saved.id(), AccountUsage.of(saved.windows().get()));
         }
-        rt.state = s;
+        rt.publish(s);
         rt.lastUsed = saved.lastUsed().orElse(null);
         return rt;
     }
@@ -95,10 +118,110 @@ final class CredentialRuntime {
         return state;
     }
 
+    /** Cheap pre-check: when false, {@link #state()} holds no reason to skip except the usage caps. */
+    boolean maybeBlocked(long nowMillis) {
+        return needsLogin || blockedUntilMillis > nowMillis;
+    }
+
+    AccountUsage usage() {
+        return usage;
+    }
+
+    /** Sets the state and its mirrors; callers hold this object's lock (or own it, before it is shared). */
+    private void publish(State s) {
+        state = s;
+        usage = s.usage();
+        needsLogin = s.needsLogin() != null;
+        blockedUntilMillis = Math.max(s.cooldownUntilMillis(),
+                s.usageSkip() != null ? s.usageBlockedUntilMillis() : Long.MIN_VALUE);
+    }
+
+    int successes() {
+        return successes;
+    }
+
+    void succeeded() {
+        SUCCESSES.getAndAdd(this, 1);
+    }
+
+    long tokenLoad() {
+        return tokenLoad;
+    }
+
+    void addTokens(long tokens) {
+        TOKEN_LOAD.getAndAdd(this, tokens);
+    }
+
+    private record CapSkip(State state, int successes, RoutingPlan.Skip skip) {
+    }
+
+    /**
+     * The last ChatGPT rank key and what it was worked out from. Between state changes, successes and lease
+     * changes a rank moves only with the clock, and only slowly (a second is 1/18,000 of a 5-hour window), so
+     * picks within the same second reuse it: most credentials then cost a pick a few comparisons, not the formula.
+     * Eligibility never comes from here: cooldowns and spent windows are checked against the exact time first.
+     */
+    /**
+     * The last ChatGPT rank key and what it was worked out from. Between state changes, successes and lease
+     * changes a rank moves only with the clock, and only slowly (a second is 1/18,000 of a 5-hour window), so
+     * picks within the same second reuse it: most credentials then cost a pick a few comparisons, not the formula.
+     * Eligibility never comes from here: cooldowns and spent windows are checked against the exact time first.
+     */
+    static final class RankMemo {
+        final State state;
+        final PlanType plan;
+        final int successes;
+        final int inFlight;
+        final long second;
+        final double rank;
+        /**
+         * The offer built from these inputs, kept once built: explanations cost more than ranks. Reused only for
+         * the same credential object, so an offer never carries tokens that a pool reload has replaced.
+         */
+        volatile RoutingPlan.Candidate candidate;
+        /** The same offer for the conversation pinned to this credential. */
+        volatile RoutingPlan.Candidate pinnedCandidate;
+
+        RankMemo(State state, PlanType plan, int successes, int inFlight, long second, double rank) {
+            this.state = state;
+            this.plan = plan;
+            this.successes = successes;
+            this.inFlight = inFlight;
+            this.second = second;
+            this.rank = rank;
+        }
+    }
+
+    private volatile RankMemo rankMemo;
+
+    /** The memoised rank worked out from exactly these inputs within the same second, or null. */
+    RankMemo rankFor(State s, PlanType plan, int successesNow, int inFlightNow, long second) {
+        RankMemo m = rankMemo;
+        return m != null && m.state == s && m.successes == successesNow && m.inFlight == inFlightNow
+                && m.second == second && m.plan == plan ? m : null;
+    }
+
+    RankMemo rememberRank(State s, PlanType plan, int successesNow, int inFlightNow, long second, double rank) {
+        RankMemo m = new RankMemo(s, plan, successesNow, inFlightNow, second, rank);
+        rankMemo = m;
+        return m;
+    }
+
+    /** The skip for a cap exclusion: built once per state and estimate, not on every pick. */
+    RoutingPlan.Skip capSkip(State s, int successesNow, Supplier<String> reason) {
+        CapSkip cached = capSkip;
+        if (cached != null && cached.state == s && cached.successes == successesNow) {
+            return cached.skip;
+        }
+        RoutingPlan.Skip skip = new RoutingPlan.Skip(id, reason.get());
+        capSkip = new CapSkip(s, successesNow, skip);
+        return skip;
+    }
+
     /** Applies {@code change} atomically; returns the state before it. */
     synchronized State update(UnaryOperator<State> change) {
         State before = state;
-        state = change.apply(before);
+        publish(change.apply(before));
         return before;
     }
 
@@ -112,9 +235,10 @@ final class CredentialRuntime {
         if (known.isPresent() && known.get().observedAt().isAfter(windows.observedAt())) {
             return Observed.OLDER_THAN_KNOWN;
         }
-        state = before.withUsage(id, usage);
-        successes.set(0);
-        return before.usageSkip() != null || state.usageSkip() != null ? Observed.BLOCKING : Observed.TAKEN;
+        State after = before.withUsage(id, usage);
+        publish(after);
+        successes = 0;
+        return before.usageSkip() != null || after.usageSkip() != null ? Observed.BLOCKING : Observed.TAKEN;
     }
 
     /**
@@ -130,18 +254,25 @@ final class CredentialRuntime {
         }
         long changed = shared.needsLoginChangedAt().map(Instant::toEpochMilli).orElse(Long.MIN_VALUE);
         String reason = shared.needsLoginReason().orElse(null);
-        if (changed > before.needsLoginChangedMillis() && !java.util.Objects.equals(reason, before.needsLogin())) {
+        if (changed > before.needsLoginChangedMillis() && !Objects.equals(reason, before.needsLogin())) {
             next = next.withNeedsLogin(id, reason, changed);
         }
         Optional<UsageWindows> theirs = shared.windows();
         Optional<UsageWindows> ours = before.usage().windows();
         // Strictly newer only: the same observation comes back on every sync and must not reset the estimate.
-        if (theirs.isPresent() && (ours.isEmpty() || theirs.get().observedAt().isAfter(ours.get().observedAt()))) {
+        boolean newerWindows = theirs.isPresent()
+                && (ours.isEmpty() || theirs.get().observedAt().isAfter(ours.get().observedAt()));
+        if (newerWindows) {
             next = next.withUsage(id, AccountUsage.of(theirs.get()));
-            successes.set(0);
         }
-        state = next;
-        return next != before;
+        if (next == before) {
+            return false;
+        }
+        publish(next);
+        if (newerWindows) {
+            successes = 0;
+        }
+        return true;
     }
 
     enum Observed {

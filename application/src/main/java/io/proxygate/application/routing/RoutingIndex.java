@@ -33,28 +33,41 @@ final class RoutingIndex {
         final CredentialRuntime runtime;
         final Mode mode;
         final PlanType plan;
-        /** Position in label order: the last tie-break, as the original's email order. */
-        final int ordinal;
         final boolean disabled;
         /** Index of this member's group in {@link Routes#groups()}, or -1 when disabled (in no group). */
         int group = -1;
+        /** Index within its group. */
+        int slot = -1;
 
-        Member(Credential credential, CredentialRuntime runtime, Mode mode, int ordinal) {
+        Member(Credential credential, CredentialRuntime runtime, Mode mode) {
             this.credential = credential;
             this.id = credential.id();
             this.runtime = runtime;
             this.mode = mode;
             this.plan = credential instanceof ChatGptAccount a ? a.plan() : PlanType.UNKNOWN;
-            this.ordinal = ordinal;
             this.disabled = credential.disabled();
         }
     }
 
     /**
-     * Credentials of one family able to serve an API; {@code members} holds only the enabled ones.
-     * {@code usesLoad} is true when some member is ranked by token load, which needs the group's largest load.
+     * Credentials of one kind able to serve an API, enabled ones only, in label order (so the index is the last
+     * tie-break). The parallel arrays spare the picker a hop through {@link Member} for every credential.
      */
-    record Group(boolean usesLoad, Member[] members) {
+    record Group(Mode mode, Member[] members, CredentialRuntime[] runtimes, PlanType[] plans) {
+        static Group of(Mode mode, Member[] members) {
+            CredentialRuntime[] runtimes = new CredentialRuntime[members.length];
+            PlanType[] plans = new PlanType[members.length];
+            for (int i = 0; i < members.length; i++) {
+                runtimes[i] = members[i].runtime;
+                plans[i] = members[i].plan;
+            }
+            return new Group(mode, members, runtimes, plans);
+        }
+
+        /** Ranked by token load, which needs the group's largest load. */
+        boolean usesLoad() {
+            return mode != Mode.CHATGPT;
+        }
     }
 
     /** Everything needed to plan one API. */
@@ -90,7 +103,7 @@ final class RoutingIndex {
                     case CLAUDE_ACCOUNT -> Mode.CLAUDE;
                     default -> Mode.KEY;
                 };
-                Member m = new Member(c, runtimes.apply(c.id()), mode, i);
+                Member m = new Member(c, runtimes.apply(c.id()), mode);
                 byId.put(m.id, m);
                 if (m.disabled) {
                     skips.add(new RoutingPlan.Skip(m.id, "disabled"));
@@ -101,15 +114,27 @@ final class RoutingIndex {
                 }
             }
             skips.addAll(unsupported);
-            List<Group> groups = new ArrayList<>(2);
-            Group accountGroup = group(accounts);
-            Group keyGroup = group(keys);
+            // One group per kind, so each is ranked by one formula in a loop of its own.
+            List<Group> accountGroups = new ArrayList<>(2);
+            for (Mode mode : Mode.values()) {
+                addGroup(accountGroups, mode, accounts);
+            }
+            List<Group> keyGroups = new ArrayList<>(1);
+            addGroup(keyGroups, Mode.KEY, keys);
+            List<Group> groups = new ArrayList<>(3);
             if (priority == RoutingPriority.APIKEY_FIRST) {
-                add(groups, keyGroup);
-                add(groups, accountGroup);
+                groups.addAll(keyGroups);
+                groups.addAll(accountGroups);
             } else {
-                add(groups, accountGroup);
-                add(groups, keyGroup);
+                groups.addAll(accountGroups);
+                groups.addAll(keyGroups);
+            }
+            for (int g = 0; g < groups.size(); g++) {
+                Member[] members = groups.get(g).members();
+                for (int i = 0; i < members.length; i++) {
+                    members[i].group = g;
+                    members[i].slot = i;
+                }
             }
             routes.put(api, new Routes(groups.toArray(Group[]::new), List.copyOf(skips), Map.copyOf(byId)));
         }
@@ -119,17 +144,10 @@ final class RoutingIndex {
         return routes.get(api);
     }
 
-    private static Group group(List<Member> members) {
-        boolean usesLoad = members.stream().anyMatch(m -> m.mode != Mode.CHATGPT);
-        return members.isEmpty() ? null : new Group(usesLoad, members.toArray(Member[]::new));
-    }
-
-    private static void add(List<Group> groups, Group group) {
-        if (group != null) {
-            for (Member m : group.members()) {
-                m.group = groups.size();
-            }
-            groups.add(group);
+    private static void addGroup(List<Group> groups, Mode mode, List<Member> candidates) {
+        Member[] members = candidates.stream().filter(m -> m.mode == mode).toArray(Member[]::new);
+        if (members.length > 0) {
+            groups.add(Group.of(mode, members));
         }
     }
 }

@@ -10,6 +10,7 @@ import io.proxygate.application.routing.CredentialRuntime.State;
 import io.proxygate.application.routing.RoutingIndex.Member;
 import io.proxygate.domain.credential.Api;
 import io.proxygate.domain.credential.CredentialId;
+import io.proxygate.domain.credential.PlanType;
 import io.proxygate.domain.routing.AccountUsage;
 import io.proxygate.domain.routing.Backoff;
 import io.proxygate.domain.routing.ConversationKey;
@@ -36,9 +37,13 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>A plan lists, in order: the credential the conversation is pinned to (when it is still eligible), then each
  * credential family in priority order ({@code account-first}: accounts, then keys; {@code apikey-first}: the
  * reverse), each family ranked by {@link Standing} and then by {@link HeadroomScorer} score, ties broken by fewer
- * requests in flight and then by label. At most {@link RoutingSettings#candidatesPerKind()} are offered per family,
+ * requests in flight and then by label. At most {@link RoutingSettings#candidatesPerKind()} are offered per kind,
  * which keeps a pick linear in the pool size and free of sorting. Every credential serving the API that is not
  * offered because it is ineligible is listed with its reason; so are key types ProxyGate never routes.
+ *
+ * <p>A pick touches every credential, so the hot path is kept lean: skip reasons are prepared when a state changes,
+ * and a ChatGPT account's rank (and its explained offer) is memoised for the current second until its state, its
+ * success count or its in-flight count changes. Eligibility is always checked against the exact time.
  *
  * <p>Picks read lock-free state; outcome updates lock only the credential concerned. Cooldowns, needs-login marks,
  * failure streaks, usage windows and last use go to {@link CredentialStatePort} (those that change eligibility at
@@ -47,6 +52,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class RoutingService implements CredentialRouter {
     private static final System.Logger LOG = System.getLogger(RoutingService.class.getName());
     static final long SAVE_INTERVAL_MILLIS = 30_000;
+    private static final String PINNED = "pinned to this conversation; ";
 
     private final CredentialPool pool;
     private final CredentialStatePort statePort;
@@ -91,10 +97,11 @@ public final class RoutingService implements CredentialRouter {
     public RoutingPlan plan(RouteQuery query) {
         Instant now = clock.instant();
         long t = now.toEpochMilli();
+        long second = Math.floorDiv(t, 1000);
         RoutingIndex.Routes routes = index().routes(query.api());
-        List<RoutingPlan.Skip> skipped = new ArrayList<>(routes.staticSkips());
+        List<RoutingPlan.Skip> skipped = new ArrayList<>(routes.staticSkips().size() + 32);
+        skipped.addAll(routes.staticSkips());
         List<RoutingPlan.Candidate> candidates = new ArrayList<>();
-
         RoutingIndex.Group[] groups = routes.groups();
         long[] maxLoads = new long[groups.length];
         for (int g = 0; g < groups.length; g++) {
@@ -102,59 +109,155 @@ public final class RoutingService implements CredentialRouter {
         }
 
         Member pinned = pinnedMember(routes, query, now);
+        CredentialRuntime pinnedRuntime = null;
         boolean pinnedFirst = false;
-        if (pinned != null) {
-            CredentialRuntime rt = pinned.runtime;
-            State s = rt.state();
-            int successes = rt.successes.get();
-            RoutingPlan.Skip blocked = pinned.disabled ? null : blocked(pinned, s, successes, now, t);
-            if (!pinned.disabled && blocked == null) {
-                int inFlight = rt.inFlight.get();
-                long load = rt.tokenLoad.get();
-                long maxLoad = maxLoads[pinned.group];
-                candidates.add(new RoutingPlan.Candidate(pinned.credential,
-                        score(pinned, s, successes, inFlight, load, maxLoad, now),
-                        "pinned to this conversation; " + explain(pinned, s, successes, inFlight, load, maxLoad, now)));
+        if (pinned != null && !pinned.disabled) {
+            // A disabled pin is already among the static skips.
+            pinnedRuntime = pinned.runtime;
+            RoutingPlan.Skip blocked = blocked(pinned.mode, pinnedRuntime, pinnedRuntime.state(),
+                    pinnedRuntime.successes(), now, t);
+            if (blocked == null) {
+                candidates.add(pinned.mode == RoutingIndex.Mode.CHATGPT ? memoCandidate(pinned, now, second, true)
+                        : candidate(pinned, maxLoads[pinned.group], now, PINNED));
                 pinnedFirst = true;
-            } else if (blocked != null) {
-                // A disabled pin is already listed among the static skips.
+            } else {
                 skipped.add(new RoutingPlan.Skip(pinned.id, "pinned, moving the conversation: " + blocked.reason()));
             }
         }
 
-        int perKind = settings.candidatesPerKind();
+        TopPicks top = new TopPicks(settings.candidatesPerKind());
         for (int g = 0; g < groups.length; g++) {
-            long maxLoad = maxLoads[g];
-            TopPicks top = new TopPicks(perKind);
-            for (Member m : groups[g].members()) {
-                if (m == pinned) {
-                    continue;
+            RoutingIndex.Group group = groups[g];
+            top.clear();
+            if (group.mode() == RoutingIndex.Mode.CHATGPT) {
+                rankChatGpt(group, pinnedRuntime, top, skipped, now, t, second);
+                for (int k = 0; k < top.size; k++) {
+                    candidates.add(memoCandidate(group.members()[top.slots[k]], now, second, false));
                 }
-                CredentialRuntime rt = m.runtime;
-                State s = rt.state();
-                int successes = rt.successes.get();
-                RoutingPlan.Skip blocked = blocked(m, s, successes, now, t);
-                if (blocked != null) {
-                    skipped.add(blocked);
-                    continue;
+            } else {
+                rankOthers(group, maxLoads[g], pinnedRuntime, top, skipped, now, t);
+                for (int k = 0; k < top.size; k++) {
+                    candidates.add(candidate(group.members()[top.slots[k]], maxLoads[g], now, ""));
                 }
-                int inFlight = rt.inFlight.get();
-                long load = m.mode == RoutingIndex.Mode.CHATGPT ? 0 : rt.tokenLoad.get();
-                top.offer(m, s, successes, inFlight, load, standing(m, s, successes, now),
-                        score(m, s, successes, inFlight, load, maxLoad, now));
-            }
-            for (int i = 0; i < top.size; i++) {
-                Member m = top.members[i];
-                candidates.add(new RoutingPlan.Candidate(m.credential, top.scores[i],
-                        explain(m, top.states[i], top.successes[i], top.inFlights[i], top.loads[i], maxLoad, now)));
             }
         }
         return new RoutingPlan(candidates, skipped, pinnedFirst);
     }
 
+    /** The hot loop for ChatGPT accounts: most cost a memo lookup, the rest the formula once per second. */
+    private void rankChatGpt(RoutingIndex.Group group, CredentialRuntime pinned, TopPicks top,
+                             List<RoutingPlan.Skip> skipped, Instant now, long t, long second) {
+        CredentialRuntime[] runtimes = group.runtimes();
+        PlanType[] plans = group.plans();
+        double threshold = Double.NEGATIVE_INFINITY;
+        for (int i = 0; i < runtimes.length; i++) {
+            CredentialRuntime rt = runtimes[i];
+            if (rt == pinned) {
+                continue;
+            }
+            if (rt.maybeBlocked(t)) {
+                RoutingPlan.Skip blocked = blockedByState(rt.state(), t);
+                if (blocked != null) {
+                    skipped.add(blocked);
+                    continue;
+                }
+            }
+            int successes = rt.successes();
+            int inFlight = rt.get();
+            State s = rt.state();
+            CredentialRuntime.RankMemo memo = rt.rankFor(s, plans[i], successes, inFlight, second);
+            double rank;
+            if (memo != null) {
+                rank = memo.rank;
+            } else {
+                rank = scorer.chatGptRank(plans[i], s.usage(), successes, inFlight, now);
+                rt.rememberRank(s, plans[i], successes, inFlight, second, rank);
+            }
+            if (rank != rank) {
+                skipped.add(capSkip(rt, s, successes, now));
+                continue;
+            }
+            if (rank >= threshold) {
+                top.offer(i, rank, inFlight);
+                threshold = top.threshold();
+            }
+        }
+    }
+
+    /** Claude accounts and API keys, ranked with load in the formula (not memoised: load moves with every use). */
+    private void rankOthers(RoutingIndex.Group group, long maxLoad, CredentialRuntime pinned, TopPicks top,
+                            List<RoutingPlan.Skip> skipped, Instant now, long t) {
+        CredentialRuntime[] runtimes = group.runtimes();
+        boolean claude = group.mode() == RoutingIndex.Mode.CLAUDE;
+        for (int i = 0; i < runtimes.length; i++) {
+            CredentialRuntime rt = runtimes[i];
+            if (rt == pinned) {
+                continue;
+            }
+            if (rt.maybeBlocked(t)) {
+                RoutingPlan.Skip blocked = blockedByState(rt.state(), t);
+                if (blocked != null) {
+                    skipped.add(blocked);
+                    continue;
+                }
+            }
+            int inFlight = rt.get();
+            double rank = claude
+                    ? scorer.claudeRank(rt.usage(), rt.successes(), inFlight, rt.tokenLoad(), maxLoad, now)
+                    : HeadroomScorer.byLoad(rt.tokenLoad(), maxLoad, inFlight);
+            top.offer(i, rank, inFlight);
+        }
+    }
+
+    /** A ChatGPT offer, reused within the second while nothing it depends on changed. */
+    private RoutingPlan.Candidate memoCandidate(Member m, Instant now, long second, boolean pinned) {
+        CredentialRuntime rt = m.runtime;
+        State s = rt.state();
+        int successes = rt.successes();
+        int inFlight = rt.get();
+        CredentialRuntime.RankMemo memo = rt.rankFor(s, m.plan, successes, inFlight, second);
+        if (memo == null) {
+            memo = rt.rememberRank(s, m.plan, successes, inFlight, second,
+                    scorer.chatGptRank(m.plan, s.usage(), successes, inFlight, now));
+        }
+        RoutingPlan.Candidate offer = pinned ? memo.pinnedCandidate : memo.candidate;
+        if (offer == null || offer.credential() != m.credential) {
+            String why = scorer.explainChatGpt(m.plan, memo.state.usage(), memo.successes, memo.inFlight, now);
+            offer = new RoutingPlan.Candidate(m.credential,
+                    scorer.chatGpt(m.plan, memo.state.usage(), memo.successes, memo.inFlight, now),
+                    pinned ? PINNED + why : why);
+            if (pinned) {
+                memo.pinnedCandidate = offer;
+            } else {
+                memo.candidate = offer;
+            }
+        }
+        return offer;
+    }
+
+    /** Scores and explains one offered credential from one consistent reading of its state. */
+    private RoutingPlan.Candidate candidate(Member m, long maxLoad, Instant now, String prefix) {
+        CredentialRuntime rt = m.runtime;
+        State s = rt.state();
+        int successes = rt.successes();
+        int inFlight = rt.get();
+        long load = rt.tokenLoad();
+        String why = switch (m.mode) {
+            case CHATGPT -> scorer.explainChatGpt(m.plan, s.usage(), successes, inFlight, now);
+            case CLAUDE -> scorer.explainClaude(s.usage(), successes, inFlight, load, maxLoad, now);
+            case KEY -> "by load: " + HeadroomScorer.explainByLoad(load, maxLoad, inFlight);
+        };
+        double score = switch (m.mode) {
+            case CHATGPT -> scorer.chatGpt(m.plan, s.usage(), successes, inFlight, now);
+            case CLAUDE -> scorer.claude(s.usage(), successes, inFlight, load, maxLoad, now);
+            case KEY -> HeadroomScorer.byLoad(load, maxLoad, inFlight);
+        };
+        return new RoutingPlan.Candidate(m.credential, score, prefix.isEmpty() ? why : prefix + why);
+    }
+
     @Override
     public Lease begin(CredentialId id) {
-        return new CountedLease(runtime(id).inFlight);
+        return new CountedLease(runtime(id));
     }
 
     // ---- learning
@@ -164,7 +267,7 @@ public final class RoutingService implements CredentialRouter {
         CredentialRuntime rt = runtime(id);
         Instant now = clock.instant();
         rt.used(now);
-        rt.successes.incrementAndGet();
+        rt.succeeded();
         boolean hadStreak = rt.state().streak() != 0;
         if (hadStreak) {
             rt.update(s -> s.withStreak(0));
@@ -212,7 +315,7 @@ public final class RoutingService implements CredentialRouter {
 
     @Override
     public void onUsage(CredentialId id, TokenUsage tokens) {
-        runtime(id).tokenLoad.addAndGet(tokens.totalTokens());
+        runtime(id).addTokens(tokens.totalTokens());
     }
 
     @Override
@@ -258,7 +361,7 @@ public final class RoutingService implements CredentialRouter {
             CredentialRuntime rt = runtime(id);
             State s = rt.state();
             boolean cooling = s.cooldownUntilMillis() > t;
-            out.add(new CredentialStatus(id, rt.inFlight.get(),
+            out.add(new CredentialStatus(id, rt.get(),
                     cooling ? Optional.of(Instant.ofEpochMilli(s.cooldownUntilMillis())) : Optional.empty(),
                     cooling ? Optional.ofNullable(s.cooldownReason()) : Optional.empty(),
                     Optional.ofNullable(s.needsLogin()), s.usage().windows(), rt.lastUsed()));
@@ -342,11 +445,22 @@ public final class RoutingService implements CredentialRouter {
     }
 
     private boolean eligible(Member m, Instant now) {
-        return !m.disabled && blocked(m, m.runtime.state(), m.runtime.successes.get(), now, now.toEpochMilli()) == null;
+        return !m.disabled
+                && blocked(m.mode, m.runtime, m.runtime.state(), m.runtime.successes(), now, now.toEpochMilli()) == null;
     }
 
-    /** Why {@code m} cannot be offered now, or null when it can. Reasons are prepared when the state changes. */
-    private RoutingPlan.Skip blocked(Member m, State s, int successes, Instant now, long t) {
+    /** Why a credential cannot be offered now, or null when it can. */
+    private RoutingPlan.Skip blocked(RoutingIndex.Mode mode, CredentialRuntime rt, State s, int successes,
+                                     Instant now, long t) {
+        RoutingPlan.Skip blocked = blockedByState(s, t);
+        if (blocked == null && mode == RoutingIndex.Mode.CHATGPT && scorer.chatGptCapped(s.usage(), successes, now)) {
+            return capSkip(rt, s, successes, now);
+        }
+        return blocked;
+    }
+
+    /** Needs login, cooling down, or a spent usage window: reasons prepared when the state changed. */
+    private static RoutingPlan.Skip blockedByState(State s, long t) {
         if (s.needsLoginSkip() != null) {
             return s.needsLoginSkip();
         }
@@ -356,43 +470,18 @@ public final class RoutingService implements CredentialRouter {
         if (s.usageSkip() != null && t < s.usageBlockedUntilMillis()) {
             return s.usageSkip();
         }
-        if (m.mode == RoutingIndex.Mode.CHATGPT) {
-            Optional<String> cap = scorer.chatGptCap(s.usage(), successes, now);
-            if (cap.isPresent()) {
-                return new RoutingPlan.Skip(m.id, cap.get());
-            }
-        }
         return null;
     }
 
-    private Standing standing(Member m, State s, int successes, Instant now) {
-        return switch (m.mode) {
-            case CHATGPT -> scorer.chatGptStanding(s.usage(), successes, now);
-            case CLAUDE -> scorer.claudeStanding(s.usage(), successes, now);
-            case KEY -> Standing.HEALTHY;
-        };
-    }
-
-    private double score(Member m, State s, int successes, int inFlight, long load, long maxLoad, Instant now) {
-        return switch (m.mode) {
-            case CHATGPT -> scorer.chatGpt(m.plan, s.usage(), successes, inFlight, now);
-            case CLAUDE -> scorer.claude(s.usage(), successes, inFlight, load, maxLoad, now);
-            case KEY -> HeadroomScorer.byLoad(load, maxLoad, inFlight);
-        };
-    }
-
-    private String explain(Member m, State s, int successes, int inFlight, long load, long maxLoad, Instant now) {
-        return switch (m.mode) {
-            case CHATGPT -> scorer.explainChatGpt(m.plan, s.usage(), successes, inFlight, now);
-            case CLAUDE -> scorer.explainClaude(s.usage(), successes, inFlight, load, maxLoad, now);
-            case KEY -> "by load: " + HeadroomScorer.explainByLoad(load, maxLoad, inFlight);
-        };
+    private RoutingPlan.Skip capSkip(CredentialRuntime rt, State s, int successes, Instant now) {
+        return rt.capSkip(s, successes,
+                () -> scorer.chatGptCap(s.usage(), successes, now).orElse("over the usage cap"));
     }
 
     private static long maxLoad(RoutingIndex.Group group) {
         long max = 1;
-        for (Member m : group.members()) {
-            max = Math.max(max, m.runtime.tokenLoad.get());
+        for (CredentialRuntime rt : group.runtimes()) {
+            max = Math.max(max, rt.tokenLoad());
         }
         return max;
     }
@@ -422,65 +511,52 @@ public final class RoutingService implements CredentialRouter {
         }
     }
 
-    /** The best few of one family, kept sorted by insertion: a pick never sorts the whole pool. */
+    /** The best few of one family by rank key, kept sorted by insertion: a pick never sorts the whole pool. */
     private static final class TopPicks {
-        final Member[] members;
-        final State[] states;
-        final int[] successes;
+        final int[] slots;
+        final double[] ranks;
         final int[] inFlights;
-        final long[] loads;
-        final int[] bands;
-        final double[] scores;
         int size;
 
         TopPicks(int capacity) {
-            members = new Member[capacity];
-            states = new State[capacity];
-            successes = new int[capacity];
+            slots = new int[capacity];
+            ranks = new double[capacity];
             inFlights = new int[capacity];
-            loads = new long[capacity];
-            bands = new int[capacity];
-            scores = new double[capacity];
         }
 
-        void offer(Member m, State s, int succ, int inFlight, long load, Standing standing, double score) {
-            int band = standing.ordinal();
-            int capacity = members.length;
-            if (size == capacity && !before(band, score, inFlight, m.ordinal, capacity - 1)) {
+        void clear() {
+            size = 0;
+        }
+
+        /** The rank a newcomer must reach to get in. */
+        double threshold() {
+            return size < slots.length ? Double.NEGATIVE_INFINITY : ranks[slots.length - 1];
+        }
+
+        /** Offers slot {@code i}; slots arrive in label order, so an earlier slot wins a full tie. */
+        void offer(int i, double rank, int inFlight) {
+            int capacity = slots.length;
+            if (size == capacity && !before(rank, inFlight, capacity - 1)) {
                 return;
             }
             int pos = size < capacity ? size++ : capacity - 1;
-            while (pos > 0 && before(band, score, inFlight, m.ordinal, pos - 1)) {
-                members[pos] = members[pos - 1];
-                states[pos] = states[pos - 1];
-                successes[pos] = successes[pos - 1];
+            while (pos > 0 && before(rank, inFlight, pos - 1)) {
+                slots[pos] = slots[pos - 1];
+                ranks[pos] = ranks[pos - 1];
                 inFlights[pos] = inFlights[pos - 1];
-                loads[pos] = loads[pos - 1];
-                bands[pos] = bands[pos - 1];
-                scores[pos] = scores[pos - 1];
                 pos--;
             }
-            members[pos] = m;
-            states[pos] = s;
-            successes[pos] = succ;
+            slots[pos] = i;
+            ranks[pos] = rank;
             inFlights[pos] = inFlight;
-            loads[pos] = load;
-            bands[pos] = band;
-            scores[pos] = score;
         }
 
-        /** Standing first, then higher score, then fewer in flight, then label order. */
-        private boolean before(int band, double score, int inFlight, int ordinal, int i) {
-            if (band != bands[i]) {
-                return band < bands[i];
+        /** Higher rank key first (standing, then score), then fewer in flight. */
+        private boolean before(double rank, int inFlight, int k) {
+            if (rank != ranks[k]) {
+                return rank > ranks[k];
             }
-            if (score != scores[i]) {
-                return score > scores[i];
-            }
-            if (inFlight != inFlights[i]) {
-                return inFlight < inFlights[i];
-            }
-            return ordinal < members[i].ordinal;
+            return inFlight < inFlights[k];
         }
     }
 }

@@ -18,8 +18,8 @@ import java.time.Duration;
  * @param maxPins             bound of the pin table (least recently used pins go first)
  * @param cooldownDefault     cooldown for a 429 that came without a usable duration
  * @param usageFreshness      how old Claude usage windows may be and still be scored on
- * @param candidatesPerKind   how many ranked candidates a plan offers per credential family (the proxy tries at
- *                            most this many per family before giving up)
+ * @param candidatesPerKind   how many ranked candidates a plan offers per credential kind (ChatGPT accounts,
+ *                            Claude accounts, API keys); the proxy tries at most this many of a kind
  */
 public record RoutingSettings(RoutingPriority priority, double drainMultiplier, double primaryBonus,
                               double primaryUsedPctMax, double secondaryUsedPctMax, Duration pinTtl, int maxPins,

@@ -297,6 +297,23 @@ class RoutingServiceTest {
         }
 
         @Test
+        void anOfferCarriesTheCredentialAsItIsNowEvenWithinTheSameSecond() {
+            RouterFixture f = new RouterFixture(PRO, PLUS);
+            RoutingPlan.Candidate before = f.plan(Api.RESPONSES).candidates().get(0);
+            PoolEntry entry = f.pool.snapshot().entry(PRO.id()).orElseThrow();
+            ChatGptAccount refreshed = PRO.withTokens(Creds.tokens("fake-access-token-refreshed"));
+            f.pool.update(entry, refreshed);
+            RoutingPlan.Candidate after = f.plan(Api.RESPONSES).candidates().get(0);
+            assertThat(before.credential()).isEqualTo(PRO);
+            assertThat(after.credential()).isEqualTo(refreshed);
+            RoutingPlan pinnedPlan = f.router.plan(conversation(Api.RESPONSES, "s"));
+            f.router.onSuccess(PRO.id(), conversation(Api.RESPONSES, "s"), Optional.empty());
+            assertThat(f.router.plan(conversation(Api.RESPONSES, "s")).candidates().get(0).credential())
+                    .isEqualTo(refreshed);
+            assertThat(pinnedPlan.pinned()).isFalse();
+        }
+
+        @Test
         void twoEqualLeasesGoToDifferentAccounts() {
             RouterFixture f = new RouterFixture(PLUS, PLUS2);
             CredentialId first = ids(f.plan(Api.RESPONSES)).get(0);

@@ -9,6 +9,8 @@ import com.github.rvesse.airline.annotations.Option;
 import io.proxygate.adapter.out.persistence.sql.Databases;
 import io.proxygate.adapter.out.persistence.sql.SqliteCredentialState;
 import io.proxygate.adapter.out.persistence.sql.SqliteDatabase;
+import io.proxygate.adapter.out.persistence.sql.SqliteUsageStats;
+import io.proxygate.application.usage.UsageTotals;
 import io.proxygate.application.pool.PoolEntry;
 import io.proxygate.application.port.out.CredentialStateRecord;
 import io.proxygate.application.port.out.PoolFile;
@@ -23,6 +25,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -45,7 +50,9 @@ public final class StatusCommand implements CliCommand {
     public int run(CliContext context) {
         ProxyGateConfiguration cfg = config.load(context);
         try (CliServices services = new CliServices(cfg)) {
-            Map<CredentialId, CredentialStateRecord> states = states(cfg);
+            Optional<Jdbi> db = database(cfg);
+            Map<CredentialId, CredentialStateRecord> states = db.map(StatusCommand::states).orElse(Map.of());
+            Map<CredentialId, UsageTotals> today = db.map(StatusCommand::today).orElse(Map.of());
             var snapshot = services.pool.snapshot();
             long accounts = count(snapshot.entries(), CredentialKind.CHATGPT_ACCOUNT);
             long claude = count(snapshot.entries(), CredentialKind.CLAUDE_ACCOUNT);
@@ -71,6 +78,14 @@ public final class StatusCommand implements CliCommand {
                                 w.fiveHour().ifPresent(x -> row.put("primary_used_pct", x.usedFraction()));
                                 w.weekly().ifPresent(x -> row.put("secondary_used_pct", x.usedFraction()));
                             });
+                    Optional.ofNullable(today.get(e.credential().id())).ifPresent(t -> {
+                        ObjectNode usage = row.putObject("today");
+                        usage.put("requests", t.requests());
+                        usage.put("errors", t.errors());
+                        usage.put("input_tokens", t.tokens().inputTokens());
+                        usage.put("output_tokens", t.tokens().outputTokens());
+                        usage.put("cost_usd", t.costUsd().toPlainString());
+                    });
                 }
                 ArrayNode problems = root.putArray("problems");
                 snapshot.problems().forEach(p -> problems.addObject().put("file", p.path())
@@ -87,12 +102,14 @@ public final class StatusCommand implements CliCommand {
             context.out().println("api_keys: " + keys);
             if (!snapshot.entries().isEmpty()) {
                 context.out().println();
-                context.out().printf("%-40s %-30s %-14s %-14s%n", "CREDENTIAL", "STATE", "5H USED", "WEEKLY USED");
+                context.out().printf("%-36s %-28s %-13s %-13s %s%n", "CREDENTIAL", "STATE", "5H USED", "WEEKLY USED",
+                        "TODAY (requests, tokens in/out, cost)");
                 for (PoolEntry e : snapshot.entries().values()) {
                     CredentialStateRecord s = states.get(e.credential().id());
                     Optional<UsageWindows> w = Optional.ofNullable(s).flatMap(CredentialStateRecord::windows);
-                    context.out().printf("%-40s %-30s %-14s %-14s%n", e.credential().id().value(), state(e, s, now),
-                            window(w.flatMap(UsageWindows::fiveHour), now), window(w.flatMap(UsageWindows::weekly), now));
+                    context.out().printf("%-36s %-28s %-13s %-13s %s%n", e.credential().id().value(), state(e, s, now),
+                            window(w.flatMap(UsageWindows::fiveHour), now), window(w.flatMap(UsageWindows::weekly), now),
+                            Optional.ofNullable(today.get(e.credential().id())).map(StatusCommand::usage).orElse("idle"));
                 }
             }
             for (PoolFile p : snapshot.problems()) {
@@ -102,19 +119,36 @@ public final class StatusCommand implements CliCommand {
         }
     }
 
-    /** From the configured database; a SQLite file that does not exist yet means no state (and is not created). */
-    private static Map<CredentialId, CredentialStateRecord> states(ProxyGateConfiguration cfg) {
-        Jdbi jdbi;
-        if (cfg.database.url.isBlank()) {
-            Path db = cfg.paths.dataDir.resolve("proxygate.db");
-            if (!Files.isRegularFile(db)) {
-                return Map.of();
-            }
-            jdbi = SqliteDatabase.open(db);
-        } else {
-            jdbi = Databases.open(cfg.database.url, cfg.database.user, cfg.database.password);
+    /**
+     * The configured database: PostgreSQL, or the SQLite file in the data directory (none yet: no state, and the
+     * file is not created just to be read).
+     */
+    private static Optional<Jdbi> database(ProxyGateConfiguration cfg) {
+        if (!cfg.database.url.isBlank()) {
+            return Optional.of(Databases.open(cfg.database.url, cfg.database.user, cfg.database.password));
         }
-        return new SqliteCredentialState(jdbi, java.time.InstantSource.system()).loadAll();
+        Path db = cfg.paths.dataDir.resolve("proxygate.db");
+        return Files.isRegularFile(db) ? Optional.of(SqliteDatabase.open(db)) : Optional.empty();
+    }
+
+    /** Today's totals per credential, the server's local day, from the request log. */
+    private static Map<CredentialId, UsageTotals> today(Jdbi db) {
+        Instant startOfDay = LocalDate.now().atStartOfDay(ZoneId.systemDefault()).toInstant();
+        Map<CredentialId, UsageTotals> byCredential = new HashMap<>();
+        for (UsageTotals t : new SqliteUsageStats(db).totalsByCredential(startOfDay,
+                Instant.now().plusSeconds(1))) {
+            t.credential().ifPresent(id -> byCredential.put(id, t));
+        }
+        return byCredential;
+    }
+
+    private static String usage(UsageTotals t) {
+        return String.format(Locale.ROOT, "%dr · %d/%d · $%s", t.requests(), t.tokens().inputTokens(),
+                t.tokens().outputTokens(), t.costUsd().setScale(4, java.math.RoundingMode.HALF_UP).toPlainString());
+    }
+
+    private static Map<CredentialId, CredentialStateRecord> states(Jdbi db) {
+        return new SqliteCredentialState(db, java.time.InstantSource.system()).loadAll();
     }
 
     private static long count(Map<CredentialId, PoolEntry> entries, CredentialKind kind) {

@@ -116,4 +116,25 @@ class PoolCliTest {
             throw new IllegalStateException(e);
         }
     }
+
+    @Test
+    void statusShowsTodaysRequestsTokensAndCostPerCredential() throws Exception {
+        PoolFiles.chatgpt(root.resolve("pool"), "a@x.com", "acc-a", "pro");
+        Files.createDirectories(root.resolve("data"));
+        var jdbi = io.proxygate.adapter.out.persistence.sql.SqliteDatabase.open(root.resolve("data/proxygate.db"));
+        try (var log = new io.proxygate.adapter.out.persistence.sql.SqliteRequestLog(jdbi)) {
+            for (int i = 0; i < 3; i++) {
+                log.append(new io.proxygate.application.usage.RequestRecord("r" + i, java.time.Instant.now(),
+                        "/v1/responses", "chatgpt-pool", java.util.Optional.of(CredentialId.chatgpt("a@x.com")), "gpt-5",
+                        java.util.Optional.empty(), 200, new io.proxygate.domain.usage.TokenUsage(100, 0, 0, 25, 0),
+                        java.util.Optional.of(new java.math.BigDecimal("0.000375")), Duration.ofMillis(20),
+                        java.util.Optional.of(Duration.ofMillis(5)), java.util.Optional.empty(), java.util.Optional.empty(),
+                        java.util.Optional.empty(), false, ""));
+            }
+        }
+        assertThat(run("status")).isZero();
+        assertThat(out).contains("chatgpt:a@x.com").contains("3r · 300/75 · $0.0011");
+        assertThat(run("status", "--json")).isZero();
+        assertThat(out).contains("\"requests\" : 3").contains("\"cost_usd\" : \"0.001125\"");
+    }
 }

@@ -27,6 +27,9 @@ public final class AccountUsage {
     final double weekUsed;
     final long weekResetMillis;
     final long weekLengthMillis;
+    /** Reciprocal window lengths: the scorer multiplies on the hot path instead of dividing. */
+    final double fiveInverseLength;
+    final double weekInverseLength;
     private final long blockedUntilMillis;
     private final String blockedWhat;
     private final UsageWindows windows;
@@ -42,6 +45,8 @@ public final class AccountUsage {
         weekUsed = 0;
         weekResetMillis = UNKNOWN_RESET;
         weekLengthMillis = UsageWindow.WEEK.toMillis();
+        fiveInverseLength = 1.0 / fiveLengthMillis;
+        weekInverseLength = 1.0 / weekLengthMillis;
         blockedUntilMillis = Long.MIN_VALUE;
         blockedWhat = null;
         windows = null;
@@ -59,6 +64,8 @@ public final class AccountUsage {
         weekUsed = hasWeek ? w.weekly().get().usedFraction() : 0;
         weekResetMillis = hasWeek ? resetMillis(w.weekly().get()) : UNKNOWN_RESET;
         weekLengthMillis = hasWeek ? lengthMillis(w.weekly().get(), UsageWindow.WEEK) : UsageWindow.WEEK.toMillis();
+        fiveInverseLength = 1.0 / fiveLengthMillis;
+        weekInverseLength = 1.0 / weekLengthMillis;
 
         // A spent window blocks until it resets; with no reset time, for at most one window length after the
         // observation (a window cannot stay spent longer than itself), so stale data never blocks forever.

@@ -17,9 +17,12 @@ import java.util.concurrent.locks.ReentrantLock;
  * {@code maxPins} entries and drops the least recently used beyond that, and expired entries are swept as new ones
  * arrive (the original never swept them).
  *
- * <p>Large tables are split into lock stripes by key hash, each an access-ordered {@link LinkedHashMap}: the least
+ * <p>Large tables are split into lock stripes by key hash, each a {@link LinkedHashMap} in renewal order: the least
  * recently used entry of a stripe is its head, so expiry and eviction only ever look at heads and cost O(1) per
- * removed entry. With stripes, LRU order and the bound hold per stripe ({@code maxPins / stripes} each).
+ * removed entry. With stripes, LRU order and the bound hold per stripe ({@code maxPins / stripes} each). Use renews
+ * a pin at most once per {@code ttl / 60} (one minute for the default hour): moving an entry to the tail touches
+ * its neighbours, and a busy conversation need not pay that on every request. A pin therefore expires between
+ * {@code ttl - ttl/60} and {@code ttl} after its last use.
  */
 public final class ConversationPins {
     private static final int STRIPES = 16;
@@ -27,6 +30,7 @@ public final class ConversationPins {
     private static final int STRIPE_THRESHOLD = 4096;
 
     private final long ttlMillis;
+    private final long renewMillis;
     private final Stripe[] stripes;
 
     public ConversationPins(Duration ttl, int maxPins) {
@@ -37,6 +41,7 @@ public final class ConversationPins {
             throw new IllegalArgumentException("maxPins must be >= 1");
         }
         this.ttlMillis = ttl.toMillis();
+        this.renewMillis = ttlMillis / 60;
         int count = maxPins < STRIPE_THRESHOLD ? 1 : STRIPES;
         int perStripe = (maxPins + count - 1) / count;
         stripes = new Stripe[count];
@@ -57,12 +62,12 @@ public final class ConversationPins {
         Stripe s = stripe(key);
         s.lock.lock();
         try {
-            Pin existing = s.map.get(key);
-            if (existing != null) {
-                existing.credential = credential;
-                existing.touchedMillis = t;
+            Pin existing = s.map.get(key.value());
+            if (existing == null) {
+                s.map.put(key.value(), new Pin(credential, t));
             } else {
-                s.map.put(key, new Pin(credential, t));
+                existing.credential = credential;
+                renew(s, key.value(), existing, t);
             }
             s.sweepHead(t, ttlMillis);
         } finally {
@@ -115,18 +120,27 @@ public final class ConversationPins {
         Stripe s = stripe(key);
         s.lock.lock();
         try {
-            Pin pin = s.map.get(key);
+            Pin pin = s.map.get(key.value());
             if (pin == null) {
                 return null;
             }
             if (t - pin.touchedMillis >= ttlMillis) {
-                s.map.remove(key);
+                s.map.remove(key.value());
                 return null;
             }
-            pin.touchedMillis = t;
+            renew(s, key.value(), pin, t);
             return pin.credential;
         } finally {
             s.lock.unlock();
+        }
+    }
+
+    /** Moves the pin to the young end, unless it was renewed very recently. Caller holds the stripe lock. */
+    private void renew(Stripe s, String key, Pin pin, long t) {
+        if (t - pin.touchedMillis >= renewMillis) {
+            s.map.remove(key);
+            pin.touchedMillis = t;
+            s.map.put(key, pin);
         }
     }
 
@@ -134,7 +148,7 @@ public final class ConversationPins {
         if (stripes.length == 1) {
             return stripes[0];
         }
-        int h = key.hashCode();
+        int h = key.value().hashCode();
         h ^= h >>> 16;
         return stripes[h & (stripes.length - 1)];
     }
@@ -152,18 +166,19 @@ public final class ConversationPins {
 
     private static final class Stripe {
         final ReentrantLock lock = new ReentrantLock();
-        final LinkedHashMap<ConversationKey, Pin> map;
+        /** Keyed by the key's text (one hop less than the record); insertion order = renewal order. */
+        final LinkedHashMap<String, Pin> map;
 
         Stripe(int capacity) {
-            map = new LinkedHashMap<>(16, 0.75f, true) {
+            map = new LinkedHashMap<>(16, 0.75f, false) {
                 @Override
-                protected boolean removeEldestEntry(Map.Entry<ConversationKey, Pin> eldest) {
+                protected boolean removeEldestEntry(Map.Entry<String, Pin> eldest) {
                     return size() > capacity;
                 }
             };
         }
 
-        /** Access order keeps the idlest pin at the head, so expired pins are a prefix. */
+        /** Renewal order keeps the idlest pin at the head, so expired pins are a prefix. */
         int sweepHead(long t, long ttlMillis) {
             int removed = 0;
             Iterator<Pin> it = map.values().iterator();

@@ -63,6 +63,10 @@ public final class HeadroomScorer {
     static final double CLAUDE_IN_FLIGHT = 0.2;
     static final double CLAUDE_LOAD = 0.05;
 
+    /** {@link PlanType#wireName()} lower-cases on every call; explanations are built per pick. */
+    private static final String[] PLAN_NAMES = java.util.Arrays.stream(PlanType.values())
+            .map(PlanType::wireName).toArray(String[]::new);
+
     private final ScoringWeights weights;
     private final Duration freshness;
 
@@ -79,6 +83,43 @@ public final class HeadroomScorer {
         return weights;
     }
 
+    /**
+     * Separates the {@link Standing} bands in a rank key ({@code score - band x BAND_GAP}) far beyond any score, so
+     * one number orders a family: standing first, then score.
+     */
+    public static final double BAND_GAP = 1e9;
+
+    // ---- rank keys: one pass per credential on the hot path
+
+    /**
+     * The ChatGPT rank key (larger ranks first): {@code score - standing x BAND_GAP}, or NaN when the caps exclude
+     * the account. Equivalent to {@link #chatGptCapped}, {@link #chatGptStanding} and {@link #chatGpt} together.
+     */
+    public double chatGptRank(PlanType plan, AccountUsage u, int successes, int inFlight, Instant now) {
+        long t = now.toEpochMilli();
+        double five = fiveUsed(u, successes, t);
+        double week = weekUsed(u, t);
+        if (u.known) {
+            double cap5 = weights.primaryUsedPctMax();
+            double capWeek = weights.secondaryUsedPctMax();
+            if ((cap5 > 0 && u.hasFive && five >= cap5) || (capWeek > 0 && u.hasWeek && week >= capWeek)) {
+                return Double.NaN;
+            }
+        }
+        double weekTerm = headroom(week) * (1 + DRAIN_BOOST * elapsed(u.weekResetMillis, u.weekInverseLength, t));
+        double fiveTerm = headroom(five) * (1 + DRAIN_BOOST * elapsed(u.fiveResetMillis, u.fiveInverseLength, t));
+        double score = plan.tier() + weights.drainMultiplier() * weekTerm + weights.primaryBonus() * fiveTerm
+                - IN_FLIGHT_PENALTY * inFlight;
+        boolean hot = u.known && ((u.hasFive && five >= HOT_THRESHOLD) || (u.hasWeek && week >= HOT_THRESHOLD));
+        return hot ? score - Standing.HOT.ordinal() * BAND_GAP : score;
+    }
+
+    /** The Claude rank key: {@code score - standing x BAND_GAP}. */
+    public double claudeRank(AccountUsage u, int successes, int inFlight, long load, long maxLoad, Instant now) {
+        Standing standing = claudeStanding(u, successes, now);
+        return claude(u, successes, inFlight, load, maxLoad, now) - standing.ordinal() * BAND_GAP;
+    }
+
     // ---- ChatGPT
 
     public double chatGpt(PlanType plan, AccountUsage u, int successes, int inFlight, Instant now) {
@@ -92,6 +133,18 @@ public final class HeadroomScorer {
     /** {@link Standing#HOT} when an observed window (5-hour with the local estimate) is at 90 % or more. */
     public Standing chatGptStanding(AccountUsage u, int successes, Instant now) {
         return hot(u, successes, now.toEpochMilli()) ? Standing.HOT : Standing.HEALTHY;
+    }
+
+    /** True when the configured caps exclude this account; allocation-free, for the hot path. */
+    public boolean chatGptCapped(AccountUsage u, int successes, Instant now) {
+        if (!u.known) {
+            return false;
+        }
+        long t = now.toEpochMilli();
+        double cap5 = weights.primaryUsedPctMax();
+        double capWeek = weights.secondaryUsedPctMax();
+        return (cap5 > 0 && u.hasFive && fiveUsed(u, successes, t) >= cap5)
+                || (capWeek > 0 && u.hasWeek && weekUsed(u, t) >= capWeek);
     }
 
     /** Why the configured caps exclude this account, if they do. */
@@ -119,9 +172,9 @@ public final class HeadroomScorer {
 
     public String explainChatGpt(PlanType plan, AccountUsage u, int successes, int inFlight, Instant now) {
         long t = now.toEpochMilli();
-        StringBuilder b = new StringBuilder(128);
+        StringBuilder b = new StringBuilder(192);
         hotPrefix(b, u, successes, t);
-        b.append(plan.wireName()).append(' ').append(plan.tier());
+        b.append(PLAN_NAMES[plan.ordinal()]).append(' ').append(plan.tier());
         window(b, " + weekly ", weights.drainMultiplier() * weekTerm(u, t), u, weekUsed(u, t), u.weekResetMillis, t);
         window(b, " + 5h ", weights.primaryBonus() * fiveTerm(u, successes, t), u, fiveUsed(u, successes, t),
                 u.fiveResetMillis, t);
@@ -156,7 +209,7 @@ public final class HeadroomScorer {
             return age + "; by load: " + explainByLoad(load, maxLoad, inFlight);
         }
         long t = now.toEpochMilli();
-        StringBuilder b = new StringBuilder(128);
+        StringBuilder b = new StringBuilder(192);
         hotPrefix(b, u, successes, t);
         window(b, "weekly ", CLAUDE_WEEKLY * weekTerm(u, t), u, weekUsed(u, t), u.weekResetMillis, t);
         window(b, " + 5h ", CLAUDE_FIVE * fiveTerm(u, successes, t), u, fiveUsed(u, successes, t), u.fiveResetMillis, t);
@@ -193,11 +246,11 @@ public final class HeadroomScorer {
     }
 
     private static double weekTerm(AccountUsage u, long t) {
-        return headroom(weekUsed(u, t)) * (1 + DRAIN_BOOST * elapsed(u.weekResetMillis, u.weekLengthMillis, t));
+        return headroom(weekUsed(u, t)) * (1 + DRAIN_BOOST * elapsed(u.weekResetMillis, u.weekInverseLength, t));
     }
 
     private static double fiveTerm(AccountUsage u, int successes, long t) {
-        return headroom(fiveUsed(u, successes, t)) * (1 + DRAIN_BOOST * elapsed(u.fiveResetMillis, u.fiveLengthMillis, t));
+        return headroom(fiveUsed(u, successes, t)) * (1 + DRAIN_BOOST * elapsed(u.fiveResetMillis, u.fiveInverseLength, t));
     }
 
     private static boolean hot(AccountUsage u, int successes, long t) {
@@ -223,11 +276,11 @@ public final class HeadroomScorer {
         return used >= 1 ? 0 : used <= 0 ? 1 : 1 - used;
     }
 
-    private static double elapsed(long resetMillis, long lengthMillis, long t) {
+    private static double elapsed(long resetMillis, double inverseLength, long t) {
         if (resetMillis == AccountUsage.UNKNOWN_RESET || t >= resetMillis) {
             return 0;
         }
-        double e = 1 - (double) (resetMillis - t) / lengthMillis;
+        double e = 1 - (resetMillis - t) * inverseLength;
         return e <= 0 ? 0 : e >= 1 ? 1 : e;
     }
 

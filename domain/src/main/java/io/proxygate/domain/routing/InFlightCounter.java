@@ -1,27 +1,44 @@
 package io.proxygate.domain.routing;
 
-import java.util.concurrent.atomic.AtomicInteger;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 
-/** Requests currently in flight on one credential. Exact under concurrency and never below zero. */
-public final class InFlightCounter {
-    private final AtomicInteger count = new AtomicInteger();
+/**
+ * Requests currently in flight on one credential. Exact under concurrency and never below zero. Open for extension
+ * so that a per-credential holder can carry the count in its own object: the router reads it for every credential
+ * on every pick, and one pointer hop less matters there.
+ */
+public class InFlightCounter {
+    private static final VarHandle COUNT;
 
-    public int get() {
-        return count.get();
+    static {
+        try {
+            COUNT = MethodHandles.lookup().findVarHandle(InFlightCounter.class, "count", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
     }
 
-    public void increment() {
-        count.incrementAndGet();
+    /** A plain field behind a VarHandle rather than an AtomicInteger: one object less to chase per pick. */
+    @SuppressWarnings("unused")
+    private volatile int count;
+
+    public final int get() {
+        return count;
+    }
+
+    public final void increment() {
+        COUNT.getAndAdd(this, 1);
     }
 
     /** Releases one request; a release without a matching increment is ignored rather than going negative. */
-    public void decrement() {
+    public final void decrement() {
         int current;
         do {
-            current = count.get();
+            current = count;
             if (current <= 0) {
                 return;
             }
-        } while (!count.compareAndSet(current, current - 1));
+        } while (!COUNT.compareAndSet(this, current, current - 1));
     }
 }

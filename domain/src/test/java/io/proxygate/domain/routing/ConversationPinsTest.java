@@ -40,14 +40,29 @@ class ConversationPinsTest {
     void theLeastRecentlyUsedPinGoesWhenTheTableIsFull() {
         ConversationPins pins = new ConversationPins(Duration.ofHours(1), 3);
         for (int i = 1; i <= 3; i++) {
-            pins.pin(ConversationKey.session("s" + i), A, T0.plusSeconds(i));
+            pins.pin(ConversationKey.session("s" + i), A, T0.plus(Duration.ofMinutes(i)));
         }
-        pins.lookup(ConversationKey.session("s1"), T0.plusSeconds(4));
-        pins.pin(ConversationKey.session("s4"), B, T0.plusSeconds(5));
+        pins.lookup(ConversationKey.session("s1"), T0.plus(Duration.ofMinutes(4)));
+        pins.pin(ConversationKey.session("s4"), B, T0.plus(Duration.ofMinutes(5)));
         assertThat(pins.size()).isEqualTo(3);
-        assertThat(pins.lookup(ConversationKey.session("s2"), T0.plusSeconds(6))).isEmpty();
-        assertThat(pins.lookup(ConversationKey.session("s1"), T0.plusSeconds(6))).contains(A);
-        assertThat(pins.lookup(ConversationKey.session("s4"), T0.plusSeconds(6))).contains(B);
+        Instant later = T0.plus(Duration.ofMinutes(6));
+        assertThat(pins.lookup(ConversationKey.session("s2"), later)).isEmpty();
+        assertThat(pins.lookup(ConversationKey.session("s1"), later)).contains(A);
+        assertThat(pins.lookup(ConversationKey.session("s4"), later)).contains(B);
+    }
+
+    @Test
+    void useRenewsAPinAtMostOncePerSixtiethOfTheTtl() {
+        ConversationPins pins = new ConversationPins(Duration.ofHours(1), 100);
+        ConversationKey key = ConversationKey.session("s1");
+        pins.pin(key, A, T0);
+        // 30 s later: too soon to renew, so the pin still dates from T0
+        assertThat(pins.lookup(key, T0.plusSeconds(30))).contains(A);
+        assertThat(pins.lookup(key, T0.plus(Duration.ofHours(1)))).isEmpty();
+
+        pins.pin(key, A, T0);
+        assertThat(pins.lookup(key, T0.plusSeconds(60))).contains(A);
+        assertThat(pins.lookup(key, T0.plus(Duration.ofHours(1)))).contains(A);
     }
 
     @Test

@@ -188,6 +188,30 @@ class HeadroomScorerTest {
     }
 
     @Test
+    void rankKeysAgreeWithStandingScoreAndCaps() {
+        HeadroomScorer capped = new HeadroomScorer(new ScoringWeights(1.0, 0.1, 0.95, 0.99));
+        double[] fractions = {0, 0.3, 0.89, 0.9, 0.94, 0.95, 0.99, 1.0};
+        for (double five : fractions) {
+            for (double week : fractions) {
+                for (int successes = 0; successes < 3; successes++) {
+                    AccountUsage u = Usage.observedAt(NOW).five(five, Duration.ofHours(2)).week(week).view();
+                    double rank = capped.chatGptRank(PlanType.PLUS, u, successes, 1, NOW);
+                    if (capped.chatGptCap(u, successes, NOW).isPresent()) {
+                        assertThat(rank).isNaN();
+                        continue;
+                    }
+                    Standing standing = capped.chatGptStanding(u, successes, NOW);
+                    assertThat(rank).isCloseTo(capped.chatGpt(PlanType.PLUS, u, successes, 1, NOW)
+                            - standing.ordinal() * HeadroomScorer.BAND_GAP, within(1e-6));
+                }
+            }
+        }
+        AccountUsage stale = Usage.observedAt(NOW.minus(Duration.ofHours(1))).five(0.2).week(0.2).view();
+        assertThat(scorer.claudeRank(stale, 0, 0, 10, 100, NOW))
+                .isCloseTo(HeadroomScorer.byLoad(10, 100, 0) - HeadroomScorer.BAND_GAP, within(1e-6));
+    }
+
+    @Test
     void explanationNamesEveryTermAndTheTotal() {
         AccountUsage a = Usage.observedAt(NOW).five(0.1).week(0.4, Duration.ofHours(42)).view();
         assertThat(scorer.explainChatGpt(PlanType.PLUS, a, 0, 1, NOW))

@@ -1,0 +1,67 @@
+package io.proxygate.bootstrap;
+
+import io.dropwizard.core.setup.Environment;
+import io.proxygate.adapter.in.http.admin.AdminApi;
+import io.proxygate.adapter.in.http.admin.AdminInfo;
+import io.proxygate.adapter.out.persistence.pool.JsonCredentialImporter;
+import io.proxygate.adapter.out.persistence.sql.SqliteUsageStats;
+import io.proxygate.application.admin.LiveEvents;
+import io.proxygate.application.admin.PoolAdminService;
+import io.proxygate.application.admin.RoutingExplainService;
+import io.proxygate.application.auth.LoginService;
+import io.proxygate.application.auth.TokenRefreshService;
+import io.proxygate.application.pool.CredentialPool;
+import io.proxygate.application.proxy.ProxyService;
+import io.proxygate.application.routing.CredentialRouter;
+import io.proxygate.application.usage.PricingService;
+import io.proxygate.application.usage.UsagePollService;
+import io.proxygate.application.usage.UsageReportService;
+import io.proxygate.bootstrap.config.ProxyGateConfiguration;
+import io.proxygate.domain.credential.Secret;
+import org.eclipse.jetty.util.component.LifeCycle;
+import org.jdbi.v3.core.Jdbi;
+
+import java.time.InstantSource;
+import java.time.ZoneId;
+import java.util.Optional;
+
+/**
+ * Builds the admin API and the dashboard on the main port: the services over the pool, the router, the request log
+ * and pricing; the live feed (fed by the proxy and the pool); and the Jersey components, including the gate that
+ * covers every path under {@code /admin/}. "Today" and chart days are the server's local days.
+ */
+final class AdminWiring {
+    private AdminWiring() {
+    }
+
+    static AdminApi register(Environment environment, ProxyGateConfiguration config, AdminTokens.AdminToken adminToken,
+                             CredentialPool pool, CredentialRouter router, Jdbi jdbi, PricingService pricing,
+                             UsagePollService poller, TokenRefreshService tokens, LoginService logins,
+                             ProxyService proxy, InstantSource clock) {
+        ZoneId zone = ZoneId.systemDefault();
+        LiveEvents live = new LiveEvents(clock);
+        proxy.observe(live);
+        pool.addListener(live::poolChanged);
+
+        SqliteUsageStats stats = new SqliteUsageStats(jdbi);
+        PoolAdminService poolAdmin = new PoolAdminService(pool, router, stats, poller::pollStatus,
+                tokens::refreshNow, new JsonCredentialImporter(clock), clock, zone);
+        UsageReportService usage = new UsageReportService(stats, stats, pricing::lookup, clock, zone);
+        AdminInfo info = new AdminInfo(Version.current(), clock.instant(),
+                config.paths.dataDir.toAbsolutePath().toString(), config.paths.poolDir.toAbsolutePath().toString(),
+                adminToken.file().toAbsolutePath().toString(), config.server.addrText());
+        Optional<Secret> token = Optional.ofNullable(adminToken.value()).filter(v -> !v.isBlank()).map(Secret::of);
+
+        AdminApi api = new AdminApi(token, new AdminApi.Services(poolAdmin, pool, usage, pricing,
+                new RoutingExplainService(pool, router), logins, live), info, clock, zone, true);
+        api.components().forEach(environment.jersey()::register);
+        // Open dashboards hold event streams: end them as the server begins to stop, not after the grace period.
+        environment.lifecycle().addEventListener(new LifeCycle.Listener() {
+            @Override
+            public void lifeCycleStopping(LifeCycle event) {
+                api.close();
+            }
+        });
+        return api;
+    }
+}
