@@ -48,6 +48,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Picks read lock-free state; outcome updates lock only the credential concerned. Cooldowns, needs-login marks,
  * failure streaks, usage windows and last use go to {@link CredentialStatePort} (those that change eligibility at
  * once, the rest at most every 30 s per credential) and are read back at construction, so they survive restarts.
+ *
+ * <p>Instances sharing one database also call {@link #syncShared()} every few seconds to take in what the others
+ * saved, and keep conversation pins in a {@link ConversationPinPort} store (behind a short local cache) instead of
+ * memory alone. In-flight counts stay per instance.
  */
 public final class RoutingService implements CredentialRouter {
     private static final System.Logger LOG = System.getLogger(RoutingService.class.getName());
