@@ -99,15 +99,16 @@ remove() { # remove PATH (file or folder), if present
 
 # ---- text helpers
 
-xml() { # escapes XML text
+xml() { # escapes XML text (quoted replacements: bash 5.2 would read a bare & as "the match")
   local s=$1
-  s=${s//&/&amp;}; s=${s//</&lt;}; s=${s//>/&gt;}
+  s=${s//&/"&amp;"}; s=${s//</"&lt;"}; s=${s//>/"&gt;"}
   printf '%s' "$s"
 }
 
 unit_quote() { # a double-quoted systemd word: backslash, quote and % (specifier) escaped
   local s=$1
-  s=${s//\\/\\\\}; s=${s//\"/\\\"}; s=${s//%/%%}
+  local bs='\' q='"'
+  s=${s//"$bs"/"$bs$bs"}; s=${s//"$q"/"$bs$q"}; s=${s//%/"%%"}
   printf '"%s"' "$s"
 }
 

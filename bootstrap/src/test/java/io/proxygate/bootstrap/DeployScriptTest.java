@@ -71,7 +71,8 @@ class DeployScriptTest {
 
     @BeforeEach
     void setUp() throws IOException {
-        home = Files.createDirectories(tmp.resolve("home dir/with spaces"));
+        // Characters that need quoting in a shell, escaping in XML and in systemd's unit syntax.
+        home = Files.createDirectories(tmp.resolve("home dir/with spaces & <odd> 100%"));
         prefix = home.resolve(".proxy-gate");
     }
 
@@ -110,7 +111,7 @@ class DeployScriptTest {
         assertThat((String) env.get("PATH")).startsWith(JAVA_HOME + "/bin:").contains("/usr/bin");
 
         String uid = uid();
-        String quotedPlist = plistPath.toString().replace(" ", "\\ ");
+        String quotedPlist = shellQuoted(plistPath.toString());
         assertThat(run.commands()).contains("launchctl bootstrap gui/" + uid + " " + quotedPlist,
                 "launchctl kickstart -k gui/" + uid + "/com.proxygate.server");
     }
@@ -129,8 +130,8 @@ class DeployScriptTest {
         Map<String, List<String>> sections = sections(unit);
         assertThat(sections).containsOnlyKeys("Unit", "Service", "Install");
         assertThat(sections.get("Service")).contains(
-                "ExecStart=\"" + prefix.resolve("bin/proxy-gate") + "\" serve",
-                "WorkingDirectory=" + prefix,
+                "ExecStart=\"" + systemdEscaped(prefix.resolve("bin/proxy-gate").toString()) + "\" serve",
+                "WorkingDirectory=" + systemdEscaped(prefix.toString()),
                 "Restart=always");
         assertThat(sections.get("Service")).anySatisfy(line -> assertThat(line)
                 .startsWith("Environment=\"JAVA_HOME=" + JAVA_HOME + "\" \"PATH=" + JAVA_HOME + "/bin:"));
@@ -157,8 +158,8 @@ class DeployScriptTest {
 
         String launcher = run.writes().get(prefix.resolve("bin/proxy-gate").toString());
         assertThat(launcher).startsWith("#!/usr/bin/env bash")
-                .contains("cd " + prefix.toString().replace(" ", "\\ "))
-                .contains("-jar " + prefix.resolve("lib/proxy-gate.jar").toString().replace(" ", "\\ ") + " \"$@\"");
+                .contains("cd " + shellQuoted(prefix.toString()))
+                .contains("-jar " + shellQuoted(prefix.resolve("lib/proxy-gate.jar").toString()) + " \"$@\"");
         Process syntax = new ProcessBuilder("bash", "-n").redirectErrorStream(true).start();
         syntax.getOutputStream().write(launcher.getBytes(StandardCharsets.UTF_8));
         syntax.getOutputStream().close();
@@ -320,6 +321,16 @@ class DeployScriptTest {
             }
         }
         return out;
+    }
+
+    /** As bash's {@code printf %q} writes the characters our test paths contain. */
+    private static String shellQuoted(String path) {
+        return path.replaceAll("([ &<>])", "\\\\$1");
+    }
+
+    /** systemd expands {@code %} specifiers in paths and command lines: a literal one is written {@code %%}. */
+    private static String systemdEscaped(String path) {
+        return path.replace("%", "%%");
     }
 
     private static boolean onPath(String tool) {
