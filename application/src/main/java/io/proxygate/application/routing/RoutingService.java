@@ -16,7 +16,6 @@ import io.proxygate.domain.routing.Backoff;
 import io.proxygate.domain.routing.ConversationKey;
 import io.proxygate.domain.routing.ConversationPins;
 import io.proxygate.domain.routing.HeadroomScorer;
-import io.proxygate.domain.routing.RetryAfter;
 import io.proxygate.domain.routing.Standing;
 import io.proxygate.domain.routing.UsageWindows;
 import io.proxygate.domain.usage.TokenUsage;
@@ -292,9 +291,10 @@ public final class RoutingService implements CredentialRouter {
         long t = now.toEpochMilli();
         switch (failure) {
             case AttemptFailure.RateLimited limited -> {
+                // Taken as given: the caller caps header-derived delays, and may pass a spent window's reset.
                 Duration d = limited.cooldown() == null || limited.cooldown().isNegative() || limited.cooldown().isZero()
                         ? settings.cooldownDefault() : limited.cooldown();
-                long until = t + Math.min(d.toMillis(), RetryAfter.MAX.toMillis());
+                long until = t + d.toMillis();
                 rt.update(s -> until > s.cooldownUntilMillis() ? s.withCooldown(id, until, "429") : s);
             }
             case AttemptFailure.ServerError error -> backoff(rt, t, "HTTP " + error.status());

@@ -225,7 +225,7 @@ public final class HeadroomScorer {
 
     /** {@code -load / max(1, maxLoad) - 0.5 x inFlight}. */
     public static double byLoad(long load, long maxLoad, int inFlight) {
-        return -loadShare(load, maxLoad) - IN_FLIGHT_PENALTY * inFlight;
+        return 0.0 - (loadShare(load, maxLoad) + IN_FLIGHT_PENALTY * inFlight); // 0.0 - x: never -0.0
     }
 
     public static String explainByLoad(long load, long maxLoad, int inFlight) {

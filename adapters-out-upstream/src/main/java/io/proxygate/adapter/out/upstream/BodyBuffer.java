@@ -113,14 +113,16 @@ final class BodyBuffer {
      * noticed by a connection that has no credit to read with).
      */
     void discard() throws IOException {
-        CapacityChannel wake;
+        CapacityChannel wake = null;
         lock.lock();
         try {
             discarded = true;
             queue.clear();
             queued = 0;
             changed.signalAll();
-            wake = channel;
+            if (!ended && failure == null) {
+                wake = channel;
+            }
         } finally {
             lock.unlock();
         }
