@@ -10,6 +10,10 @@ import io.proxygate.adapter.in.http.ClientAuth;
 import io.proxygate.adapter.in.http.HealthResource;
 import io.proxygate.adapter.in.http.ProxyResource;
 import io.proxygate.adapter.out.persistence.pool.PoolDirectoryStore;
+import io.proxygate.adapter.out.persistence.sql.Databases;
+import io.proxygate.adapter.out.persistence.sql.PostgresRefreshLock;
+import io.proxygate.adapter.out.persistence.sql.SqlConversationPins;
+import io.proxygate.adapter.out.persistence.sql.SqlDialect;
 import io.proxygate.adapter.out.persistence.sql.SqliteCredentialState;
 import io.proxygate.adapter.out.persistence.sql.SqliteDatabase;
 import io.proxygate.adapter.out.persistence.sql.SqliteRequestLog;
@@ -32,6 +36,7 @@ import io.proxygate.application.auth.TokenRefreshService;
 import io.proxygate.application.pool.CredentialPool;
 import io.proxygate.application.port.out.PriceSourceException;
 import io.proxygate.application.port.out.PriceSourcePort;
+import io.proxygate.application.port.out.RefreshLockPort;
 import io.proxygate.application.proxy.Pause;
 import io.proxygate.application.proxy.ProxyService;
 import io.proxygate.application.proxy.ProxySettings;
@@ -102,7 +107,9 @@ public final class Wiring {
         Files.createDirectories(config.paths.poolDir);
         AdminTokens.AdminToken adminToken = AdminTokens.resolve(config);
 
-        Jdbi jdbi = database(dataDir.resolve("proxygate.db"), environment);
+        String databaseUrl = config.database.jdbcUrl(dataDir);
+        SqlDialect dialect = SqlDialect.of(databaseUrl);
+        Jdbi jdbi = database(config, databaseUrl, dialect, environment);
 
         PoolDirectoryStore poolStore = new PoolDirectoryStore(config.paths.poolDir, clock);
         CredentialPool pool = new CredentialPool(poolStore);
@@ -121,8 +128,13 @@ public final class Wiring {
             }
         });
 
-        RoutingService router = new RoutingService(pool, new SqliteCredentialState(jdbi, clock),
-                routingSettings(config), clock);
+        SqliteCredentialState routingState = new SqliteCredentialState(jdbi, clock);
+        RoutingService router = dialect.shared()
+                ? new RoutingService(pool, routingState, new SqlConversationPins(jdbi), routingSettings(config), clock)
+                : new RoutingService(pool, routingState, routingSettings(config), clock);
+        if (dialect.shared()) {
+            environment.lifecycle().manage(new SharedStateSync(router, config.database.syncInterval));
+        }
 
         PriceSourcePort priceSource = priceSource(config.pricing.source);
         PricingService pricing = new PricingService(priceSource, new FilePriceCache(dataDir),
@@ -134,7 +146,9 @@ public final class Wiring {
                 URI.create(config.oauth.claudeAuthorizeUrl), URI.create(config.oauth.anthropicTokenUrl),
                 URI.create(config.upstream.anthropicApiBaseUrl), Duration.ofSeconds(30)));
         environment.lifecycle().manage(managed(() -> { }, oauthClient::close));
-        TokenRefreshService tokens = new TokenRefreshService(pool, oauthClient, config.oauth.refreshSkew, clock);
+        RefreshLockPort refreshLock = dialect.shared() ? new PostgresRefreshLock(jdbi) : RefreshLockPort.IN_PROCESS;
+        TokenRefreshService tokens = new TokenRefreshService(pool, oauthClient, config.oauth.refreshSkew,
+                TokenRefreshService.DEFAULT_RETRY_BACKOFF, refreshLock, clock);
 
         HttpUpstreamAdapter upstream = new HttpUpstreamAdapter(upstreamSettings(config), clock);
         environment.lifecycle().manage(managed(() -> { }, upstream::close));
@@ -196,19 +210,36 @@ public final class Wiring {
         }
     }
 
-    private static Jdbi database(Path file, Environment environment) {
+    /**
+     * The pooled database: SQLite (WAL, a few connections: it has one writer anyway) or PostgreSQL (as many
+     * connections as configured; a token refresh holds one for its advisory lock). Migrated before use; Flyway
+     * locks the schema, so instances starting together on PostgreSQL migrate once.
+     */
+    private static Jdbi database(ProxyGateConfiguration config, String url, SqlDialect dialect,
+                                 Environment environment) {
         DataSourceFactory factory = new DataSourceFactory();
-        factory.setDriverClass("org.sqlite.JDBC");
-        factory.setUrl("jdbc:sqlite:" + file.toAbsolutePath());
-        factory.setProperties(Map.of("journal_mode", "WAL", "busy_timeout",
-                Long.toString(SqliteDatabase.BUSY_TIMEOUT.toMillis()), "synchronous", "NORMAL"));
+        factory.setDriverClass(dialect.driverClass());
+        factory.setUrl(url);
         factory.setValidationQuery("SELECT 1");
         factory.setInitialSize(1);
         factory.setMinSize(1);
-        factory.setMaxSize(4);
-        ManagedDataSource dataSource = factory.build(environment.metrics(), "sqlite");
-        SqliteDatabase.migrate(dataSource);
-        return new JdbiFactory().build(environment, factory, dataSource, "sqlite");
+        if (dialect == SqlDialect.SQLITE) {
+            factory.setProperties(Map.of("journal_mode", "WAL", "busy_timeout",
+                    Long.toString(SqliteDatabase.BUSY_TIMEOUT.toMillis()), "synchronous", "NORMAL"));
+            factory.setMaxSize(4);
+        } else {
+            if (!config.database.user.isBlank()) {
+                factory.setUser(config.database.user);
+            }
+            if (!config.database.password.isEmpty()) {
+                factory.setPassword(config.database.password);
+            }
+            factory.setMaxSize(config.database.maxConnections);
+        }
+        String name = dialect.name().toLowerCase(java.util.Locale.ROOT);
+        ManagedDataSource dataSource = factory.build(environment.metrics(), name);
+        Databases.migrate(dataSource, dialect);
+        return new JdbiFactory().build(environment, factory, dataSource, name);
     }
 
     static RoutingSettings routingSettings(ProxyGateConfiguration config) {

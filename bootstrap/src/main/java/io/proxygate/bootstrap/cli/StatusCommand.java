@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.rvesse.airline.annotations.AirlineModule;
 import com.github.rvesse.airline.annotations.Command;
 import com.github.rvesse.airline.annotations.Option;
+import io.proxygate.adapter.out.persistence.sql.Databases;
 import io.proxygate.adapter.out.persistence.sql.SqliteCredentialState;
 import io.proxygate.adapter.out.persistence.sql.SqliteDatabase;
 import io.proxygate.adapter.out.persistence.sql.SqliteUsageStats;
@@ -18,6 +19,7 @@ import io.proxygate.domain.credential.CredentialId;
 import io.proxygate.domain.credential.CredentialKind;
 import io.proxygate.domain.routing.UsageWindow;
 import io.proxygate.domain.routing.UsageWindows;
+import org.jdbi.v3.core.Jdbi;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,9 +50,9 @@ public final class StatusCommand implements CliCommand {
     public int run(CliContext context) {
         ProxyGateConfiguration cfg = config.load(context);
         try (CliServices services = new CliServices(cfg)) {
-            Path db = cfg.paths.dataDir.resolve("proxygate.db");
-            Map<CredentialId, CredentialStateRecord> states = states(db);
-            Map<CredentialId, UsageTotals> today = today(db);
+            Optional<Jdbi> db = database(cfg);
+            Map<CredentialId, CredentialStateRecord> states = db.map(StatusCommand::states).orElse(Map.of());
+            Map<CredentialId, UsageTotals> today = db.map(StatusCommand::today).orElse(Map.of());
             var snapshot = services.pool.snapshot();
             long accounts = count(snapshot.entries(), CredentialKind.CHATGPT_ACCOUNT);
             long claude = count(snapshot.entries(), CredentialKind.CLAUDE_ACCOUNT);
@@ -117,14 +119,23 @@ public final class StatusCommand implements CliCommand {
         }
     }
 
-    /** Today's totals per credential, the server's local day, from the request log. */
-    private static Map<CredentialId, UsageTotals> today(Path db) {
-        if (!Files.isRegularFile(db)) {
-            return Map.of();
+    /**
+     * The configured database: PostgreSQL, or the SQLite file in the data directory (none yet: no state, and the
+     * file is not created just to be read).
+     */
+    private static Optional<Jdbi> database(ProxyGateConfiguration cfg) {
+        if (!cfg.database.url.isBlank()) {
+            return Optional.of(Databases.open(cfg.database.url, cfg.database.user, cfg.database.password));
         }
+        Path db = cfg.paths.dataDir.resolve("proxygate.db");
+        return Files.isRegularFile(db) ? Optional.of(SqliteDatabase.open(db)) : Optional.empty();
+    }
+
+    /** Today's totals per credential, the server's local day, from the request log. */
+    private static Map<CredentialId, UsageTotals> today(Jdbi db) {
         Instant startOfDay = LocalDate.now().atStartOfDay(ZoneId.systemDefault()).toInstant();
         Map<CredentialId, UsageTotals> byCredential = new HashMap<>();
-        for (UsageTotals t : new SqliteUsageStats(SqliteDatabase.open(db)).totalsByCredential(startOfDay,
+        for (UsageTotals t : new SqliteUsageStats(db).totalsByCredential(startOfDay,
                 Instant.now().plusSeconds(1))) {
             t.credential().ifPresent(id -> byCredential.put(id, t));
         }
@@ -136,11 +147,8 @@ public final class StatusCommand implements CliCommand {
                 t.tokens().outputTokens(), t.costUsd().setScale(4, java.math.RoundingMode.HALF_UP).toPlainString());
     }
 
-    private static Map<CredentialId, CredentialStateRecord> states(Path db) {
-        if (!Files.isRegularFile(db)) {
-            return Map.of();
-        }
-        return new SqliteCredentialState(SqliteDatabase.open(db), java.time.InstantSource.system()).loadAll();
+    private static Map<CredentialId, CredentialStateRecord> states(Jdbi db) {
+        return new SqliteCredentialState(db, java.time.InstantSource.system()).loadAll();
     }
 
     private static long count(Map<CredentialId, PoolEntry> entries, CredentialKind kind) {
