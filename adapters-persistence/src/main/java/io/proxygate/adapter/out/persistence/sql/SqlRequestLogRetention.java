@@ -25,7 +25,7 @@ public final class SqlRequestLogRetention implements RequestLogRetentionPort {
                    sum(input_tokens) AS input_tokens, sum(cached_input_tokens) AS cached_input_tokens,
                    sum(cache_creation_tokens) AS cache_creation_tokens, sum(output_tokens) AS output_tokens,
                    sum(reasoning_tokens) AS reasoning_tokens,
-                   COALESCE(sum(CAST(round(CAST(cost_usd AS REAL) * 1e9) AS BIGINT)), 0) AS cost_nanos,
+                   COALESCE(sum(CAST(round(CAST(cost_usd AS DOUBLE PRECISION) * 1e9) AS BIGINT)), 0) AS cost_nanos,
                    sum(latency_ms * request_count) / sum(request_count) AS latency_ms,
                    CAST(avg(ttfb_ms) AS BIGINT) AS ttfb_ms, sum(request_count) AS request_count
               FROM request_log

@@ -98,7 +98,7 @@ public final class SqliteUsageStats implements UsageStatsPort, UsageSeriesPort {
     private static final String PERCENTILES_SQL = """
             WITH src AS (SELECT <group> AS grp, r.latency_ms AS latency, r.ttfb_ms AS ttfb
             """ + FROM_BUCKETS + """
-             WHERE r.route <> 'rollup'
+             AND r.route <> 'rollup'
             ),
             lat AS (SELECT grp, latency AS v, row_number() OVER (PARTITION BY grp ORDER BY latency) AS rn,
                            count(*) OVER (PARTITION BY grp) AS n FROM src),
