@@ -24,7 +24,6 @@ import io.proxygate.domain.routing.RetryAfter;
 import io.proxygate.domain.usage.UsageConvention;
 import io.proxygate.domain.usage.UsageReport;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -430,19 +429,7 @@ public final class ProxyService implements ProxyUseCase {
     }
 
     private String readErrorBody(UpstreamCall call) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try {
-            Optional<ByteBuffer> chunk;
-            while (out.size() < settings.maxErrorBodyBytes() && (chunk = call.nextChunk()).isPresent()) {
-                ByteBuffer b = chunk.get();
-                byte[] bytes = new byte[Math.min(b.remaining(), settings.maxErrorBodyBytes() - out.size())];
-                b.get(bytes);
-                out.write(bytes, 0, bytes.length);
-            }
-        } catch (UpstreamException e) {
-            // what we have is what we report
-        }
-        return out.toString(StandardCharsets.UTF_8);
+        return ErrorBodies.readBounded(call, settings.maxErrorBodyBytes());
     }
 
     /** The upstream's own error message when its body has one, else the whole body, else a fallback. */

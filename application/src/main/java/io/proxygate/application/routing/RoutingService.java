@@ -155,15 +155,8 @@ public final class RoutingService implements CredentialRouter {
         double threshold = Double.NEGATIVE_INFINITY;
         for (int i = 0; i < runtimes.length; i++) {
             CredentialRuntime rt = runtimes[i];
-            if (rt == pinned) {
+            if (passOver(rt, pinned, skipped, t)) {
                 continue;
-            }
-            if (rt.maybeBlocked(t)) {
-                RoutingPlan.Skip blocked = blockedByState(rt.state(), t);
-                if (blocked != null) {
-                    skipped.add(blocked);
-                    continue;
-                }
             }
             int successes = rt.successes();
             int inFlight = rt.get();
@@ -194,15 +187,8 @@ public final class RoutingService implements CredentialRouter {
         boolean claude = group.mode() == RoutingIndex.Mode.CLAUDE;
         for (int i = 0; i < runtimes.length; i++) {
             CredentialRuntime rt = runtimes[i];
-            if (rt == pinned) {
+            if (passOver(rt, pinned, skipped, t)) {
                 continue;
-            }
-            if (rt.maybeBlocked(t)) {
-                RoutingPlan.Skip blocked = blockedByState(rt.state(), t);
-                if (blocked != null) {
-                    skipped.add(blocked);
-                    continue;
-                }
             }
             int inFlight = rt.get();
             double rank = claude
@@ -210,6 +196,25 @@ public final class RoutingService implements CredentialRouter {
                     : HeadroomScorer.byLoad(rt.tokenLoad(), maxLoad, inFlight);
             top.offer(i, rank, inFlight);
         }
+    }
+
+    /**
+     * Whether the rankers leave {@code rt} out: it is the pinned credential (offered or skipped before the
+     * groups), or its state blocks it at {@code t}, in which case the reason is added to {@code skipped}.
+     */
+    private static boolean passOver(CredentialRuntime rt, CredentialRuntime pinned, List<RoutingPlan.Skip> skipped,
+                                    long t) {
+        if (rt == pinned) {
+            return true;
+        }
+        if (rt.maybeBlocked(t)) {
+            RoutingPlan.Skip blocked = blockedByState(rt.state(), t);
+            if (blocked != null) {
+                skipped.add(blocked);
+                return true;
+            }
+        }
+        return false;
     }
 
     /** A ChatGPT offer, reused within the second while nothing it depends on changed. */
