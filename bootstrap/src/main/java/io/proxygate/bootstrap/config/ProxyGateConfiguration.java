@@ -63,7 +63,16 @@ public class ProxyGateConfiguration extends Configuration {
         factory.setRegisterDefaultExceptionMappers(true);
         setServerFactory(factory);
         DefaultLoggingFactory logging = new DefaultLoggingFactory();
-        logging.setLevel(log.level.equals("warn") ? "WARN" : log.level.toUpperCase(java.util.Locale.ROOT));
+        String level = log.level.equals("warn") ? "WARN" : log.level.toUpperCase(java.util.Locale.ROOT);
+        if (level.equals("DEBUG") || level.equals("TRACE")) {
+            // Debug is for ProxyGate's own loggers. At debug, Jetty's HTTP parser and HttpClient's header and wire
+            // loggers print every header they see, client tokens and pooled credentials included.
+            logging.setLevel("INFO");
+            logging.setLoggers(java.util.Map.of("io.proxygate",
+                    com.fasterxml.jackson.databind.node.TextNode.valueOf(level)));
+        } else {
+            logging.setLevel(level);
+        }
         setLoggingFactory(logging);
     }
 

@@ -132,6 +132,22 @@ public final class HttpUpstreamAdapter implements UpstreamPort, AutoCloseable {
         watchdogs.shutdownNow();
     }
 
+    /**
+     * HttpClient 5.6 cannot always cancel an exchange: when the pooled connection was still being set up as the
+     * exchange started, its cancel is a no-op ({@code InternalHttpAsyncExecRuntime} hands back a non-cancellable),
+     * so a call closed on a <em>silent</em> upstream would hold its connection, and a pool slot, until the upstream
+     * spoke or hung up. A socket timeout longer than any silence the watchdog allows (head wait or idle) closes such
+     * a connection a few seconds after the watchdog gave up, without ever cutting a stream the watchdog would keep:
+     * a client that stops reading altogether is cut by the server's own idle timeout long before.
+     */
+    static java.time.Duration leakBackstop(UpstreamSettings settings) {
+        java.time.Duration longest = settings.responseTimeout().compareTo(settings.idleTimeout()) >= 0
+                ? settings.responseTimeout() : settings.idleTimeout();
+        return longest.plus(LEAK_GRACE);
+    }
+
+    private static final java.time.Duration LEAK_GRACE = java.time.Duration.ofSeconds(5);
+
     private static CloseableHttpAsyncClient buildClient(UpstreamSettings settings, HttpVersionPolicy versionPolicy) {
         Timeout connect = Timeout.of(settings.connectTimeout());
         PoolingAsyncClientConnectionManager pool = PoolingAsyncClientConnectionManagerBuilder.create()
@@ -140,7 +156,8 @@ public final class HttpUpstreamAdapter implements UpstreamPort, AutoCloseable {
                 .setDefaultConnectionConfig(ConnectionConfig.custom()
                         .setConnectTimeout(connect)
                         // Silence is judged by the call's watchdog, which knows when the reader is the slow one.
-                        .setSocketTimeout(Timeout.DISABLED)
+                        // This longer socket timeout is only a backstop; see leakBackstop.
+                        .setSocketTimeout(Timeout.of(leakBackstop(settings)))
                         .setValidateAfterInactivity(TimeValue.ofSeconds(2))
                         .build())
                 .setDefaultTlsConfig(TlsConfig.custom()

@@ -1,0 +1,1079 @@
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The ProxyGate benchmark: starts the bench upstream, ProxyGate (the real jar) and, when installed, the Portkey
+ * gateway, all pointed at the same upstream, then runs each scenario against the upstream directly (A), through
+ * ProxyGate (B) and through the peer (C), alternating the order so drift cancels, and writes RESULTS.md.
+ * Run it through {@code run.sh}, which builds what it needs; {@code --quick} for a short run, {@code --soak=20m}
+ * for the soak test instead of the scenarios.
+ */
+public final class Bench {
+    // ---------------------------------------------------------------------------------------------------- settings
+    private static final int UPSTREAM_PORT = 18180;
+    private static final int PROXY_PORT = 18190;
+    private static final int PROXY_ADMIN_PORT = 18191;
+    private static final int PEER_PORT = 18200;
+    private static final String CHAT_BODY = "{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\","
+            + "\"content\":\"Say hello.\"}],\"max_tokens\":16}";
+    private static final String RESPONSES_BODY = "{\"model\":\"gpt-4o-mini\",\"input\":\"Say hello.\","
+            + "\"max_output_tokens\":16}";
+
+    private final boolean quick;
+    private final Path benchDir;
+    private final Path outDir;
+    private final Path jar;
+    private final Path peerScript;
+    private final String node;
+    private final Path classes;
+    private final List<Process> processes = new ArrayList<>();
+    private final StringBuilder log = new StringBuilder();
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    private String loadAtStart = "";
+    private Process upstream;
+    private Process proxy;
+    private Process peer;
+
+    private Bench(Map<String, String> options) {
+        this.quick = options.containsKey("quick");
+        this.benchDir = Path.of(options.getOrDefault("bench-dir", ".")).toAbsolutePath().normalize();
+        this.outDir = Path.of(options.getOrDefault("out", benchDir.resolve("out").toString())).toAbsolutePath();
+        this.jar = Path.of(options.getOrDefault("jar", benchDir.resolve("../../bootstrap/target/proxy-gate.jar")
+                .toString())).toAbsolutePath().normalize();
+        String peerPath = options.getOrDefault("peer", "");
+        this.peerScript = peerPath.isBlank() ? null : Path.of(peerPath).toAbsolutePath();
+        this.node = options.getOrDefault("node", "node");
+        this.classes = Path.of(options.getOrDefault("classes", outDir.resolve("classes").toString()));
+    }
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> options = new LinkedHashMap<>();
+        for (String a : args) {
+            if (a.startsWith("--")) {
+                String[] kv = a.substring(2).split("=", 2);
+                options.put(kv[0], kv.length > 1 ? kv[1] : "");
+            }
+        }
+        Bench bench = new Bench(options);
+        Runtime.getRuntime().addShutdownHook(new Thread(bench::stopAll));
+        try {
+            if (options.containsKey("soak")) {
+                String d = options.get("soak");
+                bench.soak(d.isBlank() ? Duration.ofMinutes(20) : parseDuration(d));
+            } else {
+                bench.runAll();
+            }
+        } finally {
+            bench.stopAll();
+        }
+        System.exit(0);
+    }
+
+    // ------------------------------------------------------------------------------------------------- the targets
+
+    /** One way to reach the upstream, with the headers each API needs on that way. */
+    record Target(String name, String label, int port, Map<String, String> openaiHeaders,
+                  Map<String, String> anthropicHeaders) {
+        Map<String, String> headersFor(String path) {
+            return path.contains("messages") ? anthropicHeaders : openaiHeaders;
+        }
+    }
+
+    private static final Target DIRECT = new Target("A", "direct", UPSTREAM_PORT,
+            Map.of("Authorization", "Bearer sk-test-bench-openai"),
+            Map.of("x-api-key", "sk-ant-test-bench", "anthropic-version", "2023-06-01"));
+    private static final Target PROXYGATE = new Target("B", "ProxyGate", PROXY_PORT, Map.of(),
+            Map.of("anthropic-version", "2023-06-01"));
+    private static final Target PEER = new Target("C", "Portkey", PEER_PORT,
+            Map.of("Authorization", "Bearer sk-test-bench-openai", "x-portkey-provider", "openai",
+                    "x-portkey-custom-host", "http://127.0.0.1:" + UPSTREAM_PORT + "/v1"),
+            Map.of("x-api-key", "sk-ant-test-bench", "anthropic-version", "2023-06-01",
+                    "x-portkey-provider", "anthropic", "x-portkey-custom-host",
+                    "http://127.0.0.1:" + UPSTREAM_PORT + "/v1"));
+
+    private List<Target> targets() {
+        return peer != null ? List.of(DIRECT, PROXYGATE, PEER) : List.of(DIRECT, PROXYGATE);
+    }
+
+    /** Round r's order: ABC, then CBA, then BCA...: each target runs early and late about equally. */
+    private List<Target> order(int round) {
+        List<Target> t = new ArrayList<>(targets());
+        if (round % 2 == 1) {
+            java.util.Collections.reverse(t);
+        }
+        java.util.Collections.rotate(t, round / 2);
+        return t;
+    }
+
+    // ------------------------------------------------------------------------------------------------ the run
+
+    private void runAll() throws Exception {
+        Files.createDirectories(outDir);
+        String started = ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME);
+        loadAtStart = loadAverage();
+        long t0 = System.nanoTime();
+        startUpstream();
+
+        say("== scenario 4: start-up and idle memory");
+        Startup pgStartup = startupProxyGate(quick ? 2 : 3);
+        Startup peerStartup = peerScript != null ? startupPeer(quick ? 1 : 2) : null;
+
+        startProxyGate();
+        if (peerScript != null) {
+            startPeer();
+        }
+        say("== warm-up");
+        for (Target t : targets()) {
+            wrk(t, "/v1/chat/completions", CHAT_BODY, 0, 32, quick ? 4 : 8);
+            wrk(t, "/v1/responses", RESPONSES_BODY, 0, 32, quick ? 4 : 8);
+            streams(t, "/v1/responses", streamBody("/v1/responses", 50, 20), 20, 40, 50, 1, 20);
+        }
+
+        say("== scenario 1: non-streamed");
+        int[] rates = quick ? new int[]{500, 0} : new int[]{100, 500, 1000, 0};
+        int rounds = 2;
+        int seconds = quick ? 4 : 5;
+        Map<String, Map<String, List<WrkResult>>> nonStreamed = new LinkedHashMap<>();
+        for (String path : List.of("/v1/chat/completions", "/v1/responses")) {
+            String body = path.contains("chat") ? CHAT_BODY : RESPONSES_BODY;
+            for (int rate : rates) {
+                String key = path + " @ " + (rate == 0 ? "saturation" : rate + " req/s");
+                Map<String, List<WrkResult>> byTarget = new LinkedHashMap<>();
+                for (int round = 0; round < rounds; round++) {
+                    for (Target t : order(round)) {
+                        int conns = rate == 0 ? 32 : rate <= 100 ? 10 : 20;
+                        WrkResult r = wrk(t, path, body, rate, conns, seconds);
+                        byTarget.computeIfAbsent(t.name(), k -> new ArrayList<>()).add(r);
+                        say(String.format(Locale.ROOT, "%-34s %-9s %8.0f req/s p50 %6.3f p99 %6.3f p99.9 %7.3f ms errors %d",
+                                key, t.label(), r.rps(), r.p50() / 1000.0, r.p99() / 1000.0, r.p999() / 1000.0,
+                                r.errors()));
+                    }
+                }
+                nonStreamed.put(key, byTarget);
+            }
+        }
+
+        say("== scenario 2: streamed (50 events, 20 ms apart)");
+        Map<String, Map<String, List<StreamStats>>> streamed = new LinkedHashMap<>();
+        for (String path : List.of("/v1/responses", "/v1/messages")) {
+            Map<String, List<StreamStats>> byTarget = new LinkedHashMap<>();
+            int firstGap = path.contains("messages") ? 2 : 1;
+            for (int round = 0; round < rounds; round++) {
+                for (Target t : order(round)) {
+                    StreamStats s = streams(t, path, streamBody(path, 50, 20), 20, quick ? 60 : 120, 50, firstGap, 20);
+                    byTarget.computeIfAbsent(t.name(), k -> new ArrayList<>()).add(s);
+                    say(String.format(Locale.ROOT, "%-14s %-9s ttfb p50 %6.3f p99 %6.3f ms; gap error p50 %6.3f p99 %6.3f ms; ok %d/%d",
+                            path, t.label(), s.ttfbP50() / 1e6, s.ttfbP99() / 1e6, s.jitterP50() / 1e6,
+                            s.jitterP99() / 1e6, s.completed(), s.total()));
+                }
+            }
+            streamed.put(path, byTarget);
+        }
+
+        say("== scenario 3: concurrent long streams");
+        List<HeldStreams> held = new ArrayList<>();
+        int[] sizes = quick ? new int[]{1000} : new int[]{1000, 5000};
+        for (int n : sizes) {
+            held.add(holdStreams(PROXYGATE, proxy, n));
+            if (peer != null) {
+                held.add(holdStreams(PEER, peer, n));
+            }
+        }
+        long elapsed = (System.nanoTime() - t0) / 1_000_000_000L;
+        String report = Report.render(started, elapsed, quick, machine(), pgStartup, peerStartup, nonStreamed,
+                streamed, held, peer != null);
+        Path results = benchDir.resolve(quick ? "RESULTS-quick.md" : "RESULTS.md");
+        Files.writeString(results, report);
+        Files.writeString(outDir.resolve("bench.log"), log.toString());
+        say("wrote " + results + " (" + elapsed + " s)");
+    }
+
+    // ------------------------------------------------------------------------------------------------ processes
+
+    private void startUpstream() throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(javaBin(), "-cp", classes.toString(), "BenchUpstream",
+                Integer.toString(UPSTREAM_PORT));
+        upstream = launch(pb, "upstream.log");
+        waitForPort(UPSTREAM_PORT, Duration.ofSeconds(30));
+    }
+
+    private Path preparePool(Path root) throws IOException {
+        Path keys = root.resolve("pool/apikeys");
+        Files.createDirectories(keys);
+        Files.writeString(keys.resolve("openai-bench.json"),
+                "{\"id\":\"openai-bench\",\"type\":\"openai\",\"api_key\":\"sk-test-bench-openai\"}");
+        Files.writeString(keys.resolve("anthropic-bench.json"),
+                "{\"id\":\"anthropic-bench\",\"type\":\"anthropic\",\"api_key\":\"sk-ant-test-bench\"}");
+        return root;
+    }
+
+    private ProcessBuilder proxyGateCommand(Path root) {
+        ProcessBuilder pb = new ProcessBuilder(javaBin(), "-jar", jar.toString(), "serve");
+        Map<String, String> env = pb.environment();
+        env.put("PROXYGATE_ADDR", "127.0.0.1:" + PROXY_PORT);
+        env.put("PROXYGATE_ADMIN_ADDR", "127.0.0.1:" + PROXY_ADMIN_PORT);
+        env.put("PROXYGATE_DATA_DIR", root.resolve("data").toString());
+        env.put("PROXYGATE_POOL_DIR", root.resolve("pool").toString());
+        env.put("PROXYGATE_PRICING_SOURCE", "builtin");
+        env.put("PROXYGATE_ADMIN_TOKEN", "bench-admin-token");
+        env.put("PROXYGATE_UPSTREAM_OPENAI_BASE_URL", "http://127.0.0.1:" + UPSTREAM_PORT + "/v1");
+        env.put("PROXYGATE_UPSTREAM_ANTHROPIC_BASE_URL", "http://127.0.0.1:" + UPSTREAM_PORT);
+        // The bench upstream speaks HTTP/1.1 only: one connection per concurrent stream (real upstreams multiplex
+        // many streams over HTTP/2, where the default of 512 connections is plenty).
+        env.put("PROXYGATE_UPSTREAM_MAX_CONNECTIONS_PER_ROUTE", "8192");
+        return pb;
+    }
+
+    private void startProxyGate() throws Exception {
+        Path root = preparePool(Files.createTempDirectory("proxygate-bench"));
+        proxy = launch(proxyGateCommand(root), "proxygate.log");
+        waitForHttp("http://127.0.0.1:" + PROXY_PORT + "/healthz", Duration.ofSeconds(60));
+    }
+
+    private ProcessBuilder peerCommand() {
+        ProcessBuilder pb = new ProcessBuilder(node, peerScript.toString(), "--port=" + PEER_PORT, "--headless");
+        pb.environment().put("NODE_ENV", "production");
+        pb.directory(peerScript.getParent().toFile());
+        return pb;
+    }
+
+    private void startPeer() throws Exception {
+        peer = launch(peerCommand(), "peer.log");
+        waitForHttp("http://127.0.0.1:" + PEER_PORT + "/", Duration.ofSeconds(60));
+    }
+
+    record Startup(List<Long> millis, List<Long> idleRssKiB) {
+        long medianMillis() {
+            return median(millis);
+        }
+
+        long medianRssKiB() {
+            return median(idleRssKiB);
+        }
+    }
+
+    private Startup startupProxyGate(int runs) throws Exception {
+        List<Long> times = new ArrayList<>();
+        List<Long> rss = new ArrayList<>();
+        for (int i = 0; i < runs; i++) {
+            Path root = preparePool(Files.createTempDirectory("proxygate-bench-start"));
+            long t0 = System.nanoTime();
+            Process p = launch(proxyGateCommand(root), "proxygate-start-" + i + ".log");
+            waitForHttp("http://127.0.0.1:" + PROXY_PORT + "/healthz", Duration.ofSeconds(60));
+            times.add((System.nanoTime() - t0) / 1_000_000);
+            Thread.sleep(3000);
+            rss.add(rssKiB(p.pid()));
+            stop(p);
+            say("ProxyGate start " + i + ": healthy after " + times.getLast() + " ms, idle RSS " + rss.getLast() / 1024 + " MiB");
+        }
+        return new Startup(times, rss);
+    }
+
+    private Startup startupPeer(int runs) throws Exception {
+        List<Long> times = new ArrayList<>();
+        List<Long> rss = new ArrayList<>();
+        for (int i = 0; i < runs; i++) {
+            long t0 = System.nanoTime();
+            Process p = launch(peerCommand(), "peer-start-" + i + ".log");
+            waitForHttp("http://127.0.0.1:" + PEER_PORT + "/", Duration.ofSeconds(60));
+            times.add((System.nanoTime() - t0) / 1_000_000);
+            Thread.sleep(3000);
+            rss.add(rssKiB(p.pid()));
+            stop(p);
+            say("Portkey start " + i + ": healthy after " + times.getLast() + " ms, idle RSS " + rss.getLast() / 1024 + " MiB");
+        }
+        return new Startup(times, rss);
+    }
+
+    private Process launch(ProcessBuilder pb, String logName) throws IOException {
+        Files.createDirectories(outDir);
+        pb.redirectErrorStream(true);
+        pb.redirectOutput(outDir.resolve(logName).toFile());
+        Process p = pb.start();
+        processes.add(p);
+        return p;
+    }
+
+    private void stop(Process p) throws InterruptedException {
+        p.destroy();
+        if (!p.waitFor(20, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            p.waitFor(10, TimeUnit.SECONDS);
+        }
+        processes.remove(p);
+    }
+
+    private void stopAll() {
+        for (Process p : List.copyOf(processes)) {
+            p.destroy();
+        }
+        for (Process p : List.copyOf(processes)) {
+            try {
+                if (!p.waitFor(20, TimeUnit.SECONDS)) {
+                    p.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        processes.clear();
+    }
+
+    private void waitForHttp(String url, Duration limit) throws Exception {
+        long deadline = System.nanoTime() + limit.toNanos();
+        HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(2)).build();
+        while (System.nanoTime() < deadline) {
+            try {
+                if (http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // not listening yet
+            }
+            Thread.sleep(10);
+        }
+        throw new IllegalStateException(url + " did not answer 200 within " + limit);
+    }
+
+    private static void waitForPort(int port, Duration limit) throws Exception {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (System.nanoTime() < deadline) {
+            try (Socket s = new Socket()) {
+                s.connect(new InetSocketAddress("127.0.0.1", port), 500);
+                return;
+            } catch (IOException notYet) {
+                Thread.sleep(20);
+            }
+        }
+        throw new IllegalStateException("port " + port + " did not open within " + limit);
+    }
+
+    private static String javaBin() {
+        return ProcessHandle.current().info().command().orElse("java");
+    }
+
+    // ------------------------------------------------------------------------------------------ process metrics
+
+    static long rssKiB(long pid) {
+        return procStatus(pid, "VmRSS");
+    }
+
+    static long threads(long pid) {
+        return procStatus(pid, "Threads");
+    }
+
+    private static long procStatus(long pid, String field) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+                if (line.startsWith(field + ":")) {
+                    return Long.parseLong(line.substring(field.length() + 1).trim().split("\\s+")[0]);
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            return -1;
+        }
+        return -1;
+    }
+
+    /** Live heap after a full collection, through jcmd (KiB), or -1 when jcmd is not available. */
+    static long heapAfterGcKiB(long pid) {
+        Path jcmd = Path.of(javaBin()).resolveSibling("jcmd");
+        try {
+            run(List.of(jcmd.toString(), Long.toString(pid), "GC.run"));
+            String info = run(List.of(jcmd.toString(), Long.toString(pid), "GC.heap_info"));
+            Matcher m = Pattern.compile("used (\\d+)K").matcher(info);
+            return m.find() ? Long.parseLong(m.group(1)) : -1;
+        } catch (IOException | InterruptedException e) {
+            return -1;
+        }
+    }
+
+    private static String run(List<String> command) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        byte[] out = p.getInputStream().readAllBytes();
+        p.waitFor(60, TimeUnit.SECONDS);
+        return new String(out, StandardCharsets.UTF_8);
+    }
+
+    // ------------------------------------------------------------------------------------------------- wrk
+
+    record WrkResult(long requests, long durationMicros, long errors, long p50, long p90, long p99, long p999,
+                     long max) {
+        double rps() {
+            return durationMicros == 0 ? 0 : requests * 1e6 / durationMicros;
+        }
+    }
+
+    private WrkResult wrk(Target t, String path, String body, int rate, int connections, int seconds)
+            throws IOException, InterruptedException {
+        List<String> cmd = List.of("wrk", "-t1", "-c" + connections, "-d" + seconds + "s", "--timeout", "5s",
+                "-s", benchDir.resolve("post.lua").toString(), "http://127.0.0.1:" + t.port() + path, "--",
+                Integer.toString(rate), Integer.toString(connections));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().put("BENCH_BODY", body);
+        StringBuilder headers = new StringBuilder();
+        t.headersFor(path).forEach((k, v) -> headers.append(k).append(": ").append(v).append('|'));
+        pb.environment().put("BENCH_HEADERS", headers.toString());
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        p.waitFor(seconds + 30L, TimeUnit.SECONDS);
+        log.append("wrk ").append(t.label()).append(' ').append(path).append(" rate=").append(rate).append('\n')
+                .append(out).append('\n');
+        Matcher m = Pattern.compile("\\{\"requests\".*}").matcher(out);
+        if (!m.find()) {
+            throw new IllegalStateException("wrk printed no result: " + out);
+        }
+        String json = m.group();
+        return new WrkResult(num(json, "requests"), num(json, "duration_us"),
+                num(json, "socket_errors") + num(json, "status_errors") + num(json, "timeouts"),
+                num(json, "p50"), num(json, "p90"), num(json, "p99"), num(json, "p999"), num(json, "max"));
+    }
+
+    private static long num(String json, String field) {
+        Matcher m = Pattern.compile("\"" + field + "\":(-?[0-9.]+)").matcher(json);
+        return m.find() ? (long) Double.parseDouble(m.group(1)) : 0;
+    }
+
+    // ---------------------------------------------------------------------------------------------- streams
+
+    static String streamBody(String path, int events, int gapMillis) {
+        String model = (path.contains("messages") ? "claude-bench" : "gpt-bench") + "-e" + events + "-g" + gapMillis;
+        if (path.contains("messages")) {
+            return "{\"model\":\"" + model + "\",\"max_tokens\":256,\"stream\":true,\"messages\":[{\"role\":\"user\","
+                    + "\"content\":\"Say hello.\"}]}";
+        }
+        return "{\"model\":\"" + model + "\",\"stream\":true,\"input\":\"Say hello.\"}";
+    }
+
+    /** What one stream saw: when each event completed, relative to the request being sent. */
+    record StreamTrace(long[] eventNanos, int events, boolean complete, String error) {
+    }
+
+    record StreamStats(int total, int completed, long ttfbP50, long ttfbP99, long jitterP50, long jitterP99,
+                       long maxGap) {
+    }
+
+    /** {@code total} streams, {@code concurrency} at a time; gaps {@code firstGap..firstGap+gaps-1} should be {@code gapMillis}. */
+    private StreamStats streams(Target t, String path, String body, int concurrency, int total, int gaps,
+                                int firstGap, int gapMillis) throws InterruptedException {
+        Semaphore slots = new Semaphore(concurrency);
+        ConcurrentLinkedQueue<StreamTrace> traces = new ConcurrentLinkedQueue<>();
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < total; i++) {
+                slots.acquire();
+                pool.submit(() -> {
+                    try {
+                        traces.add(stream(t, path, body, Duration.ofSeconds(30), null));
+                    } finally {
+                        slots.release();
+                    }
+                });
+            }
+        }
+        List<Long> ttfb = new ArrayList<>();
+        List<Long> jitter = new ArrayList<>();
+        long maxGap = 0;
+        int completed = 0;
+        for (StreamTrace trace : traces) {
+            if (!trace.complete()) {
+                continue;
+            }
+            completed++;
+            ttfb.add(trace.eventNanos()[0]);
+            for (int g = firstGap; g < firstGap + gaps && g < trace.events(); g++) {
+                long gap = trace.eventNanos()[g] - trace.eventNanos()[g - 1];
+                jitter.add(Math.abs(gap - gapMillis * 1_000_000L));
+                maxGap = Math.max(maxGap, gap);
+            }
+        }
+        return new StreamStats(total, completed, percentile(ttfb, 50), percentile(ttfb, 99),
+                percentile(jitter, 50), percentile(jitter, 99), maxGap);
+    }
+
+    /**
+     * One streamed request over a plain socket (HTTP/1.1, {@code Connection: close}); records the moment each SSE
+     * event (blank-line terminated) is complete. {@code opened} is counted down at the first event.
+     */
+    static StreamTrace stream(Target t, String path, String body, Duration timeout, CountDownLatch opened) {
+        long[] times = new long[256];
+        int events = 0;
+        boolean openedSignalled = false;
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", t.port()), 10_000);
+            socket.setTcpNoDelay(true);
+            socket.setSoTimeout((int) timeout.toMillis());
+            byte[] bodyBytes = body.getBytes(StandardCharsets.UTF_8);
+            StringBuilder head = new StringBuilder("POST ").append(path).append(" HTTP/1.1\r\nHost: 127.0.0.1:")
+                    .append(t.port()).append("\r\nContent-Type: application/json\r\nAccept: text/event-stream\r\n")
+                    .append("Content-Length: ").append(bodyBytes.length).append("\r\nConnection: close\r\n");
+            t.headersFor(path).forEach((k, v) -> head.append(k).append(": ").append(v).append("\r\n"));
+            head.append("\r\n");
+            OutputStream out = socket.getOutputStream();
+            long start = System.nanoTime();
+            out.write(head.toString().getBytes(StandardCharsets.US_ASCII));
+            out.write(bodyBytes);
+            out.flush();
+            InputStream in = new BufferedInputStream(socket.getInputStream(), 16 * 1024);
+            String status = line(in);
+            if (status == null || !status.contains(" 200")) {
+                return new StreamTrace(times, 0, false, "status " + status);
+            }
+            boolean chunked = false;
+            String h;
+            while ((h = line(in)) != null && !h.isEmpty()) {
+                String lower = h.toLowerCase(Locale.ROOT);
+                if (lower.startsWith("transfer-encoding:") && lower.contains("chunked")) {
+                    chunked = true;
+                }
+            }
+            BodyReader reader = new BodyReader(in, chunked);
+            int prev = -1;
+            int b;
+            while ((b = reader.read()) >= 0) {
+                if (b == '\r') {
+                    continue;
+                }
+                if (b == '\n' && prev == '\n') {
+                    if (events == times.length) {
+                        times = Arrays.copyOf(times, times.length * 2);
+                    }
+                    times[events++] = System.nanoTime() - start;
+                    if (!openedSignalled && opened != null) {
+                        opened.countDown();
+                        openedSignalled = true;
+                    }
+                    prev = -1;
+                    continue;
+                }
+                prev = b;
+            }
+            return new StreamTrace(times, events, true, null);
+        } catch (IOException e) {
+            return new StreamTrace(times, events, false, e.toString());
+        } finally {
+            if (!openedSignalled && opened != null) {
+                opened.countDown();
+            }
+        }
+    }
+
+    private static String line(InputStream in) throws IOException {
+        StringBuilder sb = new StringBuilder();
+        int b;
+        while ((b = in.read()) >= 0) {
+            if (b == '\n') {
+                int n = sb.length();
+                return n > 0 && sb.charAt(n - 1) == '\r' ? sb.substring(0, n - 1) : sb.toString();
+            }
+            sb.append((char) b);
+        }
+        return sb.isEmpty() ? null : sb.toString();
+    }
+
+    /** The response body, de-chunked when needed. */
+    private static final class BodyReader {
+        private final InputStream in;
+        private final boolean chunked;
+        private long left;
+        private boolean done;
+
+        BodyReader(InputStream in, boolean chunked) {
+            this.in = in;
+            this.chunked = chunked;
+        }
+
+        int read() throws IOException {
+            if (!chunked) {
+                return in.read();
+            }
+            if (done) {
+                return -1;
+            }
+            if (left == 0) {
+                String size = line(in);
+                if (size != null && size.isEmpty()) {
+                    size = line(in); // the CRLF after the previous chunk
+                }
+                if (size == null) {
+                    done = true;
+                    return -1;
+                }
+                int semi = size.indexOf(';');
+                left = Long.parseLong((semi < 0 ? size : size.substring(0, semi)).trim(), 16);
+                if (left == 0) {
+                    done = true;
+                    return -1;
+                }
+            }
+            int b = in.read();
+            if (b >= 0) {
+                left--;
+            }
+            return b;
+        }
+    }
+
+    // --------------------------------------------------------------------------------- many concurrent streams
+
+    record HeldStreams(String target, int streams, long baselineHeapKiB, long heapKiB, long baselineRssKiB,
+                       long rssKiB, long baselineThreads, long threads, int opened, int completed, int stalled,
+                       long maxGapMillis, double openSeconds) {
+        double heapPerStreamKiB() {
+            return baselineHeapKiB < 0 || heapKiB < 0 ? -1 : (heapKiB - baselineHeapKiB) / (double) streams;
+        }
+
+        double rssPerStreamKiB() {
+            return (rssKiB - baselineRssKiB) / (double) streams;
+        }
+    }
+
+    /**
+     * Opens {@code n} long streams (1 event a second) about 1 ms apart, measures the gateway's memory and threads
+     * once all are open, then waits for all to finish. A stream stalls when it fails, ends early or goes 5 s without
+     * an event.
+     */
+    private HeldStreams holdStreams(Target t, Process gateway, int n) throws Exception {
+        boolean jvm = gateway == proxy;
+        long pid = gateway.pid();
+        Thread.sleep(1000);
+        long baseHeap = jvm ? heapAfterGcKiB(pid) : -1;
+        long baseRss = rssKiB(pid);
+        long baseThreads = threads(pid);
+        int events = n >= 5000 ? 25 : 15;
+        String path = "/v1/responses";
+        String body = streamBody(path, events, 1000);
+        CountDownLatch opened = new CountDownLatch(n);
+        ConcurrentLinkedQueue<StreamTrace> traces = new ConcurrentLinkedQueue<>();
+        AtomicInteger started = new AtomicInteger();
+        long t0 = System.nanoTime();
+        long heap;
+        long rss;
+        long thr;
+        double openSeconds;
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < n; i++) {
+                pool.submit(() -> {
+                    started.incrementAndGet();
+                    traces.add(stream(t, path, body, Duration.ofSeconds(60), opened));
+                });
+                LockSupport.parkNanos(1_000_000);
+            }
+            opened.await(120, TimeUnit.SECONDS);
+            openSeconds = (System.nanoTime() - t0) / 1e9;
+            heap = jvm ? heapAfterGcKiB(pid) : -1;
+            rss = rssKiB(pid);
+            thr = threads(pid);
+        }
+        int completed = 0;
+        int stalled = 0;
+        long maxGap = 0;
+        int expected = events + 2; // created, deltas, completed
+        for (StreamTrace trace : traces) {
+            long worst = trace.events() > 0 ? trace.eventNanos()[0] : Long.MAX_VALUE;
+            for (int i = 1; i < trace.events(); i++) {
+                worst = Math.max(worst, trace.eventNanos()[i] - trace.eventNanos()[i - 1]);
+            }
+            boolean ok = trace.complete() && trace.events() >= expected;
+            if (ok) {
+                completed++;
+            }
+            if (!ok || worst > 5_000_000_000L) {
+                stalled++;
+            }
+            if (trace.events() > 1) {
+                maxGap = Math.max(maxGap, worst);
+            }
+        }
+        HeldStreams h = new HeldStreams(t.label(), n, baseHeap, heap, baseRss, rss, baseThreads, thr,
+                n - (int) opened.getCount(), completed, stalled, maxGap / 1_000_000, openSeconds);
+        say(String.format(Locale.ROOT, "%s %d streams: heap %d -> %d KiB (%.1f KiB/stream), RSS %d -> %d MiB "
+                        + "(%.1f KiB/stream), threads %d -> %d, completed %d, stalled %d, max gap %d ms",
+                h.target(), n, baseHeap, heap, h.heapPerStreamKiB(), baseRss / 1024, rss / 1024, h.rssPerStreamKiB(),
+                baseThreads, thr, completed, stalled, h.maxGapMillis()));
+        return h;
+    }
+
+    // ----------------------------------------------------------------------------------------------------- soak
+
+    private void soak(Duration duration) throws Exception {
+        Files.createDirectories(outDir);
+        String started = ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME);
+        startUpstream();
+        startProxyGate();
+        long pid = proxy.pid();
+        say("== soak for " + duration + ": 200 req/s non-streamed (chat and responses) + 10 concurrent streams");
+        record Sample(long minute, long heapKiB, long threads, long rssKiB, long requests, long errors, int streams,
+                      int streamFailures) {
+        }
+        List<Sample> samples = new ArrayList<>();
+        samples.add(new Sample(0, heapAfterGcKiB(pid), threads(pid), rssKiB(pid), 0, 0, 0, 0));
+        long end = System.nanoTime() + duration.toNanos();
+        long window = Math.min(60, Math.max(10, duration.toSeconds() / 10));
+        int i = 0;
+        while (System.nanoTime() < end) {
+            i++;
+            AtomicInteger streamsDone = new AtomicInteger();
+            AtomicInteger streamFailures = new AtomicInteger();
+            long windowEnd = System.nanoTime() + window * 1_000_000_000L;
+            Thread streamer = Thread.ofPlatform().start(() -> {
+                try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+                    for (int s = 0; s < 10; s++) {
+                        int lane = s;
+                        pool.submit(() -> {
+                            String path = lane % 2 == 0 ? "/v1/responses" : "/v1/messages";
+                            while (System.nanoTime() < windowEnd) {
+                                StreamTrace trace = stream(PROXYGATE, path, streamBody(path, 20, 50),
+                                        Duration.ofSeconds(30), null);
+                                streamsDone.incrementAndGet();
+                                if (!trace.complete()) {
+                                    streamFailures.incrementAndGet();
+                                }
+                            }
+                        });
+                    }
+                }
+            });
+            WrkResult[] r = new WrkResult[1];
+            Thread other = Thread.ofPlatform().start(() -> {
+                try {
+                    r[0] = wrk(PROXYGATE, "/v1/responses", RESPONSES_BODY, 100, 10, (int) window);
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            WrkResult chat = wrk(PROXYGATE, "/v1/chat/completions", CHAT_BODY, 100, 10, (int) window);
+            other.join();
+            WrkResult responses = r[0];
+            streamer.join();
+            Sample sample = new Sample(i * window, heapAfterGcKiB(pid), threads(pid), rssKiB(pid),
+                    chat.requests() + responses.requests(), chat.errors() + responses.errors(), streamsDone.get(),
+                    streamFailures.get());
+            samples.add(sample);
+            say(String.format(Locale.ROOT, "t=%4ds heap after GC %6d KiB, threads %3d, RSS %4d MiB, %d requests "
+                            + "(%d errors), %d streams (%d failed)", sample.minute(), sample.heapKiB(), sample.threads(),
+                    sample.rssKiB() / 1024, sample.requests(), sample.errors(), sample.streams(), sample.streamFailures()));
+        }
+        int third = Math.max(1, (samples.size() - 1) / 3);
+        List<Sample> steady = samples.subList(1, samples.size());
+        double firstHeap = steady.subList(0, Math.min(third, steady.size())).stream().mapToLong(Sample::heapKiB).average().orElse(0);
+        double lastHeap = steady.subList(Math.max(0, steady.size() - third), steady.size()).stream().mapToLong(Sample::heapKiB).average().orElse(0);
+        double firstThreads = steady.subList(0, Math.min(third, steady.size())).stream().mapToLong(Sample::threads).average().orElse(0);
+        double lastThreads = steady.subList(Math.max(0, steady.size() - third), steady.size()).stream().mapToLong(Sample::threads).average().orElse(0);
+        boolean heapFlat = lastHeap <= firstHeap * 1.10 + 2048;
+        boolean threadsFlat = lastThreads <= firstThreads + 5;
+        StringBuilder md = new StringBuilder();
+        md.append("# ProxyGate soak test\n\n").append("Generated by `testdata/bench/run.sh --soak=").append(duration)
+                .append("` on ").append(started).append(".\n\n").append(machine()).append('\n')
+                .append("Mixed traffic through ProxyGate: 100 req/s `/v1/chat/completions` + 100 req/s `/v1/responses` "
+                        + "(non-streamed) and 10 concurrent streams (`/v1/responses` and `/v1/messages`, 20 events "
+                        + "50 ms apart) without pause. Heap is measured after a full GC (`jcmd GC.run`).\n\n")
+                .append("| t (s) | heap after GC (KiB) | threads | RSS (MiB) | requests | errors | streams | failed streams |\n")
+                .append("|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        for (Sample s : samples) {
+            md.append(String.format(Locale.ROOT, "| %d | %d | %d | %d | %d | %d | %d | %d |\n", s.minute(), s.heapKiB(),
+                    s.threads(), s.rssKiB() / 1024, s.requests(), s.errors(), s.streams(), s.streamFailures()));
+        }
+        md.append(String.format(Locale.ROOT, "\nHeap after GC, first third vs last third: %.0f KiB -> %.0f KiB (%s). "
+                        + "Threads: %.1f -> %.1f (%s).\n", firstHeap, lastHeap, heapFlat ? "flat" : "GROWING",
+                firstThreads, lastThreads, threadsFlat ? "flat" : "GROWING"));
+        Files.writeString(benchDir.resolve("SOAK.md"), md.toString());
+        say("wrote " + benchDir.resolve("SOAK.md") + ": heap " + (heapFlat ? "flat" : "GROWING") + ", threads "
+                + (threadsFlat ? "flat" : "GROWING"));
+    }
+
+    // --------------------------------------------------------------------------------------------- utilities
+
+    static long percentile(List<Long> values, double p) {
+        if (values.isEmpty()) {
+            return -1;
+        }
+        long[] sorted = values.stream().mapToLong(Long::longValue).sorted().toArray();
+        int index = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
+        return sorted[Math.max(0, Math.min(sorted.length - 1, index))];
+    }
+
+    static long median(List<Long> values) {
+        return percentile(values, 50);
+    }
+
+    static Duration parseDuration(String s) {
+        Matcher m = Pattern.compile("(\\d+)([smh]?)").matcher(s.trim());
+        if (!m.matches()) {
+            throw new IllegalArgumentException("duration like 90s, 20m or 1h: " + s);
+        }
+        long n = Long.parseLong(m.group(1));
+        return switch (m.group(2)) {
+            case "h" -> Duration.ofHours(n);
+            case "m" -> Duration.ofMinutes(n);
+            default -> Duration.ofSeconds(n);
+        };
+    }
+
+    private String machine() {
+        String cpu = "unknown CPU";
+        try {
+            cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
+                    .findFirst().map(l -> l.substring(l.indexOf(':') + 1).trim()).orElse(cpu);
+        } catch (IOException e) {
+            // keep the placeholder
+        }
+        long memKiB = procMeminfo();
+        String nodeVersion = "";
+        String wrkVersion = "";
+        try {
+            nodeVersion = run(List.of(node, "--version")).trim();
+        } catch (IOException | InterruptedException e) {
+            nodeVersion = "n/a";
+        }
+        try {
+            wrkVersion = run(List.of("wrk", "--version")).lines().findFirst().orElse("").trim();
+        } catch (IOException | InterruptedException e) {
+            wrkVersion = "n/a";
+        }
+        return String.format(Locale.ROOT, "- Machine: %d cores (%s), %.1f GiB RAM, %s %s; load average at start %s, "
+                        + "at end %s (other work on the machine competes for the same 2 cores)\n- JDK: %s %s (%s)\n"
+                        + "- Load generator: %s (non-streamed); a virtual-thread socket client in Bench.java (streams)\n"
+                        + "- Peer: @portkey-ai/gateway 1.15.2 on Node %s\n",
+                Runtime.getRuntime().availableProcessors(), cpu, memKiB / 1024.0 / 1024.0,
+                System.getProperty("os.name"), System.getProperty("os.version"), loadAtStart, loadAverage(),
+                System.getProperty("java.vm.name"),
+                System.getProperty("java.runtime.version"), System.getProperty("java.vm.vendor"), wrkVersion,
+                nodeVersion);
+    }
+
+    private static String loadAverage() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return f[0] + " / " + f[1] + " / " + f[2];
+        } catch (IOException e) {
+            return "n/a";
+        }
+    }
+
+    private static long procMeminfo() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
+                if (line.startsWith("MemTotal:")) {
+                    return Long.parseLong(line.replaceAll("\\D+", ""));
+                }
+            }
+        } catch (IOException e) {
+            return 0;
+        }
+        return 0;
+    }
+
+    private void say(String line) {
+        System.out.println(line);
+        log.append(line).append('\n');
+    }
+
+    // ----------------------------------------------------------------------------------------------- the report
+
+    /** Renders RESULTS.md from the measurements. */
+    static final class Report {
+        private Report() {
+        }
+
+        static String render(String started, long seconds, boolean quick, String machine, Startup pg, Startup peer,
+                             Map<String, Map<String, List<WrkResult>>> nonStreamed,
+                             Map<String, Map<String, List<StreamStats>>> streamed, List<HeldStreams> held,
+                             boolean withPeer) {
+            StringBuilder md = new StringBuilder();
+            md.append("# ProxyGate benchmark results\n\n")
+                    .append("Generated by `testdata/bench/run.sh").append(quick ? " --quick" : "").append("` on ")
+                    .append(started).append(" in ").append(seconds).append(" s. See `README.md` beside this file for "
+                            + "what each scenario does and how to read it.\n\n")
+                    .append(machine).append('\n')
+                    .append("**A** = straight to the bench upstream, **B** = through ProxyGate, **C** = through the peer "
+                            + "gateway (Portkey). Everything runs on the same 2-core machine, load generator included, so "
+                            + "absolute numbers are modest; the *added* columns (B−A, C−A) are what a gateway costs. "
+                            + "Each cell is the mean over rounds run in alternating order (ABC, CBA).\n\n");
+            List<String> verdicts = new ArrayList<>();
+
+            md.append("## 1. Non-streamed requests\n\n")
+                    .append("Latency in ms (wrk, per request, keep-alive connections).\n\n")
+                    .append("| load | target | req/s | p50 | p99 | p99.9 | added p50 | added p99 | added p99.9 | errors |\n")
+                    .append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+            Map<String, Double> saturation = new LinkedHashMap<>();
+            for (var e : nonStreamed.entrySet()) {
+                Map<String, List<WrkResult>> byTarget = e.getValue();
+                double a50 = mean(byTarget.get("A"), WrkResult::p50);
+                double a99 = mean(byTarget.get("A"), WrkResult::p99);
+                double a999 = mean(byTarget.get("A"), WrkResult::p999);
+                for (var t : byTarget.entrySet()) {
+                    List<WrkResult> rs = t.getValue();
+                    double rps = rs.stream().mapToDouble(WrkResult::rps).average().orElse(0);
+                    double p50 = mean(rs, WrkResult::p50);
+                    double p99 = mean(rs, WrkResult::p99);
+                    double p999 = mean(rs, WrkResult::p999);
+                    long errors = rs.stream().mapToLong(WrkResult::errors).sum();
+                    boolean a = t.getKey().equals("A");
+                    md.append(String.format(Locale.ROOT, "| %s | %s | %.0f | %.3f | %.3f | %.3f | %s | %s | %s | %d |\n",
+                            e.getKey(), label(t.getKey()), rps, p50 / 1000, p99 / 1000, p999 / 1000,
+                            a ? "" : String.format(Locale.ROOT, "%+.3f", (p50 - a50) / 1000),
+                            a ? "" : String.format(Locale.ROOT, "%+.3f", (p99 - a99) / 1000),
+                            a ? "" : String.format(Locale.ROOT, "%+.3f", (p999 - a999) / 1000), errors));
+                    if (e.getKey().contains("saturation")) {
+                        saturation.put(e.getKey() + "/" + t.getKey(), rps);
+                    }
+                    if (t.getKey().equals("B") && e.getKey().contains("@ 500 req/s")) {
+                        verdicts.add(verdict("added latency p50 ≤ 0.3 ms at 500 req/s (" + e.getKey() + ")",
+                                (p50 - a50) / 1000 <= 0.3, String.format(Locale.ROOT, "%.3f ms", (p50 - a50) / 1000)));
+                        verdicts.add(verdict("added latency p99 ≤ 1 ms at 500 req/s (" + e.getKey() + ")",
+                                (p99 - a99) / 1000 <= 1.0, String.format(Locale.ROOT, "%.3f ms", (p99 - a99) / 1000)));
+                    }
+                }
+            }
+            md.append('\n');
+            for (String path : List.of("/v1/chat/completions", "/v1/responses")) {
+                String key = path + " @ saturation";
+                Double a = saturation.get(key + "/A");
+                Double b = saturation.get(key + "/B");
+                Double c = saturation.get(key + "/C");
+                if (b != null) {
+                    md.append(String.format(Locale.ROOT, "- %s at saturation: ProxyGate %.0f req/s = %.2f× direct", path,
+                            b, a == null ? 0 : b / a));
+                    if (c != null) {
+                        md.append(String.format(Locale.ROOT, ", %.2f× Portkey (%.0f req/s)", b / c, c));
+                        verdicts.add(verdict("throughput at saturation ≥ 2× the peer (" + path + ")", b / c >= 2,
+                                String.format(Locale.ROOT, "%.2f×", b / c)));
+                    }
+                    md.append(".\n");
+                }
+            }
+
+            md.append("\n## 2. Streamed requests (50 events, 20 ms apart)\n\n")
+                    .append("TTFB = request sent → first SSE event complete at the client. Gap error = |gap between "
+                            + "consecutive delta events − 20 ms| at the client. In ms.\n\n")
+                    .append("| route | target | streams ok | TTFB p50 | TTFB p99 | added TTFB p50 | added TTFB p99 | "
+                            + "gap error p50 | gap error p99 | added gap error p99 | max gap |\n")
+                    .append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+            for (var e : streamed.entrySet()) {
+                Map<String, List<StreamStats>> byTarget = e.getValue();
+                double a50 = mean(byTarget.get("A"), StreamStats::ttfbP50);
+                double a99 = mean(byTarget.get("A"), StreamStats::ttfbP99);
+                double aj99 = mean(byTarget.get("A"), StreamStats::jitterP99);
+                for (var t : byTarget.entrySet()) {
+                    List<StreamStats> ss = t.getValue();
+                    double p50 = mean(ss, StreamStats::ttfbP50);
+                    double p99 = mean(ss, StreamStats::ttfbP99);
+                    double j50 = mean(ss, StreamStats::jitterP50);
+                    double j99 = mean(ss, StreamStats::jitterP99);
+                    long max = ss.stream().mapToLong(StreamStats::maxGap).max().orElse(0);
+                    int ok = ss.stream().mapToInt(StreamStats::completed).sum();
+                    int total = ss.stream().mapToInt(StreamStats::total).sum();
+                    boolean a = t.getKey().equals("A");
+                    md.append(String.format(Locale.ROOT, "| %s | %s | %d/%d | %.3f | %.3f | %s | %s | %.3f | %.3f | %s | %.1f |\n",
+                            e.getKey(), label(t.getKey()), ok, total, p50 / 1e6, p99 / 1e6,
+                            a ? "" : String.format(Locale.ROOT, "%+.3f", (p50 - a50) / 1e6),
+                            a ? "" : String.format(Locale.ROOT, "%+.3f", (p99 - a99) / 1e6),
+                            j50 / 1e6, j99 / 1e6, a ? "" : String.format(Locale.ROOT, "%+.3f", (j99 - aj99) / 1e6),
+                            max / 1e6));
+                    if (t.getKey().equals("B")) {
+                        verdicts.add(verdict("TTFB overhead ≤ 1 ms (" + e.getKey() + ", p50)", (p50 - a50) / 1e6 <= 1.0,
+                                String.format(Locale.ROOT, "%.3f ms", (p50 - a50) / 1e6)));
+                    }
+                }
+            }
+
+            md.append("\n## 3. Many concurrent long streams (`/v1/responses`, 1 event a second)\n\n")
+                    .append("Measured once every stream has its first event. Heap = live heap after a full GC "
+                            + "(`jcmd GC.run` + `GC.heap_info`; JVM only); RSS from `/proc/<pid>/status`. Per stream = "
+                            + "(with streams − idle before) / streams. A stream *stalls* when it fails, ends short, or "
+                            + "waits more than 5 s for an event.\n\n")
+                    .append("| gateway | streams | opened | heap after GC (MiB) | heap/stream (KiB) | RSS (MiB) | "
+                            + "RSS/stream (KiB) | threads (idle → loaded) | completed | stalled | max gap (ms) |\n")
+                    .append("|---|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|\n");
+            for (HeldStreams h : held) {
+                md.append(String.format(Locale.ROOT, "| %s | %d | %d | %s | %s | %d | %.1f | %d → %d | %d | %d | %d |\n",
+                        h.target(), h.streams(), h.opened(),
+                        h.heapKiB() < 0 ? "n/a" : String.format(Locale.ROOT, "%.1f", h.heapKiB() / 1024.0),
+                        h.heapKiB() < 0 ? "n/a" : String.format(Locale.ROOT, "%.1f", h.heapPerStreamKiB()),
+                        h.rssKiB() / 1024, h.rssPerStreamKiB(), h.baselineThreads(), h.threads(), h.completed(),
+                        h.stalled(), h.maxGapMillis()));
+                if (h.target().equals("ProxyGate")) {
+                    verdicts.add(verdict(h.streams() + " concurrent streams: no stall", h.stalled() == 0,
+                            h.stalled() + " stalled"));
+                    verdicts.add(verdict(h.streams() + " concurrent streams: heap ≤ 512 MiB",
+                            h.heapKiB() >= 0 && h.heapKiB() <= 512 * 1024,
+                            String.format(Locale.ROOT, "%.1f MiB", h.heapKiB() / 1024.0)));
+                    verdicts.add(verdict(h.streams() + " concurrent streams: memory per idle stream ≤ 64 KiB (heap)",
+                            h.heapPerStreamKiB() >= 0 && h.heapPerStreamKiB() <= 64,
+                            String.format(Locale.ROOT, "%.1f KiB heap, %.1f KiB RSS", h.heapPerStreamKiB(),
+                                    h.rssPerStreamKiB())));
+                }
+            }
+
+            md.append("\n## 4. Start-up and idle memory\n\n")
+                    .append("Time from process start to the first 200 from the health route (`/healthz`; the peer's "
+                            + "`/`), median of the runs; idle RSS 3 s after that.\n\n")
+                    .append("| gateway | runs | start-up to healthy (ms) | idle RSS (MiB) |\n|---|---:|---:|---:|\n");
+            md.append(String.format(Locale.ROOT, "| ProxyGate | %d | %d | %.0f |\n", pg.millis().size(),
+                    pg.medianMillis(), pg.medianRssKiB() / 1024.0));
+            if (peer != null) {
+                md.append(String.format(Locale.ROOT, "| Portkey | %d | %d | %.0f |\n", peer.millis().size(),
+                        peer.medianMillis(), peer.medianRssKiB() / 1024.0));
+            }
+            verdicts.add(verdict("start-up ≤ 2 s to healthy", pg.medianMillis() <= 2000, pg.medianMillis() + " ms"));
+            verdicts.add(verdict("idle RSS ≤ 200 MiB", pg.medianRssKiB() <= 200 * 1024,
+                    String.format(Locale.ROOT, "%.0f MiB", pg.medianRssKiB() / 1024.0)));
+            if (!withPeer) {
+                md.append("\nThe peer gateway was not installed, so its columns are missing.\n");
+            }
+
+            md.append("\n## Targets\n\n| target | result | measured |\n|---|---|---|\n");
+            for (String v : verdicts) {
+                md.append(v);
+            }
+            return md.toString();
+        }
+
+        private static String verdict(String what, boolean met, String measured) {
+            return "| " + what + " | " + (met ? "met" : "**missed**") + " | " + measured + " |\n";
+        }
+
+        private static String label(String key) {
+            return switch (key) {
+                case "A" -> "A direct";
+                case "B" -> "B ProxyGate";
+                default -> "C Portkey";
+            };
+        }
+
+        private static <T> double mean(List<T> values, java.util.function.ToLongFunction<T> f) {
+            return values == null ? 0 : values.stream().mapToLong(f).average().orElse(0);
+        }
+    }
+}
