@@ -17,6 +17,7 @@ import io.proxygate.adapter.out.persistence.sql.SqlDialect;
 import io.proxygate.adapter.out.persistence.sql.SqliteCredentialState;
 import io.proxygate.adapter.out.persistence.sql.SqliteDatabase;
 import io.proxygate.adapter.out.persistence.sql.SqliteRequestLog;
+import io.proxygate.adapter.out.persistence.sql.SqliteUsageStats;
 import io.proxygate.adapter.out.persistence.sql.SqlRequestLogRetention;
 import io.proxygate.adapter.out.upstream.HttpUpstreamAdapter;
 import io.proxygate.adapter.out.upstream.UpstreamSettings;
@@ -42,6 +43,7 @@ import io.proxygate.application.proxy.ProxyService;
 import io.proxygate.application.proxy.ProxySettings;
 import io.proxygate.application.routing.RoutingService;
 import io.proxygate.application.routing.RoutingSettings;
+import io.proxygate.application.usage.DailyBudgets;
 import io.proxygate.application.usage.PricingService;
 import io.proxygate.application.usage.UsageRetentionService;
 import io.proxygate.application.usage.UsagePollService;
@@ -173,6 +175,11 @@ public final class Wiring {
                         config.routing.movePinnedOnRateLimit, 1 << 20),
                 clock, Pause.REAL, () -> UUID.randomUUID().toString(),
                 VertexWiring.build(config, environment, jdbi, upstream, clock));
+        DailyBudgets budgets = new DailyBudgets(config.usage.accountDailyBudgetUsd, config.usage.keyDailyBudgetUsd,
+                new SqliteUsageStats(jdbi), clock, java.time.ZoneId.systemDefault());
+        if (budgets.active()) {
+            proxy.limitSpend(budgets);
+        }
 
         boolean acceptClaudeClients = config.server.listensOnLoopback() || config.server.acceptClaudeOauthClients;
         ClientAuth auth = new ClientAuth(optional(config.server.proxyToken).map(Secret::of), acceptClaudeClients,

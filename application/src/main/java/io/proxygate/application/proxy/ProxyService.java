@@ -56,6 +56,7 @@ public final class ProxyService implements ProxyUseCase {
     private final Supplier<String> requestIds;
     private final FallbackRoute fallback;
     private volatile RequestObserver observer = RequestObserver.NONE;
+    private volatile SpendLimit spendLimit = SpendLimit.NONE;
 
     public ProxyService(CredentialPool pool, CredentialRouter router, UpstreamPort upstream, TokenKeeper tokens,
                         RequestLogPort requestLog, CostEstimator costs, ProxySettings settings, InstantSource clock,
@@ -78,6 +79,11 @@ public final class ProxyService implements ProxyUseCase {
         this.clock = clock;
         this.pause = pause;
         this.requestIds = requestIds;
+    }
+
+    /** Takes credentials that spent their daily budget out of rotation; {@link SpendLimit#NONE} by default. */
+    public void limitSpend(SpendLimit limit) {
+        this.spendLimit = java.util.Objects.requireNonNull(limit, "limit");
     }
 
     /** Who hears of request starts and attempts (the admin live feed); {@link RequestObserver#NONE} by default. */
@@ -132,7 +138,8 @@ public final class ProxyService implements ProxyUseCase {
                 RoutingPlan plan = router.plan(query);
                 Optional<RoutingPlan.Candidate> next = plan.candidates().stream()
                         .filter(c -> usable(c.credential()))
-                        .filter(c -> !triedOnce.contains(c.credential().id())).findFirst();
+                        .filter(c -> !triedOnce.contains(c.credential().id()))
+                        .filter(this::withinBudget).findFirst();
                 if (next.isEmpty()) {
                     Optional<Duration> cooling = router.nearestCooldown(api);
                     if (!waitedForCooldown && cooling.isPresent() && !cooling.get().isZero()) {
@@ -162,6 +169,18 @@ public final class ProxyService implements ProxyUseCase {
             }
             throw new ProxyFailure(503, "overloaded_error", passthrough() ? "no accounts available"
                     : Messages.exhausted(api), router.nearestCooldown(api));
+        }
+
+        /** A credential over its daily budget is passed over, and the routing note says so once. */
+        private boolean withinBudget(RoutingPlan.Candidate candidate) {
+            Optional<String> blocked = spendLimit.blocks(candidate.credential());
+            blocked.ifPresent(reason -> {
+                if (triedOnce.add(candidate.credential().id())) {
+                    note.append(note.isEmpty() ? "" : "; ").append("skip ").append(candidate.credential().id())
+                            .append(": ").append(reason);
+                }
+            });
+            return blocked.isEmpty();
         }
 
         private boolean passthrough() {
@@ -306,6 +325,7 @@ public final class ProxyService implements ProxyUseCase {
                     Optional.of(failure.errorType()), Optional.ofNullable(failure.getMessage()), Optional.empty(),
                     false, note.toString());
             requestLog.append(record);
+            spendLimit.spent(record);
             observer.finished(record);
             log(record);
         }
@@ -408,6 +428,7 @@ public final class ProxyService implements ProxyUseCase {
                     Duration.between(attempts.startedAt, now), ttfb, errorClass, errorText, usage.responseId(),
                     head.isSuccess() && head.eventStream() && !usage.complete(), attempts.note.toString());
             requestLog.append(record);
+            spendLimit.spent(record);
             observer.finished(record);
             log(record);
         }

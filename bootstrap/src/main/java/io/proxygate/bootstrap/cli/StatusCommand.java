@@ -72,7 +72,7 @@ public final class StatusCommand implements CliCommand {
                     ObjectNode row = creds.addObject();
                     row.put("id", e.credential().id().value());
                     row.put("kind", e.credential().kind().provider());
-                    row.put("state", state(e, states.get(e.credential().id()), now));
+                    row.put("state", state(e, states.get(e.credential().id()), now, overBudget(cfg, e, today)));
                     Optional.ofNullable(states.get(e.credential().id())).flatMap(CredentialStateRecord::windows)
                             .ifPresent(w -> {
                                 w.fiveHour().ifPresent(x -> row.put("primary_used_pct", x.usedFraction()));
@@ -107,7 +107,7 @@ public final class StatusCommand implements CliCommand {
                 for (PoolEntry e : snapshot.entries().values()) {
                     CredentialStateRecord s = states.get(e.credential().id());
                     Optional<UsageWindows> w = Optional.ofNullable(s).flatMap(CredentialStateRecord::windows);
-                    context.out().printf("%-36s %-28s %-13s %-13s %s%n", e.credential().id().value(), state(e, s, now),
+                    context.out().printf("%-36s %-28s %-13s %-13s %s%n", e.credential().id().value(), state(e, s, now, overBudget(cfg, e, today)),
                             window(w.flatMap(UsageWindows::fiveHour), now), window(w.flatMap(UsageWindows::weekly), now),
                             Optional.ofNullable(today.get(e.credential().id())).map(StatusCommand::usage).orElse("idle"));
                 }
@@ -155,9 +155,23 @@ public final class StatusCommand implements CliCommand {
         return entries.values().stream().filter(e -> e.credential().kind() == kind).count();
     }
 
-    private static String state(PoolEntry e, CredentialStateRecord s, Instant now) {
+    /** The daily budget the credential reached today, if any ({@code [usage] *_daily_budget_usd}). */
+    private static Optional<String> overBudget(ProxyGateConfiguration cfg, PoolEntry e,
+                                               Map<CredentialId, UsageTotals> today) {
+        java.math.BigDecimal budget = e.credential().kind().isAccount() ? cfg.usage.accountDailyBudgetUsd
+                : cfg.usage.keyDailyBudgetUsd;
+        java.math.BigDecimal spent = Optional.ofNullable(today.get(e.credential().id())).map(UsageTotals::costUsd)
+                .orElse(java.math.BigDecimal.ZERO);
+        return budget.signum() > 0 && spent.compareTo(budget) >= 0
+                ? Optional.of("over daily budget ($" + budget.toPlainString() + ")") : Optional.empty();
+    }
+
+    private static String state(PoolEntry e, CredentialStateRecord s, Instant now, Optional<String> overBudget) {
         if (e.credential().disabled()) {
             return "disabled";
+        }
+        if (overBudget.isPresent()) {
+            return overBudget.get();
         }
         if (e.credential().kind() == CredentialKind.UNSUPPORTED_KEY) {
             return "unsupported type";

@@ -141,6 +141,10 @@ public final class ConfigLoader {
         key("pricing", "refresh_interval",
                 (c, v) -> c.pricing.refreshInterval = Values.duration("[pricing] refresh_interval", v));
         key("usage", "retention", (c, v) -> c.usage.retention = Values.duration("[usage] retention", v));
+        key("usage", "account_daily_budget_usd",
+                (c, v) -> c.usage.accountDailyBudgetUsd = Values.money("[usage] account_daily_budget_usd", v));
+        key("usage", "key_daily_budget_usd",
+                (c, v) -> c.usage.keyDailyBudgetUsd = Values.money("[usage] key_daily_budget_usd", v));
         key("database", "url", (c, v) -> c.database.url = databaseUrl(v));
         key("database", "user", (c, v) -> c.database.user = v.trim());
         key("database", "password", (c, v) -> c.database.password = v);

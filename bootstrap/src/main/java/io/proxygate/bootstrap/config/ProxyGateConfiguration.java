@@ -202,5 +202,9 @@ public class ProxyGateConfiguration extends Configuration {
 
     public static final class UsageSection {
         @NotNull public Duration retention = Duration.ofDays(90);
+        /** Estimated USD a subscription account may use per local day; 0 = no budget. */
+        @NotNull public java.math.BigDecimal accountDailyBudgetUsd = java.math.BigDecimal.ZERO;
+        /** Estimated USD an API key may spend per local day; 0 = no budget. */
+        @NotNull public java.math.BigDecimal keyDailyBudgetUsd = java.math.BigDecimal.ZERO;
     }
 }
