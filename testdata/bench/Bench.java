@@ -53,6 +53,7 @@ public final class Bench {
     private final Path benchDir;
     private final Path outDir;
     private final Path jar;
+    private final Path launcher;
     private final Path peerScript;
     private final String node;
     private final Path classes;
@@ -71,6 +72,7 @@ public final class Bench {
         this.outDir = Path.of(options.getOrDefault("out", benchDir.resolve("out").toString())).toAbsolutePath();
         this.jar = Path.of(options.getOrDefault("jar", benchDir.resolve("../../bootstrap/target/proxy-gate.jar")
                 .toString())).toAbsolutePath().normalize();
+        this.launcher = benchDir.resolve("../../proxy-gate").normalize();
         String peerPath = options.getOrDefault("peer", "");
         this.peerScript = peerPath.isBlank() ? null : Path.of(peerPath).toAbsolutePath();
         this.node = options.getOrDefault("node", "node");
@@ -146,7 +148,7 @@ public final class Bench {
         startUpstream();
 
         say("== scenario 4: start-up and idle memory");
-        Startup pgStartup = startupProxyGate(quick ? 2 : 3);
+        Startup pgStartup = startupProxyGate(quick ? 3 : 5);
         Startup peerStartup = peerScript != null ? startupPeer(quick ? 1 : 2) : null;
 
         startProxyGate();
@@ -222,8 +224,10 @@ public final class Bench {
     // ------------------------------------------------------------------------------------------------ processes
 
     private void startUpstream() throws Exception {
-        ProcessBuilder pb = new ProcessBuilder(javaBin(), "-cp", classes.toString(), "BenchUpstream",
-                Integer.toString(UPSTREAM_PORT));
+        // TCP_NODELAY on the upstream's sockets, as real API servers have: with Nagle on, a gateway's keep-alive
+        // connection (no TCP quick-ack any more) gets small SSE writes held for the peer's delayed ACK.
+        ProcessBuilder pb = new ProcessBuilder(javaBin(), "-Dsun.net.httpserver.nodelay=true", "-cp",
+                classes.toString(), "BenchUpstream", Integer.toString(UPSTREAM_PORT));
         upstream = launch(pb, "upstream.log");
         waitForPort(UPSTREAM_PORT, Duration.ofSeconds(30));
     }
@@ -238,8 +242,10 @@ public final class Bench {
         return root;
     }
 
+    /** Through the launcher, as a user starts it (its JVM defaults included); it execs java, so the pid is the JVM's. */
     private ProcessBuilder proxyGateCommand(Path root) {
-        ProcessBuilder pb = new ProcessBuilder(javaBin(), "-jar", jar.toString(), "serve");
+        ProcessBuilder pb = new ProcessBuilder(launcher.toString(), "serve");
+        pb.environment().put("JAVA_HOME", Path.of(javaBin()).getParent().getParent().toString());
         Map<String, String> env = pb.environment();
         env.put("PROXYGATE_ADDR", "127.0.0.1:" + PROXY_PORT);
         env.put("PROXYGATE_ADMIN_ADDR", "127.0.0.1:" + PROXY_ADMIN_PORT);
@@ -273,7 +279,20 @@ public final class Bench {
         waitForHttp("http://127.0.0.1:" + PEER_PORT + "/", Duration.ofSeconds(60));
     }
 
+    /** Start-ups in order; for ProxyGate the first is cold (the launcher's class-data archive is built at its stop). */
     record Startup(List<Long> millis, List<Long> idleRssKiB) {
+        long coldMillis() {
+            return millis.getFirst();
+        }
+
+        long warmMillis() {
+            return millis.size() > 1 ? median(millis.subList(1, millis.size())) : millis.getFirst();
+        }
+
+        long warmRssKiB() {
+            return idleRssKiB.size() > 1 ? median(idleRssKiB.subList(1, idleRssKiB.size())) : idleRssKiB.getFirst();
+        }
+
         long medianMillis() {
             return median(millis);
         }
@@ -284,6 +303,7 @@ public final class Bench {
     }
 
     private Startup startupProxyGate(int runs) throws Exception {
+        Files.deleteIfExists(Path.of(jar.toString().replaceAll("\\.jar$", ".jsa")));
         List<Long> times = new ArrayList<>();
         List<Long> rss = new ArrayList<>();
         for (int i = 0; i < runs; i++) {
@@ -1037,18 +1057,23 @@ public final class Bench {
             }
 
             md.append("\n## 4. Start-up and idle memory\n\n")
-                    .append("Time from process start to the first 200 from the health route (`/healthz`; the peer's "
-                            + "`/`), median of the runs; idle RSS 3 s after that.\n\n")
-                    .append("| gateway | runs | start-up to healthy (ms) | idle RSS (MiB) |\n|---|---:|---:|---:|\n");
-            md.append(String.format(Locale.ROOT, "| ProxyGate | %d | %d | %.0f |\n", pg.millis().size(),
-                    pg.medianMillis(), pg.medianRssKiB() / 1024.0));
+                    .append("Time from process start (`./proxy-gate serve`, the launcher; `node start-server.js` for the "
+                            + "peer) to the first 200 from the health route (`/healthz`; the peer's `/`); idle RSS 3 s "
+                            + "after that. ProxyGate's first start is *cold*: the launcher's class-data archive does not "
+                            + "exist yet and is written when that process stops; *warm* is the median of the later "
+                            + "starts, which is what every start after the first costs.\n\n")
+                    .append("| gateway | runs | cold start (ms) | warm start, median (ms) | idle RSS, median (MiB) | all starts (ms) |\n"
+                            + "|---|---:|---:|---:|---:|---|\n");
+            md.append(String.format(Locale.ROOT, "| ProxyGate | %d | %d | %d | %.0f | %s |\n", pg.millis().size(),
+                    pg.coldMillis(), pg.warmMillis(), pg.warmRssKiB() / 1024.0, pg.millis()));
             if (peer != null) {
-                md.append(String.format(Locale.ROOT, "| Portkey | %d | %d | %.0f |\n", peer.millis().size(),
-                        peer.medianMillis(), peer.medianRssKiB() / 1024.0));
+                md.append(String.format(Locale.ROOT, "| Portkey | %d | – | %d | %.0f | %s |\n", peer.millis().size(),
+                        peer.medianMillis(), peer.medianRssKiB() / 1024.0, peer.millis()));
             }
-            verdicts.add(verdict("start-up ≤ 2 s to healthy", pg.medianMillis() <= 2000, pg.medianMillis() + " ms"));
-            verdicts.add(verdict("idle RSS ≤ 200 MiB", pg.medianRssKiB() <= 200 * 1024,
-                    String.format(Locale.ROOT, "%.0f MiB", pg.medianRssKiB() / 1024.0)));
+            verdicts.add(verdict("start-up ≤ 2 s to healthy (warm)", pg.warmMillis() <= 2000,
+                    pg.warmMillis() + " ms (cold " + pg.coldMillis() + " ms)"));
+            verdicts.add(verdict("idle RSS ≤ 200 MiB", pg.warmRssKiB() <= 200 * 1024,
+                    String.format(Locale.ROOT, "%.0f MiB", pg.warmRssKiB() / 1024.0)));
             if (!withPeer) {
                 md.append("\nThe peer gateway was not installed, so its columns are missing.\n");
             }

@@ -173,7 +173,7 @@ public final class Wiring {
                 new MeteredRequestLog(requestLog, environment.metrics()), pricing,
                 new ProxySettings(config.routing.maxAttempts, Duration.ofSeconds(10),
                         config.routing.movePinnedOnRateLimit, 1 << 20),
-                clock, Pause.REAL, () -> UUID.randomUUID().toString(),
+                clock, Pause.REAL, Wiring::requestId,
                 VertexWiring.build(config, environment, jdbi, upstream, clock));
         DailyBudgets budgets = new DailyBudgets(config.usage.accountDailyBudgetUsd, config.usage.keyDailyBudgetUsd,
                 new SqliteUsageStats(jdbi), clock, java.time.ZoneId.systemDefault());
@@ -203,6 +203,18 @@ public final class Wiring {
                         URI.create(config.oauth.claudeAuthorizeUrl)), clock, new SecureRandom()),
                 proxy, clock);
         return new Wiring(adminToken, pool, router, requestLog, pricing);
+    }
+
+    /**
+     * A random version-4 UUID for the request log. Request ids are not secrets, so they come from
+     * {@link java.util.concurrent.ThreadLocalRandom} rather than {@code UUID.randomUUID()}, whose SecureRandom reads
+     * the kernel's entropy device under a lock on every call.
+     */
+    static String requestId() {
+        java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+        long high = (random.nextLong() & ~0xF000L) | 0x4000L;
+        long low = (random.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
+        return new UUID(high, low).toString();
     }
 
     /** The data directory holds the admin token, pending logins and usage: readable by its owner only. */

@@ -39,6 +39,9 @@ public class ProxyGateConfiguration extends Configuration {
     @Valid @NotNull public final UsageSection usage = new UsageSection();
     @Valid @NotNull public final DatabaseSection database = new DatabaseSection();
 
+    /** Requests (streams included) the server handles at once; each runs on its own virtual thread. */
+    public static final int MAX_CONCURRENT_REQUESTS = 16_384;
+
     /** The file this configuration was read from, if any (for the original's {@code <config dir>/.admin_token}). */
     public Optional<Path> sourceFile = Optional.empty();
 
@@ -52,6 +55,10 @@ public class ProxyGateConfiguration extends Configuration {
         factory.setApplicationConnectors(List.of(connector(server.addr)));
         factory.setAdminConnectors(List.of(connector(admin.addr)));
         factory.setEnableVirtualThreads(true);
+        // With virtual threads, Dropwizard's maxThreads (1024) becomes Jetty's cap on concurrent requests, and Jetty
+        // enforces it by blocking the selector thread: past 1,024 open streams every stream stalled. Streams are
+        // cheap (tens of KiB each, testdata/bench/RESULTS.md), so the cap sits far above any real pool's load.
+        factory.setMaxThreads(MAX_CONCURRENT_REQUESTS);
         factory.setEnableAdminVirtualThreads(true);
         factory.setShutdownGracePeriod(io.dropwizard.util.Duration.milliseconds(server.shutdownGrace.toMillis()));
         GzipHandlerFactory gzip = new GzipHandlerFactory();

@@ -212,7 +212,10 @@ final class HttpUpstreamCall implements UpstreamCall {
         } catch (IOException e) {
             LOG.debug("waking the transport of {} failed: {}", target, e.getMessage());
         }
-        rawHead.completeExceptionally(new UpstreamException(Kind.CANCELLED, "call was closed", null));
+        if (!rawHead.isDone()) {
+            // Only a waiting head needs the exception; building one on every close cost a stack walk per request.
+            rawHead.completeExceptionally(new UpstreamException(Kind.CANCELLED, "call was closed", null));
+        }
         cancelWatchdog();
         Future<Void> f = exchange;
         if (unfinished && f != null) {
