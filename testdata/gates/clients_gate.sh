@@ -6,7 +6,8 @@ CLIENTS="$REPO_ROOT/testdata/clients"
 if [ ! -x "$CLIENTS/node_modules/.bin/claude" ] || [ ! -x "$CLIENTS/node_modules/.bin/codex" ]; then
   (cd "$CLIENTS" && npm install --no-audit --no-fund --loglevel=error)
 fi
-PORT_UP=$(free_port) PORT_PROXY=$(free_port) TOKEN=clients-gate-token PROXY_TOKEN=clients-proxy-token
+read -r PORT_UP PORT_PROXY <<<"$(free_ports 2)"
+TOKEN=clients-gate-token PROXY_TOKEN=clients-proxy-token
 "$JAVA_HOME/bin/java" "$GATES_DIR/GateUpstream.java" clients $PORT_UP >"$LOGDIR/upstream.log" 2>&1 &
 UPSTREAM_PID=$!
 until (exec 3<>"/dev/tcp/127.0.0.1/$PORT_UP") 2>/dev/null; do sleep 0.2; done

@@ -24,13 +24,20 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# free_port: a random loopback port nobody listens on (gates may run while other checkouts run theirs).
-free_port() {
-  local port
-  while :; do
-    port=$((20000 + RANDOM % 40000))
-    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || { echo "$port"; return; }
+# free_ports N: N distinct random loopback ports nobody listens on (gates may run while other checkouts run
+# theirs), drawn below the kernel's ephemeral range so outgoing connections cannot take one before it is bound.
+free_ports() {
+  local port low picked=" " count=0
+  low=$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
+  while [ "$count" -lt "$1" ]; do
+    port=$((20000 + RANDOM % (low - 20000)))
+    case "$picked" in *" $port "*) continue ;; esac
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+      picked="$picked$port "
+      count=$((count + 1))
+    fi
   done
+  echo $picked
 }
 
 # wait_for URL: polls until the URL answers, at most 60 s.

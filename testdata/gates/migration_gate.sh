@@ -2,7 +2,8 @@
 # Gate 5, the migration: the Go version's config.toml.example and a pool folder in its formats (one file of each
 # kind, a `provider`-style key), started the way a user switches over (same folder, `serve`), serving all four APIs.
 . "$(dirname "$0")/lib.sh"
-PORT_UP=$(free_port) PORT_PROXY=$(free_port) TOKEN=migration-gate-token
+read -r PORT_UP PORT_PROXY <<<"$(free_ports 2)"
+TOKEN=migration-gate-token
 start_upstream 5 $PORT_UP
 WORK=$(mktemp -d)
 cp "$REPO_ROOT/testdata/go-original/config.toml.example" "$WORK/config.toml"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Port of the Go original's phase 1 gate: one account is listed and its usage is counted.
 . "$(dirname "$0")/lib.sh"
-PORT_UP=$(free_port) PORT_PROXY=$(free_port) TOKEN=phase1-gate-token
+read -r PORT_UP PORT_PROXY <<<"$(free_ports 2)"
+TOKEN=phase1-gate-token
 start_upstream 1 $PORT_UP
 mkdir -p "$POOLDIR/chatgpt"
 cat > "$POOLDIR/chatgpt/test.json" <<JSON

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Port of the Go original's phase 2 gate: plan tier, disable/enable through the admin API, pinning, wham polling.
 . "$(dirname "$0")/lib.sh"
-PORT_UP=$(free_port) PORT_PROXY=$(free_port) TOKEN=phase2-gate-token
+read -r PORT_UP PORT_PROXY <<<"$(free_ports 2)"
+TOKEN=phase2-gate-token
 start_upstream 2 $PORT_UP
 mkdir -p "$POOLDIR/chatgpt"
 cat > "$POOLDIR/chatgpt/alpha.json" <<JSON

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Port of the Go original's phase 3 gate: account first, then the API key once the account is disabled.
 . "$(dirname "$0")/lib.sh"
-PORT_UP=$(free_port) PORT_PROXY=$(free_port) TOKEN=phase3-gate-token
+read -r PORT_UP PORT_PROXY <<<"$(free_ports 2)"
+TOKEN=phase3-gate-token
 start_upstream 3 $PORT_UP
 mkdir -p "$POOLDIR/chatgpt" "$POOLDIR/apikeys"
 cat > "$POOLDIR/chatgpt/acc.json" <<JSON

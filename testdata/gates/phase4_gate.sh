@@ -2,7 +2,8 @@
 # Port of the Go original's phase 4 gate: Messages through an Anthropic key, Chat through an OpenAI key.
 # (The original's newest code skipped Anthropic keys while its Vertex fallback was on; ours keeps them.)
 . "$(dirname "$0")/lib.sh"
-PORT_UP=$(free_port) PORT_PROXY=$(free_port) TOKEN=phase4-gate-token
+read -r PORT_UP PORT_PROXY <<<"$(free_ports 2)"
+TOKEN=phase4-gate-token
 start_upstream 4 $PORT_UP
 mkdir -p "$POOLDIR/chatgpt" "$POOLDIR/apikeys"
 cat > "$POOLDIR/apikeys/anthropic-1.json" <<JSON

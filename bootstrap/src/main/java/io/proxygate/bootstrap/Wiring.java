@@ -10,9 +10,15 @@ import io.proxygate.adapter.in.http.ClientAuth;
 import io.proxygate.adapter.in.http.HealthResource;
 import io.proxygate.adapter.in.http.ProxyResource;
 import io.proxygate.adapter.out.persistence.pool.PoolDirectoryStore;
+import io.proxygate.adapter.out.persistence.sql.Databases;
+import io.proxygate.adapter.out.persistence.sql.PostgresRefreshLock;
+import io.proxygate.adapter.out.persistence.sql.SqlConversationPins;
+import io.proxygate.adapter.out.persistence.sql.SqlDialect;
 import io.proxygate.adapter.out.persistence.sql.SqliteCredentialState;
 import io.proxygate.adapter.out.persistence.sql.SqliteDatabase;
 import io.proxygate.adapter.out.persistence.sql.SqliteRequestLog;
+import io.proxygate.adapter.out.persistence.sql.SqliteUsageStats;
+import io.proxygate.adapter.out.persistence.sql.SqlRequestLogRetention;
 import io.proxygate.adapter.out.upstream.HttpUpstreamAdapter;
 import io.proxygate.adapter.out.upstream.UpstreamSettings;
 import io.proxygate.adapter.out.upstream.oauth.HttpOAuthClient;
@@ -31,12 +37,15 @@ import io.proxygate.application.auth.TokenRefreshService;
 import io.proxygate.application.pool.CredentialPool;
 import io.proxygate.application.port.out.PriceSourceException;
 import io.proxygate.application.port.out.PriceSourcePort;
+import io.proxygate.application.port.out.RefreshLockPort;
 import io.proxygate.application.proxy.Pause;
 import io.proxygate.application.proxy.ProxyService;
 import io.proxygate.application.proxy.ProxySettings;
 import io.proxygate.application.routing.RoutingService;
 import io.proxygate.application.routing.RoutingSettings;
+import io.proxygate.application.usage.DailyBudgets;
 import io.proxygate.application.usage.PricingService;
+import io.proxygate.application.usage.UsageRetentionService;
 import io.proxygate.application.usage.UsagePollService;
 import io.proxygate.bootstrap.config.ProxyGateConfiguration;
 import io.proxygate.bootstrap.metrics.MeteredRequestLog;
@@ -100,7 +109,9 @@ public final class Wiring {
         Files.createDirectories(config.paths.poolDir);
         AdminTokens.AdminToken adminToken = AdminTokens.resolve(config);
 
-        Jdbi jdbi = database(dataDir.resolve("proxygate.db"), environment);
+        String databaseUrl = config.database.jdbcUrl(dataDir);
+        SqlDialect dialect = SqlDialect.of(databaseUrl);
+        Jdbi jdbi = database(config, databaseUrl, dialect, environment);
 
         PoolDirectoryStore poolStore = new PoolDirectoryStore(config.paths.poolDir, clock);
         CredentialPool pool = new CredentialPool(poolStore);
@@ -119,8 +130,13 @@ public final class Wiring {
             }
         });
 
-        RoutingService router = new RoutingService(pool, new SqliteCredentialState(jdbi, clock),
-                routingSettings(config), clock);
+        SqliteCredentialState routingState = new SqliteCredentialState(jdbi, clock);
+        RoutingService router = dialect.shared()
+                ? new RoutingService(pool, routingState, new SqlConversationPins(jdbi), routingSettings(config), clock)
+                : new RoutingService(pool, routingState, routingSettings(config), clock);
+        if (dialect.shared()) {
+            environment.lifecycle().manage(new SharedStateSync(router, config.database.syncInterval));
+        }
 
         PriceSourcePort priceSource = priceSource(config.pricing.source);
         PricingService pricing = new PricingService(priceSource, new FilePriceCache(dataDir),
@@ -132,13 +148,18 @@ public final class Wiring {
                 URI.create(config.oauth.claudeAuthorizeUrl), URI.create(config.oauth.anthropicTokenUrl),
                 URI.create(config.upstream.anthropicApiBaseUrl), Duration.ofSeconds(30)));
         environment.lifecycle().manage(managed(() -> { }, oauthClient::close));
-        TokenRefreshService tokens = new TokenRefreshService(pool, oauthClient, config.oauth.refreshSkew, clock);
+        RefreshLockPort refreshLock = dialect.shared() ? new PostgresRefreshLock(jdbi) : RefreshLockPort.IN_PROCESS;
+        TokenRefreshService tokens = new TokenRefreshService(pool, oauthClient, config.oauth.refreshSkew,
+                TokenRefreshService.DEFAULT_RETRY_BACKOFF, refreshLock, clock);
 
         HttpUpstreamAdapter upstream = new HttpUpstreamAdapter(upstreamSettings(config), clock);
         environment.lifecycle().manage(managed(() -> { }, upstream::close));
 
         SqliteRequestLog requestLog = new SqliteRequestLog(jdbi);
         environment.lifecycle().manage(managed(() -> { }, requestLog::close));
+        UsageRetentionService retention = new UsageRetentionService(new SqlRequestLogRetention(jdbi),
+                config.usage.retention, clock, java.time.ZoneId.systemDefault());
+        environment.lifecycle().manage(managed(retention::start, retention::close));
 
         UsagePollService poller = new UsagePollService(pool, router, tokens, new HttpUsagePollClient(
                 UsageEndpoints.of(config.upstream.chatgptBaseUrl, config.upstream.anthropicApiBaseUrl,
@@ -154,6 +175,11 @@ public final class Wiring {
                         config.routing.movePinnedOnRateLimit, 1 << 20),
                 clock, Pause.REAL, Wiring::requestId,
                 VertexWiring.build(config, environment, jdbi, upstream, clock));
+        DailyBudgets budgets = new DailyBudgets(config.usage.accountDailyBudgetUsd, config.usage.keyDailyBudgetUsd,
+                new SqliteUsageStats(jdbi), clock, java.time.ZoneId.systemDefault());
+        if (budgets.active()) {
+            proxy.limitSpend(budgets);
+        }
 
         boolean acceptClaudeClients = config.server.listensOnLoopback() || config.server.acceptClaudeOauthClients;
         ClientAuth auth = new ClientAuth(optional(config.server.proxyToken).map(Secret::of), acceptClaudeClients,
@@ -203,19 +229,36 @@ public final class Wiring {
         }
     }
 
-    private static Jdbi database(Path file, Environment environment) {
+    /**
+     * The pooled database: SQLite (WAL, a few connections: it has one writer anyway) or PostgreSQL (as many
+     * connections as configured; a token refresh holds one for its advisory lock). Migrated before use; Flyway
+     * locks the schema, so instances starting together on PostgreSQL migrate once.
+     */
+    private static Jdbi database(ProxyGateConfiguration config, String url, SqlDialect dialect,
+                                 Environment environment) {
         DataSourceFactory factory = new DataSourceFactory();
-        factory.setDriverClass("org.sqlite.JDBC");
-        factory.setUrl("jdbc:sqlite:" + file.toAbsolutePath());
-        factory.setProperties(Map.of("journal_mode", "WAL", "busy_timeout",
-                Long.toString(SqliteDatabase.BUSY_TIMEOUT.toMillis()), "synchronous", "NORMAL"));
+        factory.setDriverClass(dialect.driverClass());
+        factory.setUrl(url);
         factory.setValidationQuery("SELECT 1");
         factory.setInitialSize(1);
         factory.setMinSize(1);
-        factory.setMaxSize(4);
-        ManagedDataSource dataSource = factory.build(environment.metrics(), "sqlite");
-        SqliteDatabase.migrate(dataSource);
-        return new JdbiFactory().build(environment, factory, dataSource, "sqlite");
+        if (dialect == SqlDialect.SQLITE) {
+            factory.setProperties(Map.of("journal_mode", "WAL", "busy_timeout",
+                    Long.toString(SqliteDatabase.BUSY_TIMEOUT.toMillis()), "synchronous", "NORMAL"));
+            factory.setMaxSize(4);
+        } else {
+            if (!config.database.user.isBlank()) {
+                factory.setUser(config.database.user);
+            }
+            if (!config.database.password.isEmpty()) {
+                factory.setPassword(config.database.password);
+            }
+            factory.setMaxSize(config.database.maxConnections);
+        }
+        String name = dialect.name().toLowerCase(java.util.Locale.ROOT);
+        ManagedDataSource dataSource = factory.build(environment.metrics(), name);
+        Databases.migrate(dataSource, dialect);
+        return new JdbiFactory().build(environment, factory, dataSource, name);
     }
 
     static RoutingSettings routingSettings(ProxyGateConfiguration config) {

@@ -266,4 +266,51 @@ class ProxySystemTest {
         }
         assertThat(owners).containsOnly(owners.get(0));
     }
+
+    @Test
+    void chatGptBackendPathsPassThroughWithAPooledAccount() throws Exception {
+        UPSTREAM.on("GET", "/backend-api/wham/tasks", (r, ex) ->
+                MockUpstream.json(ex, 200, "{\"items\":[],\"query\":\"" + r.query() + "\"}"));
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url("/backend-api/wham/tasks?limit=5")))
+                .header("Authorization", "Bearer client-token").header("Cookie", "session=secret").GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.body()).contains("\"query\":\"limit=5\"");
+        MockUpstream.Recorded seen = UPSTREAM.requests("/backend-api/wham/tasks").getLast();
+        assertThat(seen.header("Authorization")).startsWith("Bearer fake-access-acc-");
+        assertThat(seen.header("ChatGPT-Account-Id")).startsWith("acc-");
+        assertThat(seen.header("Cookie")).isNull();
+    }
+
+    @Test
+    void compressedRequestBodiesAreDecodedOnceAndSentPlain() throws Exception {
+        UPSTREAM.on("POST", "/v1/chat/completions", (r, ex) -> MockUpstream.json(ex, 200, Fixtures.chatJson("ok")));
+        String json = "{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\",\"content\":\"compressed\"}]}";
+        java.io.ByteArrayOutputStream gzip = new java.io.ByteArrayOutputStream();
+        try (var out = new java.util.zip.GZIPOutputStream(gzip)) {
+            out.write(json.getBytes(StandardCharsets.UTF_8));
+        }
+        byte[] zstd = com.github.luben.zstd.Zstd.compress(json.getBytes(StandardCharsets.UTF_8));
+        for (var encoded : Map.of("gzip", gzip.toByteArray(), "zstd", zstd).entrySet()) {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url("/v1/chat/completions")))
+                    .header("Content-Type", "application/json").header("Content-Encoding", encoded.getKey())
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(encoded.getValue())).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).as(encoded.getKey()).isEqualTo(200);
+            MockUpstream.Recorded seen = UPSTREAM.requests("/v1/chat/completions").getLast();
+            assertThat(seen.body()).isEqualTo(json);
+            assertThat(seen.header("Content-Encoding")).isNull();
+        }
+    }
+
+    @Test
+    void anOversizedBodyIsA413InTheApisShape() throws Exception {
+        byte[] big = new byte[(int) (65L * 1024 * 1024)];
+        java.util.Arrays.fill(big, (byte) ' ');
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url("/v1/messages")))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofByteArray(big)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).isEqualTo(413);
+        assertThat(r.body()).startsWith("{\"type\":\"error\"");
+    }
 }

@@ -2,6 +2,7 @@ package io.proxygate.application.auth;
 
 import io.proxygate.application.pool.CredentialPool;
 import io.proxygate.application.pool.PoolEntry;
+import io.proxygate.application.port.out.RefreshLockPort;
 import io.proxygate.domain.credential.ApiKey;
 import io.proxygate.domain.credential.ChatGptAccount;
 import io.proxygate.domain.credential.ClaudeAccount;
@@ -38,6 +39,8 @@ public final class TokenRefreshService implements TokenKeeper {
     private static final Duration MAX_RETRY_BACKOFF = Duration.ofMinutes(10);
     /** The original's lifetime for a refresh reply that says neither expires_in nor exp. */
     private static final Duration FALLBACK_LIFETIME = Duration.ofHours(1);
+    /** Longer than a refresh call may take (its HTTP timeout is 30 s), so a waiter normally gets the lock. */
+    static final Duration LOCK_WAIT = Duration.ofSeconds(45);
     private static final System.Logger LOG = System.getLogger(TokenRefreshService.class.getName());
 
     private record Failure(Secret refreshToken, CredentialUnavailable error, int count, Instant retryAt) {
@@ -48,6 +51,7 @@ public final class TokenRefreshService implements TokenKeeper {
     private final Duration skew;
     private final Duration retryBackoff;
     private final InstantSource clock;
+    private final RefreshLockPort locks;
     private final ConcurrentMap<CredentialId, CompletableFuture<Credential>> inFlight = new ConcurrentHashMap<>();
     private final ConcurrentMap<CredentialId, Failure> failures = new ConcurrentHashMap<>();
 
@@ -58,6 +62,16 @@ public final class TokenRefreshService implements TokenKeeper {
     /** @param retryBackoff the wait after a first transient failure (doubles per further failure, up to 10 min) */
     public TokenRefreshService(CredentialPool pool, OAuthPort oauth, Duration skew, Duration retryBackoff,
                                InstantSource clock) {
+        this(pool, oauth, skew, retryBackoff, RefreshLockPort.IN_PROCESS, clock);
+    }
+
+    /**
+     * @param locks taken around each refresh, so that instances sharing the pool directory spend a rotating refresh
+     *              token once; {@link RefreshLockPort#IN_PROCESS} for one instance alone
+     */
+    public TokenRefreshService(CredentialPool pool, OAuthPort oauth, Duration skew, Duration retryBackoff,
+                               RefreshLockPort locks, InstantSource clock) {
+        this.locks = Objects.requireNonNull(locks, "locks");
         this.pool = Objects.requireNonNull(pool, "pool");
         this.oauth = Objects.requireNonNull(oauth, "oauth");
         this.skew = Objects.requireNonNull(skew, "skew");
@@ -126,7 +140,7 @@ public final class TokenRefreshService implements TokenKeeper {
             return await(running);
         }
         try {
-            Credential result = refreshOnce(id, staleAccessToken, forced);
+            Credential result = refreshLocked(id, staleAccessToken, forced);
             mine.complete(result);
             return result;
         } catch (CredentialUnavailable | RuntimeException e) {
@@ -137,7 +151,38 @@ public final class TokenRefreshService implements TokenKeeper {
         }
     }
 
-    /** Runs inside the account's single flight. */
+    /**
+     * Runs inside the account's in-process single flight and takes the account's lock shared with other instances.
+     * Whoever held that lock before us wrote its new tokens to the shared pool file before letting go, so the pool
+     * is re-read first: if the token we found stale was replaced meanwhile, the new one is used, not refreshed again.
+     */
+    private Credential refreshLocked(CredentialId id, Secret staleAccessToken, boolean forced)
+            throws CredentialUnavailable {
+        if (!locks.sharedWithOtherInstances()) {
+            return refreshOnce(id, staleAccessToken, forced);
+        }
+        Optional<RefreshLockPort.Held> held;
+        try {
+            held = locks.acquire(id, LOCK_WAIT);
+        } catch (RuntimeException e) {
+            // Refreshing without the lock could spend a token another instance is spending: better to wait.
+            throw new CredentialUnavailable(id + ": the refresh lock is unavailable (" + e.getMessage() + ")", false);
+        }
+        if (held.isEmpty()) {
+            pool.reload();
+            Credential current = pool.snapshot().entry(id).map(PoolEntry::credential).orElse(null);
+            if (current != null && !forced && !tokensOf(current).accessToken().equals(staleAccessToken)) {
+                return current;
+            }
+            throw new CredentialUnavailable(id + ": another instance is still refreshing this account", false);
+        }
+        try (RefreshLockPort.Held lock = held.get()) {
+            pool.reload();
+            return refreshOnce(id, staleAccessToken, forced);
+        }
+    }
+
+    /** Runs inside the account's single flight (and its shared lock, when there is one). */
     private Credential refreshOnce(CredentialId id, Secret staleAccessToken, boolean forced)
             throws CredentialUnavailable {
         PoolEntry entry = pool.snapshot().entry(id).orElseThrow(() ->

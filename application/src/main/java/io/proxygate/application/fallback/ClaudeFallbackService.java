@@ -6,6 +6,7 @@ import io.proxygate.application.port.out.UpstreamHead;
 import io.proxygate.application.port.out.VariantHintsPort;
 import io.proxygate.application.port.out.VertexPort;
 import io.proxygate.application.port.out.VertexRequest;
+import io.proxygate.application.proxy.ErrorBodies;
 import io.proxygate.application.proxy.FallbackRoute;
 import io.proxygate.application.proxy.Pause;
 import io.proxygate.application.proxy.ProxyCommand;
@@ -18,9 +19,6 @@ import io.proxygate.domain.fallback.UnsupportedVariantException;
 import io.proxygate.domain.fallback.VariantChange;
 import io.proxygate.domain.routing.RetryAfter;
 
-import java.io.ByteArrayOutputStream;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.Objects;
@@ -120,20 +118,11 @@ public final class ClaudeFallbackService implements FallbackRoute {
         }
     }
 
+    /** The 429 body (bounded) for its Retry-After hint; the headers alone decide the wait if it cannot be read. */
     private String readAndClose(UpstreamCall call) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (call) {
-            Optional<ByteBuffer> chunk;
-            while (out.size() < settings.maxErrorBodyBytes() && (chunk = call.nextChunk()).isPresent()) {
-                ByteBuffer b = chunk.get();
-                byte[] bytes = new byte[Math.min(b.remaining(), settings.maxErrorBodyBytes() - out.size())];
-                b.get(bytes);
-                out.write(bytes, 0, bytes.length);
-            }
-        } catch (UpstreamException e) {
-            // the headers alone decide the wait then
+            return ErrorBodies.readBounded(call, settings.maxErrorBodyBytes());
         }
-        return out.toString(StandardCharsets.UTF_8);
     }
 
     private void sleep(Duration d) {

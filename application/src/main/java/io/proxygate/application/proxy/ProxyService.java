@@ -19,11 +19,11 @@ import io.proxygate.application.usage.RequestRecord;
 import io.proxygate.domain.credential.Api;
 import io.proxygate.domain.credential.Credential;
 import io.proxygate.domain.credential.CredentialId;
+import io.proxygate.domain.credential.CredentialKind;
 import io.proxygate.domain.routing.RetryAfter;
 import io.proxygate.domain.usage.UsageConvention;
 import io.proxygate.domain.usage.UsageReport;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -56,6 +56,7 @@ public final class ProxyService implements ProxyUseCase {
     private final Supplier<String> requestIds;
     private final FallbackRoute fallback;
     private volatile RequestObserver observer = RequestObserver.NONE;
+    private volatile SpendLimit spendLimit = SpendLimit.NONE;
 
     public ProxyService(CredentialPool pool, CredentialRouter router, UpstreamPort upstream, TokenKeeper tokens,
                         RequestLogPort requestLog, CostEstimator costs, ProxySettings settings, InstantSource clock,
@@ -78,6 +79,11 @@ public final class ProxyService implements ProxyUseCase {
         this.clock = clock;
         this.pause = pause;
         this.requestIds = requestIds;
+    }
+
+    /** Takes credentials that spent their daily budget out of rotation; {@link SpendLimit#NONE} by default. */
+    public void limitSpend(SpendLimit limit) {
+        this.spendLimit = java.util.Objects.requireNonNull(limit, "limit");
     }
 
     /** Who hears of request starts and attempts (the admin live feed); {@link RequestObserver#NONE} by default. */
@@ -119,6 +125,9 @@ public final class ProxyService implements ProxyUseCase {
 
         ProxyExchange run() {
             Api api = command.route().api();
+            if (passthrough() && pool.snapshot().credentials().stream().noneMatch(this::usable)) {
+                throw new ProxyFailure(503, "overloaded_error", "no accounts available");
+            }
             if (pool.snapshot().credentials().stream().noneMatch(c -> c.serves(api))) {
                 return viaFallback().orElseThrow(
                         () -> new ProxyFailure(401, "authentication_error", Messages.nothingConfigured(api)));
@@ -128,7 +137,9 @@ public final class ProxyService implements ProxyUseCase {
             while (attempts < settings.maxAttempts()) {
                 RoutingPlan plan = router.plan(query);
                 Optional<RoutingPlan.Candidate> next = plan.candidates().stream()
-                        .filter(c -> !triedOnce.contains(c.credential().id())).findFirst();
+                        .filter(c -> usable(c.credential()))
+                        .filter(c -> !triedOnce.contains(c.credential().id()))
+                        .filter(this::withinBudget).findFirst();
                 if (next.isEmpty()) {
                     Optional<Duration> cooling = router.nearestCooldown(api);
                     if (!waitedForCooldown && cooling.isPresent() && !cooling.get().isZero()) {
@@ -156,8 +167,30 @@ public final class ProxyService implements ProxyUseCase {
             if (lastError != null) {
                 throw lastError;
             }
-            throw new ProxyFailure(503, "overloaded_error", Messages.exhausted(api),
-                    router.nearestCooldown(api));
+            throw new ProxyFailure(503, "overloaded_error", passthrough() ? "no accounts available"
+                    : Messages.exhausted(api), router.nearestCooldown(api));
+        }
+
+        /** A credential over its daily budget is passed over, and the routing note says so once. */
+        private boolean withinBudget(RoutingPlan.Candidate candidate) {
+            Optional<String> blocked = spendLimit.blocks(candidate.credential());
+            blocked.ifPresent(reason -> {
+                if (triedOnce.add(candidate.credential().id())) {
+                    note.append(note.isEmpty() ? "" : "; ").append("skip ").append(candidate.credential().id())
+                            .append(": ").append(reason);
+                }
+            });
+            return blocked.isEmpty();
+        }
+
+        private boolean passthrough() {
+            return command.route() == Route.PASSTHROUGH;
+        }
+
+        /** ChatGPT backend paths can only be served by ChatGPT accounts; every API route by what serves its API. */
+        private boolean usable(Credential credential) {
+            return passthrough() ? credential.kind() == CredentialKind.CHATGPT_ACCOUNT
+                    : credential.serves(command.route().api());
         }
 
         /** The pool could not serve: offer the request to the fallback route (Vertex AI for Messages). */
@@ -188,7 +221,8 @@ public final class ProxyService implements ProxyUseCase {
                 boolean handedOver = false;
                 try {
                     call = upstream.open(new UpstreamRequest(command.route(), credential, command.query(),
-                            command.headers(), command.body(), command.facts().stream()));
+                            command.headers(), command.body(), command.facts().stream(), command.method(),
+                            command.path()));
                     UpstreamHead head = call.awaitHead();
                     CredentialId id = credential.id();
                     head.windows().ifPresent(w -> router.onWindows(id, w));
@@ -231,7 +265,8 @@ public final class ProxyService implements ProxyUseCase {
                             credential.kind().provider(), Optional.empty(), lease, call, head));
                 } catch (UpstreamException e) {
                     router.onFailure(credential.id(), new AttemptFailure.Unreachable(e.getMessage()));
-                    lastError = new ProxyFailure(502, "api_error", "upstream unreachable: " + e.kind());
+                    lastError = new ProxyFailure(502, "api_error", passthrough() ? "upstream request failed"
+                            : "upstream unreachable: " + e.kind());
                     return Optional.empty();
                 } finally {
                     if (!handedOver) {
@@ -290,6 +325,7 @@ public final class ProxyService implements ProxyUseCase {
                     Optional.of(failure.errorType()), Optional.ofNullable(failure.getMessage()), Optional.empty(),
                     false, note.toString());
             requestLog.append(record);
+            spendLimit.spent(record);
             observer.finished(record);
             log(record);
         }
@@ -392,6 +428,7 @@ public final class ProxyService implements ProxyUseCase {
                     Duration.between(attempts.startedAt, now), ttfb, errorClass, errorText, usage.responseId(),
                     head.isSuccess() && head.eventStream() && !usage.complete(), attempts.note.toString());
             requestLog.append(record);
+            spendLimit.spent(record);
             observer.finished(record);
             log(record);
         }
@@ -413,19 +450,7 @@ public final class ProxyService implements ProxyUseCase {
     }
 
     private String readErrorBody(UpstreamCall call) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try {
-            Optional<ByteBuffer> chunk;
-            while (out.size() < settings.maxErrorBodyBytes() && (chunk = call.nextChunk()).isPresent()) {
-                ByteBuffer b = chunk.get();
-                byte[] bytes = new byte[Math.min(b.remaining(), settings.maxErrorBodyBytes() - out.size())];
-                b.get(bytes);
-                out.write(bytes, 0, bytes.length);
-            }
-        } catch (UpstreamException e) {
-            // what we have is what we report
-        }
-        return out.toString(StandardCharsets.UTF_8);
+        return ErrorBodies.readBounded(call, settings.maxErrorBodyBytes());
     }
 
     /** The upstream's own error message when its body has one, else the whole body, else a fallback. */

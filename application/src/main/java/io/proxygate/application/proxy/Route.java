@@ -9,7 +9,9 @@ public enum Route {
     MESSAGES(Api.MESSAGES, "/v1/messages"),
     MESSAGES_COUNT_TOKENS(Api.MESSAGES, "/v1/messages/count_tokens"),
     CHAT_COMPLETIONS(Api.CHAT_COMPLETIONS, "/v1/chat/completions"),
-    MODELS(Api.RESPONSES, "/v1/models");
+    MODELS(Api.RESPONSES, "/v1/models"),
+    /** ChatGPT web/backend paths relayed as they are with a pooled ChatGPT account (Codex's own extra calls). */
+    PASSTHROUGH(Api.RESPONSES, "/backend-api");
 
     private final Api api;
     private final String path;

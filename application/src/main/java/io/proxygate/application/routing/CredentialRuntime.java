@@ -11,6 +11,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
@@ -22,37 +23,41 @@ import java.util.function.UnaryOperator;
  * object and their usage view, not three objects deep.
  */
 final class CredentialRuntime extends InFlightCounter {
-    /** Immutable state, with the skip reasons prepared when it changes so that picks only copy references. */
+    /**
+     * Immutable state, with the skip reasons prepared when it changes so that picks only copy references.
+     * {@code needsLoginChangedMillis} is when the needs-login mark was last set or cleared ({@code Long.MIN_VALUE}:
+     * never, as far as we know), so that instances sharing a database can tell whose change is newer.
+     */
     record State(long cooldownUntilMillis, String cooldownReason, RoutingPlan.Skip cooldownSkip,
-                 String needsLogin, RoutingPlan.Skip needsLoginSkip, int streak,
+                 String needsLogin, RoutingPlan.Skip needsLoginSkip, long needsLoginChangedMillis, int streak,
                  AccountUsage usage, long usageBlockedUntilMillis, RoutingPlan.Skip usageSkip) {
 
-        static final State EMPTY = new State(Long.MIN_VALUE, null, null, null, null, 0, AccountUsage.NONE,
-                Long.MIN_VALUE, null);
+        static final State EMPTY = new State(Long.MIN_VALUE, null, null, null, null, Long.MIN_VALUE, 0,
+                AccountUsage.NONE, Long.MIN_VALUE, null);
 
         State withCooldown(CredentialId id, long untilMillis, String reason) {
             String text = "cooling down until "
                     + Instant.ofEpochMilli(untilMillis).truncatedTo(ChronoUnit.SECONDS) + ", " + reason;
-            return new State(untilMillis, reason, new RoutingPlan.Skip(id, text), needsLogin, needsLoginSkip, streak,
-                    usage, usageBlockedUntilMillis, usageSkip);
+            return new State(untilMillis, reason, new RoutingPlan.Skip(id, text), needsLogin, needsLoginSkip,
+                    needsLoginChangedMillis, streak, usage, usageBlockedUntilMillis, usageSkip);
         }
 
-        State withNeedsLogin(CredentialId id, String reason) {
+        State withNeedsLogin(CredentialId id, String reason, long changedMillis) {
             RoutingPlan.Skip skip = reason == null ? null : new RoutingPlan.Skip(id, "needs login: " + reason);
-            return new State(cooldownUntilMillis, cooldownReason, cooldownSkip, reason, skip, streak, usage,
-                    usageBlockedUntilMillis, usageSkip);
+            return new State(cooldownUntilMillis, cooldownReason, cooldownSkip, reason, skip, changedMillis, streak,
+                    usage, usageBlockedUntilMillis, usageSkip);
         }
 
         State withStreak(int newStreak) {
-            return new State(cooldownUntilMillis, cooldownReason, cooldownSkip, needsLogin, needsLoginSkip, newStreak,
-                    usage, usageBlockedUntilMillis, usageSkip);
+            return new State(cooldownUntilMillis, cooldownReason, cooldownSkip, needsLogin, needsLoginSkip,
+                    needsLoginChangedMillis, newStreak, usage, usageBlockedUntilMillis, usageSkip);
         }
 
         State withUsage(CredentialId id, AccountUsage newUsage) {
             long until = newUsage.blockedUntil().map(Instant::toEpochMilli).orElse(Long.MIN_VALUE);
             RoutingPlan.Skip skip = newUsage.blockedReason().map(r -> new RoutingPlan.Skip(id, r)).orElse(null);
-            return new State(cooldownUntilMillis, cooldownReason, cooldownSkip, needsLogin, needsLoginSkip, streak,
-                    newUsage, until, skip);
+            return new State(cooldownUntilMillis, cooldownReason, cooldownSkip, needsLogin, needsLoginSkip,
+                    needsLoginChangedMillis, streak, newUsage, until, skip);
         }
     }
 
@@ -97,8 +102,9 @@ final class CredentialRuntime extends InFlightCounter {
             s = s.withCooldown(saved.id(), saved.cooldownUntil().get().toEpochMilli(),
                     saved.cooldownReason().orElse("restored"));
         }
-        if (saved.needsLoginReason().isPresent()) {
-            s = s.withNeedsLogin(saved.id(), saved.needsLoginReason().get());
+        long changed = saved.needsLoginChangedAt().map(Instant::toEpochMilli).orElse(Long.MIN_VALUE);
+        if (saved.needsLoginReason().isPresent() || changed != Long.MIN_VALUE) {
+            s = s.withNeedsLogin(saved.id(), saved.needsLoginReason().orElse(null), changed);
         }
         if (saved.windows().isPresent()) {
             s = s.withUsage(saved.id(), AccountUsage.of(saved.windows().get()));
@@ -235,6 +241,40 @@ final class CredentialRuntime extends InFlightCounter {
         return before.usageSkip() != null || after.usageSkip() != null ? Observed.BLOCKING : Observed.TAKEN;
     }
 
+    /**
+     * Takes in what another instance saved to the shared store: a later cooldown, a needs-login mark changed after
+     * ours, usage windows observed after ours. Never shortens a cooldown. Returns whether anything changed.
+     */
+    synchronized boolean absorb(CredentialStateRecord shared, long nowMillis) {
+        State before = state;
+        State next = before;
+        long until = shared.cooldownUntil().map(Instant::toEpochMilli).orElse(Long.MIN_VALUE);
+        if (until > nowMillis && until > before.cooldownUntilMillis()) {
+            next = next.withCooldown(id, until, shared.cooldownReason().orElse("set by another instance"));
+        }
+        long changed = shared.needsLoginChangedAt().map(Instant::toEpochMilli).orElse(Long.MIN_VALUE);
+        String reason = shared.needsLoginReason().orElse(null);
+        if (changed > before.needsLoginChangedMillis() && !Objects.equals(reason, before.needsLogin())) {
+            next = next.withNeedsLogin(id, reason, changed);
+        }
+        Optional<UsageWindows> theirs = shared.windows();
+        Optional<UsageWindows> ours = before.usage().windows();
+        // Strictly newer only: the same observation comes back on every sync and must not reset the estimate.
+        boolean newerWindows = theirs.isPresent()
+                && (ours.isEmpty() || theirs.get().observedAt().isAfter(ours.get().observedAt()));
+        if (newerWindows) {
+            next = next.withUsage(id, AccountUsage.of(theirs.get()));
+        }
+        if (next == before) {
+            return false;
+        }
+        publish(next);
+        if (newerWindows) {
+            successes = 0;
+        }
+        return true;
+    }
+
     enum Observed {
         OLDER_THAN_KNOWN,
         TAKEN,
@@ -268,6 +308,8 @@ final class CredentialRuntime extends InFlightCounter {
                 ? Optional.of(Instant.ofEpochMilli(s.cooldownUntilMillis())) : Optional.empty();
         return Optional.of(new CredentialStateRecord(id, cooldown,
                 cooldown.isPresent() ? Optional.ofNullable(s.cooldownReason()) : Optional.empty(),
-                Optional.ofNullable(s.needsLogin()), s.streak(), s.usage().windows(), lastUsed()));
+                Optional.ofNullable(s.needsLogin()), s.streak(), s.usage().windows(), lastUsed(),
+                s.needsLoginChangedMillis() == Long.MIN_VALUE ? Optional.empty()
+                        : Optional.of(Instant.ofEpochMilli(s.needsLoginChangedMillis()))));
     }
 }

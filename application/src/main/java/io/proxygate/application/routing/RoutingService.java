@@ -3,6 +3,7 @@ package io.proxygate.application.routing;
 import io.proxygate.application.pool.CredentialPool;
 import io.proxygate.application.pool.PoolChange;
 import io.proxygate.application.pool.PoolEntry;
+import io.proxygate.application.port.out.ConversationPinPort;
 import io.proxygate.application.port.out.CredentialStatePort;
 import io.proxygate.application.port.out.CredentialStateRecord;
 import io.proxygate.application.routing.CredentialRuntime.State;
@@ -23,6 +24,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -45,6 +47,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Picks read lock-free state; outcome updates lock only the credential concerned. Cooldowns, needs-login marks,
  * failure streaks, usage windows and last use go to {@link CredentialStatePort} (those that change eligibility at
  * once, the rest at most every 30 s per credential) and are read back at construction, so they survive restarts.
+ *
+ * <p>Instances sharing one database also call {@link #syncShared()} every few seconds to take in what the others
+ * saved, and keep conversation pins in a {@link ConversationPinPort} store (behind a short local cache) instead of
+ * memory alone. In-flight counts stay per instance.
  */
 public final class RoutingService implements CredentialRouter {
     private static final System.Logger LOG = System.getLogger(RoutingService.class.getName());
@@ -56,18 +62,32 @@ public final class RoutingService implements CredentialRouter {
     private final RoutingSettings settings;
     private final InstantSource clock;
     private final HeadroomScorer scorer;
-    private final ConversationPins pins;
+    private final PinTable pins;
     private final ConcurrentHashMap<CredentialId, CredentialRuntime> runtimes = new ConcurrentHashMap<>();
     private volatile RoutingIndex index;
 
+    /** Conversation pins in memory: one instance alone. */
     public RoutingService(CredentialPool pool, CredentialStatePort state, RoutingSettings settings,
                           InstantSource clock) {
+        this(pool, state, PinTable.inMemory(new ConversationPins(settings.pinTtl(), settings.maxPins())), settings,
+                clock);
+    }
+
+    /** Conversation pins in {@code sharedPins}, behind a short local cache: instances sharing a database. */
+    public RoutingService(CredentialPool pool, CredentialStatePort state, ConversationPinPort sharedPins,
+                          RoutingSettings settings, InstantSource clock) {
+        this(pool, state, new SharedPins(sharedPins, settings.pinTtl(), SharedPins.DEFAULT_CACHE_TIME,
+                settings.maxPins()), settings, clock);
+    }
+
+    private RoutingService(CredentialPool pool, CredentialStatePort state, PinTable pins, RoutingSettings settings,
+                           InstantSource clock) {
         this.pool = pool;
         this.statePort = state;
         this.settings = settings;
         this.clock = clock;
         this.scorer = new HeadroomScorer(settings.weights(), settings.usageFreshness());
-        this.pins = new ConversationPins(settings.pinTtl(), settings.maxPins());
+        this.pins = pins;
         for (CredentialStateRecord saved : state.loadAll().values()) {
             runtimes.put(saved.id(), CredentialRuntime.restored(saved));
         }
@@ -135,15 +155,8 @@ public final class RoutingService implements CredentialRouter {
         double threshold = Double.NEGATIVE_INFINITY;
         for (int i = 0; i < runtimes.length; i++) {
             CredentialRuntime rt = runtimes[i];
-            if (rt == pinned) {
+            if (passOver(rt, pinned, skipped, t)) {
                 continue;
-            }
-            if (rt.maybeBlocked(t)) {
-                RoutingPlan.Skip blocked = blockedByState(rt.state(), t);
-                if (blocked != null) {
-                    skipped.add(blocked);
-                    continue;
-                }
             }
             int successes = rt.successes();
             int inFlight = rt.get();
@@ -174,15 +187,8 @@ public final class RoutingService implements CredentialRouter {
         boolean claude = group.mode() == RoutingIndex.Mode.CLAUDE;
         for (int i = 0; i < runtimes.length; i++) {
             CredentialRuntime rt = runtimes[i];
-            if (rt == pinned) {
+            if (passOver(rt, pinned, skipped, t)) {
                 continue;
-            }
-            if (rt.maybeBlocked(t)) {
-                RoutingPlan.Skip blocked = blockedByState(rt.state(), t);
-                if (blocked != null) {
-                    skipped.add(blocked);
-                    continue;
-                }
             }
             int inFlight = rt.get();
             double rank = claude
@@ -190,6 +196,25 @@ public final class RoutingService implements CredentialRouter {
                     : HeadroomScorer.byLoad(rt.tokenLoad(), maxLoad, inFlight);
             top.offer(i, rank, inFlight);
         }
+    }
+
+    /**
+     * Whether the rankers leave {@code rt} out: it is the pinned credential (offered or skipped before the
+     * groups), or its state blocks it at {@code t}, in which case the reason is added to {@code skipped}.
+     */
+    private static boolean passOver(CredentialRuntime rt, CredentialRuntime pinned, List<RoutingPlan.Skip> skipped,
+                                    long t) {
+        if (rt == pinned) {
+            return true;
+        }
+        if (rt.maybeBlocked(t)) {
+            RoutingPlan.Skip blocked = blockedByState(rt.state(), t);
+            if (blocked != null) {
+                skipped.add(blocked);
+                return true;
+            }
+        }
+        return false;
     }
 
     /** A ChatGPT offer, reused within the second while nothing it depends on changed. */
@@ -281,7 +306,7 @@ public final class RoutingService implements CredentialRouter {
             case AttemptFailure.Unreachable unreachable -> backoff(rt, t, "unreachable: " + unreachable.detail());
             case AttemptFailure.NeedsLogin login -> {
                 String reason = login.reason() == null || login.reason().isBlank() ? "unauthorized" : login.reason();
-                rt.update(s -> s.withNeedsLogin(id, reason));
+                rt.update(s -> s.withNeedsLogin(id, reason, t));
             }
         }
         LOG.log(System.Logger.Level.DEBUG, () -> id + " failed: " + failure);
@@ -305,11 +330,13 @@ public final class RoutingService implements CredentialRouter {
     @Override
     public void onTokensRenewed(CredentialId id) {
         CredentialRuntime rt = runtime(id);
-        State before = rt.update(s -> s.needsLogin() == null ? s : s.withNeedsLogin(id, null));
+        Instant now = clock.instant();
+        // Stamped even without a mark: an older mark another instance saved must not come back after the renewal.
+        State before = rt.update(s -> s.withNeedsLogin(id, null, now.toEpochMilli()));
         if (before.needsLogin() != null) {
             LOG.log(System.Logger.Level.INFO, () -> id + " has new tokens: needs-login cleared");
-            save(rt, true, clock.instant());
         }
+        save(rt, true, now);
     }
 
     // ---- reporting
@@ -354,6 +381,29 @@ public final class RoutingService implements CredentialRouter {
     /** Drops expired conversation pins (new pins also sweep as they arrive); returns how many went. */
     public int sweepPins() {
         return pins.sweep(clock.instant());
+    }
+
+    // ---- sharing a database with other instances
+
+    /**
+     * Reads what every instance saved to the state store and takes in what is newer than ours: later cooldowns,
+     * needs-login marks changed after ours, usage windows observed after ours (see {@link #absorb}). For instances
+     * sharing one database; call every few seconds. Returns how many credentials changed.
+     */
+    public int syncShared() {
+        return absorb(statePort.loadAll().values());
+    }
+
+    /** Takes in state saved by other instances; nothing is saved back. Returns how many credentials changed. */
+    public int absorb(Collection<CredentialStateRecord> shared) {
+        long t = clock.millis();
+        int changed = 0;
+        for (CredentialStateRecord record : shared) {
+            if (runtime(record.id()).absorb(record, t)) {
+                changed++;
+            }
+        }
+        return changed;
     }
 
     // ---- internals

@@ -328,4 +328,48 @@ class ProxyServiceTest {
         public void close() {
         }
     }
+
+    @Test
+    void aCredentialThatReachedItsDailyBudgetIsPassedOverUntilMidnight() throws IOException {
+        ProxyService proxy = service(chatgpt("pro@x.com", PlanType.PRO), chatgpt("plus@x.com", PlanType.PLUS));
+        io.proxygate.application.port.out.UsageStatsPort stats = new io.proxygate.application.port.out.UsageStatsPort() {
+            @Override
+            public List<io.proxygate.application.usage.UsageTotals> totalsByCredential(Instant from, Instant to) {
+                return List.of(new io.proxygate.application.usage.UsageTotals(
+                        Optional.of(chatgpt("pro@x.com", PlanType.PRO).id()), Optional.empty(), Optional.empty(), 3, 0,
+                        0, io.proxygate.domain.usage.TokenUsage.NONE, new java.math.BigDecimal("0.90")));
+            }
+
+            @Override
+            public List<io.proxygate.application.usage.UsageTotals> totalsByCredentialAndModel(Instant from, Instant to) {
+                return List.of();
+            }
+
+            @Override
+            public List<io.proxygate.application.usage.StatsRow> stats(GroupBy groupBy, Instant from, Instant to,
+                                                                       java.time.ZoneId zone) {
+                return List.of();
+            }
+
+            @Override
+            public List<RequestRecord> recent(int limit, Optional<io.proxygate.domain.credential.CredentialId> c) {
+                return List.of();
+            }
+        };
+        io.proxygate.application.usage.DailyBudgets budgets = new io.proxygate.application.usage.DailyBudgets(
+                new java.math.BigDecimal("1.00"), java.math.BigDecimal.ZERO, stats, clock, java.time.ZoneOffset.UTC);
+        proxy.limitSpend(budgets);
+        upstream = r -> Reply.ok(r.credential().label());
+        // $0.90 of $1.00 spent: pro still serves; this request costs $0.20 and takes it over the budget.
+        ProxyExchange first = proxy.open(responses());
+        assertThat(relay(first)).isEqualTo("pro@x.com");
+        budgets.spent(new RequestRecord("x", clock.instant(), "/v1/responses", "chatgpt-pool",
+                Optional.of(chatgpt("pro@x.com", PlanType.PRO).id()), "gpt-5", Optional.empty(), 200,
+                io.proxygate.domain.usage.TokenUsage.NONE, Optional.of(new java.math.BigDecimal("0.20")),
+                Duration.ofMillis(1), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), false, ""));
+        assertThat(relay(proxy.open(responses()))).isEqualTo("plus@x.com");
+        assertThat(log.getLast().routingNote()).contains("skip chatgpt:pro@x.com: daily budget reached ($1.10 of $1.00");
+        clock.advance(Duration.ofDays(1));
+        assertThat(relay(proxy.open(responses()))).isEqualTo("pro@x.com");
+    }
 }

@@ -20,9 +20,14 @@ public final class ListCommand implements CliCommand {
 
     @Override
     public int run(CliContext context) {
+        return list(context, config, c -> c instanceof ChatGptAccount || c instanceof ApiKey, json, "chatgpt");
+    }
+
+    /** Loads the pool the configuration names and prints the credentials {@code which} accepts. */
+    static int list(CliContext context, ConfigOption config, Predicate<Credential> which, boolean json,
+                    String folder) {
         try (CliServices services = new CliServices(config.load(context))) {
-            return PoolListing.print(context, services, c -> c instanceof ChatGptAccount || c instanceof ApiKey, json,
-                    services.config.paths.poolDir.resolve("chatgpt"));
+            return PoolListing.print(context, services, which, json, services.config.paths.poolDir.resolve(folder));
         }
     }
 
@@ -37,11 +42,7 @@ public final class ListCommand implements CliCommand {
 
         @Override
         public int run(CliContext context) {
-            try (CliServices services = new CliServices(config.load(context))) {
-                Predicate<Credential> claude = ClaudeAccount.class::isInstance;
-                return PoolListing.print(context, services, claude, json,
-                        services.config.paths.poolDir.resolve("claude"));
-            }
+            return list(context, config, ClaudeAccount.class::isInstance, json, "claude");
         }
     }
 }

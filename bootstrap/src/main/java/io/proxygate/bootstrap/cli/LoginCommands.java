@@ -15,12 +15,38 @@ import io.proxygate.domain.credential.ChatGptAccount;
 import io.proxygate.domain.credential.ClaudeAccount;
 import io.proxygate.domain.credential.Credential;
 
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.Optional;
 
 /** {@code add-account} (ChatGPT) and {@code add-claude-account}: OAuth logins and imports, output as the original. */
 final class LoginCommands {
     private LoginCommands() {
+    }
+
+    /** {@code --abort-pending}: forgets the provider's pending --no-browser login and says whether there was one. */
+    private static int abort(CliContext context, LoginService logins, OAuthProvider provider) throws LoginFailed {
+        boolean had = logins.abortPending(provider);
+        context.out().println(had ? "pending " + provider.displayName() + " OAuth cleared"
+                : "no pending " + provider.displayName() + " OAuth login");
+        return 0;
+    }
+
+    /**
+     * {@code --no-browser}: how to finish (on stderr) and the URL alone on stdout, so a script can take it.
+     */
+    private static int showManualLogin(CliContext context, ManualLogin manual, String instructions,
+                                       String finishCommand) {
+        context.err().println(instructions);
+        context.err().println(finishCommand);
+        context.out().println(manual.authorizeUrl());
+        return 0;
+    }
+
+    /** The login URL, in case the browser did not open. */
+    private static void showBrowserUrl(CliContext context, URI url) {
+        context.err().println("Open this URL to log in: ");
+        context.err().println(url);
     }
 
     @Command(name = "add-account", description = "Log in a ChatGPT account (browser PKCE, --no-browser, --code, --device)")
@@ -45,27 +71,20 @@ final class LoginCommands {
             try (CliServices services = new CliServices(config.load(context))) {
                 LoginService logins = services.logins();
                 if (abortPending) {
-                    boolean had = logins.abortPending(OAuthProvider.CHATGPT);
-                    context.out().println(had ? "pending ChatGPT OAuth cleared" : "no pending ChatGPT OAuth login");
-                    return 0;
+                    return abort(context, logins, OAuthProvider.CHATGPT);
                 }
                 LoginResult result;
                 if (code != null) {
                     result = logins.finishChatGptManualLogin(code);
                 } else if (noBrowser) {
-                    ManualLogin manual = logins.startChatGptManualLogin();
-                    context.err().println("Open this URL in a browser, log in, then copy the address of the page it "
-                            + "redirects to (it may fail to load) and run:");
-                    context.err().println("  proxy-gate add-account --code='<that URL>'");
-                    context.out().println(manual.authorizeUrl());
-                    return 0;
+                    return showManualLogin(context, logins.startChatGptManualLogin(),
+                            "Open this URL in a browser, log in, then copy the address of the page it "
+                                    + "redirects to (it may fail to load) and run:",
+                            "  proxy-gate add-account --code='<that URL>'");
                 } else if (device) {
                     result = logins.loginChatGptWithDeviceCode(d -> showDevice(context, d));
                 } else {
-                    result = logins.loginChatGptWithBrowser(url -> {
-                        context.err().println("Open this URL to log in: ");
-                        context.err().println(url);
-                    });
+                    result = logins.loginChatGptWithBrowser(url -> showBrowserUrl(context, url));
                 }
                 ChatGptAccount account = (ChatGptAccount) result.account();
                 context.err().println("[auth] saved: " + result.file() + " (account_id=" + account.accountId()
@@ -128,25 +147,18 @@ final class LoginCommands {
                 }
                 LoginService logins = services.logins();
                 if (abortPending) {
-                    boolean had = logins.abortPending(OAuthProvider.CLAUDE);
-                    context.out().println(had ? "pending Claude OAuth cleared" : "no pending Claude OAuth login");
-                    return 0;
+                    return abort(context, logins, OAuthProvider.CLAUDE);
                 }
                 LoginResult result;
                 if (code != null) {
                     result = logins.finishClaudeManualLogin(code, emailOverride);
                 } else if (noBrowser) {
-                    ManualLogin manual = logins.startClaudeManualLogin();
-                    context.err().println("Open this URL in a browser, log in, then paste the code (or the redirect "
-                            + "URL) it shows into:");
-                    context.err().println("  proxy-gate add-claude-account --code='<code or URL>'");
-                    context.out().println(manual.authorizeUrl());
-                    return 0;
+                    return showManualLogin(context, logins.startClaudeManualLogin(),
+                            "Open this URL in a browser, log in, then paste the code (or the redirect "
+                                    + "URL) it shows into:",
+                            "  proxy-gate add-claude-account --code='<code or URL>'");
                 } else {
-                    result = logins.loginClaudeWithBrowser(emailOverride, url -> {
-                        context.err().println("Open this URL to log in: ");
-                        context.err().println(url);
-                    });
+                    result = logins.loginClaudeWithBrowser(emailOverride, url -> showBrowserUrl(context, url));
                 }
                 ClaudeAccount account = (ClaudeAccount) result.account();
                 context.out().println("added: " + account.email() + " (account_id=" + account.accountId() + ", plan="

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.rvesse.airline.annotations.AirlineModule;
 import com.github.rvesse.airline.annotations.Command;
 import com.github.rvesse.airline.annotations.Option;
+import io.proxygate.adapter.out.persistence.sql.Databases;
 import io.proxygate.adapter.out.persistence.sql.SqliteCredentialState;
 import io.proxygate.adapter.out.persistence.sql.SqliteDatabase;
 import io.proxygate.adapter.out.persistence.sql.SqliteUsageStats;
@@ -18,6 +19,7 @@ import io.proxygate.domain.credential.CredentialId;
 import io.proxygate.domain.credential.CredentialKind;
 import io.proxygate.domain.routing.UsageWindow;
 import io.proxygate.domain.routing.UsageWindows;
+import org.jdbi.v3.core.Jdbi;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,9 +50,9 @@ public final class StatusCommand implements CliCommand {
     public int run(CliContext context) {
         ProxyGateConfiguration cfg = config.load(context);
         try (CliServices services = new CliServices(cfg)) {
-            Path db = cfg.paths.dataDir.resolve("proxygate.db");
-            Map<CredentialId, CredentialStateRecord> states = states(db);
-            Map<CredentialId, UsageTotals> today = today(db);
+            Optional<Jdbi> db = database(cfg);
+            Map<CredentialId, CredentialStateRecord> states = db.map(StatusCommand::states).orElse(Map.of());
+            Map<CredentialId, UsageTotals> today = db.map(StatusCommand::today).orElse(Map.of());
             var snapshot = services.pool.snapshot();
             long accounts = count(snapshot.entries(), CredentialKind.CHATGPT_ACCOUNT);
             long claude = count(snapshot.entries(), CredentialKind.CLAUDE_ACCOUNT);
@@ -70,7 +72,7 @@ public final class StatusCommand implements CliCommand {
                     ObjectNode row = creds.addObject();
                     row.put("id", e.credential().id().value());
                     row.put("kind", e.credential().kind().provider());
-                    row.put("state", state(e, states.get(e.credential().id()), now));
+                    row.put("state", state(e, states.get(e.credential().id()), now, overBudget(cfg, e, today)));
                     Optional.ofNullable(states.get(e.credential().id())).flatMap(CredentialStateRecord::windows)
                             .ifPresent(w -> {
                                 w.fiveHour().ifPresent(x -> row.put("primary_used_pct", x.usedFraction()));
@@ -105,7 +107,7 @@ public final class StatusCommand implements CliCommand {
                 for (PoolEntry e : snapshot.entries().values()) {
                     CredentialStateRecord s = states.get(e.credential().id());
                     Optional<UsageWindows> w = Optional.ofNullable(s).flatMap(CredentialStateRecord::windows);
-                    context.out().printf("%-36s %-28s %-13s %-13s %s%n", e.credential().id().value(), state(e, s, now),
+                    context.out().printf("%-36s %-28s %-13s %-13s %s%n", e.credential().id().value(), state(e, s, now, overBudget(cfg, e, today)),
                             window(w.flatMap(UsageWindows::fiveHour), now), window(w.flatMap(UsageWindows::weekly), now),
                             Optional.ofNullable(today.get(e.credential().id())).map(StatusCommand::usage).orElse("idle"));
                 }
@@ -117,14 +119,23 @@ public final class StatusCommand implements CliCommand {
         }
     }
 
-    /** Today's totals per credential, the server's local day, from the request log. */
-    private static Map<CredentialId, UsageTotals> today(Path db) {
-        if (!Files.isRegularFile(db)) {
-            return Map.of();
+    /**
+     * The configured database: PostgreSQL, or the SQLite file in the data directory (none yet: no state, and the
+     * file is not created just to be read).
+     */
+    private static Optional<Jdbi> database(ProxyGateConfiguration cfg) {
+        if (!cfg.database.url.isBlank()) {
+            return Optional.of(Databases.open(cfg.database.url, cfg.database.user, cfg.database.password));
         }
+        Path db = cfg.paths.dataDir.resolve("proxygate.db");
+        return Files.isRegularFile(db) ? Optional.of(SqliteDatabase.open(db)) : Optional.empty();
+    }
+
+    /** Today's totals per credential, the server's local day, from the request log. */
+    private static Map<CredentialId, UsageTotals> today(Jdbi db) {
         Instant startOfDay = LocalDate.now().atStartOfDay(ZoneId.systemDefault()).toInstant();
         Map<CredentialId, UsageTotals> byCredential = new HashMap<>();
-        for (UsageTotals t : new SqliteUsageStats(SqliteDatabase.open(db)).totalsByCredential(startOfDay,
+        for (UsageTotals t : new SqliteUsageStats(db).totalsByCredential(startOfDay,
                 Instant.now().plusSeconds(1))) {
             t.credential().ifPresent(id -> byCredential.put(id, t));
         }
@@ -136,20 +147,31 @@ public final class StatusCommand implements CliCommand {
                 t.tokens().outputTokens(), t.costUsd().setScale(4, java.math.RoundingMode.HALF_UP).toPlainString());
     }
 
-    private static Map<CredentialId, CredentialStateRecord> states(Path db) {
-        if (!Files.isRegularFile(db)) {
-            return Map.of();
-        }
-        return new SqliteCredentialState(SqliteDatabase.open(db), java.time.InstantSource.system()).loadAll();
+    private static Map<CredentialId, CredentialStateRecord> states(Jdbi db) {
+        return new SqliteCredentialState(db, java.time.InstantSource.system()).loadAll();
     }
 
     private static long count(Map<CredentialId, PoolEntry> entries, CredentialKind kind) {
         return entries.values().stream().filter(e -> e.credential().kind() == kind).count();
     }
 
-    private static String state(PoolEntry e, CredentialStateRecord s, Instant now) {
+    /** The daily budget the credential reached today, if any ({@code [usage] *_daily_budget_usd}). */
+    private static Optional<String> overBudget(ProxyGateConfiguration cfg, PoolEntry e,
+                                               Map<CredentialId, UsageTotals> today) {
+        java.math.BigDecimal budget = e.credential().kind().isAccount() ? cfg.usage.accountDailyBudgetUsd
+                : cfg.usage.keyDailyBudgetUsd;
+        java.math.BigDecimal spent = Optional.ofNullable(today.get(e.credential().id())).map(UsageTotals::costUsd)
+                .orElse(java.math.BigDecimal.ZERO);
+        return budget.signum() > 0 && spent.compareTo(budget) >= 0
+                ? Optional.of("over daily budget ($" + budget.toPlainString() + ")") : Optional.empty();
+    }
+
+    private static String state(PoolEntry e, CredentialStateRecord s, Instant now, Optional<String> overBudget) {
         if (e.credential().disabled()) {
             return "disabled";
+        }
+        if (overBudget.isPresent()) {
+            return overBudget.get();
         }
         if (e.credential().kind() == CredentialKind.UNSUPPORTED_KEY) {
             return "unsupported type";

@@ -141,6 +141,17 @@ public final class ConfigLoader {
         key("pricing", "refresh_interval",
                 (c, v) -> c.pricing.refreshInterval = Values.duration("[pricing] refresh_interval", v));
         key("usage", "retention", (c, v) -> c.usage.retention = Values.duration("[usage] retention", v));
+        key("usage", "account_daily_budget_usd",
+                (c, v) -> c.usage.accountDailyBudgetUsd = Values.money("[usage] account_daily_budget_usd", v));
+        key("usage", "key_daily_budget_usd",
+                (c, v) -> c.usage.keyDailyBudgetUsd = Values.money("[usage] key_daily_budget_usd", v));
+        key("database", "url", (c, v) -> c.database.url = databaseUrl(v));
+        key("database", "user", (c, v) -> c.database.user = v.trim());
+        key("database", "password", (c, v) -> c.database.password = v);
+        key("database", "sync_interval", (c, v) -> c.database.syncInterval = positiveOr(
+                Values.duration("[database] sync_interval", v), java.time.Duration.ofSeconds(3)));
+        key("database", "max_connections", (c, v) -> c.database.maxConnections =
+                (int) Values.integer("[database] max_connections", v, 1));
     }
 
     private final Validator validator;
@@ -257,6 +268,17 @@ public final class ConfigLoader {
             throw Values.bad(key, v.replace("\0", "\\0"), "a directory path without NUL characters");
         }
         return Path.of(v.trim());
+    }
+
+    /** SQLite or PostgreSQL; the error never echoes the URL's query string, which may hold a password. */
+    private static String databaseUrl(String v) {
+        String url = v.trim();
+        if (url.isEmpty() || url.startsWith("jdbc:sqlite:") || url.startsWith("jdbc:postgresql://")) {
+            return url;
+        }
+        int q = url.indexOf('?');
+        throw Values.bad("[database] url", q < 0 ? url : url.substring(0, q) + "?...",
+                "jdbc:postgresql://host:port/db or jdbc:sqlite:path (blank: <data_dir>/proxygate.db)");
     }
 
     private static String logLevel(String v) {

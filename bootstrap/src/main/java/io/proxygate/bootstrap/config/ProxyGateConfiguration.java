@@ -37,6 +37,7 @@ public class ProxyGateConfiguration extends Configuration {
     @Valid @NotNull public final OAuthSection oauth = new OAuthSection();
     @Valid @NotNull public final PricingSection pricing = new PricingSection();
     @Valid @NotNull public final UsageSection usage = new UsageSection();
+    @Valid @NotNull public final DatabaseSection database = new DatabaseSection();
 
     /** Requests (streams included) the server handles at once; each runs on its own virtual thread. */
     public static final int MAX_CONCURRENT_REQUESTS = 16_384;
@@ -182,7 +183,35 @@ public class ProxyGateConfiguration extends Configuration {
         @NotNull public Duration refreshInterval = Duration.ofHours(24);
     }
 
+    /**
+     * Where runtime state lives: by default the SQLite file {@code <data_dir>/proxygate.db}; a
+     * {@code jdbc:postgresql://} URL lets several instances share one database (see docs/postgresql.md).
+     */
+    public static final class DatabaseSection {
+        /** Blank: the SQLite file in the data directory. */
+        @NotNull public String url = "";
+        /** For PostgreSQL, unless the URL carries them. */
+        @NotNull public String user = "";
+        @NotNull public String password = "";
+        /** How often an instance on a shared database reads the state the others saved. */
+        @NotNull public Duration syncInterval = Duration.ofSeconds(3);
+        @Min(1) @Max(200) public int maxConnections = 16;
+
+        /** The JDBC URL to open: {@link #url}, or the SQLite file in {@code dataDir}. */
+        public String jdbcUrl(Path dataDir) {
+            return url.isBlank() ? "jdbc:sqlite:" + dataDir.resolve("proxygate.db").toAbsolutePath() : url;
+        }
+
+        public boolean postgres() {
+            return url.startsWith("jdbc:postgresql:");
+        }
+    }
+
     public static final class UsageSection {
         @NotNull public Duration retention = Duration.ofDays(90);
+        /** Estimated USD a subscription account may use per local day; 0 = no budget. */
+        @NotNull public java.math.BigDecimal accountDailyBudgetUsd = java.math.BigDecimal.ZERO;
+        /** Estimated USD an API key may spend per local day; 0 = no budget. */
+        @NotNull public java.math.BigDecimal keyDailyBudgetUsd = java.math.BigDecimal.ZERO;
     }
 }

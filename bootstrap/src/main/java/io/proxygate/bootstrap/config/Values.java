@@ -84,6 +84,19 @@ final class Values {
         }
     }
 
+    /** A non-negative amount of US dollars, kept exact. */
+    static java.math.BigDecimal money(String key, String text) {
+        try {
+            java.math.BigDecimal v = new java.math.BigDecimal(text.trim());
+            if (v.signum() < 0) {
+                throw bad(key, text, "an amount of US dollars of at least 0, e.g. 5 or 2.50");
+            }
+            return v;
+        } catch (NumberFormatException e) {
+            throw bad(key, text, "an amount of US dollars, e.g. 5 or 2.50");
+        }
+    }
+
     static long integer(String key, String text, long min) {
         try {
             long v = Long.parseLong(text.trim());

@@ -136,5 +136,12 @@ class PoolCliTest {
         assertThat(out).contains("chatgpt:a@x.com").contains("3r · 300/75 · $0.0011");
         assertThat(run("status", "--json")).isZero();
         assertThat(out).contains("\"requests\" : 3").contains("\"cost_usd\" : \"0.001125\"");
+        ByteArrayOutputStream o = new ByteArrayOutputStream();
+        ProxyGateCli.run(new String[]{"status"}, new PrintStream(o, true, StandardCharsets.UTF_8),
+                new PrintStream(new ByteArrayOutputStream()), Map.of(
+                        "PROXYGATE_DATA_DIR", root.resolve("data").toString(),
+                        "PROXYGATE_POOL_DIR", root.resolve("pool").toString(),
+                        "PROXYGATE_USAGE_ACCOUNT_DAILY_BUDGET_USD", "0.001"));
+        assertThat(o.toString(StandardCharsets.UTF_8)).contains("over daily budget ($0.001)");
     }
 }

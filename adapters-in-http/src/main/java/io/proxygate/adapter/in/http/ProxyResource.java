@@ -9,7 +9,10 @@ import io.proxygate.application.proxy.RequestFacts;
 import io.proxygate.application.proxy.ResponseSink;
 import io.proxygate.application.proxy.Route;
 import io.proxygate.domain.credential.Api;
+import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PATCH;
+import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.WebApplicationException;
@@ -80,7 +83,51 @@ public final class ProxyResource {
         return handle(Route.MODELS, InputStream.nullInputStream(), headers, uri);
     }
 
+    /**
+     * The Go version's ChatGPT passthrough (Codex's extra calls): any method on these paths goes to the ChatGPT
+     * host with a pooled account. Gated by the proxy token when one is set (the original left them open).
+     */
+    @Path("{path: (backend-api|ps|plugins|codex|api/codex)/.*|hazelnuts(/.*)?}")
+    @GET
+    public Response passthroughGet(@Context HttpHeaders headers, @Context UriInfo uri) {
+        return passthrough("GET", InputStream.nullInputStream(), headers, uri);
+    }
+
+    @Path("{path: (backend-api|ps|plugins|codex|api/codex)/.*|hazelnuts(/.*)?}")
+    @POST
+    public Response passthroughPost(InputStream body, @Context HttpHeaders headers, @Context UriInfo uri) {
+        return passthrough("POST", body, headers, uri);
+    }
+
+    @Path("{path: (backend-api|ps|plugins|codex|api/codex)/.*|hazelnuts(/.*)?}")
+    @PUT
+    public Response passthroughPut(InputStream body, @Context HttpHeaders headers, @Context UriInfo uri) {
+        return passthrough("PUT", body, headers, uri);
+    }
+
+    @Path("{path: (backend-api|ps|plugins|codex|api/codex)/.*|hazelnuts(/.*)?}")
+    @PATCH
+    public Response passthroughPatch(InputStream body, @Context HttpHeaders headers, @Context UriInfo uri) {
+        return passthrough("PATCH", body, headers, uri);
+    }
+
+    @Path("{path: (backend-api|ps|plugins|codex|api/codex)/.*|hazelnuts(/.*)?}")
+    @DELETE
+    public Response passthroughDelete(@Context HttpHeaders headers, @Context UriInfo uri) {
+        return passthrough("DELETE", InputStream.nullInputStream(), headers, uri);
+    }
+
+    private Response passthrough(String method, InputStream bodyStream, HttpHeaders httpHeaders, UriInfo uri) {
+        return handle(Route.PASSTHROUGH, method, bodyStream, httpHeaders, uri);
+    }
+
     private Response handle(Route route, InputStream bodyStream, HttpHeaders httpHeaders, UriInfo uri) {
+        return handle(route, null, bodyStream, httpHeaders, uri);
+    }
+
+    /** One request, in order: client auth, body read once, facts, the proxy's reply; errors in the API's shape. */
+    private Response handle(Route route, String method, InputStream bodyStream, HttpHeaders httpHeaders,
+                            UriInfo uri) {
         Api api = route.api();
         Headers headers = toHeaders(httpHeaders);
         if (!auth.allows(route, headers)) {
@@ -89,8 +136,12 @@ public final class ProxyResource {
         ProxyExchange exchange;
         try {
             byte[] body = RequestBodies.read(bodyStream, headers.first("Content-Encoding").orElse(""), maxBodyBytes);
-            RequestFacts facts = RequestFactsReader.read(route, body, headers);
-            exchange = proxy.open(new ProxyCommand(route, uri.getRequestUri().getRawQuery(), headers, body, facts));
+            // Passthrough bodies are the ChatGPT site's own business: relayed, never parsed.
+            RequestFacts facts = route == Route.PASSTHROUGH
+                    ? new RequestFacts(null, false, Optional.empty(), Optional.empty(), Optional.empty())
+                    : RequestFactsReader.read(route, body, headers);
+            exchange = proxy.open(new ProxyCommand(route, uri.getRequestUri().getRawQuery(), headers, body, facts,
+                    method, uri.getRequestUri().getRawPath()));
         } catch (ProxyFailure f) {
             return ApiErrors.response(api, f.status(), f.errorType(), f.getMessage(), f.retryAfter());
         } catch (WebApplicationException e) {

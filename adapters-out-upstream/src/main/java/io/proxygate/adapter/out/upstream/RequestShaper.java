@@ -37,6 +37,9 @@ final class RequestShaper {
     static final String EVENT_STREAM = "text/event-stream";
     static final String JSON = "application/json";
 
+    /** What the original's passthrough copied from the client. */
+    private static final Set<String> PASSTHROUGH_HEADERS = Set.of(
+            "accept", "accept-language", "user-agent", "x-client-request-id");
     private static final Set<String> OPENAI_PASSTHROUGH = Set.of(
             "originator", "user-agent", "session_id", "x-client-request-id", "x-openai-subagent",
             "x-codex-turn-state", "x-session-affinity", "openai-beta", "openai-organization", "openai-project");
@@ -63,6 +66,9 @@ final class RequestShaper {
     }
 
     private PreparedRequest chatgpt(UpstreamRequest r, ChatGptAccount account) {
+        if (r.route() == Route.PASSTHROUGH) {
+            return chatgptPassthrough(r, account);
+        }
         String url = switch (r.route()) {
             case RESPONSES -> settings.chatgptResponsesUrl();
             case RESPONSES_COMPACT -> settings.chatgptCompactUrl();
@@ -83,6 +89,24 @@ final class RequestShaper {
         byte[] body = CodexBodyRewriter.rewrite(r.body(), r.route() == Route.RESPONSES_COMPACT);
         return new PreparedRequest("POST", uri(url, r.query()), headers, Optional.of(body),
                 r.route() == Route.RESPONSES && !r.clientWantsStream());
+    }
+
+    /**
+     * ChatGPT web/backend paths (the original's passthrough): same method, path and query on the ChatGPT host,
+     * the account's bearer and id, and only the client headers the original let through.
+     */
+    private PreparedRequest chatgptPassthrough(UpstreamRequest r, ChatGptAccount account) {
+        URI models = URI.create(settings.chatgptModelsUrl());
+        String origin = models.getScheme() + "://" + models.getRawAuthority();
+        List<Header> headers = new ArrayList<>();
+        headers.add(new BasicHeader("Authorization", "Bearer " + account.tokens().accessToken().reveal()));
+        if (!account.accountId().isBlank()) {
+            headers.add(new BasicHeader("ChatGPT-Account-Id", account.accountId()));
+        }
+        copy(r.clientHeaders(), PASSTHROUGH_HEADERS, false, headers);
+        boolean hasBody = r.body().length > 0 && !r.method().equals("GET") && !r.method().equals("HEAD");
+        return new PreparedRequest(r.method(), uri(origin + r.path(), r.query()), headers,
+                hasBody ? Optional.of(r.body()) : Optional.empty(), false);
     }
 
     private PreparedRequest openaiKey(UpstreamRequest r, ApiKey key) {

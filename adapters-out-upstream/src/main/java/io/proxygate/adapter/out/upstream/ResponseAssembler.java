@@ -78,7 +78,7 @@ final class ResponseAssembler {
         if (node == null || !node.isObject()) {
             return;
         }
-        String type = SseEvent.DEFAULT_TYPE.equals(event.type()) ? node.path("type").asText("") : event.type();
+        String type = event.typeIn(node);
         switch (type) {
             case "response.created", "response.in_progress" -> {
                 if (node.path("response").isObject()) {

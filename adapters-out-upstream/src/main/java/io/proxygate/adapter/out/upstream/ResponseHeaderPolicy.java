@@ -62,7 +62,7 @@ final class ResponseHeaderPolicy {
     private static boolean allowed(Route route, String name) {
         return switch (route) {
             case RESPONSES, RESPONSES_COMPACT, MODELS -> RESPONSES_ALLOWED.contains(name);
-            case MESSAGES, MESSAGES_COUNT_TOKENS -> !MESSAGES_DROPPED.contains(name);
+            case MESSAGES, MESSAGES_COUNT_TOKENS, PASSTHROUGH -> !MESSAGES_DROPPED.contains(name);
             case CHAT_COMPLETIONS -> CHAT_ALLOWED.contains(name);
         };
     }

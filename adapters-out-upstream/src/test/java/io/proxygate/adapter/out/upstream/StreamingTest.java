@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -179,7 +180,7 @@ class StreamingTest {
                 } catch (IOException e) {
                     return -1;
                 }
-            });
+            }, Executors.newVirtualThreadPerTaskExecutor()); // not the common pool: one thread on 2 cores, often busy
             adapter(UpstreamSettings.builder()
                     .openaiBaseUrl("http://127.0.0.1:" + server.getLocalPort() + "/v1"));
 

@@ -17,15 +17,25 @@ import java.util.Objects;
  * @param body              the client's decoded body (the adapter applies upstream-required rewrites itself)
  * @param clientWantsStream whether the client asked for SSE; when it did not and the upstream only streams
  *                          (ChatGPT backend), the adapter assembles the JSON reply itself
+ * @param method            the client's HTTP method (only {@link Route#PASSTHROUGH} relays it as is)
+ * @param path              the client's path, for {@link Route#PASSTHROUGH}; empty otherwise
  */
 public record UpstreamRequest(Route route, Credential credential, String query,
                               Headers clientHeaders, byte[] body,
-                              boolean clientWantsStream) {
+                              boolean clientWantsStream, String method, String path) {
     public UpstreamRequest {
         Objects.requireNonNull(route, "route");
         Objects.requireNonNull(credential, "credential");
         query = query == null ? "" : query;
         clientHeaders = clientHeaders == null ? Headers.EMPTY : clientHeaders;
         body = body == null ? new byte[0] : body;
+        method = method == null || method.isBlank() ? (route == Route.MODELS ? "GET" : "POST") : method;
+        path = path == null ? "" : path;
+    }
+
+    /** A request to one of the API routes, whose method and path the route decides. */
+    public UpstreamRequest(Route route, Credential credential, String query, Headers clientHeaders, byte[] body,
+                           boolean clientWantsStream) {
+        this(route, credential, query, clientHeaders, body, clientWantsStream, null, null);
     }
 }

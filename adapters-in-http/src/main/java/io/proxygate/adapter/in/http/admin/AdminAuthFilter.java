@@ -23,7 +23,7 @@ import java.util.stream.Collectors;
 @PreMatching
 @Priority(Priorities.AUTHENTICATION)
 public final class AdminAuthFilter implements ContainerRequestFilter {
-    private static final Set<String> OPEN = Set.of("admin/ui/login", "admin/ui/logout");
+    private static final Set<String> OPEN = Set.of("admin/ui/login", "admin/ui/logout", "admin/ui/session");
 
     private final AdminAuth auth;
 

@@ -5,6 +5,7 @@ import io.proxygate.application.auth.BrowserLogin;
 import io.proxygate.application.auth.LoginFailed;
 import io.proxygate.application.auth.LoginResult;
 import io.proxygate.application.auth.LoginService;
+import io.proxygate.application.auth.ManualLogin;
 import io.proxygate.application.auth.OAuthProvider;
 import io.proxygate.domain.credential.ChatGptAccount;
 import io.proxygate.domain.credential.ClaudeAccount;
@@ -56,44 +57,51 @@ public final class AdminLoginFlowResource {
     @POST
     @Path("oauth-manual-start")
     public Response chatGptManualStart() {
-        try {
-            return ok(Json.object().put("authorize_url", logins.startChatGptManualLogin().authorizeUrl().toString()));
-        } catch (LoginFailed e) {
-            return failed(e);
-        }
+        return manualStart(logins::startChatGptManualLogin);
     }
 
     @POST
     @Path("claude-oauth-manual-start")
     public Response claudeManualStart() {
-        try {
-            return ok(Json.object().put("authorize_url", logins.startClaudeManualLogin().authorizeUrl().toString()));
-        } catch (LoginFailed e) {
-            return failed(e);
-        }
+        return manualStart(logins::startClaudeManualLogin);
     }
 
     @POST
     @Path("oauth-manual-finish")
     public Response chatGptManualFinish(InputStream body) {
         String codeOrUrl = codeOrUrl(body);
-        try {
+        return respond(() -> {
             ChatGptAccount a = (ChatGptAccount) logins.finishChatGptManualLogin(codeOrUrl).account();
-            return ok(Json.object().put("email", a.email()).put("account_id", a.accountId())
-                    .put("plan_type", a.plan().wireName()));
-        } catch (LoginFailed e) {
-            return failed(e);
-        }
+            return Json.object().put("email", a.email()).put("account_id", a.accountId())
+                    .put("plan_type", a.plan().wireName());
+        });
     }
 
     @POST
     @Path("claude-oauth-manual-finish")
     public Response claudeManualFinish(InputStream body) {
         String codeOrUrl = codeOrUrl(body);
-        try {
+        return respond(() -> {
             ClaudeAccount a = (ClaudeAccount) logins.finishClaudeManualLogin(codeOrUrl, Optional.empty()).account();
-            return ok(Json.object().put("email", a.email()).put("account_id", a.accountId())
-                    .put("subscription_type", a.subscriptionType()));
+            return Json.object().put("email", a.email()).put("account_id", a.accountId())
+                    .put("subscription_type", a.subscriptionType());
+        });
+    }
+
+    /** A login step that may fail the way {@link LoginService} does. */
+    @FunctionalInterface
+    private interface LoginStep<T> {
+        T run() throws LoginFailed;
+    }
+
+    private static Response manualStart(LoginStep<ManualLogin> start) {
+        return respond(() -> Json.object().put("authorize_url", start.run().authorizeUrl().toString()));
+    }
+
+    /** 200 with the step's JSON, or its failure as {@link #failed}. */
+    private static Response respond(LoginStep<Json> step) {
+        try {
+            return ok(step.run());
         } catch (LoginFailed e) {
             return failed(e);
         }

@@ -1,7 +1,11 @@
 package io.proxygate.adapter.in.http.admin;
 
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.ws.rs.CookieParam;
+import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
@@ -9,11 +13,13 @@ import jakarta.ws.rs.core.Response;
 
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.Objects;
 
 /**
  * The dashboard's sign-in: {@code POST /admin/ui/login} with the raw token as the body (≤ 1 KiB) sets the
- * {@code proxygate_admin} cookie; {@code POST /admin/ui/logout} clears it. Not behind the admin gate.
+ * {@code proxygate_admin} cookie; {@code POST /admin/ui/logout} clears it; {@code GET /admin/ui/session} tells
+ * whether the cookie is still good. Not behind the admin gate.
  */
 @Path("/admin/ui")
 public final class AdminLoginResource {
@@ -45,6 +51,25 @@ public final class AdminLoginResource {
                             + AdminAuth.COOKIE_MAX_AGE_SECONDS).build();
             case AdminAuth.Verdict.NotConfigured n -> AdminErrors.response(403, "admin token not configured");
             case AdminAuth.Verdict.Denied d -> AdminErrors.response(401, "invalid token");
+            case AdminAuth.Verdict.Throttled t -> AdminErrors.throttled(t.retryAfter());
+        };
+    }
+
+    /**
+     * Whether the browser's cookie is still good, without a 401 (which browsers log as an error): the page asks this
+     * first. A presented cookie is checked (and counted) like any token.
+     */
+    @GET
+    @Path("session")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response session(@CookieParam(AdminAuth.COOKIE) String cookie, @Context HttpServletRequest request) {
+        if (cookie == null || cookie.isBlank()) {
+            return Response.ok(Map.of("signed_in", false)).build();
+        }
+        return switch (auth.check(address(request), cookie)) {
+            case AdminAuth.Verdict.Allowed a -> Response.ok(Map.of("signed_in", true)).build();
+            case AdminAuth.Verdict.NotConfigured n -> AdminErrors.response(403, "admin token not configured");
+            case AdminAuth.Verdict.Denied d -> Response.ok(Map.of("signed_in", false)).build();
             case AdminAuth.Verdict.Throttled t -> AdminErrors.throttled(t.retryAfter());
         };
     }

@@ -46,19 +46,23 @@ public final class LiteLlmPriceLoader {
 
     /** Parses a whole LiteLLM file. */
     public static PriceTable parse(InputStream json) throws PriceSourceException {
-        try {
-            return parse(JSON.readTree(json));
-        } catch (JsonProcessingException e) {
-            throw new PriceSourceException("not valid JSON: " + e.getOriginalMessage());
-        } catch (IOException e) {
-            throw new PriceSourceException("could not read prices: " + e.getMessage(), e);
-        }
+        return parseRead(() -> JSON.readTree(json));
     }
 
     /** Parses a whole LiteLLM file. */
     public static PriceTable parse(byte[] json) throws PriceSourceException {
+        return parseRead(() -> JSON.readTree(json));
+    }
+
+    /** Reads a whole LiteLLM file from some source. */
+    @FunctionalInterface
+    private interface TreeRead {
+        JsonNode read() throws IOException;
+    }
+
+    private static PriceTable parseRead(TreeRead read) throws PriceSourceException {
         try {
-            return parse(JSON.readTree(json));
+            return parse(read.read());
         } catch (JsonProcessingException e) {
             throw new PriceSourceException("not valid JSON: " + e.getOriginalMessage());
         } catch (IOException e) {

@@ -49,12 +49,7 @@ public final class ChatUsageTracker implements UsageTracker {
         boolean hasUsage = UsageJson.has(node, "usage");
         if (hasUsage) {
             JsonNode usage = node.path("usage");
-            tokens = new TokenUsage(
-                    UsageJson.count(usage, "prompt_tokens"),
-                    UsageJson.count(usage, "prompt_tokens_details", "cached_tokens"),
-                    0,
-                    UsageJson.count(usage, "completion_tokens"),
-                    UsageJson.count(usage, "completion_tokens_details", "reasoning_tokens"));
+            tokens = UsageJson.openAiTokens(usage, "prompt_tokens", "completion_tokens");
         }
         report = new UsageReport(tokens,
                 old.responseId().or(() -> UsageJson.text(node, "id")),

@@ -31,8 +31,7 @@ public final class MessagesUsageTracker implements UsageTracker {
             return;
         }
         JsonNode node = parsed.get();
-        String type = SseEvent.DEFAULT_TYPE.equals(event.type()) ? node.path("type").asText("") : event.type();
-        switch (type) {
+        switch (event.typeIn(node)) {
             case "message_start" -> start(node.path("message"));
             case "message_delta" -> delta(node.path("usage"));
             default -> { }

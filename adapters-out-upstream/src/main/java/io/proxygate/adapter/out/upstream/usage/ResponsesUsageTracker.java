@@ -33,9 +33,7 @@ public final class ResponsesUsageTracker implements UsageTracker {
             return;
         }
         JsonNode node = parsed.get();
-        // Data-only streams carry the type inside the payload.
-        String type = SseEvent.DEFAULT_TYPE.equals(event.type())
-                ? node.path("type").asText("") : event.type();
+        String type = event.typeIn(node);
         JsonNode response = node.path("response");
         if (TERMINAL.contains(type)) {
             apply(response, true);
@@ -59,12 +57,7 @@ public final class ResponsesUsageTracker implements UsageTracker {
         TokenUsage tokens = old.tokens();
         if (UsageJson.has(response, "usage")) {
             JsonNode usage = response.path("usage");
-            tokens = new TokenUsage(
-                    UsageJson.count(usage, "input_tokens"),
-                    UsageJson.count(usage, "input_tokens_details", "cached_tokens"),
-                    0,
-                    UsageJson.count(usage, "output_tokens"),
-                    UsageJson.count(usage, "output_tokens_details", "reasoning_tokens"));
+            tokens = UsageJson.openAiTokens(usage, "input_tokens", "output_tokens");
         }
         report = new UsageReport(tokens,
                 UsageJson.text(response, "id").or(old::responseId),

@@ -3,6 +3,7 @@ package io.proxygate.adapter.out.upstream.usage;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.proxygate.domain.usage.TokenUsage;
 
 import java.util.Optional;
 
@@ -36,6 +37,21 @@ final class UsageJson {
             }
         }
         return 0;
+    }
+
+    /**
+     * An OpenAI {@code usage} object in either naming (Chat Completions: {@code prompt_tokens} /
+     * {@code completion_tokens}; Responses: {@code input_tokens} / {@code output_tokens}): the counts, cached input
+     * from {@code <input>_details.cached_tokens}, reasoning from {@code <output>_details.reasoning_tokens}. OpenAI
+     * reports no cache writes.
+     */
+    static TokenUsage openAiTokens(JsonNode usage, String input, String output) {
+        return new TokenUsage(
+                count(usage, input),
+                count(usage, input + "_details", "cached_tokens"),
+                0,
+                count(usage, output),
+                count(usage, output + "_details", "reasoning_tokens"));
     }
 
     static boolean has(JsonNode node, String... path) {

@@ -35,6 +35,7 @@ public interface RequestLogDao {
                    input_tokens, cached_input_tokens, cache_creation_tokens, output_tokens, reasoning_tokens,
                    cost_usd, latency_ms, ttfb_ms, error_class, error_text, response_id, incomplete, routing_note
             FROM request_log
+            WHERE route <> 'rollup'
             ORDER BY started_at DESC, row_id DESC
             LIMIT :limit
             """)

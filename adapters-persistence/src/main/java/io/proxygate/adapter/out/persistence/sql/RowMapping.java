@@ -53,7 +53,7 @@ final class RowMapping {
                 five.map(x -> x.length().toSeconds()).orElse(null),
                 week.map(UsageWindow::usedFraction).orElse(null), millis(week.flatMap(UsageWindow::resetsAt)),
                 week.map(x -> x.length().toSeconds()).orElse(null),
-                millis(s.lastUsed()), updatedAt.toEpochMilli());
+                millis(s.lastUsed()), updatedAt.toEpochMilli(), millis(s.needsLoginChangedAt()));
     }
 
     static CredentialStateRecord toRecord(CredentialStateRow row) {
@@ -63,7 +63,7 @@ final class RowMapping {
                 row.limitReached() != 0, Instant.ofEpochMilli(observed)));
         return new CredentialStateRecord(new CredentialId(row.id()), instant(row.cooldownUntil()),
                 Optional.ofNullable(row.cooldownReason()), Optional.ofNullable(row.needsLoginReason()),
-                row.failureStreak(), windows, instant(row.lastUsed()));
+                row.failureStreak(), windows, instant(row.lastUsed()), instant(row.needsLoginChangedAt()));
     }
 
     private static Optional<UsageWindow> window(Double used, Long resetsAt, Long lengthSeconds, Duration fallback) {

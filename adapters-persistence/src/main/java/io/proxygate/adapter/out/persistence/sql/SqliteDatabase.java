@@ -1,6 +1,5 @@
 package io.proxygate.adapter.out.persistence.sql;
 
-import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.spi.JdbiPlugin;
 import org.jdbi.v3.sqlobject.SqlObjectPlugin;
@@ -77,12 +76,7 @@ public final class SqliteDatabase {
 
     /** Applies pending migrations; safe to call on every start. */
     public static void migrate(DataSource dataSource) {
-        Flyway.configure()
-                .dataSource(dataSource)
-                .locations("classpath:db/migration")
-                .failOnMissingLocations(true)
-                .load()
-                .migrate();
+        Databases.migrate(dataSource, SqlDialect.SQLITE);
     }
 
     /** WAL is a property of the database file: set once, it stays for every later connection. */

@@ -35,7 +35,7 @@ import java.util.Optional;
  * recent rows.
  *
  * <ul>
- *   <li>Every query runs over a small per-connection table of time buckets ({@code temp.stat_buckets}) joined to
+ *   <li>Every query runs over a small per-connection table of time buckets ({@code stat_buckets}, a temporary table) joined to
  *       the log by {@code started_at}, so days and hours follow the asked zone's local clock (DST included) and each
  *       bucket is one range scan of the {@code started_at} index.</li>
  *   <li>Percentiles are nearest-rank ({@code ceil(p * n)}-th smallest), computed inside SQLite with window functions:
@@ -74,18 +74,19 @@ public final class SqliteUsageStats implements UsageStatsPort, UsageSeriesPort {
                  ELSE lower(r.service_tier) END""";
 
     private static final String SUMS = """
-            count(*) AS requests,
-            sum(CASE WHEN r.status BETWEEN 200 AND 299 AND r.error_class IS NULL THEN 0 ELSE 1 END) AS errors,
+            sum(r.request_count) AS requests,
+            sum(CASE WHEN r.status BETWEEN 200 AND 299 AND r.error_class IS NULL THEN 0 ELSE r.request_count END)
+                AS errors,
             sum(CASE WHEN r.status BETWEEN 200 AND 299 AND r.error_class IS NULL AND r.cost_usd IS NULL
-                     THEN 1 ELSE 0 END) AS unpriced,
+                     THEN r.request_count ELSE 0 END) AS unpriced,
             sum(r.input_tokens) AS input_tokens, sum(r.cached_input_tokens) AS cached_input_tokens,
             sum(r.cache_creation_tokens) AS cache_creation_tokens, sum(r.output_tokens) AS output_tokens,
             sum(r.reasoning_tokens) AS reasoning_tokens,
-            COALESCE(sum(CAST(round(CAST(r.cost_usd AS REAL) * 1e9) AS INTEGER)), 0) AS cost_nanos""";
+            COALESCE(sum(CAST(round(CAST(r.cost_usd AS DOUBLE PRECISION) * 1e9) AS BIGINT)), 0) AS cost_nanos""";
 
     private static final String FROM_BUCKETS = """
-            FROM temp.stat_buckets b
-            CROSS JOIN request_log r ON r.started_at >= b.lo AND r.started_at < b.hi""";
+            FROM stat_buckets b
+            CROSS JOIN request_log r WHERE r.started_at >= b.lo AND r.started_at < b.hi""";
 
     private static final String TOTALS_SQL = "SELECT <group> AS grp, <tier> AS tier, <model> AS mdl, " + SUMS + "\n"
             + FROM_BUCKETS + "\nGROUP BY grp, tier, mdl";
@@ -97,6 +98,7 @@ public final class SqliteUsageStats implements UsageStatsPort, UsageSeriesPort {
     private static final String PERCENTILES_SQL = """
             WITH src AS (SELECT <group> AS grp, r.latency_ms AS latency, r.ttfb_ms AS ttfb
             """ + FROM_BUCKETS + """
+             AND r.route <> 'rollup'
             ),
             lat AS (SELECT grp, latency AS v, row_number() OVER (PARTITION BY grp ORDER BY latency) AS rn,
                            count(*) OVER (PARTITION BY grp) AS n FROM src),
@@ -264,13 +266,13 @@ public final class SqliteUsageStats implements UsageStatsPort, UsageSeriesPort {
     /** Fills this connection's bucket table, runs {@code work} on the same connection, and empties it again. */
     private <T> T withBuckets(List<Span> buckets, Work<T> work) {
         return jdbi.withHandle(h -> {
-            h.execute("CREATE TEMP TABLE IF NOT EXISTS stat_buckets (label TEXT NOT NULL, lo INTEGER NOT NULL, "
-                    + "hi INTEGER NOT NULL)");
-            h.execute("DELETE FROM temp.stat_buckets");
+            h.execute("CREATE TEMP TABLE IF NOT EXISTS stat_buckets (label TEXT NOT NULL, lo BIGINT NOT NULL, "
+                    + "hi BIGINT NOT NULL)");
+            h.execute("DELETE FROM stat_buckets");
             try {
                 if (!buckets.isEmpty()) {
                     PreparedBatch batch = h.prepareBatch(
-                            "INSERT INTO temp.stat_buckets (label, lo, hi) VALUES (:label, :lo, :hi)");
+                            "INSERT INTO stat_buckets (label, lo, hi) VALUES (:label, :lo, :hi)");
                     for (Span b : buckets) {
                         batch.bind("label", b.label()).bind("lo", b.lo()).bind("hi", b.hi()).add();
                     }
@@ -278,7 +280,7 @@ public final class SqliteUsageStats implements UsageStatsPort, UsageSeriesPort {
                 }
                 return work.run(h);
             } finally {
-                h.execute("DELETE FROM temp.stat_buckets");
+                h.execute("DELETE FROM stat_buckets");
             }
         });
     }

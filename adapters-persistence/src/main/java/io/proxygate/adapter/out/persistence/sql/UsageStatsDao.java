@@ -14,6 +14,7 @@ interface UsageStatsDao {
                    input_tokens, cached_input_tokens, cache_creation_tokens, output_tokens, reasoning_tokens,
                    cost_usd, latency_ms, ttfb_ms, error_class, error_text, response_id, incomplete, routing_note
             FROM request_log
+            WHERE route <> 'rollup'
             ORDER BY started_at DESC, row_id DESC
             LIMIT :limit
             """)
@@ -25,7 +26,8 @@ interface UsageStatsDao {
                    input_tokens, cached_input_tokens, cache_creation_tokens, output_tokens, reasoning_tokens,
                    cost_usd, latency_ms, ttfb_ms, error_class, error_text, response_id, incomplete, routing_note
             FROM request_log
-            WHERE credential_id = :credential OR (credential_id IS NULL AND provider = :credential)
+            WHERE (credential_id = :credential OR (credential_id IS NULL AND provider = :credential))
+              AND route <> 'rollup'
             ORDER BY started_at DESC, row_id DESC
             LIMIT :limit
             """)

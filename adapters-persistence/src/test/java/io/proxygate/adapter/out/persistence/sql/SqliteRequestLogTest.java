@@ -4,9 +4,11 @@ import io.proxygate.application.usage.RequestRecord;
 import io.proxygate.domain.credential.CredentialId;
 import io.proxygate.domain.usage.TokenUsage;
 import org.jdbi.v3.core.Jdbi;
-import org.junit.jupiter.api.BeforeEach;
+import io.proxygate.adapter.out.persistence.testing.TestDatabase;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.math.BigDecimal;
 import java.nio.file.Path;
@@ -20,6 +22,7 @@ import java.util.concurrent.CountDownLatch;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+/** The request log, on SQLite and on PostgreSQL. */
 class SqliteRequestLogTest {
     private static final Instant T0 = Instant.parse("2025-06-01T12:00:00Z");
 
@@ -28,13 +31,14 @@ class SqliteRequestLogTest {
 
     private Jdbi jdbi;
 
-    @BeforeEach
-    void setUp() {
-        jdbi = SqliteDatabase.open(dir.resolve("proxygate.db"));
+    private void open(SqlDialect dialect) {
+        jdbi = TestDatabase.fresh(dialect, dir).open();
     }
 
-    @Test
-    void closeWritesEveryQueuedRow() {
+    @ParameterizedTest
+    @EnumSource(SqlDialect.class)
+    void closeWritesEveryQueuedRow(SqlDialect dialect) {
+        open(dialect);
         SqliteRequestLog log = new SqliteRequestLog(jdbi, 20_000, 256, Duration.ofMillis(100), Duration.ofSeconds(5));
 
         for (int i = 0; i < 10_000; i++) {
@@ -47,8 +51,10 @@ class SqliteRequestLogTest {
         assertThat(log.failedCount()).isZero();
     }
 
-    @Test
-    void concurrentAppendersLoseNothingWithASmallQueue() throws InterruptedException {
+    @ParameterizedTest
+    @EnumSource(SqlDialect.class)
+    void concurrentAppendersLoseNothingWithASmallQueue(SqlDialect dialect) throws InterruptedException {
+        open(dialect);
         // A queue far smaller than the load: appenders wait for room (long offer timeout) instead of dropping.
         SqliteRequestLog log = new SqliteRequestLog(jdbi, 64, 32, Duration.ofMillis(20), Duration.ofSeconds(30));
         CountDownLatch start = new CountDownLatch(1);
@@ -76,8 +82,10 @@ class SqliteRequestLogTest {
         assertThat(log.droppedCount()).isZero();
     }
 
-    @Test
-    void rowsBecomeVisibleWithoutClosingOnceABatchIsDue() {
+    @ParameterizedTest
+    @EnumSource(SqlDialect.class)
+    void rowsBecomeVisibleWithoutClosingOnceABatchIsDue(SqlDialect dialect) {
+        open(dialect);
         try (SqliteRequestLog log = new SqliteRequestLog(jdbi)) {
             log.append(record("visible", T0));
 
@@ -85,8 +93,10 @@ class SqliteRequestLogTest {
         }
     }
 
+    /** SQLite only: it is SQLite's single writer lock that keeps the writer from draining the queue here. */
     @Test
     void dropsAndCountsRowsWhenTheQueueStaysFull() throws InterruptedException {
+        open(SqlDialect.SQLITE);
         CountDownLatch release = new CountDownLatch(1);
         // Hold the database's write lock so the writer cannot drain the queue.
         Thread blocker = Thread.ofPlatform().start(() -> jdbi.useTransaction(h -> {
@@ -112,8 +122,10 @@ class SqliteRequestLogTest {
         assertThat(count() + dropped).isEqualTo(50);
     }
 
-    @Test
-    void appendAfterCloseIsCountedAsDropped() {
+    @ParameterizedTest
+    @EnumSource(SqlDialect.class)
+    void appendAfterCloseIsCountedAsDropped(SqlDialect dialect) {
+        open(dialect);
         SqliteRequestLog log = new SqliteRequestLog(jdbi);
         log.close();
 
@@ -123,8 +135,10 @@ class SqliteRequestLogTest {
         assertThat(count()).isZero();
     }
 
-    @Test
-    void roundTripsEveryFieldAndListsNewestFirst() {
+    @ParameterizedTest
+    @EnumSource(SqlDialect.class)
+    void roundTripsEveryFieldAndListsNewestFirst(SqlDialect dialect) {
+        open(dialect);
         RequestRecord full = new RequestRecord("req-full", T0.plusSeconds(5), "/v1/responses", "chatgpt-pool",
                 Optional.of(CredentialId.chatgpt("a@example.com")), "gpt-5", Optional.of("priority"), 200,
                 new TokenUsage(1200, 1000, 7, 300, 120), Optional.of(new BigDecimal("0.000123456789012345678")),

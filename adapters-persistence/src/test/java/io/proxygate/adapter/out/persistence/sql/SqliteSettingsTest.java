@@ -3,8 +3,10 @@ package io.proxygate.adapter.out.persistence.sql;
 import io.proxygate.domain.fallback.FallbackPolicy;
 import io.proxygate.domain.fallback.FallbackRule;
 import org.jdbi.v3.core.Jdbi;
-import org.junit.jupiter.api.Test;
+import io.proxygate.adapter.out.persistence.testing.TestDatabase;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.nio.file.Path;
 import java.time.Instant;
@@ -13,31 +15,37 @@ import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+/** The settings store, on SQLite and on PostgreSQL. */
 class SqliteSettingsTest {
     private static final InstantSource CLOCK = InstantSource.fixed(Instant.parse("2026-01-01T00:00:00Z"));
 
     @TempDir
     Path dir;
 
-    @Test
-    void nothingStoredMeansNoPolicy() {
-        assertThat(new SqliteSettings(SqliteDatabase.open(dir.resolve("p.db")), CLOCK).load()).isEmpty();
+    @ParameterizedTest
+    @EnumSource(SqlDialect.class)
+    void nothingStoredMeansNoPolicy(SqlDialect dialect) {
+        TestDatabase db = TestDatabase.fresh(dialect, dir);
+        assertThat(new SqliteSettings(db.open(), CLOCK).load()).isEmpty();
     }
 
-    @Test
-    void aSavedPolicySurvivesReopeningTheDatabase() {
-        Path file = dir.resolve("p.db");
+    @ParameterizedTest
+    @EnumSource(SqlDialect.class)
+    void aSavedPolicySurvivesReopeningTheDatabase(SqlDialect dialect) {
+        TestDatabase db = TestDatabase.fresh(dialect, dir);
         FallbackPolicy policy = new FallbackPolicy(false, List.of(
                 new FallbackRule(true, "claude-opus-4-7", "thinking-32k", "claude-opus-4-6", "thinking-16k"),
                 new FallbackRule(false, "", "", "", "preserve")));
-        new SqliteSettings(SqliteDatabase.open(file), CLOCK).save(policy);
+        new SqliteSettings(db.open(), CLOCK).save(policy);
 
-        assertThat(new SqliteSettings(SqliteDatabase.open(file), CLOCK).load()).contains(policy);
+        assertThat(new SqliteSettings(db.open(), CLOCK).load()).contains(policy);
     }
 
-    @Test
-    void storesTheOriginalsJsonShapeUnderTheOriginalsKey() {
-        Jdbi jdbi = SqliteDatabase.open(dir.resolve("p.db"));
+    @ParameterizedTest
+    @EnumSource(SqlDialect.class)
+    void storesTheOriginalsJsonShapeUnderTheOriginalsKey(SqlDialect dialect) {
+        TestDatabase db = TestDatabase.fresh(dialect, dir);
+        Jdbi jdbi = db.open();
         SqliteSettings settings = new SqliteSettings(jdbi, CLOCK);
         settings.save(new FallbackPolicy(true, List.of(FallbackRule.of("claude-opus-4-7", "claude-opus-4-6"))));
 
@@ -47,9 +55,11 @@ class SqliteSettingsTest {
         assertThat(updatedAt).isEqualTo(CLOCK.millis());
     }
 
-    @Test
-    void readsAPolicyWrittenByTheOriginal() {
-        SqliteSettings settings = new SqliteSettings(SqliteDatabase.open(dir.resolve("p.db")), CLOCK);
+    @ParameterizedTest
+    @EnumSource(SqlDialect.class)
+    void readsAPolicyWrittenByTheOriginal(SqlDialect dialect) {
+        TestDatabase db = TestDatabase.fresh(dialect, dir);
+        SqliteSettings settings = new SqliteSettings(db.open(), CLOCK);
         settings.put("claude_fallback_policy", "{\"enabled\":true,\"rules\":[{\"enabled\":true,"
                 + "\"from_model\":\"claude-opus4.7\",\"to_model\":\"claude-opus-4-6\"}],\"extra\":1}");
 
@@ -57,9 +67,11 @@ class SqliteSettingsTest {
                 List.of(FallbackRule.of("claude-opus-4-7", "claude-opus-4-6"))));
     }
 
-    @Test
-    void anUnreadableOrInvalidStoredPolicyIsIgnored() {
-        SqliteSettings settings = new SqliteSettings(SqliteDatabase.open(dir.resolve("p.db")), CLOCK);
+    @ParameterizedTest
+    @EnumSource(SqlDialect.class)
+    void anUnreadableOrInvalidStoredPolicyIsIgnored(SqlDialect dialect) {
+        TestDatabase db = TestDatabase.fresh(dialect, dir);
+        SqliteSettings settings = new SqliteSettings(db.open(), CLOCK);
         settings.put("claude_fallback_policy", "{not json");
         assertThat(settings.load()).isEmpty();
 
@@ -67,9 +79,11 @@ class SqliteSettingsTest {
         assertThat(settings.load()).isEmpty();
     }
 
-    @Test
-    void putReplacesTheEarlierValue() {
-        SqliteSettings settings = new SqliteSettings(SqliteDatabase.open(dir.resolve("p.db")), CLOCK);
+    @ParameterizedTest
+    @EnumSource(SqlDialect.class)
+    void putReplacesTheEarlierValue(SqlDialect dialect) {
+        TestDatabase db = TestDatabase.fresh(dialect, dir);
+        SqliteSettings settings = new SqliteSettings(db.open(), CLOCK);
         settings.put("k", "one");
         settings.put("k", "two");
         assertThat(settings.value("k")).contains("two");

@@ -8,6 +8,7 @@ import io.proxygate.application.usage.StatsRow;
 import io.proxygate.application.usage.UsageTotals;
 import io.proxygate.domain.credential.CredentialId;
 import io.proxygate.domain.usage.TokenUsage;
+import io.proxygate.adapter.out.persistence.testing.TestDatabase;
 import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -44,9 +45,14 @@ class SqliteUsageStatsTest {
     private SqliteUsageStats stats;
     private final AtomicInteger ids = new AtomicInteger();
 
+    /** The database the inherited tests run on ({@link PostgresUsageStatsTest} runs them all on PostgreSQL). */
+    SqlDialect dialect() {
+        return SqlDialect.SQLITE;
+    }
+
     @BeforeEach
     void setUp() {
-        jdbi = SqliteDatabase.open(dir.resolve("proxygate.db"));
+        jdbi = TestDatabase.fresh(dialect(), dir).open();
         stats = new SqliteUsageStats(jdbi);
     }
 

@@ -1,0 +1,39 @@
+package io.proxygate.application.routing;
+
+import io.proxygate.domain.credential.CredentialId;
+import io.proxygate.domain.routing.ConversationKey;
+import io.proxygate.domain.routing.ConversationPins;
+
+import java.time.Instant;
+import java.util.Optional;
+
+/** Where the router keeps conversation pins: in memory for one instance, in the shared store for several. */
+interface PinTable {
+    /** The credential the conversation is pinned to, if the pin is live. */
+    Optional<CredentialId> lookup(ConversationKey key, Instant now);
+
+    /** Pins (or moves) the conversation to {@code credential}. */
+    void pin(ConversationKey key, CredentialId credential, Instant now);
+
+    /** Drops expired pins; returns how many went. */
+    int sweep(Instant now);
+
+    static PinTable inMemory(ConversationPins pins) {
+        return new PinTable() {
+            @Override
+            public Optional<CredentialId> lookup(ConversationKey key, Instant now) {
+                return pins.lookup(key, now);
+            }
+
+            @Override
+            public void pin(ConversationKey key, CredentialId credential, Instant now) {
+                pins.pin(key, credential, now);
+            }
+
+            @Override
+            public int sweep(Instant now) {
+                return pins.sweep(now);
+            }
+        };
+    }
+}
