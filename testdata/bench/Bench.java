@@ -806,12 +806,15 @@ public final class Bench {
                             + "(%d errors), %d streams (%d failed)", sample.minute(), sample.heapKiB(), sample.threads(),
                     sample.rssKiB() / 1024, sample.requests(), sample.errors(), sample.streams(), sample.streamFailures()));
         }
-        int third = Math.max(1, (samples.size() - 1) / 3);
-        List<Sample> steady = samples.subList(1, samples.size());
-        double firstHeap = steady.subList(0, Math.min(third, steady.size())).stream().mapToLong(Sample::heapKiB).average().orElse(0);
-        double lastHeap = steady.subList(Math.max(0, steady.size() - third), steady.size()).stream().mapToLong(Sample::heapKiB).average().orElse(0);
-        double firstThreads = steady.subList(0, Math.min(third, steady.size())).stream().mapToLong(Sample::threads).average().orElse(0);
-        double lastThreads = steady.subList(Math.max(0, steady.size() - third), steady.size()).stream().mapToLong(Sample::threads).average().orElse(0);
+        // The first third is warm-up (pools fill, the JIT settles); growth is judged from the middle third to the last.
+        List<Sample> measured = samples.subList(1, samples.size());
+        int third = Math.max(1, measured.size() / 3);
+        List<Sample> middle = measured.subList(Math.min(third, measured.size() - 1), Math.min(2 * third, measured.size()));
+        List<Sample> last = measured.subList(Math.max(0, measured.size() - third), measured.size());
+        double firstHeap = middle.stream().mapToLong(Sample::heapKiB).average().orElse(0);
+        double lastHeap = last.stream().mapToLong(Sample::heapKiB).average().orElse(0);
+        double firstThreads = middle.stream().mapToLong(Sample::threads).average().orElse(0);
+        double lastThreads = last.stream().mapToLong(Sample::threads).average().orElse(0);
         boolean heapFlat = lastHeap <= firstHeap * 1.10 + 2048;
         boolean threadsFlat = lastThreads <= firstThreads + 5;
         StringBuilder md = new StringBuilder();
@@ -826,7 +829,8 @@ public final class Bench {
             md.append(String.format(Locale.ROOT, "| %d | %d | %d | %d | %d | %d | %d | %d |\n", s.minute(), s.heapKiB(),
                     s.threads(), s.rssKiB() / 1024, s.requests(), s.errors(), s.streams(), s.streamFailures()));
         }
-        md.append(String.format(Locale.ROOT, "\nHeap after GC, first third vs last third: %.0f KiB -> %.0f KiB (%s). "
+        md.append(String.format(Locale.ROOT, "\nThe first third of the samples is warm-up. Heap after GC, middle third vs last third: "
+                        + "%.0f KiB -> %.0f KiB (%s). "
                         + "Threads: %.1f -> %.1f (%s).\n", firstHeap, lastHeap, heapFlat ? "flat" : "GROWING",
                 firstThreads, lastThreads, threadsFlat ? "flat" : "GROWING"));
         Files.writeString(benchDir.resolve("SOAK.md"), md.toString());
