@@ -159,7 +159,9 @@ public final class Bench {
         for (Target t : targets()) {
             wrk(t, "/v1/chat/completions", CHAT_BODY, 0, 32, quick ? 4 : 8);
             wrk(t, "/v1/responses", RESPONSES_BODY, 0, 32, quick ? 4 : 8);
-            streams(t, "/v1/responses", streamBody("/v1/responses", 50, 20), 20, 40, 50, 1, 20);
+            // The JIT needs the streaming paths as much as the plain ones: a few hundred short streams each.
+            streams(t, "/v1/responses", streamBody("/v1/responses", 20, 0), 20, quick ? 200 : 400, 0, 1, 0);
+            streams(t, "/v1/messages", streamBody("/v1/messages", 20, 0), 20, quick ? 200 : 400, 0, 2, 0);
         }
 
         say("== scenario 1: non-streamed");
