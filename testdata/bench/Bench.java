@@ -461,7 +461,7 @@ public final class Bench {
             throws IOException, InterruptedException {
         List<String> cmd = List.of("wrk", "-t1", "-c" + connections, "-d" + seconds + "s", "--timeout", "5s",
                 "-s", benchDir.resolve("post.lua").toString(), "http://127.0.0.1:" + t.port() + path, "--",
-                Integer.toString(rate), Integer.toString(connections));
+                Integer.toString(rate));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         pb.environment().put("BENCH_BODY", body);
         StringBuilder headers = new StringBuilder();

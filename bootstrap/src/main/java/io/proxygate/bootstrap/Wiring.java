@@ -8,7 +8,7 @@ import io.dropwizard.jdbi3.JdbiFactory;
 import io.dropwizard.lifecycle.Managed;
 import io.proxygate.adapter.in.http.ClientAuth;
 import io.proxygate.adapter.in.http.HealthResource;
-import io.proxygate.adapter.in.http.ProxyResource;
+import io.proxygate.adapter.in.http.ProxyServlet;
 import io.proxygate.adapter.out.persistence.pool.PoolDirectoryStore;
 import io.proxygate.adapter.out.persistence.sql.Databases;
 import io.proxygate.adapter.out.persistence.sql.PostgresRefreshLock;
@@ -185,7 +185,9 @@ public final class Wiring {
         ClientAuth auth = new ClientAuth(optional(config.server.proxyToken).map(Secret::of), acceptClaudeClients,
                 () -> pool.snapshot().credentials().stream().filter(ClaudeAccount.class::isInstance)
                         .map(c -> ((ClaudeAccount) c).tokens().accessToken()).toList());
-        environment.jersey().register(new ProxyResource(proxy, auth, config.server.maxBodyBytes));
+        // A servlet beside Jersey: exact and prefix mappings win over Jersey's "/*", so the relayed routes skip JAX-RS.
+        environment.servlets().addServlet("proxy", new ProxyServlet(proxy, auth, config.server.maxBodyBytes))
+                .addMapping(ProxyServlet.mappings().toArray(String[]::new));
         environment.jersey().register(new HealthResource(pool, Version.current()));
 
         environment.healthChecks().register("pool", new HealthCheck() {

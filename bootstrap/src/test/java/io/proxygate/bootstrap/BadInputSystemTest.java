@@ -102,6 +102,30 @@ class BadInputSystemTest {
     }
 
     @Test
+    void aWrongMethodOnAnApiRouteGets405InTheRoutesShapeWithAllow() throws Exception {
+        HttpResponse<String> chat = http.send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + APP.getLocalPort() + "/v1/chat/completions")).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(chat.statusCode()).isEqualTo(405);
+        assertThat(chat.headers().firstValue("Allow")).hasValue("POST");
+        assertThat(JSON.readTree(chat.body()).path("error").path("type").asText()).isEqualTo("invalid_request_error");
+        HttpResponse<String> messages = http.send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + APP.getLocalPort() + "/v1/messages"))
+                .method("DELETE", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(messages.statusCode()).isEqualTo(405);
+        assertThat(JSON.readTree(messages.body()).path("type").asText()).isEqualTo("error");
+    }
+
+    @Test
+    void aJsonReplyLeavesInOnePieceWithItsLength() throws Exception {
+        HttpResponse<String> r = post("/v1/chat/completions", utf8("{\"model\":\"gpt-4o\",\"messages\":[]}"));
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.headers().firstValue("Content-Length")).hasValue(
+                Integer.toString(r.body().getBytes(StandardCharsets.UTF_8).length));
+        assertThat(r.headers().firstValue("Transfer-Encoding")).isEmpty();
+    }
+
+    @Test
     void aBodyOverTheLimitGets413InTheRoutesShape() throws Exception {
         byte[] big = utf8("{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\",\"content\":\"" + "x".repeat(MAX_BODY)
                 + "\"}]}");

@@ -3,25 +3,14 @@ package io.proxygate.adapter.in.http;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.proxygate.domain.credential.Api;
-import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.core.Response;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.Optional;
 
 /** Error bodies in each API's own shape, so SDKs raise the right exception types. */
 final class ApiErrors {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private ApiErrors() {
-    }
-
-    static Response response(Api api, int status, String type, String message, Optional<Duration> retryAfter) {
-        Response.ResponseBuilder builder = Response.status(status).type(MediaType.APPLICATION_JSON_TYPE)
-                .entity(body(api, status, type, message) + "\n");
-        retryAfter.ifPresent(d -> builder.header("Retry-After", Math.max(1, (d.toMillis() + 999) / 1000)));
-        return builder.build();
     }
 
     static String body(Api api, int status, String type, String message) {
@@ -72,7 +61,7 @@ final class ApiErrors {
 
     private static String anthropicType(int status, String type) {
         return switch (status) {
-            case 400, 413 -> status == 413 ? "request_too_large" : "invalid_request_error";
+            case 400, 405, 413 -> status == 413 ? "request_too_large" : "invalid_request_error";
             case 401 -> "authentication_error";
             case 403 -> "permission_error";
             case 404 -> "not_found_error";
@@ -84,7 +73,7 @@ final class ApiErrors {
 
     private static String openAiType(int status) {
         return switch (status) {
-            case 400, 404, 413 -> "invalid_request_error";
+            case 400, 404, 405, 413 -> "invalid_request_error";
             case 401 -> "authentication_error";
             case 403 -> "permission_error";
             case 429 -> "rate_limit_error";

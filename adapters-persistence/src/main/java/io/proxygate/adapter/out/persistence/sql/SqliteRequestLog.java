@@ -131,14 +131,14 @@ public final class SqliteRequestLog implements RequestLogPort, AutoCloseable {
         }
         List<RequestLogRow> rows = batch.stream().map(RowMapping::toRow).toList();
         try {
-            jdbi.useExtension(RequestLogDao.class, dao -> dao.insertAll(rows));
+            jdbi.useTransaction(handle -> RequestLogDao.insert(handle, rows));
         } catch (RuntimeException batchFailure) {
             // One bad row (or a long lock) must not cost the whole batch: retry the rows one by one.
             LOG.warn("request log batch of {} rows failed ({}); retrying row by row", rows.size(),
                     batchFailure.getClass().getSimpleName());
             for (RequestLogRow row : rows) {
                 try {
-                    jdbi.useExtension(RequestLogDao.class, dao -> dao.insertAll(List.of(row)));
+                    jdbi.useTransaction(handle -> RequestLogDao.insert(handle, List.of(row)));
                 } catch (RuntimeException rowFailure) {
                     failed.incrementAndGet();
                     LOG.warn("request log row {} could not be written: {}", row.id(),

@@ -1,0 +1,221 @@
+package io.proxygate.adapter.in.http;
+
+import io.proxygate.application.proxy.Headers;
+import io.proxygate.application.proxy.ProxyCommand;
+import io.proxygate.application.proxy.ProxyExchange;
+import io.proxygate.application.proxy.ProxyFailure;
+import io.proxygate.application.proxy.ProxyUseCase;
+import io.proxygate.application.proxy.RequestFacts;
+import io.proxygate.application.proxy.ResponseSink;
+import io.proxygate.application.proxy.Route;
+import io.proxygate.domain.credential.Api;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The relayed API routes, as a plain servlet beside Jersey: the hot path skips JAX-RS routing, filters and
+ * interceptors (a third of the CPU a proxied request cost). Reads the body once, checks the client, asks the proxy use
+ * case for a reply and streams it back, flushing every SSE chunk as it arrives. Errors leave in the route's own API
+ * shape.
+ */
+public final class ProxyServlet extends HttpServlet {
+    /** Exact paths of the API routes, with the prefixes clients really send ({@code /v1/v1/...} from some SDKs). */
+    private static final Map<String, Route> ROUTES = Map.ofEntries(
+            Map.entry("/responses", Route.RESPONSES),
+            Map.entry("/v1/responses", Route.RESPONSES),
+            Map.entry("/responses/compact", Route.RESPONSES_COMPACT),
+            Map.entry("/v1/responses/compact", Route.RESPONSES_COMPACT),
+            Map.entry("/v1/messages", Route.MESSAGES),
+            Map.entry("/v1/v1/messages", Route.MESSAGES),
+            Map.entry("/v1/messages/count_tokens", Route.MESSAGES_COUNT_TOKENS),
+            Map.entry("/v1/v1/messages/count_tokens", Route.MESSAGES_COUNT_TOKENS),
+            Map.entry("/v1/chat/completions", Route.CHAT_COMPLETIONS),
+            Map.entry("/v1/v1/chat/completions", Route.CHAT_COMPLETIONS),
+            Map.entry("/models", Route.MODELS),
+            Map.entry("/v1/models", Route.MODELS));
+    /**
+     * The Go version's ChatGPT passthrough (Codex's extra calls): any method under these goes to the ChatGPT host with
+     * a pooled account. Gated by the proxy token when one is set (the original left them open).
+     */
+    private static final List<String> PASSTHROUGH_PREFIXES =
+            List.of("/backend-api/", "/ps/", "/plugins/", "/codex/", "/api/codex/", "/hazelnuts/");
+    private static final Set<String> PASSTHROUGH_METHODS = Set.of("GET", "POST", "PUT", "PATCH", "DELETE");
+    private static final RequestFacts NO_FACTS =
+            new RequestFacts(null, false, Optional.empty(), Optional.empty(), Optional.empty());
+
+    private final transient ProxyUseCase proxy;
+    private final transient ClientAuth auth;
+    private final long maxBodyBytes;
+
+    public ProxyServlet(ProxyUseCase proxy, ClientAuth auth, long maxBodyBytes) {
+        this.proxy = proxy;
+        this.auth = auth;
+        this.maxBodyBytes = maxBodyBytes;
+    }
+
+    /** The servlet mappings that reach this servlet: every exact route path and every passthrough subtree. */
+    public static List<String> mappings() {
+        List<String> mappings = new ArrayList<>(ROUTES.keySet());
+        PASSTHROUGH_PREFIXES.forEach(prefix -> mappings.add(prefix + "*"));
+        mappings.add("/hazelnuts");
+        Collections.sort(mappings);
+        return List.copyOf(mappings);
+    }
+
+    @Override
+    protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        String path = request.getRequestURI();
+        String method = request.getMethod();
+        Route route = ROUTES.get(path);
+        if (route == null) {
+            if (!isPassthrough(path)) {
+                sendError(response, Api.CHAT_COMPLETIONS, 404, "not_found", "no route for " + path, Optional.empty());
+            } else if (!PASSTHROUGH_METHODS.contains(method)) {
+                methodNotAllowed(response, Api.CHAT_COMPLETIONS, String.join(", ", PASSTHROUGH_METHODS));
+            } else {
+                handle(Route.PASSTHROUGH, method, request, response);
+            }
+            return;
+        }
+        String allowed = route == Route.MODELS ? "GET" : "POST";
+        if (!allowed.equals(method)) {
+            methodNotAllowed(response, route.api(), allowed);
+            return;
+        }
+        handle(route, null, request, response);
+    }
+
+    private static boolean isPassthrough(String path) {
+        if (path.equals("/hazelnuts")) {
+            return true;
+        }
+        for (String prefix : PASSTHROUGH_PREFIXES) {
+            if (path.startsWith(prefix)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** One request, in order: client auth, body read once, facts, the proxy's reply; errors in the API's shape. */
+    private void handle(Route route, String passthroughMethod, HttpServletRequest request,
+                        HttpServletResponse response) throws IOException {
+        Api api = route.api();
+        Headers headers = headersOf(request);
+        if (!auth.allows(route, headers)) {
+            sendError(response, api, 401, "authentication_error", "unauthorized", Optional.empty());
+            return;
+        }
+        ProxyExchange exchange;
+        try {
+            byte[] body = RequestBodies.read(request.getInputStream(),
+                    headers.first("Content-Encoding").orElse(""), maxBodyBytes, request.getContentLengthLong());
+            // Passthrough bodies are the ChatGPT site's own business: relayed, never parsed.
+            RequestFacts facts = route == Route.PASSTHROUGH ? NO_FACTS : RequestFactsReader.read(route, body, headers);
+            exchange = proxy.open(new ProxyCommand(route, request.getQueryString(), headers, body, facts,
+                    passthroughMethod, request.getRequestURI()));
+        } catch (ProxyFailure f) {
+            sendError(response, api, f.status(), f.errorType(), f.getMessage(), f.retryAfter());
+            return;
+        } catch (RequestBodies.Rejected e) {
+            sendError(response, api, e.status(), "invalid_request_error", e.getMessage(), Optional.empty());
+            return;
+        } catch (IOException e) {
+            sendError(response, api, 400, "invalid_request_error", "could not read request body", Optional.empty());
+            return;
+        }
+        relay(api, exchange, response);
+    }
+
+    private static void relay(Api api, ProxyExchange exchange, HttpServletResponse response) throws IOException {
+        try {
+            response.setStatus(exchange.status());
+            boolean eventStream = false;
+            for (Map.Entry<String, String> field : exchange.headers().fields()) {
+                String name = field.getKey();
+                if (name.equalsIgnoreCase("Content-Type")) {
+                    response.setContentType(field.getValue());
+                    eventStream = field.getValue().toLowerCase(Locale.ROOT).startsWith("text/event-stream");
+                } else if (!name.equalsIgnoreCase("Content-Length")) {
+                    response.addHeader(name, field.getValue());
+                }
+            }
+            // A JSON reply is one message: it leaves in one write when it fits the response buffer. Anything
+            // else may be a stream, so each chunk is flushed as it arrives.
+            boolean flushEachChunk = eventStream || !isJson(response.getContentType());
+            exchange.relayTo(new ServletSink(response.getOutputStream(), api, flushEachChunk));
+        } catch (IOException clientGone) {
+            // The client went away: the exchange cancelled the upstream and recorded it; nothing to answer.
+        } finally {
+            exchange.close();
+        }
+    }
+
+    private static boolean isJson(String contentType) {
+        return contentType != null && contentType.toLowerCase(Locale.ROOT).startsWith("application/json");
+    }
+
+    private static Headers headersOf(HttpServletRequest request) {
+        List<Map.Entry<String, String>> fields = new ArrayList<>();
+        for (String name : Collections.list(request.getHeaderNames())) {
+            for (String value : Collections.list(request.getHeaders(name))) {
+                fields.add(Map.entry(name, value));
+            }
+        }
+        return new Headers(fields);
+    }
+
+    private static void methodNotAllowed(HttpServletResponse response, Api api, String allowed) throws IOException {
+        response.setHeader("Allow", allowed);
+        sendError(response, api, 405, "invalid_request_error", "method not allowed; use " + allowed, Optional.empty());
+    }
+
+    private static void sendError(HttpServletResponse response, Api api, int status, String type, String message,
+                                  Optional<Duration> retryAfter) throws IOException {
+        response.setStatus(status);
+        response.setContentType("application/json");
+        retryAfter.ifPresent(d -> response.setHeader("Retry-After",
+                Long.toString(Math.max(1, (d.toMillis() + 999) / 1000))));
+        byte[] body = (ApiErrors.body(api, status, type, message) + "\n").getBytes(StandardCharsets.UTF_8);
+        response.setContentLength(body.length);
+        response.getOutputStream().write(body);
+    }
+
+    /** Writes each chunk, flushing it at once when the reply may be a stream so every SSE event leaves as it comes. */
+    private record ServletSink(OutputStream out, Api api, boolean flushEachChunk) implements ResponseSink {
+        @Override
+        public void write(ByteBuffer chunk) throws IOException {
+            if (chunk.hasArray()) {
+                out.write(chunk.array(), chunk.arrayOffset() + chunk.position(), chunk.remaining());
+                chunk.position(chunk.limit());
+            } else {
+                byte[] bytes = new byte[chunk.remaining()];
+                chunk.get(bytes);
+                out.write(bytes);
+            }
+            if (flushEachChunk) {
+                out.flush();
+            }
+        }
+
+        @Override
+        public void streamError(String errorType, String message) throws IOException {
+            out.write(ApiErrors.streamEvent(api, errorType, message));
+            out.flush();
+        }
+    }
+}
