@@ -132,6 +132,16 @@ class UpstreamFaultsSystemTest {
     }
 
     @Test
+    void aJsonReplyCutMidBodyBecomes502NotATruncated200() throws Exception {
+        upstream.behave(Behaviour.RESET_MID_JSON);
+        for (HttpResponse<String> r : storm("/v1/chat/completions")) {
+            assertThat(r.statusCode()).isIn(BROKEN);
+            assertOpenAiError(r);
+        }
+        assertSettled();
+    }
+
+    @Test
     void aConnectionResetAfterTheFirstEventEndsTheStreamWithAnErrorEvent() throws Exception {
         upstream.behave(Behaviour.RESET_AFTER_FIRST_EVENT);
         for (HttpResponse<String> r : storm("/v1/responses")) {

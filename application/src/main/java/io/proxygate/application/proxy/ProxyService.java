@@ -390,6 +390,7 @@ public final class ProxyService implements ProxyUseCase {
                         break;
                     }
                     if (chunk.isEmpty()) {
+                        sink.end();
                         break;
                     }
                     if (ttfb.isEmpty()) {

@@ -16,4 +16,11 @@ public interface ResponseSink {
      * the stream then ends.
      */
     void streamError(String errorType, String message) throws IOException;
+
+    /**
+     * The upstream's body ended normally and all of it was written: the adapter may complete the client's reply
+     * now, before the relay's bookkeeping (usage, request log, metrics) runs. Not called when the body was cut.
+     */
+    default void end() throws IOException {
+    }
 }

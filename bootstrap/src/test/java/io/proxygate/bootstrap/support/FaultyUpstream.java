@@ -23,7 +23,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class FaultyUpstream implements AutoCloseable {
     /** What every connection gets, until changed. */
     public enum Behaviour {
-        RATE_LIMITED, SERVER_ERROR, RESET_BEFORE_HEAD, RESET_AFTER_FIRST_EVENT, SLOW_LORIS_HEAD, NEVER_ANSWERS,
+        RATE_LIMITED, SERVER_ERROR, RESET_BEFORE_HEAD, RESET_MID_JSON, RESET_AFTER_FIRST_EVENT, SLOW_LORIS_HEAD, NEVER_ANSWERS,
         STALLS_AFTER_FIRST_EVENT
     }
 
@@ -94,6 +94,14 @@ public final class FaultyUpstream implements AutoCloseable {
                 case SERVER_ERROR -> respond(out, 500, "Internal Server Error", "",
                         "{\"error\":{\"message\":\"the faulty upstream broke\",\"type\":\"server_error\"}}");
                 case RESET_BEFORE_HEAD -> reset(socket);
+                case RESET_MID_JSON -> {
+                    out.write(("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 400\r\n\r\n"
+                            + "{\"id\":\"chatcmpl-cut\",\"object\":\"chat.completion\",\"choices\":[{\"index\":0,")
+                            .getBytes(StandardCharsets.US_ASCII));
+                    out.flush();
+                    pace(100);
+                    reset(socket);
+                }
                 case RESET_AFTER_FIRST_EVENT -> {
                     startStream(out);
                     pace(100);

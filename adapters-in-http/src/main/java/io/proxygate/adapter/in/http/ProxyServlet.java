@@ -157,7 +157,13 @@ public final class ProxyServlet extends HttpServlet {
             // A JSON reply is one message: it leaves in one write when it fits the response buffer. Anything
             // else may be a stream, so each chunk is flushed as it arrives.
             boolean flushEachChunk = eventStream || !isJson(response.getContentType());
-            exchange.relayTo(new ServletSink(response.getOutputStream(), api, flushEachChunk));
+            ServletSink sink = new ServletSink(response.getOutputStream(), api, flushEachChunk);
+            exchange.relayTo(sink);
+            if (!sink.ended() && !eventStream && !response.isCommitted()) {
+                // The upstream cut a reply still in our buffer: an error beats a truncated body that looks whole.
+                response.reset();
+                sendError(response, api, 502, "api_error", "upstream reply was cut short", Optional.empty());
+            }
         } catch (IOException clientGone) {
             // The client went away: the exchange cancelled the upstream and recorded it; nothing to answer.
         } finally {
@@ -196,7 +202,29 @@ public final class ProxyServlet extends HttpServlet {
     }
 
     /** Writes each chunk, flushing it at once when the reply may be a stream so every SSE event leaves as it comes. */
-    private record ServletSink(OutputStream out, Api api, boolean flushEachChunk) implements ResponseSink {
+    private static final class ServletSink implements ResponseSink {
+        private final OutputStream out;
+        private final Api api;
+        private final boolean flushEachChunk;
+        private boolean ended;
+
+        ServletSink(OutputStream out, Api api, boolean flushEachChunk) {
+            this.out = out;
+            this.api = api;
+            this.flushEachChunk = flushEachChunk;
+        }
+
+        boolean ended() {
+            return ended;
+        }
+
+        /** Completes the reply (Jetty sets the length of a buffered one) before the relay's bookkeeping runs. */
+        @Override
+        public void end() throws IOException {
+            ended = true;
+            out.close();
+        }
+
         @Override
         public void write(ByteBuffer chunk) throws IOException {
             if (chunk.hasArray()) {
