@@ -35,7 +35,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Future;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 
 /**
  * The outbound adapter for every HTTP upstream: the ChatGPT Codex backend, the OpenAI API and the Anthropic API. One
@@ -57,7 +56,7 @@ public final class HttpUpstreamAdapter implements UpstreamPort, AutoCloseable {
     private final InstantSource clock;
     private final RequestShaper shaper;
     private final CloseableHttpAsyncClient client;
-    private final ScheduledThreadPoolExecutor watchdogs;
+    private final CallWatchdog watchdog;
 
     public HttpUpstreamAdapter(UpstreamSettings settings) {
         this(settings, InstantSource.system());
@@ -75,12 +74,9 @@ public final class HttpUpstreamAdapter implements UpstreamPort, AutoCloseable {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.shaper = new RequestShaper(settings);
-        this.watchdogs = new ScheduledThreadPoolExecutor(1, runnable -> {
-            Thread t = new Thread(runnable, "proxygate-upstream-watchdog");
-            t.setDaemon(true);
-            return t;
-        });
-        watchdogs.setRemoveOnCancelPolicy(true);
+        this.watchdog = new CallWatchdog(CallWatchdog.periodFor(
+                settings.responseTimeout().compareTo(settings.idleTimeout()) < 0
+                        ? settings.responseTimeout() : settings.idleTimeout()));
         this.client = buildClient(settings, versionPolicy);
         client.start();
     }
@@ -109,7 +105,7 @@ public final class HttpUpstreamAdapter implements UpstreamPort, AutoCloseable {
     }
 
     private HttpUpstreamCall execute(PreparedRequest prepared, Route route) {
-        HttpUpstreamCall call = new HttpUpstreamCall(prepared, route, settings, clock, watchdogs);
+        HttpUpstreamCall call = new HttpUpstreamCall(prepared, route, settings, clock, watchdog);
         AsyncRequestBuilder builder = AsyncRequestBuilder.create(prepared.method()).setUri(prepared.uri());
         for (Header header : prepared.headers()) {
             builder.addHeader(header);
@@ -125,11 +121,16 @@ public final class HttpUpstreamAdapter implements UpstreamPort, AutoCloseable {
         return call;
     }
 
+    /** Calls whose timeouts are being watched; each leaves the watch when it ends, fails or is closed. */
+    int watchedCalls() {
+        return watchdog.watched();
+    }
+
     /** Stops the client: open calls fail with {@link UpstreamException}, pooled connections close. */
     @Override
     public void close() {
         client.close(CloseMode.GRACEFUL);
-        watchdogs.shutdownNow();
+        watchdog.close();
     }
 
     /**

@@ -35,12 +35,7 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
 /**
@@ -58,7 +53,7 @@ final class HttpUpstreamCall implements UpstreamCall {
     private final PreparedRequest request;
     private final Route route;
     private final InstantSource clock;
-    private final ScheduledExecutorService scheduler;
+    private final CallWatchdog watchdog;
     private final long responseTimeoutNanos;
     private final long idleTimeoutNanos;
     private final String target;
@@ -71,8 +66,6 @@ final class HttpUpstreamCall implements UpstreamCall {
 
     private volatile Future<Void> exchange;
     private volatile boolean finished;
-    private volatile ScheduledFuture<?> watchdog;
-    private final ReentrantLock watchdogLock = new ReentrantLock();
 
     // Reader-thread state.
     private UpstreamHead head;
@@ -82,11 +75,11 @@ final class HttpUpstreamCall implements UpstreamCall {
     private boolean bodyDone;
 
     HttpUpstreamCall(PreparedRequest request, Route route, UpstreamSettings settings, InstantSource clock,
-                     ScheduledExecutorService scheduler) {
+                     CallWatchdog watchdog) {
         this.request = request;
         this.route = route;
         this.clock = clock;
-        this.scheduler = scheduler;
+        this.watchdog = watchdog;
         this.responseTimeoutNanos = settings.responseTimeout().toNanos();
         this.idleTimeoutNanos = settings.idleTimeout().toNanos();
         this.target = request.method() + " " + request.uri().getScheme() + "://" + request.uri().getAuthority()
@@ -125,7 +118,7 @@ final class HttpUpstreamCall implements UpstreamCall {
             future.cancel(true);
             return;
         }
-        rearmWatchdog();
+        watchdog.watch(this);
     }
 
     @Override
@@ -216,7 +209,7 @@ final class HttpUpstreamCall implements UpstreamCall {
             // Only a waiting head needs the exception; building one on every close cost a stack walk per request.
             rawHead.completeExceptionally(new UpstreamException(Kind.CANCELLED, "call was closed", null));
         }
-        cancelWatchdog();
+        stopWatching();
         Future<Void> f = exchange;
         if (unfinished && f != null) {
             f.cancel(true);
@@ -304,7 +297,7 @@ final class HttpUpstreamCall implements UpstreamCall {
         if (body.fail(e)) {
             LOG.debug("upstream exchange failed: {}", e.getMessage());
         }
-        cancelWatchdog();
+        stopWatching();
     }
 
     private void timeout(String why) {
@@ -315,42 +308,17 @@ final class HttpUpstreamCall implements UpstreamCall {
         }
     }
 
-    /** Replaces the pending check with one for the current phase: head deadline, or idle deadline. */
-    private void rearmWatchdog() {
-        watchdogLock.lock();
-        try {
-            cancelWatchdog();
-            if (closed.get() || finished) {
-                return;
-            }
-            check();
-        } finally {
-            watchdogLock.unlock();
-        }
+    private void stopWatching() {
+        watchdog.forget(this);
     }
 
-    private void schedule(long delayNanos) {
-        watchdogLock.lock();
-        try {
-            if (!closed.get() && !finished) {
-                watchdog = scheduler.schedule(this::check, Math.max(1, delayNanos), TimeUnit.NANOSECONDS);
-            }
-        } catch (RejectedExecutionException e) {
-            // The adapter is shutting down; the client's own shutdown fails the exchange.
-        } finally {
-            watchdogLock.unlock();
-        }
-    }
-
-    private void cancelWatchdog() {
-        ScheduledFuture<?> w = watchdog;
-        if (w != null) {
-            w.cancel(false);
-        }
-    }
-
-    private void check() {
+    /**
+     * Run by the watchdog's sweep: fails the call when its head is later than the response timeout, or when, after
+     * the head, the upstream has sent nothing for the idle timeout.
+     */
+    void check() {
         if (closed.get() || finished || body.ended()) {
+            stopWatching();
             return;
         }
         long now = System.nanoTime();
@@ -358,8 +326,6 @@ final class HttpUpstreamCall implements UpstreamCall {
             long waited = now - openedNanos;
             if (waited >= responseTimeoutNanos) {
                 timeout("no response headers within " + Duration.ofNanos(responseTimeoutNanos));
-            } else {
-                schedule(responseTimeoutNanos - waited);
             }
             return;
         }
@@ -370,8 +336,6 @@ final class HttpUpstreamCall implements UpstreamCall {
         long silent = now - body.lastProgressNanos();
         if (silent >= idleTimeoutNanos) {
             timeout("no data for " + Duration.ofNanos(idleTimeoutNanos));
-        } else {
-            schedule(idleTimeoutNanos - silent);
         }
     }
 
@@ -399,10 +363,7 @@ final class HttpUpstreamCall implements UpstreamCall {
             resultCallback = callback;
             body.touch();
             rawHead.complete(response);
-            if (exchange != null) {
-                // From here on only silence counts; before started() ran, started() arms it.
-                rearmWatchdog();
-            }
+            // From here on only silence counts: the sweep judges the idle time from the touch above.
             if (entityDetails == null) {
                 body.end();
                 finished = true;
@@ -433,7 +394,7 @@ final class HttpUpstreamCall implements UpstreamCall {
         public void streamEnd(List<? extends Header> trailers) {
             body.end();
             finished = true;
-            cancelWatchdog();
+            stopWatching();
             FutureCallback<Void> callback = resultCallback;
             if (callback != null) {
                 callback.completed(null);

@@ -3,6 +3,7 @@ package io.proxygate.adapter.out.upstream;
 import io.proxygate.application.port.out.UpstreamCall;
 import io.proxygate.application.port.out.UpstreamException;
 import io.proxygate.application.port.out.UpstreamHead;
+import io.proxygate.application.port.out.UpstreamRequest;
 import io.proxygate.application.proxy.Headers;
 import io.proxygate.application.proxy.Route;
 import org.junit.jupiter.api.AfterEach;
@@ -300,6 +301,40 @@ class StreamingTest {
             assertThat(text(call.nextChunk().orElseThrow())).isEqualTo(event(0));
             assertThatThrownBy(call::nextChunk).isInstanceOfSatisfying(UpstreamException.class,
                     e -> assertThat(e.kind()).isEqualTo(UpstreamException.Kind.TIMEOUT));
+        } finally {
+            release.countDown();
+        }
+    }
+
+    @Test
+    void everyCallLeavesTheWatchdogWhenItEndsTimesOutOrIsClosed() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        mock.on("/v1/responses", exchange -> {
+            exchange.getResponseHeaders().add("Content-Type", "text/event-stream");
+            exchange.sendResponseHeaders(200, 0);
+            exchange.getResponseBody().write(event(0).getBytes(StandardCharsets.UTF_8));
+            exchange.getResponseBody().flush();
+            if (exchange.getRequestURI().getQuery() != null) { // "?whole": the body ends here
+                return;
+            }
+            release.await(10, TimeUnit.SECONDS);
+        });
+        HttpUpstreamAdapter adapter = adapter(Fixtures.settingsFor(mock).idleTimeout(Duration.ofMillis(300)));
+        try {
+            try (UpstreamCall whole = adapter.open(new UpstreamRequest(Route.RESPONSES, Fixtures.openaiKey(null),
+                    "whole", Headers.EMPTY, BODY.getBytes(StandardCharsets.UTF_8), true))) {
+                Reading.readAll(whole);
+            }
+            try (UpstreamCall silent = openResponses()) {
+                silent.awaitHead();
+                silent.nextChunk();
+                assertThatThrownBy(silent::nextChunk).isInstanceOf(UpstreamException.class);
+            }
+            UpstreamCall abandoned = openResponses();
+            abandoned.awaitHead();
+            assertThat(adapter.watchedCalls()).isEqualTo(1);
+            abandoned.close();
+            assertThat(adapter.watchedCalls()).isZero();
         } finally {
             release.countDown();
         }
