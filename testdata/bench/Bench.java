@@ -1088,6 +1088,10 @@ public final class Bench {
             for (String v : verdicts) {
                 md.append(v);
             }
+            if (verdicts.stream().anyMatch(v -> v.contains("**missed**"))) {
+                md.append("\nWhy a target is missed, what profiling found and what changed because of it: "
+                        + "[README.md](README.md#what-the-benchmark-found-and-what-changed-because-of-it).\n");
+            }
             return md.toString();
         }
 
