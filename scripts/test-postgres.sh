@@ -20,12 +20,12 @@ as_owner() { # runs "$@" as the cluster's owner
   if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
 }
 
-free_port() {
+free_port() { # the first port from $1 on (up to 55532) that nothing answers on
   local p
-  for p in $(seq 55432 55532); do
+  for p in $(seq "$1" 55532); do
     if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then echo "$p"; return 0; fi
   done
-  echo "error: no free port in 55432-55532" >&2
+  echo "error: no free port in $1-55532" >&2
   exit 1
 }
 
@@ -35,13 +35,24 @@ start() {
   dir=$(mktemp -d "${TMPDIR:-/tmp}/proxygate-pg.XXXXXX")
   chmod 755 "$dir"
   [ "$(id -u)" = 0 ] && chown postgres "$dir"
-  port=$(free_port)
   as_owner "$bin/initdb" -D "$dir/data" -U postgres --auth-local=trust --auth-host=scram-sha-256 \
     -E UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 || { cat "$dir/initdb.log" >&2; exit 1; }
-  # Durability is not the point of a test server: skip the fsyncs.
-  as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 start -o \
-    "-c listen_addresses=127.0.0.1 -p $port -k $dir -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
-    >/dev/null || { cat "$dir/server.log" >&2; exit 1; }
+  # A port can look free and still be taken by the time the server binds (a server shutting down, a neighbour
+  # starting): then the next one is tried. Durability is not the point of a test server: no fsyncs.
+  port=55431
+  for attempt in 1 2 3 4 5; do
+    port=$(free_port $((port + 1)))
+    if as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 start -o \
+      "-c listen_addresses=127.0.0.1 -p $port -k $dir -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
+      >/dev/null; then
+      break
+    fi
+    if [ "$attempt" = 5 ] || ! grep -q "could not bind" "$dir/server.log"; then
+      cat "$dir/server.log" >&2
+      rm -rf "$dir"
+      exit 1
+    fi
+  done
   as_owner "$bin/psql" -q -h "$dir" -p "$port" -U postgres -d postgres -v ON_ERROR_STOP=1 \
     -c "CREATE ROLE proxygate LOGIN PASSWORD '$password'" \
     -c "CREATE DATABASE proxygate OWNER proxygate" >/dev/null
