@@ -286,14 +286,7 @@ class StreamingTest {
 
     @Test
     void aStreamThatFallsSilentIsTimedOutAfterTheIdleTimeout() throws Exception {
-        CountDownLatch release = new CountDownLatch(1);
-        mock.on("/v1/responses", exchange -> {
-            exchange.getResponseHeaders().add("Content-Type", "text/event-stream");
-            exchange.sendResponseHeaders(200, 0);
-            exchange.getResponseBody().write(event(0).getBytes(StandardCharsets.UTF_8));
-            exchange.getResponseBody().flush();
-            release.await(10, TimeUnit.SECONDS);
-        });
+        CountDownLatch release = oneEventThenSilence();
         adapter(Fixtures.settingsFor(mock).idleTimeout(Duration.ofMillis(300)));
 
         try (UpstreamCall call = openResponses()) {
@@ -308,17 +301,7 @@ class StreamingTest {
 
     @Test
     void everyCallLeavesTheWatchdogWhenItEndsTimesOutOrIsClosed() throws Exception {
-        CountDownLatch release = new CountDownLatch(1);
-        mock.on("/v1/responses", exchange -> {
-            exchange.getResponseHeaders().add("Content-Type", "text/event-stream");
-            exchange.sendResponseHeaders(200, 0);
-            exchange.getResponseBody().write(event(0).getBytes(StandardCharsets.UTF_8));
-            exchange.getResponseBody().flush();
-            if (exchange.getRequestURI().getQuery() != null) { // "?whole": the body ends here
-                return;
-            }
-            release.await(10, TimeUnit.SECONDS);
-        });
+        CountDownLatch release = oneEventThenSilence();
         HttpUpstreamAdapter adapter = adapter(Fixtures.settingsFor(mock).idleTimeout(Duration.ofMillis(300)));
         try {
             try (UpstreamCall whole = adapter.open(new UpstreamRequest(Route.RESPONSES, Fixtures.openaiKey(null),
@@ -338,6 +321,24 @@ class StreamingTest {
         } finally {
             release.countDown();
         }
+    }
+
+    /**
+     * The mock sends one event, then holds the stream open until the returned latch is released; a request with a
+     * query ("?whole") gets its body ended after that event instead.
+     */
+    private CountDownLatch oneEventThenSilence() {
+        CountDownLatch release = new CountDownLatch(1);
+        mock.on("/v1/responses", exchange -> {
+            exchange.getResponseHeaders().add("Content-Type", "text/event-stream");
+            exchange.sendResponseHeaders(200, 0);
+            exchange.getResponseBody().write(event(0).getBytes(StandardCharsets.UTF_8));
+            exchange.getResponseBody().flush();
+            if (exchange.getRequestURI().getQuery() == null) {
+                release.await(10, TimeUnit.SECONDS);
+            }
+        });
+        return release;
     }
 
     @Test
