@@ -8,7 +8,7 @@ start_upstream 5 $PORT_UP
 WORK=$(mktemp -d)
 cp "$REPO_ROOT/testdata/go-original/config.toml.example" "$WORK/config.toml"
 cp -r "$REPO_ROOT/testdata/go-original/pool" "$WORK/pool"
-(cd "$WORK" && env PROXYGATE_ADDR="127.0.0.1:$PORT_PROXY" PROXYGATE_ADMIN_ADDR="127.0.0.1:0" PROXYGATE_ADMIN_TOKEN="$TOKEN" \
+(cd "$WORK" && exec env PROXYGATE_ADDR="127.0.0.1:$PORT_PROXY" PROXYGATE_ADMIN_ADDR="127.0.0.1:0" PROXYGATE_ADMIN_TOKEN="$TOKEN" \
   PROXYGATE_PRICING_SOURCE=builtin \
   PROXYGATE_CHATGPT_BASE_URL="http://127.0.0.1:$PORT_UP/codex/responses" \
   PROXYGATE_UPSTREAM_ANTHROPIC_BASE_URL="http://127.0.0.1:$PORT_UP" \
