@@ -144,22 +144,20 @@ public final class ProxyServlet extends HttpServlet {
     private static void relay(Api api, ProxyExchange exchange, HttpServletResponse response) throws IOException {
         try {
             response.setStatus(exchange.status());
-            boolean eventStream = false;
             for (Map.Entry<String, String> field : exchange.headers().fields()) {
                 String name = field.getKey();
                 if (name.equalsIgnoreCase("Content-Type")) {
                     response.setContentType(field.getValue());
-                    eventStream = field.getValue().toLowerCase(Locale.ROOT).startsWith("text/event-stream");
                 } else if (!name.equalsIgnoreCase("Content-Length")) {
                     response.addHeader(name, field.getValue());
                 }
             }
             // A JSON reply is one message: it leaves in one write when it fits the response buffer. Anything
-            // else may be a stream, so each chunk is flushed as it arrives.
-            boolean flushEachChunk = eventStream || !isJson(response.getContentType());
-            ServletSink sink = new ServletSink(response.getOutputStream(), api, flushEachChunk);
+            // else may be a stream (SSE above all), so each chunk is flushed as it arrives.
+            ServletSink sink = new ServletSink(response.getOutputStream(), api, !isJson(response.getContentType()));
             exchange.relayTo(sink);
-            if (!sink.ended() && !eventStream && !response.isCommitted()) {
+            // A cut event stream has been answered with an error event (flushed, so committed) by the relay.
+            if (!sink.ended() && !response.isCommitted()) {
                 // The upstream cut a reply still in our buffer: an error beats a truncated body that looks whole.
                 response.reset();
                 sendError(response, api, 502, "api_error", "upstream reply was cut short", Optional.empty());

@@ -2,8 +2,6 @@ package io.proxygate.adapter.out.persistence.sql;
 
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.sqlobject.SqlObject;
-import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
-import org.jdbi.v3.sqlobject.customizer.Bind;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.transaction.Transaction;
 
@@ -13,8 +11,7 @@ import java.sql.SQLException;
 import java.sql.Types;
 import java.util.List;
 
-/** SQL for the {@code request_log} table. */
-@RegisterConstructorMapper(RequestLogRow.class)
+/** Inserts into the {@code request_log} table, and its row count; the reads are in {@code UsageStatsDao}. */
 public interface RequestLogDao extends SqlObject {
     String INSERT = """
             INSERT INTO request_log (id, started_at, route, provider, credential_id, model, service_tier, status,
@@ -80,17 +77,6 @@ public interface RequestLogDao extends SqlObject {
         Connection pooled = handle.getConnection();
         return pooled.isWrapperFor(Connection.class) ? pooled.unwrap(Connection.class) : pooled;
     }
-
-    @SqlQuery("""
-            SELECT id, started_at, route, provider, credential_id, model, service_tier, status,
-                   input_tokens, cached_input_tokens, cache_creation_tokens, output_tokens, reasoning_tokens,
-                   cost_usd, latency_ms, ttfb_ms, error_class, error_text, response_id, incomplete, routing_note
-            FROM request_log
-            WHERE route <> 'rollup'
-            ORDER BY started_at DESC, row_id DESC
-            LIMIT :limit
-            """)
-    List<RequestLogRow> recent(@Bind("limit") int limit);
 
     @SqlQuery("SELECT count(*) FROM request_log")
     long count();

@@ -82,7 +82,7 @@ public final class SqliteRequestLog implements RequestLogPort, AutoCloseable {
         if (limit <= 0) {
             return List.of();
         }
-        return jdbi.withExtension(RequestLogDao.class, dao -> dao.recent(limit)).stream()
+        return jdbi.withExtension(UsageStatsDao.class, dao -> dao.recent(limit)).stream()
                 .map(RowMapping::toRecord).toList();
     }
 
