@@ -1,11 +1,12 @@
 package io.proxygate.adapter.out.persistence.sql;
 
+import org.jdbi.v3.sqlobject.SqlObject;
 import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
-import org.jdbi.v3.sqlobject.customizer.BindMethods;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
-import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 
+import java.util.Arrays;
 import java.util.List;
+import java.util.stream.Collectors;
 
 /**
  * SQL for the {@code credential_state} table (the same on SQLite and PostgreSQL).
@@ -16,8 +17,9 @@ import java.util.List;
  * A NULL on either side never wins a comparison, so a row or save that knows nothing keeps what the other knows.
  */
 @RegisterConstructorMapper(CredentialStateRow.class)
-public interface CredentialStateDao {
-    @SqlUpdate("""
+public interface CredentialStateDao extends SqlObject {
+    /** The merging upsert; its "newer wins" rule is written once, in {@link #newerWins}. */
+    String UPSERT = """
             INSERT INTO credential_state (id, cooldown_until, cooldown_reason, needs_login_reason, failure_streak,
                                           windows_observed_at, limit_reached, five_hour_used, five_hour_resets_at,
                                           five_hour_length_s, weekly_used, weekly_resets_at, weekly_length_s,
@@ -27,53 +29,31 @@ public interface CredentialStateDao {
                     :fiveHourLengthS, :weeklyUsed, :weeklyResetsAt, :weeklyLengthS,
                     :lastUsed, :updatedAt, :needsLoginChangedAt)
             ON CONFLICT (id) DO UPDATE SET
-                cooldown_until = CASE WHEN credential_state.cooldown_until IS NULL
-                                        OR excluded.cooldown_until >= credential_state.cooldown_until
-                                      THEN excluded.cooldown_until ELSE credential_state.cooldown_until END,
-                cooldown_reason = CASE WHEN credential_state.cooldown_until IS NULL
-                                         OR excluded.cooldown_until >= credential_state.cooldown_until
-                                       THEN excluded.cooldown_reason ELSE credential_state.cooldown_reason END,
-                needs_login_reason = CASE WHEN credential_state.needs_login_changed_at IS NULL
-                                            OR excluded.needs_login_changed_at >= credential_state.needs_login_changed_at
-                                          THEN excluded.needs_login_reason
-                                          ELSE credential_state.needs_login_reason END,
-                needs_login_changed_at = CASE WHEN credential_state.needs_login_changed_at IS NULL
-                                                OR excluded.needs_login_changed_at
-                                                   >= credential_state.needs_login_changed_at
-                                              THEN excluded.needs_login_changed_at
-                                              ELSE credential_state.needs_login_changed_at END,
-                failure_streak = excluded.failure_streak,
-                windows_observed_at = CASE WHEN credential_state.windows_observed_at IS NULL
-                                             OR excluded.windows_observed_at >= credential_state.windows_observed_at
-                                           THEN excluded.windows_observed_at
-                                           ELSE credential_state.windows_observed_at END,
-                limit_reached = CASE WHEN credential_state.windows_observed_at IS NULL
-                                       OR excluded.windows_observed_at >= credential_state.windows_observed_at
-                                     THEN excluded.limit_reached ELSE credential_state.limit_reached END,
-                five_hour_used = CASE WHEN credential_state.windows_observed_at IS NULL
-                                        OR excluded.windows_observed_at >= credential_state.windows_observed_at
-                                      THEN excluded.five_hour_used ELSE credential_state.five_hour_used END,
-                five_hour_resets_at = CASE WHEN credential_state.windows_observed_at IS NULL
-                                             OR excluded.windows_observed_at >= credential_state.windows_observed_at
-                                           THEN excluded.five_hour_resets_at
-                                           ELSE credential_state.five_hour_resets_at END,
-                five_hour_length_s = CASE WHEN credential_state.windows_observed_at IS NULL
-                                            OR excluded.windows_observed_at >= credential_state.windows_observed_at
-                                          THEN excluded.five_hour_length_s
-                                          ELSE credential_state.five_hour_length_s END,
-                weekly_used = CASE WHEN credential_state.windows_observed_at IS NULL
-                                     OR excluded.windows_observed_at >= credential_state.windows_observed_at
-                                   THEN excluded.weekly_used ELSE credential_state.weekly_used END,
-                weekly_resets_at = CASE WHEN credential_state.windows_observed_at IS NULL
-                                          OR excluded.windows_observed_at >= credential_state.windows_observed_at
-                                        THEN excluded.weekly_resets_at ELSE credential_state.weekly_resets_at END,
-                weekly_length_s = CASE WHEN credential_state.windows_observed_at IS NULL
-                                         OR excluded.windows_observed_at >= credential_state.windows_observed_at
-                                       THEN excluded.weekly_length_s ELSE credential_state.weekly_length_s END,
-                last_used = excluded.last_used,
-                updated_at = excluded.updated_at
-            """)
-    void upsert(@BindMethods CredentialStateRow row);
+            """ + String.join(",\n",
+            newerWins("cooldown_until", "cooldown_until", "cooldown_reason"),
+            newerWins("needs_login_changed_at", "needs_login_reason", "needs_login_changed_at"),
+            "failure_streak = excluded.failure_streak",
+            newerWins("windows_observed_at", "windows_observed_at", "limit_reached", "five_hour_used",
+                    "five_hour_resets_at", "five_hour_length_s", "weekly_used", "weekly_resets_at", "weekly_length_s"),
+            "last_used = excluded.last_used",
+            "updated_at = excluded.updated_at");
+
+    default void upsert(CredentialStateRow row) {
+        getHandle().createUpdate(UPSERT).bindMethods(row).execute();
+    }
+
+    /**
+     * SET clauses that take the saved values of {@code columns} when the save's {@code order} column is at least the
+     * stored one (or nothing is stored yet), and keep the stored values otherwise.
+     */
+    private static String newerWins(String order, String... columns) {
+        String saveIsNewer = "credential_state." + order + " IS NULL OR excluded." + order + " >= credential_state."
+                + order;
+        return Arrays.stream(columns)
+                .map(c -> c + " = CASE WHEN " + saveIsNewer + " THEN excluded." + c + " ELSE credential_state." + c
+                        + " END")
+                .collect(Collectors.joining(",\n"));
+    }
 
     @SqlQuery("""
             SELECT id, cooldown_until, cooldown_reason, needs_login_reason, failure_streak, windows_observed_at,
