@@ -140,7 +140,8 @@ public final class Wiring {
 
         PriceSourcePort priceSource = priceSource(config.pricing.source);
         PricingService pricing = new PricingService(priceSource, new FilePriceCache(dataDir),
-                LiteLlmPriceLoader.builtIn(), clock);
+                LiteLlmPriceLoader::builtIn, clock);
+        pricing.warmUpInBackground();
         boolean fetchPrices = !priceSource.location().equals("builtin");
         environment.lifecycle().manage(managed(fetchPrices ? pricing::start : () -> { }, pricing::close));
 

@@ -28,6 +28,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 
 /**
  * Owns the model price table: starts from the last cached fetch (else the built-in table), refreshes it from the
@@ -70,7 +71,9 @@ public final class PricingService implements CostEstimator, AutoCloseable {
 
     private final PriceSourcePort source;
     private final PriceCachePort cache;
-    private final PriceTable builtIn;
+    private final Supplier<PriceTable> builtInSource;
+    private final Object loadLock = new Object();
+    private volatile PriceTable builtIn;
     private final InstantSource clock;
     private final Settings settings;
     private final ScheduledExecutorService scheduler;
@@ -78,6 +81,7 @@ public final class PricingService implements CostEstimator, AutoCloseable {
     private final ReentrantLock refreshLock = new ReentrantLock();
     private final Map<String, LongAdder> misses = new ConcurrentHashMap<>();
 
+    /** Null until the first use or {@link #warmUpInBackground()}: loading the tables takes a while. */
     private volatile Active active;
     private volatile Optional<Instant> lastAttemptAt = Optional.empty();
     private volatile Optional<Instant> lastSuccessAt = Optional.empty();
@@ -90,16 +94,29 @@ public final class PricingService implements CostEstimator, AutoCloseable {
         this(source, cache, builtIn, clock, Settings.DEFAULT, null);
     }
 
+    /** A service with a built-in table at hand. */
+    public PricingService(PriceSourcePort source, PriceCachePort cache, PriceTable builtIn, InstantSource clock,
+                          Settings settings, ScheduledExecutorService scheduler) {
+        this(source, cache, constant(builtIn), clock, settings, scheduler);
+    }
+
+    /** A service whose built-in table is read on first need (or by {@link #warmUpInBackground()}). */
+    public PricingService(PriceSourcePort source, PriceCachePort cache, Supplier<PriceTable> builtIn,
+                          InstantSource clock) {
+        this(source, cache, builtIn, clock, Settings.DEFAULT, null);
+    }
+
     /**
-     * Loads the cached table right away, so prices survive a restart before any fetch.
+     * The cached table (prices survive a restart before any fetch), else the built-in one, is loaded on first use,
+     * or ahead of it by {@link #warmUpInBackground()}.
      *
      * @param scheduler runs the refreshes; {@code null} to let the service own a single daemon thread
      */
-    public PricingService(PriceSourcePort source, PriceCachePort cache, PriceTable builtIn, InstantSource clock,
-                          Settings settings, ScheduledExecutorService scheduler) {
+    public PricingService(PriceSourcePort source, PriceCachePort cache, Supplier<PriceTable> builtIn,
+                          InstantSource clock, Settings settings, ScheduledExecutorService scheduler) {
         this.source = Objects.requireNonNull(source, "source");
         this.cache = Objects.requireNonNull(cache, "cache");
-        this.builtIn = Objects.requireNonNull(builtIn, "builtIn");
+        this.builtInSource = Objects.requireNonNull(builtIn, "builtIn");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.ownsScheduler = scheduler == null;
@@ -108,10 +125,55 @@ public final class PricingService implements CostEstimator, AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        this.active = cache.load()
-                .filter(c -> c.table().size() > 0)
-                .map(c -> new Active(c.table(), PriceOrigin.CACHE, Optional.of(c.fetchedAt())))
-                .orElseGet(() -> new Active(builtIn, PriceOrigin.EMBEDDED, Optional.empty()));
+    }
+
+    private static Supplier<PriceTable> constant(PriceTable table) {
+        Objects.requireNonNull(table, "builtIn");
+        return () -> table;
+    }
+
+    /**
+     * Loads the cached and built-in tables on a daemon thread, so that start-up goes on meanwhile (the whole
+     * LiteLLM table takes a few hundred milliseconds to read on a cold JVM) and the first request finds them ready.
+     */
+    public void warmUpInBackground() {
+        Thread loader = new Thread(() -> {
+            active();
+            builtIn();
+        }, "pricing-load");
+        loader.setDaemon(true);
+        loader.start();
+    }
+
+    private PriceTable builtIn() {
+        PriceTable table = builtIn;
+        if (table == null) {
+            synchronized (loadLock) {
+                table = builtIn;
+                if (table == null) {
+                    table = Objects.requireNonNull(builtInSource.get(), "built-in price table");
+                    builtIn = table;
+                }
+            }
+        }
+        return table;
+    }
+
+    private Active active() {
+        Active current = active;
+        if (current == null) {
+            synchronized (loadLock) {
+                current = active;
+                if (current == null) {
+                    current = cache.load()
+                            .filter(c -> c.table().size() > 0)
+                            .map(c -> new Active(c.table(), PriceOrigin.CACHE, Optional.of(c.fetchedAt())))
+                            .orElseGet(() -> new Active(builtIn(), PriceOrigin.EMBEDDED, Optional.empty()));
+                    active = current;
+                }
+            }
+        }
+        return current;
     }
 
     /**
@@ -123,7 +185,7 @@ public final class PricingService implements CostEstimator, AutoCloseable {
             return;
         }
         Duration delay = settings.firstFetchDelay();
-        Active current = active;
+        Active current = active();
         if (current.origin() == PriceOrigin.CACHE && current.fetchedAt().isPresent()) {
             Duration untilStale = Duration.between(clock.instant(),
                     current.fetchedAt().get().plus(settings.refreshInterval()));
@@ -145,7 +207,9 @@ public final class PricingService implements CostEstimator, AutoCloseable {
                 if (fetched.size() == 0) {
                     throw new PriceSourceException("no priced models in " + source.location());
                 }
-                active = new Active(fetched, PriceOrigin.LITELLM, Optional.of(at));
+                synchronized (loadLock) {
+                    active = new Active(fetched, PriceOrigin.LITELLM, Optional.of(at));
+                }
                 lastSuccessAt = Optional.of(at);
                 lastError = Optional.empty();
                 LOG.log(System.Logger.Level.INFO, "pricing: loaded {0} models from {1}", fetched.size(),
@@ -154,7 +218,7 @@ public final class PricingService implements CostEstimator, AutoCloseable {
             } catch (PriceSourceException e) {
                 lastError = Optional.of(e.getMessage());
                 LOG.log(System.Logger.Level.WARNING, "pricing: refresh from {0} failed, keeping {1} prices: {2}",
-                        source.location(), active.origin().wireName(), e.getMessage());
+                        source.location(), active().origin().wireName(), e.getMessage());
             } catch (RuntimeException e) {
                 // A bug in a source must neither kill the refresh schedule nor hide behind a stale "ok" status.
                 lastError = Optional.of("unexpected error: " + e);
@@ -167,19 +231,19 @@ public final class PricingService implements CostEstimator, AutoCloseable {
     }
 
     public PricingStatus status() {
-        Active current = active;
+        Active current = active();
         return new PricingStatus(current.origin(), current.table().size(), current.fetchedAt(), source.location(),
                 lastAttemptAt, lastSuccessAt, lastError);
     }
 
     /** The table in use (without the built-in fallback). */
     public PriceTable prices() {
-        return active.table();
+        return active().table();
     }
 
     /** The model's prices: the table in use, then the built-in table. */
     public Optional<ModelPrice> lookup(String model) {
-        return active.table().lookup(model, builtIn);
+        return active().table().lookup(model, builtIn());
     }
 
     @Override

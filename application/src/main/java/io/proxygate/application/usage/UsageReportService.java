@@ -164,7 +164,7 @@ public final class UsageReportService {
         if (price.isEmpty()) {
             return row;
         }
-        BigDecimal cost = CostCalculator.cost(price.get(), PriceTier.of(row.serviceTier()), row.tokens(),
+        BigDecimal cost = CostCalculator.costOfTotals(price.get(), PriceTier.of(row.serviceTier()), row.tokens(),
                 convention(row));
         return new UsageTotals(row.credential(), row.model(), row.serviceTier(), row.requests(), row.errors(), 0,
                 row.tokens(), cost);

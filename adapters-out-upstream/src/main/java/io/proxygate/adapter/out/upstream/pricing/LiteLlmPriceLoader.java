@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.proxygate.application.port.out.PriceSourceException;
+import io.proxygate.domain.usage.ContextTier;
 import io.proxygate.domain.usage.ModelPrice;
 import io.proxygate.domain.usage.PriceTable;
 import io.proxygate.domain.usage.TokenRates;
@@ -17,24 +18,39 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
- * Reads LiteLLM's {@code model_prices_and_context_window.json} into a {@link PriceTable}, keeping only the models
- * ProxyGate can serve: {@code litellm_provider} {@code openai} or {@code anthropic}, {@code mode} absent, empty,
- * {@code chat} or {@code responses}, and at least one price above zero. Everything else in the file (the
- * {@code sample_spec} entry, top-level strings such as {@code last_updated}, image, audio and embedding models,
- * other providers, fields we do not bill such as {@code *_above_200k_tokens}) is skipped without complaint.
- * Numbers are read as exact decimals, never through {@code double}.
+ * Reads LiteLLM's {@code model_prices_and_context_window.json} into a {@link PriceTable}: every entry with a
+ * per-token price above zero, whatever its provider or mode (a client may name any model LiteLLM knows, and an
+ * estimate beats "unpriced"). Exact names win in {@link PriceTable#lookup}, so first-party names keep first-party
+ * prices. Read per entry: the standard, {@code _priority} and {@code _flex} rates, the long-prompt rates
+ * ({@code *_above_<N>k_tokens}, also {@code _priority}), and the one-hour cache-write rate
+ * ({@code cache_creation_input_token_cost_above_1hr}). Everything else in the file (the {@code sample_spec} entry,
+ * top-level strings such as {@code last_updated}, per-image, per-second or per-character prices) is skipped without
+ * complaint. Numbers are read as exact decimals, never through {@code double}.
  */
 public final class LiteLlmPriceLoader {
-    /** Providers whose entries we keep. Azure and OpenRouter copies are left out: their names carry prefixes and
-     *  their prices may differ from the first-party ones ProxyGate actually pays. */
-    static final Set<String> PROVIDERS = Set.of("openai", "anthropic");
-    static final Set<String> MODES = Set.of("", "chat", "responses");
-    private static final String BUILT_IN = "builtin-prices.json";
+    /** The snapshot of LiteLLM's whole table inside the jar (copied from {@code testdata/litellm} at build time). */
+    static final String EMBEDDED = "model_prices_and_context_window.json";
+    /** {@code <rate field>_above_<N>k_tokens[_priority]}; the greedy base keeps {@code ..._above_1hr} whole. */
+    private static final Pattern CONTEXT_TIER_FIELD = Pattern.compile("^(.+)_above_(\\d{1,6})k_tokens(_priority)?$");
+    private static final String INPUT = "input_cost_per_token";
+    private static final String OUTPUT = "output_cost_per_token";
+    private static final String CACHE_READ = "cache_read_input_token_cost";
+    private static final String CACHE_WRITE = "cache_creation_input_token_cost";
+    private static final String CACHE_WRITE_1H = "cache_creation_input_token_cost_above_1hr";
+    private static final String REASONING = "output_cost_per_reasoning_token";
+    private static final Set<String> RATE_FIELDS = Set.of(INPUT, OUTPUT, CACHE_READ, CACHE_WRITE, CACHE_WRITE_1H,
+            REASONING);
 
     private static final ObjectMapper JSON = JsonMapper.builder()
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
@@ -75,28 +91,10 @@ public final class LiteLlmPriceLoader {
         if (root == null || !root.isObject()) {
             throw new PriceSourceException("price table is not a JSON object");
         }
-        Map<String, ModelPrice> prices = new LinkedHashMap<>();
-        for (Map.Entry<String, JsonNode> entry : root.properties()) {
-            JsonNode spec = entry.getValue();
-            if (!spec.isObject() || !PROVIDERS.contains(spec.path("litellm_provider").asText(""))) {
-                continue;
-            }
-            JsonNode mode = spec.get("mode");
-            if (mode != null && !mode.isNull() && !MODES.contains(mode.asText())) {
-                continue;
-            }
-            ModelPrice price = price(spec);
-            if (price.isPriced()) {
-                prices.put(entry.getKey(), price);
-            }
-        }
-        return PriceTable.of(prices);
+        return parseEntries(root);
     }
 
-    /**
-     * Reads an object of {@code model -> price fields} as written by {@link #toJson(PriceTable)}: every entry is
-     * taken, whatever its provider (the filter was applied when the table was first parsed).
-     */
+    /** Reads an object of {@code model -> price fields}, as LiteLLM's file or {@link #toJson(PriceTable)} write it. */
     public static PriceTable parseEntries(JsonNode models) throws PriceSourceException {
         if (models == null || !models.isObject()) {
             throw new PriceSourceException("price entries are not a JSON object");
@@ -113,17 +111,17 @@ public final class LiteLlmPriceLoader {
         return PriceTable.of(prices);
     }
 
-    /** The small table built into the jar: current OpenAI and Anthropic models, used until a fetch succeeds. */
+    /** The LiteLLM snapshot built into the jar: the whole table, used until a fetch succeeds. */
     public static PriceTable builtIn() {
-        try (InputStream in = LiteLlmPriceLoader.class.getResourceAsStream(BUILT_IN)) {
+        try (InputStream in = LiteLlmPriceLoader.class.getResourceAsStream(EMBEDDED)) {
             if (in == null) {
-                throw new IllegalStateException(BUILT_IN + " is missing from the jar");
+                throw new IllegalStateException(EMBEDDED + " is missing from the jar");
             }
             return parse(in);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (PriceSourceException e) {
-            throw new IllegalStateException(BUILT_IN + " is broken: " + e.getMessage(), e);
+            throw new IllegalStateException(EMBEDDED + " is broken: " + e.getMessage(), e);
         }
     }
 
@@ -135,6 +133,11 @@ public final class LiteLlmPriceLoader {
             put(spec, price.standard(), "");
             put(spec, price.priority(), "_priority");
             put(spec, price.flex(), "_flex");
+            for (ContextTier tier : price.contextTiers()) {
+                String above = "_above_" + tier.aboveTokens() / 1000 + "k_tokens";
+                put(spec, tier.standard(), above);
+                put(spec, tier.priority(), above + "_priority");
+            }
         });
         return root;
     }
@@ -144,16 +147,37 @@ public final class LiteLlmPriceLoader {
     }
 
     private static ModelPrice price(JsonNode spec) {
-        return new ModelPrice(rates(spec, ""), rates(spec, "_priority"), rates(spec, "_flex"));
+        Map<Long, TokenRates[]> tiers = new TreeMap<>();
+        for (Iterator<String> names = spec.fieldNames(); names.hasNext(); ) {
+            String name = names.next();
+            if (!name.contains("k_tokens")) {
+                continue;
+            }
+            Matcher m = CONTEXT_TIER_FIELD.matcher(name);
+            if (m.matches() && RATE_FIELDS.contains(m.group(1))) {
+                tiers.computeIfAbsent(Long.parseLong(m.group(2)), k -> new TokenRates[2]);
+            }
+        }
+        List<ContextTier> contextTiers = new ArrayList<>();
+        tiers.forEach((thousands, unused) -> {
+            String above = "_above_" + thousands + "k_tokens";
+            TokenRates standard = rates(spec, above);
+            TokenRates priority = rates(spec, above + "_priority");
+            if (!standard.isEmpty() || !priority.isEmpty()) {
+                contextTiers.add(new ContextTier(thousands * 1000, standard, priority));
+            }
+        });
+        return new ModelPrice(rates(spec, ""), rates(spec, "_priority"), rates(spec, "_flex"), contextTiers);
     }
 
     private static TokenRates rates(JsonNode spec, String suffix) {
         return new TokenRates(
-                rate(spec, "input_cost_per_token" + suffix),
-                rate(spec, "output_cost_per_token" + suffix),
-                rate(spec, "cache_read_input_token_cost" + suffix),
-                rate(spec, "cache_creation_input_token_cost" + suffix),
-                rate(spec, "output_cost_per_reasoning_token" + suffix));
+                rate(spec, INPUT + suffix),
+                rate(spec, OUTPUT + suffix),
+                rate(spec, CACHE_READ + suffix),
+                rate(spec, CACHE_WRITE + suffix),
+                rate(spec, REASONING + suffix),
+                rate(spec, CACHE_WRITE_1H + suffix));
     }
 
     /** A price field; absent, non-numeric (as in {@code sample_spec}) or negative values count as unset. */
@@ -172,6 +196,7 @@ public final class LiteLlmPriceLoader {
         putRate(spec, "cache_read_input_token_cost" + suffix, rates.cacheRead());
         putRate(spec, "cache_creation_input_token_cost" + suffix, rates.cacheCreation());
         putRate(spec, "output_cost_per_reasoning_token" + suffix, rates.reasoning());
+        putRate(spec, CACHE_WRITE_1H + suffix, rates.cacheCreation1h());
     }
 
     private static void putRate(ObjectNode spec, String field, BigDecimal rate) {

@@ -79,7 +79,7 @@ public final class LiteLlmPriceSource implements PriceSourcePort, AutoCloseable 
     public PriceTable fetch() throws PriceSourceException {
         PriceTable table = url != null ? fetchUrl() : readFile();
         if (table.size() == 0) {
-            throw new PriceSourceException("no priced OpenAI or Anthropic chat models in " + location);
+            throw new PriceSourceException("no priced models in " + location);
         }
         return table;
     }

@@ -12,7 +12,8 @@ import java.util.Set;
  * Usage of the Anthropic Messages API. {@code message_start} brings the input side (uncached input, cache reads,
  * cache writes) and an initial output count; {@code message_delta} brings the cumulative output count (and, on newer
  * API versions, cumulative input counts, which win when non-zero). Cache writes are kept: the original dropped them
- * and under-billed.
+ * and under-billed. The one-hour share of the cache writes ({@code cache_creation.ephemeral_1h_input_tokens}) is
+ * kept too, since it is billed at a higher rate than the five-minute writes.
  */
 public final class MessagesUsageTracker implements UsageTracker {
     private static final Set<String> WANTED = Set.of("message_start", "message_delta", SseEvent.DEFAULT_TYPE);
@@ -58,7 +59,8 @@ public final class MessagesUsageTracker implements UsageTracker {
                         UsageJson.count(usage, "cache_read_input_tokens"),
                         UsageJson.count(usage, "cache_creation_input_tokens"),
                         UsageJson.count(usage, "output_tokens"),
-                        0)
+                        0,
+                        UsageJson.count(usage, "cache_creation", "ephemeral_1h_input_tokens"))
                 : old.tokens();
         report = new UsageReport(tokens,
                 UsageJson.text(message, "id").or(old::responseId),
@@ -76,8 +78,10 @@ public final class MessagesUsageTracker implements UsageTracker {
         long input = positiveOr(UsageJson.count(usage, "input_tokens"), t.inputTokens());
         long cacheRead = positiveOr(UsageJson.count(usage, "cache_read_input_tokens"), t.cachedInputTokens());
         long cacheWrite = positiveOr(UsageJson.count(usage, "cache_creation_input_tokens"), t.cacheCreationTokens());
+        long cacheWrite1h = positiveOr(UsageJson.count(usage, "cache_creation", "ephemeral_1h_input_tokens"),
+                t.cacheCreation1hTokens());
         long output = UsageJson.has(usage, "output_tokens") ? UsageJson.count(usage, "output_tokens") : t.outputTokens();
-        report = new UsageReport(new TokenUsage(input, cacheRead, cacheWrite, output, 0),
+        report = new UsageReport(new TokenUsage(input, cacheRead, cacheWrite, output, 0, cacheWrite1h),
                 old.responseId(), old.model(), old.serviceTier(), true);
     }
 

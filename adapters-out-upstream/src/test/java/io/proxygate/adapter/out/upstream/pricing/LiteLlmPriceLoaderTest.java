@@ -25,16 +25,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class LiteLlmPriceLoaderTest {
+    /** The entries of testdata/litellm's snapshot with a per-token price above zero (counted with a separate script). */
+    static final int PRICED_ENTRIES = 2391;
+
     private static PriceTable full;
     private static JsonNode raw;
 
     @BeforeAll
     static void parseTheRealFile() throws IOException, PriceSourceException {
-        try (InputStream in = Files.newInputStream(SharedData.file("model_prices_and_context_window.json"))) {
+        try (InputStream in = Files.newInputStream(TestData.litellm("model_prices_and_context_window.json"))) {
             full = LiteLlmPriceLoader.parse(in);
         }
         raw = new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-                .readTree(SharedData.file("model_prices_and_context_window.json").toFile());
+                .readTree(TestData.litellm("model_prices_and_context_window.json").toFile());
     }
 
     private static BigDecimal fileRate(String model, String field) {
@@ -48,15 +51,82 @@ class LiteLlmPriceLoaderTest {
     }
 
     @Test
-    void keepsOnlyPricedOpenAiAndAnthropicChatModelsOfTheWholeFile() {
-        // 136 = the entries a separate script counted in the July 2026 copy with the same filter
-        assertThat(full.size()).isEqualTo(136);
+    void keepsEveryEntryWithATokenPriceOfTheWholeFile() {
+        assertThat(full.size()).isEqualTo(PRICED_ENTRIES);
         assertThat(full.entries()).containsKeys("gpt-5", "gpt-5-codex", "gpt-4o", "o3", "claude-sonnet-4-5",
-                "claude-opus-4-1", "claude-haiku-4-5-20251001");
-        assertThat(full.entries()).doesNotContainKeys("sample_spec", "last_updated", "dall-e-3",
-                "text-embedding-3-small", "whisper-1", "tts-1", "azure/gpt-5", "openrouter/openai/gpt-5",
-                "gemini-2.5-pro", "gpt-4o-realtime-preview-2024-10-01");
+                "claude-opus-4-1", "claude-haiku-4-5-20251001", "azure/gpt-5", "openrouter/openai/gpt-5",
+                "gemini-2.5-pro", "text-embedding-3-small");
+        // no per-token price: descriptions, a date string, per-image, per-second and per-character prices, none
+        assertThat(full.entries()).doesNotContainKeys("sample_spec", "last_updated", "dall-e-3", "whisper-1",
+                "tts-1", "gpt-4o-realtime-preview-2024-10-01");
         assertThat(full.entries().values()).allMatch(ModelPrice::isPriced);
+    }
+
+    @Test
+    void theJarsBuiltInTableIsTheWholeSnapshot() {
+        PriceTable builtIn = LiteLlmPriceLoader.builtIn();
+        assertThat(builtIn.entries().keySet()).isEqualTo(full.entries().keySet());
+        builtIn.entries().forEach((model, price) -> assertThat(price).as(model).isEqualTo(full.entries().get(model)));
+    }
+
+    @Test
+    void pricesClaudeSonnet45AboveTwoHundredThousandPromptTokensAtItsLongPromptRates() {
+        // 150,000 uncached + 40,000 read + 10,000 written = 200,000: base rates
+        TokenUsage atThreshold = new TokenUsage(150_000, 40_000, 10_000, 2_000, 0);
+        BigDecimal base = fileRate("claude-sonnet-4-5", "input_cost_per_token").multiply(BigDecimal.valueOf(150_000))
+                .add(fileRate("claude-sonnet-4-5", "cache_read_input_token_cost").multiply(BigDecimal.valueOf(40_000)))
+                .add(fileRate("claude-sonnet-4-5", "cache_creation_input_token_cost").multiply(BigDecimal.valueOf(10_000)))
+                .add(fileRate("claude-sonnet-4-5", "output_cost_per_token").multiply(BigDecimal.valueOf(2_000)));
+        assertThat(cost(full, "claude-sonnet-4-5", null, atThreshold, UsageConvention.ANTHROPIC))
+                .isEqualByComparingTo(base).isEqualByComparingTo("0.5295");
+        // one more uncached token: every token at the *_above_200k_tokens rates
+        TokenUsage above = new TokenUsage(150_001, 40_000, 10_000, 2_000, 0);
+        BigDecimal expected = fileRate("claude-sonnet-4-5", "input_cost_per_token_above_200k_tokens")
+                .multiply(BigDecimal.valueOf(150_001))
+                .add(fileRate("claude-sonnet-4-5", "cache_read_input_token_cost_above_200k_tokens")
+                        .multiply(BigDecimal.valueOf(40_000)))
+                .add(fileRate("claude-sonnet-4-5", "cache_creation_input_token_cost_above_200k_tokens")
+                        .multiply(BigDecimal.valueOf(10_000)))
+                .add(fileRate("claude-sonnet-4-5", "output_cost_per_token_above_200k_tokens")
+                        .multiply(BigDecimal.valueOf(2_000)));
+        assertThat(cost(full, "claude-sonnet-4-5", null, above, UsageConvention.ANTHROPIC))
+                .isEqualByComparingTo(expected).isEqualByComparingTo("1.044006");
+    }
+
+    @Test
+    void pricesOneHourCacheWritesAtTheFilesOneHourRate() {
+        // claude-opus-4-6: 5-minute writes 6.25e-6, 1-hour writes 1e-5
+        TokenUsage writes = new TokenUsage(0, 0, 100_000, 0, 0, 40_000);
+        assertThat(cost(full, "claude-opus-4-6", null, writes, UsageConvention.ANTHROPIC))
+                .isEqualByComparingTo(fileRate("claude-opus-4-6", "cache_creation_input_token_cost")
+                        .multiply(BigDecimal.valueOf(60_000))
+                        .add(fileRate("claude-opus-4-6", "cache_creation_input_token_cost_above_1hr")
+                                .multiply(BigDecimal.valueOf(40_000))))
+                .isEqualByComparingTo("0.775");
+        // claude-sonnet-4-5 above 200k: the one-hour rate of the long-prompt tier (1.2e-5)
+        TokenUsage longPrompt = new TokenUsage(195_000, 0, 10_000, 0, 0, 10_000);
+        assertThat(cost(full, "claude-sonnet-4-5", null, longPrompt, UsageConvention.ANTHROPIC))
+                .isEqualByComparingTo(fileRate("claude-sonnet-4-5", "input_cost_per_token_above_200k_tokens")
+                        .multiply(BigDecimal.valueOf(195_000))
+                        .add(fileRate("claude-sonnet-4-5", "cache_creation_input_token_cost_above_1hr_above_200k_tokens")
+                                .multiply(BigDecimal.valueOf(10_000))))
+                .isEqualByComparingTo("1.29");
+    }
+
+    @Test
+    void pricesGpt55AboveItsLongPromptThresholdPerServiceTier() {
+        TokenUsage longPrompt = new TokenUsage(300_000, 0, 0, 10_000, 0);
+        // standard: 300,000 x 1e-5 + 10,000 x 4.5e-5
+        assertThat(cost(full, "gpt-5.5", null, longPrompt, UsageConvention.OPENAI)).isEqualByComparingTo("3.45");
+        // priority has no long-prompt rates for gpt-5.5: its priority rates, 300,000 x 1e-5 + 10,000 x 6e-5
+        assertThat(cost(full, "gpt-5.5", "priority", longPrompt, UsageConvention.OPENAI)).isEqualByComparingTo("3.6");
+        // Azure AI's gpt-5.4 publishes long-prompt priority rates: 300,000 x 1e-5 + 10,000 x 4.5e-5
+        assertThat(full.entries().get("azure_ai/gpt-5.4").contextTiers()).hasSize(1);
+        assertThat(cost(full, "azure_ai/gpt-5.4", "priority", longPrompt, UsageConvention.OPENAI))
+                .isEqualByComparingTo("3.45");
+        // under the threshold: base rates
+        assertThat(cost(full, "gpt-5.5", null, new TokenUsage(272_000, 0, 0, 0, 0), UsageConvention.OPENAI))
+                .isEqualByComparingTo("1.36");
     }
 
     @Test
@@ -73,15 +143,15 @@ class LiteLlmPriceLoaderTest {
 
     @Test
     void pricesClaudeSonnetCacheReadsAndWritesFromTheFilesOwnRates() {
-        TokenUsage tokens = new TokenUsage(12_345, 678_901, 23_456, 7_890, 0);
+        TokenUsage tokens = new TokenUsage(12_345, 178_901, 3_456, 7_890, 0);
         BigDecimal expected = fileRate("claude-sonnet-4-5", "input_cost_per_token").multiply(BigDecimal.valueOf(12_345))
-                .add(fileRate("claude-sonnet-4-5", "cache_read_input_token_cost").multiply(BigDecimal.valueOf(678_901)))
-                .add(fileRate("claude-sonnet-4-5", "cache_creation_input_token_cost").multiply(BigDecimal.valueOf(23_456)))
+                .add(fileRate("claude-sonnet-4-5", "cache_read_input_token_cost").multiply(BigDecimal.valueOf(178_901)))
+                .add(fileRate("claude-sonnet-4-5", "cache_creation_input_token_cost").multiply(BigDecimal.valueOf(3_456)))
                 .add(fileRate("claude-sonnet-4-5", "output_cost_per_token").multiply(BigDecimal.valueOf(7_890)));
         assertThat(cost(full, "claude-sonnet-4-5", null, tokens, UsageConvention.ANTHROPIC))
                 .isEqualByComparingTo(expected)
-                // 12345*3e-6 + 678901*3e-7 + 23456*3.75e-6 + 7890*1.5e-5
-                .isEqualByComparingTo("0.4470153");
+                // 12345*3e-6 + 178901*3e-7 + 3456*3.75e-6 + 7890*1.5e-5 (194,702 prompt tokens: base rates)
+                .isEqualByComparingTo("0.2220153");
     }
 
     @Test
@@ -98,19 +168,17 @@ class LiteLlmPriceLoaderTest {
     void pricesProviderPrefixedNamesAtTheFirstPartyRate() {
         TokenUsage million = new TokenUsage(1_000_000, 0, 0, 0, 0);
         assertThat(cost(full, "openai/gpt-5", null, million, UsageConvention.OPENAI)).isEqualByComparingTo("1.25");
-        assertThat(cost(full, "openrouter/openai/gpt-5", null, million, UsageConvention.OPENAI))
-                .isEqualByComparingTo("1.25");
-        assertThat(cost(full, "anthropic/claude-sonnet-4-5", null, million, UsageConvention.ANTHROPIC))
-                .isEqualByComparingTo("3");
+        assertThat(cost(full, "anthropic/claude-sonnet-4-5", null, new TokenUsage(100_000, 0, 0, 0, 0),
+                UsageConvention.ANTHROPIC)).isEqualByComparingTo("0.3");
     }
 
     @Test
-    void modelsOutsideTheKeptSetAreUnpriced() {
+    void modelsWithoutATokenPriceAreUnpriced() {
         assertThat(full.lookup("dall-e-3")).isEmpty();
-        assertThat(full.lookup("text-embedding-3-small")).isEmpty();
-        assertThat(full.lookup("gemini-2.5-pro")).isEmpty();
+        assertThat(full.lookup("whisper-1")).isEmpty();
         assertThat(full.lookup("gpt-99-imaginary")).isEmpty();
         assertThat(full.lookup("unknown")).isEmpty();
+        assertThat(full.lookup("gemini-2.5-pro")).isPresent();
     }
 
     @Test
@@ -134,10 +202,15 @@ class LiteLlmPriceLoaderTest {
                 }
                 """;
         PriceTable table = LiteLlmPriceLoader.parse(json.getBytes(StandardCharsets.UTF_8));
-        assertThat(table.entries()).containsOnlyKeys("m-tiered", "m-text-price", "m-no-mode");
+        assertThat(table.entries()).containsOnlyKeys("m-tiered", "m-text-price", "m-no-mode", "m-image", "m-other");
         assertThat(table.entries().get("m-tiered").standard())
                 .isEqualTo(new TokenRates(new BigDecimal("3e-06"), new BigDecimal("15"), BigDecimal.ZERO,
                         BigDecimal.ZERO, BigDecimal.ZERO));
+        assertThat(table.entries().get("m-tiered").contextTiers()).singleElement().satisfies(t -> {
+            assertThat(t.aboveTokens()).isEqualTo(200_000);
+            assertThat(t.standard().input()).isEqualByComparingTo("6e-06");
+            assertThat(t.standard().output()).isZero();
+        });
         TokenRates textPrice = table.entries().get("m-text-price").standard();
         assertThat(textPrice.input()).isZero();
         assertThat(textPrice.cacheRead()).isZero();
@@ -152,27 +225,6 @@ class LiteLlmPriceLoaderTest {
                 .isInstanceOf(PriceSourceException.class).hasMessageContaining("not a JSON object");
     }
 
-    @Test
-    void builtInTableIsSmallCurrentAndMatchesLiteLlmRates() throws IOException, PriceSourceException {
-        PriceTable builtIn = LiteLlmPriceLoader.builtIn();
-        assertThat(builtIn.size()).isBetween(30, 60);
-        assertThat(builtIn.entries()).containsKeys("gpt-5", "gpt-5-mini", "gpt-5-codex", "gpt-5.1", "gpt-5.1-codex",
-                "gpt-5.2-codex", "gpt-5.4", "gpt-5.5", "gpt-4.1", "gpt-4o", "o3", "o4-mini", "claude-opus-4-1",
-                "claude-opus-4-7", "claude-sonnet-4-5", "claude-sonnet-4-6", "claude-haiku-4-5");
-        PriceTable reference;
-        try (InputStream in = Files.newInputStream(SharedData.file("model_prices_openai_anthropic.json"))) {
-            reference = LiteLlmPriceLoader.parse(in);
-        }
-        for (Map.Entry<String, ModelPrice> e : builtIn.entries().entrySet()) {
-            ModelPrice expected = reference.entries().get(e.getKey());
-            assertThat(expected).as(e.getKey()).isNotNull();
-            assertSameRates(e.getKey(), e.getValue(), expected);
-        }
-        // the dated Haiku id is not in the built-in table itself: it is found through its undated model
-        assertThat(builtIn.entries()).doesNotContainKey("claude-haiku-4-5-20251001");
-        assertThat(builtIn.lookup("claude-haiku-4-5-20251001")).contains(builtIn.entries().get("claude-haiku-4-5"));
-    }
-
     private static void assertSameRates(String model, ModelPrice actual, ModelPrice expected) {
         for (PriceTier tier : PriceTier.values()) {
             TokenRates a = actual.ratesFor(tier);
@@ -182,12 +234,21 @@ class LiteLlmPriceLoaderTest {
             assertThat(a.cacheRead()).as(model + " " + tier + " cacheRead").isEqualByComparingTo(x.cacheRead());
             assertThat(a.cacheCreation()).as(model + " " + tier + " cacheCreation")
                     .isEqualByComparingTo(x.cacheCreation());
+            assertThat(a.cacheCreation1h()).as(model + " " + tier + " cacheCreation1h")
+                    .isEqualByComparingTo(x.cacheCreation1h());
+            for (long prompt : new long[] {128_001, 200_001, 272_001, 1_000_000}) {
+                TokenRates al = actual.ratesFor(tier, prompt);
+                TokenRates xl = expected.ratesFor(tier, prompt);
+                assertThat(al.input()).as(model + " " + tier + " input above " + prompt).isEqualByComparingTo(xl.input());
+                assertThat(al.cacheCreation1h()).as(model + " " + tier + " 1h above " + prompt)
+                        .isEqualByComparingTo(xl.cacheCreation1h());
+            }
         }
     }
 
     @Test
     void writtenEntriesReadBackUnchanged() throws PriceSourceException {
-        PriceTable builtIn = LiteLlmPriceLoader.builtIn();
+        PriceTable builtIn = full;
         PriceTable again = LiteLlmPriceLoader.parseEntries(LiteLlmPriceLoader.toJson(builtIn));
         assertThat(again.entries().keySet()).isEqualTo(builtIn.entries().keySet());
         builtIn.entries().forEach((model, price) -> assertSameRates(model, again.entries().get(model), price));

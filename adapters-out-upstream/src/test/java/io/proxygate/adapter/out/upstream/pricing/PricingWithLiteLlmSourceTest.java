@@ -49,7 +49,7 @@ class PricingWithLiteLlmSourceTest {
 
     @BeforeEach
     void startServer() throws IOException {
-        body = Files.readAllBytes(SharedData.file("model_prices_and_context_window.json"));
+        body = Files.readAllBytes(TestData.litellm("model_prices_and_context_window.json"));
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/prices.json", exchange -> {
             requests.incrementAndGet();
@@ -97,7 +97,7 @@ class PricingWithLiteLlmSourceTest {
             assertThat(pricing.status().origin()).isEqualTo(PriceOrigin.EMBEDDED);
             PricingStatus status = pricing.refresh();
             assertThat(status.origin()).isEqualTo(PriceOrigin.LITELLM);
-            assertThat(status.modelsCount()).isEqualTo(136);
+            assertThat(status.modelsCount()).isEqualTo(LiteLlmPriceLoaderTest.PRICED_ENTRIES);
             assertThat(status.url()).isEqualTo(url());
             assertThat(status.lastError()).isEmpty();
             assertThat(pricing.estimate("gpt-5", Optional.of("priority"), MILLION_IN, UsageConvention.OPENAI))
@@ -118,9 +118,9 @@ class PricingWithLiteLlmSourceTest {
         try (PricingService restarted = pricing(new LiteLlmPriceSource(url()))) {
             PricingStatus status = restarted.status();
             assertThat(status.origin()).isEqualTo(PriceOrigin.CACHE);
-            assertThat(status.modelsCount()).isEqualTo(136);
+            assertThat(status.modelsCount()).isEqualTo(LiteLlmPriceLoaderTest.PRICED_ENTRIES);
             assertThat(status.fetchedAt()).contains(T0);
-            // claude-opus-4-6-20260205 is in LiteLLM's file but not in the built-in table
+            // priced from the cached table, before any fetch
             assertThat(restarted.estimate("claude-opus-4-6-20260205", Optional.empty(), MILLION_IN,
                     UsageConvention.ANTHROPIC)).hasValueSatisfying(c -> assertThat(c).isEqualByComparingTo("5"));
             assertThat(requests).hasValue(1);
@@ -136,7 +136,7 @@ class PricingWithLiteLlmSourceTest {
             body = "upstream sad".getBytes(StandardCharsets.UTF_8);
             PricingStatus after = pricing.refresh();
             assertThat(after.origin()).isEqualTo(PriceOrigin.LITELLM);
-            assertThat(after.modelsCount()).isEqualTo(136);
+            assertThat(after.modelsCount()).isEqualTo(LiteLlmPriceLoaderTest.PRICED_ENTRIES);
             assertThat(after.lastError()).contains("fetch failed: HTTP 503");
             assertThat(pricing.estimate("claude-opus-4-6-20260205", Optional.empty(), MILLION_IN,
                     UsageConvention.ANTHROPIC)).isPresent();
@@ -172,21 +172,21 @@ class PricingWithLiteLlmSourceTest {
 
     @Test
     void validJsonWithoutUsableModelsIsRejected() {
-        body = "{\"last_updated\": \"x\", \"dall-e-3\": {\"litellm_provider\": \"openai\", \"mode\": \"image_generation\", \"input_cost_per_token\": 1e-5}}"
+        body = "{\"last_updated\": \"x\", \"dall-e-3\": {\"litellm_provider\": \"openai\", \"mode\": \"image_generation\", \"input_cost_per_pixel\": 1e-5}}"
                 .getBytes(StandardCharsets.UTF_8);
         source = new LiteLlmPriceSource(url());
         assertThatThrownBy(source::fetch).isInstanceOf(PriceSourceException.class)
-                .hasMessageContaining("no priced OpenAI or Anthropic chat models");
+                .hasMessageContaining("no priced models");
     }
 
     @Test
     void readsALocalFileByPathOrFileUri() throws PriceSourceException {
-        Path file = SharedData.file("model_prices_and_context_window.json");
+        Path file = TestData.litellm("model_prices_and_context_window.json");
         try (LiteLlmPriceSource byPath = new LiteLlmPriceSource(file.toString());
              LiteLlmPriceSource byUri = new LiteLlmPriceSource(file.toUri().toString())) {
             PriceTable a = byPath.fetch();
             PriceTable b = byUri.fetch();
-            assertThat(a.size()).isEqualTo(136);
+            assertThat(a.size()).isEqualTo(LiteLlmPriceLoaderTest.PRICED_ENTRIES);
             assertThat(b.entries().keySet()).isEqualTo(a.entries().keySet());
         }
         assertThat(requests).hasValue(0);

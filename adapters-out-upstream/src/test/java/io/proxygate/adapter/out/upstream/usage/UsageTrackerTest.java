@@ -181,6 +181,35 @@ class UsageTrackerTest {
     }
 
     @Test
+    void messagesKeepTheOneHourShareOfCacheWritesFromStreamAndBody() {
+        UsageReport streamed = scan(Api.MESSAGES, """
+                event: message_start
+                data: {"type":"message_start","message":{"id":"msg_2","model":"claude-opus-4-6","usage":{"input_tokens":5,"cache_creation_input_tokens":3000,"cache_read_input_tokens":0,"cache_creation":{"ephemeral_5m_input_tokens":1000,"ephemeral_1h_input_tokens":2000},"output_tokens":1}}}
+
+                event: message_delta
+                data: {"type":"message_delta","delta":{"stop_reason":"end_turn"},"usage":{"output_tokens":7}}
+
+                """);
+        assertThat(streamed.tokens()).isEqualTo(new TokenUsage(5, 0, 3000, 7, 0, 2000));
+
+        // newer API versions repeat the cumulative input side, including cache_creation, in message_delta
+        UsageReport cumulative = scan(Api.MESSAGES, """
+                event: message_start
+                data: {"type":"message_start","message":{"id":"msg_3","usage":{"input_tokens":5,"output_tokens":1}}}
+
+                event: message_delta
+                data: {"type":"message_delta","usage":{"input_tokens":5,"cache_creation_input_tokens":400,"cache_creation":{"ephemeral_1h_input_tokens":400},"output_tokens":3}}
+
+                """);
+        assertThat(cumulative.tokens()).isEqualTo(new TokenUsage(5, 0, 400, 3, 0, 400));
+
+        UsageReport body = body(Api.MESSAGES, """
+                {"id":"msg_4","type":"message","content":[],"model":"claude-opus-4-6",
+                 "usage":{"input_tokens":1,"cache_creation_input_tokens":50,"cache_creation":{"ephemeral_5m_input_tokens":20,"ephemeral_1h_input_tokens":30},"output_tokens":2}}""");
+        assertThat(body.tokens()).isEqualTo(new TokenUsage(1, 0, 50, 2, 0, 30));
+    }
+
+    @Test
     void nonStreamedBodiesOfEachApiAreRead() {
         UsageReport responses = body(Api.RESPONSES, """
                 {"id":"resp_9","object":"response","output":[{"type":"message","content":[{"text":"a \\"usage\\" word"}]}],
