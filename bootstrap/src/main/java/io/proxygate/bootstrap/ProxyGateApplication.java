@@ -36,6 +36,7 @@ public final class ProxyGateApplication extends Application<ProxyGateConfigurati
     public void run(ProxyGateConfiguration config, Environment environment) throws Exception {
         // SSE must leave as soon as it is written: no response buffering in Jersey.
         environment.jersey().property(ServerProperties.OUTBOUND_CONTENT_LENGTH_BUFFER, 0);
+        config.warnings.forEach(LOG::warn);
         wiring = Wiring.build(config, environment);
         AdminTokens.AdminToken adminToken = wiring.adminToken();
         String base = "http://" + config.server.addr;

@@ -12,7 +12,15 @@ public final class ConfigOption {
     @Option(name = {"--config", "-c"}, title = "PATH", description = "config file (default ./config.toml)")
     String path = "config.toml";
 
+    /** Loads the configuration; what the loader skipped is printed as {@code warning: ...} lines on stderr. */
     public ProxyGateConfiguration load(CliContext context) {
+        ProxyGateConfiguration config = loadForServer(context);
+        config.warnings.forEach(w -> context.err().println("warning: " + w));
+        return config;
+    }
+
+    /** Loads the configuration, leaving its warnings to the server, which logs them once logging is set up. */
+    public ProxyGateConfiguration loadForServer(CliContext context) {
         return new ConfigLoader(Validators.newValidator()).load(Path.of(path), context.env());
     }
 }

@@ -5,21 +5,58 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.proxygate.application.pool.PoolEntry;
 import io.proxygate.application.port.out.PoolFile;
+import io.proxygate.bootstrap.config.ProxyGateConfiguration;
 import io.proxygate.domain.credential.ApiKey;
 import io.proxygate.domain.credential.ChatGptAccount;
 import io.proxygate.domain.credential.ClaudeAccount;
 import io.proxygate.domain.credential.Credential;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Predicate;
+import java.util.stream.Stream;
 
-/** Prints pool entries as a table (or JSON): kind, name, plan, state, token expiry, fingerprint; then problems. */
+/**
+ * Prints a pool folder's file names (the default of {@code list}), or pool entries as a table (or JSON): kind, name,
+ * plan, state, token expiry, fingerprint; then problems.
+ */
 final class PoolListing {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private PoolListing() {
+    }
+
+    /** The pool's sub-folder as the original printed it: {@code ./pool} + {@code chatgpt} is {@code pool/chatgpt}. */
+    static Path folder(ProxyGateConfiguration cfg, String name) {
+        Path folder = cfg.paths.poolDir.resolve(name).normalize();
+        return folder.toString().isEmpty() ? Path.of(".") : folder;
+    }
+
+    /** The names of the folder's {@code *.json} files without the extension, sorted, or "(no accounts in DIR)". */
+    static int printStems(CliContext context, Path dir) {
+        List<String> stems;
+        try (Stream<Path> files = Files.list(dir)) {
+            stems = files.filter(f -> !Files.isDirectory(f))
+                    .map(f -> f.getFileName().toString())
+                    .filter(n -> n.endsWith(".json"))
+                    .map(n -> n.substring(0, n.length() - ".json".length()))
+                    .sorted()
+                    .toList();
+        } catch (NoSuchFileException | NotDirectoryException e) {
+            stems = List.of();
+        } catch (IOException e) {
+            throw new CliFailure("cannot read " + dir + ": " + e.getMessage());
+        }
+        if (stems.isEmpty()) {
+            context.out().println("(no accounts in " + dir + ")");
+        }
+        stems.forEach(context.out()::println);
+        return 0;
     }
 
     static int print(CliContext context, CliServices services, Predicate<Credential> which, boolean json, Path dir) {

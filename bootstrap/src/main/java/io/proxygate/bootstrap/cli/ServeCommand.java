@@ -16,7 +16,7 @@ public final class ServeCommand implements CliCommand {
 
     @Override
     public int run(CliContext context) throws Exception {
-        Server server = ProxyGateServer.start(config.load(context));
+        Server server = ProxyGateServer.start(config.loadForServer(context));
         exitZeroOnSigterm(server);
         return ProxyGateCli.KEEP_RUNNING;
     }

@@ -93,13 +93,14 @@ public final class StatusCommand implements CliCommand {
                 context.out().println(root.toPrettyString());
                 return 0;
             }
-            context.out().println("addr: " + cfg.server.addrText());
-            context.out().println("data_dir: " + cfg.paths.dataDir);
-            context.out().println("pool_dir: " + cfg.paths.poolDir);
-            context.out().println("priority: " + cfg.routing.priority.wireName());
-            context.out().println("accounts: " + accounts);
+            // The original's seven lines, character for character (scripts parse them); the details follow.
+            context.out().println("addr:        " + cfg.server.addrText());
+            context.out().println("data_dir:    " + cfg.paths.dataDir);
+            context.out().println("pool_dir:    " + cfg.paths.poolDir);
+            context.out().println("priority:    " + cfg.routing.priority.wireName());
+            context.out().println("accounts:    " + accounts);
             context.out().println("claude_accounts: " + claude);
-            context.out().println("api_keys: " + keys);
+            context.out().println("api_keys:    " + keys);
             if (!snapshot.entries().isEmpty()) {
                 context.out().println();
                 context.out().printf("%-36s %-28s %-13s %-13s %s%n", "CREDENTIAL", "STATE", "5H USED", "WEEKLY USED",

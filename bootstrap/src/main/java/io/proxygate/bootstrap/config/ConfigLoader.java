@@ -22,7 +22,10 @@ import java.util.function.BiConsumer;
 /**
  * Reads {@code config.toml} (the Go original's layout) and applies environment overrides: the original's variable
  * names, and {@code PROXYGATE_<TABLE>_<KEY>} for every key. Precedence: environment, then TOML, then defaults.
- * Any unknown key or bad value fails with one line naming the key and the expected form.
+ * A bad value of a known key fails with one line naming the key and the expected form. An unknown key, or a
+ * {@code [log] level} that is not a level, is only a warning (with a "did you mean" for near misses), left in
+ * {@link ProxyGateConfiguration#warnings} for the caller to log: a config written for an older or newer version
+ * must still start.
  */
 public final class ConfigLoader {
     private record Key(String table, String name, BiConsumer<ProxyGateConfiguration, String> apply) {
@@ -102,7 +105,7 @@ public final class ConfigLoader {
         key("vertex", "location", (c, v) -> c.vertex.location = v.trim());
         key("vertex", "credentials_file", (c, v) -> c.vertex.credentialsFile = v.trim());
         key("vertex", "base_url", (c, v) -> c.vertex.baseUrl = Values.url("[vertex] base_url", v));
-        key("log", "level", (c, v) -> c.log.level = logLevel(v));
+        key("log", "level", ConfigLoader::logLevel);
         key("admin", "addr", (c, v) -> c.admin.addr = Values.address("[admin] addr", v));
         key("upstream", "chatgpt_base_url", (c, v) -> c.upstream.chatgptBaseUrl = requiredUrl("[upstream] chatgpt_base_url", v));
         key("upstream", "openai_base_url", (c, v) -> c.upstream.openaiBaseUrl = requiredUrl("[upstream] openai_base_url", v));
@@ -199,13 +202,17 @@ public final class ConfigLoader {
         for (String table : toml.keySet()) {
             Object section = toml.get(List.of(table));
             if (!(section instanceof TomlTable tomlTable)) {
-                throw new ConfigException("unknown config key \"" + table + "\" in " + file
-                        + ": settings live in tables such as [server] or [paths]");
+                config.warnings.add("unknown config key \"" + table + "\" in " + file
+                        + " (ignored): settings live in tables such as [server] or [paths]"
+                        + suggestion(null, table));
+                continue;
             }
             for (String name : tomlTable.keySet()) {
                 Key key = KEYS.get(table + "." + name);
                 if (key == null) {
-                    throw new ConfigException("unknown config key [" + table + "] " + name + " in " + file);
+                    config.warnings.add("unknown config key [" + table + "] " + name + " in " + file + " (ignored)"
+                            + suggestion(table, name));
+                    continue;
                 }
                 Object value = tomlTable.get(List.of(name));
                 if (value instanceof TomlTable || value instanceof org.tomlj.TomlArray) {
@@ -214,6 +221,29 @@ public final class ConfigLoader {
                 key.apply().accept(config, String.valueOf(value));
             }
         }
+    }
+
+    /**
+     * "; did you mean [table] key?" for the nearest known key: a misspelt name in a known table
+     * ({@code [server] proxy_tokn}), a misspelt table ({@code [servre] addr}), or the same name in another table
+     * ({@code [server] pool_dir}); empty when nothing is near. {@code table} is null for a key outside any table.
+     */
+    private static String suggestion(String table, String name) {
+        Map<String, List<String>> byTable = new LinkedHashMap<>();
+        KEYS.values().forEach(k -> byTable.computeIfAbsent(k.table(), t -> new ArrayList<>()).add(k.name()));
+        Optional<String> near = Optional.empty();
+        if (table != null) {
+            String knownTable = byTable.containsKey(table) ? table
+                    : KeySuggestions.nearest(table, byTable.keySet()).orElse(null);
+            if (knownTable != null) {
+                near = KeySuggestions.nearest(name, byTable.get(knownTable)).map(n -> knownTable + "." + n);
+            }
+        }
+        if (near.isEmpty()) {
+            near = KEYS.values().stream().filter(k -> k.name().equals(name)).findFirst()
+                    .map(k -> k.table() + "." + k.name());
+        }
+        return near.map(k -> "; did you mean " + KEYS.get(k).qualified() + "?").orElse("");
     }
 
     private static void applyEnv(ProxyGateConfiguration config, Map<String, String> env) {
@@ -281,12 +311,21 @@ public final class ConfigLoader {
                 "jdbc:postgresql://host:port/db or jdbc:sqlite:path (blank: <data_dir>/proxygate.db)");
     }
 
-    private static String logLevel(String v) {
+    private static final List<String> LOG_LEVELS = List.of("debug", "info", "warn", "error", "trace");
+
+    /** An unknown level keeps {@code info} with a warning: the original logged at info for anything it did not know. */
+    private static void logLevel(ProxyGateConfiguration config, String v) {
         String level = v.trim().toLowerCase(Locale.ROOT);
-        return switch (level) {
-            case "debug", "info", "warn", "error", "trace" -> level;
-            default -> throw Values.bad("[log] level", v, "debug, info, warn or error");
-        };
+        if (level.equals("warning")) {
+            level = "warn";
+        }
+        if (LOG_LEVELS.contains(level)) {
+            config.log.level = level;
+            return;
+        }
+        config.warnings.add("[log] level \"" + v + "\" is not one of debug, info, warn, error: logging at info"
+                + KeySuggestions.nearest(level, LOG_LEVELS).map(l -> "; did you mean \"" + l + "\"?").orElse(""));
+        config.log.level = "info";
     }
 
 }

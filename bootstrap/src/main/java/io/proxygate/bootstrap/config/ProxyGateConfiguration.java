@@ -45,6 +45,10 @@ public class ProxyGateConfiguration extends Configuration {
     /** The file this configuration was read from, if any (for the original's {@code <config dir>/.admin_token}). */
     public Optional<Path> sourceFile = Optional.empty();
 
+    /** What the loader skipped (unknown keys, an unknown log level), one line each, for the caller to log. */
+    @com.fasterxml.jackson.annotation.JsonIgnore
+    public final List<String> warnings = new java.util.ArrayList<>();
+
     /**
      * Points Dropwizard's Jetty at our addresses: the API and dashboard on {@code [server] addr}, metrics, health
      * checks and threads on {@code [admin] addr}; request handling on virtual threads; no gzip (it would hold back

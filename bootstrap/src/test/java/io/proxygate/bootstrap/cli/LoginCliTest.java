@@ -102,7 +102,7 @@ class LoginCliTest {
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
         assertThat(Files.readString(file)).contains("\"account_id\"").contains("acct-cli").contains("fake-refresh-cli");
 
-        assertThat(run("list")).isZero();
+        assertThat(run("list", "--long")).isZero();
         assertThat(out).contains("cli@example.com").contains("pro");
     }
 

@@ -52,7 +52,7 @@ class PoolCliTest {
                 "--email=claude-user@example.com")).isZero();
         assertThat(out).isEqualTo("added claude: claude-user@example.com\n");
 
-        assertThat(run("list")).isZero();
+        assertThat(run("list", "--long")).isZero();
         assertThat(out).contains("alice@example.com").contains("chatgpt-pool").contains("work").doesNotContain("sk-test");
         assertThat(run("list-claude", "--json")).isZero();
         assertThat(out).contains("\"name\" : \"claude-user@example.com\"").contains("sha256:");
@@ -67,9 +67,53 @@ class PoolCliTest {
         PoolFiles.key(root.resolve("pool"), "openai-1", "openai", "sk-test-openai");
         Files.writeString(root.resolve("pool/apikeys/broken.json"), "{not json");
         assertThat(run("status")).isZero();
-        assertThat(out).contains("addr: 127.0.0.1:19527").contains("priority: account-first")
-                .contains("accounts: 1").contains("claude_accounts: 0").contains("api_keys: 1")
-                .contains("problem: ").contains("broken.json");
+        assertThat(out.lines().limit(7)).containsExactly(
+                "addr:        127.0.0.1:19527",
+                "data_dir:    " + root.resolve("data"),
+                "pool_dir:    " + root.resolve("pool"),
+                "priority:    account-first",
+                "accounts:    1",
+                "claude_accounts: 0",
+                "api_keys:    1");
+        assertThat(out).contains("problem: ").contains("broken.json");
+    }
+
+    @Test
+    void anUnknownConfigKeyIsAWarningOnStderrNotAFailure() throws Exception {
+        Path config = root.resolve("config.toml");
+        Files.writeString(config, "[server]\nadr = \"127.0.0.1:1\"\n[log]\nlevel = \"verbose\"\n");
+        assertThat(run("status", "--config", config.toString())).isZero();
+        assertThat(out).startsWith("addr:        127.0.0.1:19527\n");
+        assertThat(err.lines()).containsExactly(
+                "warning: unknown config key [server] adr in " + config + " (ignored); did you mean [server] addr?",
+                "warning: [log] level \"verbose\" is not one of debug, info, warn, error: logging at info");
+
+        Files.writeString(config, "[server]\naddr = \"no-port\"\n");
+        assertThat(run("status", "--config", config.toString())).isEqualTo(1);
+        assertThat(err).startsWith("error: ").contains("[server] addr");
+    }
+
+    @Test
+    void listPrintsTheOriginalsFileNamesByDefaultTheTableWithLongAndJsonWithJson() throws Exception {
+        PoolFiles.chatgpt(root.resolve("pool"), "b@x.com", "acc-b", "plus");
+        PoolFiles.chatgpt(root.resolve("pool"), "a@x.com", "acc-a", "pro");
+        PoolFiles.key(root.resolve("pool"), "openai-1", "openai", "sk-test-openai");
+        Files.writeString(root.resolve("pool/chatgpt/notes.txt"), "not an account");
+        Files.createDirectories(root.resolve("pool/chatgpt/old.json"));
+
+        assertThat(run("list")).isZero();
+        assertThat(out).isEqualTo("a_x.com\nb_x.com\n");
+        assertThat(err).isEmpty();
+
+        assertThat(run("list-claude")).isZero();
+        assertThat(out).isEqualTo("(no accounts in " + root.resolve("pool/claude") + ")\n");
+
+        assertThat(run("list", "--long")).isZero();
+        assertThat(out.lines().findFirst().orElseThrow()).startsWith("KIND");
+        assertThat(out).contains("a@x.com").contains("b@x.com").contains("openai-1").doesNotContain("sk-test");
+
+        assertThat(run("list", "--json")).isZero();
+        assertThat(out).startsWith("{").contains("\"name\" : \"a@x.com\"").contains("\"name\" : \"openai-1\"");
     }
 
     @Test

@@ -136,10 +136,72 @@ class ConfigLoaderTest {
     }
 
     @Test
-    void unknownKeyIsRejectedNamingIt() throws IOException {
-        Path file = write("[server]\nadress = \"127.0.0.1:1\"\n");
+    void unknownKeysAreWarningsNamingTheKeyWithTheNearestKnownOne() throws IOException {
+        Path file = write("""
+                top_level = 1
+                addr = "127.0.0.1:1"
+                [server]
+                proxy_tokn = "127.0.0.1:1"
+                proxy_token = "tok"
+                pool_dir = "/elsewhere"
+                [servre]
+                addr = "127.0.0.1:2"
+                [routing]
+                totally_new_setting = true
+                [extra]
+                x = 1
+                """);
+        ProxyGateConfiguration c = loader.load(file, Map.of());
+        assertThat(c.server.proxyToken).isEqualTo("tok");
+        assertThat(c.server.addr).isEqualTo(new ListenAddress("127.0.0.1", 19527));
+        assertThat(c.paths.poolDir).isEqualTo(Path.of("./pool"));
+        assertThat(c.warnings).hasSize(7);
+        assertThat(c.warnings).anySatisfy(w -> assertThat(w)
+                .isEqualTo("unknown config key [server] proxy_tokn in " + file
+                        + " (ignored); did you mean [server] proxy_token?"));
+        assertThat(c.warnings).anySatisfy(w -> assertThat(w)
+                .startsWith("unknown config key [server] pool_dir").endsWith("; did you mean [paths] pool_dir?"));
+        assertThat(c.warnings).anySatisfy(w -> assertThat(w)
+                .startsWith("unknown config key [servre] addr").endsWith("; did you mean [server] addr?"));
+        assertThat(c.warnings).anySatisfy(w -> assertThat(w)
+                .startsWith("unknown config key \"addr\"").endsWith("; did you mean [server] addr?"));
+        assertThat(c.warnings).anySatisfy(w -> assertThat(w)
+                .startsWith("unknown config key \"top_level\"").doesNotContain("did you mean"));
+        assertThat(c.warnings).anySatisfy(w -> assertThat(w)
+                .isEqualTo("unknown config key [routing] totally_new_setting in " + file + " (ignored)"));
+        assertThat(c.warnings).anySatisfy(w -> assertThat(w).startsWith("unknown config key [extra] x"));
+    }
+
+    @Test
+    void aBadLogLevelIsAWarningAndLogsAtInfo() throws IOException {
+        ProxyGateConfiguration c = loader.load(write("[log]\nlevel = \"debgu\"\n"), Map.of());
+        assertThat(c.log.level).isEqualTo("info");
+        assertThat(c.warnings).containsExactly(
+                "[log] level \"debgu\" is not one of debug, info, warn, error: logging at info; did you mean \"debug\"?");
+
+        ProxyGateConfiguration fromEnv = loader.load(dir.resolve("none.toml"), Map.of("PROXYGATE_LOG_LEVEL", "loud"));
+        assertThat(fromEnv.log.level).isEqualTo("info");
+        assertThat(fromEnv.warnings).singleElement().asString().startsWith("[log] level \"loud\"")
+                .doesNotContain("did you mean");
+
+        assertThat(loader.load(write("[log]\nlevel = \"WARNING\"\n"), Map.of()).log.level).isEqualTo("warn");
+        assertThat(loader.load(write("[log]\nlevel = \"error\"\n"), Map.of()).warnings).isEmpty();
+    }
+
+    @Test
+    void badValuesOfKnownKeysStillFailNextToUnknownKeys() throws IOException {
+        Path file = write("[server]\nadress = \"x\"\naddr = \"no-port\"\n");
         assertThatThrownBy(() -> loader.load(file, Map.of())).isInstanceOf(ConfigException.class)
-                .hasMessageContaining("unknown config key [server] adress");
+                .hasMessageContaining("[server] addr").hasMessageContaining("host:port");
+    }
+
+    @Test
+    void suggestionsAreForNearMissesOnly() {
+        assertThat(KeySuggestions.distance("adress", "addr")).isEqualTo(4);
+        assertThat(KeySuggestions.distance("levle", "level")).isEqualTo(1);
+        assertThat(KeySuggestions.nearest("levle", java.util.List.of("level"))).contains("level");
+        assertThat(KeySuggestions.nearest("adress", java.util.List.of("addr", "admin_token"))).isEmpty();
+        assertThat(KeySuggestions.nearest("x", java.util.List.of("y", "zz"))).contains("y");
     }
 
     @Test
