@@ -71,6 +71,7 @@ import java.util.UUID;
  * and lifecycles with Dropwizard. The one place that knows concrete adapter classes.
  */
 public final class Wiring {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Wiring.class);
     private final AdminTokens.AdminToken adminToken;
     private final CredentialPool pool;
     private final RoutingService router;
@@ -221,14 +222,27 @@ public final class Wiring {
     }
 
     /** The data directory holds the admin token, pending logins and usage: readable by its owner only. */
-    private static void createPrivateDirectory(Path dir) throws IOException {
-        if (!Files.isDirectory(dir)) {
+    /**
+     * The data directory holds the admin token and the database: created 0700, and an existing one open to other
+     * users is tightened (and said so, since its owner may have widened it on purpose).
+     */
+    static void createPrivateDirectory(Path dir) throws IOException {
+        boolean created = !Files.isDirectory(dir);
+        if (created) {
             Files.createDirectories(dir);
-            try {
-                Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
-            } catch (UnsupportedOperationException e) {
-                // not a POSIX file system: nothing to tighten
+        }
+        try {
+            var ownerOnly = java.nio.file.attribute.PosixFilePermissions.fromString("rwx------");
+            var current = Files.getPosixFilePermissions(dir);
+            if (!current.equals(ownerOnly)) {
+                Files.setPosixFilePermissions(dir, ownerOnly);
+                if (!created) {
+                    LOG.warn("data_dir {} was {}; now rwx------ (it holds the admin token and the database)",
+                            dir, java.nio.file.attribute.PosixFilePermissions.toString(current));
+                }
             }
+        } catch (UnsupportedOperationException e) {
+            // not a POSIX file system: nothing to tighten
         }
     }
 
@@ -239,6 +253,9 @@ public final class Wiring {
      */
     private static Jdbi database(ProxyGateConfiguration config, String url, SqlDialect dialect,
                                  Environment environment) {
+        if (dialect == SqlDialect.SQLITE) {
+            SqliteDatabase.fileOf(url).ifPresent(SqliteDatabase::restrictFiles);
+        }
         DataSourceFactory factory = new DataSourceFactory();
         factory.setDriverClass(dialect.driverClass());
         factory.setUrl(url);

@@ -15,6 +15,7 @@ import jakarta.servlet.http.HttpServletResponse;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.URLDecoder;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -23,6 +24,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
@@ -80,6 +82,14 @@ public final class ProxyServlet extends HttpServlet {
     protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
         String path = request.getRequestURI();
         String method = request.getMethod();
+        if (!isCanonical(request)) {
+            // Jetty maps the normalized path but the relay forwards the raw one: refuse any difference, so that
+            // what is routed, authorized and sent upstream is one and the same path.
+            sendError(response, Api.CHAT_COMPLETIONS, 400, "invalid_request_error",
+                    "path must be in normal form (no '.' or '..' segments, empty segments, ';' parameters or encoded"
+                            + " separators)", Optional.empty());
+            return;
+        }
         Route route = ROUTES.get(path);
         if (route == null) {
             if (!isPassthrough(path)) {
@@ -97,6 +107,29 @@ public final class ProxyServlet extends HttpServlet {
             return;
         }
         handle(route, null, request, response);
+    }
+
+    /** Whether the raw request path, decoded, is exactly the path the container mapped to this servlet. */
+    static boolean isCanonical(HttpServletRequest request) {
+        String raw = request.getRequestURI();
+        String mapped = Objects.requireNonNullElse(request.getContextPath(), "")
+                + Objects.requireNonNullElse(request.getServletPath(), "")
+                + Objects.requireNonNullElse(request.getPathInfo(), "");
+        if (raw == null || raw.indexOf('\\') >= 0 || raw.contains("//")) {
+            return false;
+        }
+        String decoded;
+        try {
+            decoded = URLDecoder.decode(raw.replace("+", "%2B"), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+        return decoded.equals(mapped) && !containsEncodedSeparator(raw);
+    }
+
+    private static boolean containsEncodedSeparator(String raw) {
+        String lower = raw.toLowerCase(Locale.ROOT);
+        return lower.contains("%2f") || lower.contains("%5c");
     }
 
     private static boolean isPassthrough(String path) {
@@ -147,11 +180,13 @@ public final class ProxyServlet extends HttpServlet {
             for (Map.Entry<String, String> field : exchange.headers().fields()) {
                 String name = field.getKey();
                 if (name.equalsIgnoreCase("Content-Type")) {
-                    response.setContentType(field.getValue());
-                } else if (!name.equalsIgnoreCase("Content-Length")) {
+                    response.setContentType(OriginSafeHeaders.contentType(field.getValue()));
+                } else if (!name.equalsIgnoreCase("Content-Length") && OriginSafeHeaders.relayed(name)) {
                     response.addHeader(name, field.getValue());
                 }
             }
+            response.setHeader("X-Content-Type-Options", OriginSafeHeaders.NOSNIFF);
+            response.setHeader("Content-Security-Policy", OriginSafeHeaders.SANDBOX_CSP);
             // A JSON reply is one message: it leaves in one write when it fits the response buffer. Anything
             // else may be a stream (SSE above all), so each chunk is flushed as it arrives.
             ServletSink sink = new ServletSink(response.getOutputStream(), api, !isJson(response.getContentType()));
@@ -192,6 +227,7 @@ public final class ProxyServlet extends HttpServlet {
                                   Optional<Duration> retryAfter) throws IOException {
         response.setStatus(status);
         response.setContentType("application/json");
+        response.setHeader("X-Content-Type-Options", OriginSafeHeaders.NOSNIFF);
         retryAfter.ifPresent(d -> response.setHeader("Retry-After",
                 Long.toString(Math.max(1, (d.toMillis() + 999) / 1000))));
         byte[] body = (ApiErrors.body(api, status, type, message) + "\n").getBytes(StandardCharsets.UTF_8);

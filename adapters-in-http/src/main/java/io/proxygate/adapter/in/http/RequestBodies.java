@@ -1,7 +1,8 @@
 package io.proxygate.adapter.in.http;
 
+import com.aayushatharva.brotli4j.Brotli4jLoader;
+import com.aayushatharva.brotli4j.decoder.BrotliInputStream;
 import com.github.luben.zstd.ZstdInputStream;
-import org.brotli.dec.BrotliInputStream;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -22,7 +23,7 @@ final class RequestBodies {
             case "", "identity" -> raw;
             case "gzip", "x-gzip" -> new GZIPInputStream(raw);
             case "deflate" -> new InflaterInputStream(raw);
-            case "br" -> new BrotliInputStream(raw);
+            case "br" -> brotli(raw);
             case "zstd" -> new ZstdInputStream(raw);
             default -> throw new BadRequest("unsupported Content-Encoding: " + encoding);
         };
@@ -53,6 +54,14 @@ final class RequestBodies {
             throw e;
         }
         return out.toByteArray();
+    }
+
+    /** Brotli needs its native library; a platform without one answers 400 like any other unsupported coding. */
+    private static InputStream brotli(InputStream raw) throws IOException {
+        if (!Brotli4jLoader.isAvailable()) {
+            throw new BadRequest("unsupported Content-Encoding: br (no Brotli decoder on this platform)");
+        }
+        return new BrotliInputStream(raw);
     }
 
     /** A plain body of known length: read straight into an array of that size, the common case, without copies. */

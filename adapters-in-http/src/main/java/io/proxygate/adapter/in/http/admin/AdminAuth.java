@@ -10,7 +10,8 @@ import java.util.Optional;
 /**
  * Who may use the admin API: whoever presents the admin token (header {@code X-Admin-Token}, cookie
  * {@code proxygate_admin} or {@code Authorization: Bearer}), compared in constant time. Wrong tokens are counted per
- * client address; too many in a minute and that address is refused for a while.
+ * client address; past ten in a minute that address's further wrong tokens are answered 429 with a growing backoff,
+ * while the right token keeps working.
  */
 public final class AdminAuth {
     public static final String COOKIE = "proxygate_admin";
@@ -32,7 +33,7 @@ public final class AdminAuth {
         record Denied() implements Verdict {
         }
 
-        /** Too many failures from this address. */
+        /** A wrong token from an address with too many recent failures. */
         record Throttled(Duration retryAfter) implements Verdict {
         }
     }
@@ -54,10 +55,6 @@ public final class AdminAuth {
         if (token.isEmpty()) {
             return new Verdict.NotConfigured();
         }
-        Optional<Duration> blocked = limiter.blockedFor(clientAddress);
-        if (blocked.isPresent()) {
-            return new Verdict.Throttled(blocked.get());
-        }
         String presented = null;
         for (String c : candidates) {
             if (c != null && !c.isBlank()) {
@@ -68,11 +65,13 @@ public final class AdminAuth {
         if (presented == null) {
             return new Verdict.Denied();
         }
+        // The right token is checked before the throttle: wrong guesses from a shared address (every local user
+        // is 127.0.0.1) must never lock the owner out.
         if (token.get().matches(presented)) {
             return new Verdict.Allowed();
         }
-        limiter.failed(clientAddress);
-        return new Verdict.Denied();
+        Optional<Duration> backoff = limiter.failed(clientAddress);
+        return backoff.<Verdict>map(Verdict.Throttled::new).orElseGet(Verdict.Denied::new);
     }
 
     /** The configured token, for the login cookie. */

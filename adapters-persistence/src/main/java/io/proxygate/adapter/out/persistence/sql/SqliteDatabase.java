@@ -3,6 +3,8 @@ package io.proxygate.adapter.out.persistence.sql;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.spi.JdbiPlugin;
 import org.jdbi.v3.sqlobject.SqlObjectPlugin;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteDataSource;
 
@@ -11,13 +13,19 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
 
 /**
  * Opens the SQLite database: WAL mode (so the CLI can read while the server writes), a busy timeout on every
@@ -27,6 +35,8 @@ import java.util.Locale;
 public final class SqliteDatabase {
     /** How long a connection waits for another writer before reporting {@code SQLITE_BUSY}. */
     public static final Duration BUSY_TIMEOUT = Duration.ofSeconds(5);
+    private static final Logger LOG = LoggerFactory.getLogger(SqliteDatabase.class);
+    private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
 
     private SqliteDatabase() {
     }
@@ -58,20 +68,63 @@ public final class SqliteDatabase {
     /** Opens (creating it 0600 if missing, with its parent folders) the database file at {@code dbFile}. */
     public static Jdbi open(Path dbFile) {
         Path file = dbFile.toAbsolutePath().normalize();
+        restrictFiles(file);
+        return open("jdbc:sqlite:" + file);
+    }
+
+    /**
+     * Makes the database at {@code dbFile} readable by its owner only: creates it 0600 when missing (SQLite gives its
+     * {@code -wal} and {@code -shm} files the database file's mode) and tightens an existing database, {@code -wal}
+     * or {@code -shm} that is open to others. The request log holds prompts' metadata and credential names, so other
+     * local users have no business reading it. Returns the files whose mode was changed.
+     */
+    public static List<Path> restrictFiles(Path dbFile) {
+        Path file = dbFile.toAbsolutePath().normalize();
+        List<Path> tightened = new ArrayList<>();
         try {
             Files.createDirectories(file.getParent());
-            if (file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
-                try {
-                    Files.createFile(file, PosixFilePermissions.asFileAttribute(
-                            PosixFilePermissions.fromString("rw-------")));
-                } catch (FileAlreadyExistsException e) {
-                    // an existing database keeps the mode its owner gave it
+            if (!file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+                return tightened;
+            }
+            try {
+                Files.createFile(file, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
+            } catch (FileAlreadyExistsException e) {
+                // an existing database is tightened below
+            }
+            for (String suffix : List.of("", "-wal", "-shm")) {
+                Path f = file.resolveSibling(file.getFileName() + suffix);
+                if (Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)
+                        && !Files.getPosixFilePermissions(f, LinkOption.NOFOLLOW_LINKS).equals(OWNER_ONLY)) {
+                    Files.setPosixFilePermissions(f, OWNER_ONLY);
+                    tightened.add(f);
                 }
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create database file " + file, e);
         }
-        return open("jdbc:sqlite:" + file);
+        if (!tightened.isEmpty()) {
+            LOG.warn("database files were readable by other users; now 0600: {}", tightened);
+        }
+        return tightened;
+    }
+
+    /** The file behind a {@code jdbc:sqlite:} URL, or empty for an in-memory database or another driver. */
+    public static Optional<Path> fileOf(String jdbcUrl) {
+        if (jdbcUrl == null || !jdbcUrl.startsWith("jdbc:sqlite:")) {
+            return Optional.empty();
+        }
+        String rest = jdbcUrl.substring("jdbc:sqlite:".length());
+        int query = rest.indexOf('?');
+        if (query >= 0) {
+            rest = rest.substring(0, query);
+        }
+        if (rest.startsWith("file:")) {
+            rest = rest.substring("file:".length());
+        }
+        if (rest.isBlank() || rest.startsWith(":memory:") || rest.contains("mode=memory")) {
+            return Optional.empty();
+        }
+        return Optional.of(Path.of(rest));
     }
 
     /** Applies pending migrations; safe to call on every start. */

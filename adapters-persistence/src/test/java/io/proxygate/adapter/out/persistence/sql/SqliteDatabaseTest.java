@@ -39,6 +39,54 @@ class SqliteDatabaseTest {
     }
 
     @Test
+    void tightensAnExistingWorldReadableDatabaseAndItsWalAndShmTo0600() throws IOException {
+        Path file = dir.resolve("proxygate.db");
+        SqliteDatabase.open(file).useHandle(h -> h.execute(
+                "INSERT INTO credential_state (id, failure_streak, updated_at) VALUES ('key:a', 1, 0)"));
+        var open = PosixFilePermissions.fromString("rw-r--r--");
+        for (String suffix : List.of("", "-wal", "-shm")) {
+            Path f = dir.resolve("proxygate.db" + suffix);
+            if (!Files.exists(f)) {
+                Files.createFile(f);
+            }
+            Files.setPosixFilePermissions(f, open);
+        }
+
+        Jdbi again = SqliteDatabase.open(file);
+
+        again.useHandle(h -> {
+            h.execute("UPDATE credential_state SET failure_streak = 2");
+            for (String suffix : List.of("", "-wal", "-shm")) {
+                assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("proxygate.db" + suffix))))
+                        .as("proxygate.db" + suffix).isEqualTo("rw-------");
+            }
+        });
+    }
+
+    @Test
+    void walAndShmOfAFreshDatabaseAreOwnerOnly() throws IOException {
+        Path file = dir.resolve("fresh.db");
+        Jdbi jdbi = SqliteDatabase.open(file);
+
+        jdbi.useHandle(h -> {
+            h.execute("INSERT INTO credential_state (id, failure_streak, updated_at) VALUES ('key:b', 1, 0)");
+            for (String suffix : List.of("-wal", "-shm")) {
+                Path f = dir.resolve("fresh.db" + suffix);
+                assertThat(f).exists();
+                assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(f))).isEqualTo("rw-------");
+            }
+        });
+    }
+
+    @Test
+    void findsTheFileBehindASqliteUrl() {
+        assertThat(SqliteDatabase.fileOf("jdbc:sqlite:/tmp/x/proxygate.db")).contains(Path.of("/tmp/x/proxygate.db"));
+        assertThat(SqliteDatabase.fileOf("jdbc:sqlite:file:/tmp/y.db?cache=shared")).contains(Path.of("/tmp/y.db"));
+        assertThat(SqliteDatabase.fileOf("jdbc:sqlite::memory:")).isEmpty();
+        assertThat(SqliteDatabase.fileOf("jdbc:postgresql://h/db")).isEmpty();
+    }
+
+    @Test
     void reopeningAMigratedFileKeepsItsData() {
         Path file = dir.resolve("proxygate.db");
         SqliteDatabase.open(file).useHandle(h -> h.execute(
