@@ -155,13 +155,13 @@ func writeProxyGate(tx *bolt.Tx, today string) error {
 	put(buckets["accounts"], "stats:pinned@example.com", stats{3, 3000, 900, 0.01275, lastUsed})
 	put(buckets["claude_accounts"], "stats:claude@example.com", stats{25, 30000, 9000, 0.3, lastUsed})
 	put(buckets["apikeys"], "stats:openai-main", stats{11, 10100, 2510, 0.05, lastUsed})
-	put(buckets["apikeys"], "stats:anthropic-main", stats{1, 1000, 200, 0.002, lastUsed})
+	put(buckets["apikeys"], "stats:anthropic-main", stats{1, 2000, 400, 0.004, lastUsed})
 	// Pins: a session pinned to the account the router would not pick first, a previous response id, and one
 	// that expired long ago (not imported).
 	far := time.Date(2099, 1, 1, 0, 0, 0, 0, time.UTC)
 	put(buckets["pins"], "session:gate-session-1", pin{"pinned@example.com", far})
 	put(buckets["pins"], "resp_fixture_1", pin{"pinned@example.com", far})
-	put(buckets["pins"], "resp_expired", pin{"user@example.com", time.Date(2001, 1, 1, 0, 0, 0, 0, time.UTC)})
+	put(buckets["pins"], "resp_expired", pin{"user@example.com", time.Date(1999, 12, 31, 0, 0, 0, 0, time.UTC)})
 	policy := `{"enabled":false,"rules":[{"enabled":true,"from_model":"claude-opus-4-7","to_model":"claude-opus-4-6","to_variant":"preserve"}]}`
 	return buckets["settings"].Put([]byte("claude_fallback_policy"), []byte(policy))
 }
