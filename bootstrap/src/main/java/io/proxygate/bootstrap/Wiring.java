@@ -9,6 +9,7 @@ import io.dropwizard.lifecycle.Managed;
 import io.proxygate.adapter.in.http.ClientAuth;
 import io.proxygate.adapter.in.http.HealthResource;
 import io.proxygate.adapter.in.http.ProxyServlet;
+import io.proxygate.adapter.out.persistence.bolt.GoDatabaseImport;
 import io.proxygate.adapter.out.persistence.pool.PoolDirectoryStore;
 import io.proxygate.adapter.out.persistence.sql.Databases;
 import io.proxygate.adapter.out.persistence.sql.PostgresRefreshLock;
@@ -54,6 +55,8 @@ import io.proxygate.bootstrap.metrics.PrometheusEndpoint;
 import io.proxygate.domain.credential.ClaudeAccount;
 import io.proxygate.domain.credential.Secret;
 import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.net.URI;
@@ -71,7 +74,7 @@ import java.util.UUID;
  * and lifecycles with Dropwizard. The one place that knows concrete adapter classes.
  */
 public final class Wiring {
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Wiring.class);
+    private static final Logger LOG = LoggerFactory.getLogger(Wiring.class);
     private final AdminTokens.AdminToken adminToken;
     private final CredentialPool pool;
     private final RoutingService router;
@@ -112,6 +115,9 @@ public final class Wiring {
 
         String databaseUrl = config.database.jdbcUrl(dataDir);
         SqlDialect dialect = SqlDialect.of(databaseUrl);
+        if (dialect == SqlDialect.SQLITE) {
+            importGoDatabase(databaseUrl, config, clock);
+        }
         Jdbi jdbi = database(config, databaseUrl, dialect, environment);
 
         PoolDirectoryStore poolStore = new PoolDirectoryStore(config.paths.poolDir, clock);
@@ -134,10 +140,10 @@ public final class Wiring {
         SqliteCredentialState routingState = new SqliteCredentialState(jdbi, clock);
         RoutingService router = dialect.shared()
                 ? new RoutingService(pool, routingState, new SqlConversationPins(jdbi), routingSettings(config), clock)
-                : new RoutingService(pool, routingState, routingSettings(config), clock);
-        if (dialect.shared()) {
-            environment.lifecycle().manage(new SharedStateSync(router, config.database.syncInterval));
-        }
+                : RoutingService.persistingPins(pool, routingState, new SqlConversationPins(jdbi),
+                        routingSettings(config), clock);
+        environment.lifecycle().manage(dialect.shared()
+                ? new SharedStateSync(router, config.database.syncInterval) : new PinPersistence(router));
 
         PriceSourcePort priceSource = priceSource(config.pricing.source);
         PricingService pricing = new PricingService(priceSource, new FilePriceCache(dataDir),
@@ -243,6 +249,19 @@ public final class Wiring {
             }
         } catch (UnsupportedOperationException e) {
             // not a POSIX file system: nothing to tighten
+        }
+    }
+
+    /**
+     * A data folder the Go version used holds its bbolt database where our SQLite file goes: its contents are taken
+     * into a new SQLite database first, and the bbolt file is kept beside it.
+     */
+    private static void importGoDatabase(String databaseUrl, ProxyGateConfiguration config, InstantSource clock)
+            throws IOException {
+        Optional<Path> file = GoDatabaseImport.sqliteFile(databaseUrl);
+        if (file.isPresent()) {
+            new GoDatabaseImport(config.broker.pinTtl, java.time.ZoneId.systemDefault(), clock)
+                    .importIfBolt(file.get()).ifPresent(summary -> LOG.info(summary.describe(file.get())));
         }
     }
 

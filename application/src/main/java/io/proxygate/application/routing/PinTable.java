@@ -7,7 +7,10 @@ import io.proxygate.domain.routing.ConversationPins;
 import java.time.Instant;
 import java.util.Optional;
 
-/** Where the router keeps conversation pins: in memory for one instance, in the shared store for several. */
+/**
+ * Where the router keeps conversation pins: in memory for one instance (optionally written behind to the database,
+ * so they survive a restart), in the shared store for several.
+ */
 interface PinTable {
     /** The credential the conversation is pinned to, if the pin is live. */
     Optional<CredentialId> lookup(ConversationKey key, Instant now);
@@ -17,6 +20,11 @@ interface PinTable {
 
     /** Drops expired pins; returns how many went. */
     int sweep(Instant now);
+
+    /** Writes pins not yet stored, for tables that store behind; returns how many were written. */
+    default int flush() {
+        return 0;
+    }
 
     static PinTable inMemory(ConversationPins pins) {
         return new PinTable() {

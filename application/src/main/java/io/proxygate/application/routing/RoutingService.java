@@ -80,6 +80,17 @@ public final class RoutingService implements CredentialRouter {
                 settings.maxPins()), settings, clock);
     }
 
+    /**
+     * One instance alone, with its pins kept in memory and written behind to {@code pins} (call {@link #flushPins}
+     * every second or so, and on shutdown), so that they survive a restart: the live ones are read back here.
+     */
+    public static RoutingService persistingPins(CredentialPool pool, CredentialStatePort state,
+                                                ConversationPinPort pins, RoutingSettings settings,
+                                                InstantSource clock) {
+        return new RoutingService(pool, state, new PersistedPins(pins, settings.pinTtl(), settings.maxPins(),
+                clock.instant()), settings, clock);
+    }
+
     private RoutingService(CredentialPool pool, CredentialStatePort state, PinTable pins, RoutingSettings settings,
                            InstantSource clock) {
         this.pool = pool;
@@ -381,6 +392,11 @@ public final class RoutingService implements CredentialRouter {
     /** Drops expired conversation pins (new pins also sweep as they arrive); returns how many went. */
     public int sweepPins() {
         return pins.sweep(clock.instant());
+    }
+
+    /** Writes the pins used since the last call, where pins are stored behind (see {@link #persistingPins}). */
+    public int flushPins() {
+        return pins.flush();
     }
 
     // ---- sharing a database with other instances

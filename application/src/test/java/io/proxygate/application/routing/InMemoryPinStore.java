@@ -5,6 +5,8 @@ import io.proxygate.domain.credential.CredentialId;
 import io.proxygate.domain.routing.ConversationKey;
 
 import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -33,6 +35,14 @@ final class InMemoryPinStore implements ConversationPinPort {
         writes.incrementAndGet();
         failIfAsked();
         rows.put(key, new Row(credential, at));
+    }
+
+    @Override
+    public List<SavedPin> live(Instant liveSince) {
+        failIfAsked();
+        return rows.entrySet().stream().filter(e -> !e.getValue().touchedAt().isBefore(liveSince))
+                .map(e -> new SavedPin(e.getKey(), e.getValue().credential(), e.getValue().touchedAt()))
+                .sorted(Comparator.comparing(SavedPin::touchedAt)).toList();
     }
 
     @Override

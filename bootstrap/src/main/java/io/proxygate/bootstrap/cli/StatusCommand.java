@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.rvesse.airline.annotations.AirlineModule;
 import com.github.rvesse.airline.annotations.Command;
 import com.github.rvesse.airline.annotations.Option;
+import io.proxygate.adapter.out.persistence.bolt.BoltFile;
 import io.proxygate.adapter.out.persistence.sql.Databases;
 import io.proxygate.adapter.out.persistence.sql.SqliteCredentialState;
 import io.proxygate.adapter.out.persistence.sql.SqliteDatabase;
@@ -129,7 +130,16 @@ public final class StatusCommand implements CliCommand {
             return Optional.of(Databases.open(cfg.database.url, cfg.database.user, cfg.database.password));
         }
         Path db = cfg.paths.dataDir.resolve("proxygate.db");
-        return Files.isRegularFile(db) ? Optional.of(SqliteDatabase.open(db)) : Optional.empty();
+        // The Go version's bbolt file at this path is imported when the server starts; until then there is no state.
+        return Files.isRegularFile(db) && !goDatabase(db) ? Optional.of(SqliteDatabase.open(db)) : Optional.empty();
+    }
+
+    private static boolean goDatabase(Path db) {
+        try {
+            return BoltFile.isBolt(db);
+        } catch (java.io.IOException e) {
+            return false;
+        }
     }
 
     /** Today's totals per credential, the server's local day, from the request log. */

@@ -1,0 +1,102 @@
+package io.proxygate.application.routing;
+
+import io.proxygate.application.port.out.ConversationPinPort;
+import io.proxygate.application.port.out.ConversationPinPort.SavedPin;
+import io.proxygate.domain.credential.CredentialId;
+import io.proxygate.domain.routing.ConversationKey;
+import io.proxygate.domain.routing.ConversationPins;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Conversation pins for one instance alone on its database: kept in memory (routing never waits for the store) and
+ * written behind to a {@link ConversationPinPort}, so that a restart finds them. On start the live pins are read
+ * back; between flushes the pins used since the last flush wait in a small map, one entry per conversation however
+ * often it is used, and {@link #flush} writes them in one batch. A store that fails costs only persistence: the
+ * entries wait for the next flush and routing goes on from memory.
+ */
+final class PersistedPins implements PinTable {
+    private static final System.Logger LOG = System.getLogger(PersistedPins.class.getName());
+
+    private final ConversationPins memory;
+    private final ConversationPinPort store;
+    private final long ttlMillis;
+    private final ConcurrentHashMap<ConversationKey, SavedPin> unsaved = new ConcurrentHashMap<>();
+    private final AtomicLong storeFailures = new AtomicLong();
+
+    PersistedPins(ConversationPinPort store, Duration ttl, int maxPins, Instant now) {
+        this.store = store;
+        this.memory = new ConversationPins(ttl, maxPins);
+        this.ttlMillis = ttl.toMillis();
+        try {
+            for (SavedPin p : store.live(liveSince(now))) {
+                memory.pin(p.key(), p.credential(), p.touchedAt().isAfter(now) ? now : p.touchedAt());
+            }
+        } catch (RuntimeException e) {
+            storeFailed("read", e);
+        }
+    }
+
+    @Override
+    public Optional<CredentialId> lookup(ConversationKey key, Instant now) {
+        return memory.lookup(key, now);
+    }
+
+    @Override
+    public void pin(ConversationKey key, CredentialId credential, Instant now) {
+        memory.pin(key, credential, now);
+        unsaved.put(key, new SavedPin(key, credential, now));
+    }
+
+    @Override
+    public int sweep(Instant now) {
+        int gone = memory.sweep(now);
+        try {
+            store.deleteIdleBefore(liveSince(now));
+        } catch (RuntimeException e) {
+            storeFailed("sweep", e);
+        }
+        return gone;
+    }
+
+    @Override
+    public int flush() {
+        if (unsaved.isEmpty()) {
+            return 0;
+        }
+        List<SavedPin> batch = new ArrayList<>(unsaved.size());
+        for (SavedPin p : unsaved.values()) {
+            // Removed only if unchanged since read: a pin renewed meanwhile stays for the next flush.
+            if (unsaved.remove(p.key(), p)) {
+                batch.add(p);
+            }
+        }
+        try {
+            store.saveAll(batch);
+            return batch.size();
+        } catch (RuntimeException e) {
+            storeFailed("write", e);
+            batch.forEach(p -> unsaved.putIfAbsent(p.key(), p));
+            return 0;
+        }
+    }
+
+    /** A pin idle for the whole time to live has expired (as in the in-memory table). */
+    private Instant liveSince(Instant now) {
+        return now.minusMillis(ttlMillis - 1);
+    }
+
+    private void storeFailed(String what, RuntimeException e) {
+        long n = storeFailures.incrementAndGet();
+        if (n == 1 || n % 1000 == 0) { // a dead store must not flood the log
+            LOG.log(System.Logger.Level.WARNING, "conversation pin store " + what + " failed (" + n
+                    + " failures so far): " + e);
+        }
+    }
+}
