@@ -28,7 +28,6 @@ RESP=$(curl -fsS -X POST -H "Content-Type: application/json" \
 echo "$RESP" | grep -q "PHASE_1_PASS" || fail "missing PHASE_1_PASS in: $RESP"
 
 echo "[3/4] usage recorded"
-sleep 0.5
 USAGE=$(curl -fsS -H "X-Admin-Token: $TOKEN" "http://127.0.0.1:$PORT_PROXY/admin/usage")
 for want in '"input_tokens":100' '"output_tokens":25' '"total_tokens":125'; do
   echo "$USAGE" | grep -q "$want" || fail "usage lacks $want: $USAGE"

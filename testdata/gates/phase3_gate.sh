@@ -29,7 +29,6 @@ RESP=$(curl -fsS -X POST -H "Content-Type: application/json" -d '{"model":"gpt-5
 echo "$RESP" | grep -q "resp_apikey" || fail "expected the key: $RESP"
 
 echo "[4/4] key counters"
-sleep 0.5
 KEYS=$(curl -fsS -H "X-Admin-Token: $TOKEN" "http://127.0.0.1:$PORT_PROXY/admin/keys")
 echo "$KEYS" | grep -q '"total_requests":1' || fail "total_requests: $KEYS"
 echo "$KEYS" | grep -q '"total_input_tokens":30' || fail "total_input_tokens: $KEYS"

@@ -19,7 +19,6 @@ import io.proxygate.application.usage.UsageReportService;
 import io.proxygate.bootstrap.config.ProxyGateConfiguration;
 import io.proxygate.domain.credential.Secret;
 import org.eclipse.jetty.util.component.LifeCycle;
-import org.jdbi.v3.core.Jdbi;
 
 import java.time.InstantSource;
 import java.time.ZoneId;
@@ -35,7 +34,8 @@ final class AdminWiring {
     }
 
     static AdminApi register(Environment environment, ProxyGateConfiguration config, AdminTokens.AdminToken adminToken,
-                             CredentialPool pool, CredentialRouter router, Jdbi jdbi, PricingService pricing,
+                             CredentialPool pool, CredentialRouter router, SqliteUsageStats stats,
+                             PricingService pricing,
                              UsagePollService poller, TokenRefreshService tokens, LoginService logins,
                              ProxyService proxy, InstantSource clock) {
         ZoneId zone = ZoneId.systemDefault();
@@ -43,7 +43,6 @@ final class AdminWiring {
         proxy.observe(live);
         pool.addListener(live::poolChanged);
 
-        SqliteUsageStats stats = new SqliteUsageStats(jdbi);
         PoolAdminService poolAdmin = new PoolAdminService(pool, router, stats, poller::pollStatus,
                 tokens::refreshNow, new JsonCredentialImporter(clock), clock, zone);
         UsageReportService usage = new UsageReportService(stats, stats, pricing::lookup, clock, zone);

@@ -66,6 +66,7 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -164,13 +165,15 @@ public final class Wiring {
         environment.lifecycle().manage(managed(() -> { }, upstream::close));
 
         SqliteRequestLog requestLog = new SqliteRequestLog(jdbi);
+        // Usage reads include the rows the log has not committed yet: a finished request counts at once.
+        SqliteUsageStats usageStats = new SqliteUsageStats(jdbi, requestLog.unwritten());
         environment.lifecycle().manage(managed(() -> { }, requestLog::close));
         UsageRetentionService retention = new UsageRetentionService(new SqlRequestLogRetention(jdbi),
                 config.usage.retention, clock, java.time.ZoneId.systemDefault());
         environment.lifecycle().manage(managed(retention::start, retention::close));
 
         UsagePollService poller = new UsagePollService(pool, router, tokens, new HttpUsagePollClient(
-                UsageEndpoints.of(config.upstream.chatgptBaseUrl, config.upstream.anthropicApiBaseUrl,
+                UsageEndpoints.of(chatgptBase(config.upstream), config.upstream.anthropicApiBaseUrl,
                         optional(config.upstream.chatgptUsageUrl), optional(config.upstream.claudeUsageUrl)), clock),
                 clock, UsagePollService.Settings.every(config.wham.pollInterval));
         environment.lifecycle().manage(managed(poller::start, poller::close));
@@ -184,7 +187,7 @@ public final class Wiring {
                 clock, Pause.REAL, Wiring::requestId,
                 VertexWiring.build(config, environment, jdbi, upstream, clock));
         DailyBudgets budgets = new DailyBudgets(config.usage.accountDailyBudgetUsd, config.usage.keyDailyBudgetUsd,
-                new SqliteUsageStats(jdbi), clock, java.time.ZoneId.systemDefault());
+                usageStats, clock, java.time.ZoneId.systemDefault());
         if (budgets.active()) {
             proxy.limitSpend(budgets);
         }
@@ -207,7 +210,7 @@ public final class Wiring {
                         problems);
             }
         });
-        AdminWiring.register(environment, config, adminToken, pool, router, jdbi, pricing, poller, tokens,
+        AdminWiring.register(environment, config, adminToken, pool, router, usageStats, pricing, poller, tokens,
                 new LoginService(pool, oauthClient, new JsonPendingLoginStore(dataDir), new LoopbackCallbackServer(),
                         BrowserPort.NONE, LoginSettings.withEndpoints(URI.create(config.oauth.openaiIssuer),
                         URI.create(config.oauth.claudeAuthorizeUrl)), clock, new SecureRandom()),
@@ -308,9 +311,38 @@ public final class Wiring {
                 config.routing.maxAttempts));
     }
 
+    /**
+     * The ChatGPT backend base that every ChatGPT call without a URL of its own derives from (the model list, the
+     * passthrough routes, usage polls): {@code [upstream] chatgpt_base_url} when it was changed; else, when only the
+     * full responses URL is given ({@code PROXYGATE_CHATGPT_BASE_URL}), the backend of that URL, so a mock or a
+     * private endpoint receives all ChatGPT traffic and none of it still goes to chatgpt.com.
+     */
+    static String chatgptBase(ProxyGateConfiguration.UpstreamSection u) {
+        String base = trimSlashes(u.chatgptBaseUrl);
+        if (u.chatgptResponsesUrl.isBlank() || !base.equals(UsageEndpoints.DEFAULT_CHATGPT_BASE)) {
+            return base;
+        }
+        URI responses = URI.create(u.chatgptResponsesUrl.strip());
+        String path = trimSlashes(Objects.requireNonNullElse(responses.getRawPath(), ""));
+        String origin = responses.getScheme() + "://" + responses.getRawAuthority();
+        // https://host/backend-api/codex/responses keeps its prefix; a bare mock path (http://127.0.0.1:P/responses)
+        // means the backend lives at the host's /backend-api, where the model list and passthrough paths go.
+        return path.endsWith("/codex/responses")
+                ? origin + path.substring(0, path.length() - "/codex/responses".length())
+                : origin + "/backend-api";
+    }
+
+    private static String trimSlashes(String url) {
+        String s = url.strip();
+        while (s.endsWith("/")) {
+            s = s.substring(0, s.length() - 1);
+        }
+        return s;
+    }
+
     static UpstreamSettings upstreamSettings(ProxyGateConfiguration config) {
         ProxyGateConfiguration.UpstreamSection u = config.upstream;
-        String chatgptBase = u.chatgptBaseUrl;
+        String chatgptBase = chatgptBase(u);
         String responses = u.chatgptResponsesUrl.isBlank() ? chatgptBase + "/codex/responses" : u.chatgptResponsesUrl;
         return UpstreamSettings.builder()
                 .chatgptResponsesUrl(responses)

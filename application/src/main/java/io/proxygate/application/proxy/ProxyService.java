@@ -40,6 +40,11 @@ import java.util.function.Supplier;
  * The request lifecycle, in order: plan candidates, make the token fresh, open the upstream, and on a 401, 429,
  * 5xx or connection failure <em>before any byte reached the client</em> mark the credential and try the next one.
  * The chosen reply is then relayed chunk by chunk, and exactly one request-log row is written at the end.
+ *
+ * <p>The bookkeeping is read-your-writes: router state (pins, token load, in-flight count), budgets and the
+ * request-log row are updated in memory before the client's reply completes, so whoever has the whole reply finds
+ * it counted; the row's insert happens later, off the reply's path. A stream is counted as soon as its final usage
+ * event has been read, before that event goes out to the client.
  */
 public final class ProxyService implements ProxyUseCase {
     private static final System.Logger LOG = System.getLogger(ProxyService.class.getName());
@@ -343,6 +348,8 @@ public final class ProxyService implements ProxyUseCase {
         private final UpstreamCall call;
         private final UpstreamHead head;
         private final AtomicBoolean closed = new AtomicBoolean();
+        /** The request's row, once counted; a reply is counted once. */
+        private RequestRecord counted;
 
         Relay(Attempts attempts, Optional<CredentialId> credential, boolean pooled, String provider,
               Optional<String> upstreamModel, Lease lease, UpstreamCall call, UpstreamHead head) {
@@ -384,17 +391,25 @@ public final class ProxyService implements ProxyUseCase {
                     } catch (UpstreamException e) {
                         errorClass = Optional.of("upstream_" + e.kind().name().toLowerCase(java.util.Locale.ROOT));
                         errorText = Optional.ofNullable(e.getMessage());
+                        count(ttfb, errorClass, errorText);
                         if (head.eventStream()) {
                             sink.streamError("api_error", "upstream stream failed: " + e.kind());
                         }
                         break;
                     }
                     if (chunk.isEmpty()) {
+                        // Counted and released before the reply completes: the client's next read sees it.
+                        count(ttfb, errorClass, errorText);
+                        close();
                         sink.end();
                         break;
                     }
                     if (ttfb.isEmpty()) {
                         ttfb = Optional.of(Duration.between(attempts.startedAt, clock.instant()));
+                    }
+                    if (finalUsageIn()) {
+                        // This chunk carries the stream's final usage event: count before the client can see it.
+                        count(ttfb, errorClass, errorText);
                     }
                     sink.write(chunk.get());
                 }
@@ -403,12 +418,26 @@ public final class ProxyService implements ProxyUseCase {
                 errorText = Optional.ofNullable(clientGone.getMessage());
                 throw clientGone;
             } finally {
-                finish(ttfb, errorClass, errorText);
+                count(ttfb, errorClass, errorText);
+                close();
+                announce();
             }
         }
 
-        private void finish(Optional<Duration> ttfb, Optional<String> errorClass, Optional<String> errorText) {
-            close();
+        /**
+         * Whether the stream's usage is final: the terminal events of Responses and Messages carry the final counts.
+         * Chat streams may repeat usage on every chunk, so they are counted at their end.
+         */
+        private boolean finalUsageIn() {
+            return counted == null && head.eventStream() && head.isSuccess()
+                    && attempts.command.route().api() != Api.CHAT_COMPLETIONS && call.usage().complete();
+        }
+
+        /** The in-memory bookkeeping: router, budgets, and the request-log row (whose insert is queued). */
+        private void count(Optional<Duration> ttfb, Optional<String> errorClass, Optional<String> errorText) {
+            if (counted != null) {
+                return;
+            }
             UsageReport usage = call.usage();
             boolean success = head.isSuccess() && errorClass.isEmpty();
             if (pooled) {
@@ -430,8 +459,13 @@ public final class ProxyService implements ProxyUseCase {
                     head.isSuccess() && head.eventStream() && !usage.complete(), attempts.note.toString());
             requestLog.append(record);
             spendLimit.spent(record);
-            observer.finished(record);
-            log(record);
+            counted = record;
+        }
+
+        /** What may trail the reply: the live feed and the log line. */
+        private void announce() {
+            observer.finished(counted);
+            log(counted);
         }
 
         @Override

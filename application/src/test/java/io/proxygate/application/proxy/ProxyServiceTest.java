@@ -22,6 +22,7 @@ import io.proxygate.domain.credential.ChatGptAccount;
 import io.proxygate.domain.credential.Credential;
 import io.proxygate.domain.credential.PlanType;
 import io.proxygate.domain.routing.ConversationKey;
+import io.proxygate.domain.usage.TokenUsage;
 import io.proxygate.domain.usage.UsageReport;
 import org.junit.jupiter.api.Test;
 
@@ -55,6 +56,8 @@ class ProxyServiceTest {
     private final List<String> calls = new CopyOnWriteArrayList<>();
     private Function<UpstreamRequest, Reply> upstream = r -> Reply.ok("ok");
     private TokenKeeper tokens = TokenKeeper.AS_IS;
+    /** What the fake upstream call reports once its body has been read; EMPTY = no usage event. */
+    private UsageReport usageAtEnd = UsageReport.EMPTY;
     private RoutingService router;
 
     /** What the fake upstream answers to one attempt. */
@@ -80,7 +83,7 @@ class ProxyServiceTest {
         router = new RoutingService(pool, new InMemoryStateStore(), RoutingSettings.DEFAULTS, clock);
         UpstreamPort port = request -> {
             calls.add(request.credential().label() + ":" + request.credential().fingerprint());
-            return new FakeCall(upstream.apply(request));
+            return new FakeCall(upstream.apply(request), usageAtEnd);
         };
         RequestLogPort requestLog = new RequestLogPort() {
             @Override
@@ -245,7 +248,8 @@ class ProxyServiceTest {
         pauses.clear();
         upstream = r -> Reply.ok("after the wait");
         // Advance the clock as the pause "sleeps", so the cooldown has ended when the loop re-plans.
-        ProxyService waiting = new ProxyService(pool, router, request -> new FakeCall(upstream.apply(request)),
+        ProxyService waiting = new ProxyService(pool, router,
+                request -> new FakeCall(upstream.apply(request), usageAtEnd),
                 TokenKeeper.AS_IS, new RequestLogPort() {
             @Override
             public void append(RequestRecord record) {
@@ -291,6 +295,51 @@ class ProxyServiceTest {
         assertThat(status("chatgpt:a@x.com").inFlight()).isZero();
     }
 
+    @Test
+    void aReplyIsCountedAndItsSlotFreedBeforeItCompletes() throws IOException {
+        ProxyService proxy = service(chatgpt("a@x.com", PlanType.PRO));
+        List<String> seen = new ArrayList<>();
+        proxy.open(responses()).relayTo(new ResponseSink() {
+            @Override
+            public void write(ByteBuffer chunk) {
+                seen.add("write: rows=" + log.size());
+            }
+
+            @Override
+            public void streamError(String errorType, String message) {
+            }
+
+            @Override
+            public void end() {
+                seen.add("end: rows=" + log.size() + " in_flight=" + status("chatgpt:a@x.com").inFlight());
+            }
+        });
+        assertThat(seen).containsExactly("write: rows=0", "end: rows=1 in_flight=0");
+    }
+
+    @Test
+    void aStreamIsCountedBeforeItsFinalUsageEventReachesTheClient() throws IOException {
+        usageAtEnd = new UsageReport(new TokenUsage(30, 0, 0, 15, 0), Optional.of("resp_1"), Optional.of("gpt-5"),
+                Optional.empty(), true);
+        ProxyService proxy = service(chatgpt("a@x.com", PlanType.PRO));
+        List<String> seen = new ArrayList<>();
+        proxy.open(responses()).relayTo(new ResponseSink() {
+            @Override
+            public void write(ByteBuffer chunk) {
+                seen.add("write: " + log.stream().map(r -> r.tokens().outputTokens()).toList());
+            }
+
+            @Override
+            public void streamError(String errorType, String message) {
+            }
+        });
+        assertThat(seen).containsExactly("write: [15]");
+        assertThat(log).singleElement().satisfies(row -> {
+            assertThat(row.incomplete()).isFalse();
+            assertThat(row.success()).isTrue();
+        });
+    }
+
     private CredentialStatus status(String id) {
         return router.statuses().stream().filter(s -> s.id().value().equals(id)).findFirst().orElseThrow();
     }
@@ -298,10 +347,12 @@ class ProxyServiceTest {
     /** An upstream call that answers with a scripted reply in one chunk. */
     private static final class FakeCall implements UpstreamCall {
         private final Reply reply;
+        private final UsageReport usageAtEnd;
         private final Deque<ByteBuffer> chunks = new ArrayDeque<>();
 
-        FakeCall(Reply reply) {
+        FakeCall(Reply reply, UsageReport usageAtEnd) {
             this.reply = reply;
+            this.usageAtEnd = usageAtEnd;
             chunks.add(ByteBuffer.wrap(reply.body().getBytes(StandardCharsets.UTF_8)));
         }
 
@@ -319,9 +370,10 @@ class ProxyServiceTest {
             return Optional.ofNullable(chunks.poll());
         }
 
+        /** The body is one chunk carrying the final usage event: final once that chunk was handed out. */
         @Override
         public UsageReport usage() {
-            return UsageReport.EMPTY;
+            return chunks.isEmpty() ? usageAtEnd : UsageReport.EMPTY;
         }
 
         @Override

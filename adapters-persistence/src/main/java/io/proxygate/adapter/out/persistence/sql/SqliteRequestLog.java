@@ -18,7 +18,9 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The request log, written behind the relay: {@link #append} only queues (a bounded queue; when it is full the
  * caller waits briefly, then the row is counted as dropped rather than stalling a response), and one writer
- * thread inserts batches in single transactions. {@link #close()} writes everything still queued.
+ * thread inserts batches in single transactions. {@link #close()} writes everything still queued. Until a row is
+ * committed it is held in {@link #unwritten()}, which usage reads add in, so a request counts from the moment it is
+ * appended.
  */
 public final class SqliteRequestLog implements RequestLogPort, AutoCloseable {
     public static final int DEFAULT_CAPACITY = 8192;
@@ -35,6 +37,7 @@ public final class SqliteRequestLog implements RequestLogPort, AutoCloseable {
     private final long offerTimeoutNanos;
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
+    private final UnwrittenRows unwritten = new UnwrittenRows();
     private final Thread writer;
     private volatile boolean closing;
 
@@ -67,14 +70,23 @@ public final class SqliteRequestLog implements RequestLogPort, AutoCloseable {
             countDrop("the request log is closed");
             return;
         }
+        // Held before it is queued, so the writer can never commit a row that is not held yet.
+        unwritten.add(record);
         try {
             if (!queue.offer(record, offerTimeoutNanos, TimeUnit.NANOSECONDS)) {
+                unwritten.forget(record);
                 countDrop("the request log queue is full");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            unwritten.forget(record);
             countDrop("interrupted while queueing");
         }
+    }
+
+    /** Rows appended and not yet committed; share it with {@link SqliteUsageStats} for read-your-writes counts. */
+    public UnwrittenRows unwritten() {
+        return unwritten;
     }
 
     @Override
@@ -82,8 +94,8 @@ public final class SqliteRequestLog implements RequestLogPort, AutoCloseable {
         if (limit <= 0) {
             return List.of();
         }
-        return jdbi.withExtension(UsageStatsDao.class, dao -> dao.recent(limit)).stream()
-                .map(RowMapping::toRecord).toList();
+        return unwritten.read(() -> jdbi.withExtension(UsageStatsDao.class, dao -> dao.recent(limit)).stream()
+                .map(RowMapping::toRecord).toList(), (stored, rows) -> SqliteUsageStats.newest(stored, rows, limit));
     }
 
     /** Rows not written because the queue stayed full (or the log was closed). */
@@ -131,15 +143,19 @@ public final class SqliteRequestLog implements RequestLogPort, AutoCloseable {
         }
         List<RequestLogRow> rows = batch.stream().map(RowMapping::toRow).toList();
         try {
-            jdbi.useTransaction(handle -> RequestLogDao.insert(handle, rows));
+            unwritten.written(batch, () -> jdbi.useTransaction(handle -> RequestLogDao.insert(handle, rows)));
         } catch (RuntimeException batchFailure) {
             // One bad row (or a long lock) must not cost the whole batch: retry the rows one by one.
             LOG.warn("request log batch of {} rows failed ({}); retrying row by row", rows.size(),
                     batchFailure.getClass().getSimpleName());
-            for (RequestLogRow row : rows) {
+            for (int i = 0; i < rows.size(); i++) {
+                RequestLogRow row = rows.get(i);
+                RequestRecord record = batch.get(i);
                 try {
-                    jdbi.useTransaction(handle -> RequestLogDao.insert(handle, List.of(row)));
+                    unwritten.written(List.of(record),
+                            () -> jdbi.useTransaction(handle -> RequestLogDao.insert(handle, List.of(row))));
                 } catch (RuntimeException rowFailure) {
+                    unwritten.forget(record);
                     failed.incrementAndGet();
                     LOG.warn("request log row {} could not be written: {}", row.id(),
                             rowFailure.getClass().getSimpleName());

@@ -46,6 +46,9 @@ import java.util.Optional;
  *       {@code vertex-ai}; rows that reached no credential at all have none.</li>
  *   <li>An error is any row that is not a 2xx without an error class; unpriced rows are successful rows without a
  *       cost; the service tiers {@code default} and {@code auto} count as no tier.</li>
+ *   <li>Totals and recent rows include the rows the request log holds but has not committed yet
+ *       ({@link UnwrittenRows}), by the same rules, so a finished request counts at once. Grouped statistics and
+ *       series read committed rows only: percentiles cannot be merged, and charts may trail by one batch.</li>
  * </ul>
  */
 public final class SqliteUsageStats implements UsageStatsPort, UsageSeriesPort {
@@ -115,9 +118,17 @@ public final class SqliteUsageStats implements UsageStatsPort, UsageSeriesPort {
             + FROM_BUCKETS + "\nGROUP BY bucket, series ORDER BY bucket, series";
 
     private final Jdbi jdbi;
+    private final UnwrittenRows unwritten;
 
+    /** Committed rows only (the CLI, which writes no rows). */
     public SqliteUsageStats(Jdbi jdbi) {
+        this(jdbi, new UnwrittenRows());
+    }
+
+    /** Committed rows plus the request log's rows not written yet ({@link SqliteRequestLog#unwritten()}). */
+    public SqliteUsageStats(Jdbi jdbi, UnwrittenRows unwritten) {
         this.jdbi = Objects.requireNonNull(jdbi, "jdbi");
+        this.unwritten = Objects.requireNonNull(unwritten, "unwritten");
     }
 
     @Override
@@ -131,6 +142,11 @@ public final class SqliteUsageStats implements UsageStatsPort, UsageSeriesPort {
     }
 
     private List<UsageTotals> totals(Instant from, Instant to, boolean byModel) {
+        return unwritten.read(() -> storedTotals(from, to, byModel),
+                (stored, rows) -> withUnwritten(stored, rows, from, to, byModel));
+    }
+
+    private List<UsageTotals> storedTotals(Instant from, Instant to, boolean byModel) {
         List<Span> one = List.of(new Span("", from.toEpochMilli(), to.toEpochMilli()));
         return withBuckets(one, h -> h.createQuery(TOTALS_SQL)
                 .define("group", Expr.CREDENTIAL.sql)
@@ -217,9 +233,58 @@ public final class SqliteUsageStats implements UsageStatsPort, UsageSeriesPort {
         if (limit <= 0) {
             return List.of();
         }
-        return jdbi.withExtension(UsageStatsDao.class, dao -> credential.isPresent()
-                        ? dao.recentOf(credential.get().value(), limit) : dao.recent(limit))
-                .stream().map(RowMapping::toRecord).toList();
+        return unwritten.read(() -> jdbi.withExtension(UsageStatsDao.class, dao -> credential.isPresent()
+                                ? dao.recentOf(credential.get().value(), limit) : dao.recent(limit))
+                        .stream().map(RowMapping::toRecord).toList(),
+                (stored, rows) -> newest(stored, rows.stream()
+                        .filter(r -> credential.isEmpty() || r.credential().equals(credential)).toList(), limit));
+    }
+
+    // ---------------------------------------------------------------- rows not written yet
+
+    /** The {@code limit} newest of both lists, newest first; unwritten rows read as they will once stored. */
+    static List<RequestRecord> newest(List<RequestRecord> stored, List<RequestRecord> unwritten, int limit) {
+        List<RequestRecord> all = new ArrayList<>(stored);
+        unwritten.forEach(r -> all.add(RowMapping.toRecord(RowMapping.toRow(r))));
+        all.sort(Comparator.comparing(RequestRecord::startedAt).reversed());
+        return List.copyOf(all.subList(0, Math.min(limit, all.size())));
+    }
+
+    /** {@code stored} plus the unwritten rows started in {@code [from, to)}, grouped and summed as {@link #SUMS}. */
+    private static List<UsageTotals> withUnwritten(List<UsageTotals> stored, List<RequestRecord> unwritten,
+                                                   Instant from, Instant to, boolean byModel) {
+        record Key(Optional<CredentialId> credential, Optional<String> model, Optional<String> tier) {
+        }
+        Map<Key, UsageTotals> sums = new LinkedHashMap<>();
+        for (UsageTotals t : stored) {
+            sums.put(new Key(t.credential(), t.model(), t.serviceTier()), t);
+        }
+        long lo = from.toEpochMilli();
+        long hi = to.toEpochMilli();
+        for (RequestRecord r : unwritten) {
+            long started = r.startedAt().toEpochMilli();
+            if (started < lo || started >= hi) {
+                continue;
+            }
+            Optional<CredentialId> credential = r.credential().or(() -> "vertex-ai".equals(r.provider())
+                    ? Optional.of(new CredentialId("vertex-ai")) : Optional.empty());
+            Optional<String> model = byModel ? Optional.of(Objects.requireNonNullElse(r.model(), ""))
+                    : Optional.empty();
+            Optional<String> tier = byModel ? r.serviceTier().map(t -> t.toLowerCase(java.util.Locale.ROOT))
+                    .filter(t -> !t.isEmpty() && !t.equals("default") && !t.equals("auto")) : Optional.empty();
+            UsageTotals one = new UsageTotals(credential, model, tier, 1, r.success() ? 0 : 1,
+                    r.success() && r.costUsd().isEmpty() ? 1 : 0, r.tokens(),
+                    r.costUsd().map(c -> nanos(Math.round(c.doubleValue() * 1e9))).orElse(BigDecimal.ZERO));
+            sums.merge(new Key(credential, model, tier), one, (a, b) -> new UsageTotals(a.credential(), a.model(),
+                    a.serviceTier(), a.requests() + b.requests(), a.errors() + b.errors(),
+                    a.unpriced() + b.unpriced(), a.tokens().plus(b.tokens()), a.costUsd().add(b.costUsd())
+                    .stripTrailingZeros()));
+        }
+        return List.copyOf(sums.values());
+    }
+
+    private static BigDecimal nanos(long nanos) {
+        return BigDecimal.valueOf(nanos).multiply(NANOS).stripTrailingZeros();
     }
 
     // ---------------------------------------------------------------- buckets
@@ -291,7 +356,7 @@ public final class SqliteUsageStats implements UsageStatsPort, UsageSeriesPort {
     }
 
     private static BigDecimal cost(ResultSet rs) throws SQLException {
-        return BigDecimal.valueOf(rs.getLong("cost_nanos")).multiply(NANOS).stripTrailingZeros();
+        return nanos(rs.getLong("cost_nanos"));
     }
 
     private static Duration millis(long value) {

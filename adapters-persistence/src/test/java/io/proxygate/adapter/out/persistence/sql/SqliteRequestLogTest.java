@@ -160,6 +160,66 @@ class SqliteRequestLogTest {
         assertThat(new SqliteRequestLog(jdbi).recent(1)).containsExactly(full);
     }
 
+    @Test
+    void aRowCountsFromTheMomentItIsAppendedAndOnceItIsWritten() {
+        open(SqlDialect.SQLITE);
+        // Batches of two: the first row waits in memory until the second arrives (or the 5 s delay passes).
+        SqliteRequestLog log = new SqliteRequestLog(jdbi, 64, 2, Duration.ofSeconds(5), Duration.ofSeconds(5));
+        SqliteUsageStats stats = new SqliteUsageStats(jdbi, log.unwritten());
+        try {
+            log.append(record("req-1", T0));
+            assertThat(requests(stats)).isEqualTo(1);
+            assertThat(count()).as("not written yet").isZero();
+            assertThat(log.recent(5)).extracting(RequestRecord::requestId).containsExactly("req-1");
+
+            log.append(record("req-2", T0.plusSeconds(1)));
+            await().atMost(Duration.ofSeconds(10)).until(() -> count() == 2);
+            assertThat(log.unwritten().size()).isZero();
+            assertThat(requests(stats)).isEqualTo(2);
+        } finally {
+            log.close();
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(SqlDialect.class)
+    void readsDuringWritesNeitherMissNorDoubleCountARow(SqlDialect dialect) throws Exception {
+        open(dialect);
+        SqliteRequestLog log = new SqliteRequestLog(jdbi, 4096, 8, Duration.ofMillis(1), Duration.ofSeconds(30));
+        SqliteUsageStats stats = new SqliteUsageStats(jdbi, log.unwritten());
+        java.util.concurrent.atomic.AtomicLong begun = new java.util.concurrent.atomic.AtomicLong();
+        java.util.concurrent.atomic.AtomicLong done = new java.util.concurrent.atomic.AtomicLong();
+        int rows = 3000;
+        Thread writer = Thread.ofPlatform().start(() -> {
+            for (int i = 0; i < rows; i++) {
+                begun.incrementAndGet();
+                log.append(record("req-" + i, T0.plusMillis(i)));
+                done.incrementAndGet();
+                // Paced (not synchronised): the rows trickle in over about a second, so reads overlap many commits.
+                java.util.concurrent.locks.LockSupport.parkNanos(300_000);
+            }
+        });
+        List<String> wrong = new ArrayList<>();
+        while (writer.isAlive() || done.get() < rows) {
+            long atLeast = done.get();
+            long counted = requests(stats);
+            long atMost = begun.get();
+            if (counted < atLeast || counted > atMost) {
+                wrong.add(counted + " not in [" + atLeast + ", " + atMost + "]");
+            }
+        }
+        writer.join();
+        log.close();
+        assertThat(wrong).isEmpty();
+        assertThat(requests(stats)).isEqualTo(rows);
+        assertThat(count()).isEqualTo(rows);
+    }
+
+    private static long requests(SqliteUsageStats stats) {
+        return stats.totalsByCredential(T0.minusSeconds(1), T0.plusSeconds(3600)).stream()
+                .mapToLong(io.proxygate.application.usage.UsageTotals::requests).sum();
+    }
+
     private long count() {
         return jdbi.withExtension(RequestLogDao.class, RequestLogDao::count);
     }

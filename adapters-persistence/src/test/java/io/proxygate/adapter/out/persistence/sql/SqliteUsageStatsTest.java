@@ -22,6 +22,7 @@ import java.time.LocalDate;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -118,6 +119,46 @@ class SqliteUsageStatsTest {
                         + t.requests() + "/" + t.costUsd().stripTrailingZeros().toPlainString())
                 .containsExactlyInAnyOrder("gpt-5@-=3/6", "gpt-5@priority=1/4", "gpt-5.4-mini@-=1/5");
         assertThat(totals).allSatisfy(t -> assertThat(t.credential()).contains(ALICE));
+    }
+
+    @Test
+    void rowsNotWrittenYetCountByTheSameRulesAsStoredRowsAndNeverTwice() {
+        List<RequestLogRow> rows = List.of(row(ALICE, T0).cost("0.1").tokens(100, 50, 25).model("gpt-5").build(),
+                row(ALICE, T0.plusSeconds(1)).cost("0.000001234").tier("Priority").model("gpt-5").build(),
+                row(ALICE, T0.plusSeconds(2)).status(429).errorClass("rate_limit_error").tier("auto").build(),
+                row(KEY, T0.plusSeconds(3)).tokens(7, 0, 3).model("gpt-5.4-mini").build(),
+                row(KEY, T0.plusSeconds(4)).status(200).errorClass("client_disconnected").tier("default").build(),
+                row(null, T0.plusSeconds(5)).provider("vertex-ai").cost("0.05").tokens(1, 0, 1).build(),
+                row(null, T0.plusSeconds(6)).provider("none").status(503).model("").build(),
+                row(ALICE, T0.minusMillis(1)).cost("9").build(),
+                row(ALICE, FAR).cost("9").build());
+        List<RequestRecord> records = rows.stream().map(RowMapping::toRecord).toList();
+        UnwrittenRows unwritten = new UnwrittenRows();
+        SqliteUsageStats withUnwritten = new SqliteUsageStats(jdbi, unwritten);
+
+        records.forEach(unwritten::add);
+        List<List<UsageTotals>> allUnwritten = totalsOf(withUnwritten);
+        insertWritten(unwritten, records.subList(0, 4), rows.subList(0, 4));
+        List<List<UsageTotals>> half = totalsOf(withUnwritten);
+        insertWritten(unwritten, records.subList(4, rows.size()), rows.subList(4, rows.size()));
+        List<List<UsageTotals>> allStored = totalsOf(stats);
+
+        assertThat(unwritten.size()).isZero();
+        assertThat(allStored.get(0)).hasSize(4);
+        assertThat(allUnwritten).isEqualTo(allStored);
+        assertThat(half).isEqualTo(allStored);
+        assertThat(withUnwritten.recent(3, Optional.empty())).isEqualTo(stats.recent(3, Optional.empty()));
+    }
+
+    private void insertWritten(UnwrittenRows unwritten, List<RequestRecord> records, List<RequestLogRow> rows) {
+        unwritten.written(records, () -> insert(rows.toArray(RequestLogRow[]::new)));
+    }
+
+    /** By credential and by model, each in a stable order. */
+    private static List<List<UsageTotals>> totalsOf(SqliteUsageStats source) {
+        Comparator<UsageTotals> order = Comparator.comparing((UsageTotals t) -> t.toString());
+        return List.of(source.totalsByCredential(T0, FAR).stream().sorted(order).toList(),
+                source.totalsByCredentialAndModel(T0, FAR).stream().sorted(order).toList());
     }
 
     @Test
