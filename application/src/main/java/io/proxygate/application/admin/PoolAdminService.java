@@ -4,6 +4,7 @@ import io.proxygate.application.auth.CredentialUnavailable;
 import io.proxygate.application.pool.CredentialPool;
 import io.proxygate.application.pool.PoolEntry;
 import io.proxygate.application.port.out.CredentialImportPort;
+import io.proxygate.application.port.out.DeletedFile;
 import io.proxygate.application.port.out.UsageStatsPort;
 import io.proxygate.application.routing.CredentialRouter;
 import io.proxygate.application.routing.CredentialStatus;
@@ -125,11 +126,42 @@ public final class PoolAdminService {
         return updated;
     }
 
-    /** Deletes the credential's file (the original left ChatGPT and key files behind, so they came back). */
-    public void remove(PoolSection section, String label) {
+    /**
+     * Takes the credential out of the pool by moving its file to {@code <pool_dir>/.deleted/}, from where
+     * {@link #restore} brings it back; returns the name it has there.
+     */
+    public Optional<String> remove(PoolSection section, String label) {
         PoolEntry entry = require(section, label);
-        pool.remove(entry);
-        LOG.log(System.Logger.Level.INFO, "admin: removed {0} ({1})", entry.credential().id(), entry.path());
+        Optional<String> deletedAs = pool.remove(entry);
+        LOG.log(System.Logger.Level.INFO, "admin: removed {0} ({1}), kept as {2}", entry.credential().id(),
+                entry.path(), deletedAs.orElse("nothing"));
+        return deletedAs;
+    }
+
+    /** Deleted credential files, newest first. */
+    public List<DeletedFile> deleted() {
+        return pool.deleted();
+    }
+
+    /** A deleted file put back: where it is now, and the credential it holds (absent if it does not parse). */
+    public record Restored(String name, String path, Optional<Credential> credential) {
+    }
+
+    /** Puts a deleted credential file back into the pool; never replaces a file or a credential already there. */
+    public Restored restore(String name) {
+        String path;
+        try {
+            path = pool.restore(name);
+        } catch (java.util.NoSuchElementException e) {
+            throw new AdminFailure(AdminFailure.Kind.NOT_FOUND, "deleted file not found");
+        } catch (IllegalStateException e) {
+            throw new AdminFailure(AdminFailure.Kind.CONFLICT, e.getMessage());
+        } catch (IllegalArgumentException e) {
+            throw new AdminFailure(AdminFailure.Kind.INVALID, e.getMessage());
+        }
+        LOG.log(System.Logger.Level.INFO, "admin: restored {0} to {1}", name, path);
+        return new Restored(name, path, pool.snapshot().entries().values().stream()
+                .filter(e -> e.path().equals(path)).map(PoolEntry::credential).findFirst());
     }
 
     /** Writes a new key file (0600); an id already in the pool is a conflict, never overwritten. */
