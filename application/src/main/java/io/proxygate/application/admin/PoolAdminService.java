@@ -1,6 +1,7 @@
 package io.proxygate.application.admin;
 
 import io.proxygate.application.auth.CredentialUnavailable;
+import io.proxygate.application.auth.RefreshHistory;
 import io.proxygate.application.pool.CredentialPool;
 import io.proxygate.application.pool.PoolEntry;
 import io.proxygate.application.port.out.CredentialImportPort;
@@ -53,6 +54,7 @@ public final class PoolAdminService {
     private final CredentialImportPort imports;
     private final InstantSource clock;
     private final ZoneId zone;
+    private volatile Function<CredentialId, Optional<RefreshHistory>> refreshes = id -> Optional.empty();
 
     /**
      * @param polls     usage polling state ({@code UsagePollService::pollStatus})
@@ -70,6 +72,11 @@ public final class PoolAdminService {
         this.imports = Objects.requireNonNull(imports, "imports");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.zone = Objects.requireNonNull(zone, "zone");
+    }
+
+    /** Where the lists read each account's token refresh history ({@code TokenRefreshService::refreshHistory}). */
+    public void reportRefreshes(Function<CredentialId, Optional<RefreshHistory>> refreshes) {
+        this.refreshes = Objects.requireNonNull(refreshes, "refreshes");
     }
 
     /** Credential counts per section, as {@code GET /admin/status} and {@code proxy-gate status} report them. */
@@ -103,7 +110,8 @@ public final class PoolAdminService {
         return entries.stream().map(e -> {
             CredentialId id = e.credential().id();
             return new CredentialView(e, Optional.ofNullable(statuses.get(id)), Optional.ofNullable(pollStates.get(id)),
-                    lifetime.getOrDefault(id, empty(id)), Optional.ofNullable(todays.get(id)));
+                    lifetime.getOrDefault(id, empty(id)), Optional.ofNullable(todays.get(id)),
+                    e.credential().kind().isAccount() ? refreshes.apply(id) : Optional.empty());
         }).toList();
     }
 
