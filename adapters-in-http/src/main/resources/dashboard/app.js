@@ -138,12 +138,13 @@
   }
 
   async function load() {
-    const [status, accounts, claude, keys, usage, cost, pricing, unpriced, fallback, gcp] = await Promise.all([
+    const [status, accounts, claude, keys, usage, cost, pricing, unpriced, fallback, gcp, deleted] = await Promise.all([
       api('GET', '/admin/status'), api('GET', '/admin/accounts'), api('GET', '/admin/claude-accounts'),
       api('GET', '/admin/keys'), api('GET', '/admin/usage'), api('GET', '/admin/usage/cost'),
       optional('/admin/pricing/status'), optional('/admin/pricing/unpriced'), optional('/admin/claude-fallback'),
-      optional('/admin/gcp')]);
-    Object.assign(state, { status, accounts, claude, keys, usage, cost, pricing, unpriced: unpriced || [], fallback, gcp });
+      optional('/admin/gcp'), optional('/admin/deleted')]);
+    Object.assign(state, { status, accounts, claude, keys, usage, cost, pricing, unpriced: unpriced || [], fallback, gcp,
+      deleted: deleted || [] });
     render();
   }
 
@@ -337,6 +338,16 @@
     list.replaceChildren();
     if (!s.problems.length) list.append(h('li', { class: 'muted' }, 'None: every pool file loaded.'));
     for (const p of s.problems) list.append(h('li', {}, h('code', {}, p.file), ' — ', p.problem));
+    const gone = $('health-deleted');
+    gone.replaceChildren();
+    if (!state.deleted.length) gone.append(h('li', { class: 'muted' }, 'None: deleted credentials wait here until restored.'));
+    for (const d of state.deleted) {
+      gone.append(h('li', { 'data-name': d.name }, h('strong', {}, d.label || d.file), ' ',
+        h('span', { class: 'sub' }, (d.kind || d.folder) + ' · deleted ' + ago(d.deleted_at)
+          + (d.problem ? ' · ' + d.problem : '')), ' ',
+        h('button', { type: 'button', class: 'small-btn', 'aria-label': 'Restore ' + (d.label || d.file),
+          onclick: () => restore(d) }, 'Restore')));
+    }
   }
 
   function renderFooter() {
@@ -369,12 +380,21 @@
   }
 
   function remove(section, id) {
-    dialog('Delete ' + id + '?', [h('p', {}, 'This deletes its file from the pool directory. It cannot be undone.')],
+    dialog('Delete ' + id + '?', [h('p', {}, 'Its file moves to the pool directory\'s .deleted folder; '
+      + 'Health → Deleted credentials can restore it.')],
       'Delete', async () => {
         await api('DELETE', '/admin/' + section + '/' + encodeURIComponent(id));
         toast('Deleted ' + id);
         await reload();
       });
+  }
+
+  async function restore(d) {
+    try {
+      await api('POST', '/admin/deleted/' + encodeURIComponent(d.name) + '/restore');
+      toast('Restored ' + (d.label || d.file));
+      await reload();
+    } catch (e) { toast('Restore failed: ' + e.message, true); }
   }
 
   async function refreshPrices() {

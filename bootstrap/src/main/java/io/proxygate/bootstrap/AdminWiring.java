@@ -45,6 +45,7 @@ final class AdminWiring {
 
         PoolAdminService poolAdmin = new PoolAdminService(pool, router, stats, poller::pollStatus,
                 tokens::refreshNow, new JsonCredentialImporter(clock), clock, zone);
+        poolAdmin.reportRefreshes(tokens::refreshHistory);
         UsageReportService usage = new UsageReportService(stats, stats, pricing::lookup, clock, zone);
         AdminInfo info = new AdminInfo(Version.current(), clock.instant(),
                 config.paths.dataDir.toAbsolutePath().toString(), config.paths.poolDir.toAbsolutePath().toString(),

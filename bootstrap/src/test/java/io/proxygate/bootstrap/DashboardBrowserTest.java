@@ -189,6 +189,18 @@ class DashboardBrowserTest {
         assertThat(driver.getPageSource()).doesNotContain("sk-test-browser-key-9");
         screenshot("04-keys");
 
+        // Deleting moves the file aside; Health lists it, and its Restore button brings the key back.
+        driver.findElement(By.cssSelector("button[aria-label='Delete openai-9']")).click();
+        wait.until(ExpectedConditions.elementToBeClickable(By.id("dlg-ok"))).click();
+        wait.until(d -> d.findElements(By.cssSelector("#t-keys tr[data-id='openai-9']")).isEmpty());
+        assertThat(keyFile).doesNotExist();
+        driver.findElement(By.id("tab-health")).click();
+        wait.until(d -> d.findElement(By.id("health-deleted")).getText().contains("openai-9"));
+        driver.findElement(By.cssSelector("button[aria-label='Restore openai-9']")).click();
+        wait.until(d -> Files.exists(keyFile));
+        driver.findElement(By.id("tab-keys")).click();
+        wait.until(d -> !d.findElements(By.cssSelector("#t-keys tr[data-id='openai-9']")).isEmpty());
+
         // A proxied request shows up running, then finished, without a reload.
         driver.findElement(By.id("tab-live")).click();
         wait.until(d -> d.findElement(By.id("live-dot")).getAttribute("class").contains("on"));

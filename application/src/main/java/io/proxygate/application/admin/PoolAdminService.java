@@ -1,9 +1,11 @@
 package io.proxygate.application.admin;
 
 import io.proxygate.application.auth.CredentialUnavailable;
+import io.proxygate.application.auth.RefreshHistory;
 import io.proxygate.application.pool.CredentialPool;
 import io.proxygate.application.pool.PoolEntry;
 import io.proxygate.application.port.out.CredentialImportPort;
+import io.proxygate.application.port.out.DeletedFile;
 import io.proxygate.application.port.out.UsageStatsPort;
 import io.proxygate.application.routing.CredentialRouter;
 import io.proxygate.application.routing.CredentialStatus;
@@ -52,6 +54,7 @@ public final class PoolAdminService {
     private final CredentialImportPort imports;
     private final InstantSource clock;
     private final ZoneId zone;
+    private volatile Function<CredentialId, Optional<RefreshHistory>> refreshes = id -> Optional.empty();
 
     /**
      * @param polls     usage polling state ({@code UsagePollService::pollStatus})
@@ -69,6 +72,11 @@ public final class PoolAdminService {
         this.imports = Objects.requireNonNull(imports, "imports");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.zone = Objects.requireNonNull(zone, "zone");
+    }
+
+    /** Where the lists read each account's token refresh history ({@code TokenRefreshService::refreshHistory}). */
+    public void reportRefreshes(Function<CredentialId, Optional<RefreshHistory>> refreshes) {
+        this.refreshes = Objects.requireNonNull(refreshes, "refreshes");
     }
 
     /** Credential counts per section, as {@code GET /admin/status} and {@code proxy-gate status} report them. */
@@ -102,7 +110,8 @@ public final class PoolAdminService {
         return entries.stream().map(e -> {
             CredentialId id = e.credential().id();
             return new CredentialView(e, Optional.ofNullable(statuses.get(id)), Optional.ofNullable(pollStates.get(id)),
-                    lifetime.getOrDefault(id, empty(id)), Optional.ofNullable(todays.get(id)));
+                    lifetime.getOrDefault(id, empty(id)), Optional.ofNullable(todays.get(id)),
+                    e.credential().kind().isAccount() ? refreshes.apply(id) : Optional.empty());
         }).toList();
     }
 
@@ -125,11 +134,42 @@ public final class PoolAdminService {
         return updated;
     }
 
-    /** Deletes the credential's file (the original left ChatGPT and key files behind, so they came back). */
-    public void remove(PoolSection section, String label) {
+    /**
+     * Takes the credential out of the pool by moving its file to {@code <pool_dir>/.deleted/}, from where
+     * {@link #restore} brings it back; returns the name it has there.
+     */
+    public Optional<String> remove(PoolSection section, String label) {
         PoolEntry entry = require(section, label);
-        pool.remove(entry);
-        LOG.log(System.Logger.Level.INFO, "admin: removed {0} ({1})", entry.credential().id(), entry.path());
+        Optional<String> deletedAs = pool.remove(entry);
+        LOG.log(System.Logger.Level.INFO, "admin: removed {0} ({1}), kept as {2}", entry.credential().id(),
+                entry.path(), deletedAs.orElse("nothing"));
+        return deletedAs;
+    }
+
+    /** Deleted credential files, newest first. */
+    public List<DeletedFile> deleted() {
+        return pool.deleted();
+    }
+
+    /** A deleted file put back: where it is now, and the credential it holds (absent if it does not parse). */
+    public record Restored(String name, String path, Optional<Credential> credential) {
+    }
+
+    /** Puts a deleted credential file back into the pool; never replaces a file or a credential already there. */
+    public Restored restore(String name) {
+        String path;
+        try {
+            path = pool.restore(name);
+        } catch (java.util.NoSuchElementException e) {
+            throw new AdminFailure(AdminFailure.Kind.NOT_FOUND, "deleted file not found");
+        } catch (IllegalStateException e) {
+            throw new AdminFailure(AdminFailure.Kind.CONFLICT, e.getMessage());
+        } catch (IllegalArgumentException e) {
+            throw new AdminFailure(AdminFailure.Kind.INVALID, e.getMessage());
+        }
+        LOG.log(System.Logger.Level.INFO, "admin: restored {0} to {1}", name, path);
+        return new Restored(name, path, pool.snapshot().entries().values().stream()
+                .filter(e -> e.path().equals(path)).map(PoolEntry::credential).findFirst());
     }
 
     /** Writes a new key file (0600); an id already in the pool is a conflict, never overwritten. */

@@ -54,6 +54,7 @@ public final class TokenRefreshService implements TokenKeeper {
     private final RefreshLockPort locks;
     private final ConcurrentMap<CredentialId, CompletableFuture<Credential>> inFlight = new ConcurrentHashMap<>();
     private final ConcurrentMap<CredentialId, Failure> failures = new ConcurrentHashMap<>();
+    private final ConcurrentMap<CredentialId, RefreshHistory> history = new ConcurrentHashMap<>();
 
     public TokenRefreshService(CredentialPool pool, OAuthPort oauth, Duration skew, InstantSource clock) {
         this(pool, oauth, skew, DEFAULT_RETRY_BACKOFF, clock);
@@ -131,6 +132,11 @@ public final class TokenRefreshService implements TokenKeeper {
         }
         Credential current = currentVersion(credential);
         return refresh(current.id(), tokensOf(current).accessToken(), true);
+    }
+
+    /** This process's record of the account's refreshes (since start); empty when none was tried. */
+    public Optional<RefreshHistory> refreshHistory(CredentialId id) {
+        return Optional.ofNullable(history.get(id));
     }
 
     private Credential refresh(CredentialId id, Secret staleAccessToken, boolean forced) throws CredentialUnavailable {
@@ -217,6 +223,8 @@ public final class TokenRefreshService implements TokenKeeper {
             CredentialUnavailable error = new CredentialUnavailable(
                     current.label() + ": token refresh failed: " + e.getMessage(), e.permanent());
             remember(id, refreshToken, error, last);
+            Instant at = clock.instant();
+            history.merge(id, RefreshHistory.NONE.failed(at, e.getMessage()), (h, x) -> h.failed(at, e.getMessage()));
             LOG.log(System.Logger.Level.WARNING, "token refresh for {0} ({1}) failed, {2}: {3}", current.label(),
                     current.fingerprint(), e.permanent() ? "needs login" : "will retry", e.getMessage());
             throw error;
@@ -234,6 +242,7 @@ public final class TokenRefreshService implements TokenKeeper {
                     current.label(), entry.path(), e.getMessage());
         }
         failures.remove(id);
+        history.merge(id, RefreshHistory.NONE.succeeded(now), (h, x) -> h.succeeded(now));
         LOG.log(System.Logger.Level.INFO, "refreshed {0}: token {1} -> {2}, expires {3}", current.label(),
                 current.fingerprint(), updated.fingerprint(), next.expiresAt().map(Instant::toString).orElse("?"));
         return updated;

@@ -1,5 +1,6 @@
 package io.proxygate.application.pool;
 
+import io.proxygate.application.port.out.DeletedFile;
 import io.proxygate.application.port.out.PoolDirectoryPort;
 import io.proxygate.application.port.out.PoolFile;
 import io.proxygate.domain.credential.ApiKey;
@@ -134,10 +135,39 @@ public final class CredentialPool {
         return path;
     }
 
-    /** Deletes the credential's file and reloads. */
-    public synchronized void remove(PoolEntry entry) {
-        directory.delete(entry.path());
+    /**
+     * Moves the credential's file to the pool's {@code .deleted/} folder and reloads; returns the name it has
+     * there (empty where the directory keeps no deleted files).
+     */
+    public synchronized Optional<String> remove(PoolEntry entry) {
+        Optional<String> deletedAs = directory.moveToDeleted(entry.path());
         reload();
+        return deletedAs;
+    }
+
+    /** Files removed by {@link #remove}, newest first. */
+    public List<DeletedFile> deleted() {
+        return directory.deleted();
+    }
+
+    /**
+     * Puts a deleted file back and reloads; returns its path. A file of the same name, or a credential of the same
+     * id, already in the pool is a conflict: restoring never replaces anything.
+     *
+     * @throws java.util.NoSuchElementException when there is no deleted file of that name
+     * @throws IllegalStateException            on a conflict
+     */
+    public synchronized String restore(String name) {
+        DeletedFile file = directory.deleted().stream().filter(d -> d.name().equals(name)).findFirst()
+                .orElseThrow(() -> new java.util.NoSuchElementException("no deleted file " + name));
+        Optional<Credential> credential = file.content().credential();
+        if (credential.isPresent() && snapshot.entry(credential.get().id()).isPresent()) {
+            throw new IllegalStateException(credential.get().label() + " is in the pool again (in "
+                    + snapshot.entry(credential.get().id()).get().path() + "); delete that first to restore this one");
+        }
+        String path = directory.restore(name);
+        reload();
+        return path;
     }
 
     private static String accessToken(Credential credential) {

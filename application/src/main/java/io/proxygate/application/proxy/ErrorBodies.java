@@ -21,6 +21,11 @@ public final class ErrorBodies {
      * body early: what arrived before it is what is reported. Does not close the call.
      */
     public static String readBounded(UpstreamCall call, int maxBytes) {
+        return new String(readBoundedBytes(call, maxBytes), StandardCharsets.UTF_8);
+    }
+
+    /** As {@link #readBounded}, as the bytes received (for replaying them to the client unchanged). */
+    public static byte[] readBoundedBytes(UpstreamCall call, int maxBytes) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try {
             Optional<ByteBuffer> chunk;
@@ -33,6 +38,6 @@ public final class ErrorBodies {
         } catch (UpstreamException e) {
             // what we have is what we report
         }
-        return out.toString(StandardCharsets.UTF_8);
+        return out.toByteArray();
     }
 }

@@ -45,9 +45,18 @@ import java.util.function.Supplier;
  * request-log row are updated in memory before the client's reply completes, so whoever has the whole reply finds
  * it counted; the row's insert happens later, off the reply's path. A stream is counted as soon as its final usage
  * event has been read, before that event goes out to the client.
+ *
+ * <p>Failures are blamed on the right party. Side calls (the ChatGPT backend passthrough and the model list) relay
+ * whatever the upstream said and never change a credential's state: clients make them in the background, and one
+ * failing must not take accounts away from real traffic. A 403 from the provider's edge (a challenge page, a
+ * block) pauses the credential briefly and is relayed; only the API's own JSON 403 means the account needs a login.
+ * When every credential failed for its own reasons, the client hears that the pool is exhausted, in its API's error
+ * shape, and the last upstream error goes to the request log only.
  */
 public final class ProxyService implements ProxyUseCase {
     private static final System.Logger LOG = System.getLogger(ProxyService.class.getName());
+    /** Long enough not to hammer an edge that refused us, short enough that a passing block costs little. */
+    static final Duration EDGE_REFUSAL_COOLDOWN = Duration.ofSeconds(30);
 
     private final CredentialPool pool;
     private final CredentialRouter router;
@@ -118,6 +127,10 @@ public final class ProxyService implements ProxyUseCase {
         private final StringBuilder note = new StringBuilder();
         private Optional<Credential> lastCredential = Optional.empty();
         private ProxyFailure lastError;
+        /** The last upstream failure in words (credential, status, message), for the request log. */
+        private String lastUpstream;
+        /** Whether every failed attempt so far was a 429: then an exhausted pool answers 429, not 503. */
+        private boolean onlyRateLimited = true;
 
         Attempts(ProxyCommand command, String requestId, Instant startedAt) {
             this.command = command;
@@ -169,11 +182,26 @@ public final class ProxyService implements ProxyUseCase {
             if (rescued.isPresent()) {
                 return rescued.get();
             }
-            if (lastError != null) {
+            if (sideCall() && lastError != null) {
                 throw lastError;
             }
-            throw new ProxyFailure(503, "overloaded_error", passthrough() ? "no accounts available"
-                    : Messages.exhausted(api), router.nearestCooldown(api));
+            throw exhausted(api);
+        }
+
+        /**
+         * Every credential that could serve failed for credential-side reasons (or none could be tried): 429 with
+         * Retry-After when all of them are only rate limited, else 503; either way in the original's words.
+         */
+        private ProxyFailure exhausted(Api api) {
+            Optional<Duration> cooling = router.nearestCooldown(api).filter(d -> !d.isZero());
+            Optional<String> detail = Optional.ofNullable(lastUpstream);
+            if (passthrough()) {
+                return new ProxyFailure(503, "overloaded_error", "no accounts available", cooling, detail);
+            }
+            if (onlyRateLimited && cooling.isPresent()) {
+                return new ProxyFailure(429, "rate_limit_error", Messages.exhausted(api), cooling, detail);
+            }
+            return new ProxyFailure(503, "overloaded_error", Messages.exhausted(api), cooling, detail);
         }
 
         /** A credential over its daily budget is passed over, and the routing note says so once. */
@@ -190,6 +218,15 @@ public final class ProxyService implements ProxyUseCase {
 
         private boolean passthrough() {
             return command.route() == Route.PASSTHROUGH;
+        }
+
+        /** Calls a client makes on the side (backend passthrough, model list): they never change credential state. */
+        private boolean sideCall() {
+            return passthrough() || command.route() == Route.MODELS;
+        }
+
+        private void failed(Credential credential, String what) {
+            lastUpstream = credential.id() + ": " + what;
         }
 
         /** ChatGPT backend paths can only be served by ChatGPT accounts; every API route by what serves its API. */
@@ -214,7 +251,13 @@ public final class ProxyService implements ProxyUseCase {
             try {
                 credential = tokens.ensureFresh(chosen);
             } catch (CredentialUnavailable e) {
-                markUnavailable(chosen, e);
+                onlyRateLimited = false;
+                failed(chosen, "token refresh failed: " + e.getMessage());
+                if (sideCall()) {
+                    lastError = new ProxyFailure(503, "overloaded_error", "no accounts available");
+                } else {
+                    markUnavailable(chosen, e);
+                }
                 return Optional.empty();
             }
             lastCredential = Optional.of(credential);
@@ -238,23 +281,44 @@ public final class ProxyService implements ProxyUseCase {
                             refreshed = true;
                             continue;
                         } catch (CredentialUnavailable e) {
+                            if (sideCall()) {
+                                // The upstream's own 401 is the truthful answer; the refresh failure is logged.
+                                handedOver = true;
+                                return Optional.of(relay(credential, lease, call, head));
+                            }
                             markUnavailable(credential, e);
-                            lastError = upstreamError(status, call, head);
+                            lastError = upstreamError(credential, status, readErrorBody(call));
                             return Optional.empty();
                         }
                     }
-                    if (status == 401 || status == 403) {
-                        String reason = status == 401 ? "auth_unauthorized" : "auth_forbidden";
-                        router.onFailure(credential.id(), new AttemptFailure.NeedsLogin(reason));
-                        lastError = upstreamError(status, call, head);
+                    if (sideCall()) {
+                        handedOver = true;
+                        return Optional.of(relay(credential, lease, call, head));
+                    }
+                    if (status == 403) {
+                        byte[] raw = ErrorBodies.readBoundedBytes(call, settings.maxErrorBodyBytes());
+                        String body = new String(raw, StandardCharsets.UTF_8);
+                        if (edgeRefusal(head.upstreamHeaders(), body)) {
+                            router.onFailure(credential.id(), new AttemptFailure.EdgeRefused(EDGE_REFUSAL_COOLDOWN));
+                            handedOver = true;
+                            return Optional.of(relay(credential, lease, new Replayed(call, raw), head));
+                        }
+                        router.onFailure(credential.id(), new AttemptFailure.NeedsLogin("auth_forbidden"));
+                        lastError = upstreamError(credential, status, body);
+                        return Optional.empty();
+                    }
+                    if (status == 401) {
+                        router.onFailure(credential.id(), new AttemptFailure.NeedsLogin("auth_unauthorized"));
+                        lastError = upstreamError(credential, status, readErrorBody(call));
                         return Optional.empty();
                     }
                     if (status == 429) {
                         String body = readErrorBody(call);
                         Duration cooldown = RetryAfter.parse(head.upstreamHeaders()::first, body, clock.instant());
                         router.onFailure(credential.id(), new AttemptFailure.RateLimited(cooldown));
-                        lastError = new ProxyFailure(429, "rate_limit_error", errorMessage(body, "rate limited"),
-                                Optional.of(cooldown));
+                        String message = errorMessage(body, "rate limited");
+                        failed(credential, "HTTP 429 " + message);
+                        lastError = new ProxyFailure(429, "rate_limit_error", message, Optional.of(cooldown));
                         if (pinned && !movable()) {
                             throw lastError;
                         }
@@ -262,16 +326,20 @@ public final class ProxyService implements ProxyUseCase {
                     }
                     if (status >= 500) {
                         router.onFailure(credential.id(), new AttemptFailure.ServerError(status));
-                        lastError = upstreamError(status, call, head);
+                        lastError = upstreamError(credential, status, readErrorBody(call));
                         return Optional.empty();
                     }
                     handedOver = true;
-                    return Optional.of(new Relay(this, Optional.of(credential.id()), true,
-                            credential.kind().provider(), Optional.empty(), lease, call, head));
+                    return Optional.of(relay(credential, lease, call, head));
                 } catch (UpstreamException e) {
+                    if (sideCall()) {
+                        throw new ProxyFailure(502, "api_error", "upstream request failed", Optional.empty(),
+                                Optional.of(credential.id() + ": unreachable: " + e.getMessage()));
+                    }
                     router.onFailure(credential.id(), new AttemptFailure.Unreachable(e.getMessage()));
-                    lastError = new ProxyFailure(502, "api_error", passthrough() ? "upstream request failed"
-                            : "upstream unreachable: " + e.kind());
+                    onlyRateLimited = false;
+                    failed(credential, "unreachable (" + e.kind() + "): " + e.getMessage());
+                    lastError = new ProxyFailure(502, "api_error", "upstream unreachable: " + e.kind());
                     return Optional.empty();
                 } finally {
                     if (!handedOver) {
@@ -299,11 +367,17 @@ public final class ProxyService implements ProxyUseCase {
             lastError = new ProxyFailure(503, "overloaded_error", Messages.exhausted(command.route().api()));
         }
 
-        private ProxyFailure upstreamError(int status, UpstreamCall call, UpstreamHead head) {
-            String body = readErrorBody(call);
+        private Relay relay(Credential credential, Lease lease, UpstreamCall call, UpstreamHead head) {
+            return new Relay(this, Optional.of(credential.id()), true, credential.kind().provider(), Optional.empty(),
+                    lease, call, head);
+        }
+
+        private ProxyFailure upstreamError(Credential credential, int status, String body) {
             String type = status == 401 ? "authentication_error" : status == 403 ? "permission_error" : "api_error";
-            return new ProxyFailure(status >= 500 ? 502 : status, type,
-                    errorMessage(body, "upstream answered " + status));
+            String message = errorMessage(body, "upstream answered " + status);
+            onlyRateLimited = false;
+            failed(credential, "HTTP " + status + " " + message);
+            return new ProxyFailure(status >= 500 ? 502 : status, type, message);
         }
 
         private void note(RoutingPlan.Candidate candidate, RoutingPlan plan) {
@@ -327,7 +401,9 @@ public final class ProxyService implements ProxyUseCase {
                     lastCredential.map(c -> c.kind().provider()).orElse("none"),
                     lastCredential.map(Credential::id), command.facts().model(), command.facts().serviceTier(),
                     failure.status(), null, Optional.empty(), Duration.between(startedAt, now), Optional.empty(),
-                    Optional.of(failure.errorType()), Optional.ofNullable(failure.getMessage()), Optional.empty(),
+                    Optional.of(failure.errorType()), Optional.of(failure.detail()
+                            .map(d -> failure.getMessage() + " (last upstream error: " + d + ")")
+                            .orElseGet(() -> String.valueOf(failure.getMessage()))), Optional.empty(),
                     false, note.toString());
             requestLog.append(record);
             spendLimit.spent(record);
@@ -442,7 +518,7 @@ public final class ProxyService implements ProxyUseCase {
             boolean success = head.isSuccess() && errorClass.isEmpty();
             if (pooled) {
                 credential.ifPresent(id -> {
-                    if (success) {
+                    if (success && !attempts.sideCall()) {
                         router.onSuccess(id, attempts.query, usage.responseId());
                     }
                     router.onUsage(id, usage.tokens());
@@ -482,6 +558,62 @@ public final class ProxyService implements ProxyUseCase {
                 "request id=%s route=%s credential=%s status=%d in=%d out=%d ms=%d%s", r.requestId(), r.route(),
                 r.credential().map(CredentialId::value).orElse("-"), r.status(), r.tokens().inputTokens(),
                 r.tokens().outputTokens(), r.latency().toMillis(), r.errorClass().map(e -> " error=" + e).orElse("")));
+    }
+
+    /**
+     * Whether a 403 came from the provider's edge rather than its API: a challenge marker, or any body that is not
+     * the API's JSON error (an HTML page, plain text, nothing at all).
+     */
+    static boolean edgeRefusal(Headers upstreamHeaders, String body) {
+        if (upstreamHeaders.first("cf-mitigated").isPresent()) {
+            return true;
+        }
+        // The declared type decides first: the body may reach us still compressed.
+        String type = upstreamHeaders.first("content-type").orElse("").toLowerCase(java.util.Locale.ROOT);
+        if (type.contains("json")) {
+            return false;
+        }
+        if (!type.isEmpty()) {
+            return true;
+        }
+        String text = body == null ? "" : body.strip();
+        return !text.startsWith("{") || text.contains("Just a moment");
+    }
+
+    /** An upstream call whose first bytes were already read (to classify it), replayed ahead of the rest. */
+    private static final class Replayed implements UpstreamCall {
+        private final UpstreamCall call;
+        private ByteBuffer prefix;
+
+        Replayed(UpstreamCall call, byte[] prefix) {
+            this.call = call;
+            this.prefix = prefix.length == 0 ? null : ByteBuffer.wrap(prefix);
+        }
+
+        @Override
+        public UpstreamHead awaitHead() throws UpstreamException {
+            return call.awaitHead();
+        }
+
+        @Override
+        public Optional<ByteBuffer> nextChunk() throws UpstreamException {
+            if (prefix != null) {
+                ByteBuffer first = prefix;
+                prefix = null;
+                return Optional.of(first);
+            }
+            return call.nextChunk();
+        }
+
+        @Override
+        public UsageReport usage() {
+            return call.usage();
+        }
+
+        @Override
+        public void close() {
+            call.close();
+        }
     }
 
     private String readErrorBody(UpstreamCall call) {

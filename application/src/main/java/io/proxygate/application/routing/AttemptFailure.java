@@ -16,6 +16,13 @@ public sealed interface AttemptFailure {
     record Unreachable(String detail) implements AttemptFailure {
     }
 
+    /**
+     * A refusal by the provider's edge (a challenge page, a region or IP block) rather than by the account: a short
+     * pause for this credential, never a needs-login mark, since a fresh login would not change the answer.
+     */
+    record EdgeRefused(Duration cooldown) implements AttemptFailure {
+    }
+
     /** 401/403 that a token refresh could not cure: the credential needs a new login (or a new key). */
     record NeedsLogin(String reason) implements AttemptFailure {
     }

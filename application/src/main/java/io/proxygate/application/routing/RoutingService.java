@@ -313,6 +313,10 @@ public final class RoutingService implements CredentialRouter {
                 long until = t + d.toMillis();
                 rt.update(s -> until > s.cooldownUntilMillis() ? s.withCooldown(id, until, "429") : s);
             }
+            case AttemptFailure.EdgeRefused refused -> {
+                long until = t + refused.cooldown().toMillis();
+                rt.update(s -> until > s.cooldownUntilMillis() ? s.withCooldown(id, until, "edge 403") : s);
+            }
             case AttemptFailure.ServerError error -> backoff(rt, t, "HTTP " + error.status());
             case AttemptFailure.Unreachable unreachable -> backoff(rt, t, "unreachable: " + unreachable.detail());
             case AttemptFailure.NeedsLogin login -> {

@@ -106,6 +106,17 @@ class ProxyServiceTest {
                 new RequestFacts("gpt-5", true, conversation, previousResponseId, Optional.empty()));
     }
 
+    private static ProxyCommand chat() {
+        return new ProxyCommand(Route.CHAT_COMPLETIONS, "", Headers.EMPTY, "{}".getBytes(StandardCharsets.UTF_8),
+                new RequestFacts("gpt-5", false, Optional.empty(), Optional.empty(), Optional.empty()));
+    }
+
+    private static ProxyCommand sideCall(Route route) {
+        return new ProxyCommand(route, "", Headers.EMPTY, new byte[0],
+                new RequestFacts("", false, Optional.empty(), Optional.empty(), Optional.empty()), "GET",
+                route == Route.PASSTHROUGH ? "/backend-api/wham/tasks" : "/v1/models");
+    }
+
     private static ProxyCommand responses() {
         return responses("{\"model\":\"gpt-5\"}", Optional.empty(), Optional.empty());
     }
@@ -219,15 +230,116 @@ class ProxyServiceTest {
     }
 
     @Test
-    void serverErrorsAndUnreachableUpstreamsFailOverThenTheLastErrorIsReported() {
+    void serverErrorsAndUnreachableUpstreamsFailOverThenThePoolIsReportedExhausted() {
         ProxyService proxy = service(chatgpt("a@x.com", PlanType.PRO), chatgpt("b@x.com", PlanType.PLUS));
         upstream = r -> r.credential().label().equals("a@x.com") ? Reply.status(500, "{\"error\":{\"message\":\"boom\"}}", Map.of())
                 : Reply.refused();
-        assertThatThrownBy(() -> proxy.open(responses())).isInstanceOfSatisfying(ProxyFailure.class,
-                f -> assertThat(f.status()).isEqualTo(502));
+        assertThatThrownBy(() -> proxy.open(responses())).isInstanceOfSatisfying(ProxyFailure.class, f -> {
+            assertThat(f.status()).isEqualTo(503);
+            assertThat(f.getMessage()).isEqualTo("All accounts and API keys exhausted. Try again later.");
+        });
         assertThat(calls).hasSize(2);
-        assertThat(log).singleElement().satisfies(row -> assertThat(row.errorClass()).isPresent());
+        assertThat(log).singleElement().satisfies(row -> {
+            assertThat(row.errorClass()).isPresent();
+            assertThat(row.errorText()).hasValueSatisfying(t -> assertThat(t).contains("last upstream error")
+                    .contains("unreachable"));
+        });
         assertThat(router.statuses().stream().mapToInt(CredentialStatus::inFlight).sum()).isZero();
+    }
+
+    @Test
+    void revokedKeysAnswer503InTheOriginalsWordsAndTheUpstreamErrorGoesOnlyToTheLog() {
+        ProxyService proxy = service(key("openai-1", ApiKeyType.OPENAI), key("openai-2", ApiKeyType.OPENAI));
+        upstream = r -> Reply.status(401, "{\"error\":{\"message\":\"Incorrect API key provided\","
+                + "\"code\":\"invalid_api_key\"}}", Map.of("content-type", "application/json"));
+        assertThatThrownBy(() -> proxy.open(responses())).isInstanceOfSatisfying(ProxyFailure.class, f -> {
+            assertThat(f.status()).isEqualTo(503);
+            assertThat(f.errorType()).isEqualTo("overloaded_error");
+            assertThat(f.getMessage()).isEqualTo("All accounts and API keys exhausted. Try again later.")
+                    .doesNotContain("API key provided");
+        });
+        assertThat(calls).hasSize(2);
+        assertThat(log).singleElement().satisfies(row -> {
+            assertThat(row.status()).isEqualTo(503);
+            assertThat(row.errorText()).hasValueSatisfying(t -> assertThat(t).contains("HTTP 401")
+                    .contains("Incorrect API key provided"));
+        });
+        assertThat(status("key:openai-1").needsLoginReason()).isPresent();
+    }
+
+    @Test
+    void wholePoolRateLimitedAnswers429WithRetryAfter() {
+        ProxyService proxy = service(key("openai-1", ApiKeyType.OPENAI), key("openai-2", ApiKeyType.OPENAI));
+        upstream = r -> Reply.status(429, "{\"error\":{\"message\":\"slow down\"}}",
+                Map.of("retry-after", r.credential().label().equals("openai-1") ? "40" : "20"));
+        assertThatThrownBy(() -> proxy.open(chat())).isInstanceOfSatisfying(ProxyFailure.class, f -> {
+            assertThat(f.status()).isEqualTo(429);
+            assertThat(f.getMessage()).isEqualTo("All OpenAI API keys exhausted.");
+            assertThat(f.retryAfter()).contains(Duration.ofSeconds(20));
+        });
+        assertThat(pauses).containsExactly(Duration.ofSeconds(10)); // the one wait before giving up
+    }
+
+    @Test
+    void anHtml403FromTheEdgeIsRelayedWithAShortCooldownAndNoNeedsLogin() throws IOException {
+        ProxyService proxy = service(chatgpt("a@x.com", PlanType.PRO), chatgpt("b@x.com", PlanType.PLUS));
+        String page = "<!DOCTYPE html><html><title>Just a moment...</title></html>";
+        upstream = r -> Reply.status(403, page, Map.of("content-type", "text/html; charset=UTF-8"));
+        ProxyExchange exchange = proxy.open(responses());
+        assertThat(exchange.status()).isEqualTo(403);
+        assertThat(relay(exchange)).isEqualTo(page);
+        assertThat(calls).hasSize(1);
+        CredentialStatus a = status("chatgpt:a@x.com");
+        assertThat(a.needsLoginReason()).isEmpty();
+        assertThat(a.cooldownUntil()).contains(clock.instant().plus(ProxyService.EDGE_REFUSAL_COOLDOWN));
+        assertThat(a.cooldownReason()).contains("edge 403");
+    }
+
+    @Test
+    void aJson403FromTheApiMarksTheAccountNeedingLoginAndFailsOver() throws IOException {
+        ProxyService proxy = service(chatgpt("a@x.com", PlanType.PRO), chatgpt("b@x.com", PlanType.PLUS));
+        upstream = r -> r.credential().label().equals("a@x.com")
+                ? Reply.status(403, "{\"detail\":{\"code\":\"account_deactivated\"}}",
+                Map.of("content-type", "application/json"))
+                : Reply.ok("from b");
+        assertThat(relay(proxy.open(responses()))).isEqualTo("from b");
+        assertThat(status("chatgpt:a@x.com").needsLoginReason()).contains("auth_forbidden");
+    }
+
+    @Test
+    void edgeRefusalIsToldFromTheApisOwn403() {
+        assertThat(ProxyService.edgeRefusal(Headers.of("content-type", "text/html"), "<html>")).isTrue();
+        assertThat(ProxyService.edgeRefusal(Headers.of("content-type", "application/json", "cf-mitigated",
+                "challenge"), "{}")).isTrue();
+        assertThat(ProxyService.edgeRefusal(Headers.EMPTY, "")).isTrue();
+        assertThat(ProxyService.edgeRefusal(Headers.EMPTY, "Forbidden")).isTrue();
+        assertThat(ProxyService.edgeRefusal(Headers.of("content-type", "application/json"),
+                "{\"error\":{\"type\":\"permission_error\"}}")).isFalse();
+        assertThat(ProxyService.edgeRefusal(Headers.EMPTY, "{\"error\":{\"message\":\"forbidden\"}}")).isFalse();
+    }
+
+    @Test
+    void sideCallsRelayEveryFailureAndNeverChangeCredentialState() throws IOException {
+        ProxyService proxy = service(chatgpt("a@x.com", PlanType.PRO), chatgpt("b@x.com", PlanType.PLUS));
+        for (Reply reply : List.of(Reply.status(403, "{\"detail\":\"no\"}", Map.of("content-type", "application/json")),
+                Reply.status(401, "{}", Map.of()), Reply.status(429, "{}", Map.of("retry-after", "60")),
+                Reply.status(500, "oops", Map.of()), Reply.status(503, "down", Map.of()))) {
+            upstream = r -> reply;
+            for (Route route : List.of(Route.PASSTHROUGH, Route.MODELS)) {
+                calls.clear();
+                ProxyExchange exchange = proxy.open(sideCall(route));
+                assertThat(exchange.status()).isEqualTo(reply.status());
+                assertThat(relay(exchange)).isEqualTo(reply.body());
+                assertThat(calls).hasSize(1); // the refresh after the 401 fails here: the 401 itself is relayed
+            }
+        }
+        upstream = r -> Reply.refused();
+        assertThatThrownBy(() -> proxy.open(sideCall(Route.PASSTHROUGH))).isInstanceOfSatisfying(ProxyFailure.class,
+                f -> assertThat(f.status()).isEqualTo(502));
+        assertThat(router.statuses()).allSatisfy(s -> {
+            assertThat(s.needsLoginReason()).isEmpty();
+            assertThat(s.cooldownUntil()).isEmpty();
+        });
     }
 
     @Test

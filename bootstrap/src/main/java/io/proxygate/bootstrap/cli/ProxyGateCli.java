@@ -26,7 +26,7 @@ import java.util.Map;
         commands = {ServeCommand.class, VersionCommand.class, HelpCommand.class, StatusCommand.class,
                 ListCommand.class, ListCommand.Claude.class, ToggleCommand.Disable.class, ToggleCommand.Enable.class,
                 ImportCommands.Accounts.class, ImportCommands.Keys.class, LoginCommands.ChatGpt.class,
-                LoginCommands.Claude.class},
+                LoginCommands.Claude.class, DeletedCommands.List_.class, DeletedCommands.Restore.class},
         parserConfiguration = @Parser(allowCommandAbbreviation = false))
 public final class ProxyGateCli {
     /** Returned by {@code serve}: the server runs on in its own threads, so the JVM must not exit. */

@@ -130,6 +130,34 @@ class PoolCliTest {
     }
 
     @Test
+    void deletedFilesAreListedAndRestoredWithoutOverwriting() throws Exception {
+        Path pool = root.resolve("pool");
+        PoolFiles.key(pool, "openai-1", "openai", "sk-test-openai");
+        String original = Files.readString(pool.resolve("apikeys/openai-1.json"));
+        Files.createDirectories(pool.resolve(".deleted"));
+        Files.move(pool.resolve("apikeys/openai-1.json"),
+                pool.resolve(".deleted/apikeys.openai-1.20261204T120000000Z.json"));
+
+        assertThat(run("deleted")).isZero();
+        assertThat(out).contains("openai-key").contains("openai-1")
+                .contains("proxy-gate restore apikeys.openai-1.20261204T120000000Z.json").doesNotContain("sk-test");
+        assertThat(run("deleted", "--json")).isZero();
+        assertThat(out).contains("\"file\" : \"openai-1.json\"").contains("\"deleted_at\" : \"2026-12-04T12:00:00Z\"");
+
+        PoolFiles.key(pool, "openai-1", "openai", "sk-test-newer");
+        assertThat(run("restore", "apikeys.openai-1.20261204T120000000Z.json")).isEqualTo(1);
+        assertThat(err).startsWith("error: ").contains("in the pool again");
+        assertThat(Files.readString(pool.resolve("apikeys/openai-1.json"))).contains("sk-test-newer");
+
+        Files.delete(pool.resolve("apikeys/openai-1.json"));
+        assertThat(run("restore", "apikeys.openai-1.20261204T120000000Z.json")).isZero();
+        assertThat(out).startsWith("restored apikeys.openai-1.20261204T120000000Z.json to ");
+        assertThat(Files.readString(pool.resolve("apikeys/openai-1.json"))).isEqualTo(original);
+        assertThat(run("restore", "apikeys.openai-1.20261204T120000000Z.json")).isEqualTo(1);
+        assertThat(err).contains("no deleted file named");
+    }
+
+    @Test
     void aMissingFromIsOneErrorLine() {
         assertThat(run("import")).isEqualTo(1);
         assertThat(err.strip()).isEqualTo("error: --from=PATH required");

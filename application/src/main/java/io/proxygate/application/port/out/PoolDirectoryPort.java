@@ -3,6 +3,7 @@ package io.proxygate.application.port.out;
 import io.proxygate.domain.credential.Credential;
 
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The pool directory ({@code chatgpt/}, {@code claude/}, {@code apikeys/}): the source of truth for which
@@ -24,6 +25,30 @@ public interface PoolDirectoryPort {
     /** Writes a new file named after the credential's email or id (replacing one of that name); returns its path. */
     String add(Credential credential);
 
-    /** Removes the file. */
+    /** Removes the file for good. */
     void delete(String path);
+
+    /**
+     * Moves the file into the pool's {@code .deleted/} folder under a timestamped name, so a delete can be undone;
+     * returns that name. A directory without such a folder deletes the file and returns empty.
+     */
+    default Optional<String> moveToDeleted(String path) {
+        delete(path);
+        return Optional.empty();
+    }
+
+    /** The files waiting in {@code .deleted/}, newest first. */
+    default List<DeletedFile> deleted() {
+        return List.of();
+    }
+
+    /**
+     * Moves a deleted file back to its folder under its old name; returns its path there.
+     *
+     * @throws java.util.NoSuchElementException when no deleted file has that name
+     * @throws IllegalStateException            when a file of that name is in the folder again (never overwritten)
+     */
+    default String restore(String name) {
+        throw new java.util.NoSuchElementException("no deleted file " + name);
+    }
 }

@@ -29,8 +29,8 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * The admin API over the pool: status, the three credential lists, enable/disable, delete, add an API key, import
- * Claude credentials, refresh an account's tokens. Every change goes through the credential's file.
+ * The admin API over the pool: status, the three credential lists, enable/disable, delete and restore, add an API
+ * key, import Claude credentials, refresh an account's tokens. Every change goes through the credential's file.
  */
 @Path("/admin")
 @Produces(MediaType.APPLICATION_JSON)
@@ -112,22 +112,37 @@ public final class AdminPoolResource {
     @DELETE
     @Path("accounts/{email}")
     public Map<String, Object> deleteAccount(@PathParam("email") String email) {
-        service.remove(PoolSection.CHATGPT, email);
-        return Json.object().put("email", email).put("removed", true).build();
+        return removed("email", email, service.remove(PoolSection.CHATGPT, email));
     }
 
     @DELETE
     @Path("claude-accounts/{email}")
     public Map<String, Object> deleteClaude(@PathParam("email") String email) {
-        service.remove(PoolSection.CLAUDE, email);
-        return Json.object().put("email", email).put("removed", true).build();
+        return removed("email", email, service.remove(PoolSection.CLAUDE, email));
     }
 
     @DELETE
     @Path("keys/{id}")
     public Map<String, Object> deleteKey(@PathParam("id") String id) {
-        service.remove(PoolSection.KEYS, id);
-        return Json.object().put("id", id).put("removed", true).build();
+        return removed("id", id, service.remove(PoolSection.KEYS, id));
+    }
+
+    /** Deleted credential files, newest first: {@code [{name, folder, file, deleted_at, label?, kind?, problem?}]}. */
+    @GET
+    @Path("deleted")
+    public List<Map<String, Object>> deleted() {
+        return service.deleted().stream().map(AdminViews::deleted).toList();
+    }
+
+    /** Puts a deleted file back (404 unknown name, 409 when a file or credential of that name is in the pool). */
+    @POST
+    @Path("deleted/{name}/restore")
+    public Map<String, Object> restore(@PathParam("name") String name) {
+        PoolAdminService.Restored restored = service.restore(name);
+        Json json = Json.object().put("name", restored.name()).put("restored", true)
+                .put("file", java.nio.file.Path.of(restored.path()).getFileName().toString());
+        restored.credential().ifPresent(c -> json.put("credential", AdminViews.brief(c)));
+        return json.build();
     }
 
     /** Adds an API key: {@code {"id", "name"?, "type", "api_key", "base_url"?}} → 201 with the key's public fields. */
@@ -171,6 +186,11 @@ public final class AdminPoolResource {
 
     private interface View {
         Map<String, Object> render(CredentialView view, Instant now, LocalDate today);
+    }
+
+    /** The original's reply, plus where the file went ({@code deleted_as}, for restore). */
+    private static Map<String, Object> removed(String idField, String label, java.util.Optional<String> deletedAs) {
+        return Json.object().put(idField, label).put("removed", true).opt("deleted_as", deletedAs).build();
     }
 
     private static Map<String, Object> toggled(String idField, PoolEntry entry) {

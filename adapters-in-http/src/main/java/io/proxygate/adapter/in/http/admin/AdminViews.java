@@ -3,6 +3,7 @@ package io.proxygate.adapter.in.http.admin;
 import io.proxygate.application.admin.CredentialView;
 import io.proxygate.application.admin.PoolAdminService;
 import io.proxygate.application.admin.RoutingExplanation;
+import io.proxygate.application.port.out.DeletedFile;
 import io.proxygate.application.routing.CredentialStatus;
 import io.proxygate.application.usage.CostReport;
 import io.proxygate.application.usage.PollStatus;
@@ -52,6 +53,7 @@ final class AdminViews {
         v.poll().ifPresent(p -> json.nonZero("wham_fail_count", p.consecutiveFailures())
                 .flag("wham_failing", p.consecutiveFailures() >= FAILING_AFTER).opt("last_wham_err", p.lastError()));
         json.flag("wham_limit_reached", windowsOf(v).map(UsageWindows::limitReached).orElse(false));
+        refreshes(json, v);
         extras(json, v, now, date);
         return json.build();
     }
@@ -70,6 +72,7 @@ final class AdminViews {
                 .nonZero("usage_fail_count", p.consecutiveFailures())
                 .flag("usage_failing", p.consecutiveFailures() >= FAILING_AFTER));
         json.flag("usage_limit_reached", windowsOf(v).map(UsageWindows::limitReached).orElse(false));
+        refreshes(json, v);
         extras(json, v, now, date);
         return json.build();
     }
@@ -89,6 +92,16 @@ final class AdminViews {
         return json.build();
     }
 
+    /** A file waiting in {@code .deleted/}: what it was, never its secret. */
+    static Map<String, Object> deleted(DeletedFile d) {
+        Json json = Json.object().put("name", d.name()).put("folder", d.folder()).put("file", d.fileName())
+                .put("deleted_at", d.deletedAt());
+        d.content().credential().ifPresent(c -> json.put("label", c.label()).put("kind", c.kind().provider())
+                .put("fingerprint", c.fingerprint()));
+        json.opt("problem", d.content().problem());
+        return json.build();
+    }
+
     /** The credential as created or changed by a call (never the secret). */
     static Map<String, Object> brief(Credential c) {
         Json json = Json.object();
@@ -101,6 +114,13 @@ final class AdminViews {
                     .optValue("subscription_type", a.subscriptionType());
         }
         return json.put("disabled", c.disabled()).put("fingerprint", c.fingerprint()).build();
+    }
+
+    /** {@code last_refresh_at}, {@code last_refresh_err_at}, {@code last_refresh_err}, {@code refresh_fail_count}. */
+    private static void refreshes(Json json, CredentialView v) {
+        v.refresh().ifPresent(r -> json.opt("last_refresh_at", r.lastRefreshAt())
+                .opt("last_refresh_err_at", r.lastErrorAt()).opt("last_refresh_err", r.lastError())
+                .nonZero("refresh_fail_count", r.failures()));
     }
 
     private static void totals(Json json, UsageTotals t) {

@@ -172,6 +172,12 @@ class AdminApiTest {
         assertThat(carol.path("subscription_type").asText()).isEqualTo("max");
         assertThat(carol.path("rate_limit_tier").asText()).isEqualTo("default_claude_max_20x");
         assertThat(carol.path("dead").asBoolean()).isFalse();
+        assertThat(carol.path("last_refresh_at").asText()).isEqualTo(AdminFixture.NOW.minusSeconds(7200).toString());
+        assertThat(carol.path("last_refresh_err_at").asText()).isEqualTo(AdminFixture.NOW.minusSeconds(30).toString());
+        assertThat(carol.path("last_refresh_err").asText()).contains("invalid_grant");
+        assertThat(carol.path("refresh_fail_count").asInt()).isEqualTo(2);
+        assertThat(http.get("/admin/accounts").json().get(0).has("last_refresh_at"))
+                .as("no refresh tried: nothing to show").isFalse();
 
         JsonNode key = null;
         for (JsonNode k : http.get("/admin/keys").json()) {

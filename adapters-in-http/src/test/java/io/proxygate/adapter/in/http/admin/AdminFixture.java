@@ -7,6 +7,7 @@ import io.proxygate.application.auth.BrowserPort;
 import io.proxygate.application.auth.CallbackListenerPort;
 import io.proxygate.application.auth.ClaudeProfile;
 import io.proxygate.application.auth.CredentialUnavailable;
+import io.proxygate.application.auth.RefreshHistory;
 import io.proxygate.application.auth.DeviceAuthorization;
 import io.proxygate.application.auth.DeviceCode;
 import io.proxygate.application.auth.LoginService;
@@ -132,6 +133,11 @@ final class AdminFixture {
                     throw new CredentialUnavailable(credential.label() + ": token refresh failed: invalid_grant",
                             true);
                 }, new FakeImports(), clock, ZONE);
+        CredentialId carol = CredentialId.claude("carol@example.com");
+        poolAdmin.reportRefreshes(id -> id.equals(carol) ? Optional.of(RefreshHistory.NONE
+                .succeeded(NOW.minusSeconds(7200)).failed(NOW.minusSeconds(60), "carol@example.com: token refresh "
+                        + "failed: HTTP 400 invalid_grant").failed(NOW.minusSeconds(30), "carol@example.com: token "
+                        + "refresh failed: HTTP 400 invalid_grant")) : Optional.empty());
         UsageReportService reports = new UsageReportService(usage, usage, model -> Optional.empty(), clock, ZONE);
         PricingService pricing = new PricingService(new OfflinePrices(), PriceCachePort.NONE, PriceTable.EMPTY, clock);
         LoginService logins = new LoginService(pool, new UnreachableOAuth(), pending, new NoCallbacks(),

@@ -2,6 +2,7 @@ package io.proxygate.adapter.out.upstream.oauth;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.proxygate.application.auth.CredentialUnavailable;
+import io.proxygate.application.auth.RefreshHistory;
 import io.proxygate.application.auth.TokenRefreshService;
 import io.proxygate.application.pool.CredentialPool;
 import io.proxygate.domain.credential.ApiKey;
@@ -220,6 +221,32 @@ class TokenRefreshFlowTest {
 
         assertThat(mock.refreshCalls).hasValue(2);
         assertThat(((ChatGptAccount) fresh).tokens().expiresAt()).contains(clock.instant().plusSeconds(3600));
+    }
+
+    @Test
+    void refreshHistoryCountsFailuresInARowAndKeepsTheLastErrorAfterASuccess() throws Exception {
+        ChatGptAccount account = seedChatGpt(mock.liveChatGptRefreshToken(), T0.minusSeconds(1));
+        assertThat(refresher.refreshHistory(account.id())).isEmpty();
+        mock.refreshFailureStatus = 503;
+        mock.refreshFailureBody = "upstream connect error";
+
+        catchThrowableOfType(CredentialUnavailable.class, () -> refresher.ensureFresh(account));
+        Instant failedAt = clock.instant();
+        clock.advance(TokenRefreshService.DEFAULT_RETRY_BACKOFF.plusSeconds(1));
+        catchThrowableOfType(CredentialUnavailable.class, () -> refresher.ensureFresh(account));
+
+        RefreshHistory failing = refresher.refreshHistory(account.id()).orElseThrow();
+        assertThat(failing.failures()).isEqualTo(2);
+        assertThat(failing.lastRefreshAt()).isEmpty();
+        assertThat(failing.lastErrorAt()).contains(clock.instant()).isNotEqualTo(java.util.Optional.of(failedAt));
+        assertThat(failing.lastError()).hasValueSatisfying(e -> assertThat(e).contains("HTTP 503"));
+
+        mock.refreshFailureStatus = 0;
+        refresher.refreshNow(account);
+        RefreshHistory healed = refresher.refreshHistory(account.id()).orElseThrow();
+        assertThat(healed.failures()).isZero();
+        assertThat(healed.lastRefreshAt()).contains(clock.instant());
+        assertThat(healed.lastError()).isEqualTo(failing.lastError());
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.proxygate.adapter.out.persistence.pool;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.proxygate.application.port.out.DeletedFile;
 import io.proxygate.application.port.out.PoolDirectoryPort;
 import io.proxygate.application.port.out.PoolFile;
 import io.proxygate.domain.credential.ApiKey;
@@ -15,6 +16,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -36,6 +38,13 @@ import java.util.Optional;
  */
 public final class PoolDirectoryStore implements PoolDirectoryPort {
     private static final Logger LOG = LoggerFactory.getLogger(PoolDirectoryStore.class);
+    /** Where deleted credential files wait to be restored. */
+    public static final String DELETED_DIR = ".deleted";
+    /** UTC, sortable, no characters that need escaping in a URL path or a shell. */
+    private static final java.time.format.DateTimeFormatter DELETED_STAMP =
+            java.time.format.DateTimeFormatter.ofPattern("uuuuMMdd'T'HHmmssSSS'Z'").withZone(java.time.ZoneOffset.UTC);
+    private static final java.util.regex.Pattern DELETED_NAME =
+            java.util.regex.Pattern.compile("(chatgpt|claude|apikeys)\\.(.+)\\.(\\d{8}T\\d{9}Z)(?:-\\d+)?\\.json");
 
     private final Path poolDir;
     private final InstantSource clock;
@@ -103,6 +112,11 @@ public final class PoolDirectoryStore implements PoolDirectoryPort {
 
     /** Reads one file; empty when it vanished between listing and reading (the watcher will call back again). */
     private Optional<PoolFile> read(PoolFolder folder, Path file) {
+        return read(folder, file, stem(file));
+    }
+
+    /** @param stem the name the file's id defaults to (a deleted file's name carries more than that) */
+    private Optional<PoolFile> read(PoolFolder folder, Path file, String stem) {
         String path = file.toString();
         try {
             byte[] bytes;
@@ -113,7 +127,7 @@ public final class PoolDirectoryStore implements PoolDirectoryPort {
                 return Optional.of(PoolFile.broken(path, "file is larger than 1 MiB; not a credential file"));
             }
             ObjectNode json = PoolJson.readObject(bytes);
-            return Optional.of(PoolFile.loaded(path, PoolFileCodec.parse(folder, stem(file), json, clock.instant())));
+            return Optional.of(PoolFile.loaded(path, PoolFileCodec.parse(folder, stem, json, clock.instant())));
         } catch (NoSuchFileException e) {
             return Optional.empty();
         } catch (PoolFormatException e) {
@@ -169,6 +183,122 @@ public final class PoolDirectoryStore implements PoolDirectoryPort {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot delete " + file, e);
         }
+    }
+
+    @Override
+    public Optional<String> moveToDeleted(String path) {
+        Path file = ownedFile(path);
+        if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
+            return Optional.empty();
+        }
+        Path trash = deletedDir();
+        try {
+            AtomicFiles.ensureDirectory(trash);
+            String stamp = DELETED_STAMP.format(clock.instant());
+            String base = file.getParent().getFileName() + "." + stem(file) + "." + stamp;
+            for (int n = 0; ; n++) {
+                Path target = trash.resolve(base + (n == 0 ? "" : "-" + n) + ".json");
+                try {
+                    moveWithoutReplacing(file, target);
+                    return Optional.of(target.getFileName().toString());
+                } catch (FileAlreadyExistsException e) {
+                    if (n > 100) {
+                        throw e;
+                    }
+                }
+            }
+        } catch (NoSuchFileException e) {
+            return Optional.empty(); // someone else removed it first
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot move " + file + " to " + trash, e);
+        }
+    }
+
+    @Override
+    public List<DeletedFile> deleted() {
+        Path trash = deletedDir();
+        if (!Files.isDirectory(trash)) {
+            return List.of();
+        }
+        List<DeletedFile> out = new ArrayList<>();
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(trash, "*.json")) {
+            for (Path file : files) {
+                deletedFile(file).ifPresent(out::add);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + trash, e);
+        }
+        out.sort(java.util.Comparator.comparing(DeletedFile::deletedAt).reversed()
+                .thenComparing(DeletedFile::name));
+        return out;
+    }
+
+    @Override
+    public String restore(String name) {
+        if (name == null || name.isBlank() || name.contains("/") || name.contains("\\") || name.indexOf('\0') >= 0) {
+            throw new java.util.NoSuchElementException("no deleted file " + name);
+        }
+        Path trash = deletedDir();
+        Path file = trash.resolve(name).normalize();
+        DeletedFile deleted = file.getParent().equals(trash) && Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)
+                ? deletedFile(file).orElse(null) : null;
+        if (deleted == null) {
+            throw new java.util.NoSuchElementException("no deleted file " + name);
+        }
+        Path target = poolDir.resolve(deleted.folder()).resolve(deleted.fileName());
+        try {
+            AtomicFiles.ensureDirectory(target.getParent());
+            moveWithoutReplacing(file, target);
+        } catch (FileAlreadyExistsException e) {
+            throw new IllegalStateException(deleted.folder() + "/" + deleted.fileName()
+                    + " exists again; move or delete it first to restore this one");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot restore " + file + " to " + target, e);
+        }
+        return target.toString();
+    }
+
+    /**
+     * Moves a file, keeping its bytes and its 0600 mode, and fails if the target exists. A hard link fails
+     * atomically when the target exists (a rename would silently replace it); where links are not supported, a
+     * checked move is the fallback.
+     */
+    private static void moveWithoutReplacing(Path source, Path target) throws IOException {
+        try {
+            Files.createLink(target, source);
+        } catch (FileAlreadyExistsException e) {
+            throw e;
+        } catch (UnsupportedOperationException | IOException e) {
+            Files.move(source, target); // without REPLACE_EXISTING: fails when the target exists
+            return;
+        }
+        Files.delete(source);
+    }
+
+    /** {@code <pool_dir>/.deleted}: a dot folder beside the three pool folders, so neither scans nor watches see it. */
+    private Path deletedDir() {
+        return poolDir.resolve(DELETED_DIR);
+    }
+
+    /** Parses {@code <folder>.<stem>.<stamp>[-n].json}; anything else in the folder is left alone. */
+    private Optional<DeletedFile> deletedFile(Path file) {
+        java.util.regex.Matcher m = DELETED_NAME.matcher(file.getFileName().toString());
+        if (!m.matches()) {
+            return Optional.empty();
+        }
+        PoolFolder folder = PoolFolder.valueOf(m.group(1).toUpperCase(java.util.Locale.ROOT));
+        java.time.Instant at;
+        try {
+            at = java.time.Instant.from(DELETED_STAMP.parse(m.group(3)));
+        } catch (java.time.DateTimeException e) {
+            return Optional.empty();
+        }
+        String fileName = m.group(2) + ".json";
+        PoolFile content = read(folder, file, m.group(2)).orElse(null);
+        if (content == null) {
+            return Optional.empty();
+        }
+        return Optional.of(new DeletedFile(file.getFileName().toString(), folder.dirName(), fileName, at, content));
     }
 
     private void writeFile(Path file, ObjectNode json) {

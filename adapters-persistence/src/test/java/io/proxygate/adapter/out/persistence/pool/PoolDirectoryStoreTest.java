@@ -351,6 +351,66 @@ class PoolDirectoryStoreTest {
     }
 
     @Test
+    void aDeletedFileWaitsInTheDeletedFolderOwnerOnlyAndOutOfThePool() throws IOException {
+        ApiKey key = new ApiKey("k1", null, ApiKeyType.OPENAI, Secret.of("sk-test-k1"), Optional.empty(), false);
+        String path = store.add(key);
+        String original = Files.readString(Path.of(path));
+
+        Optional<String> name = store.moveToDeleted(path);
+
+        assertThat(name).contains("apikeys.k1.20250601T000000000Z.json");
+        Path kept = pool.resolve(".deleted").resolve(name.get());
+        assertThat(Files.readString(kept)).isEqualTo(original);
+        assertThat(mode(kept)).isEqualTo("rw-------");
+        assertThat(mode(kept.getParent())).isEqualTo("rwx------");
+        assertThat(store.scan()).isEmpty();
+        assertThat(store.deleted()).singleElement().satisfies(d -> {
+            assertThat(d.folder()).isEqualTo("apikeys");
+            assertThat(d.fileName()).isEqualTo("k1.json");
+            assertThat(d.deletedAt()).isEqualTo(NOW);
+            assertThat(d.content().credential()).contains(key);
+        });
+    }
+
+    @Test
+    void deletingTheSameNameTwiceInOneInstantKeepsBoth() {
+        ChatGptAccount account = chatGpt("twice@example.com");
+        String first = store.moveToDeleted(store.add(account)).orElseThrow();
+        String second = store.moveToDeleted(store.add(account)).orElseThrow();
+
+        assertThat(second).isNotEqualTo(first).endsWith("-1.json");
+        assertThat(store.deleted()).hasSize(2)
+                .allSatisfy(d -> assertThat(d.fileName()).isEqualTo("twice_example.com.json"));
+    }
+
+    @Test
+    void restoreBringsTheFileBackUnderItsOldNameAndNeverOverwrites() throws IOException {
+        ApiKey key = new ApiKey("k2", null, ApiKeyType.OPENAI, Secret.of("sk-test-k2"), Optional.empty(), false);
+        String path = store.add(key);
+        String name = store.moveToDeleted(path).orElseThrow();
+
+        write("apikeys/k2.json", "{\"api_key\": \"sk-test-newer\"}");
+        assertThatThrownBy(() -> store.restore(name)).isInstanceOf(IllegalStateException.class);
+        assertThat(Files.readString(Path.of(path))).contains("sk-test-newer");
+        assertThat(store.deleted()).hasSize(1);
+
+        Files.delete(Path.of(path));
+        assertThat(store.restore(name)).isEqualTo(path);
+        assertThat(only(store.scan())).isEqualTo(key);
+        assertThat(mode(Path.of(path))).isEqualTo("rw-------");
+        assertThat(store.deleted()).isEmpty();
+    }
+
+    @Test
+    void restoreTakesOnlyANameFromTheDeletedFolder() throws IOException {
+        write("apikeys/k3.json", "{\"api_key\": \"sk-test-k3\"}");
+        for (String name : List.of("", "../apikeys/k3.json", "apikeys.k3.20250601T000000000Z.json", "x/../y.json")) {
+            assertThatThrownBy(() -> store.restore(name)).as(name)
+                    .isInstanceOf(java.util.NoSuchElementException.class);
+        }
+    }
+
+    @Test
     void deleteRemovesTheFile() throws IOException {
         String path = store.add(chatGpt("d@example.com"));
 
