@@ -1,14 +1,16 @@
 package io.proxygate.application.proxy;
 
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * One inbound request to relay: the route, the raw query string (without '?', may be empty), the client's headers,
  * the decoded body bytes and the facts extracted from them; method and path matter only for
- * {@link Route#PASSTHROUGH}, which relays them as they are.
+ * {@link Route#PASSTHROUGH}, which relays them as they are. {@code encodedBody} holds the client's wire bytes when
+ * it sent the body under a {@code Content-Encoding}, so an upstream that accepts that encoding gets them unchanged.
  */
 public record ProxyCommand(Route route, String query, Headers headers, byte[] body, RequestFacts facts,
-                           String method, String path) {
+                           String method, String path, Optional<EncodedBody> encodedBody) {
     public ProxyCommand {
         Objects.requireNonNull(route, "route");
         query = query == null ? "" : query;
@@ -17,9 +19,15 @@ public record ProxyCommand(Route route, String query, Headers headers, byte[] bo
         Objects.requireNonNull(facts, "facts");
         method = method == null ? "" : method;
         path = path == null ? "" : path;
+        encodedBody = encodedBody == null ? Optional.empty() : encodedBody;
+    }
+
+    public ProxyCommand(Route route, String query, Headers headers, byte[] body, RequestFacts facts,
+                        String method, String path) {
+        this(route, query, headers, body, facts, method, path, Optional.empty());
     }
 
     public ProxyCommand(Route route, String query, Headers headers, byte[] body, RequestFacts facts) {
-        this(route, query, headers, body, facts, null, null);
+        this(route, query, headers, body, facts, null, null, Optional.empty());
     }
 }

@@ -270,7 +270,7 @@ public final class ProxyService implements ProxyUseCase {
                 try {
                     call = upstream.open(new UpstreamRequest(command.route(), credential, command.query(),
                             command.headers(), command.body(), command.facts().stream(), command.method(),
-                            command.path()));
+                            command.path(), command.encodedBody()));
                     UpstreamHead head = call.awaitHead();
                     CredentialId id = credential.id();
                     head.windows().ifPresent(w -> router.onWindows(id, w));

@@ -170,7 +170,8 @@ public class ProxyGateConfiguration extends Configuration {
         @NotNull public Duration responseTimeout = Duration.ofMinutes(10);
         /** A stream that sends nothing for this long is cut. */
         @NotNull public Duration idleTimeout = Duration.ofMinutes(5);
-        public boolean claudeCodeMimicry = true;
+        /** Off: a relay forwards what the client sent; rewriting it as Claude Code is the operator's explicit choice. */
+        public boolean claudeCodeMimicry = false;
         @Min(1) public int maxConnectionsPerRoute = 512;
     }
 

@@ -155,12 +155,13 @@ public final class ProxyServlet extends HttpServlet {
         }
         ProxyExchange exchange;
         try {
-            byte[] body = RequestBodies.read(request.getInputStream(),
+            RequestBodies.Read read = RequestBodies.read(request.getInputStream(),
                     headers.first("Content-Encoding").orElse(""), maxBodyBytes, request.getContentLengthLong());
+            byte[] body = read.decoded();
             // Passthrough bodies are the ChatGPT site's own business: relayed, never parsed.
             RequestFacts facts = route == Route.PASSTHROUGH ? NO_FACTS : RequestFactsReader.read(route, body, headers);
             exchange = proxy.open(new ProxyCommand(route, request.getQueryString(), headers, body, facts,
-                    passthroughMethod, request.getRequestURI()));
+                    passthroughMethod, request.getRequestURI(), read.encoded()));
         } catch (ProxyFailure f) {
             sendError(response, api, f.status(), f.errorType(), f.getMessage(), f.retryAfter());
             return;

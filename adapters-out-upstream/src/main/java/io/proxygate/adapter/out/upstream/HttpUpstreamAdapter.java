@@ -110,6 +110,7 @@ public final class HttpUpstreamAdapter implements UpstreamPort, AutoCloseable {
         for (Header header : prepared.headers()) {
             builder.addHeader(header);
         }
+        // The client's Content-Type header travels in the header list; the entity's type only fills in when it sent none.
         prepared.body().ifPresent(bytes -> builder.setEntity(AsyncEntityProducers.create(bytes, JSON)));
         try {
             Future<Void> future = client.execute(builder.build(), call.consumer(), null, HttpClientContext.create(),
@@ -178,6 +179,8 @@ public final class HttpUpstreamAdapter implements UpstreamPort, AutoCloseable {
                         .build())
                 // Bodies are relayed byte for byte and scanned for usage: no transparent decompression.
                 .disableContentCompression()
+                // Only a client that sent no User-Agent gets this one: ProxyGate's own, never the library's.
+                .setUserAgent(ProxyGateUserAgent.VALUE)
                 .disableAutomaticRetries()
                 .disableRedirectHandling()
                 .disableCookieManagement()

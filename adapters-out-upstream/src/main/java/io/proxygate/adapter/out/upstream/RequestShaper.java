@@ -11,25 +11,20 @@ import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.message.BasicHeader;
 
 import java.net.URI;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 /**
- * Turns one attempt into the request its upstream expects: URL, auth, required headers, the client headers each
- * upstream may see (an allow-list, so the client's own {@code Authorization}, {@code x-api-key} and
- * {@code X-ProxyGate-Token} can never leak), and the body rewrites the ChatGPT backend and Claude OAuth need.
- *
- * <p>Query strings: the client's query is forwarded, except Claude Code's {@code beta=true}, which is dropped toward
- * Anthropic as the original did (the betas travel in {@code anthropic-beta}).
+ * Turns one attempt into the request its upstream expects. The client's request goes on as it was sent: its headers
+ * in its order (all but hop-by-hop, credential and internal ones: {@link ForwardedHeaders}), its query string, and its
+ * body bytes, compressed ones included when the upstream accepts the client's Content-Encoding. What changes is the
+ * credential, and only the rewrites an upstream requires, each named in the README's "What reaches the upstream":
+ * the ChatGPT backend's body rules ({@link CodexBodyRewriter}), {@code oauth-2025-04-20} appended to
+ * {@code anthropic-beta} on Claude OAuth, {@code Accept-Encoding: identity} (the relay reads every reply for usage),
+ * and, only when an operator turns it on, the Claude Code mimicry.
  */
 final class RequestShaper {
     static final String ANTHROPIC_VERSION = "2023-06-01";
@@ -37,15 +32,12 @@ final class RequestShaper {
     static final String EVENT_STREAM = "text/event-stream";
     static final String JSON = "application/json";
 
-    /** What the original's passthrough copied from the client. */
-    private static final Set<String> PASSTHROUGH_HEADERS = Set.of(
-            "accept", "accept-language", "user-agent", "x-client-request-id");
-    private static final Set<String> OPENAI_PASSTHROUGH = Set.of(
-            "originator", "user-agent", "session_id", "x-client-request-id", "x-openai-subagent",
-            "x-codex-turn-state", "x-session-affinity", "openai-beta", "openai-organization", "openai-project");
-    private static final Set<String> ANTHROPIC_PASSTHROUGH = Set.of(
-            "user-agent", "x-app", "x-claude-code-session-id", "x-request-id", "x-client-request-id",
-            "x-session-affinity", "anthropic-dangerous-direct-browser-access");
+    /**
+     * Request Content-Encodings each upstream takes as the client sent them. The Codex CLI sends zstd bodies to the
+     * ChatGPT backend; no other upstream documents compressed request bodies, so they get the decoded body.
+     */
+    private static final Set<String> CHATGPT_ENCODINGS = Set.of("zstd");
+    private static final Set<String> DECODED_ONLY = Set.of();
     private static final String STAINLESS_PREFIX = "x-stainless-";
 
     private final UpstreamSettings settings;
@@ -65,6 +57,16 @@ final class RequestShaper {
         };
     }
 
+    /** Codex names itself in {@code originator} and its User-Agent ({@code codex_cli_rs}, {@code codex_exec}). */
+    static boolean isCodex(Headers client) {
+        return client.first("originator").map(RequestShaper::codexName).orElse(false)
+                || client.first("user-agent").map(RequestShaper::codexName).orElse(false);
+    }
+
+    private static boolean codexName(String value) {
+        return value.trim().toLowerCase(Locale.ROOT).startsWith("codex_");
+    }
+
     private PreparedRequest chatgpt(UpstreamRequest r, ChatGptAccount account) {
         if (r.route() == Route.PASSTHROUGH) {
             return chatgptPassthrough(r, account);
@@ -75,38 +77,49 @@ final class RequestShaper {
             case MODELS -> settings.chatgptModelsUrl();
             default -> throw unsupported(r.route(), "a ChatGPT account");
         };
-        List<Header> headers = new ArrayList<>();
-        headers.add(new BasicHeader("Authorization", "Bearer " + account.tokens().accessToken().reveal()));
-        if (!account.accountId().isBlank()) {
-            headers.add(new BasicHeader("ChatGPT-Account-Id", account.accountId()));
+        ForwardedHeaders headers = ForwardedHeaders.of(r.clientHeaders()).credential(chatgptCredential(account));
+        if (r.route() == Route.RESPONSES) {
+            // The backend only streams (the body says stream:true); a non-streaming client's JSON is assembled here.
+            headers.set("Accept", EVENT_STREAM);
+        } else {
+            headers.setIfAbsent("Accept", JSON);
         }
-        headers.add(new BasicHeader("Accept", r.route() == Route.RESPONSES ? EVENT_STREAM : JSON));
-        headers.add(new BasicHeader("Accept-Encoding", "identity"));
-        copy(r.clientHeaders(), OPENAI_PASSTHROUGH, false, headers);
+        headers.set("Accept-Encoding", "identity");
         if (r.route() == Route.MODELS) {
-            return new PreparedRequest("GET", uri(url, r.query()), headers, Optional.empty(), false);
+            return new PreparedRequest("GET", uri(url, r.query()), headers.remove("Content-Encoding").list(),
+                    Optional.empty(), false);
         }
-        byte[] body = CodexBodyRewriter.rewrite(r.body(), r.route() == Route.RESPONSES_COMPACT);
-        return new PreparedRequest("POST", uri(url, r.query()), headers, Optional.of(body),
+        byte[] body = wireBody(r, CodexBodyRewriter.rewrite(r.body(), r.route() == Route.RESPONSES_COMPACT,
+                !isCodex(r.clientHeaders())), CHATGPT_ENCODINGS, headers);
+        return new PreparedRequest("POST", uri(url, r.query()), headers.list(), Optional.of(body),
                 r.route() == Route.RESPONSES && !r.clientWantsStream());
     }
 
     /**
-     * ChatGPT web/backend paths (the original's passthrough): same method, path and query on the ChatGPT host,
-     * the account's bearer and id, and only the client headers the original let through.
+     * ChatGPT web/backend paths (the original's passthrough): same method, path and query on the ChatGPT host, the
+     * account's bearer and id, the client's other headers.
      */
     private PreparedRequest chatgptPassthrough(UpstreamRequest r, ChatGptAccount account) {
         URI models = URI.create(settings.chatgptModelsUrl());
         String origin = models.getScheme() + "://" + models.getRawAuthority();
-        List<Header> headers = new ArrayList<>();
-        headers.add(new BasicHeader("Authorization", "Bearer " + account.tokens().accessToken().reveal()));
-        if (!account.accountId().isBlank()) {
-            headers.add(new BasicHeader("ChatGPT-Account-Id", account.accountId()));
-        }
-        copy(r.clientHeaders(), PASSTHROUGH_HEADERS, false, headers);
+        ForwardedHeaders headers = ForwardedHeaders.of(r.clientHeaders()).credential(chatgptCredential(account));
+        headers.set("Accept-Encoding", "identity");
         boolean hasBody = r.body().length > 0 && !r.method().equals("GET") && !r.method().equals("HEAD");
-        return new PreparedRequest(r.method(), uri(origin + r.path(), r.query()), headers,
-                hasBody ? Optional.of(r.body()) : Optional.empty(), false);
+        Optional<byte[]> body = hasBody ? Optional.of(wireBody(r, r.body(), CHATGPT_ENCODINGS, headers))
+                : Optional.empty();
+        if (!hasBody) {
+            headers.remove("Content-Encoding");
+        }
+        return new PreparedRequest(r.method(), uri(origin + r.path(), r.query()), headers.list(), body, false);
+    }
+
+    private static List<Header> chatgptCredential(ChatGptAccount account) {
+        List<Header> credential = new ArrayList<>(2);
+        credential.add(new BasicHeader("Authorization", "Bearer " + account.tokens().accessToken().reveal()));
+        if (!account.accountId().isBlank()) {
+            credential.add(new BasicHeader("ChatGPT-Account-Id", account.accountId()));
+        }
+        return credential;
     }
 
     private PreparedRequest openaiKey(UpstreamRequest r, ApiKey key) {
@@ -123,54 +136,63 @@ final class RequestShaper {
             case MODELS -> base + "/models";
             default -> throw unsupported(r.route(), "an OpenAI key");
         };
-        List<Header> headers = new ArrayList<>();
-        headers.add(new BasicHeader("Authorization", "Bearer " + key.key().reveal()));
+        ForwardedHeaders headers = ForwardedHeaders.of(r.clientHeaders())
+                .credential(List.of(new BasicHeader("Authorization", "Bearer " + key.key().reveal())));
         boolean streams = r.route() == Route.RESPONSES || r.route() == Route.CHAT_COMPLETIONS;
-        headers.add(new BasicHeader("Accept", streams && r.clientWantsStream() ? EVENT_STREAM : JSON));
-        headers.add(new BasicHeader("Accept-Encoding", "identity"));
-        copy(r.clientHeaders(), OPENAI_PASSTHROUGH, false, headers);
+        headers.setIfAbsent("Accept", streams && r.clientWantsStream() ? EVENT_STREAM : JSON);
+        headers.set("Accept-Encoding", "identity");
         if (r.route() == Route.MODELS) {
-            return new PreparedRequest("GET", uri(url, r.query()), headers, Optional.empty(), false);
+            return new PreparedRequest("GET", uri(url, r.query()), headers.remove("Content-Encoding").list(),
+                    Optional.empty(), false);
         }
-        return new PreparedRequest("POST", uri(url, r.query()), headers, Optional.of(r.body()), false);
+        byte[] body = wireBody(r, r.body(), DECODED_ONLY, headers);
+        return new PreparedRequest("POST", uri(url, r.query()), headers.list(), Optional.of(body), false);
     }
 
     private PreparedRequest claudeAccount(UpstreamRequest r, ClaudeAccount account) {
         String url = anthropicUrl(r.route(), Optional.empty());
         boolean mimic = settings.claudeCodeMimicry() && !ClaudeCodeMimicry.isClaudeCode(r.clientHeaders(), r.body());
-        List<Header> headers = new ArrayList<>();
-        headers.add(new BasicHeader("Authorization", "Bearer " + account.tokens().accessToken().reveal()));
-        headers.add(new BasicHeader("anthropic-version", anthropicVersion(r.clientHeaders())));
-        List<String> required = mimic ? ClaudeCodeMimicry.BETAS : List.of(OAUTH_BETA);
-        headers.add(new BasicHeader("anthropic-beta", betas(required, r.clientHeaders())));
-        headers.add(new BasicHeader("Accept", anthropicAccept(r)));
-        headers.add(new BasicHeader("Accept-Encoding", "identity"));
+        ForwardedHeaders headers = ForwardedHeaders.of(r.clientHeaders()).credential(List.of(
+                new BasicHeader("Authorization", "Bearer " + account.tokens().accessToken().reveal())));
+        headers.setIfAbsent("anthropic-version", ANTHROPIC_VERSION);
+        headers.appendToken("anthropic-beta", OAUTH_BETA);
         if (mimic) {
-            headers.add(new BasicHeader("User-Agent", settings.claudeCodeUserAgent()));
-            headers.add(new BasicHeader("X-App", "cli"));
-            headers.add(new BasicHeader("anthropic-dangerous-direct-browser-access", "true"));
-            copy(r.clientHeaders(), Set.of("x-claude-code-session-id", "x-request-id", "x-client-request-id",
-                    "x-session-affinity"), true, headers);
-        } else {
-            copy(r.clientHeaders(), ANTHROPIC_PASSTHROUGH, true, headers);
+            ClaudeCodeMimicry.BETAS.forEach(beta -> headers.appendToken("anthropic-beta", beta));
+            // The caller's SDK headers describe the caller; under Claude Code's User-Agent they would contradict it.
+            headers.removePrefix(STAINLESS_PREFIX);
+            headers.set("User-Agent", settings.claudeCodeUserAgent());
+            headers.set("X-App", "cli");
+            headers.set("anthropic-dangerous-direct-browser-access", "true");
         }
-        byte[] body = mimic ? ClaudeCodeMimicry.withBanner(r.body()) : r.body();
-        return new PreparedRequest("POST", uri(url, withoutBeta(r.query())), headers, Optional.of(body), false);
+        headers.setIfAbsent("Accept", r.clientWantsStream() ? EVENT_STREAM : JSON);
+        headers.set("Accept-Encoding", "identity");
+        byte[] body = wireBody(r, mimic ? ClaudeCodeMimicry.withBanner(r.body()) : r.body(), DECODED_ONLY, headers);
+        return new PreparedRequest("POST", uri(url, r.query()), headers.list(), Optional.of(body), false);
     }
 
     private PreparedRequest anthropicKey(UpstreamRequest r, ApiKey key) {
         String url = anthropicUrl(r.route(), key.baseUrl());
-        List<Header> headers = new ArrayList<>();
-        headers.add(new BasicHeader("x-api-key", key.key().reveal()));
-        headers.add(new BasicHeader("anthropic-version", anthropicVersion(r.clientHeaders())));
-        String clientBetas = betas(List.of(), r.clientHeaders());
-        if (!clientBetas.isEmpty()) {
-            headers.add(new BasicHeader("anthropic-beta", clientBetas));
+        ForwardedHeaders headers = ForwardedHeaders.of(r.clientHeaders())
+                .credential(List.of(new BasicHeader("x-api-key", key.key().reveal())));
+        headers.setIfAbsent("anthropic-version", ANTHROPIC_VERSION);
+        headers.setIfAbsent("Accept", r.clientWantsStream() ? EVENT_STREAM : JSON);
+        headers.set("Accept-Encoding", "identity");
+        byte[] body = wireBody(r, r.body(), DECODED_ONLY, headers);
+        return new PreparedRequest("POST", uri(url, r.query()), headers.list(), Optional.of(body), false);
+    }
+
+    /**
+     * The bytes to send: the client's encoded bytes, with its Content-Encoding, when it sent the body encoded, the
+     * upstream takes that encoding and {@code body} is still the client's (no rewrite); otherwise {@code body},
+     * decoded, without a Content-Encoding. Never decodes: the decoded copy was made once, on the way in.
+     */
+    private static byte[] wireBody(UpstreamRequest r, byte[] body, Set<String> accepted, ForwardedHeaders headers) {
+        if (body == r.body() && r.encodedBody().isPresent()
+                && accepted.contains(r.encodedBody().get().contentEncoding())) {
+            return r.encodedBody().get().bytes();
         }
-        headers.add(new BasicHeader("Accept", anthropicAccept(r)));
-        headers.add(new BasicHeader("Accept-Encoding", "identity"));
-        copy(r.clientHeaders(), ANTHROPIC_PASSTHROUGH, true, headers);
-        return new PreparedRequest("POST", uri(url, withoutBeta(r.query())), headers, Optional.of(r.body()), false);
+        headers.remove("Content-Encoding");
+        return body;
     }
 
     private String anthropicUrl(Route route, Optional<String> keyBase) {
@@ -181,50 +203,6 @@ final class RequestShaper {
             case MESSAGES_COUNT_TOKENS -> messages + "/count_tokens";
             default -> throw unsupported(route, "an Anthropic credential");
         };
-    }
-
-    private static String anthropicVersion(Headers client) {
-        return client.first("anthropic-version").map(String::trim).orElse(ANTHROPIC_VERSION);
-    }
-
-    private static String anthropicAccept(UpstreamRequest r) {
-        return r.clientHeaders().first("accept").orElse(r.clientWantsStream() ? EVENT_STREAM : JSON);
-    }
-
-    /** {@code required} first, then the client's betas (every header, comma lists split), trimmed, de-duplicated. */
-    static String betas(List<String> required, Headers client) {
-        Set<String> all = new LinkedHashSet<>(required);
-        for (String value : client.all("anthropic-beta")) {
-            for (String beta : value.split(",")) {
-                if (!beta.isBlank()) {
-                    all.add(beta.trim());
-                }
-            }
-        }
-        return String.join(",", all);
-    }
-
-    private static void copy(Headers client, Set<String> allowed, boolean stainless, List<Header> out) {
-        for (Map.Entry<String, String> field : client.fields()) {
-            String name = Headers.normalise(field.getKey());
-            if (field.getValue() == null) {
-                continue;
-            }
-            if (allowed.contains(name) || (stainless && name.startsWith(STAINLESS_PREFIX))) {
-                out.add(new BasicHeader(field.getKey(), field.getValue()));
-            }
-        }
-    }
-
-    private static String withoutBeta(String query) {
-        if (query.isEmpty()) {
-            return query;
-        }
-        return Arrays.stream(query.split("&"))
-                .filter(p -> !p.isEmpty())
-                .filter(p -> !URLDecoder.decode(p.split("=", 2)[0], StandardCharsets.UTF_8)
-                        .toLowerCase(Locale.ROOT).equals("beta"))
-                .collect(Collectors.joining("&"));
     }
 
     private static URI uri(String url, String query) {

@@ -23,7 +23,8 @@ import java.util.Optional;
  * @param responseTimeout        from opening the call until the status line and headers arrive
  * @param idleTimeout            after the headers, the longest silence tolerated while the reader keeps up (a slow
  *                               reader that holds the upstream back is never counted as idle)
- * @param claudeCodeMimicry      make non-Claude-Code requests on Claude OAuth accounts look like Claude Code
+ * @param claudeCodeMimicry      make non-Claude-Code requests on Claude OAuth accounts look like Claude Code (off
+ *                               unless the operator turns it on)
  * @param claudeCodeUserAgent    the User-Agent sent when mimicking Claude Code
  * @param maxConnectionsPerRoute connection pool size per upstream host
  * @param streamBufferBytes      per-call body buffer; when full, the upstream read pauses
@@ -137,7 +138,7 @@ public record UpstreamSettings(String chatgptResponsesUrl, String chatgptCompact
         // Non-streamed reasoning requests may think for minutes before the first header.
         private Duration responseTimeout = Duration.ofMinutes(10);
         private Duration idleTimeout = Duration.ofMinutes(5);
-        private boolean claudeCodeMimicry = true;
+        private boolean claudeCodeMimicry = false;
         private String claudeCodeUserAgent = DEFAULT_CLAUDE_CODE_USER_AGENT;
         private int maxConnectionsPerRoute = 100;
         private int streamBufferBytes = 256 * 1024;

@@ -9,8 +9,33 @@ import static org.assertj.core.api.Assertions.assertThat;
 class CodexBodyRewriterTest {
 
     private static String rewrite(String body, boolean compact) {
-        return new String(CodexBodyRewriter.rewrite(body.getBytes(StandardCharsets.UTF_8), compact),
+        return new String(CodexBodyRewriter.rewrite(body.getBytes(StandardCharsets.UTF_8), compact, true),
                 StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void aBodyThatMeetsTheRulesComesBackAsTheSameArray() {
+        byte[] codex = "{ \"model\": \"gpt-5\", \"input\": [], \"store\": false, \"stream\": true }"
+                .getBytes(StandardCharsets.UTF_8);
+
+        assertThat(CodexBodyRewriter.rewrite(codex, false, false)).isSameAs(codex);
+    }
+
+    @Test
+    void codexItselfGetsNoInstructionsAddedOtherClientsDo() {
+        byte[] body = "{\"model\":\"m\",\"input\":[],\"store\":false,\"stream\":true}".getBytes(StandardCharsets.UTF_8);
+
+        assertThat(CodexBodyRewriter.rewrite(body, false, false)).isSameAs(body);
+        assertThat(new String(CodexBodyRewriter.rewrite(body, false, true), StandardCharsets.UTF_8))
+                .isEqualTo("{\"model\":\"m\",\"input\":[],\"store\":false,\"stream\":true,\"instructions\":\"\"}");
+    }
+
+    @Test
+    void aStoreTrueIsAChangeEvenWhenEverythingElseFits() {
+        byte[] body = "{\"model\":\"m\",\"store\":true,\"stream\":true}".getBytes(StandardCharsets.UTF_8);
+
+        assertThat(new String(CodexBodyRewriter.rewrite(body, false, false), StandardCharsets.UTF_8))
+                .isEqualTo("{\"model\":\"m\",\"store\":false,\"stream\":true}");
     }
 
     @Test
@@ -64,7 +89,7 @@ class CodexBodyRewriterTest {
 
     @Test
     void numbersAtTheEndOfTheObjectKeepTheirExactText() {
-        assertThat(rewrite("{\"instructions\":\"\",\"store\":false,\"stream\":true,\"n\":-0.10e-2 }", false))
+        assertThat(rewrite("{\"instructions\":\"\",\"store\":true,\"stream\":true,\"n\":-0.10e-2 }", false))
                 .isEqualTo("{\"instructions\":\"\",\"store\":false,\"stream\":true,\"n\":-0.10e-2}");
     }
 

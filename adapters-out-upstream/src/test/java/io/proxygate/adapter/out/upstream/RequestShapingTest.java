@@ -55,8 +55,10 @@ class RequestShapingTest {
     void chatgptAccountGetsBearerAccountIdAndCodexBody() throws Exception {
         String body = "{\"model\":\"gpt-5.5\",\"input\":\"hi\",\"temperature\":0.2,\"max_output_tokens\":64,"
                 + "\"reasoning\":{\"effort\":\"high\"},\"store\":true,\"prompt_cache_key\":\"sess-1\"}";
-        Headers headers = clientAuth("originator", "codex_cli_rs", "User-Agent", "codex_cli_rs/0.160",
-                "session_id", "sess-1", "x-codex-turn-metadata", "not-forwarded", "Accept-Encoding", "gzip, br");
+        Headers headers = clientAuth("originator", "codex_cli_rs", "User-Agent", "codex_cli_rs/0.171",
+                "version", "0.171.0", "session-id", "sess-1", "session_id", "sess-1", "thread-id", "th-1",
+                "x-codex-turn-metadata", "{\"session_id\":\"sess-1\"}", "x-codex-window-id", "w-1",
+                "x-codex-beta-features", "f1", "Accept-Encoding", "gzip, br");
 
         MockUpstream.Recorded sent = send(request(Route.RESPONSES, Fixtures.chatgpt("acct-42"), headers, body, true));
 
@@ -68,14 +70,74 @@ class RequestShapingTest {
         assertThat(sent.headers().first("accept-encoding")).contains("identity");
         assertThat(sent.headers().first("content-type")).contains("application/json");
         assertThat(sent.headers().first("originator")).contains("codex_cli_rs");
-        assertThat(sent.headers().first("user-agent")).contains("codex_cli_rs/0.160");
+        assertThat(sent.headers().first("user-agent")).contains("codex_cli_rs/0.171");
+        assertThat(sent.headers().first("version")).contains("0.171.0");
+        assertThat(sent.headers().first("session-id")).contains("sess-1");
         assertThat(sent.headers().first("session_id")).contains("sess-1");
-        assertThat(sent.headers().all("x-codex-turn-metadata")).isEmpty();
+        assertThat(sent.headers().first("thread-id")).contains("th-1");
+        assertThat(sent.headers().first("x-codex-turn-metadata")).contains("{\"session_id\":\"sess-1\"}");
+        assertThat(sent.headers().first("x-codex-window-id")).contains("w-1");
+        assertThat(sent.headers().first("x-codex-beta-features")).contains("f1");
         assertNoClientCredentials(sent.headers());
+        // Codex omits instructions on its own backend: none is added to what it sent.
         assertThat(sent.bodyText()).isEqualTo("{\"model\":\"gpt-5.5\","
                 + "\"input\":[{\"type\":\"message\",\"role\":\"user\",\"content\":\"hi\"}],"
                 + "\"reasoning\":{\"effort\":\"high\"},\"store\":false,\"prompt_cache_key\":\"sess-1\","
-                + "\"stream\":true,\"instructions\":\"\"}");
+                + "\"stream\":true}");
+    }
+
+    @Test
+    void chatgptAccountAddsInstructionsOnlyForClientsOtherThanCodex() throws Exception {
+        String body = "{\"model\":\"gpt-5\",\"input\":[],\"store\":false,\"stream\":true}";
+
+        MockUpstream.Recorded codex = send(request(Route.RESPONSES, Fixtures.chatgpt("a"),
+                Headers.of("originator", "codex_exec"), body, true));
+        MockUpstream.Recorded other = send(request(Route.RESPONSES, Fixtures.chatgpt("a"),
+                Headers.of("User-Agent", "opencode/1.18.33"), body, true));
+
+        assertThat(codex.bodyText()).isEqualTo(body);
+        assertThat(other.bodyText()).isEqualTo(
+                "{\"model\":\"gpt-5\",\"input\":[],\"store\":false,\"stream\":true,\"instructions\":\"\"}");
+    }
+
+    @Test
+    void theClientsHeadersKeepTheirOrderAndThePooledCredentialTakesTheClientsPlace() {
+        RequestShaper shaper = new RequestShaper(Fixtures.settingsFor(mock).build());
+        Headers client = Headers.of("Host", "127.0.0.1:8787", "Content-Type", "application/json",
+                "originator", "codex_exec", "Authorization", "Bearer proxy-token-of-the-client",
+                "chatgpt-account-id", "the-clients-own", "Accept", "text/event-stream", "session-id", "s-1",
+                "Accept-Encoding", "zstd, gzip", "Content-Length", "60", "x-new-client-header", "kept");
+
+        PreparedRequest prepared = shaper.shape(new UpstreamRequest(Route.RESPONSES, Fixtures.chatgpt("acct-42"), "",
+                client, "{\"input\":[],\"store\":false,\"stream\":true}".getBytes(StandardCharsets.UTF_8), true));
+
+        assertThat(prepared.headers()).extracting(h -> h.getName() + ": " + h.getValue()).containsExactly(
+                "Content-Type: application/json",
+                "originator: codex_exec",
+                "Authorization: Bearer " + Fixtures.CHATGPT_TOKEN,
+                "ChatGPT-Account-Id: acct-42",
+                "Accept: text/event-stream",
+                "session-id: s-1",
+                "Accept-Encoding: identity",
+                "x-new-client-header: kept");
+    }
+
+    @Test
+    void hopByHopCredentialAndInternalHeadersNeverPass() {
+        RequestShaper shaper = new RequestShaper(Fixtures.settingsFor(mock).build());
+        Headers client = Headers.of("Connection", "keep-alive, X-Hop", "X-Hop", "private to this hop",
+                "Keep-Alive", "timeout=5", "TE", "trailers", "Transfer-Encoding", "chunked", "Upgrade", "h2c",
+                "Proxy-Authorization", "Basic x", "Proxy-Connection", "keep-alive", "Cookie", "admin_session=1",
+                "X-ProxyGate-Token", "t", "x-api-key", "k", "api-key", "k", "x-goog-api-key", "k",
+                "X-Forwarded-For", "10.0.0.1", "Forwarded", "for=10.0.0.1", "X-Real-IP", "10.0.0.1",
+                "Expect", "100-continue", "x-proxygate-request-id", "r", "anthropic-version", "2023-06-01");
+
+        PreparedRequest prepared = shaper.shape(new UpstreamRequest(Route.MESSAGES, Fixtures.anthropicKey(null), "",
+                client, "{}".getBytes(StandardCharsets.UTF_8), false));
+
+        assertThat(prepared.headers()).extracting(h -> h.getName()).containsExactly(
+                "x-api-key", "anthropic-version", "Accept", "Accept-Encoding");
+        assertThat(prepared.header("x-api-key")).contains(Fixtures.ANTHROPIC_KEY);
     }
 
     @Test
@@ -171,32 +233,46 @@ class RequestShapingTest {
                 "x-app", "cli",
                 "X-Claude-Code-Session-Id", "8d0c",
                 "X-Stainless-OS", "Linux",
-                "X-Unrelated", "dropped");
+                "X-Unrelated", "kept too");
         UpstreamRequest r = new UpstreamRequest(Route.MESSAGES, Fixtures.claude(), "beta=true", headers,
                 body.getBytes(StandardCharsets.UTF_8), true);
 
         MockUpstream.Recorded sent = send(r);
 
         assertThat(sent.uri().getPath()).isEqualTo("/v1/messages");
-        assertThat(sent.uri().getQuery()).isNull();
+        assertThat(sent.uri().getQuery()).isEqualTo("beta=true");
         assertThat(sent.headers().first("authorization")).contains("Bearer " + Fixtures.CLAUDE_TOKEN);
         assertThat(sent.headers().all("x-api-key")).isEmpty();
         assertThat(sent.headers().first("anthropic-version")).contains("2023-06-01");
-        assertThat(sent.headers().first("anthropic-beta"))
-                .contains("oauth-2025-04-20,claude-code-20250219,interleaved-thinking-2025-05-14");
+        assertThat(sent.headers().all("anthropic-beta"))
+                .containsExactly("claude-code-20250219,oauth-2025-04-20, interleaved-thinking-2025-05-14");
         assertThat(sent.headers().first("user-agent")).contains("claude-cli/2.1.3 (external, cli)");
         assertThat(sent.headers().first("x-claude-code-session-id")).contains("8d0c");
         assertThat(sent.headers().first("x-stainless-os")).contains("Linux");
-        assertThat(sent.headers().all("x-unrelated")).isEmpty();
+        assertThat(sent.headers().first("x-unrelated")).contains("kept too");
         assertThat(sent.headers().first("accept")).contains("text/event-stream");
         assertThat(sent.bodyText()).isEqualTo(body);
         assertNoClientCredentials(sent.headers());
     }
 
     @Test
-    void claudeAccountWithAnotherClientIsMadeToLookLikeClaudeCode() throws Exception {
+    void claudeAccountAppendsTheOAuthBetaAfterTheClientsOwn() throws Exception {
+        MockUpstream.Recorded listed = send(request(Route.MESSAGES, Fixtures.claude(),
+                Headers.of("anthropic-beta", "claude-code-20250219,interleaved-thinking-2025-05-14"), "{}", false));
+        MockUpstream.Recorded none = send(request(Route.MESSAGES, Fixtures.claude(), Headers.EMPTY, "{}", false));
+
+        assertThat(listed.headers().all("anthropic-beta"))
+                .containsExactly("claude-code-20250219,interleaved-thinking-2025-05-14,oauth-2025-04-20");
+        assertThat(none.headers().all("anthropic-beta")).containsExactly("oauth-2025-04-20");
+    }
+
+    @Test
+    void claudeAccountWithAnotherClientIsMadeToLookLikeClaudeCodeWhenTheOperatorAsks() throws Exception {
+        adapter.close();
+        adapter = new HttpUpstreamAdapter(Fixtures.settingsFor(mock).claudeCodeMimicry(true).build());
         String body = "{\"model\":\"claude-sonnet-4-6\",\"system\":\"Be terse.\",\"messages\":[]}";
-        Headers headers = clientAuth("User-Agent", "opencode/1.0", "anthropic-beta", "files-api-2025-04-14");
+        Headers headers = clientAuth("User-Agent", "opencode/1.0", "anthropic-beta", "files-api-2025-04-14",
+                "X-Stainless-Lang", "js", "X-Stainless-Package-Version", "0.60.0");
 
         MockUpstream.Recorded sent = send(request(Route.MESSAGES, Fixtures.claude(), headers, body, false));
 
@@ -205,7 +281,9 @@ class RequestShapingTest {
         assertThat(sent.headers().first("anthropic-dangerous-direct-browser-access")).contains("true");
         assertThat(sent.headers().first("anthropic-version")).contains("2023-06-01");
         assertThat(sent.headers().first("anthropic-beta")).contains(
-                "claude-code-20250219,oauth-2025-04-20,interleaved-thinking-2025-05-14,files-api-2025-04-14");
+                "files-api-2025-04-14,oauth-2025-04-20,claude-code-20250219,interleaved-thinking-2025-05-14");
+        assertThat(sent.headers().all("x-stainless-lang")).isEmpty();
+        assertThat(sent.headers().all("x-stainless-package-version")).isEmpty();
         assertThat(sent.headers().first("accept")).contains("application/json");
         assertThat(sent.bodyText()).isEqualTo("{\"model\":\"claude-sonnet-4-6\",\"system\":["
                 + ClaudeCodeMimicry.BANNER_BLOCK + ",{\"type\":\"text\",\"text\":\"Be terse.\"}],\"messages\":[]}");
@@ -213,16 +291,16 @@ class RequestShapingTest {
     }
 
     @Test
-    void mimicryCanBeSwitchedOff() throws Exception {
-        adapter.close();
-        adapter = new HttpUpstreamAdapter(Fixtures.settingsFor(mock).claudeCodeMimicry(false).build());
+    void mimicryIsOffByDefault() throws Exception {
         String body = "{\"model\":\"claude-sonnet-4-6\",\"system\":\"Be terse.\",\"messages\":[]}";
 
         MockUpstream.Recorded sent = send(request(Route.MESSAGES, Fixtures.claude(),
-                Headers.of("User-Agent", "opencode/1.0"), body, false));
+                Headers.of("User-Agent", "opencode/1.0", "X-Stainless-Lang", "js"), body, false));
 
         assertThat(sent.bodyText()).isEqualTo(body);
         assertThat(sent.headers().first("user-agent")).contains("opencode/1.0");
+        assertThat(sent.headers().first("x-stainless-lang")).contains("js");
+        assertThat(sent.headers().all("x-app")).isEmpty();
         assertThat(sent.headers().first("anthropic-beta")).contains("oauth-2025-04-20");
     }
 
@@ -261,5 +339,62 @@ class RequestShapingTest {
         assertThatThrownBy(() -> adapter.open(request(Route.CHAT_COMPLETIONS, Fixtures.claude(), Headers.EMPTY, "{}",
                 false))).isInstanceOf(IllegalArgumentException.class);
         assertThat(mock.pendingRequests()).isZero();
+    }
+
+    private static UpstreamRequest zstdRequest(Route route, io.proxygate.domain.credential.Credential credential,
+                                               String json, Headers headers) {
+        byte[] decoded = json.getBytes(StandardCharsets.UTF_8);
+        // The adapter never decodes: opaque bytes behind zstd's magic number stand in for the client's frame.
+        byte[] encoded = {(byte) 0x28, (byte) 0xB5, (byte) 0x2F, (byte) 0xFD, 1, 2, 3, 4, 5};
+        return new UpstreamRequest(route, credential, "", headers, decoded, true, null, null,
+                java.util.Optional.of(new io.proxygate.application.proxy.EncodedBody("zstd", encoded)));
+    }
+
+    @Test
+    void aZstdBodyTheCodexBackendTakesGoesAsTheClientsOwnBytes() throws Exception {
+        String json = "{\"model\":\"gpt-5\",\"input\":[],\"store\":false,\"stream\":true}";
+        UpstreamRequest r = zstdRequest(Route.RESPONSES, Fixtures.chatgpt("a"), json,
+                Headers.of("originator", "codex_exec", "Content-Type", "application/json", "Content-Encoding", "zstd"));
+
+        MockUpstream.Recorded sent = send(r);
+
+        assertThat(sent.headers().first("content-encoding")).contains("zstd");
+        assertThat(sent.body()).isEqualTo(r.encodedBody().orElseThrow().bytes());
+    }
+
+    @Test
+    void aZstdBodyThatNeedsARewriteGoesDecodedWithoutItsEncoding() throws Exception {
+        String json = "{\"model\":\"gpt-5\",\"input\":[],\"store\":false,\"stream\":true}";
+        UpstreamRequest r = zstdRequest(Route.RESPONSES, Fixtures.chatgpt("a"), json,
+                Headers.of("User-Agent", "some-sdk/1", "Content-Encoding", "zstd"));
+
+        MockUpstream.Recorded sent = send(r);
+
+        assertThat(sent.headers().all("content-encoding")).isEmpty();
+        assertThat(sent.bodyText()).isEqualTo(
+                "{\"model\":\"gpt-5\",\"input\":[],\"store\":false,\"stream\":true,\"instructions\":\"\"}");
+    }
+
+    @Test
+    void upstreamsThatDocumentNoCompressedBodiesGetTheDecodedBody() throws Exception {
+        String json = "{\"model\":\"gpt-4.1\",\"input\":\"hi\"}";
+        UpstreamRequest r = zstdRequest(Route.RESPONSES, Fixtures.openaiKey(null), json,
+                Headers.of("Content-Encoding", "zstd"));
+
+        MockUpstream.Recorded sent = send(r);
+
+        assertThat(sent.headers().all("content-encoding")).isEmpty();
+        assertThat(sent.bodyText()).isEqualTo(json);
+    }
+
+    @Test
+    void aClientWithoutAUserAgentIsRelayedUnderProxyGatesOwnNeverTheLibrarys() throws Exception {
+        MockUpstream.Recorded without = send(request(Route.RESPONSES, Fixtures.openaiKey(null), Headers.EMPTY, "{}",
+                false));
+        MockUpstream.Recorded with = send(request(Route.RESPONSES, Fixtures.openaiKey(null),
+                Headers.of("User-Agent", "OpenAI/Java 4.0"), "{}", false));
+
+        assertThat(without.headers().all("user-agent")).containsExactly(ProxyGateUserAgent.VALUE);
+        assertThat(with.headers().all("user-agent")).containsExactly("OpenAI/Java 4.0");
     }
 }

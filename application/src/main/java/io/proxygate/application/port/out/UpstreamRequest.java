@@ -1,10 +1,12 @@
 package io.proxygate.application.port.out;
 
+import io.proxygate.application.proxy.EncodedBody;
 import io.proxygate.application.proxy.Headers;
 import io.proxygate.application.proxy.Route;
 import io.proxygate.domain.credential.Credential;
 
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * One attempt to serve a request with one credential.
@@ -12,17 +14,21 @@ import java.util.Objects;
  * @param route             the inbound route (decides the upstream path)
  * @param credential        the credential to use, with fresh tokens
  * @param query             the client's raw query string, may be empty
- * @param clientHeaders     the client's headers; the adapter forwards only what its upstream allows, and never the
- *                          client's own credentials
+ * @param clientHeaders     the client's headers in its order; the adapter forwards all but hop-by-hop, credential
+ *                          and internal ones, so the client's own credentials never leave
  * @param body              the client's decoded body (the adapter applies upstream-required rewrites itself)
  * @param clientWantsStream whether the client asked for SSE; when it did not and the upstream only streams
  *                          (ChatGPT backend), the adapter assembles the JSON reply itself
  * @param method            the client's HTTP method (only {@link Route#PASSTHROUGH} relays it as is)
  * @param path              the client's path, for {@link Route#PASSTHROUGH}; empty otherwise
+ * @param encodedBody       the client's wire bytes when it sent {@code body} under a Content-Encoding; the adapter
+ *                          forwards them instead of {@code body} when its upstream accepts that encoding and no
+ *                          rewrite changed the body
  */
 public record UpstreamRequest(Route route, Credential credential, String query,
                               Headers clientHeaders, byte[] body,
-                              boolean clientWantsStream, String method, String path) {
+                              boolean clientWantsStream, String method, String path,
+                              Optional<EncodedBody> encodedBody) {
     public UpstreamRequest {
         Objects.requireNonNull(route, "route");
         Objects.requireNonNull(credential, "credential");
@@ -31,11 +37,17 @@ public record UpstreamRequest(Route route, Credential credential, String query,
         body = body == null ? new byte[0] : body;
         method = method == null || method.isBlank() ? (route == Route.MODELS ? "GET" : "POST") : method;
         path = path == null ? "" : path;
+        encodedBody = encodedBody == null ? Optional.empty() : encodedBody;
+    }
+
+    public UpstreamRequest(Route route, Credential credential, String query, Headers clientHeaders, byte[] body,
+                           boolean clientWantsStream, String method, String path) {
+        this(route, credential, query, clientHeaders, body, clientWantsStream, method, path, Optional.empty());
     }
 
     /** A request to one of the API routes, whose method and path the route decides. */
     public UpstreamRequest(Route route, Credential credential, String query, Headers clientHeaders, byte[] body,
                            boolean clientWantsStream) {
-        this(route, credential, query, clientHeaders, body, clientWantsStream, null, null);
+        this(route, credential, query, clientHeaders, body, clientWantsStream, null, null, Optional.empty());
     }
 }

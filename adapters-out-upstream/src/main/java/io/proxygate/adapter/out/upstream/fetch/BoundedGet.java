@@ -1,5 +1,6 @@
 package io.proxygate.adapter.out.upstream.fetch;
 
+import io.proxygate.adapter.out.upstream.ProxyGateUserAgent;
 import org.apache.hc.client5.http.async.methods.AbstractBinResponseConsumer;
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient;
@@ -59,6 +60,7 @@ public final class BoundedGet implements AutoCloseable {
                                 .build())
                         .build())
                 .disableRedirectHandling()
+                .setUserAgent(ProxyGateUserAgent.VALUE)
                 .build();
         client.start();
         return client;

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.proxygate.adapter.out.upstream.ProxyGateUserAgent;
 import io.proxygate.application.auth.ClaudeProfile;
 import io.proxygate.application.auth.DeviceAuthorization;
 import io.proxygate.application.auth.DeviceCode;
@@ -90,6 +91,7 @@ public final class HttpOAuthClient implements OAuthPort, AutoCloseable {
                 // no hidden retries (the default repeats a POST on 503): a refresh token must be spent at most once
                 // per attempt, and TokenRefreshService owns the backoff
                 .disableAutomaticRetries()
+                .setUserAgent(ProxyGateUserAgent.VALUE)
                 .useSystemProperties()
                 .build();
         client.start();
