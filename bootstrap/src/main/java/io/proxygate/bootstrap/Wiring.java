@@ -170,9 +170,10 @@ public final class Wiring {
         PoolGauges.register(environment.metrics(), pool, router, clock);
         PrometheusEndpoint.register(environment, environment.metrics());
         ProxyService proxy = new ProxyService(pool, router, upstream, tokens,
-                new MeteredRequestLog(requestLog, environment.metrics()), pricing,
+                new MeteredRequestLog(requestLog, environment.metrics(),
+                        model -> pricing.lookup(model).isPresent()), pricing,
                 new ProxySettings(config.routing.maxAttempts, Duration.ofSeconds(10),
-                        config.routing.movePinnedOnRateLimit, 1 << 20),
+                        config.routing.movePinnedOnRateLimit, 64 * 1024),
                 clock, Pause.REAL, Wiring::requestId,
                 VertexWiring.build(config, environment, jdbi, upstream, clock));
         DailyBudgets budgets = new DailyBudgets(config.usage.accountDailyBudgetUsd, config.usage.keyDailyBudgetUsd,
@@ -181,8 +182,8 @@ public final class Wiring {
             proxy.limitSpend(budgets);
         }
 
-        boolean acceptClaudeClients = config.server.listensOnLoopback() || config.server.acceptClaudeOauthClients;
-        ClientAuth auth = new ClientAuth(optional(config.server.proxyToken).map(Secret::of), acceptClaudeClients,
+        ClientAuth auth = new ClientAuth(optional(config.server.proxyToken).map(Secret::of),
+                config.server.acceptClaudeOauthClients,
                 () -> pool.snapshot().credentials().stream().filter(ClaudeAccount.class::isInstance)
                         .map(c -> ((ClaudeAccount) c).tokens().accessToken()).toList());
         // A servlet beside Jersey: exact and prefix mappings win over Jersey's "/*", so the relayed routes skip JAX-RS.
