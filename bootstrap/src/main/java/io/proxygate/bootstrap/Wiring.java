@@ -6,6 +6,7 @@ import io.dropwizard.db.DataSourceFactory;
 import io.dropwizard.db.ManagedDataSource;
 import io.dropwizard.jdbi3.JdbiFactory;
 import io.dropwizard.lifecycle.Managed;
+import io.proxygate.adapter.in.http.BrowserGuard;
 import io.proxygate.adapter.in.http.ClientAuth;
 import io.proxygate.adapter.in.http.HealthResource;
 import io.proxygate.adapter.in.http.ProxyServlet;
@@ -186,6 +187,11 @@ public final class Wiring {
                 config.server.acceptClaudeOauthClients,
                 () -> pool.snapshot().credentials().stream().filter(ClaudeAccount.class::isInstance)
                         .map(c -> ((ClaudeAccount) c).tokens().accessToken()).toList());
+        // Before every servlet, Jersey's included: wrong Host names, cross-site browsers and non-JSON API posts.
+        environment.servlets().addFilter("browser-guard", new BrowserGuard(BrowserGuard.HostPolicy.of(
+                        config.server.addr.host(), optional(config.server.publicBaseUrl).map(URI::create),
+                        config.server.allowedHosts), ProxyServlet.jsonPostPaths()))
+                .addMappingForUrlPatterns(java.util.EnumSet.of(jakarta.servlet.DispatcherType.REQUEST), false, "/*");
         // A servlet beside Jersey: exact and prefix mappings win over Jersey's "/*", so the relayed routes skip JAX-RS.
         environment.servlets().addServlet("proxy", new ProxyServlet(proxy, auth, config.server.maxBodyBytes))
                 .addMapping(ProxyServlet.mappings().toArray(String[]::new));
