@@ -109,6 +109,9 @@ public final class Wiring {
         createPrivateDirectory(dataDir);
         Files.createDirectories(config.paths.poolDir);
         AdminTokens.AdminToken adminToken = AdminTokens.resolve(config);
+        ProxyTokens.ensure(config).ifPresent(file -> org.slf4j.LoggerFactory.getLogger(Wiring.class).warn(
+                "listening on {} with no [server] proxy_token: clients must send the generated token kept in {}",
+                config.server.addr, file.toAbsolutePath()));
 
         String databaseUrl = config.database.jdbcUrl(dataDir);
         SqlDialect dialect = SqlDialect.of(databaseUrl);
