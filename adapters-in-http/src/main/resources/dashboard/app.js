@@ -33,7 +33,8 @@
   }
 
   async function api(method, path, body, raw) {
-    const opts = { method, credentials: 'same-origin', headers: {} };
+    // The custom header proves to the server that this page, not another site, sent a cookie-authenticated call.
+    const opts = { method, credentials: 'same-origin', headers: { 'X-ProxyGate-Admin': '1' } };
     if (body !== undefined) {
       opts.body = raw ? body : JSON.stringify(body);
       opts.headers['Content-Type'] = raw ? 'text/plain' : 'application/json';

@@ -6,6 +6,7 @@ import io.dropwizard.db.DataSourceFactory;
 import io.dropwizard.db.ManagedDataSource;
 import io.dropwizard.jdbi3.JdbiFactory;
 import io.dropwizard.lifecycle.Managed;
+import io.proxygate.adapter.in.http.BrowserGuard;
 import io.proxygate.adapter.in.http.ClientAuth;
 import io.proxygate.adapter.in.http.HealthResource;
 import io.proxygate.adapter.in.http.ProxyServlet;
@@ -113,6 +114,9 @@ public final class Wiring {
         createPrivateDirectory(dataDir);
         Files.createDirectories(config.paths.poolDir);
         AdminTokens.AdminToken adminToken = AdminTokens.resolve(config);
+        ProxyTokens.ensure(config).ifPresent(file -> org.slf4j.LoggerFactory.getLogger(Wiring.class).warn(
+                "listening on {} with no [server] proxy_token: clients must send the generated token kept in {}",
+                config.server.addr, file.toAbsolutePath()));
 
         String databaseUrl = config.database.jdbcUrl(dataDir);
         SqlDialect dialect = SqlDialect.of(databaseUrl);
@@ -181,9 +185,10 @@ public final class Wiring {
         PoolGauges.register(environment.metrics(), pool, router, clock);
         PrometheusEndpoint.register(environment, environment.metrics());
         ProxyService proxy = new ProxyService(pool, router, upstream, tokens,
-                new MeteredRequestLog(requestLog, environment.metrics()), pricing,
+                new MeteredRequestLog(requestLog, environment.metrics(),
+                        model -> pricing.lookup(model).isPresent()), pricing,
                 new ProxySettings(config.routing.maxAttempts, Duration.ofSeconds(10),
-                        config.routing.movePinnedOnRateLimit, 1 << 20),
+                        config.routing.movePinnedOnRateLimit, 64 * 1024),
                 clock, Pause.REAL, Wiring::requestId,
                 VertexWiring.build(config, environment, jdbi, upstream, clock));
         DailyBudgets budgets = new DailyBudgets(config.usage.accountDailyBudgetUsd, config.usage.keyDailyBudgetUsd,
@@ -192,10 +197,15 @@ public final class Wiring {
             proxy.limitSpend(budgets);
         }
 
-        boolean acceptClaudeClients = config.server.listensOnLoopback() || config.server.acceptClaudeOauthClients;
-        ClientAuth auth = new ClientAuth(optional(config.server.proxyToken).map(Secret::of), acceptClaudeClients,
+        ClientAuth auth = new ClientAuth(optional(config.server.proxyToken).map(Secret::of),
+                config.server.acceptClaudeOauthClients,
                 () -> pool.snapshot().credentials().stream().filter(ClaudeAccount.class::isInstance)
                         .map(c -> ((ClaudeAccount) c).tokens().accessToken()).toList());
+        // Before every servlet, Jersey's included: wrong Host names, cross-site browsers and non-JSON API posts.
+        environment.servlets().addFilter("browser-guard", new BrowserGuard(BrowserGuard.HostPolicy.of(
+                        config.server.addr.host(), optional(config.server.publicBaseUrl).map(URI::create),
+                        config.server.allowedHosts), ProxyServlet.jsonPostPaths()))
+                .addMappingForUrlPatterns(java.util.EnumSet.of(jakarta.servlet.DispatcherType.REQUEST), false, "/*");
         // A servlet beside Jersey: exact and prefix mappings win over Jersey's "/*", so the relayed routes skip JAX-RS.
         environment.servlets().addServlet("proxy", new ProxyServlet(proxy, auth, config.server.maxBodyBytes))
                 .addMapping(ProxyServlet.mappings().toArray(String[]::new));

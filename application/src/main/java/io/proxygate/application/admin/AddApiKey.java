@@ -30,7 +30,8 @@ public record AddApiKey(String id, Optional<String> name, ApiKeyType type, Secre
         try {
             stem = FileNames.sanitize(id);
         } catch (IllegalArgumentException e) {
-            throw invalid("id may only contain letters, digits, '.', '_' and '-'");
+            throw invalid(id.startsWith(".") ? "id must not start with '.' (such files are hidden from the pool)"
+                    : "id may only contain letters, digits, '.', '_' and '-'");
         }
         if (!stem.equals(id)) {
             throw invalid("id may only contain letters, digits, '.', '_' and '-'");

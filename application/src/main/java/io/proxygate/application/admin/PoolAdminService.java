@@ -196,7 +196,11 @@ public final class PoolAdminService {
         if (existing.isPresent()) {
             pool.update(existing.get(), account.withDisabled(existing.get().credential().disabled()));
         } else {
-            pool.add(account);
+            try {
+                pool.add(account);
+            } catch (IllegalArgumentException e) {
+                throw new AdminFailure(AdminFailure.Kind.INVALID, "cannot store that email: " + e.getMessage());
+            }
         }
         LOG.log(System.Logger.Level.INFO, "admin: imported Claude account {0} ({1})", account.email(),
                 account.fingerprint());

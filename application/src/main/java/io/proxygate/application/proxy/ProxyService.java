@@ -625,10 +625,10 @@ public final class ProxyService implements ProxyUseCase {
         if (body == null || body.isBlank()) {
             return fallback;
         }
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"message\"\\s*:\\s*\"((?:[^\"\\\\]|\\\\.)*)\"")
-                .matcher(body);
-        if (m.find()) {
-            return m.group(1).replace("\\\"", "\"").replace("\\n", " ");
+        // A linear scan, not a regex: the body is the upstream's, of any shape and length.
+        Optional<String> message = io.proxygate.domain.routing.ErrorText.message(body);
+        if (message.isPresent()) {
+            return message.get();
         }
         String trimmed = body.strip();
         return trimmed.length() > 300 ? trimmed.substring(0, 300) : trimmed;

@@ -28,6 +28,7 @@ class AddApiKeyTest {
         assertInvalid(() -> AddApiKey.of("../etc", null, "openai", "sk-test-1", null), "id");
         assertInvalid(() -> AddApiKey.of("a b", null, "openai", "sk-test-1", null), "id");
         assertInvalid(() -> AddApiKey.of("", null, "openai", "sk-test-1", null), "id");
+        assertInvalid(() -> AddApiKey.of(".hidden", null, "openai", "sk-test-1", null), "'.'");
         assertInvalid(() -> AddApiKey.of("k", null, "gemini", "sk-test-1", null), "type");
         assertInvalid(() -> AddApiKey.of("k", null, "nonsense", "sk-test-1", null), "type");
         assertInvalid(() -> AddApiKey.of("k", null, "openai", "sk-test with-space", null), "api_key");

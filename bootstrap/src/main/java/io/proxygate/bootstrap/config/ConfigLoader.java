@@ -65,6 +65,9 @@ public final class ConfigLoader {
                     "GOOGLE_CLOUD_LOCATION"),
             "vertex.credentials_file", List.of("PROXYGATE_VERTEX_CREDENTIALS_FILE", "GOOGLE_APPLICATION_CREDENTIALS"));
 
+    /** Keys that take a list: a TOML array, or a comma-separated string (as their environment variable). */
+    private static final java.util.Set<String> LIST_KEYS = java.util.Set.of("server.allowed_hosts");
+
     private static void key(String table, String name, BiConsumer<ProxyGateConfiguration, String> apply) {
         KEYS.put(table + "." + name, new Key(table, name, apply));
     }
@@ -76,6 +79,8 @@ public final class ConfigLoader {
         key("server", "public_base_url", (c, v) -> c.server.publicBaseUrl = Values.url("[server] public_base_url", v));
         key("server", "accept_claude_oauth_clients",
                 (c, v) -> c.server.acceptClaudeOauthClients = Values.bool("[server] accept_claude_oauth_clients", v));
+        key("server", "allowed_hosts", (c, v) -> c.server.allowedHosts = java.util.Arrays.stream(v.split(","))
+                .map(String::trim).filter(h -> !h.isEmpty()).toList());
         key("server", "max_body_bytes",
                 (c, v) -> c.server.maxBodyBytes = Values.integer("[server] max_body_bytes", v, 1024));
         key("server", "shutdown_grace",
@@ -215,6 +220,15 @@ public final class ConfigLoader {
                     continue;
                 }
                 Object value = tomlTable.get(List.of(name));
+                if (value instanceof org.tomlj.TomlArray array && LIST_KEYS.contains(table + "." + name)) {
+                    // A list of strings, read like the comma-separated form its environment variable takes.
+                    List<String> items = new ArrayList<>();
+                    for (int i = 0; i < array.size(); i++) {
+                        items.add(String.valueOf(array.get(i)));
+                    }
+                    key.apply().accept(config, String.join(",", items));
+                    continue;
+                }
                 if (value instanceof TomlTable || value instanceof org.tomlj.TomlArray) {
                     throw Values.bad(key.qualified(), String.valueOf(value), "a single value");
                 }

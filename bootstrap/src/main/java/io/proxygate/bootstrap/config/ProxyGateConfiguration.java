@@ -99,8 +99,10 @@ public class ProxyGateConfiguration extends Configuration {
         @NotNull public String adminToken = "";
         @NotNull public String proxyToken = "";
         @NotNull public String publicBaseUrl = "";
-        /** Accept pooled-Claude-token clients on /v1/messages even when not listening on loopback. */
+        /** Accept any Claude OAuth token ({@code sk-ant-oat...}) as client auth on /v1/messages. */
         public boolean acceptClaudeOauthClients = false;
+        /** Host names the main port answers to besides loopback, the listen host and the public URL's host. */
+        @NotNull public java.util.List<String> allowedHosts = java.util.List.of();
         @Min(1024) public long maxBodyBytes = 64L * 1024 * 1024;
         @NotNull public Duration shutdownGrace = Duration.ofSeconds(30);
 

@@ -12,11 +12,14 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
 /**
  * Turns every finished request into Dropwizard metrics before handing it to the request log: request and error
  * rates, latency and time-to-first-byte timers per route and per upstream, token counters per model and kind.
+ * The model is chosen by the client, so only models in the price table get counters of their own; every other name
+ * counts under {@value #OTHER_MODEL}, which keeps the number of series bounded whatever clients send.
  */
 public final class MeteredRequestLog implements RequestLogPort {
     private static final Pattern UNSAFE_RUN = Pattern.compile("[^a-z0-9_-]+");
@@ -30,10 +33,16 @@ public final class MeteredRequestLog implements RequestLogPort {
     private final ConcurrentHashMap<String, Series> routes = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Series> upstreams = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, TokenCounters> models = new ConcurrentHashMap<>();
+    private final Predicate<String> knownModel;
 
-    public MeteredRequestLog(RequestLogPort delegate, MetricRegistry metrics) {
+    static final String OTHER_MODEL = "other";
+    static final int MAX_MODEL_LABELS = 200;
+
+    /** @param knownModel whether a model name is in the price table (and so may have counters of its own) */
+    public MeteredRequestLog(RequestLogPort delegate, MetricRegistry metrics, Predicate<String> knownModel) {
         this.delegate = delegate;
         this.metrics = metrics;
+        this.knownModel = knownModel;
     }
 
     @Override
@@ -52,11 +61,24 @@ public final class MeteredRequestLog implements RequestLogPort {
             upstream.errors().mark();
         }
         TokenUsage t = r.tokens();
-        String model = name(r.model());
-        TokenCounters counters = models.size() < MAX_CACHED_NAMES
-                ? models.computeIfAbsent(model, this::tokenCounters) : tokenCounters(model);
-        counters.add(t);
+        modelCounters(r.model()).add(t);
         delegate.append(r);
+    }
+
+    /**
+     * Keyed by label, so a known model's counters are created once and every unknown name shares "other". Price
+     * lookups forgive prefixes and date suffixes, so spellings of known models are capped too.
+     */
+    private TokenCounters modelCounters(String rawModel) {
+        String label = rawModel != null && knownModel.test(rawModel) ? name(rawModel) : OTHER_MODEL;
+        TokenCounters counters = models.get(label);
+        if (counters != null) {
+            return counters;
+        }
+        if (models.size() >= MAX_MODEL_LABELS) {
+            label = OTHER_MODEL;
+        }
+        return models.computeIfAbsent(label, this::tokenCounters);
     }
 
     private Series series(String prefix, String name) {

@@ -10,7 +10,7 @@ public final class FileNames {
      * {@code [A-Za-z0-9._-]} becomes {@code _}, leading and trailing {@code _} are trimmed.
      *
      * @throws IllegalArgumentException for input that could never be a safe name (blank, NUL or control
-     *                                  characters, {@code .}/{@code ..}, path separators)
+     *                                  characters, {@code .}/{@code ..}, path separators, a leading dot)
      */
     public static String sanitize(String emailOrId) {
         if (emailOrId == null || emailOrId.isBlank()) {
@@ -38,6 +38,10 @@ public final class FileNames {
         String stem = out.toString().replaceAll("^_+|_+$", "");
         if (stem.isEmpty() || stem.equals(".")) {
             throw new IllegalArgumentException("name has no safe characters: " + emailOrId);
+        }
+        if (stem.startsWith(".")) {
+            // A dot file is hidden from the pool scan: the credential would be written and never used.
+            throw new IllegalArgumentException("name must not start with '.': " + emailOrId);
         }
         return stem;
     }

@@ -10,23 +10,17 @@ import java.time.format.DateTimeParseException;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Function;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Reads how long to cool a credential down after a 429, with the original's precedence: {@code retry-after-ms},
  * {@code retry-after} (seconds or an HTTP date), {@code x-ratelimit-reset} (epoch seconds), a delay written in the
- * error text ({@code quotaResetDelay: 5s}, {@code retry after 30 sec}), else 60 s. Every answer is at most 30 min.
+ * error text ({@code quotaResetDelay: 5s}, {@code retry after 30 sec}; read by {@link ErrorText}, linear in the body),
+ * else 60 s. Every answer is at most 30 min.
  */
 public final class RetryAfter {
     public static final Duration DEFAULT = Duration.ofSeconds(60);
     public static final Duration MAX = Duration.ofMinutes(30);
 
-    private static final Pattern QUOTA_RESET_DELAY =
-            Pattern.compile("(?i)quotaResetDelay[:\\s\"]+(\\d+(?:\\.\\d+)?)\\s*(ms|s)");
-    private static final Pattern RETRY_AFTER_TEXT = Pattern.compile("(?i)retry\\s+(?:after\\s+)?(\\d+)\\s*(?:sec|s\\b)");
-    private static final Pattern ERROR_MESSAGE =
-            Pattern.compile("\"error\"\\s*:\\s*\\{.*?\"message\"\\s*:\\s*\"((?:[^\"\\\\]|\\\\.)*)\"", Pattern.DOTALL);
     private static final DateTimeFormatter RFC_850 = DateTimeFormatter.ofPattern("EEEE, dd-MMM-yy HH:mm:ss zzz", Locale.US);
     private static final DateTimeFormatter ASCTIME = DateTimeFormatter.ofPattern("EEE MMM ppd HH:mm:ss yyyy", Locale.US);
 
@@ -54,7 +48,9 @@ public final class RetryAfter {
                 return capped(Duration.between(now, date.get()));
             }
         }
-        Optional<Long> reset = header.apply("x-ratelimit-reset").flatMap(RetryAfter::parseLong);
+        // Epoch seconds past what Instant holds would throw; no sane reset is further than a century away.
+        Optional<Long> reset = header.apply("x-ratelimit-reset").flatMap(RetryAfter::parseLong)
+                .filter(v -> v > -10_000_000_000L && v < 10_000_000_000L);
         if (reset.isPresent()) {
             Instant at = Instant.ofEpochSecond(reset.get());
             if (at.isAfter(now)) {
@@ -68,38 +64,21 @@ public final class RetryAfter {
         return DEFAULT;
     }
 
+    /** The delay the error text names: in the error object's message first, else anywhere in the body. */
     private static Optional<Duration> fromBody(String body) {
         if (body == null || body.isEmpty()) {
             return Optional.empty();
         }
-        Matcher message = ERROR_MESSAGE.matcher(body);
-        if (message.find()) {
-            Optional<Duration> found = fromText(unescape(message.group(1)));
-            if (found.isPresent()) {
-                return found;
-            }
-        }
-        return fromText(body);
+        Optional<Duration> inMessage = ErrorText.errorObjectMessage(body).flatMap(RetryAfter::fromText);
+        return inMessage.isPresent() ? inMessage : fromText(body);
     }
 
     private static Optional<Duration> fromText(String text) {
-        Matcher quota = QUOTA_RESET_DELAY.matcher(text);
-        if (quota.find()) {
-            double value = Double.parseDouble(quota.group(1));
-            boolean seconds = quota.group(2).equalsIgnoreCase("s");
-            long nanos = (long) (value * (seconds ? 1e9 : 1e6));
-            if (nanos > 0) {
-                return Optional.of(Duration.ofNanos(nanos));
-            }
+        Optional<Long> quotaNanos = ErrorText.quotaResetDelayNanos(text);
+        if (quotaNanos.isPresent()) {
+            return Optional.of(Duration.ofNanos(quotaNanos.get()));
         }
-        Matcher retry = RETRY_AFTER_TEXT.matcher(text);
-        if (retry.find()) {
-            Optional<Long> seconds = positiveLong(retry.group(1));
-            if (seconds.isPresent()) {
-                return Optional.of(Duration.ofSeconds(seconds.get()));
-            }
-        }
-        return Optional.empty();
+        return ErrorText.retryAfterSeconds(text).filter(s -> s > 0).map(Duration::ofSeconds);
     }
 
     private static Duration capped(Duration d) {
@@ -138,36 +117,5 @@ public final class RetryAfter {
         } catch (DateTimeParseException e) {
             return Optional.empty();
         }
-    }
-
-    /** Undoes the JSON string escapes that matter for finding a number in a message. */
-    private static String unescape(String json) {
-        if (json.indexOf('\\') < 0) {
-            return json;
-        }
-        StringBuilder out = new StringBuilder(json.length());
-        for (int i = 0; i < json.length(); i++) {
-            char c = json.charAt(i);
-            if (c != '\\' || i + 1 >= json.length()) {
-                out.append(c);
-                continue;
-            }
-            char next = json.charAt(++i);
-            switch (next) {
-                case 'n', 'r', 't' -> out.append(' ');
-                case 'u' -> {
-                    if (i + 4 < json.length()) {
-                        try {
-                            out.append((char) Integer.parseInt(json.substring(i + 1, i + 5), 16));
-                            i += 4;
-                        } catch (NumberFormatException e) {
-                            out.append('u');
-                        }
-                    }
-                }
-                default -> out.append(next);
-            }
-        }
-        return out.toString();
     }
 }

@@ -61,7 +61,7 @@ final class ApiErrors {
 
     private static String anthropicType(int status, String type) {
         return switch (status) {
-            case 400, 405, 413 -> status == 413 ? "request_too_large" : "invalid_request_error";
+            case 400, 405, 413, 415 -> status == 413 ? "request_too_large" : "invalid_request_error";
             case 401 -> "authentication_error";
             case 403 -> "permission_error";
             case 404 -> "not_found_error";
@@ -73,7 +73,7 @@ final class ApiErrors {
 
     private static String openAiType(int status) {
         return switch (status) {
-            case 400, 404, 405, 413 -> "invalid_request_error";
+            case 400, 404, 405, 413, 415, 421 -> "invalid_request_error";
             case 401 -> "authentication_error";
             case 403 -> "permission_error";
             case 429 -> "rate_limit_error";

@@ -10,9 +10,11 @@ import java.util.function.Supplier;
 
 /**
  * Who may use the proxy routes. With a proxy token configured, clients present it as {@code Authorization: Bearer},
- * {@code X-ProxyGate-Token} or {@code x-api-key} (constant-time compare). On {@code /v1/messages} the original also
- * let a logged-in Claude Code in with its own OAuth token ({@code sk-ant-oat...} or a pooled Claude token); we keep
- * that only on loopback (or when explicitly allowed), since such a token proves nothing about a remote caller.
+ * {@code X-ProxyGate-Token} or {@code x-api-key} (constant-time compare). On {@code /v1/messages} a logged-in Claude
+ * Code may also present a token equal to one of the pool's own Claude tokens (whoever holds one can use that account
+ * directly anyway). Any other {@code sk-ant-oat...} token passes only when {@code accept_claude_oauth_clients} is on:
+ * the prefix alone proves nothing, and loopback is no proof of the caller either (other local users, tunnels and
+ * reverse proxies all arrive from 127.0.0.1).
  */
 public final class ClientAuth {
     private final Optional<Secret> proxyToken;
@@ -42,17 +44,14 @@ public final class ClientAuth {
         if (proxyToken.get().matches(token)) {
             return true;
         }
-        if (route.api() == io.proxygate.domain.credential.Api.MESSAGES && acceptClaudeOAuthClients) {
-            if (token.startsWith("sk-ant-oat")) {
-                return true;
-            }
-            boolean pooled = false;
-            for (Secret s : pooledClaudeTokens.get()) {
-                pooled |= s.matches(token); // no early exit: constant time over the pool
-            }
-            return pooled;
+        if (route.api() != io.proxygate.domain.credential.Api.MESSAGES) {
+            return false;
         }
-        return false;
+        boolean pooled = false;
+        for (Secret s : pooledClaudeTokens.get()) {
+            pooled |= s.matches(token); // no early exit: constant time over the pool
+        }
+        return pooled || (acceptClaudeOAuthClients && token.startsWith("sk-ant-oat") && token.length() > 20);
     }
 
     /** The token a client presented, in the original's order of headers. */

@@ -132,6 +132,12 @@ public final class ProxyServlet extends HttpServlet {
         return lower.contains("%2f") || lower.contains("%5c");
     }
 
+    /** The exact paths whose POST bodies are JSON (every route but the model list and the passthrough). */
+    public static List<String> jsonPostPaths() {
+        return ROUTES.entrySet().stream().filter(e -> e.getValue() != Route.MODELS).map(Map.Entry::getKey).sorted()
+                .toList();
+    }
+
     private static boolean isPassthrough(String path) {
         if (path.equals("/hazelnuts")) {
             return true;

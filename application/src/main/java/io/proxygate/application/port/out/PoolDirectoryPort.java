@@ -22,7 +22,10 @@ public interface PoolDirectoryPort {
     /** Rewrites the file at {@code path} with {@code updated}'s fields, keeping fields this version does not know. */
     void update(String path, Credential updated);
 
-    /** Writes a new file named after the credential's email or id (replacing one of that name); returns its path. */
+    /**
+     * Creates a new file named after the credential's email or id; never replaces an existing file (a taken name
+     * gets a numbered variant). Returns its path.
+     */
     String add(Credential credential);
 
     /** Removes the file for good. */

@@ -41,6 +41,7 @@ public final class AdminApi implements AutoCloseable {
 
     private final List<Object> components = new ArrayList<>();
     private final AdminEventsResource eventsResource;
+    private final AdminSessions sessions;
 
     /**
      * @param adminToken empty closes the admin API (403)
@@ -49,10 +50,12 @@ public final class AdminApi implements AutoCloseable {
     public AdminApi(Optional<Secret> adminToken, Services services, AdminInfo info, InstantSource clock, ZoneId zone,
                     boolean withDashboard) {
         AdminAuth auth = new AdminAuth(adminToken, clock);
+        // In memory: a restart (the only way the admin token changes) ends every session.
+        sessions = new AdminSessions(clock);
         eventsResource = new AdminEventsResource(services.events());
-        components.add(new AdminAuthFilter(auth));
+        components.add(new AdminAuthFilter(auth, sessions));
         components.add(new AdminErrors());
-        components.add(new AdminLoginResource(auth));
+        components.add(new AdminLoginResource(auth, sessions));
         components.add(new AdminLoginFlowResource(services.logins()));
         components.add(new AdminPoolResource(services.pool(), services.credentialPool(), info, clock, zone));
         components.add(new AdminUsageResource(services.usage(), services.pricing(), clock));
@@ -67,6 +70,11 @@ public final class AdminApi implements AutoCloseable {
     /** Filter, mapper and resources, to hand to {@code environment.jersey().register(...)} one by one. */
     public List<Object> components() {
         return List.copyOf(components);
+    }
+
+    /** The dashboard sessions (to end them all should the admin token change). */
+    public AdminSessions sessions() {
+        return sessions;
     }
 
     @Override

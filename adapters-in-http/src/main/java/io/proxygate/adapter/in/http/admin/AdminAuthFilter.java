@@ -18,20 +18,28 @@ import java.util.stream.Collectors;
 
 /**
  * Guards every path under {@code /admin/} (those of other resources and unknown ones too), except the login and
- * logout calls. Runs before matching so that nothing under {@code /admin} is reachable without the admin token.
+ * logout calls. Runs before matching so that nothing under {@code /admin} is reachable without the admin token or a
+ * live dashboard session. A session cookie rides along with any request the browser makes, so a call made with the
+ * cookie alone that changes state must also prove it comes from our own page: the {@value #CSRF_HEADER} header
+ * (which no other site can make a browser send without our CORS consent) or a same-origin {@code Origin}.
  */
 @PreMatching
 @Priority(Priorities.AUTHENTICATION)
 public final class AdminAuthFilter implements ContainerRequestFilter {
+    /** Sent by the dashboard on every call. */
+    public static final String CSRF_HEADER = "X-ProxyGate-Admin";
     private static final Set<String> OPEN = Set.of("admin/ui/login", "admin/ui/logout", "admin/ui/session");
+    private static final Set<String> SAFE_METHODS = Set.of("GET", "HEAD", "OPTIONS");
 
     private final AdminAuth auth;
+    private final AdminSessions sessions;
 
     @Context
     private HttpServletRequest servletRequest;
 
-    public AdminAuthFilter(AdminAuth auth) {
+    public AdminAuthFilter(AdminAuth auth, AdminSessions sessions) {
         this.auth = Objects.requireNonNull(auth, "auth");
+        this.sessions = Objects.requireNonNull(sessions, "sessions");
     }
 
     @Override
@@ -40,9 +48,20 @@ public final class AdminAuthFilter implements ContainerRequestFilter {
         if (!(path.equals("admin") || path.startsWith("admin/")) || OPEN.contains(path)) {
             return;
         }
+        String header = request.getHeaderString(AdminAuth.HEADER);
+        String bearer = bearer(request.getHeaderString(HttpHeaders.AUTHORIZATION));
         Cookie cookie = request.getCookies().get(AdminAuth.COOKIE);
-        AdminAuth.Verdict verdict = auth.check(clientAddress(), request.getHeaderString(AdminAuth.HEADER),
-                bearer(request.getHeaderString(HttpHeaders.AUTHORIZATION)), cookie == null ? null : cookie.getValue());
+        boolean tokenPresented = (header != null && !header.isBlank()) || (bearer != null && !bearer.isBlank());
+        if (!tokenPresented && cookie != null && !cookie.getValue().isBlank()) {
+            if (!sessions.valid(cookie.getValue())) {
+                request.abortWith(AdminErrors.response(401, "session expired; sign in again"));
+            } else if (!SAFE_METHODS.contains(request.getMethod()) && !fromOwnPage(request)) {
+                request.abortWith(AdminErrors.response(403, "a cookie-authenticated change needs the "
+                        + CSRF_HEADER + " header or a same-origin Origin"));
+            }
+            return;
+        }
+        AdminAuth.Verdict verdict = auth.check(clientAddress(), header, bearer);
         switch (verdict) {
             case AdminAuth.Verdict.Allowed allowed -> {
             }
@@ -51,6 +70,22 @@ public final class AdminAuthFilter implements ContainerRequestFilter {
             case AdminAuth.Verdict.Denied d -> request.abortWith(AdminErrors.response(401, "unauthorized"));
             case AdminAuth.Verdict.Throttled t -> request.abortWith(AdminErrors.throttled(t.retryAfter()));
         }
+    }
+
+    /** The custom header, or an {@code Origin} naming exactly the host the request was sent to. */
+    static boolean fromOwnPage(ContainerRequestContext request) {
+        String marker = request.getHeaderString(CSRF_HEADER);
+        if (marker != null && !marker.isBlank()) {
+            return true;
+        }
+        String origin = request.getHeaderString("Origin");
+        String host = request.getHeaderString(HttpHeaders.HOST);
+        if (origin == null || host == null) {
+            return false;
+        }
+        String o = origin.trim().toLowerCase(java.util.Locale.ROOT);
+        String h = host.trim().toLowerCase(java.util.Locale.ROOT);
+        return o.equals("http://" + h) || o.equals("https://" + h);
     }
 
     /**

@@ -17,18 +17,21 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * The dashboard's sign-in: {@code POST /admin/ui/login} with the raw token as the body (≤ 1 KiB) sets the
- * {@code proxygate_admin} cookie; {@code POST /admin/ui/logout} clears it; {@code GET /admin/ui/session} tells
- * whether the cookie is still good. Not behind the admin gate.
+ * The dashboard's sign-in: {@code POST /admin/ui/login} with the raw token as the body (≤ 1 KiB) starts a
+ * server-side session and sets its random id as the {@code proxygate_admin} cookie; {@code POST /admin/ui/logout}
+ * ends the session and clears the cookie; {@code GET /admin/ui/session} tells whether the cookie is still good. Not
+ * behind the admin gate.
  */
 @Path("/admin/ui")
 public final class AdminLoginResource {
     private static final int MAX_TOKEN_BODY = 1024;
 
     private final AdminAuth auth;
+    private final AdminSessions sessions;
 
-    public AdminLoginResource(AdminAuth auth) {
+    public AdminLoginResource(AdminAuth auth, AdminSessions sessions) {
         this.auth = Objects.requireNonNull(auth, "auth");
+        this.sessions = Objects.requireNonNull(sessions, "sessions");
     }
 
     @POST
@@ -47,8 +50,8 @@ public final class AdminLoginResource {
         AdminAuth.Verdict verdict = auth.check(address(request), token);
         return switch (verdict) {
             case AdminAuth.Verdict.Allowed a -> Response.noContent().header(HttpHeaders.SET_COOKIE,
-                    AdminAuth.COOKIE + "=" + token + "; Path=/; HttpOnly; SameSite=Strict; Max-Age="
-                            + AdminAuth.COOKIE_MAX_AGE_SECONDS).build();
+                    AdminAuth.COOKIE + "=" + sessions.create() + "; Path=/; HttpOnly; SameSite=Strict; Max-Age="
+                            + AdminSessions.LIFETIME.toSeconds()).build();
             case AdminAuth.Verdict.NotConfigured n -> AdminErrors.response(403, "admin token not configured");
             case AdminAuth.Verdict.Denied d -> AdminErrors.response(401, "invalid token");
             case AdminAuth.Verdict.Throttled t -> AdminErrors.throttled(t.retryAfter());
@@ -63,20 +66,14 @@ public final class AdminLoginResource {
     @Path("session")
     @Produces(MediaType.APPLICATION_JSON)
     public Response session(@CookieParam(AdminAuth.COOKIE) String cookie, @Context HttpServletRequest request) {
-        if (cookie == null || cookie.isBlank()) {
-            return Response.ok(Map.of("signed_in", false)).build();
-        }
-        return switch (auth.check(address(request), cookie)) {
-            case AdminAuth.Verdict.Allowed a -> Response.ok(Map.of("signed_in", true)).build();
-            case AdminAuth.Verdict.NotConfigured n -> AdminErrors.response(403, "admin token not configured");
-            case AdminAuth.Verdict.Denied d -> Response.ok(Map.of("signed_in", false)).build();
-            case AdminAuth.Verdict.Throttled t -> AdminErrors.throttled(t.retryAfter());
-        };
+        // A random session id: checking it needs no failure counting (nothing to guess).
+        return Response.ok(Map.of("signed_in", sessions.valid(cookie))).build();
     }
 
     @POST
     @Path("logout")
-    public Response logout() {
+    public Response logout(@CookieParam(AdminAuth.COOKIE) String cookie) {
+        sessions.revoke(cookie);
         return Response.noContent().header(HttpHeaders.SET_COOKIE,
                 AdminAuth.COOKIE + "=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0").build();
     }

@@ -85,22 +85,33 @@ class AdminApiTest {
     }
 
     @Test
-    void theTokenWorksAsHeaderBearerOrCookie() {
+    void theTokenWorksAsHeaderOrBearerButNeverAsTheCookie() {
         assertThat(http.send("GET", "/admin/status", null, AdminAuth.HEADER, AdminFixture.ADMIN_TOKEN).status())
                 .isEqualTo(200);
         assertThat(http.send("GET", "/admin/status", null, "Authorization", "Bearer " + AdminFixture.ADMIN_TOKEN)
                 .status()).isEqualTo(200);
+        // The cookie holds a server-side session id; the raw token there is just a wrong session.
         assertThat(http.send("GET", "/admin/status", null, "Cookie", "proxygate_admin=" + AdminFixture.ADMIN_TOKEN)
-                .status()).isEqualTo(200);
+                .status()).isEqualTo(401);
         assertThat(http.get("/admin/claude-fallback").status()).isEqualTo(200);
     }
 
     @Test
-    void loginSetsTheOriginalsCookieAndLogoutClearsIt() {
+    void loginStartsARandomServerSideSessionAndLogoutEndsIt() {
         Http.Reply ok = http.send("POST", "/admin/ui/login", "  " + AdminFixture.ADMIN_TOKEN + "\n");
         assertThat(ok.status()).isEqualTo(204);
-        assertThat(ok.header("Set-Cookie")).isEqualTo("proxygate_admin=" + AdminFixture.ADMIN_TOKEN
-                + "; Path=/; HttpOnly; SameSite=Strict; Max-Age=2592000");
+        String setCookie = ok.header("Set-Cookie");
+        assertThat(setCookie).startsWith("proxygate_admin=").endsWith("; Path=/; HttpOnly; SameSite=Strict; Max-Age="
+                + AdminSessions.LIFETIME.toSeconds()).doesNotContain(AdminFixture.ADMIN_TOKEN);
+        String session = setCookie.substring("proxygate_admin=".length(), setCookie.indexOf(';'));
+        assertThat(session).hasSizeGreaterThanOrEqualTo(43);
+        Http.Reply second = http.send("POST", "/admin/ui/login", AdminFixture.ADMIN_TOKEN);
+        assertThat(second.header("Set-Cookie")).doesNotContain(session);
+
+        String cookie = "proxygate_admin=" + session;
+        assertThat(http.send("GET", "/admin/status", null, "Cookie", cookie).status()).isEqualTo(200);
+        assertThat(http.send("GET", "/admin/ui/session", null, "Cookie", cookie).json().path("signed_in")
+                .asBoolean()).isTrue();
 
         Http.Reply wrong = http.send("POST", "/admin/ui/login", "not-the-token");
         assertThat(wrong.status()).isEqualTo(401);
@@ -109,9 +120,49 @@ class AdminApiTest {
 
         assertThat(http.send("POST", "/admin/ui/login", "x".repeat(1025)).status()).isEqualTo(400);
 
-        Http.Reply out = http.send("POST", "/admin/ui/logout", "");
+        Http.Reply out = http.send("POST", "/admin/ui/logout", "", "Cookie", cookie);
         assertThat(out.status()).isEqualTo(204);
         assertThat(out.header("Set-Cookie")).startsWith("proxygate_admin=;").contains("Max-Age=0");
+        // A copy of the cookie kept from before the logout is worth nothing now.
+        assertThat(http.send("GET", "/admin/status", null, "Cookie", cookie).status()).isEqualTo(401);
+        assertThat(http.send("GET", "/admin/ui/session", null, "Cookie", cookie).json().path("signed_in")
+                .asBoolean()).isFalse();
+    }
+
+    @Test
+    void aCookieAloneCannotChangeStateWithoutTheDashboardsHeaderOrASameOriginOrigin() {
+        String setCookie = http.send("POST", "/admin/ui/login", AdminFixture.ADMIN_TOKEN).header("Set-Cookie");
+        String cookie = setCookie.substring(0, setCookie.indexOf(';'));
+        String key = "{\"id\":\"csrf-key\",\"type\":\"openai\",\"api_key\":\"sk-test-csrf\"}";
+
+        Http.Reply forged = http.send("POST", "/admin/keys", key, "Cookie", cookie, "Content-Type", "text/plain");
+        assertThat(forged.status()).isEqualTo(403);
+        assertThat(http.send("POST", "/admin/keys", key, "Cookie", cookie, "Content-Type", "application/json",
+                "Origin", "http://127.0.0.1:1").status()).isEqualTo(403);
+        assertThat(FIXTURE.directory.files).doesNotContainKey("apikeys/csrf-key.json");
+        // Reads need no proof: a cross-site page cannot read the reply anyway.
+        assertThat(http.send("GET", "/admin/status", null, "Cookie", cookie).status()).isEqualTo(200);
+
+        Http.Reply fromPage = http.send("POST", "/admin/keys", key, "Cookie", cookie, "Content-Type",
+                "application/json", AdminAuthFilter.CSRF_HEADER, "1");
+        assertThat(fromPage.status()).isEqualTo(201);
+        http.admin("DELETE", "/admin/keys/csrf-key", null);
+    }
+
+    @Test
+    void sessionsEndAfterTheirLifetimeAndAllAtOnceWhenRevoked() {
+        java.util.concurrent.atomic.AtomicReference<java.time.Instant> now =
+                new java.util.concurrent.atomic.AtomicReference<>(java.time.Instant.parse("2026-01-01T00:00:00Z"));
+        AdminSessions sessions = new AdminSessions(now::get);
+        String a = sessions.create();
+        String b = sessions.create();
+        assertThat(sessions.valid(a)).isTrue();
+        now.set(now.get().plus(AdminSessions.LIFETIME));
+        assertThat(sessions.valid(a)).isFalse();
+        String c = sessions.create();
+        sessions.revokeAll();
+        assertThat(sessions.valid(b)).isFalse();
+        assertThat(sessions.valid(c)).isFalse();
     }
 
     // ---------------------------------------------------------------- pool
@@ -455,12 +506,8 @@ class AdminApiTest {
         }
         assertThat(everything).contains("fingerprint");
         for (String secret : AdminFixture.SECRETS) {
-            if (secret.equals(AdminFixture.ADMIN_TOKEN)) {
-                // The login reply sets it as a cookie, by design; nothing else may echo it.
-                assertThat(everything.replace("proxygate_admin=" + secret, "")).doesNotContain(secret);
-            } else {
-                assertThat(everything).as("no response may contain a secret").doesNotContain(secret);
-            }
+            // The admin token included: the login cookie carries a session id, never the token.
+            assertThat(everything).as("no response may contain a secret").doesNotContain(secret);
         }
     }
 

@@ -27,25 +27,60 @@ final class AtomicFiles {
     /** Writes {@code bytes} to a 0600 temp file beside {@code target}, fsyncs it, then renames it over the target. */
     static void write(Path target, byte[] bytes) throws IOException {
         Path dir = target.toAbsolutePath().getParent();
-        // Hidden and not ending in .json, so neither scans nor the watcher mistake it for a credential.
-        Path temp = dir.resolve("." + target.getFileName() + "." + ProcessHandle.current().pid() + "."
-                + Long.toHexString(System.nanoTime()) + ".tmp");
+        Path temp = writeTemp(dir, target, bytes);
         try {
-            try (FileChannel channel = posix(dir)
-                    ? FileChannel.open(temp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
-                    PosixFilePermissions.asFileAttribute(FILE_MODE))
-                    : FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                ByteBuffer buffer = ByteBuffer.wrap(bytes);
-                while (buffer.hasRemaining()) {
-                    channel.write(buffer);
-                }
-                channel.force(true);
-            }
             Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } finally {
             Files.deleteIfExists(temp);
         }
         syncDirectory(dir);
+    }
+
+    /**
+     * Like {@link #write}, but only when {@code target} does not exist yet: the complete file appears under its
+     * name at once (a hard link of the synced temp file, which the kernel refuses atomically if the name is taken),
+     * or nothing happens and the answer is false. An existing file is never touched.
+     */
+    static boolean createNew(Path target, byte[] bytes) throws IOException {
+        Path dir = target.toAbsolutePath().getParent();
+        Path temp = writeTemp(dir, target, bytes);
+        try {
+            try {
+                Files.createLink(target, temp);
+            } catch (UnsupportedOperationException | java.nio.file.FileSystemException noLinks) {
+                if (noLinks instanceof java.nio.file.FileAlreadyExistsException) {
+                    return false;
+                }
+                // No hard links here: a move that refuses an existing target (not atomic against a racing writer).
+                Files.move(temp, target);
+            }
+        } catch (java.nio.file.FileAlreadyExistsException taken) {
+            return false;
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+        syncDirectory(dir);
+        return true;
+    }
+
+    private static Path writeTemp(Path dir, Path target, byte[] bytes) throws IOException {
+        // Hidden and not ending in .json, so neither scans nor the watcher mistake it for a credential.
+        Path temp = dir.resolve("." + target.getFileName() + "." + ProcessHandle.current().pid() + "."
+                + Long.toHexString(System.nanoTime()) + ".tmp");
+        try (FileChannel channel = posix(dir)
+                ? FileChannel.open(temp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+                PosixFilePermissions.asFileAttribute(FILE_MODE))
+                : FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            ByteBuffer buffer = ByteBuffer.wrap(bytes);
+            while (buffer.hasRemaining()) {
+                channel.write(buffer);
+            }
+            channel.force(true);
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(temp);
+            throw e;
+        }
+        return temp;
     }
 
     /** Creates {@code dir} (and missing parents) as 0700; tightens an existing one we write into to 0700. */

@@ -37,6 +37,7 @@ import java.util.Optional;
  * atomic and owner-only; {@link #watch(Runnable)} reports changes made by anyone (editors, the CLI, other tools).
  */
 public final class PoolDirectoryStore implements PoolDirectoryPort {
+    private static final int MAX_NAME_SUFFIX = 1000;
     private static final Logger LOG = LoggerFactory.getLogger(PoolDirectoryStore.class);
     /** Where deleted credential files wait to be restored. */
     public static final String DELETED_DIR = ".deleted";
@@ -164,15 +165,33 @@ public final class PoolDirectoryStore implements PoolDirectoryPort {
         writeFile(file, PoolFileCodec.write(updated, existing));
     }
 
+    /**
+     * Creates a new file and never replaces one: when {@code <name>.json} is taken (by another credential whose
+     * file is named alike, by an email that sanitises the same, by a file that does not parse), the credential goes
+     * to {@code <name>-2.json}, {@code <name>-3.json}, ... Callers update an already pooled credential through
+     * {@link #update}.
+     */
     @Override
     public String add(Credential credential) {
-        Path file = folderFor(credential).resolve(FileNames.sanitize(switch (credential) {
+        Path folder = folderFor(credential);
+        String stem = FileNames.sanitize(switch (credential) {
             case ChatGptAccount a -> a.email();
             case ClaudeAccount a -> a.email();
             case ApiKey k -> k.keyId();
-        }) + ".json");
-        writeFile(file, PoolFileCodec.write(credential, PoolJson.MAPPER.createObjectNode()));
-        return file.toString();
+        });
+        byte[] bytes = PoolJson.format(PoolFileCodec.write(credential, PoolJson.MAPPER.createObjectNode()));
+        try {
+            AtomicFiles.ensureDirectory(folder);
+            for (int n = 1; n <= MAX_NAME_SUFFIX; n++) {
+                Path file = folder.resolve(n == 1 ? stem + ".json" : stem + "-" + n + ".json");
+                if (AtomicFiles.createNew(file, bytes)) {
+                    return file.toString();
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write a file for " + credential.id() + " in " + folder, e);
+        }
+        throw new IllegalStateException("too many files named like " + stem + ".json in " + folder);
     }
 
     @Override

@@ -279,14 +279,41 @@ class PoolDirectoryStoreTest {
     }
 
     @Test
-    void addReplacesAnExistingFileOfTheSameName() throws IOException {
-        write("apikeys/k1.json", "{\"api_key\": \"sk-test-old\"}");
-        Files.setPosixFilePermissions(pool.resolve("apikeys/k1.json"), PosixFilePermissions.fromString("rw-r--r--"));
+    void addNeverTouchesAnExistingFileOfTheSameNameAndWritesANumberedOneInstead() throws IOException {
+        String other = "{\"id\": \"other\", \"api_key\": \"sk-test-someone-elses-secret\"}";
+        write("apikeys/k1.json", other);
+        byte[] before = Files.readAllBytes(pool.resolve("apikeys/k1.json"));
 
-        store.add(new ApiKey("k1", null, ApiKeyType.OPENAI, Secret.of("sk-test-new"), Optional.empty(), false));
+        String path = store.add(new ApiKey("k1", null, ApiKeyType.OPENAI, Secret.of("sk-test-new"), Optional.empty(),
+                false));
 
-        assertThat(((ApiKey) only(store.scan())).key().reveal()).isEqualTo("sk-test-new");
-        assertThat(mode(pool.resolve("apikeys/k1.json"))).isEqualTo("rw-------");
+        assertThat(Files.readAllBytes(pool.resolve("apikeys/k1.json"))).isEqualTo(before);
+        assertThat(Path.of(path)).isEqualTo(pool.resolve("apikeys/k1-2.json").toAbsolutePath());
+        assertThat(mode(pool.resolve("apikeys/k1-2.json"))).isEqualTo("rw-------");
+        assertThat(store.scan()).extracting(f -> ((ApiKey) f.credential().orElseThrow()).key().reveal())
+                .containsExactlyInAnyOrder("sk-test-someone-elses-secret", "sk-test-new");
+    }
+
+    @Test
+    void emailsThatSanitiseAlikeGetDistinctFiles() throws IOException {
+        for (String email : List.of("a+b@x.com", "a_b@x.com", "a b@x.com")) {
+            store.add(new ClaudeAccount(email, "acct", "pro", "tier",
+                    new OAuthTokens(Secret.of("sk-ant-oat01-" + email.hashCode()), Optional.empty(), Optional.empty(),
+                            Optional.empty()), Optional.empty(), false));
+        }
+        try (Stream<Path> files = Files.list(pool.resolve("claude"))) {
+            assertThat(files.map(f -> f.getFileName().toString()))
+                    .containsExactlyInAnyOrder("a_b_x.com.json", "a_b_x.com-2.json", "a_b_x.com-3.json");
+        }
+        assertThat(store.scan()).extracting(f -> ((ClaudeAccount) f.credential().orElseThrow()).email())
+                .containsExactlyInAnyOrder("a+b@x.com", "a_b@x.com", "a b@x.com");
+    }
+
+    @Test
+    void anIdThatWouldMakeAHiddenFileIsRefused() {
+        assertThatThrownBy(() -> store.add(new ApiKey(".hidden", null, ApiKeyType.OPENAI, Secret.of("sk-test-h"),
+                Optional.empty(), false))).isInstanceOf(IllegalArgumentException.class);
+        assertThat(pool.resolve("apikeys/.hidden.json")).doesNotExist();
     }
 
     @Test

@@ -1,0 +1,54 @@
+package io.proxygate.adapter.in.http;
+
+import io.proxygate.application.proxy.Headers;
+import io.proxygate.application.proxy.Route;
+import io.proxygate.domain.credential.Secret;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ClientAuthTest {
+    private static final String POOLED = "sk-ant-oat01-pooled-claude-token-abcdef";
+    private static final Optional<Secret> PROXY_TOKEN = Optional.of(Secret.of("proxy-token-1234"));
+
+    private static ClientAuth auth(boolean acceptClaudeOAuthClients) {
+        return new ClientAuth(PROXY_TOKEN, acceptClaudeOAuthClients, () -> List.of(Secret.of(POOLED)));
+    }
+
+    @Test
+    void theBareClaudePrefixNeverPassesWhenAProxyTokenIsSet() {
+        for (String token : List.of("sk-ant-oat", "sk-ant-oat01-", "sk-ant-oat01-anything-at-all-long")) {
+            assertThat(auth(false).allows(Route.MESSAGES, Headers.of("x-api-key", token))).as(token).isFalse();
+            assertThat(auth(false).allows(Route.MESSAGES, Headers.of("Authorization", "Bearer " + token)))
+                    .as(token).isFalse();
+        }
+    }
+
+    @Test
+    void aTokenEqualToAPooledClaudeTokenStillWorksOnMessagesOnly() {
+        assertThat(auth(false).allows(Route.MESSAGES, Headers.of("Authorization", "Bearer " + POOLED))).isTrue();
+        assertThat(auth(false).allows(Route.MESSAGES, Headers.of("x-api-key", POOLED))).isTrue();
+        assertThat(auth(false).allows(Route.RESPONSES, Headers.of("x-api-key", POOLED))).isFalse();
+    }
+
+    @Test
+    void anyClaudeOAuthTokenPassesOnlyWhenExplicitlyAccepted() {
+        String other = "sk-ant-oat01-some-other-users-token-xyz";
+        assertThat(auth(true).allows(Route.MESSAGES, Headers.of("x-api-key", other))).isTrue();
+        assertThat(auth(true).allows(Route.MESSAGES, Headers.of("x-api-key", "sk-ant-oat"))).isFalse();
+        assertThat(auth(true).allows(Route.CHAT_COMPLETIONS, Headers.of("x-api-key", other))).isFalse();
+    }
+
+    @Test
+    void theProxyTokenPassesOnEveryRouteAndNothingElseDoes() {
+        assertThat(auth(false).allows(Route.RESPONSES, Headers.of("Authorization", "Bearer proxy-token-1234")))
+                .isTrue();
+        assertThat(auth(false).allows(Route.PASSTHROUGH, Headers.of("X-ProxyGate-Token", "proxy-token-1234")))
+                .isTrue();
+        assertThat(auth(false).allows(Route.RESPONSES, Headers.of("Authorization", "Bearer wrong"))).isFalse();
+        assertThat(auth(false).allows(Route.RESPONSES, Headers.EMPTY)).isFalse();
+    }
+}
