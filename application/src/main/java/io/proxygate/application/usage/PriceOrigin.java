@@ -4,7 +4,7 @@ import java.util.Locale;
 
 /** Where the prices in use came from. */
 public enum PriceOrigin {
-    /** The small table built into the jar. */
+    /** The LiteLLM snapshot built into the jar. */
     EMBEDDED,
     /** A fetch from the configured source during this run. */
     LITELLM,

@@ -182,6 +182,7 @@ public final class ConfigLoader {
             throw new ConfigException("config file " + file + " is not a regular file");
         }
         applyEnv(config, env);
+        applyGcloudDefaults(config, env);
         validate(config);
         config.applyToDropwizard();
         return config;
@@ -281,6 +282,23 @@ public final class ConfigLoader {
             }
             chain.getValue().stream().map(env::get).filter(v -> v != null && !v.isBlank()).findFirst()
                     .ifPresent(v -> KEYS.get(chain.getKey()).apply().accept(config, v));
+        }
+    }
+
+    /**
+     * A Vertex project or location that neither the file nor the environment gives comes from gcloud's active
+     * configuration, as {@code gcloud config get-value} would report it (read from its files, gcloud is not run).
+     */
+    private static void applyGcloudDefaults(ProxyGateConfiguration config, Map<String, String> env) {
+        if (!config.vertex.projectId.isBlank() && !config.vertex.location.isBlank()) {
+            return;
+        }
+        GcloudConfig gcloud = GcloudConfig.read(env);
+        if (config.vertex.projectId.isBlank()) {
+            gcloud.project().ifPresent(p -> KEYS.get("vertex.project_id").apply().accept(config, p));
+        }
+        if (config.vertex.location.isBlank()) {
+            gcloud.region().ifPresent(r -> KEYS.get("vertex.location").apply().accept(config, r));
         }
     }
 
