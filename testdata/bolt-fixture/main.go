@@ -6,7 +6,8 @@
 //     two days with billing keys, lifetime stats, pins, a Claude fallback policy). The newest day is -today
 //     (default 2000-01-02, a marker that the migration gate rewrites to the current date so "today" matches).
 //   - reader-test.db (with -reader-test): the structures a bbolt reader must handle: branch pages, overflow
-//     pages, inline buckets and buckets nested two deep.
+//     pages, inline buckets and buckets nested two deep. Committed as
+//     adapters-persistence/src/test/resources/bolt/reader-test.db.
 //
 // Build offline with Debian's packages (golang-go, golang-github-coreos-bbolt-dev):
 //
