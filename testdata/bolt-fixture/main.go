@@ -6,7 +6,8 @@
 //     two days with billing keys, lifetime stats, pins, a Claude fallback policy). The newest day is -today
 //     (default 2000-01-02, a marker that the migration gate rewrites to the current date so "today" matches).
 //   - reader-test.db (with -reader-test): the structures a bbolt reader must handle: branch pages, overflow
-//     pages, inline buckets and buckets nested two deep.
+//     pages, inline buckets and buckets nested two deep. Committed as
+//     adapters-persistence/src/test/resources/bolt/reader-test.db.
 //
 // Build offline with Debian's packages (golang-go, golang-github-coreos-bbolt-dev):
 //
@@ -110,7 +111,7 @@ func writeProxyGate(tx *bolt.Tx, today string) error {
 		today: {
 			{id: "acc:user@example.com", model: "gpt-5", req: 10, in: 12000, cached: 3000, out: 4000, errs: 2, cost: 0.095},
 			{id: "acc:user@example.com", model: "gpt-5", tier: "priority", req: 2, in: 1000, out: 500, cost: 0.0125},
-			{id: "acc:pinned@example.com", model: "gpt-5-codex", req: 3, in: 3000, out: 900, cost: 0.01275},
+			{id: "acc:second@example.com", model: "gpt-5-codex", req: 3, in: 3000, out: 900, cost: 0.01275},
 			{id: "acc:claude:claude@example.com", model: "claude-sonnet-4-5", req: 5, in: 5000, cached: 1000, out: 2000, cost: 0.0453},
 			{id: "key:openai-main", model: "gpt-4o", req: 4, in: 4000, out: 1000, cost: 0.02},
 			{id: "key:openai-main", model: "mystery-model", req: 1, in: 100, out: 10, unpriced: 1},
@@ -152,15 +153,15 @@ func writeProxyGate(tx *bolt.Tx, today string) error {
 	lastUsed := time.Date(1999, 12, 30, 18, 0, 0, 0, time.UTC)
 	// Lifetime counters (successful requests only) reach back before the kept days.
 	put(buckets["accounts"], "stats:user@example.com", stats{130, 150000, 40000, 0.9, lastUsed})
-	put(buckets["accounts"], "stats:pinned@example.com", stats{3, 3000, 900, 0.01275, lastUsed})
+	put(buckets["accounts"], "stats:second@example.com", stats{3, 3000, 900, 0.01275, lastUsed})
 	put(buckets["claude_accounts"], "stats:claude@example.com", stats{25, 30000, 9000, 0.3, lastUsed})
 	put(buckets["apikeys"], "stats:openai-main", stats{11, 10100, 2510, 0.05, lastUsed})
 	put(buckets["apikeys"], "stats:anthropic-main", stats{1, 2000, 400, 0.004, lastUsed})
-	// Pins: a session pinned to the account the router would not pick first, a previous response id, and one
-	// that expired long ago (not imported).
+	// Pins: a session and a previous response id pinned to user@ (the router on its own prefers second@, the
+	// less used account), and one that expired long ago (not imported).
 	far := time.Date(2099, 1, 1, 0, 0, 0, 0, time.UTC)
-	put(buckets["pins"], "session:gate-session-1", pin{"pinned@example.com", far})
-	put(buckets["pins"], "resp_fixture_1", pin{"pinned@example.com", far})
+	put(buckets["pins"], "session:gate-session-1", pin{"user@example.com", far})
+	put(buckets["pins"], "resp_fixture_1", pin{"user@example.com", far})
 	put(buckets["pins"], "resp_expired", pin{"user@example.com", time.Date(1999, 12, 31, 0, 0, 0, 0, time.UTC)})
 	policy := `{"enabled":false,"rules":[{"enabled":true,"from_model":"claude-opus-4-7","to_model":"claude-opus-4-6","to_variant":"preserve"}]}`
 	return buckets["settings"].Put([]byte("claude_fallback_policy"), []byte(policy))

@@ -39,7 +39,9 @@ public class GateUpstream {
                 } else if (path.endsWith("/wham/usage") || path.endsWith("/api/oauth/usage")) {
                     json(ex, "{}");
                 } else {
-                    sse(ex, "resp_gate", phase.equals("1") ? "PHASE_1_PASS" : "MIGRATE_RESPONSES_PASS", 100, 50, 25, 5, 125);
+                    // The migration gate checks which ChatGPT account served a pinned conversation.
+                    sse(ex, "resp_gate", phase.equals("1") ? "PHASE_1_PASS"
+                            : "MIGRATE_RESPONSES_PASS account=" + header(ex, "ChatGPT-Account-Id"), 100, 50, 25, 5, 125);
                 }
             }
             case "2" -> {

@@ -242,43 +242,49 @@ public final class GoDatabaseImport {
         return Optional.of(ConversationKey.response(goKey));
     }
 
-    /** Adds up to three rows (successful and priced, successful and unpriced, failed); returns how many. */
+    /** One roll-up row's share of an aggregate: how many requests, with which status, priced or not. */
+    private record Part(long requests, int status, boolean priced, String errorClass) {
+    }
+
+    /**
+     * Adds up to three rows (successful and priced, successful and unpriced, failed); returns how many. The
+     * aggregate's tokens go on the first row and its cost on the priced row (else the last), so sums stay exact.
+     */
     private int add(PreparedBatch batch, LocalDate date, GoDatabase.Owner owner, String provider, String model,
                     Optional<String> tier, GoDatabase.Counters c, String note) {
         long at = date.atTime(LocalTime.NOON).atZone(zone).toInstant().toEpochMilli();
-        String credential = credentialId(owner);
         long errors = Math.min(c.errors(), c.requests());
         long unpriced = Math.min(c.unpriced(), c.requests() - errors);
         long priced = c.requests() - errors - unpriced;
-        List<Object[]> rows = new ArrayList<>(3); // count, status, priced?, error class
+        List<Part> parts = new ArrayList<>(3);
         if (priced > 0) {
-            rows.add(new Object[]{priced, 200, true, null});
+            parts.add(new Part(priced, 200, true, null));
         }
         if (unpriced > 0) {
-            rows.add(new Object[]{unpriced, 200, false, null});
+            parts.add(new Part(unpriced, 200, false, null));
         }
         if (errors > 0) {
-            rows.add(new Object[]{errors, 599, false, "imported"});
+            parts.add(new Part(errors, 599, false, "imported"));
         }
-        if (rows.isEmpty()) {
-            rows.add(new Object[]{0L, 200, true, null}); // tokens or cost without a request count
+        if (parts.isEmpty()) {
+            parts.add(new Part(0, 200, true, null)); // tokens or cost without a request count
         }
         boolean costPlaced = false;
-        for (int i = 0; i < rows.size(); i++) {
-            Object[] r = rows.get(i);
+        for (int i = 0; i < parts.size(); i++) {
+            Part part = parts.get(i);
             boolean first = i == 0;
-            boolean carriesCost = !costPlaced && ((Boolean) r[2] || i == rows.size() - 1) && c.cost().signum() > 0;
+            boolean carriesCost = !costPlaced && c.cost().signum() > 0 && (part.priced() || i == parts.size() - 1);
             costPlaced |= carriesCost;
-            batch.bind("started_at", at).bind("provider", provider).bind("credential_id", credential)
-                    .bind("model", model).bind("service_tier", tier.orElse(null)).bind("status", (int) r[1])
+            batch.bind("started_at", at).bind("provider", provider).bind("credential_id", credentialId(owner))
+                    .bind("model", model).bind("service_tier", tier.orElse(null)).bind("status", part.status())
                     .bind("input_tokens", first ? c.inputTokens() : 0)
                     .bind("cached_input_tokens", first ? c.cachedTokens() : 0)
                     .bind("output_tokens", first ? c.outputTokens() : 0)
-                    .bind("cost_usd", carriesCost ? plain(c.cost()) : (Boolean) r[2] ? "0" : null)
-                    .bind("error_class", (String) r[3]).bind("note", note)
-                    .bind("request_count", (long) r[0]).add();
+                    .bind("cost_usd", carriesCost ? plain(c.cost()) : part.priced() ? "0" : null)
+                    .bind("error_class", part.errorClass()).bind("note", note)
+                    .bind("request_count", part.requests()).add();
         }
-        return rows.size();
+        return parts.size();
     }
 
     private static String plain(BigDecimal cost) {

@@ -95,7 +95,7 @@ class GoDatabaseImportTest {
         Map<String, UsageTotals> today = totals(jdbi, TODAY.atStartOfDay(ZONE).toInstant(),
                 TODAY.plusDays(1).atStartOfDay(ZONE).toInstant());
         assertThat(today.keySet()).containsExactlyInAnyOrder("chatgpt:user@example.com",
-                "chatgpt:pinned@example.com", "claude:claude@example.com", "key:openai-main", "key:anthropic-main",
+                "chatgpt:second@example.com", "claude:claude@example.com", "key:openai-main", "key:anthropic-main",
                 "vertex-ai");
         UsageTotals user = today.get("chatgpt:user@example.com");
         assertThat(user.requests()).isEqualTo(12);
@@ -136,7 +136,7 @@ class GoDatabaseImportTest {
         assertThat(user.costUsd()).isEqualByComparingTo("0.9");
         assertThat(lifetime.get("claude:claude@example.com").requests()).isEqualTo(25);
         assertThat(lifetime.get("claude:claude@example.com").costUsd()).isEqualByComparingTo("0.3");
-        assertThat(lifetime.get("chatgpt:pinned@example.com").requests()).isEqualTo(3);
+        assertThat(lifetime.get("chatgpt:second@example.com").requests()).isEqualTo(3);
         assertThat(lifetime.get("key:openai-main").requests()).isEqualTo(11);
         assertThat(lifetime.get("key:anthropic-main").requests()).isEqualTo(2);
 
@@ -154,9 +154,9 @@ class GoDatabaseImportTest {
         Instant liveSince = NOW.minus(PIN_TTL).plusMillis(1);
 
         assertThat(pins.find(new ConversationKey("session:gate-session-1"), liveSince))
-                .contains(new CredentialId("chatgpt:pinned@example.com"));
+                .contains(new CredentialId("chatgpt:user@example.com"));
         assertThat(pins.find(ConversationKey.response("resp_fixture_1"), liveSince))
-                .contains(new CredentialId("chatgpt:pinned@example.com"));
+                .contains(new CredentialId("chatgpt:user@example.com"));
         assertThat(pins.find(ConversationKey.response("resp_expired"), Instant.EPOCH)).isEmpty();
     }
 

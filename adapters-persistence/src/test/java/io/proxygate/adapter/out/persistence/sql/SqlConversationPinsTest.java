@@ -7,8 +7,11 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
+import io.proxygate.application.port.out.ConversationPinPort.SavedPin;
+
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -43,6 +46,20 @@ class SqlConversationPinsTest {
 
         assertThat(pins.find(CONVERSATION, T0)).contains(A);
         assertThat(pins.find(CONVERSATION, T0.plusMillis(1))).isEmpty();
+    }
+
+    @ParameterizedTest
+    @EnumSource(SqlDialect.class)
+    void severalPinsSavedAtOnceAreReadBackLiveOnesOnlyOldestUseFirst(SqlDialect dialect) {
+        SqlConversationPins pins = new SqlConversationPins(TestDatabase.fresh(dialect, dir).open());
+        ConversationKey older = ConversationKey.response("resp_1");
+        ConversationKey idle = ConversationKey.session("idle");
+        pins.saveAll(List.of(new SavedPin(CONVERSATION, A, T0.plusSeconds(60)), new SavedPin(older, B, T0),
+                new SavedPin(idle, A, T0.minusSeconds(7200))));
+        pins.saveAll(List.of(new SavedPin(CONVERSATION, B, T0.plusSeconds(120))));
+
+        assertThat(pins.live(T0.minusSeconds(3600))).containsExactly(new SavedPin(older, B, T0),
+                new SavedPin(CONVERSATION, B, T0.plusSeconds(120)));
     }
 
     @ParameterizedTest
