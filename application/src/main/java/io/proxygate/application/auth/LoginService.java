@@ -119,7 +119,8 @@ public final class LoginService {
      * browser reaches this machine's port (a forwarded port) finishes without pasting, and keeps the verifier as a
      * pending manual login, so the redirect URL pasted on {@code pasted} meanwhile, or given to
      * {@link #finishChatGptManualLogin} later ({@code --code}), finishes it as well. {@code show} gets the URL to
-     * open and the callback port. Waits up to {@code wait} for the callback or a paste; after that the login stays pending.
+     * open and the callback port. Waits up to {@code wait} for the callback or a paste; after that the login stays
+     * pending.
      */
     public LoginResult loginChatGptHeadless(Duration wait, Consumer<BrowserLogin> show, PastedInput pasted)
             throws LoginFailed {
