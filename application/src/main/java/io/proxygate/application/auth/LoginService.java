@@ -106,12 +106,65 @@ public final class LoginService {
      * Does not open a browser (an admin route hands the URL to the dashboard instead).
      */
     public BrowserLogin startChatGptBrowserLogin() throws LoginFailed {
-        return startBrowserLogin(OAuthProvider.CHATGPT, Optional.empty());
+        return startBrowserLogin(OAuthProvider.CHATGPT, Optional.empty(), settings.callbackTimeout(), false);
     }
 
     /** Starts a Claude browser login on 1461..1466 ({@code /callback}); {@code email} overrides the profile's. */
     public BrowserLogin startClaudeBrowserLogin(Optional<String> email) throws LoginFailed {
-        return startBrowserLogin(OAuthProvider.CLAUDE, email);
+        return startBrowserLogin(OAuthProvider.CLAUDE, email, settings.callbackTimeout(), false);
+    }
+
+    /**
+     * The CLI's {@code add-account --no-browser}: listens for the callback as the browser login does, so a user whose
+     * browser reaches this machine's port (a forwarded port) finishes without pasting, and keeps the verifier as a
+     * pending manual login, so the redirect URL pasted on {@code pasted} meanwhile, or given to
+     * {@link #finishChatGptManualLogin} later ({@code --code}), finishes it as well. {@code show} gets the URL to
+     * open and the callback port. Waits up to {@code wait} for the callback or a paste; after that the login stays
+     * pending.
+     */
+    public LoginResult loginChatGptHeadless(Duration wait, Consumer<BrowserLogin> show, PastedInput pasted)
+            throws LoginFailed {
+        BrowserLogin login = startBrowserLogin(OAuthProvider.CHATGPT, Optional.empty(), wait, true);
+        show.accept(login);
+        CompletableFuture<LoginResult> byPaste = new CompletableFuture<>();
+        Thread reader = Thread.ofVirtual().name("pasted-login-input").start(() -> readPasted(pasted, byPaste));
+        try {
+            return (LoginResult) CompletableFuture.anyOf(login.result(), byPaste).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LoginFailed(LoginFailed.Reason.TIMED_OUT, "login cancelled");
+        } catch (ExecutionException e) {
+            throw asLoginFailed(e.getCause());
+        } finally {
+            login.cancel();
+            reader.interrupt();
+        }
+    }
+
+    /** Pasted lines until one finishes the pending login; lines that are no redirect URL or code are skipped. */
+    private void readPasted(PastedInput pasted, CompletableFuture<LoginResult> byPaste) {
+        try {
+            Optional<String> line;
+            while (!byPaste.isDone() && (line = pasted.nextLine()).isPresent()) {
+                String text = line.get().strip();
+                if (text.isEmpty()) {
+                    continue;
+                }
+                try {
+                    byPaste.complete(finishChatGptManualLogin(text));
+                } catch (LoginFailed e) {
+                    if (e.reason() == LoginFailed.Reason.BAD_INPUT) {
+                        pasted.rejected(e.getMessage());
+                        continue;
+                    }
+                    byPaste.completeExceptionally(e);
+                }
+                return;
+            }
+        } catch (IOException | RuntimeException e) {
+            // The input ended or broke: the callback may still come.
+            LOG.log(System.Logger.Level.DEBUG, "pasted login input ended: {0}", e.toString());
+        }
     }
 
     /**
@@ -127,7 +180,9 @@ public final class LoginService {
         return openAndWait(startClaudeBrowserLogin(email), showUrl);
     }
 
-    private BrowserLogin startBrowserLogin(OAuthProvider provider, Optional<String> email) throws LoginFailed {
+    /** {@code keepPending}: also saved as a pending manual login, which a successful callback then clears. */
+    private BrowserLogin startBrowserLogin(OAuthProvider provider, Optional<String> email, Duration timeout,
+                                           boolean keepPending) throws LoginFailed {
         boolean chatgpt = provider == OAuthProvider.CHATGPT;
         int first = chatgpt ? OAuthClients.CHATGPT_FIRST_PORT : OAuthClients.CLAUDE_FIRST_PORT;
         int last = chatgpt ? OAuthClients.CHATGPT_LAST_PORT : OAuthClients.CLAUDE_LAST_PORT;
@@ -145,9 +200,16 @@ public final class LoginService {
         URI authorizeUrl = chatgpt ? chatGptAuthorizeUrl(redirectUri, codes.challenge(), state)
                 : claudeAuthorizeUrl(redirectUri, codes.challenge(), state);
         PendingLogin login = new PendingLogin(codes.verifier(), state, redirectUri, clock.instant());
+        if (keepPending) {
+            try {
+                pending.save(provider, login);
+            } catch (IOException e) {
+                listener.close();
+                throw new LoginFailed(LoginFailed.Reason.LOCAL, "cannot save the pending login: " + e.getMessage(), e);
+            }
+        }
 
         CompletableFuture<LoginResult> result = new CompletableFuture<>();
-        Duration timeout = settings.callbackTimeout();
         listener.callback()
                 .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
                 .whenCompleteAsync((params, error) -> {
@@ -156,7 +218,11 @@ public final class LoginService {
                             result.completeExceptionally(callbackFailure(provider, unwrap(error), timeout));
                             return;
                         }
-                        result.complete(finishCallback(provider, login, params, email));
+                        LoginResult done = finishCallback(provider, login, params, email);
+                        if (keepPending) {
+                            clearQuietly(provider); // before the waiting CLI hears of it and exits
+                        }
+                        result.complete(done);
                     } catch (LoginFailed e) {
                         result.completeExceptionally(e);
                     } catch (RuntimeException e) {

@@ -19,7 +19,8 @@ public interface ResponseSink {
 
     /**
      * The upstream's body ended normally and all of it was written: the adapter may complete the client's reply
-     * now, before the relay's bookkeeping (usage, request log, metrics) runs. Not called when the body was cut.
+     * now. The request is already counted (in memory) by then; only the request log's insert and the live feed
+     * follow. Not called when the body was cut.
      */
     default void end() throws IOException {
     }

@@ -11,11 +11,18 @@ import io.proxygate.application.auth.LoginResult;
 import io.proxygate.application.auth.LoginService;
 import io.proxygate.application.auth.ManualLogin;
 import io.proxygate.application.auth.OAuthProvider;
+import io.proxygate.application.auth.PastedInput;
+import io.proxygate.bootstrap.config.ConfigLoader;
 import io.proxygate.domain.credential.ChatGptAccount;
 import io.proxygate.domain.credential.ClaudeAccount;
 import io.proxygate.domain.credential.Credential;
 
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.nio.file.Path;
 import java.util.Optional;
 
@@ -49,13 +56,42 @@ final class LoginCommands {
         context.err().println(url);
     }
 
+    /** Standard input, line by line, when a person is at the terminal. */
+    private static final class TerminalInput implements PastedInput {
+        private final CliContext context;
+        private final BufferedReader lines;
+
+        TerminalInput(CliContext context) {
+            this.context = context;
+            this.lines = new BufferedReader(new InputStreamReader(context.in(), StandardCharsets.UTF_8));
+        }
+
+        @Override
+        public Optional<String> nextLine() throws IOException {
+            return Optional.ofNullable(lines.readLine());
+        }
+
+        @Override
+        public void rejected(String why) {
+            context.err().println("error: " + why + "; paste the whole address of the page the login redirected to");
+        }
+    }
+
     @Command(name = "add-account", description = "Log in a ChatGPT account (browser PKCE, --no-browser, --code, --device)")
     public static final class ChatGpt implements CliCommand {
+        /** The original's wait for the browser to come back. */
+        private static final Duration DEFAULT_WAIT = Duration.ofMinutes(5);
+
         @AirlineModule
         ConfigOption config = new ConfigOption();
 
-        @Option(name = "--no-browser", description = "print the login URL instead of opening a browser; finish with --code")
+        @Option(name = "--no-browser", description = "print the login URL instead of opening a browser, then wait for "
+                + "the callback (a forwarded port) or the pasted redirect URL; or finish later with --code")
         boolean noBrowser;
+
+        @Option(name = "--wait", title = "DURATION", description = "how long --no-browser waits (default 5m; 0 = print "
+                + "the URL and return, finish with --code)")
+        String wait;
 
         @Option(name = "--code", title = "URL_OR_CODE", description = "finish a --no-browser login with the redirect URL or code")
         String code;
@@ -76,11 +112,13 @@ final class LoginCommands {
                 LoginResult result;
                 if (code != null) {
                     result = logins.finishChatGptManualLogin(code);
-                } else if (noBrowser) {
+                } else if (noBrowser && waitFor().isZero()) {
                     return showManualLogin(context, logins.startChatGptManualLogin(),
                             "Open this URL in a browser, log in, then copy the address of the page it "
                                     + "redirects to (it may fail to load) and run:",
                             "  proxy-gate add-account --code='<that URL>'");
+                } else if (noBrowser) {
+                    result = headless(context, logins, waitFor());
                 } else if (device) {
                     result = logins.loginChatGptWithDeviceCode(d -> showDevice(context, d));
                 } else {
@@ -95,6 +133,41 @@ final class LoginCommands {
             } catch (LoginFailed e) {
                 throw new CliFailure(e.getMessage());
             }
+        }
+
+        private Duration waitFor() {
+            return wait == null ? DEFAULT_WAIT : ConfigLoader.flagDuration("--wait", wait);
+        }
+
+        /**
+         * Waits for the callback on the loopback port (reachable through a forwarded port) and, when a person is at a
+         * terminal, for the redirect URL pasted on standard input; either finishes the login.
+         */
+        private static LoginResult headless(CliContext context, LoginService logins, Duration wait)
+                throws LoginFailed {
+            PastedInput pasted = context.terminal() ? new TerminalInput(context) : PastedInput.NONE;
+            try {
+                return logins.loginChatGptHeadless(wait, login -> {
+                    context.err().println("Open this URL in a browser and log in. This waits " + human(wait)
+                            + " for the browser to come back to port " + login.callbackPort() + " on this machine "
+                            + "(forward that port when the browser runs elsewhere)" + (context.terminal()
+                            ? ", or for the address of the page it redirects to, pasted here." : "."));
+                    context.err().println("Or later: proxy-gate add-account --code='<that URL>'");
+                    context.out().println(login.authorizeUrl());
+                    context.out().flush();
+                }, pasted);
+            } catch (LoginFailed e) {
+                if (e.reason() == LoginFailed.Reason.TIMED_OUT) {
+                    throw new LoginFailed(e.reason(), e.getMessage().replace("; start the login again", "")
+                            + "; the login stays pending: finish it with proxy-gate add-account --code='<redirect "
+                            + "URL>'", e);
+                }
+                throw e;
+            }
+        }
+
+        private static String human(Duration d) {
+            return d.toSeconds() % 60 == 0 ? d.toMinutes() + " min" : d.toSeconds() + " s";
         }
 
         private static void showDevice(CliContext context, DeviceLogin d) {

@@ -36,6 +36,13 @@ public final class ProxyGateCli {
     }
 
     public static int run(String[] args, PrintStream out, PrintStream err, Map<String, String> env) {
+        return run(args, new CliContext(out, err, env));
+    }
+
+    /** As {@link #run(String[], PrintStream, PrintStream, Map)} with standard input and the terminal check given. */
+    public static int run(String[] args, CliContext context) {
+        PrintStream out = context.out();
+        PrintStream err = context.err();
         Cli<CliCommand> cli = new Cli<>(ProxyGateCli.class);
         List<String> argList = new ArrayList<>(Arrays.asList(args));
         if (argList.size() == 1 && (argList.get(0).equals("-h") || argList.get(0).equals("--help"))) {
@@ -54,7 +61,6 @@ public final class ProxyGateCli {
             printHelp(cli.getMetadata(), List.of(), err, err);
             return 2;
         }
-        CliContext context = new CliContext(out, err, env);
         try {
             if (command instanceof HelpCommand help) {
                 return printHelp(cli.getMetadata(), help.commandNames(), out, err);

@@ -10,6 +10,7 @@ import org.tomlj.TomlTable;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -360,4 +361,8 @@ public final class ConfigLoader {
         config.log.level = "info";
     }
 
+    /** A Go-style duration ({@code 30s}, {@code 5m}, {@code 1h30m}, {@code 0}) given on the command line as {@code flag}. */
+    public static Duration flagDuration(String flag, String text) {
+        return Values.duration(flag, text);
+    }
 }

@@ -259,7 +259,7 @@ public final class ProxyServlet extends HttpServlet {
             return ended;
         }
 
-        /** Completes the reply (Jetty sets the length of a buffered one) before the relay's bookkeeping runs. */
+        /** Completes the reply (Jetty sets the length of a buffered one); the request-log insert runs after it. */
         @Override
         public void end() throws IOException {
             ended = true;
