@@ -35,7 +35,11 @@ public final class ProxyGateCli {
     private ProxyGateCli() {
     }
 
-    public static int run(String[] args, PrintStream out, PrintStream err, Map<String, String> env) {
+    public static int run(String[] args, PrintStream rawOut, PrintStream rawErr, Map<String, String> env) {
+        // Credential files and upstream replies supply much of what is printed: no escape sequence reaches the
+        // terminal.
+        PrintStream out = TerminalSafeOutput.wrap(rawOut);
+        PrintStream err = TerminalSafeOutput.wrap(rawErr);
         Cli<CliCommand> cli = new Cli<>(ProxyGateCli.class);
         List<String> argList = new ArrayList<>(Arrays.asList(args));
         if (argList.size() == 1 && (argList.get(0).equals("-h") || argList.get(0).equals("--help"))) {
