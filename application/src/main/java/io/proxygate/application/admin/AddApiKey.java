@@ -2,17 +2,16 @@ package io.proxygate.application.admin;
 
 import io.proxygate.domain.credential.ApiKey;
 import io.proxygate.domain.credential.ApiKeyType;
+import io.proxygate.domain.credential.BaseUrls;
 import io.proxygate.domain.credential.CredentialKind;
 import io.proxygate.domain.credential.FileNames;
 import io.proxygate.domain.credential.Secret;
 
-import java.net.URI;
-import java.util.Locale;
 import java.util.Optional;
 
 /**
  * A request to add an API key, validated on construction: the id doubles as the file name, so it may only hold
- * {@code [A-Za-z0-9._-]}; the type must be one ProxyGate routes; a base URL must be an absolute http(s) URL.
+ * {@code [A-Za-z0-9._-]}; the type must be one ProxyGate routes; a base URL must pass {@link BaseUrls}.
  * Invalid input throws {@link AdminFailure} of kind {@code INVALID} (never echoing the key).
  */
 public record AddApiKey(String id, Optional<String> name, ApiKeyType type, Secret key, Optional<String> baseUrl) {
@@ -69,15 +68,9 @@ public record AddApiKey(String id, Optional<String> name, ApiKeyType type, Secre
     }
 
     private static void checkUrl(String url) {
-        try {
-            URI uri = URI.create(url);
-            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-            if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null) {
-                throw invalid("base_url must be an absolute http(s) URL");
-            }
-        } catch (IllegalArgumentException e) {
-            throw invalid("base_url must be an absolute http(s) URL");
-        }
+        BaseUrls.problem(url).ifPresent(problem -> {
+            throw invalid(problem);
+        });
     }
 
     private static String clip(String s) {

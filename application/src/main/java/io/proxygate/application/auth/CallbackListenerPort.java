@@ -2,6 +2,7 @@ package io.proxygate.application.auth;
 
 import java.io.IOException;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -14,19 +15,29 @@ public interface CallbackListenerPort {
         int port();
 
         /**
-         * Completes with the query parameters (URL-decoded) of the first request on the path that carries
-         * {@code code} or {@code error}; requests with neither are answered 400 and the listener keeps waiting.
+         * Completes with the query parameters (URL-decoded) of the first request on the path whose {@code state} is
+         * the expected one and that carries {@code code} or {@code error}. Any other request (another state, none,
+         * neither parameter) is answered 400 and the listener keeps waiting: any local web page can reach the
+         * port, but only the provider's redirect knows the state.
          */
         CompletableFuture<Map<String, String>> callback();
+
+        /**
+         * How the login that {@link #callback()} handed over ended: empty when the account was saved, else the
+         * reason. The browser's page waits for this, so it says "Login received" only when it was.
+         */
+        default void finish(Optional<String> failure) {
+        }
 
         @Override
         void close();
     }
 
     /**
-     * Listens on 127.0.0.1 on the first free port of {@code firstPort..lastPort} for {@code path}.
+     * Listens on 127.0.0.1 on the first free port of {@code firstPort..lastPort} for {@code path}, for the redirect
+     * that carries {@code expectedState}.
      *
      * @throws IOException when every port of the range is taken
      */
-    Listener listen(int firstPort, int lastPort, String path) throws IOException;
+    Listener listen(int firstPort, int lastPort, String path, String expectedState) throws IOException;
 }

@@ -187,15 +187,15 @@ public final class LoginService {
         int first = chatgpt ? OAuthClients.CHATGPT_FIRST_PORT : OAuthClients.CLAUDE_FIRST_PORT;
         int last = chatgpt ? OAuthClients.CHATGPT_LAST_PORT : OAuthClients.CLAUDE_LAST_PORT;
         String path = chatgpt ? OAuthClients.CHATGPT_CALLBACK_PATH : OAuthClients.CLAUDE_CALLBACK_PATH;
+        Pkce.Codes codes = pkce.newCodes();
+        String state = pkce.newState();
         CallbackListenerPort.Listener listener;
         try {
-            listener = callbacks.listen(first, last, path);
+            listener = callbacks.listen(first, last, path, state);
         } catch (IOException e) {
             throw new LoginFailed(LoginFailed.Reason.LOCAL,
                     "cannot listen for the OAuth callback on ports " + first + ".." + last + ": " + e.getMessage(), e);
         }
-        Pkce.Codes codes = pkce.newCodes();
-        String state = pkce.newState();
         String redirectUri = OAuthClients.loopbackRedirect(listener.port(), path);
         URI authorizeUrl = chatgpt ? chatGptAuthorizeUrl(redirectUri, codes.challenge(), state)
                 : claudeAuthorizeUrl(redirectUri, codes.challenge(), state);
@@ -222,12 +222,16 @@ public final class LoginService {
                         if (keepPending) {
                             clearQuietly(provider); // before the waiting CLI hears of it and exits
                         }
+                        listener.finish(Optional.empty());
                         result.complete(done);
                     } catch (LoginFailed e) {
+                        listener.finish(Optional.of(e.getMessage()));
                         result.completeExceptionally(e);
                     } catch (RuntimeException e) {
-                        result.completeExceptionally(new LoginFailed(LoginFailed.Reason.LOCAL,
-                                provider.displayName() + " login failed: " + e.getMessage(), e));
+                        LoginFailed failed = new LoginFailed(LoginFailed.Reason.LOCAL,
+                                provider.displayName() + " login failed: " + e.getMessage(), e);
+                        listener.finish(Optional.of(failed.getMessage()));
+                        result.completeExceptionally(failed);
                     } finally {
                         listener.close();
                     }

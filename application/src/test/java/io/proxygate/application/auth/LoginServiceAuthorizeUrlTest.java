@@ -23,7 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class LoginServiceAuthorizeUrlTest {
     private final LoginService service = new LoginService(new CredentialPool(new NoDirectory()), new NoOAuth(),
-            new NoPending(), (first, last, path) -> {
+            new NoPending(), (first, last, path, state) -> {
                 throw new java.io.IOException("unused");
             }, BrowserPort.NONE,
             LoginSettings.withEndpoints(URI.create("https://auth.example.test/"),

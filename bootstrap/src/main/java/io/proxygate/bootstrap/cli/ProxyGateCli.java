@@ -40,9 +40,12 @@ public final class ProxyGateCli {
     }
 
     /** As {@link #run(String[], PrintStream, PrintStream, Map)} with standard input and the terminal check given. */
-    public static int run(String[] args, CliContext context) {
-        PrintStream out = context.out();
-        PrintStream err = context.err();
+    public static int run(String[] args, CliContext raw) {
+        // Credential files and upstream replies supply much of what is printed: no escape sequence reaches the
+        // terminal.
+        PrintStream out = TerminalSafeOutput.wrap(raw.out());
+        PrintStream err = TerminalSafeOutput.wrap(raw.err());
+        CliContext context = new CliContext(out, err, raw.env(), raw.in(), raw.terminal());
         Cli<CliCommand> cli = new Cli<>(ProxyGateCli.class);
         List<String> argList = new ArrayList<>(Arrays.asList(args));
         if (argList.size() == 1 && (argList.get(0).equals("-h") || argList.get(0).equals("--help"))) {

@@ -307,6 +307,14 @@ class AdminApiTest {
         assertThat(error(http.admin("POST", "/admin/keys",
                 "{\"id\":\"k1\",\"type\":\"openai\",\"api_key\":\"sk-test-1\",\"base_url\":\"ftp://x\"}")))
                 .contains("base_url");
+        // A trailing '#' or '?' swallowed the appended API path; user info and plain http off-loopback leak the key.
+        for (String url : List.of("http://127.0.0.1:9/steal#", "https://api.example/v1?x=", "https://u:p@api.example/v1",
+                "http://internal.example/v1")) {
+            Http.Reply r = http.admin("POST", "/admin/keys",
+                    "{\"id\":\"k-url\",\"type\":\"openai\",\"api_key\":\"sk-test-1\",\"base_url\":\"" + url + "\"}");
+            assertThat(r.status()).as(url).isEqualTo(400);
+            assertThat(error(r)).as(url).contains("base_url");
+        }
     }
 
     @Test

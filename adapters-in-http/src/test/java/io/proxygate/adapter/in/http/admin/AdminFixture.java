@@ -358,7 +358,7 @@ final class AdminFixture {
     /** Every callback port is "taken": the browser flow fails locally (502). */
     static final class NoCallbacks implements CallbackListenerPort {
         @Override
-        public Listener listen(int firstPort, int lastPort, String path) throws IOException {
+        public Listener listen(int firstPort, int lastPort, String path, String expectedState) throws IOException {
             throw new IOException("ports " + firstPort + "-" + lastPort + " are all in use");
         }
     }

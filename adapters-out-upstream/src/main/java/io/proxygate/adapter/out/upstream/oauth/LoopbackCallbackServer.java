@@ -13,21 +13,38 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Receives the provider's redirect after a browser login: the JDK's HttpServer on 127.0.0.1, the first free port of
- * a range, one path. It answers the browser with a small page and hands the query parameters to the login service,
- * which checks the state and exchanges the code.
+ * a range, one path. Any local web page can send requests to the port, so nothing is acted on (not even an
+ * {@code error}) unless it carries the login's state, which only the provider's redirect knows. The redirect's query
+ * parameters go to the login service, which exchanges the code; the browser's page waits for that outcome and says
+ * "Login received" only when the account was saved.
  */
 public final class LoopbackCallbackServer implements CallbackListenerPort {
     private static final Logger LOG = LoggerFactory.getLogger(LoopbackCallbackServer.class);
 
+    /** How long the browser's page waits for the code exchange before saying the terminal has the result. */
+    static final Duration OUTCOME_WAIT = Duration.ofSeconds(60);
+    /** How long closing waits for the page of an accepted callback to be written. */
+    private static final Duration RESPONSE_WAIT = Duration.ofSeconds(5);
+
     @Override
-    public Listener listen(int firstPort, int lastPort, String path) throws IOException {
+    public Listener listen(int firstPort, int lastPort, String path, String expectedState) throws IOException {
+        if (expectedState == null || expectedState.isEmpty()) {
+            throw new IllegalArgumentException("a callback listener needs the login's state");
+        }
         InetAddress loopback = InetAddress.getLoopbackAddress();
         for (int port = firstPort; port <= lastPort; port++) {
             HttpServer server;
@@ -36,7 +53,7 @@ public final class LoopbackCallbackServer implements CallbackListenerPort {
             } catch (BindException taken) {
                 continue;
             }
-            OneShot listener = new OneShot(server, path);
+            OneShot listener = new OneShot(server, path, expectedState);
             server.createContext(path, listener::handle);
             server.start();
             LOG.info("waiting for the OAuth callback on http://localhost:{}{}", port, path);
@@ -48,11 +65,16 @@ public final class LoopbackCallbackServer implements CallbackListenerPort {
     private static final class OneShot implements Listener {
         private final HttpServer server;
         private final String path;
+        private final byte[] expectedState;
         private final CompletableFuture<Map<String, String>> callback = new CompletableFuture<>();
+        private final CompletableFuture<Optional<String>> outcome = new CompletableFuture<>();
+        private final CountDownLatch answered = new CountDownLatch(1);
+        private volatile boolean accepted;
 
-        OneShot(HttpServer server, String path) {
+        OneShot(HttpServer server, String path, String expectedState) {
             this.server = server;
             this.path = path;
+            this.expectedState = expectedState.getBytes(StandardCharsets.UTF_8);
         }
 
         @Override
@@ -63,6 +85,11 @@ public final class LoopbackCallbackServer implements CallbackListenerPort {
         @Override
         public CompletableFuture<Map<String, String>> callback() {
             return callback;
+        }
+
+        @Override
+        public void finish(Optional<String> failure) {
+            outcome.complete(failure);
         }
 
         void handle(HttpExchange exchange) throws IOException {
@@ -76,6 +103,10 @@ public final class LoopbackCallbackServer implements CallbackListenerPort {
                 String code = params.getOrDefault("code", "");
                 if (callback.isDone()) {
                     respond(exchange, 409, "Already done", "This login has already finished. You can close this tab.");
+                } else if (!stateMatches(params.get("state"))) {
+                    // Not the provider's redirect for this login (a stray request, or a page trying to end it).
+                    respond(exchange, 400, "Not this login",
+                            "This request does not belong to the pending login; ProxyGate keeps waiting.");
                 } else if (!error.isEmpty()) {
                     respond(exchange, 400, "Login failed", "The provider answered: " + error
                             + ". You can close this tab and try again.");
@@ -84,16 +115,56 @@ public final class LoopbackCallbackServer implements CallbackListenerPort {
                     // Not the redirect we wait for (a prefetch, a stray reload): keep waiting for the real one.
                     respond(exchange, 400, "Waiting", "waiting for authorization code");
                 } else {
-                    respond(exchange, 200, "Login received",
-                            "ProxyGate received the login. You can close this tab and return to the terminal.");
-                    callback.complete(params);
+                    accepted = true;
+                    try {
+                        callback.complete(params);
+                        answerWithOutcome(exchange);
+                    } finally {
+                        answered.countDown();
+                    }
                 }
             }
+        }
+
+        private void answerWithOutcome(HttpExchange exchange) throws IOException {
+            Optional<String> failure;
+            try {
+                failure = outcome.get(OUTCOME_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                respond(exchange, 202, "Still working",
+                        "ProxyGate is still finishing the login; the terminal shows the result.");
+                return;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                respond(exchange, 503, "Interrupted", "ProxyGate stopped; the terminal shows the result.");
+                return;
+            } catch (ExecutionException e) {
+                failure = Optional.of("login failed");
+            }
+            if (failure.isEmpty()) {
+                respond(exchange, 200, "Login received",
+                        "ProxyGate received the login. You can close this tab and return to the terminal.");
+            } else {
+                respond(exchange, 502, "Login failed", failure.get() + ". You can close this tab and try again.");
+            }
+        }
+
+        private boolean stateMatches(String state) {
+            return state != null && MessageDigest.isEqual(expectedState, state.getBytes(StandardCharsets.UTF_8));
         }
 
         @Override
         public void close() {
             callback.completeExceptionally(new CancellationException("callback listener closed"));
+            outcome.complete(Optional.of("login cancelled"));
+            if (accepted) {
+                try {
+                    // The page of the accepted redirect is being written: let it reach the browser.
+                    answered.await(RESPONSE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
             server.stop(0);
         }
     }

@@ -365,16 +365,24 @@ class OAuthLoginFlowTest {
     }
 
     @Test
-    void browserCallbackWithAnotherStateFailsTheLogin() throws Exception {
+    void browserCallbackWithAnotherStateIsRefusedAndTheLoginKeepsWaiting() throws Exception {
         LoginService login = service();
         BrowserLogin started = login.startClaudeBrowserLogin(Optional.empty());
         String redirect = browser.approve(started.authorizeUrl());
 
-        browser.visit(redirect.replaceFirst("state=[0-9a-f]+", "state=ffffffffffffffffffffffffffffffff"));
+        TestBrowser.Page forged = browser.visit(redirect.replaceFirst("state=[0-9a-f]+", "state=ffffffffffffffffffffffffffffffff"));
+        TestBrowser.Page abort = browser.visit("http://localhost:" + started.callbackPort() + "/callback?error=access_denied");
 
-        assertThat(failureOf(started)).hasMessage("OAuth state mismatch");
+        assertThat(forged.status()).isEqualTo(400);
+        assertThat(abort.status()).isEqualTo(400);
+        assertThat(abort.body()).doesNotContain("Login received");
+        assertThat(started.result()).as("a local page cannot abort the login").isNotDone();
         assertThat(mock.exchangeCalls).hasValue(0);
-        assertThat(poolFiles()).isEmpty();
+
+        TestBrowser.Page real = browser.visit(redirect);
+        assertThat(real.body()).contains("Login received");
+        assertThat(started.result().get(20, TimeUnit.SECONDS).account().label())
+                .isEqualTo(MockOAuthServer.CLAUDE_EMAIL);
     }
 
     @Test
@@ -385,7 +393,7 @@ class OAuthLoginFlowTest {
 
         TestBrowser.Page stray = browser.visit("http://localhost:" + started.callbackPort() + "/auth/callback");
         assertThat(stray.status()).isEqualTo(400);
-        assertThat(stray.body()).contains("waiting for authorization code");
+        assertThat(stray.body()).contains("keeps waiting");
         assertThat(started.result()).isNotDone();
 
         browser.visit(redirect);

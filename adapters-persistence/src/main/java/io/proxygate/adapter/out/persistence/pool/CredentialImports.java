@@ -152,7 +152,7 @@ public final class CredentialImports {
                 FileNames.sanitize(keyId); // the key must be storable under its id
                 ApiKeyType type = PoolFileCodec.apiKeyType(firstText(entry, "type", "provider"));
                 out.add(new ApiKey(keyId, name.map(String::trim).orElse(keyId), type, key,
-                        text(entry, "baseUrl").or(() -> text(entry, "base_url")), false));
+                        PoolFileCodec.baseUrl(text(entry, "baseUrl").or(() -> text(entry, "base_url"))), false));
             } catch (PoolFormatException | IllegalArgumentException e) {
                 skipped.add(label + ": " + e.getMessage());
             }

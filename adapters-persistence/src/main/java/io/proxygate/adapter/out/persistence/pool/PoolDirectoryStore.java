@@ -100,9 +100,17 @@ public final class PoolDirectoryStore implements PoolDirectoryPort {
             }
             try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*.json")) {
                 for (Path file : files) {
-                    if (!isHidden(file) && !Files.isDirectory(file)) {
-                        read(entry.getKey(), file).ifPresent(out::add);
+                    if (isHidden(file) || Files.isDirectory(file)) {
+                        continue;
                     }
+                    if (!Files.isRegularFile(file)) {
+                        // Opening a FIFO blocks until someone writes to it, which would hang every reload (and
+                        // `status`); devices and sockets are no credential either. Checked by type, never opened.
+                        LOG.warn("skipping {}: not a regular file", file);
+                        out.add(PoolFile.broken(file.toString(), "not a regular file (FIFO, device or socket); skipped"));
+                        continue;
+                    }
+                    read(entry.getKey(), file).ifPresent(out::add);
                 }
             } catch (IOException | RuntimeException e) {
                 out.add(PoolFile.broken(dir.toString(), "cannot list folder: " + e.getClass().getSimpleName()));
@@ -154,7 +162,7 @@ public final class PoolDirectoryStore implements PoolDirectoryPort {
         }
         ObjectNode existing;
         try {
-            existing = Files.exists(file, LinkOption.NOFOLLOW_LINKS)
+            existing = Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)
                     ? PoolJson.readObject(Files.readAllBytes(file)) : PoolJson.MAPPER.createObjectNode();
         } catch (PoolFormatException e) {
             // Nothing worth keeping in a file that does not parse: replace it whole.

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.proxygate.adapter.out.persistence.jwt.JwtClaims;
 import io.proxygate.domain.credential.ApiKey;
 import io.proxygate.domain.credential.ApiKeyType;
+import io.proxygate.domain.credential.BaseUrls;
 import io.proxygate.domain.credential.ChatGptAccount;
 import io.proxygate.domain.credential.ClaudeAccount;
 import io.proxygate.domain.credential.Credential;
@@ -85,7 +86,16 @@ final class PoolFileCodec {
                 .orElseThrow(() -> new PoolFormatException("missing api_key"));
         ApiKeyType type = apiKeyType(firstText(json, "type", "provider"));
         String id = text(json, "id").orElse(stem);
-        return new ApiKey(id, text(json, "name").orElse(id), type, key, text(json, "base_url"), flag(json, "disabled"));
+        return new ApiKey(id, text(json, "name").orElse(id), type, key, baseUrl(text(json, "base_url")),
+                flag(json, "disabled"));
+    }
+
+    /** A base URL the relay may use, or a problem that skips the file (or import entry) with the reason. */
+    static Optional<String> baseUrl(Optional<String> url) {
+        url.flatMap(BaseUrls::problem).ifPresent(problem -> {
+            throw new PoolFormatException(problem);
+        });
+        return url;
     }
 
     /** Blank means openai, as in the original; unknown text is a problem, not a silent default. */
