@@ -46,7 +46,7 @@ class UpstreamFaultsSystemTest {
     /** More than one leaked thread per request would exceed this; JVM housekeeping stays well under it. */
     private static final int THREAD_SLACK = 8;
     private static final int CONCURRENT = 12;
-    /** 502 for the request that met the fault; 503 for one that found the only key backing off after it. */
+    /** 503 when every credential failed before a reply (the pool is exhausted); 502 for a reply cut mid-body. */
     private static final Integer[] BROKEN = {502, 503};
 
     private static FaultyUpstream upstream;

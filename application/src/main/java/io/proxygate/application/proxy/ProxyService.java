@@ -131,6 +131,8 @@ public final class ProxyService implements ProxyUseCase {
         private String lastUpstream;
         /** Whether every failed attempt so far was a 429: then an exhausted pool answers 429, not 503. */
         private boolean onlyRateLimited = true;
+        /** The last 429's cooldown: a Retry-After even when that cooldown has already run out. */
+        private Optional<Duration> lastCooldown = Optional.empty();
 
         Attempts(ProxyCommand command, String requestId, Instant startedAt) {
             this.command = command;
@@ -190,15 +192,16 @@ public final class ProxyService implements ProxyUseCase {
 
         /**
          * Every credential that could serve failed for credential-side reasons (or none could be tried): 429 with
-         * Retry-After when all of them are only rate limited, else 503; either way in the original's words.
+         * Retry-After when every attempt met a rate limit, else 503 (with Retry-After while something cools down);
+         * either way in the original's words. A backoff after 5xx is not a rate limit, so it never makes a 429.
          */
         private ProxyFailure exhausted(Api api) {
-            Optional<Duration> cooling = router.nearestCooldown(api).filter(d -> !d.isZero());
+            Optional<Duration> cooling = router.nearestCooldown(api).filter(d -> !d.isZero()).or(() -> lastCooldown);
             Optional<String> detail = Optional.ofNullable(lastUpstream);
             if (passthrough()) {
                 return new ProxyFailure(503, "overloaded_error", "no accounts available", cooling, detail);
             }
-            if (onlyRateLimited && cooling.isPresent()) {
+            if (onlyRateLimited && lastCooldown.isPresent()) {
                 return new ProxyFailure(429, "rate_limit_error", Messages.exhausted(api), cooling, detail);
             }
             return new ProxyFailure(503, "overloaded_error", Messages.exhausted(api), cooling, detail);
@@ -317,6 +320,7 @@ public final class ProxyService implements ProxyUseCase {
                         Duration cooldown = RetryAfter.parse(head.upstreamHeaders()::first, body, clock.instant());
                         router.onFailure(credential.id(), new AttemptFailure.RateLimited(cooldown));
                         String message = errorMessage(body, "rate limited");
+                        lastCooldown = Optional.of(cooldown);
                         failed(credential, "HTTP 429 " + message);
                         lastError = new ProxyFailure(429, "rate_limit_error", message, Optional.of(cooldown));
                         if (pinned && !movable()) {
