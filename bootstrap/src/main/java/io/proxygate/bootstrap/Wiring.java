@@ -50,6 +50,7 @@ import io.proxygate.application.usage.PricingService;
 import io.proxygate.application.usage.UsageRetentionService;
 import io.proxygate.application.usage.UsagePollService;
 import io.proxygate.bootstrap.config.ProxyGateConfiguration;
+import io.proxygate.bootstrap.logging.SecretMasking;
 import io.proxygate.bootstrap.metrics.MeteredRequestLog;
 import io.proxygate.bootstrap.metrics.PoolGauges;
 import io.proxygate.bootstrap.metrics.PrometheusEndpoint;
@@ -114,6 +115,7 @@ public final class Wiring {
         createPrivateDirectory(dataDir);
         Files.createDirectories(config.paths.poolDir);
         AdminTokens.AdminToken adminToken = AdminTokens.resolve(config);
+        SecretMasking.addConfiguredSecret(adminToken.value());
         ProxyTokens.ensure(config).ifPresent(file -> org.slf4j.LoggerFactory.getLogger(Wiring.class).warn(
                 "listening on {} with no [server] proxy_token: clients must send the generated token kept in {}",
                 config.server.addr, file.toAbsolutePath()));
@@ -125,9 +127,19 @@ public final class Wiring {
         }
         Jdbi jdbi = database(config, databaseUrl, dialect, environment);
 
+        SecretMasking.addConfiguredSecret(config.server.proxyToken);
+        // Admin tasks change the running server (log levels above all): they take the admin token.
+        environment.admin().addFilter("admin-tasks-token", new AdminTasksGuard(
+                        Optional.ofNullable(adminToken.value()).filter(v -> !v.isBlank()).map(Secret::of)))
+                .addMappingForUrlPatterns(java.util.EnumSet.of(jakarta.servlet.DispatcherType.REQUEST), false,
+                        "/tasks/*");
+
         PoolDirectoryStore poolStore = new PoolDirectoryStore(config.paths.poolDir, clock);
         CredentialPool pool = new CredentialPool(poolStore);
+        // The pool's tokens are masked verbatim in every log line, whatever logger prints them.
+        pool.addListener(change -> SecretMasking.setPoolSecrets(poolSecrets(pool)));
         pool.reload();
+        SecretMasking.setPoolSecrets(poolSecrets(pool));
         environment.lifecycle().manage(new Managed() {
             private AutoCloseable watch;
 
@@ -226,6 +238,24 @@ public final class Wiring {
                         URI.create(config.oauth.claudeAuthorizeUrl)), clock, new SecureRandom()),
                 proxy, clock);
         return new Wiring(adminToken, pool, router, requestLog, pricing);
+    }
+
+    private static java.util.List<String> poolSecrets(CredentialPool pool) {
+        java.util.List<String> secrets = new java.util.ArrayList<>();
+        for (io.proxygate.domain.credential.Credential c : pool.snapshot().credentials()) {
+            switch (c) {
+                case io.proxygate.domain.credential.ChatGptAccount a -> addTokens(secrets, a.tokens());
+                case ClaudeAccount a -> addTokens(secrets, a.tokens());
+                case io.proxygate.domain.credential.ApiKey k -> secrets.add(k.key().reveal());
+            }
+        }
+        return secrets;
+    }
+
+    private static void addTokens(java.util.List<String> out, io.proxygate.domain.credential.OAuthTokens tokens) {
+        out.add(tokens.accessToken().reveal());
+        tokens.refreshToken().ifPresent(t -> out.add(t.reveal()));
+        tokens.idToken().ifPresent(t -> out.add(t.reveal()));
     }
 
     /**

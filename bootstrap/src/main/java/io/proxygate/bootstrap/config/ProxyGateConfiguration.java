@@ -84,6 +84,11 @@ public class ProxyGateConfiguration extends Configuration {
         } else {
             logging.setLevel(level);
         }
+        // One console appender whose layout masks secrets in every line, whatever level a logger is turned to.
+        io.dropwizard.logging.common.ConsoleAppenderFactory<ch.qos.logback.classic.spi.ILoggingEvent> console =
+                new io.dropwizard.logging.common.ConsoleAppenderFactory<>();
+        console.setLayout(new io.proxygate.bootstrap.logging.MaskingLayoutFactory());
+        logging.setAppenders(List.of(console));
         setLoggingFactory(logging);
     }
 

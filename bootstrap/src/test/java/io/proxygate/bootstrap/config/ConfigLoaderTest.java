@@ -108,6 +108,14 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void allowedHostsTakeATomlArrayOrACommaSeparatedVariable() throws IOException {
+        Path file = write("[server]\nallowed_hosts = [\"proxy.internal\", \"gate.lan\"]\n");
+        assertThat(loader.load(file, Map.of()).server.allowedHosts).containsExactly("proxy.internal", "gate.lan");
+        assertThat(loader.load(file, Map.of("PROXYGATE_SERVER_ALLOWED_HOSTS", " a.example , b.example"))
+                .server.allowedHosts).containsExactly("a.example", "b.example");
+    }
+
+    @Test
     void unknownPriorityIsRejectedNamingTheKey() throws IOException {
         Path file = write("[routing]\npriority = \"random\"\n");
         assertThatThrownBy(() -> loader.load(file, Map.of())).isInstanceOf(ConfigException.class)

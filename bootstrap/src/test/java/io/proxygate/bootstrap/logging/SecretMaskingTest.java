@@ -1,0 +1,67 @@
+package io.proxygate.bootstrap.logging;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class SecretMaskingTest {
+    @Test
+    void masksHeaderValuesInTheFormsHttpClientAndJettyPrint() {
+        List<String> lines = List.of(
+                "http-outgoing-0 >> Authorization: Bearer canary-one-abcdef",
+                "http-outgoing-0 >> \"Authorization: Bearer canary-one-abcdef[\\r][\\n]\"",
+                "http-outgoing-0 >> x-api-key: canary-one-abcdef",
+                "parsedHeader HttpField@1{X-Api-Key: canary-one-abcdef}",
+                "HttpFields[Host: a, authorization=Basic canary-one-abcdef, Accept: */*]",
+                "buffer={POST /v1 HTTP/1.1\\r\\nX-ProxyGate-Token: canary-one-abcdef\\r\\n}",
+                "Cookie: proxygate_admin=canary-one-abcdef; theme=dark",
+                "Set-Cookie: proxygate_admin=canary-one-abcdef; Path=/",
+                "X-Admin-Token: canary-one-abcdef",
+                "<< {\"access_token\":\"canary-one-abcdef\",\"refresh_token\": \"canary-one-abcdef\"}",
+                ">> grant_type=refresh_token&refresh_token=canary-one-abcdef&client_id=x",
+                "GET /callback?state=s&code=canary-one-abcdef HTTP/1.1",
+                "key sk-ant-oat01-canary-one-abcdef used",
+                "parseNext s=START jn.DirectByteBuffer@7[p=0,l=315]={<<<POST /v1...canary-one-abcdef\\r\\n{}>>>x...}",
+                "key canary-one-abcdef bearer canary-one-abcdef");
+        for (String line : lines) {
+            if (line.startsWith("key canary")) {
+                assertThat(SecretMasking.mask(line)).as(line).isEqualTo("key canary-one-abcdef bearer ***");
+                continue;
+            }
+            assertThat(SecretMasking.mask(line)).as(line).doesNotContain("canary-one-abcdef").contains("***");
+        }
+    }
+
+    @Test
+    void masksTokenShapesAndKnownSecretsAnywhere() {
+        assertThat(SecretMasking.mask("sk-proj-AAAAAAAAAAAA and pgk_secretvalue")).isEqualTo("sk-*** and pgk_***");
+        assertThat(SecretMasking.mask("jwt eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.sig end")).isEqualTo("jwt eyJ*** end");
+        SecretMasking.addConfiguredSecret("configured-proxy-token-42");
+        SecretMasking.setPoolSecrets(List.of("pooled-access-token-77"));
+        assertThat(SecretMasking.mask("a configured-proxy-token-42 b pooled-access-token-77 c"))
+                .isEqualTo("a *** b *** c");
+        SecretMasking.setPoolSecrets(List.of());
+        assertThat(SecretMasking.mask("pooled-access-token-77")).isEqualTo("pooled-access-token-77");
+    }
+
+    @Test
+    void leavesOrdinaryLinesAloneAndTheFingerprintReadable() {
+        String line = "request id=1 route=/v1/responses credential=openai-1 status=200 in=5 out=7 ms=12"
+                + " sha256:1a2b3c4d authorization failed";
+        assertThat(SecretMasking.mask(line)).isEqualTo(line);
+    }
+
+    @Test
+    void masksHugeAndPathologicalLinesInLinearTime() {
+        List<String> lines = List.of("Authorization: ".repeat(50_000), "sk-".repeat(100_000),
+                "eyJaaaaaaaaa.".repeat(50_000), "bearer ".repeat(100_000), "\"token\":\"".repeat(50_000),
+                "x".repeat(1_000_000));
+        for (String line : lines) {
+            long start = System.nanoTime();
+            SecretMasking.mask(line);
+            assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(2_000);
+        }
+    }
+}
