@@ -1,5 +1,7 @@
-# Sourced by ./proxy-gate and .ci/run: finds a JDK 21+ and exports JAVA_HOME and PATH for it.
-# Order: $JAVA_HOME, then `java` on PATH, then /usr/lib/jvm/* (newest first).
+# Sourced by ./proxy-gate, scripts/deploy.sh, the gates and the benchmark: finds a JDK 21+ and exports JAVA_HOME and
+# PATH for it. Order: $JAVA_HOME, then `java` on PATH, then installed JDKs (by folder name, newest first):
+# /usr/lib/jvm, macOS, SDKMAN, IntelliJ's ~/.jdks, /opt/java (roughly where Maven's toolchains plugin looks, so the
+# gates that `mvn verify` runs find a JDK where the build found one).
 java_major() { # prints the major version of the java binary $1
   "$1" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java\.specification\.version = //p' | head -1 | cut -d. -f1
 }
@@ -7,7 +9,9 @@ find_java21() {
   local candidates=() c home major
   [ -n "${JAVA_HOME:-}" ] && candidates+=("$JAVA_HOME/bin/java")
   c=$(command -v java 2>/dev/null) && candidates+=("$(readlink -f "$c")")
-  for home in $(ls -d /usr/lib/jvm/*/ /Library/Java/JavaVirtualMachines/*/Contents/Home/ 2>/dev/null | sort -rV); do
+  for home in $(ls -d /usr/lib/jvm/*/ /Library/Java/JavaVirtualMachines/*/Contents/Home/ \
+                  "${HOME:-/nonexistent}"/.sdkman/candidates/java/*/ "${HOME:-/nonexistent}"/.jdks/*/ /opt/java/*/ \
+                  2>/dev/null | sort -rV); do
     candidates+=("${home%/}/bin/java")
   done
   for c in "${candidates[@]}"; do

@@ -228,4 +228,36 @@ class PricingServiceTest {
             assertThat(scheduler.delays).containsExactly(Duration.ofSeconds(5));
         }
     }
+
+    @Test
+    void theBuiltInTableIsReadOnFirstNeedOnlyOnce() {
+        java.util.concurrent.atomic.AtomicInteger reads = new java.util.concurrent.atomic.AtomicInteger();
+        try (PricingService lazy = new PricingService(source, cache, () -> {
+            reads.incrementAndGet();
+            return BUILT_IN;
+        }, clock, PricingService.Settings.DEFAULT, scheduler)) {
+            assertThat(reads).as("the constructor reads nothing").hasValue(0);
+            assertThat(lazy.estimate("gpt-5", Optional.empty(), MILLION_IN)).hasValueSatisfying(
+                    c -> assertThat(c).isEqualByComparingTo("1.25"));
+            assertThat(lazy.estimate("gpt-5", Optional.empty(), MILLION_IN)).isPresent();
+            assertThat(reads).hasValue(1);
+        }
+    }
+
+    @Test
+    void theWarmUpReadsTheTablesOnItsOwnThread() throws Exception {
+        java.util.concurrent.atomic.AtomicReference<String> readBy = new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.CountDownLatch read = new java.util.concurrent.CountDownLatch(1);
+        try (PricingService warmed = new PricingService(source, cache, () -> {
+            readBy.set(Thread.currentThread().getName());
+            read.countDown();
+            return BUILT_IN;
+        }, clock, PricingService.Settings.DEFAULT, scheduler)) {
+            warmed.warmUpInBackground();
+            assertThat(read.await(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(readBy).hasValue("pricing-load");
+            assertThat(warmed.status().origin()).isEqualTo(PriceOrigin.EMBEDDED);
+            assertThat(warmed.status().modelsCount()).isEqualTo(1);
+        }
+    }
 }
