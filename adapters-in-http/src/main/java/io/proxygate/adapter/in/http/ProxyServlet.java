@@ -112,24 +112,24 @@ public final class ProxyServlet extends HttpServlet {
     /** Whether the raw request path, decoded, is exactly the path the container mapped to this servlet. */
     static boolean isCanonical(HttpServletRequest request) {
         String raw = request.getRequestURI();
-        String mapped = Objects.requireNonNullElse(request.getContextPath(), "")
-                + Objects.requireNonNullElse(request.getServletPath(), "")
-                + Objects.requireNonNullElse(request.getPathInfo(), "");
         if (raw == null || raw.indexOf('\\') >= 0 || raw.contains("//")) {
             return false;
         }
-        String decoded;
+        String mapped = Objects.requireNonNullElse(request.getContextPath(), "")
+                + Objects.requireNonNullElse(request.getServletPath(), "")
+                + Objects.requireNonNullElse(request.getPathInfo(), "");
+        if (raw.indexOf('%') < 0) {
+            return raw.equals(mapped); // the common case: nothing to decode
+        }
+        String lower = raw.toLowerCase(Locale.ROOT);
+        if (lower.contains("%2f") || lower.contains("%5c")) {
+            return false; // an encoded separator reads as one path here and as another upstream
+        }
         try {
-            decoded = URLDecoder.decode(raw.replace("+", "%2B"), StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException e) {
+            return URLDecoder.decode(raw.replace("+", "%2B"), StandardCharsets.UTF_8).equals(mapped);
+        } catch (IllegalArgumentException malformed) {
             return false;
         }
-        return decoded.equals(mapped) && !containsEncodedSeparator(raw);
-    }
-
-    private static boolean containsEncodedSeparator(String raw) {
-        String lower = raw.toLowerCase(Locale.ROOT);
-        return lower.contains("%2f") || lower.contains("%5c");
     }
 
     /** The exact paths whose POST bodies are JSON (every route but the model list and the passthrough). */
