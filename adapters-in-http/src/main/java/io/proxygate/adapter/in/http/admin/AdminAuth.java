@@ -8,15 +8,14 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Who may use the admin API: whoever presents the admin token (header {@code X-Admin-Token}, cookie
- * {@code proxygate_admin} or {@code Authorization: Bearer}), compared in constant time. Wrong tokens are counted per
+ * Who may use the admin API: whoever presents the admin token (header {@code X-Admin-Token} or
+ * {@code Authorization: Bearer}; the dashboard's cookie is a session, see {@link AdminSessions}), compared in
+ * constant time. Wrong tokens are counted per
  * client address; too many in a minute and that address is refused for a while.
  */
 public final class AdminAuth {
     public static final String COOKIE = "proxygate_admin";
     public static final String HEADER = "X-Admin-Token";
-    /** The original's cookie lifetime: 30 days. */
-    static final int COOKIE_MAX_AGE_SECONDS = 2_592_000;
     static final int DEFAULT_FAILURES_PER_MINUTE = 10;
 
     /** The outcome of a check. */
@@ -75,7 +74,7 @@ public final class AdminAuth {
         return new Verdict.Denied();
     }
 
-    /** The configured token, for the login cookie. */
+    /** The configured token. */
     Optional<Secret> token() {
         return token;
     }
