@@ -57,6 +57,7 @@ class BrowserAttackSystemTest {
                 "PROXYGATE_ADMIN_TOKEN", ADMIN_TOKEN,
                 "PROXYGATE_PUBLIC_BASE_URL", "https://gate.example.com",
                 "PROXYGATE_SERVER_ALLOWED_HOSTS", "proxy.internal, other.internal",
+                "PROXYGATE_SERVER_ALLOWED_ORIGINS", "http://127.0.0.1:3000",
                 "PROXYGATE_UPSTREAM_CHATGPT_BASE_URL", UPSTREAM.url() + "/backend-api",
                 "PROXYGATE_UPSTREAM_OPENAI_BASE_URL", UPSTREAM.url() + "/v1",
                 "PROXYGATE_UPSTREAM_ANTHROPIC_BASE_URL", UPSTREAM.url(),
@@ -213,6 +214,9 @@ class BrowserAttackSystemTest {
                 "Sec-Fetch-Site", "same-origin"), CHAT).status()).isEqualTo(200);
         assertThat(send("POST", "/v1/chat/completions", client("Origin", "https://gate.example.com"), CHAT)
                 .status()).isEqualTo(200);
+        // A web UI the operator allowed by origin.
+        assertThat(send("POST", "/v1/chat/completions", client("Origin", "http://127.0.0.1:3000",
+                "Sec-Fetch-Site", "same-site"), CHAT).status()).isEqualTo(200);
         // Following a link to the dashboard from another site is fine: the page itself holds nothing.
         assertThat(send("GET", "/", Map.of("Sec-Fetch-Site", "cross-site"), null).status()).isEqualTo(200);
     }
