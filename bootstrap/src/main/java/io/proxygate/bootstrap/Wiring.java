@@ -216,7 +216,7 @@ public final class Wiring {
         // Before every servlet, Jersey's included: wrong Host names, cross-site browsers and non-JSON API posts.
         environment.servlets().addFilter("browser-guard", new BrowserGuard(BrowserGuard.HostPolicy.of(
                         config.server.addr.host(), optional(config.server.publicBaseUrl).map(URI::create),
-                        config.server.allowedHosts), ProxyServlet.jsonPostPaths()))
+                        config.server.allowedHosts, config.server.allowedOrigins), ProxyServlet.jsonPostPaths()))
                 .addMappingForUrlPatterns(java.util.EnumSet.of(jakarta.servlet.DispatcherType.REQUEST), false, "/*");
         // A servlet beside Jersey: exact and prefix mappings win over Jersey's "/*", so the relayed routes skip JAX-RS.
         environment.servlets().addServlet("proxy", new ProxyServlet(proxy, auth, config.server.maxBodyBytes))

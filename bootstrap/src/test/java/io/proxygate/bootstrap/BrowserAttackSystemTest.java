@@ -52,17 +52,18 @@ class BrowserAttackSystemTest {
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
-        APP = ProxyGateRunner.extension(ProxyGateRunner.config(root, Map.of(
-                "PROXYGATE_PROXY_TOKEN", PROXY_TOKEN,
-                "PROXYGATE_ADMIN_TOKEN", ADMIN_TOKEN,
-                "PROXYGATE_PUBLIC_BASE_URL", "https://gate.example.com",
-                "PROXYGATE_SERVER_ALLOWED_HOSTS", "proxy.internal, other.internal",
-                "PROXYGATE_UPSTREAM_CHATGPT_BASE_URL", UPSTREAM.url() + "/backend-api",
-                "PROXYGATE_UPSTREAM_OPENAI_BASE_URL", UPSTREAM.url() + "/v1",
-                "PROXYGATE_UPSTREAM_ANTHROPIC_BASE_URL", UPSTREAM.url(),
-                "PROXYGATE_UPSTREAM_ANTHROPIC_API_BASE_URL", UPSTREAM.url(),
-                "PROXYGATE_CHATGPT_USAGE_URL", UPSTREAM.url() + "/wham/usage",
-                "PROXYGATE_CLAUDE_USAGE_URL", UPSTREAM.url() + "/api/oauth/usage")));
+        APP = ProxyGateRunner.extension(ProxyGateRunner.config(root, Map.ofEntries(
+                Map.entry("PROXYGATE_PROXY_TOKEN", PROXY_TOKEN),
+                Map.entry("PROXYGATE_ADMIN_TOKEN", ADMIN_TOKEN),
+                Map.entry("PROXYGATE_PUBLIC_BASE_URL", "https://gate.example.com"),
+                Map.entry("PROXYGATE_SERVER_ALLOWED_HOSTS", "proxy.internal, other.internal"),
+                Map.entry("PROXYGATE_SERVER_ALLOWED_ORIGINS", "http://127.0.0.1:3000"),
+                Map.entry("PROXYGATE_UPSTREAM_CHATGPT_BASE_URL", UPSTREAM.url() + "/backend-api"),
+                Map.entry("PROXYGATE_UPSTREAM_OPENAI_BASE_URL", UPSTREAM.url() + "/v1"),
+                Map.entry("PROXYGATE_UPSTREAM_ANTHROPIC_BASE_URL", UPSTREAM.url()),
+                Map.entry("PROXYGATE_UPSTREAM_ANTHROPIC_API_BASE_URL", UPSTREAM.url()),
+                Map.entry("PROXYGATE_CHATGPT_USAGE_URL", UPSTREAM.url() + "/wham/usage"),
+                Map.entry("PROXYGATE_CLAUDE_USAGE_URL", UPSTREAM.url() + "/api/oauth/usage"))));
     }
 
     private static MockUpstream start() {
@@ -213,6 +214,9 @@ class BrowserAttackSystemTest {
                 "Sec-Fetch-Site", "same-origin"), CHAT).status()).isEqualTo(200);
         assertThat(send("POST", "/v1/chat/completions", client("Origin", "https://gate.example.com"), CHAT)
                 .status()).isEqualTo(200);
+        // A web UI the operator allowed by origin.
+        assertThat(send("POST", "/v1/chat/completions", client("Origin", "http://127.0.0.1:3000",
+                "Sec-Fetch-Site", "same-site"), CHAT).status()).isEqualTo(200);
         // Following a link to the dashboard from another site is fine: the page itself holds nothing.
         assertThat(send("GET", "/", Map.of("Sec-Fetch-Site", "cross-site"), null).status()).isEqualTo(200);
     }

@@ -67,7 +67,8 @@ public final class ConfigLoader {
             "vertex.credentials_file", List.of("PROXYGATE_VERTEX_CREDENTIALS_FILE", "GOOGLE_APPLICATION_CREDENTIALS"));
 
     /** Keys that take a list: a TOML array, or a comma-separated string (as their environment variable). */
-    private static final java.util.Set<String> LIST_KEYS = java.util.Set.of("server.allowed_hosts");
+    private static final java.util.Set<String> LIST_KEYS = java.util.Set.of("server.allowed_hosts",
+            "server.allowed_origins");
 
     private static void key(String table, String name, BiConsumer<ProxyGateConfiguration, String> apply) {
         KEYS.put(table + "." + name, new Key(table, name, apply));
@@ -81,6 +82,8 @@ public final class ConfigLoader {
         key("server", "accept_claude_oauth_clients",
                 (c, v) -> c.server.acceptClaudeOauthClients = Values.bool("[server] accept_claude_oauth_clients", v));
         key("server", "allowed_hosts", (c, v) -> c.server.allowedHosts = java.util.Arrays.stream(v.split(","))
+                .map(String::trim).filter(h -> !h.isEmpty()).toList());
+        key("server", "allowed_origins", (c, v) -> c.server.allowedOrigins = java.util.Arrays.stream(v.split(","))
                 .map(String::trim).filter(h -> !h.isEmpty()).toList());
         key("server", "max_body_bytes",
                 (c, v) -> c.server.maxBodyBytes = Values.integer("[server] max_body_bytes", v, 1024));

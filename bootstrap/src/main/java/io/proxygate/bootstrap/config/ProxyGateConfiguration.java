@@ -108,6 +108,8 @@ public class ProxyGateConfiguration extends Configuration {
         public boolean acceptClaudeOauthClients = false;
         /** Host names the main port answers to besides loopback, the listen host and the public URL's host. */
         @NotNull public java.util.List<String> allowedHosts = java.util.List.of();
+        /** Browser origins ({@code scheme://host[:port]}) allowed to call the API routes cross-site. */
+        @NotNull public java.util.List<String> allowedOrigins = java.util.List.of();
         @Min(1024) public long maxBodyBytes = 64L * 1024 * 1024;
         @NotNull public Duration shutdownGrace = Duration.ofSeconds(30);
 

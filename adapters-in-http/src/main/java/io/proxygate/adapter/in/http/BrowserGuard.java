@@ -47,6 +47,15 @@ public final class BrowserGuard implements Filter {
          * needs a DNS name, and clients of a server on all interfaces reach it by its addresses.
          */
         public static HostPolicy of(String listenHost, Optional<URI> publicBaseUrl, Collection<String> configured) {
+            return of(listenHost, publicBaseUrl, configured, java.util.List.of());
+        }
+
+        /**
+         * As above, plus browser origins allowed to call the API (a local web UI on another port, say), each as
+         * {@code scheme://host[:port]}.
+         */
+        public static HostPolicy of(String listenHost, Optional<URI> publicBaseUrl, Collection<String> configured,
+                                    Collection<String> allowedOrigins) {
             Set<String> names = new HashSet<>(Set.of("localhost", "127.0.0.1", "::1", "[::1]"));
             String listen = listenHost.toLowerCase(Locale.ROOT);
             boolean wildcard = listen.isEmpty() || listen.equals("0.0.0.0") || listen.equals("::")
@@ -68,6 +77,12 @@ public final class BrowserGuard implements Filter {
                     any = true;
                 } else if (!n.isEmpty()) {
                     names.add(bare(n));
+                }
+            }
+            for (String o : allowedOrigins) {
+                String t = o.trim().toLowerCase(Locale.ROOT);
+                if (!t.isEmpty()) {
+                    origins.add(t.endsWith("/") ? t.substring(0, t.length() - 1) : t);
                 }
             }
             return new HostPolicy(names, wildcard, any, origins);
@@ -127,6 +142,10 @@ public final class BrowserGuard implements Filter {
     }
 
     private boolean crossSite(HttpServletRequest request, String host) {
+        String declared = request.getHeader("Origin");
+        if (declared != null && hosts.trustedOrigins().contains(declared.trim().toLowerCase(Locale.ROOT))) {
+            return false; // an origin the operator allowed (its requests are cross-site by nature)
+        }
         String fetchSite = request.getHeader("Sec-Fetch-Site");
         if (fetchSite != null) {
             String s = fetchSite.trim().toLowerCase(Locale.ROOT);

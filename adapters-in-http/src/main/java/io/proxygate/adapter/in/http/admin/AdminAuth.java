@@ -8,16 +8,14 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Who may use the admin API: whoever presents the admin token (header {@code X-Admin-Token}, cookie
- * {@code proxygate_admin} or {@code Authorization: Bearer}), compared in constant time. Wrong tokens are counted per
- * client address; past ten in a minute that address's further wrong tokens are answered 429 with a growing backoff,
- * while the right token keeps working.
+ * Who may use the admin API: whoever presents the admin token (header {@code X-Admin-Token} or
+ * {@code Authorization: Bearer}; the dashboard's cookie is a session, see {@link AdminSessions}), compared in
+ * constant time. Wrong tokens are counted per client address; past ten in a minute that address's further wrong
+ * tokens are answered 429 with a growing backoff, while the right token keeps working.
  */
 public final class AdminAuth {
     public static final String COOKIE = "proxygate_admin";
     public static final String HEADER = "X-Admin-Token";
-    /** The original's cookie lifetime: 30 days. */
-    static final int COOKIE_MAX_AGE_SECONDS = 2_592_000;
     static final int DEFAULT_FAILURES_PER_MINUTE = 10;
 
     /** The outcome of a check. */
@@ -74,7 +72,7 @@ public final class AdminAuth {
         return backoff.<Verdict>map(Verdict.Throttled::new).orElseGet(Verdict.Denied::new);
     }
 
-    /** The configured token, for the login cookie. */
+    /** The configured token. */
     Optional<Secret> token() {
         return token;
     }
