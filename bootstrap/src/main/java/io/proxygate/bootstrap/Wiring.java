@@ -292,6 +292,9 @@ public final class Wiring {
             }
         } catch (UnsupportedOperationException e) {
             // not a POSIX file system: nothing to tighten
+        } catch (java.nio.file.AccessDeniedException e) {
+            // not ours to change (a shared or root-owned directory): its owner decides, the files inside stay 0600
+            LOG.warn("data_dir {} is not owner-only and cannot be changed by this user", dir);
         }
     }
 
