@@ -210,7 +210,7 @@ public final class Wiring {
         }
 
         ClientAuth auth = new ClientAuth(optional(config.server.proxyToken).map(Secret::of),
-                config.server.acceptClaudeOauthClients,
+                config.server.listensOnLoopback(), config.server.acceptClaudeOauthClients,
                 () -> pool.snapshot().credentials().stream().filter(ClaudeAccount.class::isInstance)
                         .map(c -> ((ClaudeAccount) c).tokens().accessToken()).toList());
         // Before every servlet, Jersey's included: wrong Host names, cross-site browsers and non-JSON API posts.

@@ -104,7 +104,7 @@ public class ProxyGateConfiguration extends Configuration {
         @NotNull public String adminToken = "";
         @NotNull public String proxyToken = "";
         @NotNull public String publicBaseUrl = "";
-        /** Accept any Claude OAuth token ({@code sk-ant-oat...}) as client auth on /v1/messages. */
+        /** Accept any Claude OAuth token ({@code sk-ant-oat...}) as client auth on /v1/messages, anywhere. */
         public boolean acceptClaudeOauthClients = false;
         /** Host names the main port answers to besides loopback, the listen host and the public URL's host. */
         @NotNull public java.util.List<String> allowedHosts = java.util.List.of();
