@@ -217,6 +217,7 @@ public final class ProxyService implements ProxyUseCase {
             while (true) {
                 observer.attempting(requestId, credential.id());
                 Lease lease = router.begin(credential.id());
+                Instant attemptStarted = clock.instant();
                 UpstreamCall call = null;
                 boolean handedOver = false;
                 try {
@@ -256,15 +257,18 @@ public final class ProxyService implements ProxyUseCase {
                         return Optional.empty();
                     }
                     if (status >= 500) {
-                        router.onFailure(credential.id(), new AttemptFailure.ServerError(status));
+                        router.onFailure(credential.id(), new AttemptFailure.ServerError(status), attemptStarted);
                         lastError = upstreamError(status, call, head);
                         return Optional.empty();
+                    }
+                    if (head.isSuccess()) {
+                        router.onAnswered(id);
                     }
                     handedOver = true;
                     return Optional.of(new Relay(this, Optional.of(credential.id()), true,
                             credential.kind().provider(), Optional.empty(), lease, call, head));
                 } catch (UpstreamException e) {
-                    router.onFailure(credential.id(), new AttemptFailure.Unreachable(e.getMessage()));
+                    router.onFailure(credential.id(), new AttemptFailure.Unreachable(e.getMessage()), attemptStarted);
                     lastError = new ProxyFailure(502, "api_error", passthrough() ? "upstream request failed"
                             : "upstream unreachable: " + e.kind());
                     return Optional.empty();
