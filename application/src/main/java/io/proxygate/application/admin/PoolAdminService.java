@@ -125,6 +125,17 @@ public final class PoolAdminService {
         return updated;
     }
 
+    /**
+     * Ends the credential's cooldown and failure streak now (an operator who knows the upstream is back). Returns
+     * whether there was anything to clear.
+     */
+    public boolean clearCooldown(PoolSection section, String label) {
+        PoolEntry entry = require(section, label);
+        boolean cleared = router.clearCooldown(entry.credential().id());
+        LOG.log(System.Logger.Level.INFO, "admin: cleared the cooldown of {0}", entry.credential().id());
+        return cleared;
+    }
+
     /** Deletes the credential's file (the original left ChatGPT and key files behind, so they came back). */
     public void remove(PoolSection section, String label) {
         PoolEntry entry = require(section, label);
