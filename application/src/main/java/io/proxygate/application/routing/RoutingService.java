@@ -354,6 +354,11 @@ public final class RoutingService implements CredentialRouter {
         Instant now = clock.instant();
         State before = rt.update(State::withoutCooldown);
         rt.releaseProbe(null);
+        try {
+            statePort.clearCooldown(id);
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "could not clear the saved cooldown of " + id + ": " + e);
+        }
         save(rt, true, now);
         boolean cleared = before.cooldownUntilMillis() > now.toEpochMilli() || before.streak() != 0;
         if (cleared) {
