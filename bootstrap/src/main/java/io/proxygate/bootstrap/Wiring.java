@@ -172,7 +172,8 @@ public final class Wiring {
         ProxyService proxy = new ProxyService(pool, router, upstream, tokens,
                 new MeteredRequestLog(requestLog, environment.metrics()), pricing,
                 new ProxySettings(config.routing.maxAttempts, Duration.ofSeconds(10),
-                        config.routing.movePinnedOnRateLimit, 1 << 20),
+                        config.routing.movePinnedOnRateLimit, 1 << 20, config.upstream.effectiveAttemptDeadline(),
+                        config.upstream.maxStreamDuration),
                 clock, Pause.REAL, Wiring::requestId,
                 VertexWiring.build(config, environment, jdbi, upstream, clock));
         DailyBudgets budgets = new DailyBudgets(config.usage.accountDailyBudgetUsd, config.usage.keyDailyBudgetUsd,
@@ -186,7 +187,11 @@ public final class Wiring {
                 () -> pool.snapshot().credentials().stream().filter(ClaudeAccount.class::isInstance)
                         .map(c -> ((ClaudeAccount) c).tokens().accessToken()).toList());
         // A servlet beside Jersey: exact and prefix mappings win over Jersey's "/*", so the relayed routes skip JAX-RS.
-        environment.servlets().addServlet("proxy", new ProxyServlet(proxy, auth, config.server.maxBodyBytes))
+        java.util.concurrent.ScheduledExecutorService watchTimer = java.util.concurrent.Executors
+                .newSingleThreadScheduledExecutor(Thread.ofPlatform().name("client-watch").daemon(true).factory());
+        environment.lifecycle().manage(managed(() -> { }, watchTimer::shutdownNow));
+        environment.servlets().addServlet("proxy", new ProxyServlet(proxy, auth, config.server.maxBodyBytes,
+                        new JettyDisconnectWatch(watchTimer, 250)))
                 .addMapping(ProxyServlet.mappings().toArray(String[]::new));
         environment.jersey().register(new HealthResource(pool, Version.current()));
 

@@ -43,6 +43,8 @@ import java.util.function.Supplier;
  */
 public final class ProxyService implements ProxyUseCase {
     private static final System.Logger LOG = System.getLogger(ProxyService.class.getName());
+    /** The request log's error class (and the failure type) of a request whose client left. */
+    public static final String CLIENT_DISCONNECTED = "client_disconnected";
 
     private final CredentialPool pool;
     private final CredentialRouter router;
@@ -98,7 +100,15 @@ public final class ProxyService implements ProxyUseCase {
         try {
             return attempts.run();
         } catch (ProxyFailure failure) {
-            attempts.recordFailure(failure);
+            // A client that left interrupted this thread; its row must still be written, so the flag waits.
+            boolean interrupted = Thread.interrupted();
+            try {
+                attempts.recordFailure(failure);
+            } finally {
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+            }
             throw failure;
         }
     }
@@ -113,6 +123,8 @@ public final class ProxyService implements ProxyUseCase {
         private final StringBuilder note = new StringBuilder();
         private Optional<Credential> lastCredential = Optional.empty();
         private ProxyFailure lastError;
+        /** When the client must have its answer by; null: no overall deadline. */
+        private final Instant deadline;
 
         Attempts(ProxyCommand command, String requestId, Instant startedAt) {
             this.command = command;
@@ -121,6 +133,27 @@ public final class ProxyService implements ProxyUseCase {
             RequestFacts facts = command.facts();
             this.query = new RouteQuery(command.route().api(), facts.model(), facts.conversation(),
                     facts.previousResponseId());
+            this.deadline = settings.attemptDeadline().isZero() ? null : startedAt.plus(settings.attemptDeadline());
+        }
+
+        /** Time left before the overall deadline; null when there is none. */
+        private Duration remaining() {
+            return deadline == null ? null : Duration.between(clock.instant(), deadline);
+        }
+
+        /**
+         * Stops the attempts when the client has gone (the inbound adapter interrupts this thread when it notices)
+         * or the overall deadline has passed. Neither is the credential's fault, so neither marks it.
+         */
+        private void checkStillWanted() {
+            if (Thread.currentThread().isInterrupted()) {
+                throw new ProxyFailure(499, CLIENT_DISCONNECTED, "client disconnected before the first byte");
+            }
+            Duration left = remaining();
+            if (left != null && (left.isNegative() || left.isZero())) {
+                throw new ProxyFailure(504, "api_error", "no upstream answered within "
+                        + settings.attemptDeadline().toSeconds() + " s", router.nearestCooldown(command.route().api()));
+            }
         }
 
         ProxyExchange run() {
@@ -135,6 +168,7 @@ public final class ProxyService implements ProxyUseCase {
             boolean waitedForCooldown = false;
             int attempts = 0;
             while (attempts < settings.maxAttempts()) {
+                checkStillWanted();
                 RoutingPlan plan = router.plan(query);
                 Optional<RoutingPlan.Candidate> next = plan.candidates().stream()
                         .filter(c -> usable(c.credential()))
@@ -144,7 +178,9 @@ public final class ProxyService implements ProxyUseCase {
                     Optional<Duration> cooling = router.nearestCooldown(api);
                     if (!waitedForCooldown && cooling.isPresent() && !cooling.get().isZero()) {
                         waitedForCooldown = true;
-                        sleep(min(cooling.get(), settings.maxCooldownWait()));
+                        Duration wait = min(cooling.get(), settings.maxCooldownWait());
+                        Duration left = remaining();
+                        sleep(left == null ? wait : min(wait, left.isNegative() ? Duration.ZERO : left));
                         triedOnce.clear();
                         continue;
                     }
@@ -224,7 +260,8 @@ public final class ProxyService implements ProxyUseCase {
                     call = upstream.open(new UpstreamRequest(command.route(), credential, command.query(),
                             command.headers(), command.body(), command.facts().stream(), command.method(),
                             command.path()));
-                    UpstreamHead head = call.awaitHead();
+                    Duration left = remaining();
+                    UpstreamHead head = left == null ? call.awaitHead() : call.awaitHead(left);
                     CredentialId id = credential.id();
                     head.windows().ifPresent(w -> router.onWindows(id, w));
                     int status = head.status();
@@ -268,6 +305,7 @@ public final class ProxyService implements ProxyUseCase {
                     return Optional.of(new Relay(this, Optional.of(credential.id()), true,
                             credential.kind().provider(), Optional.empty(), lease, call, head));
                 } catch (UpstreamException e) {
+                    checkStillWanted();
                     router.onFailure(credential.id(), new AttemptFailure.Unreachable(e.getMessage()), attemptStarted);
                     lastError = new ProxyFailure(502, "api_error", passthrough() ? "upstream request failed"
                             : "upstream unreachable: " + e.kind());
@@ -290,6 +328,7 @@ public final class ProxyService implements ProxyUseCase {
         }
 
         private void markUnavailable(Credential credential, CredentialUnavailable e) {
+            checkStillWanted();
             if (e.permanent()) {
                 router.onFailure(credential.id(), new AttemptFailure.NeedsLogin("refresh: " + e.getMessage()));
             } else {
@@ -477,7 +516,7 @@ public final class ProxyService implements ProxyUseCase {
             pause.sleep(d);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new ProxyFailure(503, "overloaded_error", "interrupted while waiting for a cooldown");
+            throw new ProxyFailure(499, CLIENT_DISCONNECTED, "client disconnected while waiting for a cooldown");
         }
     }
 

@@ -35,6 +35,8 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
@@ -123,6 +125,11 @@ final class HttpUpstreamCall implements UpstreamCall {
 
     @Override
     public UpstreamHead awaitHead() throws UpstreamException {
+        return awaitHead(null);
+    }
+
+    @Override
+    public UpstreamHead awaitHead(Duration limit) throws UpstreamException {
         if (head != null) {
             return head;
         }
@@ -131,7 +138,11 @@ final class HttpUpstreamCall implements UpstreamCall {
         }
         HttpResponse response;
         try {
-            response = rawHead.get();
+            response = limit == null ? rawHead.get() : rawHead.get(Math.max(0, limit.toNanos()), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            close();
+            throw new UpstreamException(Kind.TIMEOUT, "no response headers within the request's deadline ("
+                    + target + ")", null);
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             if (cause instanceof UpstreamException u) {

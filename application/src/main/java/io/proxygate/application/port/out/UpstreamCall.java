@@ -15,6 +15,14 @@ public interface UpstreamCall extends AutoCloseable {
     UpstreamHead awaitHead() throws UpstreamException;
 
     /**
+     * Like {@link #awaitHead()}, waiting at most {@code limit} (the request's remaining deadline); past it the call
+     * is closed and a {@link UpstreamException.Kind#TIMEOUT} thrown. Default: the plain wait.
+     */
+    default UpstreamHead awaitHead(java.time.Duration limit) throws UpstreamException {
+        return awaitHead();
+    }
+
+    /**
      * Blocks for the next body chunk, as received (for SSE: split anywhere; the adapter does not re-frame).
      * Empty at the end of the body.
      */

@@ -73,7 +73,10 @@ public final class SqliteRequestLog implements RequestLogPort, AutoCloseable {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            countDrop("interrupted while queueing");
+            // An interrupted caller cannot wait for room, but a row that fits now is still kept.
+            if (!queue.offer(record)) {
+                countDrop("interrupted while queueing");
+            }
         }
     }
 
