@@ -71,11 +71,14 @@ import java.util.UUID;
  * and lifecycles with Dropwizard. The one place that knows concrete adapter classes.
  */
 public final class Wiring {
+    /** How long shutdown waits for the rows of the requests it cut. */
+    static final Duration SHUTDOWN_ROW_WAIT = Duration.ofSeconds(5);
     private final AdminTokens.AdminToken adminToken;
     private final CredentialPool pool;
     private final RoutingService router;
     private final SqliteRequestLog requestLog;
     private final PricingService pricing;
+    private ProxyService proxy;
 
     private Wiring(AdminTokens.AdminToken adminToken, CredentialPool pool, RoutingService router,
                    SqliteRequestLog requestLog, PricingService pricing) {
@@ -100,6 +103,10 @@ public final class Wiring {
 
     public SqliteRequestLog requestLog() {
         return requestLog;
+    }
+
+    public ProxyService proxy() {
+        return proxy;
     }
 
     static Wiring build(ProxyGateConfiguration config, Environment environment) throws IOException {
@@ -176,6 +183,10 @@ public final class Wiring {
                         config.upstream.maxStreamDuration),
                 clock, Pause.REAL, Wiring::requestId,
                 VertexWiring.build(config, environment, jdbi, upstream, clock));
+        proxy.keepAliveEvery(config.upstream.keepaliveInterval);
+        // Stopped before the request log (lifecycles stop in reverse order): requests still running are ended and
+        // their rows written while the log still takes them.
+        environment.lifecycle().manage(managed(() -> { }, () -> proxy.cutInProgress(SHUTDOWN_ROW_WAIT)));
         DailyBudgets budgets = new DailyBudgets(config.usage.accountDailyBudgetUsd, config.usage.keyDailyBudgetUsd,
                 new SqliteUsageStats(jdbi), clock, java.time.ZoneId.systemDefault());
         if (budgets.active()) {
@@ -209,7 +220,9 @@ public final class Wiring {
                         BrowserPort.NONE, LoginSettings.withEndpoints(URI.create(config.oauth.openaiIssuer),
                         URI.create(config.oauth.claudeAuthorizeUrl)), clock, new SecureRandom()),
                 proxy, clock);
-        return new Wiring(adminToken, pool, router, requestLog, pricing);
+        Wiring wiring = new Wiring(adminToken, pool, router, requestLog, pricing);
+        wiring.proxy = proxy;
+        return wiring;
     }
 
     /**

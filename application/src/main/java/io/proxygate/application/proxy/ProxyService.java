@@ -45,6 +45,10 @@ public final class ProxyService implements ProxyUseCase {
     private static final System.Logger LOG = System.getLogger(ProxyService.class.getName());
     /** The request log's error class (and the failure type) of a request whose client left. */
     public static final String CLIENT_DISCONNECTED = "client_disconnected";
+    /** The request log's error class of a request that shutdown ended before its upstream did. */
+    public static final String CUT_BY_SHUTDOWN = "cut_by_shutdown";
+    /** The request log's error class of a stream ended by {@code max_stream_duration}. */
+    public static final String STREAM_TOO_LONG = "max_stream_duration";
 
     private final CredentialPool pool;
     private final CredentialRouter router;
@@ -58,6 +62,15 @@ public final class ProxyService implements ProxyUseCase {
     private final Supplier<String> requestIds;
     private final FallbackRoute fallback;
     private volatile RequestObserver observer = RequestObserver.NONE;
+    /** Requests between their start and their request-log row: what shutdown must end and wait for. */
+    private final Set<Cuttable> inProgress = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private volatile boolean shuttingDown;
+    private volatile Duration keepAliveInterval = Duration.ZERO;
+
+    /** Something shutdown can end early; it still writes its row. */
+    private interface Cuttable {
+        void cut();
+    }
     private volatile SpendLimit spendLimit = SpendLimit.NONE;
 
     public ProxyService(CredentialPool pool, CredentialRouter router, UpstreamPort upstream, TokenKeeper tokens,
@@ -88,6 +101,40 @@ public final class ProxyService implements ProxyUseCase {
         this.spendLimit = java.util.Objects.requireNonNull(limit, "limit");
     }
 
+    /**
+     * While an event stream's upstream is quiet this long, the client gets an SSE comment, so a client that left is
+     * noticed; zero (the default) = off.
+     */
+    public void keepAliveEvery(Duration interval) {
+        this.keepAliveInterval = interval == null || interval.isNegative() ? Duration.ZERO : interval;
+    }
+
+    /**
+     * Shutdown: refuses new requests, ends every request still in progress (a stream gets its API's error event, an
+     * attempt its error) and waits up to {@code wait} for their request-log rows, so they are written before the log
+     * closes. Returns how many requests were still unfinished when the wait ended.
+     */
+    public int cutInProgress(Duration wait) {
+        shuttingDown = true;
+        for (Cuttable c : inProgress) {
+            c.cut();
+        }
+        long deadline = System.nanoTime() + wait.toNanos();
+        while (!inProgress.isEmpty() && System.nanoTime() < deadline) {
+            java.util.concurrent.locks.LockSupport.parkNanos(10_000_000L);
+        }
+        int left = inProgress.size();
+        if (left > 0) {
+            LOG.log(System.Logger.Level.WARNING, "shutdown: {0} requests did not finish their rows in time", left);
+        }
+        return left;
+    }
+
+    /** Requests started and not yet recorded. */
+    public int inProgress() {
+        return inProgress.size();
+    }
+
     /** Who hears of request starts and attempts (the admin live feed); {@link RequestObserver#NONE} by default. */
     public void observe(RequestObserver observer) {
         this.observer = java.util.Objects.requireNonNull(observer, "observer");
@@ -95,26 +142,39 @@ public final class ProxyService implements ProxyUseCase {
 
     @Override
     public ProxyExchange open(ProxyCommand command) {
+        if (shuttingDown) {
+            throw new ProxyFailure(503, "overloaded_error", "ProxyGate is shutting down");
+        }
         Attempts attempts = new Attempts(command, requestIds.get(), clock.instant());
         observer.started(attempts.requestId, attempts.startedAt, command.route().path(), command.facts().model());
+        inProgress.add(attempts);
         try {
-            return attempts.run();
+            ProxyExchange exchange = attempts.run();
+            if (exchange instanceof Relay relay) {
+                inProgress.add(relay);
+            }
+            inProgress.remove(attempts);
+            return exchange;
         } catch (ProxyFailure failure) {
             // A client that left interrupted this thread; its row must still be written, so the flag waits.
             boolean interrupted = Thread.interrupted();
             try {
                 attempts.recordFailure(failure);
             } finally {
+                inProgress.remove(attempts);
                 if (interrupted) {
                     Thread.currentThread().interrupt();
                 }
             }
             throw failure;
+        } catch (RuntimeException | Error unexpected) {
+            inProgress.remove(attempts);
+            throw unexpected;
         }
     }
 
     /** The state of one request's failover loop. */
-    private final class Attempts {
+    private final class Attempts implements Cuttable {
         private final ProxyCommand command;
         private final String requestId;
         private final Instant startedAt;
@@ -125,6 +185,18 @@ public final class ProxyService implements ProxyUseCase {
         private ProxyFailure lastError;
         /** When the client must have its answer by; null: no overall deadline. */
         private final Instant deadline;
+        /** The upstream call being waited on, so shutdown can end the wait. */
+        private volatile UpstreamCall current;
+        private volatile boolean cut;
+
+        @Override
+        public void cut() {
+            cut = true;
+            UpstreamCall c = current;
+            if (c != null) {
+                c.close();
+            }
+        }
 
         Attempts(ProxyCommand command, String requestId, Instant startedAt) {
             this.command = command;
@@ -146,6 +218,9 @@ public final class ProxyService implements ProxyUseCase {
          * or the overall deadline has passed. Neither is the credential's fault, so neither marks it.
          */
         private void checkStillWanted() {
+            if (cut) {
+                throw new ProxyFailure(503, "overloaded_error", "ProxyGate is shutting down");
+            }
             if (Thread.currentThread().isInterrupted()) {
                 throw new ProxyFailure(499, CLIENT_DISCONNECTED, "client disconnected before the first byte");
             }
@@ -260,6 +335,10 @@ public final class ProxyService implements ProxyUseCase {
                     call = upstream.open(new UpstreamRequest(command.route(), credential, command.query(),
                             command.headers(), command.body(), command.facts().stream(), command.method(),
                             command.path()));
+                    current = call;
+                    if (cut) {
+                        call.close();
+                    }
                     Duration left = remaining();
                     UpstreamHead head = left == null ? call.awaitHead() : call.awaitHead(left);
                     CredentialId id = credential.id();
@@ -365,7 +444,8 @@ public final class ProxyService implements ProxyUseCase {
                     lastCredential.map(c -> c.kind().provider()).orElse("none"),
                     lastCredential.map(Credential::id), command.facts().model(), command.facts().serviceTier(),
                     failure.status(), null, Optional.empty(), Duration.between(startedAt, now), Optional.empty(),
-                    Optional.of(failure.errorType()), Optional.ofNullable(failure.getMessage()), Optional.empty(),
+                    Optional.of(cut ? CUT_BY_SHUTDOWN : failure.errorType()), Optional.ofNullable(failure.getMessage()),
+                    Optional.empty(),
                     false, note.toString());
             requestLog.append(record);
             spendLimit.spent(record);
@@ -375,7 +455,7 @@ public final class ProxyService implements ProxyUseCase {
     }
 
     /** A chosen upstream reply, relayed once. */
-    private final class Relay implements ProxyExchange {
+    private final class Relay implements ProxyExchange, Cuttable {
         private final Attempts attempts;
         private final Optional<CredentialId> credential;
         /** False for the fallback route: the router knows nothing of it. */
@@ -386,6 +466,14 @@ public final class ProxyService implements ProxyUseCase {
         private final UpstreamCall call;
         private final UpstreamHead head;
         private final AtomicBoolean closed = new AtomicBoolean();
+        private volatile boolean cut;
+        private volatile boolean relaying;
+
+        @Override
+        public void cut() {
+            cut = true;
+            call.close();
+        }
 
         Relay(Attempts attempts, Optional<CredentialId> credential, boolean pooled, String provider,
               Optional<String> upstreamModel, Lease lease, UpstreamCall call, UpstreamHead head) {
@@ -419,18 +507,48 @@ public final class ProxyService implements ProxyUseCase {
             Optional<Duration> ttfb = Optional.empty();
             Optional<String> errorClass = Optional.empty();
             Optional<String> errorText = Optional.empty();
+            relaying = true;
+            Duration keepAlive = head.eventStream() ? keepAliveInterval : Duration.ZERO;
+            Instant limit = settings.maxStreamDuration().isZero() ? null
+                    : attempts.startedAt.plus(settings.maxStreamDuration());
             try {
                 while (true) {
                     Optional<ByteBuffer> chunk;
                     try {
-                        chunk = call.nextChunk();
+                        Duration wait = keepAlive.isZero() ? null : keepAlive;
+                        if (limit != null) {
+                            Duration left = Duration.between(clock.instant(), limit);
+                            wait = wait == null || left.compareTo(wait) < 0 ? left : wait;
+                        }
+                        chunk = wait == null ? call.nextChunk() : call.nextChunk(wait);
                     } catch (UpstreamException e) {
+                        if (cut) {
+                            errorClass = Optional.of(CUT_BY_SHUTDOWN);
+                            errorText = Optional.of("ProxyGate shut down before the upstream finished");
+                            if (head.eventStream()) {
+                                sink.streamError("api_error", "ProxyGate is shutting down; the stream was cut");
+                            }
+                            break;
+                        }
                         errorClass = Optional.of("upstream_" + e.kind().name().toLowerCase(java.util.Locale.ROOT));
                         errorText = Optional.ofNullable(e.getMessage());
                         if (head.eventStream()) {
                             sink.streamError("api_error", "upstream stream failed: " + e.kind());
                         }
                         break;
+                    }
+                    if (limit != null && !clock.instant().isBefore(limit)) {
+                        errorClass = Optional.of(STREAM_TOO_LONG);
+                        errorText = Optional.of("stream ran past " + settings.maxStreamDuration().toSeconds() + " s");
+                        if (head.eventStream()) {
+                            sink.streamError("api_error", "the stream ran past ProxyGate's limit of "
+                                    + settings.maxStreamDuration().toSeconds() + " s");
+                        }
+                        break;
+                    }
+                    if (chunk == null) {
+                        sink.keepAlive(); // quiet upstream: a failed write here means the client left
+                        continue;
                     }
                     if (chunk.isEmpty()) {
                         sink.end();
@@ -472,6 +590,7 @@ public final class ProxyService implements ProxyUseCase {
                     Duration.between(attempts.startedAt, now), ttfb, errorClass, errorText, usage.responseId(),
                     head.isSuccess() && head.eventStream() && !usage.complete(), attempts.note.toString());
             requestLog.append(record);
+            inProgress.remove(this);
             spendLimit.spent(record);
             observer.finished(record);
             log(record);
@@ -482,6 +601,9 @@ public final class ProxyService implements ProxyUseCase {
             if (closed.compareAndSet(false, true)) {
                 call.close();
                 lease.close();
+            }
+            if (!relaying) {
+                inProgress.remove(this); // never relayed, so no row will come
             }
         }
     }

@@ -54,6 +54,8 @@ public final class ProxyServlet extends HttpServlet {
     private static final List<String> PASSTHROUGH_PREFIXES =
             List.of("/backend-api/", "/ps/", "/plugins/", "/codex/", "/api/codex/", "/hazelnuts/");
     private static final Set<String> PASSTHROUGH_METHODS = Set.of("GET", "POST", "PUT", "PATCH", "DELETE");
+    /** An SSE comment: clients ignore it, and writing it tells us whether the client is still there. */
+    private static final byte[] KEEP_ALIVE = ": keep-alive\n\n".getBytes(StandardCharsets.US_ASCII);
     private static final RequestFacts NO_FACTS =
             new RequestFacts(null, false, Optional.empty(), Optional.empty(), Optional.empty());
 
@@ -287,6 +289,12 @@ public final class ProxyServlet extends HttpServlet {
             if (flushEachChunk) {
                 out.flush();
             }
+        }
+
+        @Override
+        public void keepAlive() throws IOException {
+            out.write(KEEP_ALIVE);
+            out.flush();
         }
 
         @Override

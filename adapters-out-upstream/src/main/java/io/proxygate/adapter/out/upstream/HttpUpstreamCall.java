@@ -16,6 +16,8 @@ import org.apache.hc.core5.concurrent.FutureCallback;
 import org.apache.hc.core5.http.EntityDetails;
 import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.HttpResponse;
+import org.apache.hc.core5.http.HttpVersion;
+import io.proxygate.domain.credential.Api;
 import org.apache.hc.core5.http.nio.AsyncResponseConsumer;
 import org.apache.hc.core5.http.nio.CapacityChannel;
 import org.apache.hc.core5.http.protocol.HttpContext;
@@ -67,6 +69,7 @@ final class HttpUpstreamCall implements UpstreamCall {
     private final ResponseConsumer consumer = new ResponseConsumer();
 
     private volatile Future<Void> exchange;
+    private volatile boolean closeDelimited;
     private volatile boolean finished;
 
     // Reader-thread state.
@@ -178,6 +181,11 @@ final class HttpUpstreamCall implements UpstreamCall {
 
     @Override
     public Optional<ByteBuffer> nextChunk() throws UpstreamException {
+        return nextChunk(null);
+    }
+
+    @Override
+    public Optional<ByteBuffer> nextChunk(Duration wait) throws UpstreamException {
         if (head == null) {
             awaitHead();
         }
@@ -186,9 +194,18 @@ final class HttpUpstreamCall implements UpstreamCall {
             assembled = ByteBuffer.allocate(0);
             return once.hasRemaining() ? Optional.of(once) : Optional.empty();
         }
-        Optional<ByteBuffer> chunk = take();
+        Optional<ByteBuffer> chunk = take(wait == null ? -1 : Math.max(0, wait.toNanos()));
+        if (chunk == null) {
+            return null;
+        }
         if (chunk.isEmpty()) {
             endOfBody();
+            if (closeDelimited && scanner != null && route.api() != Api.CHAT_COMPLETIONS && !usage.report().complete()) {
+                // Only the connection's close ended this body, and before the stream's terminal event: that close
+                // may as well be a cut, and a cut must not reach the client as a whole reply.
+                throw new UpstreamException(Kind.RESET, "upstream closed the stream before its terminal event ("
+                        + target + ")", null);
+            }
             return chunk;
         }
         ByteBuffer bytes = chunk.get();
@@ -278,8 +295,12 @@ final class HttpUpstreamCall implements UpstreamCall {
     }
 
     private Optional<ByteBuffer> take() throws UpstreamException {
+        return take(-1);
+    }
+
+    private Optional<ByteBuffer> take(long waitNanos) throws UpstreamException {
         try {
-            return body.take();
+            return body.take(waitNanos);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             close();
@@ -372,6 +393,12 @@ final class HttpUpstreamCall implements UpstreamCall {
         public void consumeResponse(HttpResponse response, EntityDetails entityDetails, HttpContext context,
                                     FutureCallback<Void> callback) {
             resultCallback = callback;
+            // HTTP/1.x with neither a length nor chunking: only the connection's close marks the end.
+            org.apache.hc.core5.http.ProtocolVersion version = response.getVersion() != null ? response.getVersion()
+                    : context == null ? null : org.apache.hc.core5.http.protocol.HttpCoreContext.castOrCreate(context)
+                    .getProtocolVersion();
+            closeDelimited = entityDetails != null && entityDetails.getContentLength() < 0 && !entityDetails.isChunked()
+                    && version != null && version.lessEquals(HttpVersion.HTTP_1_1);
             body.touch();
             rawHead.complete(response);
             // From here on only silence counts: the sweep judges the idle time from the touch above.

@@ -28,6 +28,14 @@ public interface UpstreamCall extends AutoCloseable {
      */
     Optional<ByteBuffer> nextChunk() throws UpstreamException;
 
+    /**
+     * Like {@link #nextChunk()}, waiting at most {@code wait}: a chunk, empty at the end of the body, or {@code null}
+     * when nothing arrived in time (the relay then checks on its client). Default: the plain wait.
+     */
+    default Optional<ByteBuffer> nextChunk(java.time.Duration wait) throws UpstreamException {
+        return nextChunk();
+    }
+
     /** Usage seen so far (final once {@link #nextChunk()} returned empty). */
     UsageReport usage();
 
