@@ -51,6 +51,7 @@ import io.proxygate.bootstrap.config.ProxyGateConfiguration;
 import io.proxygate.bootstrap.metrics.MeteredRequestLog;
 import io.proxygate.bootstrap.metrics.PoolGauges;
 import io.proxygate.bootstrap.metrics.PrometheusEndpoint;
+import io.proxygate.bootstrap.metrics.RequestLogMetrics;
 import io.proxygate.domain.credential.ClaudeAccount;
 import io.proxygate.domain.credential.Secret;
 import org.jdbi.v3.core.Jdbi;
@@ -162,7 +163,9 @@ public final class Wiring {
         HttpUpstreamAdapter upstream = new HttpUpstreamAdapter(upstreamSettings(config), clock);
         environment.lifecycle().manage(managed(() -> { }, upstream::close));
 
-        SqliteRequestLog requestLog = new SqliteRequestLog(jdbi);
+        SqliteRequestLog requestLog = new SqliteRequestLog(jdbi, dialect.shared() ? "the shared database"
+                : dataDir.toAbsolutePath().normalize().toString());
+        RequestLogMetrics.register(environment, requestLog);
         environment.lifecycle().manage(managed(() -> { }, requestLog::close));
         UsageRetentionService retention = new UsageRetentionService(new SqlRequestLogRetention(jdbi),
                 config.usage.retention, clock, java.time.ZoneId.systemDefault());
@@ -204,7 +207,8 @@ public final class Wiring {
         environment.servlets().addServlet("proxy", new ProxyServlet(proxy, auth, config.server.maxBodyBytes,
                         new JettyDisconnectWatch(watchTimer, 250)))
                 .addMapping(ProxyServlet.mappings().toArray(String[]::new));
-        environment.jersey().register(new HealthResource(pool, Version.current()));
+        environment.jersey().register(new HealthResource(pool, Version.current(),
+                RequestLogMetrics.health(requestLog)));
 
         environment.healthChecks().register("pool", new HealthCheck() {
             @Override
