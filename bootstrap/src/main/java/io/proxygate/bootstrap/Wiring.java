@@ -281,7 +281,25 @@ public final class Wiring {
         }
         String name = dialect.name().toLowerCase(java.util.Locale.ROOT);
         ManagedDataSource dataSource = factory.build(environment.metrics(), name);
-        Databases.migrate(dataSource, dialect);
+        if (dialect == SqlDialect.SQLITE) {
+            SpaceReserve reserve = new SpaceReserve(config.paths.dataDir);
+            try {
+                Databases.migrate(dataSource, dialect);
+            } catch (RuntimeException full) {
+                // SQLite needs a little room to open a database in WAL mode (its -shm and -wal files). On a full
+                // disk the reserve file kept for this moment is given up, so the server starts, degraded, instead
+                // of refusing; the request log then holds rows in memory until there is room again.
+                if (!reserve.release()) {
+                    throw full;
+                }
+                org.slf4j.LoggerFactory.getLogger(Wiring.class).error("the database could not be opened ({}); "
+                        + "released the space reserve in {} to start", full.getMessage(), config.paths.dataDir);
+                Databases.migrate(dataSource, dialect);
+            }
+            reserve.ensure();
+        } else {
+            Databases.migrate(dataSource, dialect);
+        }
         return new JdbiFactory().build(environment, factory, dataSource, name);
     }
 
