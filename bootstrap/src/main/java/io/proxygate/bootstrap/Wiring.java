@@ -122,6 +122,7 @@ public final class Wiring {
         Jdbi jdbi = database(config, databaseUrl, dialect, environment);
 
         PoolDirectoryStore poolStore = new PoolDirectoryStore(config.paths.poolDir, clock);
+        poolStore.removeStaleTempFiles();
         CredentialPool pool = new CredentialPool(poolStore);
         pool.reload();
         environment.lifecycle().manage(new Managed() {
@@ -162,6 +163,15 @@ public final class Wiring {
 
         HttpUpstreamAdapter upstream = new HttpUpstreamAdapter(upstreamSettings(config), clock);
         environment.lifecycle().manage(managed(() -> { }, upstream::close));
+        // The upstream connection pool: leased (in use), available (idle, kept), pending (waiting for a connection).
+        environment.metrics().register("proxygate.upstream.pool.leased",
+                (com.codahale.metrics.Gauge<Integer>) () -> upstream.poolStats().leased());
+        environment.metrics().register("proxygate.upstream.pool.available",
+                (com.codahale.metrics.Gauge<Integer>) () -> upstream.poolStats().available());
+        environment.metrics().register("proxygate.upstream.pool.pending",
+                (com.codahale.metrics.Gauge<Integer>) () -> upstream.poolStats().pending());
+        environment.metrics().register("proxygate.upstream.pool.max",
+                (com.codahale.metrics.Gauge<Integer>) () -> upstream.poolStats().max());
 
         SqliteRequestLog requestLog = new SqliteRequestLog(jdbi, dialect.shared() ? "the shared database"
                 : dataDir.toAbsolutePath().normalize().toString());

@@ -125,4 +125,74 @@ class ReliabilitySystemTest {
         assertThat(took).isLessThan(Duration.ofMillis(2_800));
         assertThat(onlyRow().status()).isIn(502, 504);
     }
+
+    private static final String STREAM_BODY = "{\"model\":\"gpt-5\",\"stream\":true,\"input\":\"hi\"}";
+
+    /** The stream's last event is a Responses API error event. */
+    private static void assertErrorEventLast(String body) {
+        String[] events = body.strip().split("\n\n");
+        assertThat(events[events.length - 1]).as(body).startsWith("event: error\ndata: ");
+    }
+
+    @Test
+    void anUnframedStreamCutBeforeItsEndIsAnErrorToTheClientAndInTheLog() throws Exception {
+        upstream.behave(Behaviour.UNFRAMED_CUT);
+        startProxy(1, Map.of());
+        HttpResponse<String> r = post("/v1/responses", STREAM_BODY);
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.body()).contains("resp_unframed");
+        assertErrorEventLast(r.body());
+        RequestRecord row = onlyRow();
+        assertThat(row.errorClass()).contains("upstream_reset");
+        assertThat(row.success()).isFalse();
+    }
+
+    @Test
+    void aDrippingStreamIsEndedByMaxStreamDurationAndThePoolGaugesShowItsConnection() throws Exception {
+        upstream.behave(Behaviour.DRIPPING_STREAM);
+        startProxy(1, Map.of("PROXYGATE_UPSTREAM_MAX_STREAM_DURATION", "1500ms"));
+        var pending = http.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.getLocalPort()
+                        + "/v1/responses")).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(STREAM_BODY)).build(), HttpResponse.BodyHandlers.ofString());
+        await().atMost(Duration.ofSeconds(5)).until(() -> upstream.requestsReceived() == 1);
+        String metrics = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.getAdminPort()
+                + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+        com.fasterxml.jackson.databind.JsonNode gauges = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(metrics).path("gauges");
+        assertThat(gauges.path("proxygate.upstream.pool.leased").path("value").asInt()).isEqualTo(1);
+        assertThat(gauges.has("proxygate.upstream.pool.available")).isTrue();
+        assertThat(gauges.has("proxygate.upstream.pool.pending")).isTrue();
+
+        HttpResponse<String> r = pending.get(10, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(r.body()).contains("response.output_text.delta");
+        assertErrorEventLast(r.body());
+        assertThat(onlyRow().errorClass()).contains("max_stream_duration");
+    }
+
+    @Test
+    void aClientLeavingAQuietStreamIsNoticedByTheKeepAliveComment() throws Exception {
+        upstream.behave(Behaviour.STALLS_AFTER_FIRST_EVENT);
+        startProxy(1, Map.of("PROXYGATE_UPSTREAM_IDLE_TIMEOUT", "60s",
+                "PROXYGATE_UPSTREAM_KEEPALIVE_INTERVAL", "200ms"));
+        try (Socket client = new Socket("127.0.0.1", app.getLocalPort())) {
+            OutputStream out = client.getOutputStream();
+            out.write(("POST /v1/responses HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                    + "Content-Length: " + STREAM_BODY.length() + "\r\n\r\n" + STREAM_BODY)
+                    .getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            java.io.InputStream in = client.getInputStream();
+            StringBuilder seen = new StringBuilder();
+            byte[] buf = new byte[4096];
+            while (!seen.toString().contains(": keep-alive")) {
+                int n = in.read(buf);
+                assertThat(n).as("stream ended early: " + seen).isPositive();
+                seen.append(new String(buf, 0, n, StandardCharsets.UTF_8));
+            }
+            assertThat(seen.toString()).contains("response.created");
+        }
+        // The upstream stays silent: only the keep-alive write can tell that the client left.
+        RequestRecord row = onlyRow();
+        assertThat(row.errorClass()).contains("client_disconnected");
+        await().atMost(Duration.ofSeconds(5)).until(() -> upstream.openConnections() == 0);
+    }
 }

@@ -393,12 +393,15 @@ final class HttpUpstreamCall implements UpstreamCall {
         public void consumeResponse(HttpResponse response, EntityDetails entityDetails, HttpContext context,
                                     FutureCallback<Void> callback) {
             resultCallback = callback;
-            // HTTP/1.x with neither a length nor chunking: only the connection's close marks the end.
+            // HTTP/1.x with neither a length nor chunking: only the connection's close marks the end. (HttpCore
+            // reports such a body with an undefined length, so the headers are the plain way to tell.)
             org.apache.hc.core5.http.ProtocolVersion version = response.getVersion() != null ? response.getVersion()
                     : context == null ? null : org.apache.hc.core5.http.protocol.HttpCoreContext.castOrCreate(context)
                     .getProtocolVersion();
-            closeDelimited = entityDetails != null && entityDetails.getContentLength() < 0 && !entityDetails.isChunked()
-                    && version != null && version.lessEquals(HttpVersion.HTTP_1_1);
+            Header encoding = response.getFirstHeader("Transfer-Encoding");
+            closeDelimited = entityDetails != null && version != null && version.lessEquals(HttpVersion.HTTP_1_1)
+                    && !response.containsHeader("Content-Length")
+                    && (encoding == null || !encoding.getValue().toLowerCase(Locale.ROOT).contains("chunked"));
             body.touch();
             rawHead.complete(response);
             // From here on only silence counts: the sweep judges the idle time from the touch above.
