@@ -211,8 +211,11 @@ public final class Wiring {
                 () -> pool.snapshot().credentials().stream().filter(ClaudeAccount.class::isInstance)
                         .map(c -> ((ClaudeAccount) c).tokens().accessToken()).toList());
         // A servlet beside Jersey: exact and prefix mappings win over Jersey's "/*", so the relayed routes skip JAX-RS.
-        java.util.concurrent.ScheduledExecutorService watchTimer = java.util.concurrent.Executors
-                .newSingleThreadScheduledExecutor(Thread.ofPlatform().name("client-watch").daemon(true).factory());
+        // One timer probes clients waiting for an upstream; most requests end before their first probe, so a
+        // cancelled probe leaves the queue at once rather than at its due time.
+        java.util.concurrent.ScheduledThreadPoolExecutor watchTimer = new java.util.concurrent.ScheduledThreadPoolExecutor(
+                1, Thread.ofPlatform().name("client-watch").daemon(true).factory());
+        watchTimer.setRemoveOnCancelPolicy(true);
         environment.lifecycle().manage(managed(() -> { }, watchTimer::shutdownNow));
         environment.servlets().addServlet("proxy", new ProxyServlet(proxy, auth, config.server.maxBodyBytes,
                         new JettyDisconnectWatch(watchTimer, 250)))
