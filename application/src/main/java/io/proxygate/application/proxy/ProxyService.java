@@ -66,12 +66,12 @@ public final class ProxyService implements ProxyUseCase {
     private final Set<Cuttable> inProgress = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private volatile boolean shuttingDown;
     private volatile Duration keepAliveInterval = Duration.ZERO;
+    private volatile SpendLimit spendLimit = SpendLimit.NONE;
 
     /** Something shutdown can end early; it still writes its row. */
     private interface Cuttable {
         void cut();
     }
-    private volatile SpendLimit spendLimit = SpendLimit.NONE;
 
     public ProxyService(CredentialPool pool, CredentialRouter router, UpstreamPort upstream, TokenKeeper tokens,
                         RequestLogPort requestLog, CostEstimator costs, ProxySettings settings, InstantSource clock,
