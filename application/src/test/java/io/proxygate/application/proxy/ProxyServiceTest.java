@@ -56,6 +56,7 @@ class ProxyServiceTest {
     private Function<UpstreamRequest, Reply> upstream = r -> Reply.ok("ok");
     private TokenKeeper tokens = TokenKeeper.AS_IS;
     private RoutingService router;
+    private ProxySettings settings = ProxySettings.DEFAULTS;
 
     /** What the fake upstream answers to one attempt. */
     record Reply(int status, Map<String, String> headers, String body, boolean unreachable) {
@@ -94,7 +95,7 @@ class ProxyServiceTest {
             }
         };
         return new ProxyService(pool, router, port, tokens, requestLog, CostEstimator.UNPRICED,
-                ProxySettings.DEFAULTS, clock, pauses::add, () -> "req-" + log.size());
+                settings, clock, pauses::add, () -> "req-" + log.size());
     }
 
     private static ProxyCommand responses(String body, Optional<ConversationKey> conversation,
@@ -121,6 +122,40 @@ class ProxyServiceTest {
             }
         });
         return out.toString();
+    }
+
+    @Test
+    void aClientLeavingDuringTheAttemptsStopsThemWithoutMarkingTheCredential() {
+        ProxyService proxy = service(chatgpt("pro@x.com", PlanType.PRO), chatgpt("plus@x.com", PlanType.PLUS));
+        upstream = r -> {
+            Thread.currentThread().interrupt(); // what the inbound adapter does when the client's connection closes
+            return Reply.refused();
+        };
+        try {
+            assertThatThrownBy(() -> proxy.open(responses())).isInstanceOfSatisfying(ProxyFailure.class,
+                    f -> assertThat(f.status()).isEqualTo(499));
+        } finally {
+            Thread.interrupted();
+        }
+        assertThat(calls).hasSize(1);
+        assertThat(status("chatgpt:pro@x.com").cooldownUntil()).isEmpty();
+        assertThat(log).singleElement().satisfies(row ->
+                assertThat(row.errorClass()).contains(ProxyService.CLIENT_DISCONNECTED));
+        assertThat(proxy.inProgress()).isZero();
+    }
+
+    @Test
+    void theOverallDeadlineEndsTheAttemptsAndAnswersTheClient() {
+        settings = new ProxySettings(5, Duration.ofSeconds(10), true, 1 << 20, Duration.ofSeconds(30), Duration.ZERO);
+        ProxyService proxy = service(chatgpt("pro@x.com", PlanType.PRO), chatgpt("plus@x.com", PlanType.PLUS));
+        upstream = r -> {
+            clock.advance(Duration.ofSeconds(31)); // this attempt alone used up the request's deadline
+            return Reply.status(500, "{}", Map.of());
+        };
+        assertThatThrownBy(() -> proxy.open(responses())).isInstanceOfSatisfying(ProxyFailure.class,
+                f -> assertThat(f.status()).isEqualTo(504));
+        assertThat(calls).hasSize(1);
+        assertThat(log).singleElement().satisfies(row -> assertThat(row.status()).isEqualTo(504));
     }
 
     @Test
