@@ -142,13 +142,13 @@ public final class ProxyService implements ProxyUseCase {
 
     @Override
     public ProxyExchange open(ProxyCommand command) {
-        if (shuttingDown) {
-            throw new ProxyFailure(503, "overloaded_error", "ProxyGate is shutting down");
-        }
         Attempts attempts = new Attempts(command, requestIds.get(), clock.instant());
         observer.started(attempts.requestId, attempts.startedAt, command.route().path(), command.facts().model());
         inProgress.add(attempts);
         try {
+            if (shuttingDown) {
+                throw new ProxyFailure(503, "overloaded_error", "ProxyGate is shutting down");
+            }
             ProxyExchange exchange = attempts.run();
             if (exchange instanceof Relay relay) {
                 inProgress.add(relay);
