@@ -154,10 +154,11 @@ public final class ProxyServlet extends HttpServlet {
             exchange = openWatched(request, new ProxyCommand(route, request.getQueryString(), headers, body, facts,
                     passthroughMethod, request.getRequestURI()));
         } catch (ProxyFailure f) {
-            if (f.status() == 499) {
-                return; // the client left before the first byte: nobody to answer
+            try {
+                sendError(response, api, f.status(), f.errorType(), f.getMessage(), f.retryAfter());
+            } catch (IOException clientGone) {
+                // 499: the client left before the first byte, so there is usually nobody to answer
             }
-            sendError(response, api, f.status(), f.errorType(), f.getMessage(), f.retryAfter());
             return;
         } catch (RequestBodies.Rejected e) {
             sendError(response, api, e.status(), "invalid_request_error", e.getMessage(), Optional.empty());
