@@ -509,6 +509,8 @@ public final class ProxyService implements ProxyUseCase {
             Optional<String> errorText = Optional.empty();
             relaying = true;
             Duration keepAlive = head.eventStream() ? keepAliveInterval : Duration.ZERO;
+            boolean keepAliveOn = !keepAlive.isZero();
+            boolean betweenEvents = true;
             Instant limit = settings.maxStreamDuration().isZero() ? null
                     : attempts.startedAt.plus(settings.maxStreamDuration());
             try {
@@ -547,7 +549,11 @@ public final class ProxyService implements ProxyUseCase {
                         break;
                     }
                     if (chunk == null) {
-                        sink.keepAlive(); // quiet upstream: a failed write here means the client left
+                        if (betweenEvents) {
+                            // Quiet upstream: a failed write here means the client left. Only between events,
+                            // so the comment never lands inside one.
+                            sink.keepAlive();
+                        }
                         continue;
                     }
                     if (chunk.isEmpty()) {
@@ -556,6 +562,9 @@ public final class ProxyService implements ProxyUseCase {
                     }
                     if (ttfb.isEmpty()) {
                         ttfb = Optional.of(Duration.between(attempts.startedAt, clock.instant()));
+                    }
+                    if (keepAliveOn) {
+                        betweenEvents = endsAnEvent(chunk.get());
                     }
                     sink.write(chunk.get());
                 }
@@ -606,6 +615,17 @@ public final class ProxyService implements ProxyUseCase {
                 inProgress.remove(this); // never relayed, so no row will come
             }
         }
+    }
+
+    /** Whether {@code chunk} ends with the blank line that closes an SSE event (LF or CRLF line ends). */
+    static boolean endsAnEvent(ByteBuffer chunk) {
+        int end = chunk.limit();
+        int start = chunk.position();
+        if (end - start >= 2 && chunk.get(end - 1) == '\n' && chunk.get(end - 2) == '\n') {
+            return true;
+        }
+        return end - start >= 4 && chunk.get(end - 1) == '\n' && chunk.get(end - 2) == '\r'
+                && chunk.get(end - 3) == '\n' && chunk.get(end - 4) == '\r';
     }
 
     private void log(RequestRecord r) {

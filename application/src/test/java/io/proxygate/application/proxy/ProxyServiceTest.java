@@ -24,6 +24,8 @@ import io.proxygate.domain.credential.PlanType;
 import io.proxygate.domain.routing.ConversationKey;
 import io.proxygate.domain.usage.UsageReport;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -122,6 +124,14 @@ class ProxyServiceTest {
             }
         });
         return out.toString();
+    }
+
+    @ParameterizedTest(name = "{0} ends an event: {1}")
+    @CsvSource(value = {"'data: x\\n\\n', true", "'data: x\\r\\n\\r\\n', true", "'data: x\\n', false",
+            "'data: x', false", "'\\n', false"}, quoteCharacter = '\'')
+    void keepAliveCommentsGoOnlyBetweenEvents(String chunk, boolean ends) {
+        String text = chunk.replace("\\n", "\n").replace("\\r", "\r");
+        assertThat(ProxyService.endsAnEvent(ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)))).isEqualTo(ends);
     }
 
     @Test
