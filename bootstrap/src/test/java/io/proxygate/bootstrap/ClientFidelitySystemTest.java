@@ -179,6 +179,10 @@ class ClientFidelitySystemTest {
             assertThat(out).contains("pong");
             assertThat(relayed("responses")).isEqualTo(EnumSet.of(UPSTREAM_URL, CONNECTION_FIELDS, CREDENTIAL,
                     ACCEPT_ENCODING_IDENTITY));
+            WireRequest sent = upstream.requests().stream().filter(r -> r.path().endsWith("/codex/responses"))
+                    .findFirst().orElseThrow();
+            assertThat(sent.header("x-codex-turn-metadata")).isPresent();
+            assertThat(sent.bodyText()).doesNotContain("\"instructions\":\"\"");
         }
 
         @Test
@@ -252,7 +256,12 @@ class ClientFidelitySystemTest {
             assertThat(status).isEqualTo(200);
             assertThat(relayed("responses")).isEqualTo(EnumSet.of(UPSTREAM_URL, CONNECTION_FIELDS, CREDENTIAL,
                     ACCEPT_ENCODING_IDENTITY));
-            assertThat(upstream.requests().getLast().header("content-encoding")).contains("zstd");
+            WireRequest sent = upstream.requests().getLast();
+            assertThat(sent.header("content-encoding")).contains("zstd");
+            for (String codexHeader : List.of("session-id", "thread-id", "x-codex-turn-metadata", "x-codex-window-id",
+                    "x-codex-beta-features", "version", "originator")) {
+                assertThat(sent.header(codexHeader)).as(codexHeader).isPresent();
+            }
         }
 
         @Test
