@@ -54,8 +54,10 @@ public final class AdminAuthFilter implements ContainerRequestFilter {
         boolean tokenPresented = (header != null && !header.isBlank()) || (bearer != null && !bearer.isBlank());
         if (!tokenPresented && cookie != null && !cookie.getValue().isBlank()) {
             if (!sessions.valid(cookie.getValue())) {
+                drainSmallBody(request);
                 request.abortWith(AdminErrors.response(401, "session expired; sign in again"));
             } else if (!SAFE_METHODS.contains(request.getMethod()) && !fromOwnPage(request)) {
+                drainSmallBody(request);
                 request.abortWith(AdminErrors.response(403, "a cookie-authenticated change needs the "
                         + CSRF_HEADER + " header or a same-origin Origin"));
             }
@@ -69,6 +71,20 @@ public final class AdminAuthFilter implements ContainerRequestFilter {
                     request.abortWith(AdminErrors.response(403, "admin token not configured"));
             case AdminAuth.Verdict.Denied d -> request.abortWith(AdminErrors.response(401, "unauthorized"));
             case AdminAuth.Verdict.Throttled t -> request.abortWith(AdminErrors.throttled(t.retryAfter()));
+        }
+    }
+
+    /**
+     * Reads and drops a refused request's body when it is small, so the connection stays usable for the page's next
+     * call (an unread body makes the server close it).
+     */
+    private static void drainSmallBody(ContainerRequestContext request) {
+        try (java.io.InputStream in = request.getEntityStream()) {
+            if (in != null) {
+                in.readNBytes(64 * 1024);
+            }
+        } catch (java.io.IOException | IllegalStateException e) {
+            // nothing to drain, or the client went away: the refusal stands either way
         }
     }
 
