@@ -54,9 +54,11 @@ public final class AdminAuthFilter implements ContainerRequestFilter {
         boolean tokenPresented = (header != null && !header.isBlank()) || (bearer != null && !bearer.isBlank());
         if (!tokenPresented && cookie != null && !cookie.getValue().isBlank()) {
             if (!sessions.valid(cookie.getValue())) {
-                refuse(request, AdminErrors.response(401, "session expired; sign in again"));
+                drainSmallBody(request);
+                request.abortWith(AdminErrors.response(401, "session expired; sign in again"));
             } else if (!SAFE_METHODS.contains(request.getMethod()) && !fromOwnPage(request)) {
-                refuse(request, AdminErrors.response(403, "a cookie-authenticated change needs the "
+                drainSmallBody(request);
+                request.abortWith(AdminErrors.response(403, "a cookie-authenticated change needs the "
                         + CSRF_HEADER + " header or a same-origin Origin"));
             }
             return;
@@ -66,34 +68,25 @@ public final class AdminAuthFilter implements ContainerRequestFilter {
             case AdminAuth.Verdict.Allowed allowed -> {
             }
             case AdminAuth.Verdict.NotConfigured n ->
-                    refuse(request, AdminErrors.response(403, "admin token not configured"));
-            case AdminAuth.Verdict.Denied d -> refuse(request, AdminErrors.response(401, "unauthorized"));
-            case AdminAuth.Verdict.Throttled t -> refuse(request, AdminErrors.throttled(t.retryAfter()));
+                    request.abortWith(AdminErrors.response(403, "admin token not configured"));
+            case AdminAuth.Verdict.Denied d -> request.abortWith(AdminErrors.response(401, "unauthorized"));
+            case AdminAuth.Verdict.Throttled t -> request.abortWith(AdminErrors.throttled(t.retryAfter()));
         }
     }
 
     /**
-     * Answers in place of the resource after reading what is left of a small request body: a reply sent over an
-     * unread body makes the server close the connection, and a client reusing it for its next request sees no reply.
+     * Reads and drops a refused request's body when it is small, so the connection stays usable for the page's next
+     * call (an unread body makes the server close it).
      */
-    private static void refuse(ContainerRequestContext request, jakarta.ws.rs.core.Response response) {
-        if (request.hasEntity()) {
-            try (java.io.InputStream body = request.getEntityStream()) {
-                byte[] rest = new byte[8192];
-                long left = DRAIN_LIMIT;
-                int n;
-                while (left > 0 && (n = body.read(rest, 0, (int) Math.min(rest.length, left))) > 0) {
-                    left -= n;
-                }
-            } catch (java.io.IOException | RuntimeException ignored) {
-                // The refusal stands whether or not the body could be read.
+    private static void drainSmallBody(ContainerRequestContext request) {
+        try (java.io.InputStream in = request.getEntityStream()) {
+            if (in != null) {
+                in.readNBytes(64 * 1024);
             }
+        } catch (java.io.IOException | IllegalStateException e) {
+            // nothing to drain, or the client went away: the refusal stands either way
         }
-        request.abortWith(response);
     }
-
-    /** The most of a refused request's body read before answering; a larger body's connection is simply closed. */
-    private static final long DRAIN_LIMIT = 1 << 20;
 
     /** The custom header, or an {@code Origin} naming exactly the host the request was sent to. */
     static boolean fromOwnPage(ContainerRequestContext request) {
