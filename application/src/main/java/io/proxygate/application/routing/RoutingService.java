@@ -9,6 +9,7 @@ import io.proxygate.application.port.out.CredentialStateRecord;
 import io.proxygate.application.routing.CredentialRuntime.State;
 import io.proxygate.application.routing.RoutingIndex.Member;
 import io.proxygate.domain.credential.Api;
+import io.proxygate.domain.credential.CredentialControls;
 import io.proxygate.domain.credential.CredentialId;
 import io.proxygate.domain.credential.PlanType;
 import io.proxygate.domain.routing.AccountUsage;
@@ -131,6 +132,9 @@ public final class RoutingService implements CredentialRouter {
             RoutingPlan.Skip blocked = blocked(pinned.mode, pinnedRuntime, pinnedRuntime.state(),
                     pinnedRuntime.successes(), now, t);
             if (blocked == null) {
+                blocked = refusal(pinned, query.model());
+            }
+            if (blocked == null) {
                 candidates.add(pinned.mode == RoutingIndex.Mode.CHATGPT ? memoCandidate(pinned, now, second, true)
                         : candidate(pinned, maxLoads[pinned.group], now, PINNED));
                 pinnedFirst = true;
@@ -144,12 +148,12 @@ public final class RoutingService implements CredentialRouter {
             RoutingIndex.Group group = groups[g];
             top.clear();
             if (group.mode() == RoutingIndex.Mode.CHATGPT) {
-                rankChatGpt(group, pinnedRuntime, top, skipped, now, t, second);
+                rankChatGpt(group, query.model(), pinnedRuntime, top, skipped, now, t, second);
                 for (int k = 0; k < top.size; k++) {
                     candidates.add(memoCandidate(group.members()[top.slots[k]], now, second, false));
                 }
             } else {
-                rankOthers(group, maxLoads[g], pinnedRuntime, top, skipped, now, t);
+                rankOthers(group, query.model(), maxLoads[g], pinnedRuntime, top, skipped, now, t);
                 for (int k = 0; k < top.size; k++) {
                     candidates.add(candidate(group.members()[top.slots[k]], maxLoads[g], now, ""));
                 }
@@ -159,14 +163,15 @@ public final class RoutingService implements CredentialRouter {
     }
 
     /** The hot loop for ChatGPT accounts: most cost a memo lookup, the rest the formula once per second. */
-    private void rankChatGpt(RoutingIndex.Group group, CredentialRuntime pinned, TopPicks top,
+    private void rankChatGpt(RoutingIndex.Group group, String model, CredentialRuntime pinned, TopPicks top,
                              List<RoutingPlan.Skip> skipped, Instant now, long t, long second) {
         CredentialRuntime[] runtimes = group.runtimes();
         PlanType[] plans = group.plans();
         double threshold = Double.NEGATIVE_INFINITY;
+        boolean controlled = group.controlled();
         for (int i = 0; i < runtimes.length; i++) {
             CredentialRuntime rt = runtimes[i];
-            if (passOver(rt, pinned, skipped, t)) {
+            if (passOver(rt, pinned, skipped, t) || controlled && refused(group.members()[i], model, skipped)) {
                 continue;
             }
             int successes = rt.successes();
@@ -192,13 +197,14 @@ public final class RoutingService implements CredentialRouter {
     }
 
     /** Claude accounts and API keys, ranked with load in the formula (not memoised: load moves with every use). */
-    private void rankOthers(RoutingIndex.Group group, long maxLoad, CredentialRuntime pinned, TopPicks top,
-                            List<RoutingPlan.Skip> skipped, Instant now, long t) {
+    private void rankOthers(RoutingIndex.Group group, String model, long maxLoad, CredentialRuntime pinned,
+                            TopPicks top, List<RoutingPlan.Skip> skipped, Instant now, long t) {
         CredentialRuntime[] runtimes = group.runtimes();
         boolean claude = group.mode() == RoutingIndex.Mode.CLAUDE;
+        boolean controlled = group.controlled();
         for (int i = 0; i < runtimes.length; i++) {
             CredentialRuntime rt = runtimes[i];
-            if (passOver(rt, pinned, skipped, t)) {
+            if (passOver(rt, pinned, skipped, t) || controlled && refused(group.members()[i], model, skipped)) {
                 continue;
             }
             int inFlight = rt.get();
@@ -226,6 +232,37 @@ public final class RoutingService implements CredentialRouter {
             }
         }
         return false;
+    }
+
+    /** Whether the pool file's model rules or in-flight cap leave {@code m} out; the reason goes to skipped. */
+    private static boolean refused(Member m, String model, List<RoutingPlan.Skip> skipped) {
+        RoutingPlan.Skip refusal = refusal(m, model);
+        if (refusal != null) {
+            skipped.add(refusal);
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * Why the operator's controls keep {@code m} from this request, or null. A request without a model names none
+     * to refuse. The cap is checked against the in-flight count at planning time: a burst arriving in the same
+     * instant may briefly exceed it by the number of requests planned together.
+     */
+    static RoutingPlan.Skip refusal(Member m, String model) {
+        if (!m.controlled) {
+            return null;
+        }
+        CredentialControls c = m.controls;
+        if (c.hasModelRules() && model != null && !model.isBlank() && !"unknown".equals(model)
+                && !c.allowsModel(model)) {
+            return new RoutingPlan.Skip(m.id, c.modelRefusal(model));
+        }
+        int inFlight = m.runtime.get();
+        if (c.maxConcurrent() > 0 && inFlight >= c.maxConcurrent()) {
+            return new RoutingPlan.Skip(m.id, "busy: " + inFlight + " in flight, max_concurrent " + c.maxConcurrent());
+        }
+        return null;
     }
 
     /** A ChatGPT offer, reused within the second while nothing it depends on changed. */

@@ -136,7 +136,8 @@ public final class PoolDirectoryStore implements PoolDirectoryPort {
                 return Optional.of(PoolFile.broken(path, "file is larger than 1 MiB; not a credential file"));
             }
             ObjectNode json = PoolJson.readObject(bytes);
-            return Optional.of(PoolFile.loaded(path, PoolFileCodec.parse(folder, stem, json, clock.instant())));
+            return Optional.of(PoolFile.loaded(path, PoolFileCodec.parse(folder, stem, json, clock.instant()),
+                    PoolFileCodec.controls(json)));
         } catch (NoSuchFileException e) {
             return Optional.empty();
         } catch (PoolFormatException e) {
