@@ -141,6 +141,15 @@ public final class ConfigLoader {
         key("upstream", "idle_timeout", (c, v) -> c.upstream.idleTimeout = Values.duration("[upstream] idle_timeout", v));
         key("upstream", "claude_code_mimicry",
                 (c, v) -> c.upstream.claudeCodeMimicry = Values.bool("[upstream] claude_code_mimicry", v));
+        key("upstream", "proxy", (c, v) -> {
+            try {
+                io.proxygate.domain.credential.OutboundProxy.parse(v);
+            } catch (IllegalArgumentException e) {
+                // The message names the problem only: the value may carry a proxy password.
+                throw new ConfigException("[upstream] proxy: " + e.getMessage());
+            }
+            c.upstream.proxy = v.trim();
+        });
         key("upstream", "max_connections_per_route", (c, v) -> c.upstream.maxConnectionsPerRoute =
                 (int) Values.integer("[upstream] max_connections_per_route", v, 1));
         key("oauth", "openai_issuer", (c, v) -> c.oauth.openaiIssuer = requiredUrl("[oauth] openai_issuer", v));
@@ -187,9 +196,22 @@ public final class ConfigLoader {
         }
         applyEnv(config, env);
         applyGcloudDefaults(config, env);
+        config.upstream.proxyEnvironment = proxyEnvironment(env);
         validate(config);
         config.applyToDropwizard();
         return config;
+    }
+
+    /** The curl-style proxy variables, read only when neither a credential nor {@code [upstream] proxy} names one. */
+    private static Map<String, String> proxyEnvironment(Map<String, String> env) {
+        Map<String, String> out = new java.util.HashMap<>();
+        for (String name : List.of("https_proxy", "HTTPS_PROXY", "http_proxy", "HTTP_PROXY", "no_proxy", "NO_PROXY")) {
+            String value = env.get(name);
+            if (value != null && !value.isBlank()) {
+                out.put(name, value);
+            }
+        }
+        return Map.copyOf(out);
     }
 
     /** Every key, qualified as {@code table.key}; used by {@code config.toml.example} tests. */

@@ -182,6 +182,11 @@ public class ProxyGateConfiguration extends Configuration {
         /** Off: a relay forwards what the client sent; rewriting it as Claude Code is the operator's explicit choice. */
         public boolean claudeCodeMimicry = false;
         @Min(1) public int maxConnectionsPerRoute = 512;
+        /** Default outbound proxy for credentials whose pool file names none; blank = the environment's, if any. */
+        @NotNull public String proxy = "";
+        /** {@code HTTPS_PROXY}, {@code HTTP_PROXY}, {@code NO_PROXY} (either case) as the process saw them. */
+        @com.fasterxml.jackson.annotation.JsonIgnore
+        public java.util.Map<String, String> proxyEnvironment = java.util.Map.of();
     }
 
     public static final class OAuthSection {
