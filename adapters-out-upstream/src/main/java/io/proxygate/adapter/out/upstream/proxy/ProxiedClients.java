@@ -1,11 +1,14 @@
 package io.proxygate.adapter.out.upstream.proxy;
 
 import io.proxygate.domain.credential.OutboundProxy;
+import org.apache.hc.client5.http.RouteInfo;
 import org.apache.hc.client5.http.auth.AuthScope;
 import org.apache.hc.client5.http.auth.UsernamePasswordCredentials;
 import org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient;
 import org.apache.hc.client5.http.impl.async.HttpAsyncClientBuilder;
 import org.apache.hc.client5.http.impl.auth.BasicCredentialsProvider;
+import org.apache.hc.client5.http.protocol.HttpClientContext;
+import org.apache.hc.core5.http.HttpHeaders;
 import org.apache.hc.core5.http.HttpHost;
 import org.apache.hc.core5.io.CloseMode;
 import org.apache.hc.core5.reactor.IOReactorConfig;
@@ -13,6 +16,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
@@ -74,6 +79,18 @@ public final class ProxiedClients implements AutoCloseable {
                             new UsernamePasswordCredentials(proxy.username().get(),
                                     proxy.password().map(s -> s.reveal().toCharArray()).orElse(new char[0])));
                     builder.setDefaultCredentialsProvider(credentials);
+                    // Plain-http targets are forwarded by the proxy, not tunnelled: answer its Basic challenge up
+                    // front, because a 407 to a streamed POST cannot be retried. Never inside a tunnel, where the
+                    // header would reach the upstream; CONNECT itself retries a 407 with the credentials above.
+                    String basic = "Basic " + Base64.getEncoder().encodeToString((proxy.username().get() + ":"
+                            + proxy.password().map(s -> s.reveal()).orElse("")).getBytes(StandardCharsets.UTF_8));
+                    builder.addRequestInterceptorLast((request, entity, context) -> {
+                        RouteInfo route = HttpClientContext.castOrCreate(context).getHttpRoute();
+                        if (route != null && route.getProxyHost() != null && !route.isTunnelled()
+                                && !request.containsHeader(HttpHeaders.PROXY_AUTHORIZATION)) {
+                            request.addHeader(HttpHeaders.PROXY_AUTHORIZATION, basic);
+                        }
+                    });
                 }
                 return builder;
             }
