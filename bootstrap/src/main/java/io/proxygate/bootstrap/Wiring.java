@@ -212,6 +212,7 @@ public final class Wiring {
         if (budgets.active()) {
             proxy.limitSpend(budgets);
         }
+        proxy.queueWhenBusy(config.routing.queueTimeout);
 
         ClientAuth auth = new ClientAuth(optional(config.server.proxyToken).map(Secret::of),
                 config.server.acceptClaudeOauthClients,

@@ -9,6 +9,8 @@ import io.proxygate.application.port.out.UpstreamException;
 import io.proxygate.application.port.out.UpstreamHead;
 import io.proxygate.application.port.out.UpstreamPort;
 import io.proxygate.application.port.out.UpstreamRequest;
+import io.proxygate.application.routing.CapacityQueue;
+import io.proxygate.application.routing.RoutingService;
 import io.proxygate.application.routing.AttemptFailure;
 import io.proxygate.application.routing.CredentialRouter;
 import io.proxygate.application.routing.Lease;
@@ -100,6 +102,16 @@ public final class ProxyService implements ProxyUseCase {
         this.spendLimit = java.util.Objects.requireNonNull(limit, "limit");
     }
 
+    /**
+     * Lets a request wait up to {@code timeout} in line when every credential that could serve it is at its
+     * {@code max_concurrent} cap, instead of failing at once; zero turns waiting off.
+     */
+    public void queueWhenBusy(Duration timeout) {
+        this.queueTimeout = timeout == null || timeout.isNegative() ? Duration.ZERO : timeout;
+    }
+
+    private volatile Duration queueTimeout = Duration.ZERO;
+
     /** Who hears of request starts and attempts (the admin live feed); {@link RequestObserver#NONE} by default. */
     public void observe(RequestObserver observer) {
         this.observer = java.util.Objects.requireNonNull(observer, "observer");
@@ -114,6 +126,8 @@ public final class ProxyService implements ProxyUseCase {
         } catch (ProxyFailure failure) {
             attempts.recordFailure(failure);
             throw failure;
+        } finally {
+            attempts.leaveQueue();
         }
     }
 
@@ -133,6 +147,9 @@ public final class ProxyService implements ProxyUseCase {
         private boolean onlyRateLimited = true;
         /** The last 429's cooldown: a Retry-After even when that cooldown has already run out. */
         private Optional<Duration> lastCooldown = Optional.empty();
+        /** This request's place in line while every capable credential is busy; null when not waiting. */
+        private CapacityQueue.Ticket ticket;
+        private long queueDeadline;
 
         Attempts(ProxyCommand command, String requestId, Instant startedAt) {
             this.command = command;
@@ -154,12 +171,30 @@ public final class ProxyService implements ProxyUseCase {
             }
             boolean waitedForCooldown = false;
             int attempts = 0;
+            CapacityQueue queue = router.capacityQueue();
+            if (!queueTimeout.isZero() && queue.hasWaiters() && !sideCall()) {
+                // Others are already waiting for a free slot: take a place behind them rather than overtake.
+                joinQueue(queue);
+                if (!queue.awaitTurn(ticket, -1, queueDeadline)) {
+                    ticket = null;
+                    throw busy(api);
+                }
+            }
             while (attempts < settings.maxAttempts()) {
+                long generation = queue.generation();
                 RoutingPlan plan = router.plan(query);
                 Optional<RoutingPlan.Candidate> next = plan.candidates().stream()
                         .filter(c -> usable(c.credential()))
                         .filter(c -> !triedOnce.contains(c.credential().id()))
                         .filter(this::withinBudget).findFirst();
+                if (next.isEmpty() && !queueTimeout.isZero() && !sideCall() && busy(plan)) {
+                    joinQueue(queue);
+                    if (queue.awaitTurn(ticket, generation, queueDeadline)) {
+                        continue;
+                    }
+                    ticket = null;
+                    throw busy(api);
+                }
                 if (next.isEmpty()) {
                     Optional<Duration> cooling = router.nearestCooldown(api);
                     if (!waitedForCooldown && cooling.isPresent() && !cooling.get().isZero()) {
@@ -188,6 +223,33 @@ public final class ProxyService implements ProxyUseCase {
                 throw lastError;
             }
             throw exhausted(api);
+        }
+
+        private void joinQueue(CapacityQueue queue) {
+            if (ticket == null) {
+                ticket = queue.join();
+                queueDeadline = System.nanoTime() + queueTimeout.toNanos();
+            }
+        }
+
+        void leaveQueue() {
+            if (ticket != null) {
+                router.capacityQueue().leave(ticket);
+                ticket = null;
+            }
+        }
+
+        /** Whether the plan left out a credential only because it is at its {@code max_concurrent} cap. */
+        private boolean busy(RoutingPlan plan) {
+            return plan.skipped().stream().anyMatch(s -> s.reason().startsWith(RoutingService.BUSY));
+        }
+
+        /** The wait in line ran out: a rate limit in the API's shape, to be retried shortly. */
+        private ProxyFailure busy(Api api) {
+            note.append(note.isEmpty() ? "" : "; ").append("every capable credential busy for ")
+                    .append(queueTimeout.toMillis()).append(" ms");
+            return new ProxyFailure(429, "rate_limit_error", Messages.exhausted(api), Optional.of(Duration.ofSeconds(1)),
+                    Optional.empty());
         }
 
         /**
@@ -268,6 +330,8 @@ public final class ProxyService implements ProxyUseCase {
             while (true) {
                 observer.attempting(requestId, credential.id());
                 Lease lease = router.begin(credential.id());
+                // Only now, with the slot taken, may the next request in line look for one.
+                leaveQueue();
                 UpstreamCall call = null;
                 boolean handedOver = false;
                 try {

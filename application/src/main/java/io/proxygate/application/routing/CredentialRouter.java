@@ -20,6 +20,11 @@ public interface CredentialRouter {
     /** Marks one more request in flight on {@code id}; the lease must be closed when the request ends. */
     Lease begin(CredentialId id);
 
+    /** The line for requests waiting on busy credentials; a router without caps has one nobody ever waits in. */
+    default CapacityQueue capacityQueue() {
+        return new CapacityQueue();
+    }
+
     /** The attempt succeeded: clear failure streaks, refresh the conversation's pin, remember the response id. */
     void onSuccess(CredentialId id, RouteQuery query, Optional<String> responseId);
 

@@ -57,6 +57,8 @@ public final class RoutingService implements CredentialRouter {
     private static final System.Logger LOG = System.getLogger(RoutingService.class.getName());
     static final long SAVE_INTERVAL_MILLIS = 30_000;
     private static final String PINNED = "pinned to this conversation; ";
+    /** How a skip for a credential at its {@code max_concurrent} cap starts. */
+    public static final String BUSY = "busy: ";
 
     private final CredentialPool pool;
     private final CredentialStatePort statePort;
@@ -65,6 +67,7 @@ public final class RoutingService implements CredentialRouter {
     private final HeadroomScorer scorer;
     private final PinTable pins;
     private final ConcurrentHashMap<CredentialId, CredentialRuntime> runtimes = new ConcurrentHashMap<>();
+    private final CapacityQueue queue = new CapacityQueue();
     private volatile RoutingIndex index;
 
     /** Conversation pins in memory: one instance alone. */
@@ -260,7 +263,7 @@ public final class RoutingService implements CredentialRouter {
         }
         int inFlight = m.runtime.get();
         if (c.maxConcurrent() > 0 && inFlight >= c.maxConcurrent()) {
-            return new RoutingPlan.Skip(m.id, "busy: " + inFlight + " in flight, max_concurrent " + c.maxConcurrent());
+            return new RoutingPlan.Skip(m.id, BUSY + inFlight + " in flight, max_concurrent " + c.maxConcurrent());
         }
         return null;
     }
@@ -313,7 +316,17 @@ public final class RoutingService implements CredentialRouter {
 
     @Override
     public Lease begin(CredentialId id) {
-        return new CountedLease(runtime(id));
+        CountedLease lease = new CountedLease(runtime(id));
+        return () -> {
+            lease.close();
+            queue.released();
+        };
+    }
+
+    /** Where requests wait when every capable credential is at its cap; released slots move it along. */
+    @Override
+    public CapacityQueue capacityQueue() {
+        return queue;
     }
 
     // ---- learning

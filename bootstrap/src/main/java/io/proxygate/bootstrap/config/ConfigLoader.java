@@ -102,6 +102,8 @@ public final class ConfigLoader {
                 (c, v) -> c.routing.maxAttempts = (int) Values.integer("[routing] max_attempts", v, 1));
         key("routing", "move_pinned_on_rate_limit", (c, v) -> c.routing.movePinnedOnRateLimit =
                 Values.bool("[routing] move_pinned_on_rate_limit", v));
+        key("routing", "queue_timeout",
+                (c, v) -> c.routing.queueTimeout = Values.duration("[routing] queue_timeout", v));
         key("broker", "primary_used_pct_max",
                 (c, v) -> c.broker.primaryUsedPctMax = Values.fraction("[broker] primary_used_pct_max", v));
         key("broker", "secondary_used_pct_max",

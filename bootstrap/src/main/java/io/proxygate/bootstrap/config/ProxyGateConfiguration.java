@@ -134,6 +134,8 @@ public class ProxyGateConfiguration extends Configuration {
         @Min(1) @Max(20) public int maxAttempts = 5;
         /** Whether a pinned conversation that hits a 429 may move to another credential when that is safe. */
         public boolean movePinnedOnRateLimit = true;
+        /** How long a request may wait for a slot when every capable credential is at max_concurrent; 0 = off. */
+        @NotNull public Duration queueTimeout = Duration.ZERO;
     }
 
     public static final class BrokerSection {
