@@ -149,6 +149,8 @@ public final class ProxyService implements ProxyUseCase {
         private Optional<Duration> lastCooldown = Optional.empty();
         /** This request's place in line while every capable credential is busy; null when not waiting. */
         private CapacityQueue.Ticket ticket;
+        /** The last attempt found its credential at its cap when taking the slot; it did not count. */
+        private boolean lostSlot;
         private long queueDeadline;
 
         Attempts(ProxyCommand command, String requestId, Instant startedAt) {
@@ -213,6 +215,11 @@ public final class ProxyService implements ProxyUseCase {
                         && plan.candidates().get(0) == candidate);
                 if (exchange.isPresent()) {
                     return exchange.get();
+                }
+                if (lostSlot) {
+                    lostSlot = false;
+                    attempts--;
+                    triedOnce.remove(candidate.credential().id());
                 }
             }
             Optional<ProxyExchange> rescued = viaFallback();
@@ -329,7 +336,13 @@ public final class ProxyService implements ProxyUseCase {
             boolean refreshed = false;
             while (true) {
                 observer.attempting(requestId, credential.id());
-                Lease lease = router.begin(credential.id());
+                Optional<Lease> slot = router.tryBegin(credential.id());
+                if (slot.isEmpty()) {
+                    // Another request took the last slot since the plan: not a failure of this credential.
+                    lostSlot = true;
+                    return Optional.empty();
+                }
+                Lease lease = slot.get();
                 // Only now, with the slot taken, may the next request in line look for one.
                 leaveQueue();
                 UpstreamCall call = null;

@@ -41,6 +41,11 @@ public final class CapacityQueue {
         return waiting > 0;
     }
 
+    /** How many requests wait in line now. */
+    public int waiting() {
+        return waiting;
+    }
+
     /** The current generation: read it before planning, pass it to {@link #awaitTurn}. */
     public long generation() {
         return generation;

@@ -26,6 +26,15 @@ final class CountedLease implements Lease {
         counter.increment();
     }
 
+    /** A lease for a slot the caller already counted (see {@link InFlightCounter#tryIncrement}). */
+    static CountedLease counted(InFlightCounter counter) {
+        return new CountedLease(counter, true);
+    }
+
+    private CountedLease(InFlightCounter counter, boolean alreadyCounted) {
+        this.counter = counter;
+    }
+
     @Override
     public void close() {
         if (CLOSED.compareAndSet(this, 0, 1)) {

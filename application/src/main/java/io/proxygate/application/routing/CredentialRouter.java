@@ -20,6 +20,11 @@ public interface CredentialRouter {
     /** Marks one more request in flight on {@code id}; the lease must be closed when the request ends. */
     Lease begin(CredentialId id);
 
+    /** Like {@link #begin}, but empty when the credential is already at its in-flight cap. */
+    default Optional<Lease> tryBegin(CredentialId id) {
+        return Optional.of(begin(id));
+    }
+
     /** The line for requests waiting on busy credentials; a router without caps has one nobody ever waits in. */
     default CapacityQueue capacityQueue() {
         return new CapacityQueue();

@@ -323,6 +323,24 @@ public final class RoutingService implements CredentialRouter {
         };
     }
 
+    /**
+     * Takes a slot only while the credential is under its {@code max_concurrent} cap, atomically: requests planned
+     * in the same instant cannot overshoot it. Empty when the cap is reached.
+     */
+    @Override
+    public Optional<Lease> tryBegin(CredentialId id) {
+        CredentialRuntime rt = runtime(id);
+        int cap = pool.snapshot().entry(id).map(e -> e.controls().maxConcurrent()).orElse(0);
+        if (!rt.tryIncrement(cap)) {
+            return Optional.empty();
+        }
+        CountedLease lease = CountedLease.counted(rt);
+        return Optional.of(() -> {
+            lease.close();
+            queue.released();
+        });
+    }
+
     /** Where requests wait when every capable credential is at its cap; released slots move it along. */
     @Override
     public CapacityQueue capacityQueue() {
