@@ -213,6 +213,7 @@ public final class Wiring {
             proxy.limitSpend(budgets);
         }
         proxy.queueWhenBusy(config.routing.queueTimeout);
+        proxy.errorRules(config.routing.errorRules);
 
         ClientAuth auth = new ClientAuth(optional(config.server.proxyToken).map(Secret::of),
                 config.server.acceptClaudeOauthClients,

@@ -10,6 +10,7 @@ import io.proxygate.application.port.out.UpstreamHead;
 import io.proxygate.application.port.out.UpstreamPort;
 import io.proxygate.application.port.out.UpstreamRequest;
 import io.proxygate.application.routing.CapacityQueue;
+import io.proxygate.domain.routing.ErrorRule;
 import io.proxygate.application.routing.RoutingService;
 import io.proxygate.application.routing.AttemptFailure;
 import io.proxygate.application.routing.CredentialRouter;
@@ -33,6 +34,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -111,6 +113,12 @@ public final class ProxyService implements ProxyUseCase {
     }
 
     private volatile Duration queueTimeout = Duration.ZERO;
+    private volatile List<ErrorRule> errorRules = List.of();
+
+    /** The operator's {@code [[routing.error_rules]]}, checked in order before the built-in outcomes. */
+    public void errorRules(List<ErrorRule> rules) {
+        this.errorRules = List.copyOf(rules);
+    }
 
     /** Who hears of request starts and attempts (the admin live feed); {@link RequestObserver#NONE} by default. */
     public void observe(RequestObserver observer) {
@@ -375,6 +383,22 @@ public final class ProxyService implements ProxyUseCase {
                         handedOver = true;
                         return Optional.of(relay(credential, lease, call, head));
                     }
+                    List<ErrorRule> rules = errorRules;
+                    if (!rules.isEmpty() && status >= 400
+                            && rules.stream().anyMatch(r -> r.appliesTo(status, query.model()))) {
+                        byte[] raw = ErrorBodies.readBoundedBytes(call, settings.maxErrorBodyBytes());
+                        String body = new String(raw, StandardCharsets.UTF_8);
+                        call = new Replayed(call, raw);
+                        Optional<ErrorRule> fired = ErrorRule.first(rules, status, body, query.model());
+                        if (fired.isPresent()) {
+                            Optional<ProxyExchange> outcome = applyRule(fired.get(), credential, status, body);
+                            if (outcome == null) {
+                                handedOver = true;
+                                return Optional.of(relay(credential, lease, call, head));
+                            }
+                            return outcome;
+                        }
+                    }
                     if (status == 403) {
                         byte[] raw = ErrorBodies.readBoundedBytes(call, settings.maxErrorBodyBytes());
                         String body = new String(raw, StandardCharsets.UTF_8);
@@ -431,6 +455,32 @@ public final class ProxyService implements ProxyUseCase {
                     }
                 }
             }
+        }
+
+        /**
+         * Does what an operator's error rule says; null means relay the answer to the client as it is. The rule's
+         * name goes into the request log's routing note and, for a cooldown, into the credential's cooldown reason.
+         */
+        private Optional<ProxyExchange> applyRule(ErrorRule rule, Credential credential, int status, String body) {
+            note.append(note.isEmpty() ? "" : "; ").append("error rule \"").append(rule.name()).append("\" fired on ")
+                    .append(credential.id()).append(": ").append(rule.action().name().toLowerCase(java.util.Locale.ROOT));
+            switch (rule.action()) {
+                case RELAY -> {
+                    return null;
+                }
+                case COOLDOWN -> router.coolDown(credential.id(), rule.cooldown(), "error rule \"" + rule.name() + "\"");
+                case DISABLE -> pool.snapshot().entry(credential.id()).ifPresent(entry -> {
+                    try {
+                        pool.setDisabled(entry, true);
+                    } catch (RuntimeException e) {
+                        LOG.log(System.Logger.Level.WARNING, "error rule could not disable " + credential.id() + ": " + e);
+                    }
+                });
+                case FAILOVER -> {
+                }
+            }
+            lastError = upstreamError(credential, status, body);
+            return Optional.empty();
         }
 
         /** A pinned conversation may move after a 429 only when nothing in the request is bound to the account. */

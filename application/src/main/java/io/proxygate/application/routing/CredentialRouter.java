@@ -25,6 +25,13 @@ public interface CredentialRouter {
         return Optional.of(begin(id));
     }
 
+    /**
+     * Cools {@code id} down for {@code duration} because an operator's error rule said so; {@code reason} is shown
+     * wherever the cooldown is (explain, status). Never shortens a longer cooldown.
+     */
+    default void coolDown(CredentialId id, Duration duration, String reason) {
+    }
+
     /** The line for requests waiting on busy credentials; a router without caps has one nobody ever waits in. */
     default CapacityQueue capacityQueue() {
         return new CapacityQueue();

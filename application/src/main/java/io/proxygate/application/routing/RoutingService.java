@@ -397,6 +397,15 @@ public final class RoutingService implements CredentialRouter {
     }
 
     @Override
+    public void coolDown(CredentialId id, Duration duration, String reason) {
+        CredentialRuntime rt = runtime(id);
+        Instant now = clock.instant();
+        long until = now.toEpochMilli() + duration.toMillis();
+        rt.update(s -> until > s.cooldownUntilMillis() ? s.withCooldown(id, until, reason) : s);
+        save(rt, true, now);
+    }
+
+    @Override
     public void onWindows(CredentialId id, UsageWindows windows) {
         CredentialRuntime rt = runtime(id);
         CredentialRuntime.Observed observed = rt.observe(AccountUsage.of(windows), windows);

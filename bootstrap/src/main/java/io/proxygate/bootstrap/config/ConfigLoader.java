@@ -216,6 +216,51 @@ public final class ConfigLoader {
         return Map.copyOf(out);
     }
 
+    private static final Set<String> RULE_KEYS = Set.of("name", "status", "body_contains", "body_regex", "model",
+            "action", "for");
+
+    /** {@code [[routing.error_rules]]}: an array of tables, each checked here so a bad rule stops the start. */
+    private static List<io.proxygate.domain.routing.ErrorRule> errorRules(Object value) {
+        if (!(value instanceof org.tomlj.TomlArray array)) {
+            throw new ConfigException("[[routing.error_rules]] must be an array of tables");
+        }
+        List<io.proxygate.domain.routing.ErrorRule> rules = new ArrayList<>();
+        for (int i = 0; i < array.size(); i++) {
+            String where = "[[routing.error_rules]] #" + (i + 1);
+            if (!(array.get(i) instanceof TomlTable t)) {
+                throw new ConfigException(where + " must be a table");
+            }
+            for (String k : t.keySet()) {
+                if (!RULE_KEYS.contains(k)) {
+                    throw new ConfigException(where + ": unknown key \"" + k + "\" (known: " + String.join(", ",
+                            new java.util.TreeSet<>(RULE_KEYS)) + ")");
+                }
+            }
+            try {
+                Object status = t.get("status");
+                if (!(status instanceof Long n)) {
+                    throw new IllegalArgumentException("status is required, a number such as 400");
+                }
+                Object action = t.get("action");
+                if (!(action instanceof String a)) {
+                    throw new IllegalArgumentException("action is required (cooldown, failover, relay or disable)");
+                }
+                java.time.Duration cooldown = t.get("for") == null ? java.time.Duration.ZERO
+                        : Values.duration(where + " for", String.valueOf(t.get("for")));
+                rules.add(new io.proxygate.domain.routing.ErrorRule(
+                        t.get("name") == null ? null : String.valueOf(t.get("name")), Math.toIntExact(n),
+                        Optional.ofNullable(t.getString("body_contains")),
+                        Optional.ofNullable(t.getString("body_regex"))
+                                .map(io.proxygate.domain.routing.ErrorRule::boundedPattern),
+                        Optional.ofNullable(t.getString("model")),
+                        io.proxygate.domain.routing.ErrorRule.action(a), cooldown));
+            } catch (IllegalArgumentException | ArithmeticException | org.tomlj.TomlInvalidTypeException e) {
+                throw new ConfigException(where + ": " + e.getMessage());
+            }
+        }
+        return List.copyOf(rules);
+    }
+
     /** Every key, qualified as {@code table.key}; used by {@code config.toml.example} tests. */
     public static Set<String> knownKeys() {
         return KEYS.keySet();
@@ -242,6 +287,10 @@ public final class ConfigLoader {
                 continue;
             }
             for (String name : tomlTable.keySet()) {
+                if (table.equals("routing") && name.equals("error_rules")) {
+                    config.routing.errorRules = errorRules(tomlTable.get(List.of(name)));
+                    continue;
+                }
                 Key key = KEYS.get(table + "." + name);
                 if (key == null) {
                     config.warnings.add("unknown config key [" + table + "] " + name + " in " + file + " (ignored)"

@@ -136,6 +136,9 @@ public class ProxyGateConfiguration extends Configuration {
         public boolean movePinnedOnRateLimit = true;
         /** How long a request may wait for a slot when every capable credential is at max_concurrent; 0 = off. */
         @NotNull public Duration queueTimeout = Duration.ZERO;
+        /** {@code [[routing.error_rules]]}, in file order. */
+        @com.fasterxml.jackson.annotation.JsonIgnore
+        public java.util.List<io.proxygate.domain.routing.ErrorRule> errorRules = java.util.List.of();
     }
 
     public static final class BrokerSection {
