@@ -11,6 +11,7 @@ import io.proxygate.application.port.out.UpstreamPort;
 import io.proxygate.application.port.out.UpstreamRequest;
 import io.proxygate.application.routing.CapacityQueue;
 import io.proxygate.domain.routing.ErrorRule;
+import io.proxygate.domain.routing.ModelFamily;
 import io.proxygate.application.routing.RoutingService;
 import io.proxygate.application.routing.AttemptFailure;
 import io.proxygate.application.routing.CredentialRouter;
@@ -281,6 +282,11 @@ public final class ProxyService implements ProxyUseCase {
             if (onlyRateLimited && lastCooldown.isPresent()) {
                 return new ProxyFailure(429, "rate_limit_error", Messages.exhausted(api), cooling, detail);
             }
+            Optional<Duration> modelCooling = router.nearestModelCooldown(query.model());
+            if (onlyRateLimited && modelCooling.isPresent()) {
+                // Only this model is limited on the credentials that could serve it: a rate limit, as a 429 was.
+                return new ProxyFailure(429, "rate_limit_error", Messages.exhausted(api), modelCooling, detail);
+            }
             return new ProxyFailure(503, "overloaded_error", Messages.exhausted(api), cooling, detail);
         }
 
@@ -419,7 +425,14 @@ public final class ProxyService implements ProxyUseCase {
                     if (status == 429) {
                         String body = readErrorBody(call);
                         Duration cooldown = RetryAfter.parse(head.upstreamHeaders()::first, body, clock.instant());
-                        router.onFailure(credential.id(), new AttemptFailure.RateLimited(cooldown));
+                        Optional<String> family = ModelFamily.limitedBy429(head.upstreamHeaders()::first, body,
+                                query.model());
+                        if (family.isPresent()) {
+                            // Only this model family is limited: the account keeps serving the others.
+                            router.onModelRateLimited(credential.id(), family.get(), cooldown);
+                        } else {
+                            router.onFailure(credential.id(), new AttemptFailure.RateLimited(cooldown));
+                        }
                         String message = errorMessage(body, "rate limited");
                         lastCooldown = Optional.of(cooldown);
                         failed(credential, "HTTP 429 " + message);

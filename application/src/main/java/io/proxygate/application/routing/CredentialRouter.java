@@ -32,6 +32,19 @@ public interface CredentialRouter {
     default void coolDown(CredentialId id, Duration duration, String reason) {
     }
 
+    /**
+     * A 429 limited to one model family ({@link io.proxygate.domain.routing.ModelFamily}): only requests for that
+     * family leave {@code id} until the cooldown ends. Routers without model cooldowns cool the whole credential.
+     */
+    default void onModelRateLimited(CredentialId id, String family, Duration cooldown) {
+        onFailure(id, new AttemptFailure.RateLimited(cooldown));
+    }
+
+    /** Time until the first credential whose cooldown of {@code model}'s family ends, if any is cooling. */
+    default Optional<Duration> nearestModelCooldown(String model) {
+        return Optional.empty();
+    }
+
     /** The line for requests waiting on busy credentials; a router without caps has one nobody ever waits in. */
     default CapacityQueue capacityQueue() {
         return new CapacityQueue();

@@ -68,6 +68,18 @@ public final class RoutingService implements CredentialRouter {
     private final PinTable pins;
     private final ConcurrentHashMap<CredentialId, CredentialRuntime> runtimes = new ConcurrentHashMap<>();
     private final CapacityQueue queue = new CapacityQueue();
+    /**
+     * Cooldowns of one model family on one credential (family to until-millis and reason), apart from the
+     * credential's own state: an Opus limit leaves the account serving Sonnet. Empty for almost every pool, so a
+     * pick checks it only while {@link #modelCoolings} says some exist.
+     */
+    private final ConcurrentHashMap<CredentialId, ConcurrentHashMap<String, ModelCooldown>> modelCooldowns =
+            new ConcurrentHashMap<>();
+    private volatile int modelCoolings;
+
+    /** A model family cooling down on a credential until {@code untilMillis}. */
+    public record ModelCooldown(long untilMillis, String reason) {
+    }
     private volatile RoutingIndex index;
 
     /** Conversation pins in memory: one instance alone. */
@@ -174,7 +186,8 @@ public final class RoutingService implements CredentialRouter {
         boolean controlled = group.controlled();
         for (int i = 0; i < runtimes.length; i++) {
             CredentialRuntime rt = runtimes[i];
-            if (passOver(rt, pinned, skipped, t) || controlled && refused(group.members()[i], model, skipped)) {
+            if (passOver(rt, pinned, skipped, t)
+                    || (controlled || modelCoolings > 0) && refused(group.members()[i], model, skipped)) {
                 continue;
             }
             int successes = rt.successes();
@@ -207,7 +220,8 @@ public final class RoutingService implements CredentialRouter {
         boolean controlled = group.controlled();
         for (int i = 0; i < runtimes.length; i++) {
             CredentialRuntime rt = runtimes[i];
-            if (passOver(rt, pinned, skipped, t) || controlled && refused(group.members()[i], model, skipped)) {
+            if (passOver(rt, pinned, skipped, t)
+                    || (controlled || modelCoolings > 0) && refused(group.members()[i], model, skipped)) {
                 continue;
             }
             int inFlight = rt.get();
@@ -238,7 +252,7 @@ public final class RoutingService implements CredentialRouter {
     }
 
     /** Whether the pool file's model rules or in-flight cap leave {@code m} out; the reason goes to skipped. */
-    private static boolean refused(Member m, String model, List<RoutingPlan.Skip> skipped) {
+    private boolean refused(Member m, String model, List<RoutingPlan.Skip> skipped) {
         RoutingPlan.Skip refusal = refusal(m, model);
         if (refusal != null) {
             skipped.add(refusal);
@@ -252,7 +266,13 @@ public final class RoutingService implements CredentialRouter {
      * to refuse. The cap is checked against the in-flight count at planning time: a burst arriving in the same
      * instant may briefly exceed it by the number of requests planned together.
      */
-    static RoutingPlan.Skip refusal(Member m, String model) {
+    RoutingPlan.Skip refusal(Member m, String model) {
+        if (modelCoolings > 0) {
+            RoutingPlan.Skip cooling = modelCooling(m.id, model);
+            if (cooling != null) {
+                return cooling;
+            }
+        }
         if (!m.controlled) {
             return null;
         }
@@ -394,6 +414,74 @@ public final class RoutingService implements CredentialRouter {
         }
         LOG.log(System.Logger.Level.DEBUG, () -> id + " failed: " + failure);
         save(rt, true, now);
+    }
+
+    @Override
+    public void onModelRateLimited(CredentialId id, String family, Duration cooldown) {
+        Duration d = cooldown == null || cooldown.isNegative() || cooldown.isZero()
+                ? settings.cooldownDefault() : cooldown;
+        long until = clock.millis() + d.toMillis();
+        modelCooldowns.computeIfAbsent(id, k -> new ConcurrentHashMap<>())
+                .merge(family, new ModelCooldown(until, "429 for " + family),
+                        (a, b) -> a.untilMillis() >= b.untilMillis() ? a : b);
+        modelCoolings = modelCooldowns.size();
+        LOG.log(System.Logger.Level.DEBUG, () -> id + ": model family " + family + " rate limited");
+    }
+
+    /** The model families cooling down on {@code id} now, with their ends. */
+    public java.util.Map<String, Instant> modelCooldowns(CredentialId id) {
+        long t = clock.millis();
+        java.util.Map<String, Instant> out = new java.util.TreeMap<>();
+        ConcurrentHashMap<String, ModelCooldown> families = modelCooldowns.get(id);
+        if (families != null) {
+            families.forEach((family, c) -> {
+                if (c.untilMillis() > t) {
+                    out.put(family, Instant.ofEpochMilli(c.untilMillis()));
+                }
+            });
+        }
+        return out;
+    }
+
+    @Override
+    public Optional<Duration> nearestModelCooldown(String model) {
+        if (modelCoolings == 0 || model == null) {
+            return Optional.empty();
+        }
+        String family = io.proxygate.domain.routing.ModelFamily.of(model);
+        long t = clock.millis();
+        long best = Long.MAX_VALUE;
+        for (ConcurrentHashMap<String, ModelCooldown> families : modelCooldowns.values()) {
+            ModelCooldown c = families.get(family);
+            if (c != null && c.untilMillis() > t) {
+                best = Math.min(best, c.untilMillis() - t);
+            }
+        }
+        return best == Long.MAX_VALUE ? Optional.empty() : Optional.of(Duration.ofMillis(best));
+    }
+
+    private RoutingPlan.Skip modelCooling(CredentialId id, String model) {
+        ConcurrentHashMap<String, ModelCooldown> families = modelCooldowns.get(id);
+        if (families == null || model == null) {
+            return null;
+        }
+        String family = io.proxygate.domain.routing.ModelFamily.of(model);
+        ModelCooldown c = families.get(family);
+        long t = clock.millis();
+        if (c == null) {
+            return null;
+        }
+        if (c.untilMillis() <= t) {
+            families.remove(family, c);
+            if (families.isEmpty()) {
+                modelCooldowns.remove(id, families);
+                modelCoolings = modelCooldowns.size();
+            }
+            return null;
+        }
+        return new RoutingPlan.Skip(id, "model " + family + " cooling down until "
+                + Instant.ofEpochMilli(c.untilMillis()).truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + ", "
+                + c.reason());
     }
 
     @Override

@@ -95,4 +95,34 @@ class CredentialControlsRoutingTest {
         assertThat(c.allowsModel("gpt-5-codex-max")).isFalse();
         assertThat(c.allowsModel("claude-opus")).isFalse();
     }
+
+    @Test
+    void aModelCooldownLeavesTheCredentialServingOtherFamilies() {
+        f.router.onModelRateLimited(A.id(), "opus", java.time.Duration.ofMinutes(10));
+        RoutingPlan opus = plan("claude-opus-4-1");
+        assertThat(ids(opus)).doesNotContain(A.id());
+        assertThat(skipReason(opus, A.id()).orElseThrow()).contains("model opus cooling down");
+        assertThat(ids(plan("claude-sonnet-4-5"))).contains(A.id());
+        assertThat(f.router.modelCooldowns(A.id())).containsOnlyKeys("opus");
+        assertThat(f.router.nearestModelCooldown("claude-opus-4-1")).contains(java.time.Duration.ofMinutes(10));
+
+        f.clock.advance(java.time.Duration.ofMinutes(11));
+        assertThat(ids(plan("claude-opus-4-1"))).contains(A.id());
+        assertThat(f.router.modelCooldowns(A.id())).isEmpty();
+    }
+
+    @Test
+    void aFourTwentyNineIsModelScopedOnlyWhenItNamesTheModelOrItsFamily() {
+        java.util.function.Function<String, Optional<String>> none = h -> Optional.empty();
+        assertThat(io.proxygate.domain.routing.ModelFamily.limitedBy429(none,
+                "{\"error\":{\"message\":\"Opus weekly limit reached\"}}", "claude-opus-4-1")).contains("opus");
+        assertThat(io.proxygate.domain.routing.ModelFamily.limitedBy429(none, "rate limited", "claude-opus-4-1"))
+                .isEmpty();
+        assertThat(io.proxygate.domain.routing.ModelFamily.limitedBy429(
+                h -> Optional.of("seven_day_opus"), "", "claude-opus-4-1")).contains("opus");
+        assertThat(io.proxygate.domain.routing.ModelFamily.limitedBy429(
+                h -> Optional.of("five_hour"), "opus", "claude-opus-4-1")).isEmpty();
+        assertThat(io.proxygate.domain.routing.ModelFamily.limitedBy429(none, "limit for gpt-5-pro", "gpt-5-pro"))
+                .contains("gpt-5-pro");
+    }
 }
