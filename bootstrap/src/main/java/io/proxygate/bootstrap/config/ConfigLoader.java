@@ -144,6 +144,10 @@ public final class ConfigLoader {
         key("upstream", "claude_code_mimicry",
                 (c, v) -> c.upstream.claudeCodeMimicry = Values.bool("[upstream] claude_code_mimicry", v));
         key("upstream", "proxy", (c, v) -> {
+            if (v.isBlank()) {
+                c.upstream.proxy = "";
+                return;
+            }
             try {
                 io.proxygate.domain.credential.OutboundProxy.parse(v);
             } catch (IllegalArgumentException e) {
