@@ -553,7 +553,8 @@ public final class RoutingService implements CredentialRouter {
             out.add(new CredentialStatus(id, rt.get(),
                     cooling ? Optional.of(Instant.ofEpochMilli(s.cooldownUntilMillis())) : Optional.empty(),
                     cooling ? Optional.ofNullable(s.cooldownReason()) : Optional.empty(),
-                    Optional.ofNullable(s.needsLogin()), s.usage().windows(), rt.lastUsed()));
+                    Optional.ofNullable(s.needsLogin()), s.usage().windows(), rt.lastUsed(),
+                    modelCoolings > 0 ? modelCooldowns(id) : java.util.Map.of()));
         }
         return out;
     }
