@@ -61,6 +61,7 @@ class CredentialProxySystemTest {
             throw new IllegalStateException(e);
         }
         APP = ProxyGateRunner.extension(ProxyGateRunner.config(ROOT, Map.of(
+                "PROXYGATE_ADMIN_TOKEN", "pg-admin-proxies",
                 "PROXYGATE_UPSTREAM_CHATGPT_BASE_URL", UPSTREAM.url() + "/backend-api",
                 "PROXYGATE_OAUTH_OPENAI_ISSUER", UPSTREAM.url(),
                 "PROXYGATE_CHATGPT_USAGE_URL", UPSTREAM.url() + "/wham/usage")));
@@ -148,6 +149,18 @@ class CredentialProxySystemTest {
         // The refreshed tokens were used, and the proxies' passwords appear in no log ProxyGate wrote.
         assertThat(seen).anyMatch(r -> "Bearer fake-new-alpha".equals(r.header("Authorization")));
         assertThat(Files.readString(HTTP_PROXY.log())).contains("127.0.0.1");
+    }
+
+    @Test
+    void theAdminViewShowsEachAccountsProxyWithoutItsLogin() throws Exception {
+        assumeThat(AVAILABLE).as("tinyproxy and microsocks are installed").isTrue();
+        String accounts = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + APP.getLocalPort()
+                + "/admin/accounts")).header("X-Admin-Token", "pg-admin-proxies").build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        assertThat(accounts).contains("\"proxy\":\"http://127.0.0.1:" + HTTP_PROXY.port() + "\"")
+                .contains("\"proxy\":\"socks5://127.0.0.1:" + SOCKS_PROXY.port() + "\"")
+                .contains("gpt-5-alpha*")
+                .doesNotContain("tp-s3cret").doesNotContain("ms-s3cret").doesNotContain("alice");
     }
 
     @Test
