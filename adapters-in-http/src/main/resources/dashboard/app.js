@@ -215,6 +215,26 @@
     if (c.wham_limit_reached || c.usage_limit_reached) out.push(h('span', { class: 'badge bad' }, 'LIMIT'));
     if (c.wham_failing || c.usage_failing) out.push(h('span', { class: 'badge warn', title: c.last_wham_err || c.last_usage_err || '' }, 'POLL ERR'));
     if (!out.length) out.push(h('span', { class: 'badge ok' }, c.in_flight ? 'active · ' + c.in_flight : 'active'));
+    return out.concat(controlBadges(c));
+  }
+
+  // The pool file's per-credential controls and model cooldowns (the proxy as scheme://host:port only).
+  function controlBadges(c) {
+    const out = [];
+    if (c.model_cooldowns) {
+      Object.keys(c.model_cooldowns).forEach((family) => out.push(h('span',
+        { class: 'badge warn', title: 'only ' + family + ' is cooling on this credential' },
+        'CD ' + family + ' ' + shortTime(c.model_cooldowns[family]))));
+    }
+    if (c.proxy) out.push(h('span', { class: 'badge', title: 'outbound proxy' }, 'via ' + c.proxy));
+    if (c.max_concurrent) out.push(h('span', { class: 'badge', title: 'in flight / max_concurrent' },
+      'cap ' + (c.in_flight || 0) + '/' + c.max_concurrent));
+    if (c.priority) out.push(h('span', { class: 'badge', title: 'priority tier (higher first)' }, 'tier ' + c.priority));
+    if (c.models || c.exclude_models) {
+      const text = (c.models ? 'models ' + c.models.join(', ') : '') +
+        (c.exclude_models ? (c.models ? '; ' : '') + 'not ' + c.exclude_models.join(', ') : '');
+      out.push(h('span', { class: 'badge', title: text }, text.length > 40 ? text.slice(0, 39) + '…' : text));
+    }
     return out;
   }
 
