@@ -302,6 +302,8 @@
         h('td', { 'data-label': '' }, h('div', { class: 'row-actions' },
           h('button', { type: 'button', class: 'small-btn', 'aria-label': (c.disabled ? 'Enable ' : 'Disable ') + c.email,
             onclick: () => toggle(section, c.email, !c.disabled) }, c.disabled ? 'Enable' : 'Disable'),
+          h('button', { type: 'button', class: 'small-btn', title: 'Controls (proxy, cap, models, tier)',
+            'aria-label': 'Edit controls of ' + c.email, onclick: () => editControls(section, c.email, c) }, '⚙'),
           h('button', { type: 'button', class: 'small-btn', title: 'Refresh token', 'aria-label': 'Refresh token of ' + c.email,
             onclick: () => refreshToken(section, c.email) }, '↻'),
           h('button', { type: 'button', class: 'small-btn danger', title: 'Delete', 'aria-label': 'Delete ' + c.email,
@@ -338,6 +340,8 @@
         h('td', { 'data-label': '' }, h('div', { class: 'row-actions' },
           h('button', { type: 'button', class: 'small-btn', 'aria-label': (k.disabled ? 'Enable ' : 'Disable ') + k.id,
             onclick: () => toggle('keys', k.id, !k.disabled) }, k.disabled ? 'Enable' : 'Disable'),
+          h('button', { type: 'button', class: 'small-btn', title: 'Controls (proxy, cap, models, tier)',
+            'aria-label': 'Edit controls of ' + k.id, onclick: () => editControls('keys', k.id, k) }, '⚙'),
           h('button', { type: 'button', class: 'small-btn danger', title: 'Delete', 'aria-label': 'Delete ' + k.id,
             onclick: () => remove('keys', k.id) }, '×')))));
     }
@@ -388,6 +392,27 @@
     try {
       await api('POST', '/admin/' + section + '/' + encodeURIComponent(id) + '/' + (disable ? 'disable' : 'enable'));
       toast((disable ? 'Disabled ' : 'Enabled ') + id);
+      await reload();
+    } catch (e) { toast(e.message, true); }
+  }
+
+  // Edits the pool file's controls as JSON. The proxy is never sent back to the browser with its login, so it is
+  // left out of the form: add "proxy" to change it ("" removes it, "direct" bypasses the default proxy).
+  async function editControls(section, id, c) {
+    const current = {
+      max_concurrent: c.max_concurrent || 0,
+      models: c.models || [],
+      exclude_models: c.exclude_models || [],
+      priority: c.priority || 0,
+    };
+    const text = window.prompt('Controls of ' + id + ' (proxy now: ' + (c.proxy || 'default') +
+      '; add "proxy": "http://user:pass@host:port" or "socks5://..." to change it)', JSON.stringify(current));
+    if (text === null) return;
+    let body;
+    try { body = JSON.parse(text); } catch (e) { toast('Not JSON: ' + e.message, true); return; }
+    try {
+      await api('POST', '/admin/' + section + '/' + encodeURIComponent(id) + '/controls', body);
+      toast('Saved controls of ' + id);
       await reload();
     } catch (e) { toast(e.message, true); }
   }

@@ -40,11 +40,13 @@ class ErrorRulesSystemTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final MockUpstream UPSTREAM = mock();
     private static final DropwizardAppExtension<ProxyGateConfiguration> APP;
+    private static Path pool;
 
     static {
         try {
             Path root = Files.createTempDirectory("proxygate-error-rules");
-            Path chatgpt = root.resolve("pool").resolve("chatgpt");
+            pool = root.resolve("pool");
+            Path chatgpt = pool.resolve("chatgpt");
             Files.createDirectories(chatgpt);
             for (String name : new String[] {"first", "second"}) {
                 Files.writeString(chatgpt.resolve(name + "_x.com.json"), """
@@ -151,5 +153,34 @@ class ErrorRulesSystemTest {
             JsonNode logged = JSON.readTree(send("GET", "/admin/requests?limit=10", null).body());
             assertThat(logged.toString()).contains("error rule \\\"overloaded-400\\\" fired");
         });
+    }
+
+    @Test
+    void theAdminApiEditsControlsByRewritingTheFileAtomically() throws Exception {
+        Path file = pool.resolve("chatgpt").resolve("second_x.com.json");
+        HttpResponse<String> r = send("POST", "/admin/accounts/second@x.com/controls",
+                "{\"proxy\":\"http://u:pw-secret@127.0.0.1:9\",\"max_concurrent\":3,\"models\":[\"gpt-*\"],"
+                        + "\"exclude_models\":\"gpt-4*\",\"priority\":-1}");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(r.body()).contains("http://127.0.0.1:9").doesNotContain("pw-secret");
+        String written = Files.readString(file);
+        assertThat(written).contains("\"proxy\": \"http://u:pw-secret@127.0.0.1:9\"").contains("\"max_concurrent\": 3")
+                .contains("gpt-4*").contains("\"priority\": -1").contains("fake-access-second");
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
+                .isEqualTo("rw-------");
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
+                send("GET", "/admin/accounts", null).body()).contains("\"max_concurrent\":3")
+                .doesNotContain("pw-secret"));
+
+        assertThat(send("POST", "/admin/accounts/second@x.com/controls", "{\"proxy\":\"ftp://x:y@h:1\"}")
+                .statusCode()).isEqualTo(400);
+        assertThat(send("POST", "/admin/accounts/nobody@x.com/controls", "{}").statusCode()).isEqualTo(404);
+
+        // Back as it was, for the other tests here: every control removed from the file.
+        assertThat(send("POST", "/admin/accounts/second@x.com/controls",
+                "{\"proxy\":\"\",\"max_concurrent\":0,\"models\":[],\"exclude_models\":[],\"priority\":0}")
+                .statusCode()).isEqualTo(200);
+        assertThat(Files.readString(file)).doesNotContain("proxy").doesNotContain("max_concurrent")
+                .doesNotContain("models").doesNotContain("priority");
     }
 }

@@ -134,6 +134,15 @@ public final class PoolAdminService {
         return updated;
     }
 
+    /** Rewrites the credential's controls in its file (proxy, max_concurrent, model rules, priority). */
+    public PoolEntry editControls(PoolSection section, String label, io.proxygate.application.port.out.ControlsEdit edit) {
+        PoolEntry entry = require(section, label);
+        PoolEntry updated = pool.updateControls(entry, edit);
+        LOG.log(System.Logger.Level.INFO, "admin: controls of {0} now: {1}", entry.credential().id(),
+                updated.controls().summary());
+        return updated;
+    }
+
     /**
      * Takes the credential out of the pool by moving its file to {@code <pool_dir>/.deleted/}, from where
      * {@link #restore} brings it back; returns the name it has there.

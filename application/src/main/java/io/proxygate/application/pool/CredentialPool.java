@@ -123,6 +123,13 @@ public final class CredentialPool {
         return new PoolEntry(updated, entry.path(), entry.controls());
     }
 
+    /** Writes new controls into the credential's file and reloads; returns the updated entry. */
+    public synchronized PoolEntry updateControls(PoolEntry entry, io.proxygate.application.port.out.ControlsEdit edit) {
+        directory.updateControls(entry.path(), edit);
+        reload();
+        return snapshot.entry(entry.credential().id()).orElse(entry);
+    }
+
     /** Persists new credential contents (for example refreshed tokens) to its file and reloads. */
     public synchronized void update(PoolEntry entry, Credential updated) {
         directory.update(entry.path(), updated);

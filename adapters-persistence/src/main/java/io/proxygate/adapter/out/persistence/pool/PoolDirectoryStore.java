@@ -174,6 +174,55 @@ public final class PoolDirectoryStore implements PoolDirectoryPort {
         writeFile(file, PoolFileCodec.write(updated, existing));
     }
 
+    @Override
+    public void updateControls(String path, io.proxygate.application.port.out.ControlsEdit edit) {
+        Path file = ownedFile(path);
+        ObjectNode node;
+        try {
+            node = PoolJson.readObject(Files.readAllBytes(file));
+        } catch (PoolFormatException e) {
+            throw new IllegalArgumentException("the file does not parse: " + e.getMessage());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
+        }
+        edit.proxy().ifPresent(p -> putOrRemove(node, "proxy", p.isBlank() ? Optional.empty() : Optional.of(p.strip())));
+        edit.maxConcurrent().ifPresent(n -> {
+            if (n == 0) {
+                node.remove("max_concurrent");
+            } else {
+                node.put("max_concurrent", n);
+            }
+        });
+        edit.models().ifPresent(m -> globs(node, "models", m));
+        edit.excludeModels().ifPresent(m -> globs(node, "exclude_models", m));
+        edit.priority().ifPresent(n -> {
+            if (n == 0) {
+                node.remove("priority");
+            } else {
+                node.put("priority", n);
+            }
+        });
+        try {
+            PoolFileCodec.controls(node);
+        } catch (PoolFormatException e) {
+            throw new IllegalArgumentException(e.getMessage());
+        }
+        writeFile(file, node);
+    }
+
+    private static void globs(ObjectNode node, String field, java.util.List<String> globs) {
+        if (globs.isEmpty()) {
+            node.remove(field);
+        } else {
+            var array = node.putArray(field);
+            globs.forEach(array::add);
+        }
+    }
+
+    private static void putOrRemove(ObjectNode node, String field, Optional<String> value) {
+        PoolJson.putOrRemove(node, field, value);
+    }
+
     /**
      * Creates a new file and never replaces one: when {@code <name>.json} is taken (by another credential whose
      * file is named alike, by an email that sanitises the same, by a file that does not parse), the credential goes
