@@ -194,7 +194,9 @@ public final class Wiring {
         UsagePollService poller = new UsagePollService(pool, router, tokens, new HttpUsagePollClient(
                 UsageEndpoints.of(chatgptBase(config.upstream), config.upstream.anthropicApiBaseUrl,
                         optional(config.upstream.chatgptUsageUrl), optional(config.upstream.claudeUsageUrl)), clock,
-                proxies),
+                proxies).reportModelWindows((account, family, until) -> router.onModelRateLimited(account, family,
+                        until.map(t -> Duration.between(clock.instant(), t)).filter(d -> !d.isNegative())
+                                .orElse(Duration.ofHours(1)))),
                 clock, UsagePollService.Settings.every(config.wham.pollInterval));
         environment.lifecycle().manage(managed(poller::start, poller::close));
 

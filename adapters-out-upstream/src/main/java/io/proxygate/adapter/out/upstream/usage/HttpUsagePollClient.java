@@ -98,7 +98,10 @@ public final class HttpUsagePollClient implements UsagePollPort, AutoCloseable {
                 headers.put("anthropic-beta", "oauth-2025-04-20");
                 headers.put("anthropic-version", "2023-06-01");
                 headers.put("Accept", "application/json");
-                yield parseClaude(get(a, endpoints.claudeUsage(), headers), clock.instant());
+                JsonNode root = get(a, endpoints.claudeUsage(), headers);
+                Instant now = clock.instant();
+                spentFamilies(root).forEach((family, until) -> modelWindows.spent(a.id(), family, until));
+                yield parseClaude(root, now);
             }
             case ApiKey k -> throw new UsagePollException("API keys have no usage windows", 0);
         };
@@ -159,6 +162,50 @@ public final class HttpUsagePollClient implements UsagePollPort, AutoCloseable {
         boolean limitReached = limits.path("limit_reached").asBoolean(false)
                 || (limits.has("allowed") && !limits.path("allowed").asBoolean(true));
         return new UsageWindows(fiveHour, weekly, limitReached, now);
+    }
+
+    /**
+     * Receives the model families whose own usage window is spent (Claude's {@code seven_day_opus},
+     * {@code seven_day_sonnet}): routing cools that family only until the window resets.
+     */
+    @FunctionalInterface
+    public interface ModelWindows {
+        ModelWindows IGNORE = (account, family, until) -> { };
+
+        void spent(io.proxygate.domain.credential.CredentialId account, String family, Optional<Instant> until);
+    }
+
+    private volatile ModelWindows modelWindows = ModelWindows.IGNORE;
+
+    /** Where spent per-model windows are reported (see {@link ModelWindows}). */
+    public HttpUsagePollClient reportModelWindows(ModelWindows listener) {
+        this.modelWindows = Objects.requireNonNull(listener, "listener");
+        return this;
+    }
+
+    /** Family windows at or over 100 %: {@code seven_day_<family>} and {@code five_hour_<family>} objects. */
+    static Map<String, Optional<Instant>> spentFamilies(JsonNode root) {
+        Map<String, Optional<Instant>> out = new LinkedHashMap<>();
+        if (root == null || !root.isObject()) {
+            return out;
+        }
+        root.fieldNames().forEachRemaining(name -> {
+            for (String prefix : new String[] {"seven_day_", "five_hour_"}) {
+                if (name.startsWith(prefix) && name.length() > prefix.length()) {
+                    String family = name.substring(prefix.length()).toLowerCase(java.util.Locale.ROOT);
+                    if (!family.matches("opus|sonnet|haiku")) {
+                        continue;
+                    }
+                    JsonNode w = root.get(name);
+                    if (w != null && w.isObject() && w.path("utilization").isNumber()
+                            && fraction(w.get("utilization")) >= 1.0) {
+                        out.merge(family, instant(w.get("resets_at")), (a, b) -> a.isPresent() && b.isPresent()
+                                && b.get().isAfter(a.get()) ? b : a.isPresent() ? a : b);
+                    }
+                }
+            }
+        });
+        return out;
     }
 
     /** Claude's {@code api/oauth/usage} answer. */
