@@ -105,6 +105,7 @@ class ConcurrencyCapSystemTest {
 
     @Test
     void capOneSpreadsParallelRequestsAndTheLineIsServedInArrivalOrder() throws Exception {
+        ARRIVALS.clear();
         // Two at once on two keys capped at one each: one request per key.
         List<CompletableFuture<HttpResponse<String>>> spread = List.of(send("gpt-spread", "s1"),
                 send("gpt-spread", "s2"));
@@ -138,5 +139,34 @@ class ConcurrencyCapSystemTest {
         assertThat(ARRIVALS).extracting(a -> a.substring(0, a.indexOf('@')))
                 .containsExactly("q0", "q1", "q2", "q3");
         assertThat(ARRIVALS).allMatch(a -> a.endsWith("Bearer sk-test-single"));
+    }
+
+    @Test
+    void aStreamedRequestWaitingInLineHearsSseCommentsThenItsStream() throws Exception {
+        int before = ARRIVALS.size();
+        CompletableFuture<HttpResponse<String>> holder = send("gpt-queue", "w0");
+        await().atMost(Duration.ofSeconds(10)).until(() -> ARRIVALS.size() == before + 1);
+
+        HttpResponse<java.io.InputStream> waiting = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                        + APP.getLocalPort() + "/v1/responses")).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(
+                        "{\"model\":\"gpt-queue\",\"stream\":true,\"input\":\"w1\"}")).build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+        // The head arrives with the first comment, while the only key is still busy.
+        assertThat(waiting.statusCode()).isEqualTo(200);
+        assertThat(waiting.headers().firstValue("Content-Type")).hasValueSatisfying(
+                t -> assertThat(t).startsWith("text/event-stream"));
+        try (var lines = new java.io.BufferedReader(new java.io.InputStreamReader(waiting.body(),
+                java.nio.charset.StandardCharsets.UTF_8))) {
+            assertThat(lines.readLine()).isEqualTo(": waiting for a free credential");
+            assertThat(ARRIVALS).hasSize(before + 1);
+            GATE.release(2);
+            StringBuilder rest = new StringBuilder();
+            for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+                rest.append(line).append('\n');
+            }
+            assertThat(rest.toString()).contains("resp_w1");
+        }
+        assertThat(holder.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
     }
 }

@@ -128,7 +128,16 @@ public final class ProxyService implements ProxyUseCase {
 
     @Override
     public ProxyExchange open(ProxyCommand command) {
+        return open(command, () -> { });
+    }
+
+    /** How often {@code whileWaiting} runs while a request waits in line. */
+    static final Duration WAITING_TICK = Duration.ofSeconds(2);
+
+    @Override
+    public ProxyExchange open(ProxyCommand command, Runnable whileWaiting) {
         Attempts attempts = new Attempts(command, requestIds.get(), clock.instant());
+        attempts.whileWaiting = whileWaiting;
         observer.started(attempts.requestId, attempts.startedAt, command.route().path(), command.facts().model());
         try {
             return attempts.run();
@@ -158,6 +167,7 @@ public final class ProxyService implements ProxyUseCase {
         private Optional<Duration> lastCooldown = Optional.empty();
         /** This request's place in line while every capable credential is busy; null when not waiting. */
         private CapacityQueue.Ticket ticket;
+        private Runnable whileWaiting = () -> { };
         /** The last attempt found its credential at its cap when taking the slot; it did not count. */
         private boolean lostSlot;
         private long queueDeadline;
@@ -186,7 +196,7 @@ public final class ProxyService implements ProxyUseCase {
             if (!queueTimeout.isZero() && queue.hasWaiters() && !sideCall()) {
                 // Others are already waiting for a free slot: take a place behind them rather than overtake.
                 joinQueue(queue);
-                if (!queue.awaitTurn(ticket, -1, queueDeadline)) {
+                if (!queue.awaitTurn(ticket, -1, queueDeadline, whileWaiting, WAITING_TICK.toNanos())) {
                     ticket = null;
                     throw busy(api);
                 }
@@ -200,7 +210,7 @@ public final class ProxyService implements ProxyUseCase {
                         .filter(this::withinBudget).findFirst();
                 if (next.isEmpty() && !queueTimeout.isZero() && !sideCall() && busy(plan)) {
                     joinQueue(queue);
-                    if (queue.awaitTurn(ticket, generation, queueDeadline)) {
+                    if (queue.awaitTurn(ticket, generation, queueDeadline, whileWaiting, WAITING_TICK.toNanos())) {
                         continue;
                     }
                     ticket = null;

@@ -56,16 +56,37 @@ public final class CapacityQueue {
      * for the head only). Returns false at the deadline or on interruption, having left the line.
      */
     public boolean awaitTurn(Ticket ticket, long seen, long deadlineNanos) {
+        return awaitTurn(ticket, seen, deadlineNanos, () -> { }, Long.MAX_VALUE);
+    }
+
+    /**
+     * As {@link #awaitTurn(Ticket, long, long)}, running {@code tick} (outside the line's lock) every
+     * {@code tickNanos} while waiting.
+     */
+    public boolean awaitTurn(Ticket ticket, long seen, long deadlineNanos, Runnable tick, long tickNanos) {
+        long nextTick = tickNanos == Long.MAX_VALUE ? Long.MAX_VALUE : System.nanoTime() + tickNanos;
         lock.lock();
         try {
             while (line.peekFirst() != ticket || (seen >= 0 && generation == seen)) {
-                long left = deadlineNanos - System.nanoTime();
+                long now = System.nanoTime();
+                long left = deadlineNanos - now;
                 if (left <= 0) {
                     remove(ticket);
                     return false;
                 }
+                if (now - nextTick >= 0) {
+                    nextTick = now + tickNanos;
+                    lock.unlock();
+                    try {
+                        tick.run();
+                    } finally {
+                        lock.lock();
+                    }
+                    continue;
+                }
                 try {
-                    changed.awaitNanos(Math.min(left, TimeUnit.SECONDS.toNanos(1)));
+                    long untilTick = nextTick == Long.MAX_VALUE ? Long.MAX_VALUE : nextTick - now;
+                    changed.awaitNanos(Math.min(Math.min(left, untilTick), TimeUnit.SECONDS.toNanos(1)));
                 } catch (InterruptedException e) {
                     remove(ticket);
                     Thread.currentThread().interrupt();
