@@ -28,10 +28,13 @@ final class CountedLease implements Lease {
 
     /** A lease for a slot the caller already counted (see {@link InFlightCounter#tryIncrement}). */
     static CountedLease counted(InFlightCounter counter) {
-        return new CountedLease(counter, true);
+        return new CountedLease(counter, Counted.ALREADY);
     }
 
-    private CountedLease(InFlightCounter counter, boolean alreadyCounted) {
+    private enum Counted { ALREADY }
+
+    @SuppressWarnings("unused") // the marker only selects this constructor, which does not count again
+    private CountedLease(InFlightCounter counter, Counted marker) {
         this.counter = counter;
     }
 
