@@ -215,6 +215,26 @@
     if (c.wham_limit_reached || c.usage_limit_reached) out.push(h('span', { class: 'badge bad' }, 'LIMIT'));
     if (c.wham_failing || c.usage_failing) out.push(h('span', { class: 'badge warn', title: c.last_wham_err || c.last_usage_err || '' }, 'POLL ERR'));
     if (!out.length) out.push(h('span', { class: 'badge ok' }, c.in_flight ? 'active · ' + c.in_flight : 'active'));
+    return out.concat(controlBadges(c));
+  }
+
+  // The pool file's per-credential controls and model cooldowns (the proxy as scheme://host:port only).
+  function controlBadges(c) {
+    const out = [];
+    if (c.model_cooldowns) {
+      Object.keys(c.model_cooldowns).forEach((family) => out.push(h('span',
+        { class: 'badge warn', title: 'only ' + family + ' is cooling on this credential' },
+        'CD ' + family + ' ' + shortTime(c.model_cooldowns[family]))));
+    }
+    if (c.proxy) out.push(h('span', { class: 'badge', title: 'outbound proxy' }, 'via ' + c.proxy));
+    if (c.max_concurrent) out.push(h('span', { class: 'badge', title: 'in flight / max_concurrent' },
+      'cap ' + (c.in_flight || 0) + '/' + c.max_concurrent));
+    if (c.priority) out.push(h('span', { class: 'badge', title: 'priority tier (higher first)' }, 'tier ' + c.priority));
+    if (c.models || c.exclude_models) {
+      const text = (c.models ? 'models ' + c.models.join(', ') : '') +
+        (c.exclude_models ? (c.models ? '; ' : '') + 'not ' + c.exclude_models.join(', ') : '');
+      out.push(h('span', { class: 'badge', title: text }, text.length > 40 ? text.slice(0, 39) + '…' : text));
+    }
     return out;
   }
 
@@ -284,6 +304,8 @@
             onclick: () => toggle(section, c.email, !c.disabled) }, c.disabled ? 'Enable' : 'Disable'),
           c.cooldown_until ? h('button', { type: 'button', class: 'small-btn', title: 'Clear cooldown', 'aria-label': 'Clear cooldown of ' + c.email,
             onclick: () => clearCooldown(section, c.email) }, 'Clear cooldown') : null,
+          h('button', { type: 'button', class: 'small-btn', title: 'Controls (proxy, cap, models, tier)',
+            'aria-label': 'Edit controls of ' + c.email, onclick: () => editControls(section, c.email, c) }, '⚙'),
           h('button', { type: 'button', class: 'small-btn', title: 'Refresh token', 'aria-label': 'Refresh token of ' + c.email,
             onclick: () => refreshToken(section, c.email) }, '↻'),
           h('button', { type: 'button', class: 'small-btn danger', title: 'Delete', 'aria-label': 'Delete ' + c.email,
@@ -322,6 +344,8 @@
             onclick: () => toggle('keys', k.id, !k.disabled) }, k.disabled ? 'Enable' : 'Disable'),
           k.cooldown_until ? h('button', { type: 'button', class: 'small-btn', title: 'Clear cooldown', 'aria-label': 'Clear cooldown of ' + k.id,
             onclick: () => clearCooldown('keys', k.id) }, 'Clear cooldown') : null,
+          h('button', { type: 'button', class: 'small-btn', title: 'Controls (proxy, cap, models, tier)',
+            'aria-label': 'Edit controls of ' + k.id, onclick: () => editControls('keys', k.id, k) }, '⚙'),
           h('button', { type: 'button', class: 'small-btn danger', title: 'Delete', 'aria-label': 'Delete ' + k.id,
             onclick: () => remove('keys', k.id) }, '×')))));
     }
@@ -380,6 +404,27 @@
     try {
       await api('POST', '/admin/' + section + '/' + encodeURIComponent(id) + '/clear-cooldown');
       toast('Cooldown cleared: ' + id);
+      await reload();
+    } catch (e) { toast(e.message, true); }
+  }
+
+  // Edits the pool file's controls as JSON. The proxy is never sent back to the browser with its login, so it is
+  // left out of the form: add "proxy" to change it ("" removes it, "direct" bypasses the default proxy).
+  async function editControls(section, id, c) {
+    const current = {
+      max_concurrent: c.max_concurrent || 0,
+      models: c.models || [],
+      exclude_models: c.exclude_models || [],
+      priority: c.priority || 0,
+    };
+    const text = window.prompt('Controls of ' + id + ' (proxy now: ' + (c.proxy || 'default') +
+      '; add "proxy": "http://user:pass@host:port" or "socks5://..." to change it)', JSON.stringify(current));
+    if (text === null) return;
+    let body;
+    try { body = JSON.parse(text); } catch (e) { toast('Not JSON: ' + e.message, true); return; }
+    try {
+      await api('POST', '/admin/' + section + '/' + encodeURIComponent(id) + '/controls', body);
+      toast('Saved controls of ' + id);
       await reload();
     } catch (e) { toast(e.message, true); }
   }

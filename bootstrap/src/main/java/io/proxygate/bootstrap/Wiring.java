@@ -24,6 +24,8 @@ import io.proxygate.adapter.out.persistence.sql.SqlRequestLogRetention;
 import io.proxygate.adapter.out.upstream.HttpUpstreamAdapter;
 import io.proxygate.adapter.out.upstream.UpstreamSettings;
 import io.proxygate.adapter.out.upstream.oauth.HttpOAuthClient;
+import io.proxygate.adapter.out.upstream.proxy.DefaultProxy;
+import io.proxygate.adapter.out.upstream.proxy.ProxySelection;
 import io.proxygate.adapter.out.upstream.oauth.JsonPendingLoginStore;
 import io.proxygate.adapter.out.upstream.oauth.LoopbackCallbackServer;
 import io.proxygate.adapter.out.upstream.oauth.OAuthSettings;
@@ -178,15 +180,16 @@ public final class Wiring {
         boolean fetchPrices = !priceSource.location().equals("builtin");
         environment.lifecycle().manage(managed(fetchPrices ? pricing::start : () -> { }, pricing::close));
 
+        ProxySelection proxies = proxySelection(config, pool);
         HttpOAuthClient oauthClient = new HttpOAuthClient(new OAuthSettings(URI.create(config.oauth.openaiIssuer),
                 URI.create(config.oauth.claudeAuthorizeUrl), URI.create(config.oauth.anthropicTokenUrl),
-                URI.create(config.upstream.anthropicApiBaseUrl), Duration.ofSeconds(30)));
+                URI.create(config.upstream.anthropicApiBaseUrl), Duration.ofSeconds(30)), proxies);
         environment.lifecycle().manage(managed(() -> { }, oauthClient::close));
         RefreshLockPort refreshLock = dialect.shared() ? new PostgresRefreshLock(jdbi) : RefreshLockPort.IN_PROCESS;
         TokenRefreshService tokens = new TokenRefreshService(pool, oauthClient, config.oauth.refreshSkew,
                 TokenRefreshService.DEFAULT_RETRY_BACKOFF, refreshLock, clock);
 
-        HttpUpstreamAdapter upstream = new HttpUpstreamAdapter(upstreamSettings(config), clock);
+        HttpUpstreamAdapter upstream = new HttpUpstreamAdapter(upstreamSettings(config), clock, proxies);
         environment.lifecycle().manage(managed(() -> { }, upstream::close));
         // The upstream connection pool: leased (in use), available (idle, kept), pending (waiting for a connection).
         environment.metrics().register("proxygate.upstream.pool.leased",
@@ -210,7 +213,10 @@ public final class Wiring {
 
         UsagePollService poller = new UsagePollService(pool, router, tokens, new HttpUsagePollClient(
                 UsageEndpoints.of(chatgptBase(config.upstream), config.upstream.anthropicApiBaseUrl,
-                        optional(config.upstream.chatgptUsageUrl), optional(config.upstream.claudeUsageUrl)), clock),
+                        optional(config.upstream.chatgptUsageUrl), optional(config.upstream.claudeUsageUrl)), clock,
+                proxies).reportModelWindows((account, family, until) -> router.onModelRateLimited(account, family,
+                        until.map(t -> Duration.between(clock.instant(), t)).filter(d -> !d.isNegative())
+                                .orElse(Duration.ofHours(1)))),
                 clock, UsagePollService.Settings.every(config.wham.pollInterval));
         environment.lifecycle().manage(managed(poller::start, poller::close));
 
@@ -233,6 +239,8 @@ public final class Wiring {
         if (budgets.active()) {
             proxy.limitSpend(budgets);
         }
+        proxy.queueWhenBusy(config.routing.queueTimeout);
+        proxy.errorRules(config.routing.errorRules);
 
         ClientAuth auth = new ClientAuth(optional(config.server.proxyToken).map(Secret::of),
                 config.server.listensOnLoopback(), config.server.acceptClaudeOauthClients,
@@ -434,6 +442,19 @@ public final class Wiring {
             s = s.substring(0, s.length() - 1);
         }
         return s;
+    }
+
+    /**
+     * Each credential's calls leave through the proxy its pool file names, else {@code [upstream] proxy}, else the
+     * environment's proxy for the target. Read per call, so an edited pool file applies to the next call.
+     */
+    public static ProxySelection proxySelection(ProxyGateConfiguration config, CredentialPool pool) {
+        DefaultProxy fallback = DefaultProxy.of(config.upstream.proxy, config.upstream.proxyEnvironment);
+        LOG.info("default outbound proxy: {}", fallback.describe());
+        return (credential, target) -> credential
+                .flatMap(id -> pool.snapshot().entry(id))
+                .flatMap(entry -> entry.controls().proxy())
+                .orElseGet(() -> fallback.forTarget(target));
     }
 
     static UpstreamSettings upstreamSettings(ProxyGateConfiguration config) {

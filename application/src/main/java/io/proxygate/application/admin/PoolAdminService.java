@@ -134,6 +134,15 @@ public final class PoolAdminService {
         return updated;
     }
 
+    /** Rewrites the credential's controls in its file (proxy, max_concurrent, model rules, priority). */
+    public PoolEntry editControls(PoolSection section, String label, io.proxygate.application.port.out.ControlsEdit edit) {
+        PoolEntry entry = require(section, label);
+        PoolEntry updated = pool.updateControls(entry, edit);
+        LOG.log(System.Logger.Level.INFO, "admin: controls of {0} now: {1}", entry.credential().id(),
+                updated.controls().summary());
+        return updated;
+    }
+
     /**
      * Ends the credential's cooldown and failure streak now (an operator who knows the upstream is back). Returns
      * whether there was anything to clear.

@@ -1,5 +1,6 @@
 package io.proxygate.application.auth;
 
+import io.proxygate.domain.credential.CredentialId;
 import io.proxygate.domain.credential.Secret;
 
 import java.util.Optional;
@@ -22,6 +23,16 @@ public interface OAuthPort {
 
     /** Claude refresh (JSON). */
     TokenGrant refreshClaude(Secret refreshToken) throws OAuthCallException;
+
+    /** ChatGPT refresh made for {@code account}: adapters send it through that account's outbound proxy. */
+    default TokenGrant refreshChatGpt(CredentialId account, Secret refreshToken) throws OAuthCallException {
+        return refreshChatGpt(refreshToken);
+    }
+
+    /** Claude refresh made for {@code account}: adapters send it through that account's outbound proxy. */
+    default TokenGrant refreshClaude(CredentialId account, Secret refreshToken) throws OAuthCallException {
+        return refreshClaude(refreshToken);
+    }
 
     /** {@code GET /api/oauth/profile} with the new access token: email, account id, subscription, tier. */
     ClaudeProfile fetchClaudeProfile(Secret accessToken) throws OAuthCallException;

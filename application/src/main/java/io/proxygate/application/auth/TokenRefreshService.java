@@ -215,8 +215,8 @@ public final class TokenRefreshService implements TokenKeeper {
         TokenGrant grant;
         try {
             grant = switch (current) {
-                case ChatGptAccount a -> oauth.refreshChatGpt(refreshToken);
-                case ClaudeAccount a -> oauth.refreshClaude(refreshToken);
+                case ChatGptAccount a -> oauth.refreshChatGpt(a.id(), refreshToken);
+                case ClaudeAccount a -> oauth.refreshClaude(a.id(), refreshToken);
                 case ApiKey k -> throw new IllegalStateException("unreachable: keys are never refreshed");
             };
         } catch (OAuthCallException e) {

@@ -69,7 +69,8 @@ public final class CredentialPool {
                 continue;
             }
             Credential credential = file.credential().get();
-            PoolEntry previous = next.putIfAbsent(credential.id(), new PoolEntry(credential, file.path()));
+            PoolEntry previous = next.putIfAbsent(credential.id(), new PoolEntry(credential, file.path(),
+                    file.controls()));
             if (previous != null) {
                 problems.add(PoolFile.broken(file.path(),
                         "duplicate of " + previous.path() + " (same " + credential.id() + "); ignored"));
@@ -119,7 +120,14 @@ public final class CredentialPool {
         Credential updated = entry.credential().withDisabled(disabled);
         directory.update(entry.path(), updated);
         reload();
-        return new PoolEntry(updated, entry.path());
+        return new PoolEntry(updated, entry.path(), entry.controls());
+    }
+
+    /** Writes new controls into the credential's file and reloads; returns the updated entry. */
+    public synchronized PoolEntry updateControls(PoolEntry entry, io.proxygate.application.port.out.ControlsEdit edit) {
+        directory.updateControls(entry.path(), edit);
+        reload();
+        return snapshot.entry(entry.credential().id()).orElse(entry);
     }
 
     /** Persists new credential contents (for example refreshed tokens) to its file and reloads. */

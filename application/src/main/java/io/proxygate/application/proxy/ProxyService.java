@@ -9,6 +9,10 @@ import io.proxygate.application.port.out.UpstreamException;
 import io.proxygate.application.port.out.UpstreamHead;
 import io.proxygate.application.port.out.UpstreamPort;
 import io.proxygate.application.port.out.UpstreamRequest;
+import io.proxygate.application.routing.CapacityQueue;
+import io.proxygate.domain.routing.ErrorRule;
+import io.proxygate.domain.routing.ModelFamily;
+import io.proxygate.application.routing.RoutingService;
 import io.proxygate.application.routing.AttemptFailure;
 import io.proxygate.application.routing.CredentialRouter;
 import io.proxygate.application.routing.Lease;
@@ -31,6 +35,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -149,6 +154,22 @@ public final class ProxyService implements ProxyUseCase {
         return inProgress.size();
     }
 
+    /**
+     * Lets a request wait up to {@code timeout} in line when every credential that could serve it is at its
+     * {@code max_concurrent} cap, instead of failing at once; zero turns waiting off.
+     */
+    public void queueWhenBusy(Duration timeout) {
+        this.queueTimeout = timeout == null || timeout.isNegative() ? Duration.ZERO : timeout;
+    }
+
+    private volatile Duration queueTimeout = Duration.ZERO;
+    private volatile List<ErrorRule> errorRules = List.of();
+
+    /** The operator's {@code [[routing.error_rules]]}, checked in order before the built-in outcomes. */
+    public void errorRules(List<ErrorRule> rules) {
+        this.errorRules = List.copyOf(rules);
+    }
+
     /** Who hears of request starts and attempts (the admin live feed); {@link RequestObserver#NONE} by default. */
     public void observe(RequestObserver observer) {
         this.observer = java.util.Objects.requireNonNull(observer, "observer");
@@ -156,7 +177,16 @@ public final class ProxyService implements ProxyUseCase {
 
     @Override
     public ProxyExchange open(ProxyCommand command) {
+        return open(command, () -> { });
+    }
+
+    /** How often {@code whileWaiting} runs while a request waits in line. */
+    static final Duration WAITING_TICK = Duration.ofSeconds(2);
+
+    @Override
+    public ProxyExchange open(ProxyCommand command, Runnable whileWaiting) {
         Attempts attempts = new Attempts(command, requestIds.get(), clock.instant());
+        attempts.whileWaiting = whileWaiting;
         observer.started(attempts.requestId, attempts.startedAt, command.route().path(), command.facts().model());
         inProgress.add(attempts);
         try {
@@ -184,6 +214,8 @@ public final class ProxyService implements ProxyUseCase {
         } catch (RuntimeException | Error unexpected) {
             inProgress.remove(attempts);
             throw unexpected;
+        } finally {
+            attempts.leaveQueue();
         }
     }
 
@@ -217,6 +249,12 @@ public final class ProxyService implements ProxyUseCase {
                 c.close();
             }
         }
+        /** This request's place in line while every capable credential is busy; null when not waiting. */
+        private CapacityQueue.Ticket ticket;
+        private Runnable whileWaiting = () -> { };
+        /** The last attempt found its credential at its cap when taking the slot; it did not count. */
+        private boolean lostSlot;
+        private long queueDeadline;
 
         Attempts(ProxyCommand command, String requestId, Instant startedAt) {
             this.command = command;
@@ -262,13 +300,31 @@ public final class ProxyService implements ProxyUseCase {
             }
             boolean waitedForCooldown = false;
             int attempts = 0;
+            CapacityQueue queue = router.capacityQueue();
+            if (!queueTimeout.isZero() && queue.hasWaiters() && !sideCall()) {
+                // Others are already waiting for a free slot: take a place behind them rather than overtake.
+                joinQueue(queue);
+                if (!queue.awaitTurn(ticket, -1, queueDeadline, whileWaiting, WAITING_TICK.toNanos())) {
+                    ticket = null;
+                    throw busy(api);
+                }
+            }
             while (attempts < settings.maxAttempts()) {
                 checkStillWanted();
+                long generation = queue.generation();
                 RoutingPlan plan = router.plan(query);
                 Optional<RoutingPlan.Candidate> next = plan.candidates().stream()
                         .filter(c -> usable(c.credential()))
                         .filter(c -> !triedOnce.contains(c.credential().id()))
                         .filter(this::withinBudget).findFirst();
+                if (next.isEmpty() && !queueTimeout.isZero() && !sideCall() && busy(plan)) {
+                    joinQueue(queue);
+                    if (queue.awaitTurn(ticket, generation, queueDeadline, whileWaiting, WAITING_TICK.toNanos())) {
+                        continue;
+                    }
+                    ticket = null;
+                    throw busy(api);
+                }
                 if (next.isEmpty()) {
                     Optional<Duration> cooling = router.nearestCooldown(api);
                     if (!waitedForCooldown && cooling.isPresent() && !cooling.get().isZero()) {
@@ -290,6 +346,11 @@ public final class ProxyService implements ProxyUseCase {
                 if (exchange.isPresent()) {
                     return exchange.get();
                 }
+                if (lostSlot) {
+                    lostSlot = false;
+                    attempts--;
+                    triedOnce.remove(candidate.credential().id());
+                }
             }
             Optional<ProxyExchange> rescued = viaFallback();
             if (rescued.isPresent()) {
@@ -299,6 +360,33 @@ public final class ProxyService implements ProxyUseCase {
                 throw lastError;
             }
             throw exhausted(api);
+        }
+
+        private void joinQueue(CapacityQueue queue) {
+            if (ticket == null) {
+                ticket = queue.join();
+                queueDeadline = System.nanoTime() + queueTimeout.toNanos();
+            }
+        }
+
+        void leaveQueue() {
+            if (ticket != null) {
+                router.capacityQueue().leave(ticket);
+                ticket = null;
+            }
+        }
+
+        /** Whether the plan left out a credential only because it is at its {@code max_concurrent} cap. */
+        private boolean busy(RoutingPlan plan) {
+            return plan.skipped().stream().anyMatch(s -> s.reason().startsWith(RoutingService.BUSY));
+        }
+
+        /** The wait in line ran out: a rate limit in the API's shape, to be retried shortly. */
+        private ProxyFailure busy(Api api) {
+            note.append(note.isEmpty() ? "" : "; ").append("every capable credential busy for ")
+                    .append(queueTimeout.toMillis()).append(" ms");
+            return new ProxyFailure(429, "rate_limit_error", Messages.exhausted(api), Optional.of(Duration.ofSeconds(1)),
+                    Optional.empty());
         }
 
         /**
@@ -314,6 +402,11 @@ public final class ProxyService implements ProxyUseCase {
             }
             if (onlyRateLimited && lastCooldown.isPresent()) {
                 return new ProxyFailure(429, "rate_limit_error", Messages.exhausted(api), cooling, detail);
+            }
+            Optional<Duration> modelCooling = router.nearestModelCooldown(query.model());
+            if (onlyRateLimited && modelCooling.isPresent()) {
+                // Only this model is limited on the credentials that could serve it: a rate limit, as a 429 was.
+                return new ProxyFailure(429, "rate_limit_error", Messages.exhausted(api), modelCooling, detail);
             }
             return new ProxyFailure(503, "overloaded_error", Messages.exhausted(api), cooling, detail);
         }
@@ -378,7 +471,15 @@ public final class ProxyService implements ProxyUseCase {
             boolean refreshed = false;
             while (true) {
                 observer.attempting(requestId, credential.id());
-                Lease lease = router.begin(credential.id());
+                Optional<Lease> slot = router.tryBegin(credential.id());
+                if (slot.isEmpty()) {
+                    // Another request took the last slot since the plan: not a failure of this credential.
+                    lostSlot = true;
+                    return Optional.empty();
+                }
+                Lease lease = slot.get();
+                // Only now, with the slot taken, may the next request in line look for one.
+                leaveQueue();
                 Instant attemptStarted = clock.instant();
                 UpstreamCall call = null;
                 boolean handedOver = false;
@@ -415,6 +516,22 @@ public final class ProxyService implements ProxyUseCase {
                         handedOver = true;
                         return Optional.of(relay(credential, lease, call, head));
                     }
+                    List<ErrorRule> rules = errorRules;
+                    if (!rules.isEmpty() && status >= 400
+                            && rules.stream().anyMatch(r -> r.appliesTo(status, query.model()))) {
+                        byte[] raw = ErrorBodies.readBoundedBytes(call, settings.maxErrorBodyBytes());
+                        String body = new String(raw, StandardCharsets.UTF_8);
+                        call = new Replayed(call, raw);
+                        Optional<ErrorRule> fired = ErrorRule.first(rules, status, body, query.model());
+                        if (fired.isPresent()) {
+                            Optional<ProxyExchange> outcome = applyRule(fired.get(), credential, status, body);
+                            if (outcome == null) {
+                                handedOver = true;
+                                return Optional.of(relay(credential, lease, call, head));
+                            }
+                            return outcome;
+                        }
+                    }
                     if (status == 403) {
                         byte[] raw = ErrorBodies.readBoundedBytes(call, settings.maxErrorBodyBytes());
                         String body = new String(raw, StandardCharsets.UTF_8);
@@ -435,7 +552,14 @@ public final class ProxyService implements ProxyUseCase {
                     if (status == 429) {
                         String body = readErrorBody(call);
                         Duration cooldown = RetryAfter.parse(head.upstreamHeaders()::first, body, clock.instant());
-                        router.onFailure(credential.id(), new AttemptFailure.RateLimited(cooldown));
+                        Optional<String> family = ModelFamily.limitedBy429(head.upstreamHeaders()::first, body,
+                                query.model());
+                        if (family.isPresent()) {
+                            // Only this model family is limited: the account keeps serving the others.
+                            router.onModelRateLimited(credential.id(), family.get(), cooldown);
+                        } else {
+                            router.onFailure(credential.id(), new AttemptFailure.RateLimited(cooldown));
+                        }
                         String message = errorMessage(body, "rate limited");
                         lastCooldown = Optional.of(cooldown);
                         failed(credential, "HTTP 429 " + message);
@@ -475,6 +599,32 @@ public final class ProxyService implements ProxyUseCase {
                     }
                 }
             }
+        }
+
+        /**
+         * Does what an operator's error rule says; null means relay the answer to the client as it is. The rule's
+         * name goes into the request log's routing note and, for a cooldown, into the credential's cooldown reason.
+         */
+        private Optional<ProxyExchange> applyRule(ErrorRule rule, Credential credential, int status, String body) {
+            note.append(note.isEmpty() ? "" : "; ").append("error rule \"").append(rule.name()).append("\" fired on ")
+                    .append(credential.id()).append(": ").append(rule.action().name().toLowerCase(java.util.Locale.ROOT));
+            switch (rule.action()) {
+                case RELAY -> {
+                    return null;
+                }
+                case COOLDOWN -> router.coolDown(credential.id(), rule.cooldown(), "error rule \"" + rule.name() + "\"");
+                case DISABLE -> pool.snapshot().entry(credential.id()).ifPresent(entry -> {
+                    try {
+                        pool.setDisabled(entry, true);
+                    } catch (RuntimeException e) {
+                        LOG.log(System.Logger.Level.WARNING, "error rule could not disable " + credential.id() + ": " + e);
+                    }
+                });
+                case FAILOVER -> {
+                }
+            }
+            lastError = upstreamError(credential, status, body);
+            return Optional.empty();
         }
 
         /** A pinned conversation may move after a 429 only when nothing in the request is bound to the account. */

@@ -8,4 +8,12 @@ public interface ProxyUseCase {
      * @throws ProxyFailure when nothing can serve the request (no credential, all exhausted, all failed)
      */
     ProxyExchange open(ProxyCommand command);
+
+    /**
+     * Like {@link #open(ProxyCommand)}; {@code whileWaiting} runs every few seconds while the request waits in line
+     * for a busy credential ({@code [routing] queue_timeout}), so a streamed request can keep its client informed.
+     */
+    default ProxyExchange open(ProxyCommand command, Runnable whileWaiting) {
+        return open(command);
+    }
 }

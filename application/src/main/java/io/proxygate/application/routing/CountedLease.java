@@ -26,6 +26,18 @@ final class CountedLease implements Lease {
         counter.increment();
     }
 
+    /** A lease for a slot the caller already counted (see {@link InFlightCounter#tryIncrement}). */
+    static CountedLease counted(InFlightCounter counter) {
+        return new CountedLease(counter, Counted.ALREADY);
+    }
+
+    private enum Counted { ALREADY }
+
+    @SuppressWarnings("unused") // the marker only selects this constructor, which does not count again
+    private CountedLease(InFlightCounter counter, Counted marker) {
+        this.counter = counter;
+    }
+
     @Override
     public void close() {
         if (CLOSED.compareAndSet(this, 0, 1)) {

@@ -21,6 +21,36 @@ public interface CredentialRouter {
     /** Marks one more request in flight on {@code id}; the lease must be closed when the request ends. */
     Lease begin(CredentialId id);
 
+    /** Like {@link #begin}, but empty when the credential is already at its in-flight cap. */
+    default Optional<Lease> tryBegin(CredentialId id) {
+        return Optional.of(begin(id));
+    }
+
+    /**
+     * Cools {@code id} down for {@code duration} because an operator's error rule said so; {@code reason} is shown
+     * wherever the cooldown is (explain, status). Never shortens a longer cooldown.
+     */
+    default void coolDown(CredentialId id, Duration duration, String reason) {
+    }
+
+    /**
+     * A 429 limited to one model family ({@link io.proxygate.domain.routing.ModelFamily}): only requests for that
+     * family leave {@code id} until the cooldown ends. Routers without model cooldowns cool the whole credential.
+     */
+    default void onModelRateLimited(CredentialId id, String family, Duration cooldown) {
+        onFailure(id, new AttemptFailure.RateLimited(cooldown));
+    }
+
+    /** Time until the first credential whose cooldown of {@code model}'s family ends, if any is cooling. */
+    default Optional<Duration> nearestModelCooldown(String model) {
+        return Optional.empty();
+    }
+
+    /** The line for requests waiting on busy credentials; a router without caps has one nobody ever waits in. */
+    default CapacityQueue capacityQueue() {
+        return new CapacityQueue();
+    }
+
     /** The attempt succeeded: clear failure streaks, refresh the conversation's pin, remember the response id. */
     void onSuccess(CredentialId id, RouteQuery query, Optional<String> responseId);
 

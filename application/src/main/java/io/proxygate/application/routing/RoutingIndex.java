@@ -5,6 +5,7 @@ import io.proxygate.domain.credential.Api;
 import io.proxygate.domain.credential.ApiKey;
 import io.proxygate.domain.credential.ChatGptAccount;
 import io.proxygate.domain.credential.Credential;
+import io.proxygate.domain.credential.CredentialControls;
 import io.proxygate.domain.credential.CredentialId;
 import io.proxygate.domain.credential.CredentialKind;
 import io.proxygate.domain.credential.PlanType;
@@ -16,6 +17,7 @@ import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 import java.util.function.Function;
 
 /**
@@ -34,12 +36,21 @@ final class RoutingIndex {
         final Mode mode;
         final PlanType plan;
         final boolean disabled;
+        final CredentialControls controls;
+        /** Whether picks must check this member's model rules or in-flight cap. */
+        final boolean controlled;
         /** Index of this member's group in {@link Routes#groups()}, or -1 when disabled (in no group). */
         int group = -1;
         /** Index within its group. */
         int slot = -1;
 
         Member(Credential credential, CredentialRuntime runtime, Mode mode) {
+            this(credential, runtime, mode, CredentialControls.NONE);
+        }
+
+        Member(Credential credential, CredentialRuntime runtime, Mode mode, CredentialControls controls) {
+            this.controls = controls;
+            this.controlled = controls.hasModelRules() || controls.maxConcurrent() > 0;
             this.credential = credential;
             this.id = credential.id();
             this.runtime = runtime;
@@ -53,15 +64,18 @@ final class RoutingIndex {
      * Credentials of one kind able to serve an API, enabled ones only, in label order (so the index is the last
      * tie-break). The parallel arrays spare the picker a hop through {@link Member} for every credential.
      */
-    record Group(Mode mode, Member[] members, CredentialRuntime[] runtimes, PlanType[] plans) {
-        static Group of(Mode mode, Member[] members) {
+    record Group(Mode mode, Member[] members, CredentialRuntime[] runtimes, PlanType[] plans, int tier,
+                 boolean controlled) {
+        static Group of(Mode mode, Member[] members, int tier) {
             CredentialRuntime[] runtimes = new CredentialRuntime[members.length];
             PlanType[] plans = new PlanType[members.length];
+            boolean controlled = false;
             for (int i = 0; i < members.length; i++) {
                 runtimes[i] = members[i].runtime;
                 plans[i] = members[i].plan;
+                controlled |= members[i].controlled;
             }
-            return new Group(mode, members, runtimes, plans);
+            return new Group(mode, members, runtimes, plans, tier, controlled);
         }
 
         /** Ranked by token load, which needs the group's largest load. */
@@ -103,7 +117,9 @@ final class RoutingIndex {
                     case CLAUDE_ACCOUNT -> Mode.CLAUDE;
                     default -> Mode.KEY;
                 };
-                Member m = new Member(c, runtimes.apply(c.id()), mode);
+                CredentialControls controls = snapshot.entry(c.id()).map(e -> e.controls())
+                        .orElse(CredentialControls.NONE);
+                Member m = new Member(c, runtimes.apply(c.id()), mode, controls);
                 byId.put(m.id, m);
                 if (m.disabled) {
                     skips.add(new RoutingPlan.Skip(m.id, "disabled"));
@@ -114,20 +130,29 @@ final class RoutingIndex {
                 }
             }
             skips.addAll(unsupported);
-            // One group per kind, so each is ranked by one formula in a loop of its own.
-            List<Group> accountGroups = new ArrayList<>(2);
-            for (Mode mode : Mode.values()) {
-                addGroup(accountGroups, mode, accounts);
-            }
-            List<Group> keyGroups = new ArrayList<>(1);
-            addGroup(keyGroups, Mode.KEY, keys);
+            // Priority tiers from the pool files come first, highest first: a lower tier is offered only after
+            // every credential of the higher ones. Within a tier, one group per kind, so each is ranked by one
+            // formula in a loop of its own, kinds in the configured order.
+            TreeSet<Integer> tiers = new TreeSet<>();
+            accounts.forEach(m -> tiers.add(m.controls.priority()));
+            keys.forEach(m -> tiers.add(m.controls.priority()));
             List<Group> groups = new ArrayList<>(3);
-            if (priority == RoutingPriority.APIKEY_FIRST) {
-                groups.addAll(keyGroups);
-                groups.addAll(accountGroups);
-            } else {
-                groups.addAll(accountGroups);
-                groups.addAll(keyGroups);
+            for (int tier : tiers.descendingSet()) {
+                List<Member> tierAccounts = accounts.stream().filter(m -> m.controls.priority() == tier).toList();
+                List<Member> tierKeys = keys.stream().filter(m -> m.controls.priority() == tier).toList();
+                List<Group> accountGroups = new ArrayList<>(2);
+                for (Mode mode : Mode.values()) {
+                    addGroup(accountGroups, mode, tierAccounts, tier);
+                }
+                List<Group> keyGroups = new ArrayList<>(1);
+                addGroup(keyGroups, Mode.KEY, tierKeys, tier);
+                if (priority == RoutingPriority.APIKEY_FIRST) {
+                    groups.addAll(keyGroups);
+                    groups.addAll(accountGroups);
+                } else {
+                    groups.addAll(accountGroups);
+                    groups.addAll(keyGroups);
+                }
             }
             for (int g = 0; g < groups.size(); g++) {
                 Member[] members = groups.get(g).members();
@@ -144,10 +169,10 @@ final class RoutingIndex {
         return routes.get(api);
     }
 
-    private static void addGroup(List<Group> groups, Mode mode, List<Member> candidates) {
+    private static void addGroup(List<Group> groups, Mode mode, List<Member> candidates, int tier) {
         Member[] members = candidates.stream().filter(m -> m.mode == mode).toArray(Member[]::new);
         if (members.length > 0) {
-            groups.add(Group.of(mode, members));
+            groups.add(Group.of(mode, members, tier));
         }
     }
 }

@@ -9,6 +9,7 @@ import io.proxygate.application.port.out.CredentialStateRecord;
 import io.proxygate.application.routing.CredentialRuntime.State;
 import io.proxygate.application.routing.RoutingIndex.Member;
 import io.proxygate.domain.credential.Api;
+import io.proxygate.domain.credential.CredentialControls;
 import io.proxygate.domain.credential.CredentialId;
 import io.proxygate.domain.credential.PlanType;
 import io.proxygate.domain.routing.AccountUsage;
@@ -59,6 +60,8 @@ public final class RoutingService implements CredentialRouter {
     /** How long a request waits for a credential whose post-backoff probe is out before looking again. */
     static final long PROBE_WAIT_MILLIS = 500;
     private static final String PINNED = "pinned to this conversation; ";
+    /** How a skip for a credential at its {@code max_concurrent} cap starts. */
+    public static final String BUSY = "busy: ";
 
     private final CredentialPool pool;
     private final CredentialStatePort statePort;
@@ -67,6 +70,19 @@ public final class RoutingService implements CredentialRouter {
     private final HeadroomScorer scorer;
     private final PinTable pins;
     private final ConcurrentHashMap<CredentialId, CredentialRuntime> runtimes = new ConcurrentHashMap<>();
+    private final CapacityQueue queue = new CapacityQueue();
+    /**
+     * Cooldowns of one model family on one credential (family to until-millis and reason), apart from the
+     * credential's own state: an Opus limit leaves the account serving Sonnet. Empty for almost every pool, so a
+     * pick checks it only while {@link #modelCoolings} says some exist.
+     */
+    private final ConcurrentHashMap<CredentialId, ConcurrentHashMap<String, ModelCooldown>> modelCooldowns =
+            new ConcurrentHashMap<>();
+    private volatile int modelCoolings;
+
+    /** A model family cooling down on a credential until {@code untilMillis}. */
+    public record ModelCooldown(long untilMillis, String reason) {
+    }
     private volatile RoutingIndex index;
 
     /** Conversation pins in memory: one instance alone. */
@@ -134,6 +150,9 @@ public final class RoutingService implements CredentialRouter {
             RoutingPlan.Skip blocked = blocked(pinned.mode, pinnedRuntime, pinnedRuntime.state(),
                     pinnedRuntime.successes(), now, t);
             if (blocked == null) {
+                blocked = refusal(pinned, query.model());
+            }
+            if (blocked == null) {
                 candidates.add(pinned.mode == RoutingIndex.Mode.CHATGPT ? memoCandidate(pinned, now, second, true)
                         : candidate(pinned, maxLoads[pinned.group], now, PINNED));
                 pinnedFirst = true;
@@ -147,12 +166,12 @@ public final class RoutingService implements CredentialRouter {
             RoutingIndex.Group group = groups[g];
             top.clear();
             if (group.mode() == RoutingIndex.Mode.CHATGPT) {
-                rankChatGpt(group, pinnedRuntime, top, skipped, now, t, second);
+                rankChatGpt(group, query.model(), pinnedRuntime, top, skipped, now, t, second);
                 for (int k = 0; k < top.size; k++) {
                     candidates.add(memoCandidate(group.members()[top.slots[k]], now, second, false));
                 }
             } else {
-                rankOthers(group, maxLoads[g], pinnedRuntime, top, skipped, now, t);
+                rankOthers(group, query.model(), maxLoads[g], pinnedRuntime, top, skipped, now, t);
                 for (int k = 0; k < top.size; k++) {
                     candidates.add(candidate(group.members()[top.slots[k]], maxLoads[g], now, ""));
                 }
@@ -162,14 +181,16 @@ public final class RoutingService implements CredentialRouter {
     }
 
     /** The hot loop for ChatGPT accounts: most cost a memo lookup, the rest the formula once per second. */
-    private void rankChatGpt(RoutingIndex.Group group, CredentialRuntime pinned, TopPicks top,
+    private void rankChatGpt(RoutingIndex.Group group, String model, CredentialRuntime pinned, TopPicks top,
                              List<RoutingPlan.Skip> skipped, Instant now, long t, long second) {
         CredentialRuntime[] runtimes = group.runtimes();
         PlanType[] plans = group.plans();
         double threshold = Double.NEGATIVE_INFINITY;
+        boolean controlled = group.controlled();
         for (int i = 0; i < runtimes.length; i++) {
             CredentialRuntime rt = runtimes[i];
-            if (passOver(rt, pinned, skipped, t)) {
+            if (passOver(rt, pinned, skipped, t)
+                    || (controlled || modelCoolings > 0) && refused(group.members()[i], model, skipped)) {
                 continue;
             }
             int successes = rt.successes();
@@ -195,13 +216,15 @@ public final class RoutingService implements CredentialRouter {
     }
 
     /** Claude accounts and API keys, ranked with load in the formula (not memoised: load moves with every use). */
-    private void rankOthers(RoutingIndex.Group group, long maxLoad, CredentialRuntime pinned, TopPicks top,
-                            List<RoutingPlan.Skip> skipped, Instant now, long t) {
+    private void rankOthers(RoutingIndex.Group group, String model, long maxLoad, CredentialRuntime pinned,
+                            TopPicks top, List<RoutingPlan.Skip> skipped, Instant now, long t) {
         CredentialRuntime[] runtimes = group.runtimes();
         boolean claude = group.mode() == RoutingIndex.Mode.CLAUDE;
+        boolean controlled = group.controlled();
         for (int i = 0; i < runtimes.length; i++) {
             CredentialRuntime rt = runtimes[i];
-            if (passOver(rt, pinned, skipped, t)) {
+            if (passOver(rt, pinned, skipped, t)
+                    || (controlled || modelCoolings > 0) && refused(group.members()[i], model, skipped)) {
                 continue;
             }
             int inFlight = rt.get();
@@ -232,6 +255,43 @@ public final class RoutingService implements CredentialRouter {
             }
         }
         return false;
+    }
+
+    /** Whether the pool file's model rules or in-flight cap leave {@code m} out; the reason goes to skipped. */
+    private boolean refused(Member m, String model, List<RoutingPlan.Skip> skipped) {
+        RoutingPlan.Skip refusal = refusal(m, model);
+        if (refusal != null) {
+            skipped.add(refusal);
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * Why the operator's controls keep {@code m} from this request, or null. A request without a model names none
+     * to refuse. The cap is checked against the in-flight count at planning time: a burst arriving in the same
+     * instant may briefly exceed it by the number of requests planned together.
+     */
+    RoutingPlan.Skip refusal(Member m, String model) {
+        if (modelCoolings > 0) {
+            RoutingPlan.Skip cooling = modelCooling(m.id, model);
+            if (cooling != null) {
+                return cooling;
+            }
+        }
+        if (!m.controlled) {
+            return null;
+        }
+        CredentialControls c = m.controls;
+        if (c.hasModelRules() && model != null && !model.isBlank() && !"unknown".equals(model)
+                && !c.allowsModel(model)) {
+            return new RoutingPlan.Skip(m.id, c.modelRefusal(model));
+        }
+        int inFlight = m.runtime.get();
+        if (c.maxConcurrent() > 0 && inFlight >= c.maxConcurrent()) {
+            return new RoutingPlan.Skip(m.id, BUSY + inFlight + " in flight, max_concurrent " + c.maxConcurrent());
+        }
+        return null;
     }
 
     /** A ChatGPT offer, reused within the second while nothing it depends on changed. */
@@ -283,16 +343,43 @@ public final class RoutingService implements CredentialRouter {
     @Override
     public Lease begin(CredentialId id) {
         CredentialRuntime rt = runtime(id);
-        CountedLease lease = new CountedLease(rt);
-        State s = rt.state();
-        // Half-open: the first request after a backoff expired is the probe; others pass over until it is answered.
-        if (s.streak() > 0 && s.cooldownUntilMillis() <= clock.millis() && rt.claimProbe(lease)) {
-            return () -> {
-                rt.releaseProbe(lease);
-                lease.close();
-            };
+        return probing(rt, new CountedLease(rt));
+    }
+
+    /**
+     * Takes a slot only while the credential is under its {@code max_concurrent} cap, atomically: requests planned
+     * in the same instant cannot overshoot it. Empty when the cap is reached.
+     */
+    @Override
+    public Optional<Lease> tryBegin(CredentialId id) {
+        CredentialRuntime rt = runtime(id);
+        int cap = pool.snapshot().entry(id).map(e -> e.controls().maxConcurrent()).orElse(0);
+        if (!rt.tryIncrement(cap)) {
+            return Optional.empty();
         }
-        return lease;
+        return Optional.of(probing(rt, CountedLease.counted(rt)));
+    }
+
+    /**
+     * The lease as handed out. Half-open: the first request after a backoff expired is the probe, and others pass
+     * over the credential until it is answered. Closing it also moves the capacity queue along.
+     */
+    private Lease probing(CredentialRuntime rt, CountedLease lease) {
+        State s = rt.state();
+        boolean probe = s.streak() > 0 && s.cooldownUntilMillis() <= clock.millis() && rt.claimProbe(lease);
+        return () -> {
+            if (probe) {
+                rt.releaseProbe(lease);
+            }
+            lease.close();
+            queue.released();
+        };
+    }
+
+    /** Where requests wait when every capable credential is at its cap; released slots move it along. */
+    @Override
+    public CapacityQueue capacityQueue() {
+        return queue;
     }
 
     // ---- learning
@@ -383,6 +470,83 @@ public final class RoutingService implements CredentialRouter {
     }
 
     @Override
+    public void onModelRateLimited(CredentialId id, String family, Duration cooldown) {
+        Duration d = cooldown == null || cooldown.isNegative() || cooldown.isZero()
+                ? settings.cooldownDefault() : cooldown;
+        long until = clock.millis() + d.toMillis();
+        modelCooldowns.computeIfAbsent(id, k -> new ConcurrentHashMap<>())
+                .merge(family, new ModelCooldown(until, "429 for " + family),
+                        (a, b) -> a.untilMillis() >= b.untilMillis() ? a : b);
+        modelCoolings = modelCooldowns.size();
+        LOG.log(System.Logger.Level.DEBUG, () -> id + ": model family " + family + " rate limited");
+    }
+
+    /** The model families cooling down on {@code id} now, with their ends. */
+    public java.util.Map<String, Instant> modelCooldowns(CredentialId id) {
+        long t = clock.millis();
+        java.util.Map<String, Instant> out = new java.util.TreeMap<>();
+        ConcurrentHashMap<String, ModelCooldown> families = modelCooldowns.get(id);
+        if (families != null) {
+            families.forEach((family, c) -> {
+                if (c.untilMillis() > t) {
+                    out.put(family, Instant.ofEpochMilli(c.untilMillis()));
+                }
+            });
+        }
+        return out;
+    }
+
+    @Override
+    public Optional<Duration> nearestModelCooldown(String model) {
+        if (modelCoolings == 0 || model == null) {
+            return Optional.empty();
+        }
+        String family = io.proxygate.domain.routing.ModelFamily.of(model);
+        long t = clock.millis();
+        long best = Long.MAX_VALUE;
+        for (ConcurrentHashMap<String, ModelCooldown> families : modelCooldowns.values()) {
+            ModelCooldown c = families.get(family);
+            if (c != null && c.untilMillis() > t) {
+                best = Math.min(best, c.untilMillis() - t);
+            }
+        }
+        return best == Long.MAX_VALUE ? Optional.empty() : Optional.of(Duration.ofMillis(best));
+    }
+
+    private RoutingPlan.Skip modelCooling(CredentialId id, String model) {
+        ConcurrentHashMap<String, ModelCooldown> families = modelCooldowns.get(id);
+        if (families == null || model == null) {
+            return null;
+        }
+        String family = io.proxygate.domain.routing.ModelFamily.of(model);
+        ModelCooldown c = families.get(family);
+        long t = clock.millis();
+        if (c == null) {
+            return null;
+        }
+        if (c.untilMillis() <= t) {
+            families.remove(family, c);
+            if (families.isEmpty()) {
+                modelCooldowns.remove(id, families);
+                modelCoolings = modelCooldowns.size();
+            }
+            return null;
+        }
+        return new RoutingPlan.Skip(id, "model " + family + " cooling down until "
+                + Instant.ofEpochMilli(c.untilMillis()).truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + ", "
+                + c.reason());
+    }
+
+    @Override
+    public void coolDown(CredentialId id, Duration duration, String reason) {
+        CredentialRuntime rt = runtime(id);
+        Instant now = clock.instant();
+        long until = now.toEpochMilli() + duration.toMillis();
+        rt.update(s -> until > s.cooldownUntilMillis() ? s.withCooldown(id, until, reason) : s);
+        save(rt, true, now);
+    }
+
+    @Override
     public void onWindows(CredentialId id, UsageWindows windows) {
         CredentialRuntime rt = runtime(id);
         CredentialRuntime.Observed observed = rt.observe(AccountUsage.of(windows), windows);
@@ -446,7 +610,8 @@ public final class RoutingService implements CredentialRouter {
             out.add(new CredentialStatus(id, rt.get(),
                     cooling ? Optional.of(Instant.ofEpochMilli(s.cooldownUntilMillis())) : Optional.empty(),
                     cooling ? Optional.ofNullable(s.cooldownReason()) : Optional.empty(),
-                    Optional.ofNullable(s.needsLogin()), s.usage().windows(), rt.lastUsed()));
+                    Optional.ofNullable(s.needsLogin()), s.usage().windows(), rt.lastUsed(),
+                    modelCoolings > 0 ? modelCooldowns(id) : java.util.Map.of()));
         }
         return out;
     }

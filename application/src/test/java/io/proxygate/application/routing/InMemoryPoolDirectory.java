@@ -15,11 +15,22 @@ import java.util.concurrent.ConcurrentHashMap;
 /** A pool directory held in memory: paths mimic the real layout, nothing touches the disk. */
 public final class InMemoryPoolDirectory implements PoolDirectoryPort {
     private final Map<String, Credential> files = new ConcurrentHashMap<>();
+    private final Map<String, io.proxygate.domain.credential.CredentialControls> controls = new ConcurrentHashMap<>();
+
+    /** Sets the controls the credential's file carries (call {@code pool.reload()} after). */
+    public void control(Credential credential, io.proxygate.domain.credential.CredentialControls c) {
+        files.forEach((path, held) -> {
+            if (held.id().equals(credential.id())) {
+                controls.put(path, c);
+            }
+        });
+    }
 
     @Override
     public List<PoolFile> scan() {
         List<PoolFile> out = new ArrayList<>();
-        files.forEach((path, credential) -> out.add(PoolFile.loaded(path, credential)));
+        files.forEach((path, credential) -> out.add(PoolFile.loaded(path, credential,
+                controls.getOrDefault(path, io.proxygate.domain.credential.CredentialControls.NONE))));
         return out;
     }
 

@@ -38,7 +38,8 @@ final class CliServices implements AutoCloseable {
 
     LoginService logins() {
         if (oauthClient == null) {
-            oauthClient = new HttpOAuthClient(oauthSettings(config));
+            oauthClient = new HttpOAuthClient(oauthSettings(config),
+                    io.proxygate.bootstrap.Wiring.proxySelection(config, pool));
         }
         return new LoginService(pool, oauthClient, new JsonPendingLoginStore(config.paths.dataDir),
                 new LoopbackCallbackServer(), new DesktopBrowser(), loginSettings(config), clock, new SecureRandom());

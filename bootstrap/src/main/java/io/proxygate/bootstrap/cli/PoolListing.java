@@ -59,6 +59,23 @@ final class PoolListing {
         return 0;
     }
 
+    /** The pool file's controls as JSON fields, each only when set; a proxy as scheme, host and port only. */
+    static void controls(ObjectNode row, io.proxygate.domain.credential.CredentialControls c) {
+        c.proxy().ifPresent(p -> row.put("proxy", p.display()));
+        if (c.maxConcurrent() > 0) {
+            row.put("max_concurrent", c.maxConcurrent());
+        }
+        if (!c.models().isEmpty()) {
+            c.models().forEach(row.putArray("models")::add);
+        }
+        if (!c.excludeModels().isEmpty()) {
+            c.excludeModels().forEach(row.putArray("exclude_models")::add);
+        }
+        if (c.priority() != 0) {
+            row.put("priority", c.priority());
+        }
+    }
+
     static int print(CliContext context, CliServices services, Predicate<Credential> which, boolean json, Path dir) {
         List<PoolEntry> entries = services.pool.snapshot().entries().values().stream()
                 .filter(e -> which.test(e.credential())).toList();
@@ -74,6 +91,7 @@ final class PoolListing {
                 expiry(e.credential()).ifPresent(x -> row.put("expires_at", x));
                 row.put("fingerprint", e.credential().fingerprint());
                 row.put("file", e.path());
+                controls(row, e.controls());
             }
             ObjectNode root = JSON.createObjectNode();
             root.set("credentials", array);
@@ -85,12 +103,14 @@ final class PoolListing {
         if (entries.isEmpty()) {
             context.out().println("(no accounts in " + dir + ")");
         } else {
-            context.out().printf("%-14s %-32s %-10s %-9s %-22s %s%n", "KIND", "NAME", "PLAN", "STATE", "EXPIRES",
-                    "FINGERPRINT");
+            context.out().printf("%-14s %-32s %-10s %-9s %-22s %-18s %s%n", "KIND", "NAME", "PLAN", "STATE",
+                    "EXPIRES", "FINGERPRINT", "CONTROLS");
             for (PoolEntry e : entries) {
                 Credential c = e.credential();
-                context.out().printf("%-14s %-32s %-10s %-9s %-22s %s%n", c.kind().provider(), c.label(), plan(c),
-                        c.disabled() ? "disabled" : "enabled", expiry(c).orElse("-"), c.fingerprint());
+                String controls = e.controls().summary();
+                context.out().printf("%-14s %-32s %-10s %-9s %-22s %-18s %s%n", c.kind().provider(), c.label(),
+                        plan(c), c.disabled() ? "disabled" : "enabled", expiry(c).orElse("-"), c.fingerprint(),
+                        controls.isEmpty() ? "-" : controls);
             }
         }
         for (PoolFile p : problems) {

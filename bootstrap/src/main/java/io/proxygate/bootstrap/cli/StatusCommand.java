@@ -74,6 +74,7 @@ public final class StatusCommand implements CliCommand {
                     row.put("id", e.credential().id().value());
                     row.put("kind", e.credential().kind().provider());
                     row.put("state", state(e, states.get(e.credential().id()), now, overBudget(cfg, e, today)));
+                    PoolListing.controls(row, e.controls());
                     Optional.ofNullable(states.get(e.credential().id())).flatMap(CredentialStateRecord::windows)
                             .ifPresent(w -> {
                                 w.fiveHour().ifPresent(x -> row.put("primary_used_pct", x.usedFraction()));
@@ -112,6 +113,11 @@ public final class StatusCommand implements CliCommand {
                     context.out().printf("%-36s %-28s %-13s %-13s %s%n", e.credential().id().value(), state(e, s, now, overBudget(cfg, e, today)),
                             window(w.flatMap(UsageWindows::fiveHour), now), window(w.flatMap(UsageWindows::weekly), now),
                             Optional.ofNullable(today.get(e.credential().id())).map(StatusCommand::usage).orElse("idle"));
+                    String controls = e.controls().summary();
+                    if (!controls.isEmpty()) {
+                        // Proxy as scheme, host and port only: the pool file's login never reaches a terminal.
+                        context.out().println("    controls: " + controls);
+                    }
                 }
             }
             for (PoolFile p : snapshot.problems()) {

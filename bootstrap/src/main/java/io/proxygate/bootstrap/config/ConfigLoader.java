@@ -102,6 +102,8 @@ public final class ConfigLoader {
                 (c, v) -> c.routing.maxAttempts = (int) Values.integer("[routing] max_attempts", v, 1));
         key("routing", "move_pinned_on_rate_limit", (c, v) -> c.routing.movePinnedOnRateLimit =
                 Values.bool("[routing] move_pinned_on_rate_limit", v));
+        key("routing", "queue_timeout",
+                (c, v) -> c.routing.queueTimeout = Values.duration("[routing] queue_timeout", v));
         key("broker", "primary_used_pct_max",
                 (c, v) -> c.broker.primaryUsedPctMax = Values.fraction("[broker] primary_used_pct_max", v));
         key("broker", "secondary_used_pct_max",
@@ -147,6 +149,19 @@ public final class ConfigLoader {
                 (c, v) -> c.upstream.keepaliveInterval = Values.duration("[upstream] keepalive_interval", v));
         key("upstream", "claude_code_mimicry",
                 (c, v) -> c.upstream.claudeCodeMimicry = Values.bool("[upstream] claude_code_mimicry", v));
+        key("upstream", "proxy", (c, v) -> {
+            if (v.isBlank()) {
+                c.upstream.proxy = "";
+                return;
+            }
+            try {
+                io.proxygate.domain.credential.OutboundProxy.parse(v);
+            } catch (IllegalArgumentException e) {
+                // The message names the problem only: the value may carry a proxy password.
+                throw new ConfigException("[upstream] proxy: " + e.getMessage());
+            }
+            c.upstream.proxy = v.trim();
+        });
         key("upstream", "max_connections_per_route", (c, v) -> c.upstream.maxConnectionsPerRoute =
                 (int) Values.integer("[upstream] max_connections_per_route", v, 1));
         key("oauth", "openai_issuer", (c, v) -> c.oauth.openaiIssuer = requiredUrl("[oauth] openai_issuer", v));
@@ -193,9 +208,67 @@ public final class ConfigLoader {
         }
         applyEnv(config, env);
         applyGcloudDefaults(config, env);
+        config.upstream.proxyEnvironment = proxyEnvironment(env);
         validate(config);
         config.applyToDropwizard();
         return config;
+    }
+
+    /** The curl-style proxy variables, read only when neither a credential nor {@code [upstream] proxy} names one. */
+    private static Map<String, String> proxyEnvironment(Map<String, String> env) {
+        Map<String, String> out = new java.util.HashMap<>();
+        for (String name : List.of("https_proxy", "HTTPS_PROXY", "http_proxy", "HTTP_PROXY", "no_proxy", "NO_PROXY")) {
+            String value = env.get(name);
+            if (value != null && !value.isBlank()) {
+                out.put(name, value);
+            }
+        }
+        return Map.copyOf(out);
+    }
+
+    private static final Set<String> RULE_KEYS = Set.of("name", "status", "body_contains", "body_regex", "model",
+            "action", "for");
+
+    /** {@code [[routing.error_rules]]}: an array of tables, each checked here so a bad rule stops the start. */
+    private static List<io.proxygate.domain.routing.ErrorRule> errorRules(Object value) {
+        if (!(value instanceof org.tomlj.TomlArray array)) {
+            throw new ConfigException("[[routing.error_rules]] must be an array of tables");
+        }
+        List<io.proxygate.domain.routing.ErrorRule> rules = new ArrayList<>();
+        for (int i = 0; i < array.size(); i++) {
+            String where = "[[routing.error_rules]] #" + (i + 1);
+            if (!(array.get(i) instanceof TomlTable t)) {
+                throw new ConfigException(where + " must be a table");
+            }
+            for (String k : t.keySet()) {
+                if (!RULE_KEYS.contains(k)) {
+                    throw new ConfigException(where + ": unknown key \"" + k + "\" (known: " + String.join(", ",
+                            new java.util.TreeSet<>(RULE_KEYS)) + ")");
+                }
+            }
+            try {
+                Object status = t.get("status");
+                if (!(status instanceof Long n)) {
+                    throw new IllegalArgumentException("status is required, a number such as 400");
+                }
+                Object action = t.get("action");
+                if (!(action instanceof String a)) {
+                    throw new IllegalArgumentException("action is required (cooldown, failover, relay or disable)");
+                }
+                java.time.Duration cooldown = t.get("for") == null ? java.time.Duration.ZERO
+                        : Values.duration(where + " for", String.valueOf(t.get("for")));
+                rules.add(new io.proxygate.domain.routing.ErrorRule(
+                        t.get("name") == null ? null : String.valueOf(t.get("name")), Math.toIntExact(n),
+                        Optional.ofNullable(t.getString("body_contains")),
+                        Optional.ofNullable(t.getString("body_regex"))
+                                .map(io.proxygate.domain.routing.ErrorRule::boundedPattern),
+                        Optional.ofNullable(t.getString("model")),
+                        io.proxygate.domain.routing.ErrorRule.action(a), cooldown));
+            } catch (IllegalArgumentException | ArithmeticException | org.tomlj.TomlInvalidTypeException e) {
+                throw new ConfigException(where + ": " + e.getMessage());
+            }
+        }
+        return List.copyOf(rules);
     }
 
     /** Every key, qualified as {@code table.key}; used by {@code config.toml.example} tests. */
@@ -224,6 +297,10 @@ public final class ConfigLoader {
                 continue;
             }
             for (String name : tomlTable.keySet()) {
+                if (table.equals("routing") && name.equals("error_rules")) {
+                    config.routing.errorRules = errorRules(tomlTable.get(List.of(name)));
+                    continue;
+                }
                 Key key = KEYS.get(table + "." + name);
                 if (key == null) {
                     config.warnings.add("unknown config key [" + table + "] " + name + " in " + file + " (ignored)"

@@ -134,6 +134,11 @@ public class ProxyGateConfiguration extends Configuration {
         @Min(1) @Max(20) public int maxAttempts = 5;
         /** Whether a pinned conversation that hits a 429 may move to another credential when that is safe. */
         public boolean movePinnedOnRateLimit = true;
+        /** How long a request may wait for a slot when every capable credential is at max_concurrent; 0 = off. */
+        @NotNull public Duration queueTimeout = Duration.ZERO;
+        /** {@code [[routing.error_rules]]}, in file order. */
+        @com.fasterxml.jackson.annotation.JsonIgnore
+        public java.util.List<io.proxygate.domain.routing.ErrorRule> errorRules = java.util.List.of();
     }
 
     public static final class BrokerSection {
@@ -200,6 +205,11 @@ public class ProxyGateConfiguration extends Configuration {
         /** Off: a relay forwards what the client sent; rewriting it as Claude Code is the operator's explicit choice. */
         public boolean claudeCodeMimicry = false;
         @Min(1) public int maxConnectionsPerRoute = 512;
+        /** Default outbound proxy for credentials whose pool file names none; blank = the environment's, if any. */
+        @NotNull public String proxy = "";
+        /** {@code HTTPS_PROXY}, {@code HTTP_PROXY}, {@code NO_PROXY} (either case) as the process saw them. */
+        @com.fasterxml.jackson.annotation.JsonIgnore
+        public java.util.Map<String, String> proxyEnvironment = java.util.Map.of();
     }
 
     public static final class OAuthSection {

@@ -19,7 +19,12 @@ import java.util.concurrent.Executors;
  */
 public final class MockUpstream implements AutoCloseable {
     /** A request as the upstream saw it. */
-    public record Recorded(String method, String path, String query, Map<String, List<String>> headers, String body) {
+    public record Recorded(String method, String path, String query, Map<String, List<String>> headers, String body,
+                           String remoteAddress) {
+        public Recorded(String method, String path, String query, Map<String, List<String>> headers, String body) {
+            this(method, path, query, headers, body, "");
+        }
+
         public String header(String name) {
             for (Map.Entry<String, List<String>> e : headers.entrySet()) {
                 if (e.getKey().equalsIgnoreCase(name) && !e.getValue().isEmpty()) {
@@ -68,7 +73,8 @@ public final class MockUpstream implements AutoCloseable {
         try (exchange) {
             String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
             Recorded recorded = new Recorded(exchange.getRequestMethod(), exchange.getRequestURI().getPath(),
-                    exchange.getRequestURI().getRawQuery(), Map.copyOf(exchange.getRequestHeaders()), body);
+                    exchange.getRequestURI().getRawQuery(), Map.copyOf(exchange.getRequestHeaders()), body,
+                    exchange.getRemoteAddress().getAddress().getHostAddress());
             requests.add(recorded);
             Handler handler = handlers.get(recorded.method() + " " + recorded.path());
             if (handler == null) {

@@ -32,6 +32,22 @@ public class InFlightCounter {
     }
 
     /** Releases one request; a release without a matching increment is ignored rather than going negative. */
+    /** Counts one more unless {@code cap} are already in flight; a cap of 0 or less means none. */
+    public final boolean tryIncrement(int cap) {
+        if (cap <= 0) {
+            increment();
+            return true;
+        }
+        int current;
+        do {
+            current = count;
+            if (current >= cap) {
+                return false;
+            }
+        } while (!COUNT.compareAndSet(this, current, current + 1));
+        return true;
+    }
+
     public final void decrement() {
         int current;
         do {

@@ -185,15 +185,23 @@ public final class ProxyServlet extends HttpServlet {
             return;
         }
         ProxyExchange exchange;
+        WaitingComments waiting = new WaitingComments(response);
         try {
             RequestBodies.Read read = RequestBodies.read(request.getInputStream(),
                     headers.first("Content-Encoding").orElse(""), maxBodyBytes, request.getContentLengthLong());
             byte[] body = read.decoded();
             // Passthrough bodies are the ChatGPT site's own business: relayed, never parsed.
             RequestFacts facts = route == Route.PASSTHROUGH ? NO_FACTS : RequestFactsReader.read(route, body, headers);
-            exchange = openWatched(request, new ProxyCommand(route, request.getQueryString(), headers, body, facts,
-                    passthroughMethod, request.getRequestURI(), read.encoded()));
+            ProxyCommand command = new ProxyCommand(route, request.getQueryString(), headers, body, facts,
+                    passthroughMethod, request.getRequestURI(), read.encoded());
+            // A streamed request waiting in line for a busy credential hears SSE comments meanwhile.
+            exchange = openWatched(request, command, facts.stream() ? waiting : null);
         } catch (ProxyFailure f) {
+            if (waiting.started()) {
+                // The 200 and the event-stream type are already sent: the failure goes as an error event.
+                writeQuietly(response, ApiErrors.streamEvent(api, f.errorType(), f.getMessage()));
+                return;
+            }
             try {
                 sendError(response, api, f.status(), f.errorType(), f.getMessage(), f.retryAfter());
             } catch (IOException clientGone) {
@@ -207,6 +215,14 @@ public final class ProxyServlet extends HttpServlet {
             sendError(response, api, 400, "invalid_request_error", "could not read request body", Optional.empty());
             return;
         }
+        if (waiting.started() && (exchange.status() >= 300 || !exchange.eventStream())) {
+            // Committed as a stream while waiting: an answer that is not a stream becomes an error event.
+            try (exchange) {
+                writeQuietly(response, ApiErrors.streamEvent(api, "api_error",
+                        "upstream answered " + exchange.status() + " after the wait for a free credential"));
+            }
+            return;
+        }
         relay(api, exchange, response);
     }
 
@@ -215,7 +231,8 @@ public final class ProxyServlet extends HttpServlet {
      * which cancels the upstream wait; the proxy then stops without marking the credential. The interrupt is
      * confined to the attempts: it is never delivered after they end, and a late one is cleared.
      */
-    private ProxyExchange openWatched(HttpServletRequest request, ProxyCommand command) {
+    private ProxyExchange openWatched(HttpServletRequest request, ProxyCommand command,
+                                      Runnable whileWaiting) {
         Thread thread = Thread.currentThread();
         Object lock = new Object();
         boolean[] attempting = {true};
@@ -226,12 +243,56 @@ public final class ProxyServlet extends HttpServlet {
                 }
             }
         })) {
-            return proxy.open(command);
+            return whileWaiting == null ? proxy.open(command) : proxy.open(command, whileWaiting);
         } finally {
             synchronized (lock) {
                 attempting[0] = false;
             }
             Thread.interrupted();
+        }
+    }
+
+    private static void writeQuietly(HttpServletResponse response, byte[] bytes) {
+        try {
+            response.getOutputStream().write(bytes);
+            response.flushBuffer();
+        } catch (IOException clientGone) {
+            // Nobody is listening any more.
+        }
+    }
+
+    /**
+     * SSE comments for a streamed request while it waits in line: the first commits a 200 with the event-stream
+     * type (the same answer the stream would start with), each writes {@code : waiting for a free credential}.
+     */
+    private static final class WaitingComments implements Runnable {
+        private static final byte[] COMMENT = ": waiting for a free credential\n\n".getBytes(StandardCharsets.US_ASCII);
+        private final HttpServletResponse response;
+        private volatile boolean started;
+
+        WaitingComments(HttpServletResponse response) {
+            this.response = response;
+        }
+
+        boolean started() {
+            return started;
+        }
+
+        @Override
+        public synchronized void run() {
+            try {
+                if (!started) {
+                    response.setStatus(200);
+                    response.setContentType("text/event-stream");
+                    response.setHeader("Cache-Control", "no-cache");
+                    response.setHeader("X-Content-Type-Options", OriginSafeHeaders.NOSNIFF);
+                    started = true;
+                }
+                response.getOutputStream().write(COMMENT);
+                response.flushBuffer();
+            } catch (IOException clientGone) {
+                // The client left; the wait ends at its deadline and the answer goes nowhere.
+            }
         }
     }
 

@@ -1,11 +1,14 @@
 package io.proxygate.adapter.out.upstream;
 
+import io.proxygate.adapter.out.upstream.proxy.ProxiedClients;
+import io.proxygate.adapter.out.upstream.proxy.ProxySelection;
 import io.proxygate.application.port.out.UpstreamCall;
 import io.proxygate.application.port.out.UpstreamException;
 import io.proxygate.application.port.out.UpstreamPort;
 import io.proxygate.application.port.out.UpstreamRequest;
 import io.proxygate.application.proxy.Headers;
 import io.proxygate.application.proxy.Route;
+import io.proxygate.domain.credential.OutboundProxy;
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.config.RequestConfig;
 import org.apache.hc.client5.http.config.TlsConfig;
@@ -22,7 +25,6 @@ import org.apache.hc.core5.http.nio.entity.AsyncEntityProducers;
 import org.apache.hc.core5.http.nio.support.AsyncRequestBuilder;
 import org.apache.hc.core5.http2.HttpVersionPolicy;
 import org.apache.hc.core5.http2.config.H2Config;
-import org.apache.hc.core5.io.CloseMode;
 import org.apache.hc.core5.util.TimeValue;
 import org.apache.hc.core5.util.Timeout;
 import org.slf4j.Logger;
@@ -38,7 +40,7 @@ import java.util.concurrent.Future;
 
 /**
  * The outbound adapter for every HTTP upstream: the ChatGPT Codex backend, the OpenAI API and the Anthropic API. One
- * shared Apache HttpClient 5 async client (a connection pool per upstream host; HTTP/2 negotiated by ALPN over TLS,
+ * Apache HttpClient 5 async client per outbound proxy (see {@link ProxiedClients}) (a connection pool per upstream host; HTTP/2 negotiated by ALPN over TLS,
  * HTTP/1.1 on plain {@code http://}) carries all calls. Request shaping lives in {@link RequestShaper}, the streaming
  * hand-over and usage scanning in {@link HttpUpstreamCall}.
  *
@@ -55,8 +57,11 @@ public final class HttpUpstreamAdapter implements UpstreamPort, AutoCloseable {
     private final UpstreamSettings settings;
     private final InstantSource clock;
     private final RequestShaper shaper;
-    private final CloseableHttpAsyncClient client;
-    private final PoolingAsyncClientConnectionManager connections;
+    private final ProxiedClients clients;
+    private final ProxySelection proxies;
+    /** Every client's connection pool (one a proxy), for the gauges. */
+    private final java.util.List<PoolingAsyncClientConnectionManager> pools =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
     private final CallWatchdog watchdog;
 
     public HttpUpstreamAdapter(UpstreamSettings settings) {
@@ -72,32 +77,63 @@ public final class HttpUpstreamAdapter implements UpstreamPort, AutoCloseable {
 
     /** Tests force HTTP/2 with prior knowledge on plain {@code http://} to exercise the HTTP/2 code path. */
     HttpUpstreamAdapter(UpstreamSettings settings, InstantSource clock, HttpVersionPolicy versionPolicy) {
+        this(settings, clock, versionPolicy, ProxySelection.DIRECT);
+    }
+
+    /**
+     * @param proxies which outbound proxy each credential's calls leave through; a client (and connection pool)
+     *                is built per distinct proxy on first use
+     */
+    public HttpUpstreamAdapter(UpstreamSettings settings, InstantSource clock, ProxySelection proxies) {
+        this(settings, clock, HttpVersionPolicy.NEGOTIATE, proxies);
+    }
+
+    HttpUpstreamAdapter(UpstreamSettings settings, InstantSource clock, HttpVersionPolicy versionPolicy,
+                        ProxySelection proxies) {
+        this.proxies = Objects.requireNonNull(proxies, "proxies");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.shaper = new RequestShaper(settings);
         this.watchdog = new CallWatchdog(CallWatchdog.periodFor(
                 settings.responseTimeout().compareTo(settings.idleTimeout()) < 0
                         ? settings.responseTimeout() : settings.idleTimeout()));
-        this.connections = buildPool(settings, versionPolicy);
-        this.client = buildClient(settings, connections);
-        client.start();
+        this.clients = new ProxiedClients(proxy -> {
+            PoolingAsyncClientConnectionManager pool = buildPool(settings, versionPolicy);
+            pools.add(pool);
+            CloseableHttpAsyncClient client = buildClient(settings, pool, proxy);
+            client.start();
+            return client;
+        });
+        // The direct client exists from the start, as before per-credential proxies: most pools use only it.
+        clients.get(OutboundProxy.DIRECT);
     }
 
-    /** The upstream connection pool right now, over all routes. */
+    /** The upstream connection pools right now, over all routes and outbound proxies. */
     public record PoolStats(int leased, int available, int pending, int max) {
     }
 
     public PoolStats poolStats() {
-        org.apache.hc.core5.pool.PoolStats s = connections.getTotalStats();
-        return new PoolStats(s.getLeased(), s.getAvailable(), s.getPending(), s.getMax());
+        int leased = 0;
+        int available = 0;
+        int pending = 0;
+        int max = 0;
+        for (PoolingAsyncClientConnectionManager pool : pools) {
+            org.apache.hc.core5.pool.PoolStats s = pool.getTotalStats();
+            leased += s.getLeased();
+            available += s.getAvailable();
+            pending += s.getPending();
+            max += s.getMax();
+        }
+        return new PoolStats(leased, available, pending, max);
     }
 
     @Override
     public UpstreamCall open(UpstreamRequest request) {
         PreparedRequest prepared = shaper.shape(request);
-        HttpUpstreamCall call = execute(prepared, request.route());
-        LOG.debug("opened {} {} for {} ({})", prepared.method(), prepared.uri().getHost(), request.route().path(),
-                request.credential().fingerprint());
+        OutboundProxy proxy = proxies.select(Optional.of(request.credential().id()), prepared.uri());
+        HttpUpstreamCall call = execute(prepared, request.route(), proxy);
+        LOG.debug("opened {} {} for {} ({}) via {}", prepared.method(), prepared.uri().getHost(),
+                request.route().path(), request.credential().fingerprint(), proxy.display());
         return call;
     }
 
@@ -110,12 +146,12 @@ public final class HttpUpstreamAdapter implements UpstreamPort, AutoCloseable {
         List<Header> wire = new ArrayList<>();
         headers.fields().forEach(f -> wire.add(new BasicHeader(f.getKey(), f.getValue())));
         PreparedRequest prepared = new PreparedRequest("POST", uri, wire, Optional.of(body), false);
-        HttpUpstreamCall call = execute(prepared, route);
+        HttpUpstreamCall call = execute(prepared, route, proxies.select(Optional.empty(), uri));
         LOG.debug("opened POST {} for {}", uri.getHost(), route.path());
         return call;
     }
 
-    private HttpUpstreamCall execute(PreparedRequest prepared, Route route) {
+    private HttpUpstreamCall execute(PreparedRequest prepared, Route route, OutboundProxy proxy) {
         HttpUpstreamCall call = new HttpUpstreamCall(prepared, route, settings, clock, watchdog);
         AsyncRequestBuilder builder = AsyncRequestBuilder.create(prepared.method()).setUri(prepared.uri());
         for (Header header : prepared.headers()) {
@@ -124,7 +160,7 @@ public final class HttpUpstreamAdapter implements UpstreamPort, AutoCloseable {
         // The client's Content-Type header travels in the header list; the entity's type only fills in when it sent none.
         prepared.body().ifPresent(bytes -> builder.setEntity(AsyncEntityProducers.create(bytes, JSON)));
         try {
-            Future<Void> future = client.execute(builder.build(), call.consumer(), null, HttpClientContext.create(),
+            Future<Void> future = clients.get(proxy).execute(builder.build(), call.consumer(), null, HttpClientContext.create(),
                     call.callback());
             call.started(future);
         } catch (RuntimeException e) {
@@ -141,7 +177,7 @@ public final class HttpUpstreamAdapter implements UpstreamPort, AutoCloseable {
     /** Stops the client: open calls fail with {@link UpstreamException}, pooled connections close. */
     @Override
     public void close() {
-        client.close(CloseMode.GRACEFUL);
+        clients.close();
         watchdog.close();
     }
 
@@ -183,8 +219,9 @@ public final class HttpUpstreamAdapter implements UpstreamPort, AutoCloseable {
     }
 
     private static CloseableHttpAsyncClient buildClient(UpstreamSettings settings,
-                                                        PoolingAsyncClientConnectionManager pool) {
-        return HttpAsyncClients.custom()
+                                                        PoolingAsyncClientConnectionManager pool,
+                                                        OutboundProxy proxy) {
+        return ProxiedClients.configure(HttpAsyncClients.custom(), proxy)
                 .setConnectionManager(pool)
                 .setHttp1Config(Http1Config.custom().setInitialWindowSize(64 * 1024).build())
                 .setH2Config(H2Config.custom().setPushEnabled(false).setInitialWindowSize(64 * 1024).build())

@@ -23,6 +23,15 @@ public interface PoolDirectoryPort {
     void update(String path, Credential updated);
 
     /**
+     * Rewrites the controls fields of the file at {@code path} (atomically, keeping every other field).
+     *
+     * @throws IllegalArgumentException when the result is not valid (bad proxy URL, ...), naming the problem
+     */
+    default void updateControls(String path, ControlsEdit edit) {
+        throw new UnsupportedOperationException("this pool directory cannot edit controls");
+    }
+
+    /**
      * Creates a new file named after the credential's email or id; never replaces an existing file (a taken name
      * gets a numbered variant). Returns its path.
      */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.proxygate.application.admin.AddApiKey;
 import io.proxygate.application.admin.CredentialView;
 import io.proxygate.application.admin.PoolAdminService;
+import io.proxygate.application.admin.AdminFailure;
 import io.proxygate.application.admin.PoolSection;
 import io.proxygate.application.pool.CredentialPool;
 import io.proxygate.application.pool.PoolEntry;
@@ -27,6 +28,7 @@ import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The admin API over the pool: status, the three credential lists, enable/disable, delete and restore, add an API
@@ -128,6 +130,82 @@ public final class AdminPoolResource {
     @Path("keys/{id}/clear-cooldown")
     public Map<String, Object> clearKeyCooldown(@PathParam("id") String id) {
         return Json.object().put("id", id).put("cleared", service.clearCooldown(PoolSection.KEYS, id)).build();
+    }
+
+    /**
+     * Edits the pool file's controls: {@code {"proxy"?, "max_concurrent"?, "models"?, "exclude_models"?,
+     * "priority"?}}, each optional (absent: unchanged; {@code ""}, {@code 0} or {@code []}: removed). The file is
+     * rewritten atomically; the answer shows the controls as the views do (proxy without its login).
+     */
+    @POST
+    @Path("{section: accounts|claude-accounts|keys}/{label}/controls")
+    public Map<String, Object> editControls(@PathParam("section") String section, @PathParam("label") String label,
+                                            InputStream body) {
+        JsonNode json = Bodies.object(body, MAX_KEY_BODY);
+        PoolSection which = switch (section) {
+            case "accounts" -> PoolSection.CHATGPT;
+            case "claude-accounts" -> PoolSection.CLAUDE;
+            default -> PoolSection.KEYS;
+        };
+        io.proxygate.application.port.out.ControlsEdit edit;
+        try {
+            edit = new io.proxygate.application.port.out.ControlsEdit(Bodies.text(json, "proxy"),
+                    whole(json, "max_concurrent"), globs(json, "models"), globs(json, "exclude_models"),
+                    whole(json, "priority"));
+        } catch (IllegalArgumentException e) {
+            throw new AdminFailure(AdminFailure.Kind.INVALID, e.getMessage());
+        }
+        PoolEntry updated;
+        try {
+            updated = service.editControls(which, label, edit);
+        } catch (IllegalArgumentException e) {
+            throw new AdminFailure(AdminFailure.Kind.INVALID, e.getMessage());
+        }
+        var c = updated.controls();
+        Json out = Json.object().put("credential", updated.credential().id().value())
+                .put("proxy", c.proxy().map(p -> p.display()).orElse(""))
+                .put("max_concurrent", c.maxConcurrent()).put("models", c.models())
+                .put("exclude_models", c.excludeModels()).put("priority", c.priority());
+        return out.build();
+    }
+
+    private static java.util.OptionalInt whole(JsonNode json, String field) {
+        JsonNode n = json.get(field);
+        if (n == null || n.isNull()) {
+            return java.util.OptionalInt.empty();
+        }
+        if (!n.isIntegralNumber() || !n.canConvertToInt()) {
+            throw new AdminFailure(AdminFailure.Kind.INVALID, field + " must be a whole number");
+        }
+        return java.util.OptionalInt.of(n.intValue());
+    }
+
+    private static Optional<List<String>> globs(JsonNode json, String field) {
+        JsonNode n = json.get(field);
+        if (n == null || n.isNull()) {
+            return Optional.empty();
+        }
+        List<String> out = new java.util.ArrayList<>();
+        if (n.isTextual()) {
+            for (String part : n.asText().split(",")) {
+                if (!part.isBlank()) {
+                    out.add(part.strip());
+                }
+            }
+            return Optional.of(out);
+        }
+        if (!n.isArray()) {
+            throw new AdminFailure(AdminFailure.Kind.INVALID, field + " must be a list of model globs");
+        }
+        for (JsonNode item : n) {
+            if (!item.isTextual()) {
+                throw new AdminFailure(AdminFailure.Kind.INVALID, field + " must be a list of model globs");
+            }
+            if (!item.asText().isBlank()) {
+                out.add(item.asText().strip());
+            }
+        }
+        return Optional.of(out);
     }
 
     @DELETE

@@ -166,8 +166,29 @@ final class AdminViews {
         v.status().ifPresent(s -> json.put("in_flight", s.inFlight()).opt("cooldown_reason",
                 s.cooldownUntil().filter(t -> t.isAfter(now)).flatMap(t -> s.cooldownReason())));
         PoolAdminService.expiresAt(c).ifPresent(t -> json.put("expires_at", t));
+        controls(json, v);
         v.today().ifPresent(t -> json.put("today", usage(new UsageSummary(date, t.requests(), t.errors(), t.unpriced(), t.tokens(), t.costUsd(),
                 Optional.empty(), Optional.empty()))));
+    }
+
+    /**
+     * The operator's per-credential controls from the pool file and the model cooldowns: {@code proxy} (scheme,
+     * host and port only, never the login), {@code max_concurrent}, {@code models}, {@code exclude_models},
+     * {@code priority} and {@code model_cooldowns} (family to end), each only when set.
+     */
+    private static void controls(Json json, CredentialView v) {
+        var c = v.entry().controls();
+        c.proxy().ifPresent(p -> json.put("proxy", p.display()));
+        json.nonZero("max_concurrent", c.maxConcurrent());
+        if (!c.models().isEmpty()) {
+            json.put("models", c.models());
+        }
+        if (!c.excludeModels().isEmpty()) {
+            json.put("exclude_models", c.excludeModels());
+        }
+        json.nonZero("priority", c.priority());
+        v.status().map(CredentialStatus::modelCooldowns).filter(m -> !m.isEmpty())
+                .ifPresent(m -> json.put("model_cooldowns", new java.util.TreeMap<>(m)));
     }
 
     private static long age(Instant t, Instant now) {

@@ -1,5 +1,7 @@
 package io.proxygate.adapter.out.upstream.fetch;
 
+import io.proxygate.adapter.out.upstream.proxy.ProxiedClients;
+import io.proxygate.domain.credential.OutboundProxy;
 import io.proxygate.adapter.out.upstream.ProxyGateUserAgent;
 import org.apache.hc.client5.http.async.methods.AbstractBinResponseConsumer;
 import org.apache.hc.client5.http.config.ConnectionConfig;
@@ -53,7 +55,12 @@ public final class BoundedGet implements AutoCloseable {
     }
 
     public static CloseableHttpAsyncClient newClient(Duration connectTimeout) {
-        CloseableHttpAsyncClient client = HttpAsyncClients.custom()
+        return newClient(connectTimeout, OutboundProxy.DIRECT);
+    }
+
+    /** A started client whose connections leave through {@code proxy}. */
+    public static CloseableHttpAsyncClient newClient(Duration connectTimeout, OutboundProxy proxy) {
+        CloseableHttpAsyncClient client = ProxiedClients.configure(HttpAsyncClients.custom(), proxy)
                 .setConnectionManager(PoolingAsyncClientConnectionManagerBuilder.create()
                         .setDefaultConnectionConfig(ConnectionConfig.custom()
                                 .setConnectTimeout(Timeout.of(connectTimeout))

@@ -1,5 +1,9 @@
 package io.proxygate.adapter.out.upstream.oauth;
 
+import io.proxygate.adapter.out.upstream.proxy.ProxiedClients;
+import io.proxygate.adapter.out.upstream.proxy.ProxySelection;
+import io.proxygate.domain.credential.CredentialId;
+import io.proxygate.domain.credential.OutboundProxy;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -20,6 +24,7 @@ import org.apache.hc.client5.http.async.methods.SimpleRequestBuilder;
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.config.RequestConfig;
 import org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient;
+import org.apache.hc.client5.http.impl.async.HttpAsyncClientBuilder;
 import org.apache.hc.client5.http.impl.async.HttpAsyncClients;
 import org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManagerBuilder;
 import org.apache.hc.core5.http.ContentType;
@@ -60,6 +65,9 @@ public final class HttpOAuthClient implements OAuthPort, AutoCloseable {
     private final OAuthSettings settings;
     private final CloseableHttpAsyncClient client;
     private final boolean ownsClient;
+    /** Clients per outbound proxy when calls follow each credential's proxy; null when one client carries all. */
+    private final ProxiedClients proxied;
+    private final ProxySelection proxies;
     private final ObjectMapper json = new ObjectMapper();
 
     /** Creates and starts its own client (closed by {@link #close()}). */
@@ -76,11 +84,36 @@ public final class HttpOAuthClient implements OAuthPort, AutoCloseable {
         this.settings = settings;
         this.client = client;
         this.ownsClient = ownsClient;
+        this.proxied = null;
+        this.proxies = ProxySelection.DIRECT;
+    }
+
+    /**
+     * Owns one client per outbound proxy: a refresh for an account leaves through that account's proxy, logins
+     * (no account yet) through the default one.
+     */
+    public HttpOAuthClient(OAuthSettings settings, ProxySelection proxies) {
+        this.settings = settings;
+        this.proxies = proxies;
+        this.proxied = new ProxiedClients(proxy -> newClient(settings.timeout(), proxy));
+        this.client = null;
+        this.ownsClient = false;
     }
 
     private static CloseableHttpAsyncClient newClient(Duration timeout) {
+        return newClient(timeout, null);
+    }
+
+    /** @param proxy the outbound proxy, or null to follow the JVM's proxy system properties */
+    private static CloseableHttpAsyncClient newClient(Duration timeout, OutboundProxy proxy) {
         Timeout t = Timeout.of(timeout);
-        CloseableHttpAsyncClient client = HttpAsyncClients.custom()
+        HttpAsyncClientBuilder builder = HttpAsyncClients.custom();
+        if (proxy == null) {
+            builder.useSystemProperties();
+        } else {
+            ProxiedClients.configure(builder, proxy);
+        }
+        CloseableHttpAsyncClient client = builder
                 .setConnectionManager(PoolingAsyncClientConnectionManagerBuilder.create()
                         .setDefaultConnectionConfig(ConnectionConfig.custom().setConnectTimeout(t).build())
                         .build())
@@ -92,7 +125,6 @@ public final class HttpOAuthClient implements OAuthPort, AutoCloseable {
                 // per attempt, and TokenRefreshService owns the backoff
                 .disableAutomaticRetries()
                 .setUserAgent(ProxyGateUserAgent.VALUE)
-                .useSystemProperties()
                 .build();
         client.start();
         return client;
@@ -113,11 +145,20 @@ public final class HttpOAuthClient implements OAuthPort, AutoCloseable {
 
     @Override
     public TokenGrant refreshChatGpt(Secret refreshToken) throws OAuthCallException {
+        return refreshChatGpt(Optional.empty(), refreshToken);
+    }
+
+    @Override
+    public TokenGrant refreshChatGpt(CredentialId account, Secret refreshToken) throws OAuthCallException {
+        return refreshChatGpt(Optional.of(account), refreshToken);
+    }
+
+    private TokenGrant refreshChatGpt(Optional<CredentialId> account, Secret refreshToken) throws OAuthCallException {
         SimpleHttpRequest request = form(settings.openai("/oauth/token"), List.of(
                 pair("grant_type", "refresh_token"),
                 pair("refresh_token", refreshToken.reveal()),
                 pair("client_id", OAuthClients.CHATGPT_CLIENT_ID)));
-        return chatGptGrant(tokenCall("ChatGPT token endpoint", request));
+        return chatGptGrant(tokenCall("ChatGPT token endpoint", request, account));
     }
 
     private TokenGrant chatGptGrant(JsonNode reply) throws OAuthCallException {
@@ -201,11 +242,20 @@ public final class HttpOAuthClient implements OAuthPort, AutoCloseable {
 
     @Override
     public TokenGrant refreshClaude(Secret refreshToken) throws OAuthCallException {
+        return refreshClaude(Optional.empty(), refreshToken);
+    }
+
+    @Override
+    public TokenGrant refreshClaude(CredentialId account, Secret refreshToken) throws OAuthCallException {
+        return refreshClaude(Optional.of(account), refreshToken);
+    }
+
+    private TokenGrant refreshClaude(Optional<CredentialId> account, Secret refreshToken) throws OAuthCallException {
         ObjectNode body = json.createObjectNode()
                 .put("grant_type", "refresh_token")
                 .put("refresh_token", refreshToken.reveal())
                 .put("client_id", OAuthClients.CLAUDE_CLIENT_ID);
-        return claudeGrant(tokenCall("Claude token endpoint", jsonPost(settings.anthropicTokenUrl(), body)));
+        return claudeGrant(tokenCall("Claude token endpoint", jsonPost(settings.anthropicTokenUrl(), body), account));
     }
 
     private TokenGrant claudeGrant(JsonNode reply) throws OAuthCallException {
@@ -256,7 +306,12 @@ public final class HttpOAuthClient implements OAuthPort, AutoCloseable {
     // ---------------------------------------------------------------- plumbing
 
     private JsonNode tokenCall(String what, SimpleHttpRequest request) throws OAuthCallException {
-        Reply reply = send(what, request);
+        return tokenCall(what, request, Optional.empty());
+    }
+
+    private JsonNode tokenCall(String what, SimpleHttpRequest request, Optional<CredentialId> account)
+            throws OAuthCallException {
+        Reply reply = send(what, request, account);
         if (!reply.ok()) {
             throw failure(what, reply, reply.status() == 400 || reply.status() == 401);
         }
@@ -264,7 +319,19 @@ public final class HttpOAuthClient implements OAuthPort, AutoCloseable {
     }
 
     private Reply send(String what, SimpleHttpRequest request) throws OAuthCallException {
-        Future<SimpleHttpResponse> future = client.execute(request, null);
+        return send(what, request, Optional.empty());
+    }
+
+    private Reply send(String what, SimpleHttpRequest request, Optional<CredentialId> account)
+            throws OAuthCallException {
+        CloseableHttpAsyncClient via;
+        try {
+            via = proxied == null ? client : proxied.get(proxies.select(account, request.getUri()));
+        } catch (java.net.URISyntaxException | RuntimeException e) {
+            throw new OAuthCallException(what + ": no outbound client (" + e.getClass().getSimpleName() + ")", false,
+                    0);
+        }
+        Future<SimpleHttpResponse> future = via.execute(request, null);
         try {
             SimpleHttpResponse response = future.get(settings.timeout().toMillis(), TimeUnit.MILLISECONDS);
             byte[] body = response.getBodyBytes() == null ? new byte[0] : response.getBodyBytes();
@@ -410,6 +477,9 @@ public final class HttpOAuthClient implements OAuthPort, AutoCloseable {
     public void close() {
         if (ownsClient) {
             client.close(CloseMode.GRACEFUL);
+        }
+        if (proxied != null) {
+            proxied.close();
         }
     }
 }

@@ -1,5 +1,7 @@
 package io.proxygate.adapter.out.upstream.usage;
 
+import io.proxygate.adapter.out.upstream.proxy.ProxiedClients;
+import io.proxygate.adapter.out.upstream.proxy.ProxySelection;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.proxygate.adapter.out.upstream.fetch.BoundedGet;
@@ -42,6 +44,9 @@ public final class HttpUsagePollClient implements UsagePollPort, AutoCloseable {
     private final BoundedGet http;
     private final boolean ownsHttp;
     private final Duration timeout;
+    /** Clients per outbound proxy when polls follow each account's proxy; null when {@link #http} carries all. */
+    private final ProxiedClients proxied;
+    private final ProxySelection proxies;
 
     /** A client with its own HTTP connection pool and the 20 s timeout. */
     public HttpUsagePollClient(UsageEndpoints endpoints, InstantSource clock) {
@@ -55,6 +60,19 @@ public final class HttpUsagePollClient implements UsagePollPort, AutoCloseable {
         this.timeout = Objects.requireNonNull(timeout, "timeout");
         this.ownsHttp = http == null;
         this.http = http != null ? http : new BoundedGet();
+        this.proxied = null;
+        this.proxies = ProxySelection.DIRECT;
+    }
+
+    /** Polls each account through its own outbound proxy (one client per distinct proxy), with the 20 s timeout. */
+    public HttpUsagePollClient(UsageEndpoints endpoints, InstantSource clock, ProxySelection proxies) {
+        this.endpoints = Objects.requireNonNull(endpoints, "endpoints");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.timeout = DEFAULT_TIMEOUT;
+        this.proxies = Objects.requireNonNull(proxies, "proxies");
+        this.proxied = new ProxiedClients(proxy -> BoundedGet.newClient(Duration.ofSeconds(10), proxy));
+        this.http = null;
+        this.ownsHttp = false;
     }
 
     @Override
@@ -72,7 +90,7 @@ public final class HttpUsagePollClient implements UsagePollPort, AutoCloseable {
                     headers.put("ChatGPT-Account-Id", a.accountId());
                 }
                 headers.put("Accept", "application/json");
-                yield parseWham(get(endpoints.chatgptUsage(), headers), clock.instant());
+                yield parseWham(get(a, endpoints.chatgptUsage(), headers), clock.instant());
             }
             case ClaudeAccount a -> {
                 Map<String, String> headers = new LinkedHashMap<>();
@@ -80,7 +98,10 @@ public final class HttpUsagePollClient implements UsagePollPort, AutoCloseable {
                 headers.put("anthropic-beta", "oauth-2025-04-20");
                 headers.put("anthropic-version", "2023-06-01");
                 headers.put("Accept", "application/json");
-                yield parseClaude(get(endpoints.claudeUsage(), headers), clock.instant());
+                JsonNode root = get(a, endpoints.claudeUsage(), headers);
+                Instant now = clock.instant();
+                spentFamilies(root).forEach((family, until) -> modelWindows.spent(a.id(), family, until));
+                yield parseClaude(root, now);
             }
             case ApiKey k -> throw new UsagePollException("API keys have no usage windows", 0);
         };
@@ -91,12 +112,17 @@ public final class HttpUsagePollClient implements UsagePollPort, AutoCloseable {
         if (ownsHttp) {
             http.close();
         }
+        if (proxied != null) {
+            proxied.close();
+        }
     }
 
-    private JsonNode get(URI uri, Map<String, String> headers) throws UsagePollException {
+    private JsonNode get(Credential account, URI uri, Map<String, String> headers) throws UsagePollException {
         BoundedGet.Reply reply;
         try {
-            reply = http.get(uri, headers, timeout, MAX_BYTES);
+            BoundedGet via = proxied == null ? http
+                    : new BoundedGet(proxied.get(proxies.select(Optional.of(account.id()), uri)));
+            reply = via.get(uri, headers, timeout, MAX_BYTES);
         } catch (IOException e) {
             throw new UsagePollException(e.getMessage(), e);
         }
@@ -136,6 +162,50 @@ public final class HttpUsagePollClient implements UsagePollPort, AutoCloseable {
         boolean limitReached = limits.path("limit_reached").asBoolean(false)
                 || (limits.has("allowed") && !limits.path("allowed").asBoolean(true));
         return new UsageWindows(fiveHour, weekly, limitReached, now);
+    }
+
+    /**
+     * Receives the model families whose own usage window is spent (Claude's {@code seven_day_opus},
+     * {@code seven_day_sonnet}): routing cools that family only until the window resets.
+     */
+    @FunctionalInterface
+    public interface ModelWindows {
+        ModelWindows IGNORE = (account, family, until) -> { };
+
+        void spent(io.proxygate.domain.credential.CredentialId account, String family, Optional<Instant> until);
+    }
+
+    private volatile ModelWindows modelWindows = ModelWindows.IGNORE;
+
+    /** Where spent per-model windows are reported (see {@link ModelWindows}). */
+    public HttpUsagePollClient reportModelWindows(ModelWindows listener) {
+        this.modelWindows = Objects.requireNonNull(listener, "listener");
+        return this;
+    }
+
+    /** Family windows at or over 100 %: {@code seven_day_<family>} and {@code five_hour_<family>} objects. */
+    static Map<String, Optional<Instant>> spentFamilies(JsonNode root) {
+        Map<String, Optional<Instant>> out = new LinkedHashMap<>();
+        if (root == null || !root.isObject()) {
+            return out;
+        }
+        root.fieldNames().forEachRemaining(name -> {
+            for (String prefix : new String[] {"seven_day_", "five_hour_"}) {
+                if (name.startsWith(prefix) && name.length() > prefix.length()) {
+                    String family = name.substring(prefix.length()).toLowerCase(java.util.Locale.ROOT);
+                    if (!family.matches("opus|sonnet|haiku")) {
+                        continue;
+                    }
+                    JsonNode w = root.get(name);
+                    if (w != null && w.isObject() && w.path("utilization").isNumber()
+                            && fraction(w.get("utilization")) >= 1.0) {
+                        out.merge(family, instant(w.get("resets_at")), (a, b) -> a.isPresent() && b.isPresent()
+                                && b.get().isAfter(a.get()) ? b : a.isPresent() ? a : b);
+                    }
+                }
+            }
+        });
+        return out;
     }
 
     /** Claude's {@code api/oauth/usage} answer. */

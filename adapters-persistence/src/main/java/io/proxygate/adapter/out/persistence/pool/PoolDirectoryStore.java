@@ -153,7 +153,8 @@ public final class PoolDirectoryStore implements PoolDirectoryPort {
                 return Optional.of(PoolFile.broken(path, "file is larger than 1 MiB; not a credential file"));
             }
             ObjectNode json = PoolJson.readObject(bytes);
-            return Optional.of(PoolFile.loaded(path, PoolFileCodec.parse(folder, stem, json, clock.instant())));
+            return Optional.of(PoolFile.loaded(path, PoolFileCodec.parse(folder, stem, json, clock.instant()),
+                    PoolFileCodec.controls(json)));
         } catch (NoSuchFileException e) {
             return Optional.empty();
         } catch (PoolFormatException e) {
@@ -188,6 +189,55 @@ public final class PoolDirectoryStore implements PoolDirectoryPort {
             throw new UncheckedIOException("cannot read " + file, e);
         }
         writeFile(file, PoolFileCodec.write(updated, existing));
+    }
+
+    @Override
+    public void updateControls(String path, io.proxygate.application.port.out.ControlsEdit edit) {
+        Path file = ownedFile(path);
+        ObjectNode node;
+        try {
+            node = PoolJson.readObject(Files.readAllBytes(file));
+        } catch (PoolFormatException e) {
+            throw new IllegalArgumentException("the file does not parse: " + e.getMessage());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
+        }
+        edit.proxy().ifPresent(p -> putOrRemove(node, "proxy", p.isBlank() ? Optional.empty() : Optional.of(p.strip())));
+        edit.maxConcurrent().ifPresent(n -> {
+            if (n == 0) {
+                node.remove("max_concurrent");
+            } else {
+                node.put("max_concurrent", n);
+            }
+        });
+        edit.models().ifPresent(m -> globs(node, "models", m));
+        edit.excludeModels().ifPresent(m -> globs(node, "exclude_models", m));
+        edit.priority().ifPresent(n -> {
+            if (n == 0) {
+                node.remove("priority");
+            } else {
+                node.put("priority", n);
+            }
+        });
+        try {
+            PoolFileCodec.controls(node);
+        } catch (PoolFormatException e) {
+            throw new IllegalArgumentException(e.getMessage());
+        }
+        writeFile(file, node);
+    }
+
+    private static void globs(ObjectNode node, String field, java.util.List<String> globs) {
+        if (globs.isEmpty()) {
+            node.remove(field);
+        } else {
+            var array = node.putArray(field);
+            globs.forEach(array::add);
+        }
+    }
+
+    private static void putOrRemove(ObjectNode node, String field, Optional<String> value) {
+        PoolJson.putOrRemove(node, field, value);
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.proxygate.adapter.out.persistence.pool;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.proxygate.adapter.out.persistence.jwt.JwtClaims;
 import io.proxygate.domain.credential.ApiKey;
@@ -8,11 +9,15 @@ import io.proxygate.domain.credential.BaseUrls;
 import io.proxygate.domain.credential.ChatGptAccount;
 import io.proxygate.domain.credential.ClaudeAccount;
 import io.proxygate.domain.credential.Credential;
+import io.proxygate.domain.credential.CredentialControls;
+import io.proxygate.domain.credential.OutboundProxy;
 import io.proxygate.domain.credential.OAuthTokens;
 import io.proxygate.domain.credential.PlanType;
 import io.proxygate.domain.credential.Secret;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Arrays;
 import java.util.Optional;
 import java.util.function.Function;
@@ -88,6 +93,71 @@ final class PoolFileCodec {
         String id = text(json, "id").orElse(stem);
         return new ApiKey(id, text(json, "name").orElse(id), type, key, baseUrl(text(json, "base_url")),
                 flag(json, "disabled"));
+    }
+
+    /**
+     * The operator's per-credential controls: {@code proxy}, {@code max_concurrent}, {@code models},
+     * {@code exclude_models} and {@code priority}, all optional. They are never written back by {@link #write}, so a
+     * rewrite (token refresh, disable) keeps them exactly as the operator wrote them.
+     *
+     * @throws PoolFormatException naming the bad field (never echoing a proxy password)
+     */
+    static CredentialControls controls(ObjectNode json) {
+        Optional<OutboundProxy> proxy;
+        try {
+            proxy = text(json, "proxy").map(OutboundProxy::parse);
+        } catch (IllegalArgumentException e) {
+            throw new PoolFormatException("bad proxy: " + e.getMessage());
+        }
+        int maxConcurrent = wholeNumber(json, "max_concurrent", 0);
+        if (maxConcurrent < 0) {
+            throw new PoolFormatException("max_concurrent must be 0 (no cap) or more");
+        }
+        return new CredentialControls(proxy, maxConcurrent, globs(json, "models"), globs(json, "exclude_models"),
+                wholeNumber(json, "priority", 0));
+    }
+
+    private static int wholeNumber(ObjectNode json, String field, int absent) {
+        JsonNode node = json.get(field);
+        if (node == null || node.isNull()) {
+            return absent;
+        }
+        if (node.isIntegralNumber() && node.canConvertToInt()) {
+            return node.intValue();
+        }
+        if (node.isTextual() && node.asText().strip().matches("-?[0-9]{1,9}")) {
+            return Integer.parseInt(node.asText().strip());
+        }
+        throw new PoolFormatException(field + " must be a whole number");
+    }
+
+    /** A list of globs, or one glob as a string, or a comma-separated string. */
+    private static List<String> globs(ObjectNode json, String field) {
+        JsonNode node = json.get(field);
+        List<String> out = new ArrayList<>();
+        if (node == null || node.isNull()) {
+            return out;
+        }
+        if (node.isTextual()) {
+            for (String part : node.asText().split(",")) {
+                if (!part.isBlank()) {
+                    out.add(part.strip());
+                }
+            }
+            return out;
+        }
+        if (!node.isArray()) {
+            throw new PoolFormatException(field + " must be a list of model names or globs");
+        }
+        for (JsonNode item : node) {
+            if (!item.isTextual()) {
+                throw new PoolFormatException(field + " must be a list of model names or globs");
+            }
+            if (!item.asText().isBlank()) {
+                out.add(item.asText().strip());
+            }
+        }
+        return out;
     }
 
     /** A base URL the relay may use, or a problem that skips the file (or import entry) with the reason. */
