@@ -193,6 +193,6 @@ class ReliabilitySystemTest {
         // The upstream stays silent: only the keep-alive write can tell that the client left.
         RequestRecord row = onlyRow();
         assertThat(row.errorClass()).contains("client_disconnected");
-        await().atMost(Duration.ofSeconds(12)).until(() -> upstream.openConnections() == 0);
+        await().atMost(Duration.ofSeconds(30)).until(() -> upstream.openConnections() == 0);
     }
 }
