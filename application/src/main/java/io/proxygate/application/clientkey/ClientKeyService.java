@@ -380,6 +380,34 @@ public final class ClientKeyService {
         return over ? "over_budget" : "active";
     }
 
+    /**
+     * An expiry as the CLI and admin API take it: a duration from now ({@code 30d}, {@code 12h}, {@code 90m}), a
+     * local date ({@code 2026-12-31}, the end of that day is not included: the key expires at its start) or an
+     * RFC 3339 instant.
+     */
+    public static Instant expiry(String text, Instant now, ZoneId zone) {
+        String t = text.strip();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d{1,6})([dhm])").matcher(t);
+        if (m.matches()) {
+            long n = Long.parseLong(m.group(1));
+            return now.plus(switch (m.group(2)) {
+                case "d" -> Duration.ofDays(n);
+                case "h" -> Duration.ofHours(n);
+                default -> Duration.ofMinutes(n);
+            });
+        }
+        try {
+            return LocalDate.parse(t).atStartOfDay(zone).toInstant();
+        } catch (java.time.format.DateTimeParseException notADate) {
+            try {
+                return java.time.OffsetDateTime.parse(t).toInstant();
+            } catch (java.time.format.DateTimeParseException e) {
+                throw new IllegalArgumentException("expires must be like 30d, 12h, 2026-12-31 or an RFC 3339 time: "
+                        + t);
+            }
+        }
+    }
+
     /** SHA-256 of the secret, lowercase hex: enough for a 192-bit random secret. */
     public static String hash(String secret) {
         try {

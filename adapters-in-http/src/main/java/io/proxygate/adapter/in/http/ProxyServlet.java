@@ -1,5 +1,6 @@
 package io.proxygate.adapter.in.http;
 
+import io.proxygate.application.clientkey.ClientKeyService;
 import io.proxygate.application.proxy.Headers;
 import io.proxygate.application.proxy.ProxyCommand;
 import io.proxygate.application.proxy.ProxyExchange;
@@ -155,20 +156,27 @@ public final class ProxyServlet extends HttpServlet {
                         HttpServletResponse response) throws IOException {
         Api api = route.api();
         Headers headers = headersOf(request);
-        if (!auth.allows(route, headers)) {
-            sendError(response, api, 401, "authentication_error", "unauthorized", Optional.empty());
+        String principal;
+        try {
+            principal = auth.identify(route, headers);
+        } catch (ProxyFailure refused) {
+            sendError(response, api, refused.status(), refused.errorType(), refused.getMessage(), Optional.empty());
             return;
         }
         ProxyExchange exchange;
+        ClientKeyService.Ticket ticket = ClientKeyService.Ticket.NONE;
         try {
             RequestBodies.Read read = RequestBodies.read(request.getInputStream(),
                     headers.first("Content-Encoding").orElse(""), maxBodyBytes, request.getContentLengthLong());
             byte[] body = read.decoded();
             // Passthrough bodies are the ChatGPT site's own business: relayed, never parsed.
             RequestFacts facts = route == Route.PASSTHROUGH ? NO_FACTS : RequestFactsReader.read(route, body, headers);
+            // The key's rules, rate and budget are checked once the model is known; its slot is held to the end.
+            ticket = auth.admit(principal, route, facts.model(), body.length);
             exchange = proxy.open(new ProxyCommand(route, request.getQueryString(), headers, body, facts,
-                    passthroughMethod, request.getRequestURI(), read.encoded()));
+                    passthroughMethod, request.getRequestURI(), read.encoded(), principal));
         } catch (ProxyFailure f) {
+            ticket.close();
             sendError(response, api, f.status(), f.errorType(), f.getMessage(), f.retryAfter());
             return;
         } catch (RequestBodies.Rejected e) {
@@ -178,7 +186,11 @@ public final class ProxyServlet extends HttpServlet {
             sendError(response, api, 400, "invalid_request_error", "could not read request body", Optional.empty());
             return;
         }
-        relay(api, exchange, response);
+        try {
+            relay(api, exchange, response);
+        } finally {
+            ticket.close();
+        }
     }
 
     private static void relay(Api api, ProxyExchange exchange, HttpServletResponse response) throws IOException {
