@@ -200,7 +200,7 @@ public final class Wiring {
 
         PoolGauges.register(environment.metrics(), pool, router, clock);
         PrometheusEndpoint.register(environment, environment.metrics());
-        ClientKeyService clientKeys = new ClientKeyService(new SqlClientKeyStore(jdbi), pricing, clock,
+        ClientKeyService clientKeys = new ClientKeyService(new SqlClientKeyStore(jdbi, requestLog.unwritten()), pricing, clock,
                 java.time.ZoneId.systemDefault(), new SecureRandom(), dialect.shared());
         // Keys come and go from the CLI and other instances: read them again every sync interval (and, when the
         // database is shared, everyone's spend with them).

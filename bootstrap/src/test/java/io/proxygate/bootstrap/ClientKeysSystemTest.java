@@ -37,6 +37,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ClientKeysSystemTest {
     private static final String ADMIN = "client-keys-admin-token";
     private static final MockUpstream UPSTREAM = start();
+    private static Path root;
     private static final DropwizardAppExtension<ProxyGateConfiguration> APP = app();
     private static final String CHAT = "{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
 
@@ -56,7 +57,7 @@ class ClientKeysSystemTest {
 
     private static DropwizardAppExtension<ProxyGateConfiguration> app() {
         try {
-            Path root = Files.createTempDirectory("proxygate-client-keys");
+            root = Files.createTempDirectory("proxygate-client-keys");
             Path pool = root.resolve("pool");
             PoolFiles.key(pool, "openai-1", "openai", "sk-test-key-123");
             PoolFiles.key(pool, "anthropic-1", "anthropic", "sk-ant-test-key");
@@ -158,6 +159,45 @@ class ClientKeysSystemTest {
         HttpResponse<String> wrongRoute = call("/v1/messages", messages("claude-sonnet-4-5"), secret);
         assertThat(wrongRoute.statusCode()).isEqualTo(403);
         assertThat(wrongRoute.body()).contains("messages route");
+    }
+
+    @Test
+    @Order(3)
+    void theCliCreatesUpdatesAndRevokesKeysWhileTheServerRuns() throws Exception {
+        Map<String, String> env = Map.of("PROXYGATE_DATA_DIR", root.resolve("data").toString(),
+                "PROXYGATE_POOL_DIR", root.resolve("pool").toString());
+        String created = cli(env, 0, "client-key", "create", "--name=ci-bot", "--models=gpt-4o",
+                "--daily-budget=3", "--rpm=100", "--expires=30d", "--json");
+        JsonNode key = json.readTree(created);
+        String secret = key.path("key").asText();
+        assertThat(secret).startsWith("pgk_");
+        assertThat(key.path("daily_budget_usd").decimalValue()).isEqualByComparingTo("3");
+
+        // The server reads keys again every [database] sync_interval (3 s by default).
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(15)).untilAsserted(() ->
+                assertThat(call("/v1/chat/completions", CHAT, secret).statusCode()).isEqualTo(200));
+        assertThat(cli(env, 0, "client-key", "list")).contains("ci-bot").contains("active");
+
+        cli(env, 0, "client-key", "update", "ci-bot", "--models=claude-*");
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(15)).untilAsserted(() ->
+                assertThat(call("/v1/chat/completions", CHAT, secret).statusCode()).isEqualTo(403));
+
+        assertThat(cli(env, 0, "client-key", "revoke", "ci-bot")).contains("revoked");
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(15)).untilAsserted(() ->
+                assertThat(call("/v1/chat/completions", CHAT, secret).statusCode()).isEqualTo(401));
+        JsonNode listed = json.readTree(cli(env, 0, "client-key", "list", "--json"));
+        assertThat(listed.toString()).doesNotContain(secret);
+        cli(env, 1, "client-key", "revoke", "nobody");
+    }
+
+    private static String cli(Map<String, String> env, int expectedStatus, String... args) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        int status = io.proxygate.bootstrap.cli.ProxyGateCli.run(args,
+                new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8),
+                new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8), env);
+        assertThat(status).as(String.join(" ", args) + ": " + err).isEqualTo(expectedStatus);
+        return out.toString(java.nio.charset.StandardCharsets.UTF_8);
     }
 
     private static String messages(String model) {

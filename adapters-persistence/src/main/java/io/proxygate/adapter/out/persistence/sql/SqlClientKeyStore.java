@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.proxygate.application.clientkey.ClientKeyUsage;
 import io.proxygate.application.port.out.ClientKeyStorePort;
+import io.proxygate.application.usage.RequestRecord;
 import io.proxygate.domain.clientkey.ClientKey;
 import io.proxygate.domain.clientkey.ClientKeyRules;
 import org.jdbi.v3.core.Jdbi;
@@ -32,9 +33,17 @@ public final class SqlClientKeyStore implements ClientKeyStorePort {
             + "monthly_budget_usd, rpm, max_concurrent, expires_at, metadata, created_at, revoked_at";
 
     private final Jdbi jdbi;
+    private final UnwrittenRows unwritten;
 
+    /** For readers beside the server (the CLI): committed rows only. */
     public SqlClientKeyStore(Jdbi jdbi) {
+        this(jdbi, new UnwrittenRows());
+    }
+
+    /** Usage reads add the request log's rows not written yet, so a finished request counts at once. */
+    public SqlClientKeyStore(Jdbi jdbi, UnwrittenRows unwritten) {
         this.jdbi = Objects.requireNonNull(jdbi, "jdbi");
+        this.unwritten = Objects.requireNonNull(unwritten, "unwritten");
     }
 
     @Override
@@ -66,6 +75,19 @@ public final class SqlClientKeyStore implements ClientKeyStorePort {
 
     @Override
     public Map<String, ClientKeyUsage> usageBetween(Instant from, Instant to) {
+        return unwritten.read(() -> storedUsage(from, to), (stored, rows) -> {
+            Map<String, ClientKeyUsage> all = new HashMap<>(stored);
+            for (RequestRecord r : rows) {
+                if (!r.startedAt().isBefore(from) && r.startedAt().isBefore(to)) {
+                    all.merge(r.clientKey(), new ClientKeyUsage(1, r.tokens().inputTokens()
+                            + r.tokens().outputTokens(), r.costUsd().orElse(BigDecimal.ZERO)), ClientKeyUsage::plus);
+                }
+            }
+            return all;
+        });
+    }
+
+    private Map<String, ClientKeyUsage> storedUsage(Instant from, Instant to) {
         Map<String, ClientKeyUsage> usage = new HashMap<>();
         // Costs are summed in nano-dollars as integers, the way the roll-ups do, so both databases agree exactly.
         jdbi.useHandle(h -> h.createQuery("""
@@ -86,6 +108,14 @@ public final class SqlClientKeyStore implements ClientKeyStorePort {
 
     @Override
     public Map<String, Instant> lastUsed() {
+        return unwritten.read(this::storedLastUsed, (stored, rows) -> {
+            Map<String, Instant> all = new HashMap<>(stored);
+            rows.forEach(r -> all.merge(r.clientKey(), r.startedAt(), (a, b) -> a.isAfter(b) ? a : b));
+            return all;
+        });
+    }
+
+    private Map<String, Instant> storedLastUsed() {
         Map<String, Instant> last = new HashMap<>();
         jdbi.useHandle(h -> h.createQuery("SELECT client_key, max(started_at) AS last FROM request_log "
                         + "WHERE client_key IS NOT NULL GROUP BY client_key")
