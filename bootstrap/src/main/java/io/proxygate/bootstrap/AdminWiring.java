@@ -57,7 +57,8 @@ final class AdminWiring {
         AdminApi api = new AdminApi(token, new AdminApi.Services(poolAdmin, pool, usage, pricing,
                 new RoutingExplainService(pool, router), logins, live), info, clock, zone, true);
         api.components().forEach(environment.jersey()::register);
-        environment.jersey().register(new AdminClientKeysResource(clientKeys, clock, zone));
+        environment.jersey().register(new AdminClientKeysResource(clientKeys, clock, zone,
+                Optional.ofNullable(config.server.publicBaseUrl).map(String::strip).filter(u -> !u.isEmpty())));
         // Open dashboards hold event streams: end them as the server begins to stop, not after the grace period.
         environment.lifecycle().addEventListener(new LifeCycle.Listener() {
             @Override

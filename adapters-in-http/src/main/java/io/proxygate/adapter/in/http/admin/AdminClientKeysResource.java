@@ -44,11 +44,15 @@ public final class AdminClientKeysResource {
     private final ClientKeyService keys;
     private final InstantSource clock;
     private final ZoneId zone;
+    private final Optional<String> publicBaseUrl;
 
-    public AdminClientKeysResource(ClientKeyService keys, InstantSource clock, ZoneId zone) {
+    /** @param publicBaseUrl the address clients reach this server at, for the dashboard's setup snippets */
+    public AdminClientKeysResource(ClientKeyService keys, InstantSource clock, ZoneId zone,
+                                   Optional<String> publicBaseUrl) {
         this.keys = Objects.requireNonNull(keys, "keys");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.zone = Objects.requireNonNull(zone, "zone");
+        this.publicBaseUrl = Objects.requireNonNull(publicBaseUrl, "publicBaseUrl");
     }
 
     @GET
@@ -57,7 +61,7 @@ public final class AdminClientKeysResource {
         for (ClientKeyView v : keys.list()) {
             views.add(view(v));
         }
-        return Json.object().put("client_keys", views).build();
+        return Json.object().put("client_keys", views).opt("public_base_url", publicBaseUrl).build();
     }
 
     @POST
