@@ -129,6 +129,10 @@ class ClientKeysSystemTest {
         assertThat(listed.path("metadata").path("team").asText()).isEqualTo("mobile");
         assertThat(adminJson("/admin/stats?group_by=client_key").toString()).contains(id);
         assertThat(adminJson("/admin/usage").path("by_client_key").toString()).contains(id);
+        String prometheus = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + APP.getAdminPort()
+                + "/prometheus")).build(), HttpResponse.BodyHandlers.ofString()).body();
+        assertThat(prometheus).contains("proxygate_client_key_" + id + "_requests")
+                .contains("proxygate_client_key_" + id + "_cost_micro_usd").doesNotContain(secret);
 
         // Raising the budget lets the key work again; revoking it refuses it at once.
         assertThat(admin("PATCH", "/admin/client-keys/" + id, "{\"daily_budget_usd\":5}").statusCode())
