@@ -284,6 +284,8 @@
         h('td', { 'data-label': '' }, h('div', { class: 'row-actions' },
           h('button', { type: 'button', class: 'small-btn', 'aria-label': (c.disabled ? 'Enable ' : 'Disable ') + c.email,
             onclick: () => toggle(section, c.email, !c.disabled) }, c.disabled ? 'Enable' : 'Disable'),
+          c.cooldown_until ? h('button', { type: 'button', class: 'small-btn', title: 'Clear cooldown', 'aria-label': 'Clear cooldown of ' + c.email,
+            onclick: () => clearCooldown(section, c.email) }, 'Clear cooldown') : null,
           h('button', { type: 'button', class: 'small-btn', title: 'Refresh token', 'aria-label': 'Refresh token of ' + c.email,
             onclick: () => refreshToken(section, c.email) }, '↻'),
           h('button', { type: 'button', class: 'small-btn danger', title: 'Delete', 'aria-label': 'Delete ' + c.email,
@@ -320,6 +322,8 @@
         h('td', { 'data-label': '' }, h('div', { class: 'row-actions' },
           h('button', { type: 'button', class: 'small-btn', 'aria-label': (k.disabled ? 'Enable ' : 'Disable ') + k.id,
             onclick: () => toggle('keys', k.id, !k.disabled) }, k.disabled ? 'Enable' : 'Disable'),
+          k.cooldown_until ? h('button', { type: 'button', class: 'small-btn', title: 'Clear cooldown', 'aria-label': 'Clear cooldown of ' + k.id,
+            onclick: () => clearCooldown('keys', k.id) }, 'Clear cooldown') : null,
           h('button', { type: 'button', class: 'small-btn danger', title: 'Delete', 'aria-label': 'Delete ' + k.id,
             onclick: () => remove('keys', k.id) }, '×')))));
     }
@@ -370,6 +374,14 @@
     try {
       await api('POST', '/admin/' + section + '/' + encodeURIComponent(id) + '/' + (disable ? 'disable' : 'enable'));
       toast((disable ? 'Disabled ' : 'Enabled ') + id);
+      await reload();
+    } catch (e) { toast(e.message, true); }
+  }
+
+  async function clearCooldown(section, id) {
+    try {
+      await api('POST', '/admin/' + section + '/' + encodeURIComponent(id) + '/clear-cooldown');
+      toast('Cooldown cleared: ' + id);
       await reload();
     } catch (e) { toast(e.message, true); }
   }

@@ -27,6 +27,7 @@ public final class ProxyGateServer {
         application.run(config, environment);
         Server server = config.getServerFactory().build(environment);
         server.setStopAtShutdown(true);
+        server.setAttribute(Wiring.class.getName(), application.wiring());
         server.start();
         return server;
     }

@@ -58,6 +58,7 @@ import io.proxygate.application.port.out.RequestLogPort;
 import io.proxygate.adapter.out.persistence.sql.SqlClientKeyStore;
 import io.proxygate.bootstrap.metrics.PoolGauges;
 import io.proxygate.bootstrap.metrics.PrometheusEndpoint;
+import io.proxygate.bootstrap.metrics.RequestLogMetrics;
 import io.proxygate.domain.credential.ClaudeAccount;
 import io.proxygate.domain.credential.Secret;
 import org.jdbi.v3.core.Jdbi;
@@ -82,11 +83,14 @@ import java.util.UUID;
  */
 public final class Wiring {
     private static final Logger LOG = LoggerFactory.getLogger(Wiring.class);
+    /** How long shutdown waits for the rows of the requests it cut. */
+    static final Duration SHUTDOWN_ROW_WAIT = Duration.ofSeconds(5);
     private final AdminTokens.AdminToken adminToken;
     private final CredentialPool pool;
     private final RoutingService router;
     private final SqliteRequestLog requestLog;
     private final PricingService pricing;
+    private ProxyService proxy;
 
     private Wiring(AdminTokens.AdminToken adminToken, CredentialPool pool, RoutingService router,
                    SqliteRequestLog requestLog, PricingService pricing) {
@@ -111,6 +115,10 @@ public final class Wiring {
 
     public SqliteRequestLog requestLog() {
         return requestLog;
+    }
+
+    public ProxyService proxy() {
+        return proxy;
     }
 
     static Wiring build(ProxyGateConfiguration config, Environment environment) throws IOException {
@@ -139,6 +147,7 @@ public final class Wiring {
                         "/tasks/*");
 
         PoolDirectoryStore poolStore = new PoolDirectoryStore(config.paths.poolDir, clock);
+        poolStore.removeStaleTempFiles();
         CredentialPool pool = new CredentialPool(poolStore);
         // The pool's tokens are masked verbatim in every log line, whatever logger prints them.
         pool.addListener(change -> SecretMasking.setPoolSecrets(poolSecrets(pool)));
@@ -183,8 +192,19 @@ public final class Wiring {
 
         HttpUpstreamAdapter upstream = new HttpUpstreamAdapter(upstreamSettings(config), clock);
         environment.lifecycle().manage(managed(() -> { }, upstream::close));
+        // The upstream connection pool: leased (in use), available (idle, kept), pending (waiting for a connection).
+        environment.metrics().register("proxygate.upstream.pool.leased",
+                (com.codahale.metrics.Gauge<Integer>) () -> upstream.poolStats().leased());
+        environment.metrics().register("proxygate.upstream.pool.available",
+                (com.codahale.metrics.Gauge<Integer>) () -> upstream.poolStats().available());
+        environment.metrics().register("proxygate.upstream.pool.pending",
+                (com.codahale.metrics.Gauge<Integer>) () -> upstream.poolStats().pending());
+        environment.metrics().register("proxygate.upstream.pool.max",
+                (com.codahale.metrics.Gauge<Integer>) () -> upstream.poolStats().max());
 
-        SqliteRequestLog requestLog = new SqliteRequestLog(jdbi);
+        SqliteRequestLog requestLog = new SqliteRequestLog(jdbi, dialect.shared() ? "the shared database"
+                : dataDir.toAbsolutePath().normalize().toString());
+        RequestLogMetrics.register(environment, requestLog);
         // Usage reads include the rows the log has not committed yet: a finished request counts at once.
         SqliteUsageStats usageStats = new SqliteUsageStats(jdbi, requestLog.unwritten());
         environment.lifecycle().manage(managed(() -> { }, requestLog::close));
@@ -220,9 +240,14 @@ public final class Wiring {
             }
         }, pricing,
                 new ProxySettings(config.routing.maxAttempts, Duration.ofSeconds(10),
-                        config.routing.movePinnedOnRateLimit, 64 * 1024),
+                        config.routing.movePinnedOnRateLimit, 64 * 1024, config.upstream.effectiveAttemptDeadline(),
+                        config.upstream.maxStreamDuration),
                 clock, Pause.REAL, Wiring::requestId,
                 VertexWiring.build(config, environment, jdbi, upstream, clock));
+        proxy.keepAliveEvery(config.upstream.keepaliveInterval);
+        // Stopped before the request log (lifecycles stop in reverse order): requests still running are ended and
+        // their rows written while the log still takes them.
+        environment.lifecycle().manage(managed(() -> { }, () -> proxy.cutInProgress(SHUTDOWN_ROW_WAIT)));
         DailyBudgets budgets = new DailyBudgets(config.usage.accountDailyBudgetUsd, config.usage.keyDailyBudgetUsd,
                 usageStats, clock, java.time.ZoneId.systemDefault());
         if (budgets.active()) {
@@ -230,7 +255,7 @@ public final class Wiring {
         }
 
         ClientAuth auth = new ClientAuth(optional(config.server.proxyToken).map(Secret::of),
-                config.server.acceptClaudeOauthClients,
+                config.server.listensOnLoopback(), config.server.acceptClaudeOauthClients,
                 () -> pool.snapshot().credentials().stream().filter(ClaudeAccount.class::isInstance)
                         .map(c -> ((ClaudeAccount) c).tokens().accessToken()).toList(), Optional.of(clientKeys));
         // Before every servlet, Jersey's included: wrong Host names, cross-site browsers and non-JSON API posts.
@@ -239,9 +264,17 @@ public final class Wiring {
                         config.server.allowedHosts, config.server.allowedOrigins), ProxyServlet.jsonPostPaths()))
                 .addMappingForUrlPatterns(java.util.EnumSet.of(jakarta.servlet.DispatcherType.REQUEST), false, "/*");
         // A servlet beside Jersey: exact and prefix mappings win over Jersey's "/*", so the relayed routes skip JAX-RS.
-        environment.servlets().addServlet("proxy", new ProxyServlet(proxy, auth, config.server.maxBodyBytes))
+        // One timer probes clients waiting for an upstream; most requests end before their first probe, so a
+        // cancelled probe leaves the queue at once rather than at its due time.
+        java.util.concurrent.ScheduledThreadPoolExecutor watchTimer = new java.util.concurrent.ScheduledThreadPoolExecutor(
+                1, Thread.ofPlatform().name("client-watch").daemon(true).factory());
+        watchTimer.setRemoveOnCancelPolicy(true);
+        environment.lifecycle().manage(managed(() -> { }, watchTimer::shutdownNow));
+        environment.servlets().addServlet("proxy", new ProxyServlet(proxy, auth, config.server.maxBodyBytes,
+                        new JettyDisconnectWatch(watchTimer, 250)))
                 .addMapping(ProxyServlet.mappings().toArray(String[]::new));
-        environment.jersey().register(new HealthResource(pool, Version.current()));
+        environment.jersey().register(new HealthResource(pool, Version.current(),
+                RequestLogMetrics.health(requestLog)));
 
         environment.healthChecks().register("pool", new HealthCheck() {
             @Override
@@ -257,7 +290,9 @@ public final class Wiring {
                         BrowserPort.NONE, LoginSettings.withEndpoints(URI.create(config.oauth.openaiIssuer),
                         URI.create(config.oauth.claudeAuthorizeUrl)), clock, new SecureRandom()),
                 proxy, clock, clientKeys);
-        return new Wiring(adminToken, pool, router, requestLog, pricing);
+        Wiring wiring = new Wiring(adminToken, pool, router, requestLog, pricing);
+        wiring.proxy = proxy;
+        return wiring;
     }
 
     private static java.util.List<String> poolSecrets(CredentialPool pool) {
@@ -312,6 +347,9 @@ public final class Wiring {
             }
         } catch (UnsupportedOperationException e) {
             // not a POSIX file system: nothing to tighten
+        } catch (java.nio.file.AccessDeniedException e) {
+            // not ours to change (a shared or root-owned directory): its owner decides, the files inside stay 0600
+            LOG.warn("data_dir {} is not owner-only and cannot be changed by this user", dir);
         }
     }
 
@@ -359,7 +397,25 @@ public final class Wiring {
         }
         String name = dialect.name().toLowerCase(java.util.Locale.ROOT);
         ManagedDataSource dataSource = factory.build(environment.metrics(), name);
-        Databases.migrate(dataSource, dialect);
+        if (dialect == SqlDialect.SQLITE) {
+            SpaceReserve reserve = new SpaceReserve(config.paths.dataDir);
+            try {
+                Databases.migrate(dataSource, dialect);
+            } catch (RuntimeException full) {
+                // SQLite needs a little room to open a database in WAL mode (its -shm and -wal files). On a full
+                // disk the reserve file kept for this moment is given up, so the server starts, degraded, instead
+                // of refusing; the request log then holds rows in memory until there is room again.
+                if (!reserve.release()) {
+                    throw full;
+                }
+                org.slf4j.LoggerFactory.getLogger(Wiring.class).error("the database could not be opened ({}); "
+                        + "released the space reserve in {} to start", full.getMessage(), config.paths.dataDir);
+                Databases.migrate(dataSource, dialect);
+            }
+            reserve.ensure();
+        } else {
+            Databases.migrate(dataSource, dialect);
+        }
         return new JdbiFactory().build(environment, factory, dataSource, name);
     }
 

@@ -162,6 +162,20 @@ class DashboardBrowserTest {
                 .contains("42.5%") || reloadAndFalse(d));
         screenshot("02-accounts");
 
+        // A cooling account offers "Clear cooldown"; clicking it puts the account back at once.
+        io.proxygate.application.routing.RoutingService router =
+                ((ProxyGateApplication) APP.getApplication()).wiring().router();
+        io.proxygate.domain.credential.CredentialId beta = io.proxygate.domain.credential.CredentialId.chatgpt(
+                "beta@x.com");
+        router.onFailure(beta, new io.proxygate.application.routing.AttemptFailure.RateLimited(
+                java.time.Duration.ofMinutes(20)));
+        wait.until(d -> !d.findElements(By.cssSelector("button[aria-label='Clear cooldown of beta@x.com']")).isEmpty()
+                || reloadAndFalse(d));
+        driver.findElement(By.cssSelector("button[aria-label='Clear cooldown of beta@x.com']")).click();
+        wait.until(d -> d.findElements(By.cssSelector("button[aria-label='Clear cooldown of beta@x.com']")).isEmpty());
+        assertThat(router.statuses().stream().filter(st -> st.id().equals(beta)).findFirst().orElseThrow()
+                .cooldownUntil()).isEmpty();
+
         // Disable alpha: the file says so, and the badge shows it.
         driver.findElement(By.cssSelector("button[aria-label='Disable alpha@x.com']")).click();
         wait.until(d -> row(d, "#t-openai", "alpha@x.com").getText().contains("disabled"));

@@ -225,6 +225,28 @@ class ProxySystemTest {
     }
 
     @Test
+    void oneHourCacheWritesArePricedAtTheEmbeddedSnapshotsOneHourRate() throws Exception {
+        UPSTREAM.on("POST", "/v1/messages", (r, ex) -> {
+            OutputStream out = MockUpstream.startSse(ex, Map.of("request-id", "req_1h"));
+            MockUpstream.event(out, "message_start", "{\"type\":\"message_start\",\"message\":{\"id\":\"msg_1h\","
+                    + "\"type\":\"message\",\"role\":\"assistant\",\"model\":\"claude-opus-4-6\",\"content\":[],"
+                    + "\"usage\":{\"input_tokens\":10,\"cache_creation_input_tokens\":1000,\"cache_read_input_tokens\":0,"
+                    + "\"cache_creation\":{\"ephemeral_5m_input_tokens\":400,\"ephemeral_1h_input_tokens\":600},"
+                    + "\"output_tokens\":1}}}");
+            MockUpstream.event(out, "message_delta", "{\"type\":\"message_delta\",\"delta\":{\"stop_reason\":"
+                    + "\"end_turn\"},\"usage\":{\"output_tokens\":5}}");
+            MockUpstream.event(out, "message_stop", "{\"type\":\"message_stop\"}");
+        });
+        HttpResponse<String> r = post("/v1/messages",
+                "{\"model\":\"claude-opus-4-6\",\"max_tokens\":10,\"stream\":true,\"messages\":[]}");
+        assertThat(r.statusCode()).isEqualTo(200);
+        // 10 x 5e-6 + 400 x 6.25e-6 (five-minute writes) + 600 x 1e-5 (one-hour writes) + 5 x 2.5e-5
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(wiring().requestLog().recent(20).stream()
+                .filter(x -> x.responseId().equals(java.util.Optional.of("msg_1h"))).findFirst().orElseThrow().costUsd())
+                .hasValueSatisfying(c -> assertThat(c).isEqualByComparingTo("0.008675")));
+    }
+
+    @Test
     void chatCompletionsUseTheOpenAiKey() throws Exception {
         UPSTREAM.on("POST", "/v1/chat/completions", (r, ex) -> MockUpstream.json(ex, 200, Fixtures.chatJson("CHAT_OK")));
         HttpResponse<String> r = post("/v1/chat/completions", "{\"model\":\"gpt-4o\",\"messages\":[]}",

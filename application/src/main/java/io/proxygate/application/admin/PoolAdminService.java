@@ -135,6 +135,17 @@ public final class PoolAdminService {
     }
 
     /**
+     * Ends the credential's cooldown and failure streak now (an operator who knows the upstream is back). Returns
+     * whether there was anything to clear.
+     */
+    public boolean clearCooldown(PoolSection section, String label) {
+        PoolEntry entry = require(section, label);
+        boolean cleared = router.clearCooldown(entry.credential().id());
+        LOG.log(System.Logger.Level.INFO, "admin: cleared the cooldown of {0}", entry.credential().id());
+        return cleared;
+    }
+
+    /**
      * Takes the credential out of the pool by moving its file to {@code <pool_dir>/.deleted/}, from where
      * {@link #restore} brings it back; returns the name it has there.
      */

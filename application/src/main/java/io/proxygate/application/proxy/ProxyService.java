@@ -57,6 +57,12 @@ public final class ProxyService implements ProxyUseCase {
     private static final System.Logger LOG = System.getLogger(ProxyService.class.getName());
     /** Long enough not to hammer an edge that refused us, short enough that a passing block costs little. */
     static final Duration EDGE_REFUSAL_COOLDOWN = Duration.ofSeconds(30);
+    /** The request log's error class (and the failure type) of a request whose client left. */
+    public static final String CLIENT_DISCONNECTED = "client_disconnected";
+    /** The request log's error class of a request that shutdown ended before its upstream did. */
+    public static final String CUT_BY_SHUTDOWN = "cut_by_shutdown";
+    /** The request log's error class of a stream ended by {@code max_stream_duration}. */
+    public static final String STREAM_TOO_LONG = "max_stream_duration";
 
     private final CredentialPool pool;
     private final CredentialRouter router;
@@ -70,7 +76,16 @@ public final class ProxyService implements ProxyUseCase {
     private final Supplier<String> requestIds;
     private final FallbackRoute fallback;
     private volatile RequestObserver observer = RequestObserver.NONE;
+    /** Requests between their start and their request-log row: what shutdown must end and wait for. */
+    private final Set<Cuttable> inProgress = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private volatile boolean shuttingDown;
+    private volatile Duration keepAliveInterval = Duration.ZERO;
     private volatile SpendLimit spendLimit = SpendLimit.NONE;
+
+    /** Something shutdown can end early; it still writes its row. */
+    private interface Cuttable {
+        void cut();
+    }
 
     public ProxyService(CredentialPool pool, CredentialRouter router, UpstreamPort upstream, TokenKeeper tokens,
                         RequestLogPort requestLog, CostEstimator costs, ProxySettings settings, InstantSource clock,
@@ -100,6 +115,40 @@ public final class ProxyService implements ProxyUseCase {
         this.spendLimit = java.util.Objects.requireNonNull(limit, "limit");
     }
 
+    /**
+     * While an event stream's upstream is quiet this long, the client gets an SSE comment, so a client that left is
+     * noticed; zero (the default) = off.
+     */
+    public void keepAliveEvery(Duration interval) {
+        this.keepAliveInterval = interval == null || interval.isNegative() ? Duration.ZERO : interval;
+    }
+
+    /**
+     * Shutdown: refuses new requests, ends every request still in progress (a stream gets its API's error event, an
+     * attempt its error) and waits up to {@code wait} for their request-log rows, so they are written before the log
+     * closes. Returns how many requests were still unfinished when the wait ended.
+     */
+    public int cutInProgress(Duration wait) {
+        shuttingDown = true;
+        for (Cuttable c : inProgress) {
+            c.cut();
+        }
+        long deadline = System.nanoTime() + wait.toNanos();
+        while (!inProgress.isEmpty() && System.nanoTime() < deadline) {
+            java.util.concurrent.locks.LockSupport.parkNanos(10_000_000L);
+        }
+        int left = inProgress.size();
+        if (left > 0) {
+            LOG.log(System.Logger.Level.WARNING, "shutdown: {0} requests did not finish their rows in time", left);
+        }
+        return left;
+    }
+
+    /** Requests started and not yet recorded. */
+    public int inProgress() {
+        return inProgress.size();
+    }
+
     /** Who hears of request starts and attempts (the admin live feed); {@link RequestObserver#NONE} by default. */
     public void observe(RequestObserver observer) {
         this.observer = java.util.Objects.requireNonNull(observer, "observer");
@@ -109,16 +158,37 @@ public final class ProxyService implements ProxyUseCase {
     public ProxyExchange open(ProxyCommand command) {
         Attempts attempts = new Attempts(command, requestIds.get(), clock.instant());
         observer.started(attempts.requestId, attempts.startedAt, command.route().path(), command.facts().model());
+        inProgress.add(attempts);
         try {
-            return attempts.run();
+            if (shuttingDown) {
+                throw new ProxyFailure(503, "overloaded_error", "ProxyGate is shutting down");
+            }
+            ProxyExchange exchange = attempts.run();
+            if (exchange instanceof Relay relay) {
+                inProgress.add(relay);
+            }
+            inProgress.remove(attempts);
+            return exchange;
         } catch (ProxyFailure failure) {
-            attempts.recordFailure(failure);
+            // A client that left interrupted this thread; its row must still be written, so the flag waits.
+            boolean interrupted = Thread.interrupted();
+            try {
+                attempts.recordFailure(failure);
+            } finally {
+                inProgress.remove(attempts);
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+            }
             throw failure;
+        } catch (RuntimeException | Error unexpected) {
+            inProgress.remove(attempts);
+            throw unexpected;
         }
     }
 
     /** The state of one request's failover loop. */
-    private final class Attempts {
+    private final class Attempts implements Cuttable {
         private final ProxyCommand command;
         private final String requestId;
         private final Instant startedAt;
@@ -133,6 +203,20 @@ public final class ProxyService implements ProxyUseCase {
         private boolean onlyRateLimited = true;
         /** The last 429's cooldown: a Retry-After even when that cooldown has already run out. */
         private Optional<Duration> lastCooldown = Optional.empty();
+        /** When the client must have its answer by; null: no overall deadline. */
+        private final Instant deadline;
+        /** The upstream call being waited on, so shutdown can end the wait. */
+        private volatile UpstreamCall current;
+        private volatile boolean cut;
+
+        @Override
+        public void cut() {
+            cut = true;
+            UpstreamCall c = current;
+            if (c != null) {
+                c.close();
+            }
+        }
 
         Attempts(ProxyCommand command, String requestId, Instant startedAt) {
             this.command = command;
@@ -141,6 +225,30 @@ public final class ProxyService implements ProxyUseCase {
             RequestFacts facts = command.facts();
             this.query = new RouteQuery(command.route().api(), facts.model(), facts.conversation(),
                     facts.previousResponseId());
+            this.deadline = settings.attemptDeadline().isZero() ? null : startedAt.plus(settings.attemptDeadline());
+        }
+
+        /** Time left before the overall deadline; null when there is none. */
+        private Duration remaining() {
+            return deadline == null ? null : Duration.between(clock.instant(), deadline);
+        }
+
+        /**
+         * Stops the attempts when the client has gone (the inbound adapter interrupts this thread when it notices)
+         * or the overall deadline has passed. Neither is the credential's fault, so neither marks it.
+         */
+        private void checkStillWanted() {
+            if (cut) {
+                throw new ProxyFailure(503, "overloaded_error", "ProxyGate is shutting down");
+            }
+            if (Thread.currentThread().isInterrupted()) {
+                throw new ProxyFailure(499, CLIENT_DISCONNECTED, "client disconnected before the first byte");
+            }
+            Duration left = remaining();
+            if (left != null && (left.isNegative() || left.isZero())) {
+                throw new ProxyFailure(504, "api_error", "no upstream answered within "
+                        + settings.attemptDeadline().toSeconds() + " s", router.nearestCooldown(command.route().api()));
+            }
         }
 
         ProxyExchange run() {
@@ -155,6 +263,7 @@ public final class ProxyService implements ProxyUseCase {
             boolean waitedForCooldown = false;
             int attempts = 0;
             while (attempts < settings.maxAttempts()) {
+                checkStillWanted();
                 RoutingPlan plan = router.plan(query);
                 Optional<RoutingPlan.Candidate> next = plan.candidates().stream()
                         .filter(c -> usable(c.credential()))
@@ -164,7 +273,9 @@ public final class ProxyService implements ProxyUseCase {
                     Optional<Duration> cooling = router.nearestCooldown(api);
                     if (!waitedForCooldown && cooling.isPresent() && !cooling.get().isZero()) {
                         waitedForCooldown = true;
-                        sleep(min(cooling.get(), settings.maxCooldownWait()));
+                        Duration wait = min(cooling.get(), settings.maxCooldownWait());
+                        Duration left = remaining();
+                        sleep(left == null ? wait : min(wait, left.isNegative() ? Duration.ZERO : left));
                         triedOnce.clear();
                         continue;
                     }
@@ -268,13 +379,19 @@ public final class ProxyService implements ProxyUseCase {
             while (true) {
                 observer.attempting(requestId, credential.id());
                 Lease lease = router.begin(credential.id());
+                Instant attemptStarted = clock.instant();
                 UpstreamCall call = null;
                 boolean handedOver = false;
                 try {
                     call = upstream.open(new UpstreamRequest(command.route(), credential, command.query(),
                             command.headers(), command.body(), command.facts().stream(), command.method(),
                             command.path(), command.encodedBody()));
-                    UpstreamHead head = call.awaitHead();
+                    current = call;
+                    if (cut) {
+                        call.close();
+                    }
+                    Duration left = remaining();
+                    UpstreamHead head = left == null ? call.awaitHead() : call.awaitHead(left);
                     CredentialId id = credential.id();
                     head.windows().ifPresent(w -> router.onWindows(id, w));
                     int status = head.status();
@@ -329,18 +446,22 @@ public final class ProxyService implements ProxyUseCase {
                         return Optional.empty();
                     }
                     if (status >= 500) {
-                        router.onFailure(credential.id(), new AttemptFailure.ServerError(status));
+                        router.onFailure(credential.id(), new AttemptFailure.ServerError(status), attemptStarted);
                         lastError = upstreamError(credential, status, readErrorBody(call));
                         return Optional.empty();
+                    }
+                    if (head.isSuccess()) {
+                        router.onAnswered(id);
                     }
                     handedOver = true;
                     return Optional.of(relay(credential, lease, call, head));
                 } catch (UpstreamException e) {
+                    checkStillWanted();
                     if (sideCall()) {
                         throw new ProxyFailure(502, "api_error", "upstream request failed", Optional.empty(),
                                 Optional.of(credential.id() + ": unreachable: " + e.getMessage()));
                     }
-                    router.onFailure(credential.id(), new AttemptFailure.Unreachable(e.getMessage()));
+                    router.onFailure(credential.id(), new AttemptFailure.Unreachable(e.getMessage()), attemptStarted);
                     onlyRateLimited = false;
                     failed(credential, "unreachable (" + e.kind() + "): " + e.getMessage());
                     lastError = new ProxyFailure(502, "api_error", "upstream unreachable: " + e.kind());
@@ -363,6 +484,7 @@ public final class ProxyService implements ProxyUseCase {
         }
 
         private void markUnavailable(Credential credential, CredentialUnavailable e) {
+            checkStillWanted();
             if (e.permanent()) {
                 router.onFailure(credential.id(), new AttemptFailure.NeedsLogin("refresh: " + e.getMessage()));
             } else {
@@ -405,7 +527,7 @@ public final class ProxyService implements ProxyUseCase {
                     lastCredential.map(c -> c.kind().provider()).orElse("none"),
                     lastCredential.map(Credential::id), command.facts().model(), command.facts().serviceTier(),
                     failure.status(), null, Optional.empty(), Duration.between(startedAt, now), Optional.empty(),
-                    Optional.of(failure.errorType()), Optional.of(failure.detail()
+                    Optional.of(cut ? CUT_BY_SHUTDOWN : failure.errorType()), Optional.of(failure.detail()
                             .map(d -> failure.getMessage() + " (last upstream error: " + d + ")")
                             .orElseGet(() -> String.valueOf(failure.getMessage()))), Optional.empty(),
                     false, note.toString(), command.clientKey());
@@ -417,7 +539,7 @@ public final class ProxyService implements ProxyUseCase {
     }
 
     /** A chosen upstream reply, relayed once. */
-    private final class Relay implements ProxyExchange {
+    private final class Relay implements ProxyExchange, Cuttable {
         private final Attempts attempts;
         private final Optional<CredentialId> credential;
         /** False for the fallback route: the router knows nothing of it. */
@@ -430,6 +552,14 @@ public final class ProxyService implements ProxyUseCase {
         private final AtomicBoolean closed = new AtomicBoolean();
         /** The request's row, once counted; a reply is counted once. */
         private RequestRecord counted;
+        private volatile boolean cut;
+        private volatile boolean relaying;
+
+        @Override
+        public void cut() {
+            cut = true;
+            call.close();
+        }
 
         Relay(Attempts attempts, Optional<CredentialId> credential, boolean pooled, String provider,
               Optional<String> upstreamModel, Lease lease, UpstreamCall call, UpstreamHead head) {
@@ -463,12 +593,31 @@ public final class ProxyService implements ProxyUseCase {
             Optional<Duration> ttfb = Optional.empty();
             Optional<String> errorClass = Optional.empty();
             Optional<String> errorText = Optional.empty();
+            relaying = true;
+            Duration keepAlive = head.eventStream() ? keepAliveInterval : Duration.ZERO;
+            boolean keepAliveOn = !keepAlive.isZero();
+            boolean betweenEvents = true;
+            Instant limit = settings.maxStreamDuration().isZero() ? null
+                    : attempts.startedAt.plus(settings.maxStreamDuration());
             try {
                 while (true) {
                     Optional<ByteBuffer> chunk;
                     try {
-                        chunk = call.nextChunk();
+                        Duration wait = keepAlive.isZero() ? null : keepAlive;
+                        if (limit != null) {
+                            Duration left = Duration.between(clock.instant(), limit);
+                            wait = wait == null || left.compareTo(wait) < 0 ? left : wait;
+                        }
+                        chunk = wait == null ? call.nextChunk() : call.nextChunk(wait);
                     } catch (UpstreamException e) {
+                        if (cut) {
+                            errorClass = Optional.of(CUT_BY_SHUTDOWN);
+                            errorText = Optional.of("ProxyGate shut down before the upstream finished");
+                            if (head.eventStream()) {
+                                sink.streamError("api_error", "ProxyGate is shutting down; the stream was cut");
+                            }
+                            break;
+                        }
                         errorClass = Optional.of("upstream_" + e.kind().name().toLowerCase(java.util.Locale.ROOT));
                         errorText = Optional.ofNullable(e.getMessage());
                         count(ttfb, errorClass, errorText);
@@ -476,6 +625,23 @@ public final class ProxyService implements ProxyUseCase {
                             sink.streamError("api_error", "upstream stream failed: " + e.kind());
                         }
                         break;
+                    }
+                    if (limit != null && !clock.instant().isBefore(limit)) {
+                        errorClass = Optional.of(STREAM_TOO_LONG);
+                        errorText = Optional.of("stream ran past " + settings.maxStreamDuration().toSeconds() + " s");
+                        if (head.eventStream()) {
+                            sink.streamError("api_error", "the stream ran past ProxyGate's limit of "
+                                    + settings.maxStreamDuration().toSeconds() + " s");
+                        }
+                        break;
+                    }
+                    if (chunk == null) {
+                        if (betweenEvents) {
+                            // Quiet upstream: a failed write here means the client left. Only between events,
+                            // so the comment never lands inside one.
+                            sink.keepAlive();
+                        }
+                        continue;
                     }
                     if (chunk.isEmpty()) {
                         // Counted and released before the reply completes: the client's next read sees it.
@@ -486,6 +652,9 @@ public final class ProxyService implements ProxyUseCase {
                     }
                     if (ttfb.isEmpty()) {
                         ttfb = Optional.of(Duration.between(attempts.startedAt, clock.instant()));
+                    }
+                    if (keepAliveOn) {
+                        betweenEvents = endsAnEvent(chunk.get());
                     }
                     if (finalUsageIn()) {
                         // This chunk carries the stream's final usage event: count before the client can see it.
@@ -539,6 +708,7 @@ public final class ProxyService implements ProxyUseCase {
                     head.isSuccess() && head.eventStream() && !usage.complete(), attempts.note.toString(),
                     attempts.command.clientKey());
             requestLog.append(record);
+            inProgress.remove(this);
             spendLimit.spent(record);
             counted = record;
         }
@@ -555,7 +725,21 @@ public final class ProxyService implements ProxyUseCase {
                 call.close();
                 lease.close();
             }
+            if (!relaying) {
+                inProgress.remove(this); // never relayed, so no row will come
+            }
         }
+    }
+
+    /** Whether {@code chunk} ends with the blank line that closes an SSE event (LF or CRLF line ends). */
+    static boolean endsAnEvent(ByteBuffer chunk) {
+        int end = chunk.limit();
+        int start = chunk.position();
+        if (end - start >= 2 && chunk.get(end - 1) == '\n' && chunk.get(end - 2) == '\n') {
+            return true;
+        }
+        return end - start >= 4 && chunk.get(end - 1) == '\n' && chunk.get(end - 2) == '\r'
+                && chunk.get(end - 3) == '\n' && chunk.get(end - 4) == '\r';
     }
 
     private void log(RequestRecord r) {
@@ -644,7 +828,7 @@ public final class ProxyService implements ProxyUseCase {
             pause.sleep(d);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new ProxyFailure(503, "overloaded_error", "interrupted while waiting for a cooldown");
+            throw new ProxyFailure(499, CLIENT_DISCONNECTED, "client disconnected while waiting for a cooldown");
         }
     }
 

@@ -24,4 +24,11 @@ public interface ResponseSink {
      */
     default void end() throws IOException {
     }
+
+    /**
+     * While the upstream is quiet: sends the client something that changes nothing (an SSE comment), so a client
+     * that left is noticed (the write fails) without waiting for the next event. Only called for event streams.
+     */
+    default void keepAlive() throws IOException {
+    }
 }

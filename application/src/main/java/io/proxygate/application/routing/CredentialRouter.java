@@ -6,6 +6,7 @@ import io.proxygate.domain.routing.UsageWindows;
 import io.proxygate.domain.usage.TokenUsage;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -25,6 +26,26 @@ public interface CredentialRouter {
 
     /** The attempt failed in a way that affects the credential (cooldown, backoff, needs login). */
     void onFailure(CredentialId id, AttemptFailure failure);
+
+    /**
+     * The same, for an attempt that started at {@code attemptStarted}: attempts already under way when an earlier
+     * failure was recorded belong to that failure's episode and do not lengthen the backoff.
+     */
+    default void onFailure(CredentialId id, AttemptFailure failure, Instant attemptStarted) {
+        onFailure(id, failure);
+    }
+
+    /** The upstream answered an attempt with success headers: a backoff streak on {@code id} is over. */
+    default void onAnswered(CredentialId id) {
+    }
+
+    /**
+     * An operator's reset: ends {@code id}'s cooldown and failure streak at once. Returns whether there was one.
+     * Default: nothing to clear.
+     */
+    default boolean clearCooldown(CredentialId id) {
+        return false;
+    }
 
     /** New usage windows (from a poll or response headers). */
     void onWindows(CredentialId id, UsageWindows windows);

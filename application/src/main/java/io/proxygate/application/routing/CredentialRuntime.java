@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
@@ -30,34 +31,46 @@ final class CredentialRuntime extends InFlightCounter {
      */
     record State(long cooldownUntilMillis, String cooldownReason, RoutingPlan.Skip cooldownSkip,
                  String needsLogin, RoutingPlan.Skip needsLoginSkip, long needsLoginChangedMillis, int streak,
-                 AccountUsage usage, long usageBlockedUntilMillis, RoutingPlan.Skip usageSkip) {
+                 long lastFailureMillis, AccountUsage usage, long usageBlockedUntilMillis, RoutingPlan.Skip usageSkip) {
 
         static final State EMPTY = new State(Long.MIN_VALUE, null, null, null, null, Long.MIN_VALUE, 0,
-                AccountUsage.NONE, Long.MIN_VALUE, null);
+                Long.MIN_VALUE, AccountUsage.NONE, Long.MIN_VALUE, null);
 
         State withCooldown(CredentialId id, long untilMillis, String reason) {
             String text = "cooling down until "
                     + Instant.ofEpochMilli(untilMillis).truncatedTo(ChronoUnit.SECONDS) + ", " + reason;
             return new State(untilMillis, reason, new RoutingPlan.Skip(id, text), needsLogin, needsLoginSkip,
-                    needsLoginChangedMillis, streak, usage, usageBlockedUntilMillis, usageSkip);
+                    needsLoginChangedMillis, streak, lastFailureMillis, usage, usageBlockedUntilMillis, usageSkip);
         }
 
         State withNeedsLogin(CredentialId id, String reason, long changedMillis) {
             RoutingPlan.Skip skip = reason == null ? null : new RoutingPlan.Skip(id, "needs login: " + reason);
             return new State(cooldownUntilMillis, cooldownReason, cooldownSkip, reason, skip, changedMillis, streak,
-                    usage, usageBlockedUntilMillis, usageSkip);
+                    lastFailureMillis, usage, usageBlockedUntilMillis, usageSkip);
         }
 
         State withStreak(int newStreak) {
             return new State(cooldownUntilMillis, cooldownReason, cooldownSkip, needsLogin, needsLoginSkip,
-                    needsLoginChangedMillis, newStreak, usage, usageBlockedUntilMillis, usageSkip);
+                    needsLoginChangedMillis, newStreak, lastFailureMillis, usage, usageBlockedUntilMillis, usageSkip);
+        }
+
+        /** One more failure episode, recorded at {@code atMillis}. */
+        State withFailure(int newStreak, long atMillis) {
+            return new State(cooldownUntilMillis, cooldownReason, cooldownSkip, needsLogin, needsLoginSkip,
+                    needsLoginChangedMillis, newStreak, atMillis, usage, usageBlockedUntilMillis, usageSkip);
+        }
+
+        /** No cooldown and no failure streak: an operator's reset. Needs-login marks and usage windows stay. */
+        State withoutCooldown() {
+            return new State(Long.MIN_VALUE, null, null, needsLogin, needsLoginSkip, needsLoginChangedMillis, 0,
+                    Long.MIN_VALUE, usage, usageBlockedUntilMillis, usageSkip);
         }
 
         State withUsage(CredentialId id, AccountUsage newUsage) {
             long until = newUsage.blockedUntil().map(Instant::toEpochMilli).orElse(Long.MIN_VALUE);
             RoutingPlan.Skip skip = newUsage.blockedReason().map(r -> new RoutingPlan.Skip(id, r)).orElse(null);
             return new State(cooldownUntilMillis, cooldownReason, cooldownSkip, needsLogin, needsLoginSkip,
-                    needsLoginChangedMillis, streak, newUsage, until, skip);
+                    needsLoginChangedMillis, streak, lastFailureMillis, newUsage, until, skip);
         }
     }
 
@@ -83,6 +96,13 @@ final class CredentialRuntime extends InFlightCounter {
     /** Mirrors of {@link #state} for the picker: blocked (cooldown or spent window) until, needs login, usage. */
     private volatile long blockedUntilMillis = Long.MIN_VALUE;
     private volatile boolean needsLogin;
+    /**
+     * The lease of the one probe request let through after a backoff expired (half-open), or null. While it is
+     * out, other requests pass the credential over: a still-broken upstream costs one failed request, not a burst.
+     */
+    private final AtomicReference<Object> probe = new AtomicReference<>();
+    private volatile boolean probing;
+    private final RoutingPlan.Skip probeSkip;
     private volatile AccountUsage usage = AccountUsage.NONE;
     /** The last cap-exclusion reason, reused while the state and the estimate that produced it hold. */
     private volatile CapSkip capSkip;
@@ -92,6 +112,7 @@ final class CredentialRuntime extends InFlightCounter {
 
     CredentialRuntime(CredentialId id) {
         this.id = id;
+        this.probeSkip = new RoutingPlan.Skip(id, "backoff over: one probe request in flight");
     }
 
     /** Restores what a previous run saved. */
@@ -120,7 +141,33 @@ final class CredentialRuntime extends InFlightCounter {
 
     /** Cheap pre-check: when false, {@link #state()} holds no reason to skip except the usage caps. */
     boolean maybeBlocked(long nowMillis) {
-        return needsLogin || blockedUntilMillis > nowMillis;
+        return needsLogin || probing || blockedUntilMillis > nowMillis;
+    }
+
+    /** The skip for a credential whose probe request is out, or null when none is. */
+    RoutingPlan.Skip probeSkip() {
+        return probing ? probeSkip : null;
+    }
+
+    boolean probing() {
+        return probing;
+    }
+
+    /** Claims the probe for {@code owner}; false when another request holds it. */
+    boolean claimProbe(Object owner) {
+        if (probe.compareAndSet(null, owner)) {
+            probing = true;
+            return true;
+        }
+        return false;
+    }
+
+    /** Frees the probe if {@code owner} holds it ({@code null}: whoever holds it). */
+    void releaseProbe(Object owner) {
+        Object held = probe.get();
+        if (held != null && (owner == null || held == owner) && probe.compareAndSet(held, null)) {
+            probing = false;
+        }
     }
 
     AccountUsage usage() {

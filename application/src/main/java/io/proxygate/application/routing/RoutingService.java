@@ -26,6 +26,7 @@ import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -55,6 +56,8 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class RoutingService implements CredentialRouter {
     private static final System.Logger LOG = System.getLogger(RoutingService.class.getName());
     static final long SAVE_INTERVAL_MILLIS = 30_000;
+    /** How long a request waits for a credential whose post-backoff probe is out before looking again. */
+    static final long PROBE_WAIT_MILLIS = 500;
     private static final String PINNED = "pinned to this conversation; ";
 
     private final CredentialPool pool;
@@ -220,6 +223,9 @@ public final class RoutingService implements CredentialRouter {
         }
         if (rt.maybeBlocked(t)) {
             RoutingPlan.Skip blocked = blockedByState(rt.state(), t);
+            if (blocked == null) {
+                blocked = rt.probeSkip();
+            }
             if (blocked != null) {
                 skipped.add(blocked);
                 return true;
@@ -276,7 +282,17 @@ public final class RoutingService implements CredentialRouter {
 
     @Override
     public Lease begin(CredentialId id) {
-        return new CountedLease(runtime(id));
+        CredentialRuntime rt = runtime(id);
+        CountedLease lease = new CountedLease(rt);
+        State s = rt.state();
+        // Half-open: the first request after a backoff expired is the probe; others pass over until it is answered.
+        if (s.streak() > 0 && s.cooldownUntilMillis() <= clock.millis() && rt.claimProbe(lease)) {
+            return () -> {
+                rt.releaseProbe(lease);
+                lease.close();
+            };
+        }
+        return lease;
     }
 
     // ---- learning
@@ -291,6 +307,7 @@ public final class RoutingService implements CredentialRouter {
         if (hadStreak) {
             rt.update(s -> s.withStreak(0));
         }
+        rt.releaseProbe(null);
         if (query.conversation().isPresent()) {
             pins.pin(query.conversation().get(), id, now);
         }
@@ -301,10 +318,26 @@ public final class RoutingService implements CredentialRouter {
     }
 
     @Override
+    public void onAnswered(CredentialId id) {
+        CredentialRuntime rt = runtime(id);
+        if (rt.state().streak() != 0) {
+            rt.update(s -> s.withStreak(0));
+            save(rt, true, clock.instant());
+        }
+        rt.releaseProbe(null);
+    }
+
+    @Override
     public void onFailure(CredentialId id, AttemptFailure failure) {
+        onFailure(id, failure, clock.instant());
+    }
+
+    @Override
+    public void onFailure(CredentialId id, AttemptFailure failure, Instant attemptStarted) {
         CredentialRuntime rt = runtime(id);
         Instant now = clock.instant();
         long t = now.toEpochMilli();
+        long started = attemptStarted == null ? t : Math.min(t, attemptStarted.toEpochMilli());
         switch (failure) {
             case AttemptFailure.RateLimited limited -> {
                 // Taken as given: the caller caps header-derived delays, and may pass a spent window's reset.
@@ -317,15 +350,36 @@ public final class RoutingService implements CredentialRouter {
                 long until = t + refused.cooldown().toMillis();
                 rt.update(s -> until > s.cooldownUntilMillis() ? s.withCooldown(id, until, "edge 403") : s);
             }
-            case AttemptFailure.ServerError error -> backoff(rt, t, "HTTP " + error.status());
-            case AttemptFailure.Unreachable unreachable -> backoff(rt, t, "unreachable: " + unreachable.detail());
+            case AttemptFailure.ServerError error -> backoff(rt, t, started, "HTTP " + error.status());
+            case AttemptFailure.Unreachable unreachable ->
+                    backoff(rt, t, started, "unreachable: " + unreachable.detail());
             case AttemptFailure.NeedsLogin login -> {
                 String reason = login.reason() == null || login.reason().isBlank() ? "unauthorized" : login.reason();
                 rt.update(s -> s.withNeedsLogin(id, reason, t));
             }
         }
+        rt.releaseProbe(null);
         LOG.log(System.Logger.Level.DEBUG, () -> id + " failed: " + failure);
         save(rt, true, now);
+    }
+
+    @Override
+    public boolean clearCooldown(CredentialId id) {
+        CredentialRuntime rt = runtime(id);
+        Instant now = clock.instant();
+        State before = rt.update(State::withoutCooldown);
+        rt.releaseProbe(null);
+        try {
+            statePort.clearCooldown(id);
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "could not clear the saved cooldown of " + id + ": " + e);
+        }
+        save(rt, true, now);
+        boolean cleared = before.cooldownUntilMillis() > now.toEpochMilli() || before.streak() != 0;
+        if (cleared) {
+            LOG.log(System.Logger.Level.INFO, () -> id + ": cooldown and failure streak cleared");
+        }
+        return cleared;
     }
 
     @Override
@@ -368,6 +422,10 @@ public final class RoutingService implements CredentialRouter {
                 }
                 long until = Math.max(s.cooldownUntilMillis(),
                         s.usageSkip() != null ? s.usageBlockedUntilMillis() : Long.MIN_VALUE);
+                if (until <= t && m.runtime.probing()) {
+                    // Its probe will be answered soon: worth a short wait rather than giving up.
+                    until = t + PROBE_WAIT_MILLIS;
+                }
                 if (until > t) {
                     best = Math.min(best, until - t);
                 }
@@ -431,6 +489,17 @@ public final class RoutingService implements CredentialRouter {
     private void poolChanged(PoolChange change) {
         // A changed access token in a file is a fresh login (or a new key): the needs-login mark no longer holds.
         change.tokensChanged().forEach(this::onTokensRenewed);
+        // Disabling a credential is how operators reset one: it comes back from disable + enable with a clean slate.
+        Map<CredentialId, PoolEntry> entries = pool.snapshot().entries();
+        for (CredentialId id : change.changed()) {
+            PoolEntry entry = entries.get(id);
+            if (entry != null && entry.credential().disabled()) {
+                CredentialRuntime rt = runtimes.get(id);
+                if (rt != null && (rt.state().streak() != 0 || rt.state().cooldownUntilMillis() > clock.millis())) {
+                    clearCooldown(id);
+                }
+            }
+        }
     }
 
     private CredentialRuntime runtime(CredentialId id) {
@@ -482,6 +551,9 @@ public final class RoutingService implements CredentialRouter {
     private RoutingPlan.Skip blocked(RoutingIndex.Mode mode, CredentialRuntime rt, State s, int successes,
                                      Instant now, long t) {
         RoutingPlan.Skip blocked = blockedByState(s, t);
+        if (blocked == null) {
+            blocked = rt.probeSkip();
+        }
         if (blocked == null && mode == RoutingIndex.Mode.CHATGPT && scorer.chatGptCapped(s.usage(), successes, now)) {
             return capSkip(rt, s, successes, now);
         }
@@ -515,13 +587,23 @@ public final class RoutingService implements CredentialRouter {
         return max;
     }
 
-    private void backoff(CredentialRuntime rt, long t, String what) {
+    /**
+     * One failure episode: an attempt that started before the last failure we counted belongs to that failure's
+     * episode (concurrent requests hitting the same outage) and adds nothing. Otherwise the streak, first faded by
+     * the quiet time since the last failure or cooldown, grows by one and sets the next rest.
+     */
+    private void backoff(CredentialRuntime rt, long t, long attemptStarted, String what) {
         rt.update(s -> {
-            int streak = s.streak();
+            if (s.lastFailureMillis() != Long.MIN_VALUE && attemptStarted < s.lastFailureMillis()) {
+                return s;
+            }
+            long quietSince = Math.max(s.lastFailureMillis(), s.cooldownUntilMillis());
+            int streak = quietSince == Long.MIN_VALUE ? 0
+                    : Backoff.decayed(s.streak(), Duration.ofMillis(Math.max(0, t - quietSince)));
             long until = t + Backoff.forServerErrors(streak).toMillis();
-            State next = s.withStreak(streak + 1);
+            State next = s.withFailure(streak + 1, t);
             String reason = what + " (failure " + (streak + 1) + " in a row)";
-            return until > s.cooldownUntilMillis() ? next.withCooldown(rt.id, until, reason) : next;
+            return until >= s.cooldownUntilMillis() ? next.withCooldown(rt.id, until, reason) : next;
         });
     }
 

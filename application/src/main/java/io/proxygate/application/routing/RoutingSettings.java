@@ -1,6 +1,7 @@
 package io.proxygate.application.routing;
 
 import io.proxygate.domain.routing.HeadroomScorer;
+import io.proxygate.domain.routing.RetryAfter;
 import io.proxygate.domain.routing.RoutingPriority;
 import io.proxygate.domain.routing.ScoringWeights;
 
@@ -25,13 +26,13 @@ public record RoutingSettings(RoutingPriority priority, double drainMultiplier, 
                               double primaryUsedPctMax, double secondaryUsedPctMax, Duration pinTtl, int maxPins,
                               Duration cooldownDefault, Duration usageFreshness, int candidatesPerKind) {
     public static final RoutingSettings DEFAULTS = new RoutingSettings(RoutingPriority.ACCOUNT_FIRST, 1.0, 0.1, 1.0,
-            1.0, Duration.ofHours(1), 100_000, Duration.ofSeconds(60), HeadroomScorer.DEFAULT_FRESHNESS, 5);
+            1.0, Duration.ofHours(1), 100_000, RetryAfter.DEFAULT, HeadroomScorer.DEFAULT_FRESHNESS, 5);
 
     public RoutingSettings {
         priority = priority == null ? RoutingPriority.ACCOUNT_FIRST : priority;
         pinTtl = pinTtl == null || pinTtl.isNegative() || pinTtl.isZero() ? Duration.ofHours(1) : pinTtl;
         cooldownDefault = cooldownDefault == null || cooldownDefault.isNegative() || cooldownDefault.isZero()
-                ? Duration.ofSeconds(60) : cooldownDefault;
+                ? RetryAfter.DEFAULT : cooldownDefault;
         usageFreshness = usageFreshness == null || usageFreshness.isNegative()
                 ? HeadroomScorer.DEFAULT_FRESHNESS : usageFreshness;
         if (maxPins < 1) {

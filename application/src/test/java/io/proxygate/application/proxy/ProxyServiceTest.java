@@ -25,6 +25,8 @@ import io.proxygate.domain.routing.ConversationKey;
 import io.proxygate.domain.usage.TokenUsage;
 import io.proxygate.domain.usage.UsageReport;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -59,6 +61,7 @@ class ProxyServiceTest {
     /** What the fake upstream call reports once its body has been read; EMPTY = no usage event. */
     private UsageReport usageAtEnd = UsageReport.EMPTY;
     private RoutingService router;
+    private ProxySettings settings = ProxySettings.DEFAULTS;
 
     /** What the fake upstream answers to one attempt. */
     record Reply(int status, Map<String, String> headers, String body, boolean unreachable) {
@@ -97,7 +100,7 @@ class ProxyServiceTest {
             }
         };
         return new ProxyService(pool, router, port, tokens, requestLog, CostEstimator.UNPRICED,
-                ProxySettings.DEFAULTS, clock, pauses::add, () -> "req-" + log.size());
+                settings, clock, pauses::add, () -> "req-" + log.size());
     }
 
     private static ProxyCommand responses(String body, Optional<ConversationKey> conversation,
@@ -135,6 +138,48 @@ class ProxyServiceTest {
             }
         });
         return out.toString();
+    }
+
+    @ParameterizedTest(name = "{0} ends an event: {1}")
+    @CsvSource(value = {"'data: x\\n\\n', true", "'data: x\\r\\n\\r\\n', true", "'data: x\\n', false",
+            "'data: x', false", "'\\n', false"}, quoteCharacter = '\'')
+    void keepAliveCommentsGoOnlyBetweenEvents(String chunk, boolean ends) {
+        String text = chunk.replace("\\n", "\n").replace("\\r", "\r");
+        assertThat(ProxyService.endsAnEvent(ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)))).isEqualTo(ends);
+    }
+
+    @Test
+    void aClientLeavingDuringTheAttemptsStopsThemWithoutMarkingTheCredential() {
+        ProxyService proxy = service(chatgpt("pro@x.com", PlanType.PRO), chatgpt("plus@x.com", PlanType.PLUS));
+        upstream = r -> {
+            Thread.currentThread().interrupt(); // what the inbound adapter does when the client's connection closes
+            return Reply.refused();
+        };
+        try {
+            assertThatThrownBy(() -> proxy.open(responses())).isInstanceOfSatisfying(ProxyFailure.class,
+                    f -> assertThat(f.status()).isEqualTo(499));
+        } finally {
+            Thread.interrupted();
+        }
+        assertThat(calls).hasSize(1);
+        assertThat(status("chatgpt:pro@x.com").cooldownUntil()).isEmpty();
+        assertThat(log).singleElement().satisfies(row ->
+                assertThat(row.errorClass()).contains(ProxyService.CLIENT_DISCONNECTED));
+        assertThat(proxy.inProgress()).isZero();
+    }
+
+    @Test
+    void theOverallDeadlineEndsTheAttemptsAndAnswersTheClient() {
+        settings = new ProxySettings(5, Duration.ofSeconds(10), true, 1 << 20, Duration.ofSeconds(30), Duration.ZERO);
+        ProxyService proxy = service(chatgpt("pro@x.com", PlanType.PRO), chatgpt("plus@x.com", PlanType.PLUS));
+        upstream = r -> {
+            clock.advance(Duration.ofSeconds(31)); // this attempt alone used up the request's deadline
+            return Reply.status(500, "{}", Map.of());
+        };
+        assertThatThrownBy(() -> proxy.open(responses())).isInstanceOfSatisfying(ProxyFailure.class,
+                f -> assertThat(f.status()).isEqualTo(504));
+        assertThat(calls).hasSize(1);
+        assertThat(log).singleElement().satisfies(row -> assertThat(row.status()).isEqualTo(504));
     }
 
     @Test

@@ -25,6 +25,20 @@ public final class InMemoryStateStore implements CredentialStatePort {
         if (failing) {
             throw new IllegalStateException("database is locked");
         }
+        // Like the SQL store: a save never shortens a stored cooldown.
+        CredentialStateRecord before = saved.get(state.id());
+        if (before != null && before.cooldownUntil().isPresent() && (state.cooldownUntil().isEmpty()
+                || state.cooldownUntil().get().isBefore(before.cooldownUntil().get()))) {
+            state = new CredentialStateRecord(state.id(), before.cooldownUntil(), before.cooldownReason(),
+                    state.needsLoginReason(), state.failureStreak(), state.windows(), state.lastUsed(),
+                    state.needsLoginChangedAt());
+        }
         saved.put(state.id(), state);
+    }
+
+    @Override
+    public void clearCooldown(CredentialId id) {
+        saved.computeIfPresent(id, (k, s) -> new CredentialStateRecord(k, java.util.Optional.empty(),
+                java.util.Optional.empty(), s.needsLoginReason(), 0, s.windows(), s.lastUsed(), s.needsLoginChangedAt()));
     }
 }

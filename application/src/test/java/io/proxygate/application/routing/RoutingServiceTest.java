@@ -186,7 +186,7 @@ class RoutingServiceTest {
         private final RouterFixture f = new RouterFixture(PRO, OPENAI);
 
         @ParameterizedTest(name = "failure {0} cools down for {1} s")
-        @CsvSource({"1, 1", "2, 2", "3, 4", "4, 8", "5, 16", "12, 1800"})
+        @CsvSource({"1, 1", "2, 2", "3, 4", "4, 8", "5, 16", "12, 120"})
         void serverErrorsBackOffExponentially(int failures, long seconds) {
             for (int i = 0; i < failures; i++) {
                 f.router.onFailure(PRO.id(), new AttemptFailure.ServerError(502));

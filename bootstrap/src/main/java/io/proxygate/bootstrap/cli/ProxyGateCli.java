@@ -26,6 +26,7 @@ import java.util.Map;
         defaultCommand = ServeCommand.class,
         commands = {ServeCommand.class, VersionCommand.class, HelpCommand.class, StatusCommand.class,
                 ListCommand.class, ListCommand.Claude.class, ToggleCommand.Disable.class, ToggleCommand.Enable.class,
+                ClearCooldownCommand.class,
                 ImportCommands.Accounts.class, ImportCommands.Keys.class, LoginCommands.ChatGpt.class,
                 LoginCommands.Claude.class, DeletedCommands.List_.class, DeletedCommands.Restore.class},
         groups = @Group(name = "client-key", description = "Keys for the people and tools using this gateway",

@@ -139,6 +139,12 @@ public final class ConfigLoader {
         key("upstream", "response_timeout",
                 (c, v) -> c.upstream.responseTimeout = Values.duration("[upstream] response_timeout", v));
         key("upstream", "idle_timeout", (c, v) -> c.upstream.idleTimeout = Values.duration("[upstream] idle_timeout", v));
+        key("upstream", "attempt_deadline",
+                (c, v) -> c.upstream.attemptDeadline = Values.duration("[upstream] attempt_deadline", v));
+        key("upstream", "max_stream_duration",
+                (c, v) -> c.upstream.maxStreamDuration = Values.duration("[upstream] max_stream_duration", v));
+        key("upstream", "keepalive_interval",
+                (c, v) -> c.upstream.keepaliveInterval = Values.duration("[upstream] keepalive_interval", v));
         key("upstream", "claude_code_mimicry",
                 (c, v) -> c.upstream.claudeCodeMimicry = Values.bool("[upstream] claude_code_mimicry", v));
         key("upstream", "max_connections_per_route", (c, v) -> c.upstream.maxConnectionsPerRoute =

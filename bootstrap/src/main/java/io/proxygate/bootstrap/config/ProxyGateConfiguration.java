@@ -104,7 +104,7 @@ public class ProxyGateConfiguration extends Configuration {
         @NotNull public String adminToken = "";
         @NotNull public String proxyToken = "";
         @NotNull public String publicBaseUrl = "";
-        /** Accept any Claude OAuth token ({@code sk-ant-oat...}) as client auth on /v1/messages. */
+        /** Accept any Claude OAuth token ({@code sk-ant-oat...}) as client auth on /v1/messages, anywhere. */
         public boolean acceptClaudeOauthClients = false;
         /** Host names the main port answers to besides loopback, the listen host and the public URL's host. */
         @NotNull public java.util.List<String> allowedHosts = java.util.List.of();
@@ -179,6 +179,24 @@ public class ProxyGateConfiguration extends Configuration {
         @NotNull public Duration responseTimeout = Duration.ofMinutes(10);
         /** A stream that sends nothing for this long is cut. */
         @NotNull public Duration idleTimeout = Duration.ofMinutes(5);
+        /**
+         * The whole failover sequence before the first byte (every attempt and cooldown wait) ends by then, and the
+         * client gets its error; null (unset) = twice the response timeout.
+         */
+        public Duration attemptDeadline;
+        /** A stream running longer than this is ended with an error event; zero = no limit. */
+        @NotNull public Duration maxStreamDuration = Duration.ZERO;
+        /**
+         * While an event stream's upstream is quiet this long, an SSE comment goes to the client, so a client that
+         * left is noticed without waiting for the next event; zero = off.
+         */
+        @NotNull public Duration keepaliveInterval = Duration.ofSeconds(15);
+
+        /** {@code attempt_deadline}, or twice the response timeout when unset. */
+        public Duration effectiveAttemptDeadline() {
+            return attemptDeadline != null && !attemptDeadline.isZero() && !attemptDeadline.isNegative()
+                    ? attemptDeadline : responseTimeout.multipliedBy(2);
+        }
         /** Off: a relay forwards what the client sent; rewriting it as Claude Code is the operator's explicit choice. */
         public boolean claudeCodeMimicry = false;
         @Min(1) public int maxConnectionsPerRoute = 512;

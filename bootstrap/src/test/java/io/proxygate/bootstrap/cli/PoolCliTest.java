@@ -181,6 +181,56 @@ class PoolCliTest {
         }
     }
 
+    @Test
+    void clearCooldownReachesARunningServerAndTheDatabase() throws Exception {
+        PoolFiles.chatgpt(root.resolve("pool"), "a@x.com", "acc-a", "pro");
+        ProxyGateConfiguration config = ProxyGateRunner.config(root, Map.of());
+        DropwizardAppExtension<ProxyGateConfiguration> app = ProxyGateRunner.extension(config);
+        app.before();
+        CredentialId id = CredentialId.chatgpt("a@x.com");
+        try {
+            var router = ((ProxyGateApplication) app.getApplication()).wiring().router();
+            for (int i = 0; i < 9; i++) {
+                router.onFailure(id, new io.proxygate.application.routing.AttemptFailure.ServerError(500),
+                        java.time.Instant.now());
+            }
+            assertThat(cooldown(router, id)).isPresent();
+            Map<String, String> env = new java.util.HashMap<>(Map.of(
+                    "PROXYGATE_DATA_DIR", config.paths.dataDir.toString(),
+                    "PROXYGATE_POOL_DIR", config.paths.poolDir.toString(),
+                    "PROXYGATE_ADDR", "127.0.0.1:" + app.getLocalPort()));
+            if (!config.server.adminToken.isBlank()) {
+                env.put("PROXYGATE_ADMIN_TOKEN", config.server.adminToken);
+            }
+            assertThat(runWith(env, "clear-cooldown", "a@x.com")).isZero();
+            assertThat(out).contains("cleared on the running server");
+            assertThat(cooldown(router, id)).isEmpty();
+            assertThat(runWith(env, "clear-cooldown", "nobody@x.com")).isEqualTo(1);
+        } finally {
+            app.after();
+        }
+        // After the server stopped, the saved state has no cooldown either.
+        var saved = new io.proxygate.adapter.out.persistence.sql.SqliteCredentialState(
+                io.proxygate.adapter.out.persistence.sql.SqliteDatabase.open(config.paths.dataDir.resolve("proxygate.db")),
+                java.time.InstantSource.system()).loadAll().get(id);
+        assertThat(saved == null || saved.cooldownUntil().isEmpty()).isTrue();
+    }
+
+    private static java.util.Optional<java.time.Instant> cooldown(
+            io.proxygate.application.routing.RoutingService router, CredentialId id) {
+        return router.statuses().stream().filter(s -> s.id().equals(id)).findFirst().orElseThrow().cooldownUntil();
+    }
+
+    private int runWith(Map<String, String> env, String... args) {
+        ByteArrayOutputStream o = new ByteArrayOutputStream();
+        ByteArrayOutputStream e = new ByteArrayOutputStream();
+        int status = ProxyGateCli.run(args, new PrintStream(o, true, StandardCharsets.UTF_8),
+                new PrintStream(e, true, StandardCharsets.UTF_8), env);
+        out = o.toString(StandardCharsets.UTF_8);
+        err = e.toString(StandardCharsets.UTF_8);
+        return status;
+    }
+
     private static String permissions(Path file) {
         try {
             return PosixFilePermissions.toString(Files.getPosixFilePermissions(file));

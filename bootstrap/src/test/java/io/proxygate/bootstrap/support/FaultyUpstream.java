@@ -24,7 +24,11 @@ public final class FaultyUpstream implements AutoCloseable {
     /** What every connection gets, until changed. */
     public enum Behaviour {
         RATE_LIMITED, SERVER_ERROR, RESET_BEFORE_HEAD, RESET_MID_JSON, RESET_AFTER_FIRST_EVENT, SLOW_LORIS_HEAD, NEVER_ANSWERS,
-        STALLS_AFTER_FIRST_EVENT
+        STALLS_AFTER_FIRST_EVENT,
+        /** An event stream framed by the connection alone (no length, not chunked) that closes before its end. */
+        UNFRAMED_CUT,
+        /** A chunked event stream that sends a keep-alive-free event every 200 ms and never ends. */
+        DRIPPING_STREAM
     }
 
     private final ServerSocket server;
@@ -32,6 +36,7 @@ public final class FaultyUpstream implements AutoCloseable {
     private final AtomicInteger open = new AtomicInteger();
     private final AtomicInteger accepted = new AtomicInteger();
     private final AtomicInteger awaitingRequest = new AtomicInteger();
+    private final AtomicInteger requests = new AtomicInteger();
     private volatile Behaviour behaviour = Behaviour.SERVER_ERROR;
 
     public FaultyUpstream() throws IOException {
@@ -54,6 +59,11 @@ public final class FaultyUpstream implements AutoCloseable {
 
     public int acceptedConnections() {
         return accepted.get();
+    }
+
+    /** Requests read in full so far. */
+    public int requestsReceived() {
+        return requests.get();
     }
 
     /** Open connections on which no request has arrived yet (idle in the proxy's pool). */
@@ -88,6 +98,7 @@ public final class FaultyUpstream implements AutoCloseable {
             if (!requested) {
                 return;
             }
+            requests.incrementAndGet();
             switch (behaviour) {
                 case RATE_LIMITED -> respond(out, 429, "Too Many Requests", "retry-after-ms: 20\r\n",
                         "{\"error\":{\"message\":\"rate limited by the faulty upstream\",\"type\":\"rate_limit_error\"}}");
@@ -124,6 +135,28 @@ public final class FaultyUpstream implements AutoCloseable {
                 case STALLS_AFTER_FIRST_EVENT -> {
                     startStream(out);
                     drainUntilClosed(in);
+                }
+                case UNFRAMED_CUT -> {
+                    String event = "event: response.created\ndata: {\"type\":\"response.created\",\"response\":"
+                            + "{\"id\":\"resp_unframed\",\"object\":\"response\",\"status\":\"in_progress\","
+                            + "\"output\":[]}}\n\n";
+                    out.write(("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nConnection: close\r\n\r\n"
+                            + event).getBytes(StandardCharsets.UTF_8));
+                    out.flush();
+                    pace(100);
+                    // an orderly close (FIN), with no response.completed: the body just stops
+                }
+                case DRIPPING_STREAM -> {
+                    startStream(out);
+                    byte[] delta = ("event: response.output_text.delta\ndata: {\"type\":\"response.output_text.delta\","
+                            + "\"delta\":\"x\"}\n\n").getBytes(StandardCharsets.UTF_8);
+                    while (true) {
+                        pace(200);
+                        out.write((Integer.toHexString(delta.length) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+                        out.write(delta);
+                        out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+                        out.flush();
+                    }
                 }
             }
         } catch (IOException gone) {

@@ -119,6 +119,12 @@ public final class BrowserGuard implements Filter {
         HttpServletResponse response = (HttpServletResponse) res;
         String path = request.getRequestURI();
         String host = request.getHeader("Host");
+        if (host == null && request.getProtocol() != null && request.getProtocol().startsWith("HTTP/2")) {
+            // HTTP/2 carries the host as :authority, which the servlet API reports as the server name and port.
+            String name = request.getServerName();
+            host = (name.contains(":") && !name.startsWith("[") ? "[" + name + "]" : name) + ":"
+                    + request.getServerPort();
+        }
         if (host != null && !hosts.allows(hostName(host))) {
             refuse(response, path, 421, "misdirected request: this server does not answer to host "
                     + printable(hostName(host)) + " (add it to [server] allowed_hosts)");

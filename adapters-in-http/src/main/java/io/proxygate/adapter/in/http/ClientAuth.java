@@ -13,28 +13,35 @@ import java.util.function.Supplier;
 /**
  * Who may use the proxy routes. With a proxy token configured, clients present it as {@code Authorization: Bearer},
  * {@code X-ProxyGate-Token} or {@code x-api-key} (constant-time compare). On {@code /v1/messages} a logged-in Claude
- * Code may also present a token equal to one of the pool's own Claude tokens (whoever holds one can use that account
- * directly anyway). Any other {@code sk-ant-oat...} token passes only when {@code accept_claude_oauth_clients} is on:
- * the prefix alone proves nothing, and loopback is no proof of the caller either (other local users, tunnels and
- * reverse proxies all arrive from 127.0.0.1).
+ * Code may also present a token equal to one of the pool's own Claude tokens, when the server listens on loopback
+ * or {@code accept_claude_oauth_clients} is on. Any other {@code sk-ant-oat...} token passes only when
+ * {@code accept_claude_oauth_clients} is on: the prefix alone proves nothing, and loopback is no proof of the caller
+ * either (other local users, tunnels and reverse proxies all arrive from 127.0.0.1).
  *
  * <p>Client keys ({@code pgk_...}) are presented the same way. Once one exists, every route needs a client key or
  * the proxy token, even with no proxy token configured: a team that hands out keys means to close the door.
  */
 public final class ClientAuth {
     private final Optional<Secret> proxyToken;
+    private final boolean acceptPooledClaudeTokens;
     private final boolean acceptClaudeOAuthClients;
     private final Supplier<Collection<Secret>> pooledClaudeTokens;
     private final Optional<ClientKeyService> clientKeys;
 
-    public ClientAuth(Optional<Secret> proxyToken, boolean acceptClaudeOAuthClients,
+    /**
+     * @param acceptPooledClaudeTokens a token equal to a pooled Claude token passes on {@code /v1/messages}
+     * @param acceptClaudeOAuthClients any Claude OAuth token passes on {@code /v1/messages}
+     */
+    public ClientAuth(Optional<Secret> proxyToken, boolean acceptPooledClaudeTokens, boolean acceptClaudeOAuthClients,
                       Supplier<Collection<Secret>> pooledClaudeTokens) {
-        this(proxyToken, acceptClaudeOAuthClients, pooledClaudeTokens, Optional.empty());
+        this(proxyToken, acceptPooledClaudeTokens, acceptClaudeOAuthClients, pooledClaudeTokens, Optional.empty());
     }
 
-    public ClientAuth(Optional<Secret> proxyToken, boolean acceptClaudeOAuthClients,
+    /** @param clientKeys the client keys, which close the routes to everyone else once one exists */
+    public ClientAuth(Optional<Secret> proxyToken, boolean acceptPooledClaudeTokens, boolean acceptClaudeOAuthClients,
                       Supplier<Collection<Secret>> pooledClaudeTokens, Optional<ClientKeyService> clientKeys) {
         this.proxyToken = proxyToken;
+        this.acceptPooledClaudeTokens = acceptPooledClaudeTokens || acceptClaudeOAuthClients;
         this.acceptClaudeOAuthClients = acceptClaudeOAuthClients;
         this.pooledClaudeTokens = pooledClaudeTokens;
         this.clientKeys = clientKeys;
@@ -82,7 +89,7 @@ public final class ClientAuth {
         if (proxyToken.isPresent() && proxyToken.get().matches(token)) {
             return true;
         }
-        if (route.api() != io.proxygate.domain.credential.Api.MESSAGES) {
+        if (route.api() != io.proxygate.domain.credential.Api.MESSAGES || !acceptPooledClaudeTokens) {
             return false;
         }
         boolean pooled = false;

@@ -13,19 +13,60 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
 import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Optional;
 import java.util.Locale;
 import java.util.Map;
 
-/** {@code /healthz}: {@code {"ok":true}} as the original, plus version and pool counts. Any method answers. */
+/**
+ * {@code /healthz}: {@code {"ok":true}} as the original, plus version and pool counts. Any method answers. The server
+ * keeps serving when its request log cannot write (a full disk), so {@code ok} stays true; {@code status} then says
+ * {@code degraded} and {@code degraded_reasons} says why in words.
+ */
 @Path("/healthz")
 @Produces(MediaType.APPLICATION_JSON)
 public final class HealthResource {
     private final CredentialPool pool;
     private final String version;
+    private final RequestLogHealth requestLog;
+
+    /** What the request log reports about itself. */
+    public interface RequestLogHealth {
+        /** Why rows cannot be written now, in words; empty while they can. */
+        Optional<String> problem();
+
+        /** Rows lost so far. */
+        long dropped();
+
+        /** Rows held in memory for a retry. */
+        long waiting();
+
+        RequestLogHealth NONE = new RequestLogHealth() {
+            @Override
+            public Optional<String> problem() {
+                return Optional.empty();
+            }
+
+            @Override
+            public long dropped() {
+                return 0;
+            }
+
+            @Override
+            public long waiting() {
+                return 0;
+            }
+        };
+    }
 
     public HealthResource(CredentialPool pool, String version) {
+        this(pool, version, RequestLogHealth.NONE);
+    }
+
+    public HealthResource(CredentialPool pool, String version, RequestLogHealth requestLog) {
         this.pool = pool;
         this.version = version;
+        this.requestLog = requestLog;
     }
 
     @GET
@@ -45,6 +86,12 @@ public final class HealthResource {
         }
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("ok", true);
+        Optional<String> problem = requestLog.problem();
+        body.put("status", problem.isPresent() ? "degraded" : "ok");
+        if (problem.isPresent()) {
+            body.put("degraded_reasons", List.of(problem.get()));
+        }
+        body.put("request_log", Map.of("dropped", requestLog.dropped(), "waiting", requestLog.waiting()));
         body.put("version", version);
         body.put("pool", counts);
         body.put("routable", routable);

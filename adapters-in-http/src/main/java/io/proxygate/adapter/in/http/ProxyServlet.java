@@ -57,17 +57,42 @@ public final class ProxyServlet extends HttpServlet {
     private static final List<String> PASSTHROUGH_PREFIXES =
             List.of("/backend-api/", "/ps/", "/plugins/", "/codex/", "/api/codex/", "/hazelnuts/");
     private static final Set<String> PASSTHROUGH_METHODS = Set.of("GET", "POST", "PUT", "PATCH", "DELETE");
+    /** An SSE comment: clients ignore it, and writing it tells us whether the client is still there. */
+    private static final byte[] KEEP_ALIVE = ": keep-alive\n\n".getBytes(StandardCharsets.US_ASCII);
     private static final RequestFacts NO_FACTS =
             new RequestFacts(null, false, Optional.empty(), Optional.empty(), Optional.empty());
 
     private final transient ProxyUseCase proxy;
     private final transient ClientAuth auth;
     private final long maxBodyBytes;
+    private final transient DisconnectWatch disconnects;
+
+    /**
+     * Tells the servlet when a client's connection closes while its request waits for an upstream, which the servlet
+     * API cannot say without I/O. The server supplies one; {@link #NONE} notices nothing.
+     */
+    public interface DisconnectWatch {
+        /** Calls {@code onGone} (on any thread) if the client goes away before the returned watch is closed. */
+        Watch watch(HttpServletRequest request, Runnable onGone);
+
+        /** A watch in progress; closing it stops it. */
+        interface Watch extends AutoCloseable {
+            @Override
+            void close();
+        }
+    }
+
+    public static final DisconnectWatch NONE = (request, onGone) -> () -> { };
 
     public ProxyServlet(ProxyUseCase proxy, ClientAuth auth, long maxBodyBytes) {
+        this(proxy, auth, maxBodyBytes, NONE);
+    }
+
+    public ProxyServlet(ProxyUseCase proxy, ClientAuth auth, long maxBodyBytes, DisconnectWatch disconnects) {
         this.proxy = proxy;
         this.auth = auth;
         this.maxBodyBytes = maxBodyBytes;
+        this.disconnects = disconnects;
     }
 
     /** The servlet mappings that reach this servlet: every exact route path and every passthrough subtree. */
@@ -173,11 +198,15 @@ public final class ProxyServlet extends HttpServlet {
             RequestFacts facts = route == Route.PASSTHROUGH ? NO_FACTS : RequestFactsReader.read(route, body, headers);
             // The key's rules, rate and budget are checked once the model is known; its slot is held to the end.
             ticket = auth.admit(principal, route, facts.model(), body.length);
-            exchange = proxy.open(new ProxyCommand(route, request.getQueryString(), headers, body, facts,
+            exchange = openWatched(request, new ProxyCommand(route, request.getQueryString(), headers, body, facts,
                     passthroughMethod, request.getRequestURI(), read.encoded(), principal));
         } catch (ProxyFailure f) {
             ticket.close();
-            sendError(response, api, f.status(), f.errorType(), f.getMessage(), f.retryAfter());
+            try {
+                sendError(response, api, f.status(), f.errorType(), f.getMessage(), f.retryAfter());
+            } catch (IOException clientGone) {
+                // 499: the client left before the first byte, so there is usually nobody to answer
+            }
             return;
         } catch (RequestBodies.Rejected e) {
             sendError(response, api, e.status(), "invalid_request_error", e.getMessage(), Optional.empty());
@@ -190,6 +219,31 @@ public final class ProxyServlet extends HttpServlet {
             relay(api, exchange, response);
         } finally {
             ticket.close();
+        }
+    }
+
+    /**
+     * Opens the exchange while watching the client: if it leaves during the attempts, this thread is interrupted,
+     * which cancels the upstream wait; the proxy then stops without marking the credential. The interrupt is
+     * confined to the attempts: it is never delivered after they end, and a late one is cleared.
+     */
+    private ProxyExchange openWatched(HttpServletRequest request, ProxyCommand command) {
+        Thread thread = Thread.currentThread();
+        Object lock = new Object();
+        boolean[] attempting = {true};
+        try (DisconnectWatch.Watch ignored = disconnects.watch(request, () -> {
+            synchronized (lock) {
+                if (attempting[0]) {
+                    thread.interrupt();
+                }
+            }
+        })) {
+            return proxy.open(command);
+        } finally {
+            synchronized (lock) {
+                attempting[0] = false;
+            }
+            Thread.interrupted();
         }
     }
 
@@ -291,6 +345,12 @@ public final class ProxyServlet extends HttpServlet {
             if (flushEachChunk) {
                 out.flush();
             }
+        }
+
+        @Override
+        public void keepAlive() throws IOException {
+            out.write(KEEP_ALIVE);
+            out.flush();
         }
 
         @Override

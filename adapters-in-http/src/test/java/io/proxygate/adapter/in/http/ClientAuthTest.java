@@ -14,8 +14,9 @@ class ClientAuthTest {
     private static final String POOLED = "sk-ant-oat01-pooled-claude-token-abcdef";
     private static final Optional<Secret> PROXY_TOKEN = Optional.of(Secret.of("proxy-token-1234"));
 
+    /** On loopback, as the server does by default. */
     private static ClientAuth auth(boolean acceptClaudeOAuthClients) {
-        return new ClientAuth(PROXY_TOKEN, acceptClaudeOAuthClients, () -> List.of(Secret.of(POOLED)));
+        return new ClientAuth(PROXY_TOKEN, true, acceptClaudeOAuthClients, () -> List.of(Secret.of(POOLED)));
     }
 
     @Test
@@ -32,6 +33,14 @@ class ClientAuthTest {
         assertThat(auth(false).allows(Route.MESSAGES, Headers.of("Authorization", "Bearer " + POOLED))).isTrue();
         assertThat(auth(false).allows(Route.MESSAGES, Headers.of("x-api-key", POOLED))).isTrue();
         assertThat(auth(false).allows(Route.RESPONSES, Headers.of("x-api-key", POOLED))).isFalse();
+    }
+
+    @Test
+    void offLoopbackAPooledClaudeTokenPassesOnlyWhenClaudeClientsAreAccepted() {
+        ClientAuth remote = new ClientAuth(PROXY_TOKEN, false, false, () -> List.of(Secret.of(POOLED)));
+        assertThat(remote.allows(Route.MESSAGES, Headers.of("x-api-key", POOLED))).isFalse();
+        ClientAuth accepting = new ClientAuth(PROXY_TOKEN, false, true, () -> List.of(Secret.of(POOLED)));
+        assertThat(accepting.allows(Route.MESSAGES, Headers.of("x-api-key", POOLED))).isTrue();
     }
 
     @Test

@@ -133,13 +133,28 @@ final class BodyBuffer {
 
     /** Reader: the next chunk, blocking; empty at the end of the body. */
     Optional<ByteBuffer> take() throws UpstreamException, InterruptedException {
+        return take(-1);
+    }
+
+    /**
+     * Reader: the next chunk, waiting at most {@code waitNanos} (negative: for ever); empty at the end of the body,
+     * null when nothing arrived in time.
+     */
+    Optional<ByteBuffer> take(long waitNanos) throws UpstreamException, InterruptedException {
         ByteBuffer chunk;
         CapacityChannel grantTo = null;
         int grant = 0;
+        long left = waitNanos;
         lock.lockInterruptibly();
         try {
             while (queue.isEmpty() && !ended && failure == null && !discarded) {
-                changed.await();
+                if (waitNanos < 0) {
+                    changed.await();
+                } else if (left <= 0) {
+                    return null;
+                } else {
+                    left = changed.awaitNanos(left);
+                }
             }
             if (discarded) {
                 throw new UpstreamException(UpstreamException.Kind.CANCELLED, "call was closed", null);

@@ -9,7 +9,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -77,7 +76,7 @@ final class ForwardedHeaders {
     }
 
     /** Whether a client field never reaches an upstream, whatever the route (Connection-listed ones aside). */
-    static boolean denied(String lowerCaseName) {
+    private static boolean denied(String lowerCaseName) {
         if (HOP_BY_HOP.contains(lowerCaseName) || SET_BY_CLIENT.contains(lowerCaseName)
                 || CREDENTIALS.contains(lowerCaseName) || CALLER_NETWORK.contains(lowerCaseName)) {
             return true;
@@ -94,14 +93,6 @@ final class ForwardedHeaders {
     ForwardedHeaders credential(List<Header> credential) {
         fields.addAll(credentialAt < 0 ? 0 : credentialAt, credential);
         return this;
-    }
-
-    Optional<String> first(String name) {
-        return fields.stream().filter(h -> h.getName().equalsIgnoreCase(name)).map(Header::getValue).findFirst();
-    }
-
-    List<String> all(String name) {
-        return fields.stream().filter(h -> h.getName().equalsIgnoreCase(name)).map(Header::getValue).toList();
     }
 
     /**

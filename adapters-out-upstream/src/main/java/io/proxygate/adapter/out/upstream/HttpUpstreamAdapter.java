@@ -56,6 +56,7 @@ public final class HttpUpstreamAdapter implements UpstreamPort, AutoCloseable {
     private final InstantSource clock;
     private final RequestShaper shaper;
     private final CloseableHttpAsyncClient client;
+    private final PoolingAsyncClientConnectionManager connections;
     private final CallWatchdog watchdog;
 
     public HttpUpstreamAdapter(UpstreamSettings settings) {
@@ -77,8 +78,18 @@ public final class HttpUpstreamAdapter implements UpstreamPort, AutoCloseable {
         this.watchdog = new CallWatchdog(CallWatchdog.periodFor(
                 settings.responseTimeout().compareTo(settings.idleTimeout()) < 0
                         ? settings.responseTimeout() : settings.idleTimeout()));
-        this.client = buildClient(settings, versionPolicy);
+        this.connections = buildPool(settings, versionPolicy);
+        this.client = buildClient(settings, connections);
         client.start();
+    }
+
+    /** The upstream connection pool right now, over all routes. */
+    public record PoolStats(int leased, int available, int pending, int max) {
+    }
+
+    public PoolStats poolStats() {
+        org.apache.hc.core5.pool.PoolStats s = connections.getTotalStats();
+        return new PoolStats(s.getLeased(), s.getAvailable(), s.getPending(), s.getMax());
     }
 
     @Override
@@ -150,9 +161,10 @@ public final class HttpUpstreamAdapter implements UpstreamPort, AutoCloseable {
 
     private static final java.time.Duration LEAK_GRACE = java.time.Duration.ofSeconds(5);
 
-    private static CloseableHttpAsyncClient buildClient(UpstreamSettings settings, HttpVersionPolicy versionPolicy) {
+    private static PoolingAsyncClientConnectionManager buildPool(UpstreamSettings settings,
+                                                                 HttpVersionPolicy versionPolicy) {
         Timeout connect = Timeout.of(settings.connectTimeout());
-        PoolingAsyncClientConnectionManager pool = PoolingAsyncClientConnectionManagerBuilder.create()
+        return PoolingAsyncClientConnectionManagerBuilder.create()
                 .setMaxConnPerRoute(settings.maxConnectionsPerRoute())
                 .setMaxConnTotal(settings.maxConnectionsPerRoute() * 8)
                 .setDefaultConnectionConfig(ConnectionConfig.custom()
@@ -168,6 +180,10 @@ public final class HttpUpstreamAdapter implements UpstreamPort, AutoCloseable {
                         .build())
                 .setMessageMultiplexing(true)
                 .build();
+    }
+
+    private static CloseableHttpAsyncClient buildClient(UpstreamSettings settings,
+                                                        PoolingAsyncClientConnectionManager pool) {
         return HttpAsyncClients.custom()
                 .setConnectionManager(pool)
                 .setHttp1Config(Http1Config.custom().setInitialWindowSize(64 * 1024).build())

@@ -16,6 +16,8 @@ import org.apache.hc.core5.concurrent.FutureCallback;
 import org.apache.hc.core5.http.EntityDetails;
 import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.HttpResponse;
+import org.apache.hc.core5.http.HttpVersion;
+import io.proxygate.domain.credential.Api;
 import org.apache.hc.core5.http.nio.AsyncResponseConsumer;
 import org.apache.hc.core5.http.nio.CapacityChannel;
 import org.apache.hc.core5.http.protocol.HttpContext;
@@ -35,6 +37,8 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
@@ -65,6 +69,7 @@ final class HttpUpstreamCall implements UpstreamCall {
     private final ResponseConsumer consumer = new ResponseConsumer();
 
     private volatile Future<Void> exchange;
+    private volatile boolean closeDelimited;
     private volatile boolean finished;
 
     // Reader-thread state.
@@ -123,6 +128,11 @@ final class HttpUpstreamCall implements UpstreamCall {
 
     @Override
     public UpstreamHead awaitHead() throws UpstreamException {
+        return awaitHead(null);
+    }
+
+    @Override
+    public UpstreamHead awaitHead(Duration limit) throws UpstreamException {
         if (head != null) {
             return head;
         }
@@ -131,7 +141,11 @@ final class HttpUpstreamCall implements UpstreamCall {
         }
         HttpResponse response;
         try {
-            response = rawHead.get();
+            response = limit == null ? rawHead.get() : rawHead.get(Math.max(0, limit.toNanos()), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            close();
+            throw new UpstreamException(Kind.TIMEOUT, "no response headers within the request's deadline ("
+                    + target + ")", null);
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             if (cause instanceof UpstreamException u) {
@@ -167,6 +181,11 @@ final class HttpUpstreamCall implements UpstreamCall {
 
     @Override
     public Optional<ByteBuffer> nextChunk() throws UpstreamException {
+        return nextChunk(null);
+    }
+
+    @Override
+    public Optional<ByteBuffer> nextChunk(Duration wait) throws UpstreamException {
         if (head == null) {
             awaitHead();
         }
@@ -175,9 +194,18 @@ final class HttpUpstreamCall implements UpstreamCall {
             assembled = ByteBuffer.allocate(0);
             return once.hasRemaining() ? Optional.of(once) : Optional.empty();
         }
-        Optional<ByteBuffer> chunk = take();
+        Optional<ByteBuffer> chunk = take(wait == null ? -1 : Math.max(0, wait.toNanos()));
+        if (chunk == null) {
+            return null;
+        }
         if (chunk.isEmpty()) {
             endOfBody();
+            if (closeDelimited && scanner != null && route.api() != Api.CHAT_COMPLETIONS && !usage.report().complete()) {
+                // Only the connection's close ended this body, and before the stream's terminal event: that close
+                // may as well be a cut, and a cut must not reach the client as a whole reply.
+                throw new UpstreamException(Kind.RESET, "upstream closed the stream before its terminal event ("
+                        + target + ")", null);
+            }
             return chunk;
         }
         ByteBuffer bytes = chunk.get();
@@ -267,8 +295,12 @@ final class HttpUpstreamCall implements UpstreamCall {
     }
 
     private Optional<ByteBuffer> take() throws UpstreamException {
+        return take(-1);
+    }
+
+    private Optional<ByteBuffer> take(long waitNanos) throws UpstreamException {
         try {
-            return body.take();
+            return body.take(waitNanos);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             close();
@@ -361,6 +393,15 @@ final class HttpUpstreamCall implements UpstreamCall {
         public void consumeResponse(HttpResponse response, EntityDetails entityDetails, HttpContext context,
                                     FutureCallback<Void> callback) {
             resultCallback = callback;
+            // HTTP/1.x with neither a length nor chunking: only the connection's close marks the end. (HttpCore
+            // reports such a body with an undefined length, so the headers are the plain way to tell.)
+            org.apache.hc.core5.http.ProtocolVersion version = response.getVersion() != null ? response.getVersion()
+                    : context == null ? null : org.apache.hc.core5.http.protocol.HttpCoreContext.castOrCreate(context)
+                    .getProtocolVersion();
+            Header encoding = response.getFirstHeader("Transfer-Encoding");
+            closeDelimited = entityDetails != null && version != null && version.lessEquals(HttpVersion.HTTP_1_1)
+                    && !response.containsHeader("Content-Length")
+                    && (encoding == null || !encoding.getValue().toLowerCase(Locale.ROOT).contains("chunked"));
             body.touch();
             rawHead.complete(response);
             // From here on only silence counts: the sweep judges the idle time from the touch above.

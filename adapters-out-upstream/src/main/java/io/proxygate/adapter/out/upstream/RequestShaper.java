@@ -138,8 +138,6 @@ final class RequestShaper {
         };
         ForwardedHeaders headers = ForwardedHeaders.of(r.clientHeaders())
                 .credential(List.of(new BasicHeader("Authorization", "Bearer " + key.key().reveal())));
-        boolean streams = r.route() == Route.RESPONSES || r.route() == Route.CHAT_COMPLETIONS;
-        headers.setIfAbsent("Accept", streams && r.clientWantsStream() ? EVENT_STREAM : JSON);
         headers.set("Accept-Encoding", "identity");
         if (r.route() == Route.MODELS) {
             return new PreparedRequest("GET", uri(url, r.query()), headers.remove("Content-Encoding").list(),
@@ -164,7 +162,6 @@ final class RequestShaper {
             headers.set("X-App", "cli");
             headers.set("anthropic-dangerous-direct-browser-access", "true");
         }
-        headers.setIfAbsent("Accept", r.clientWantsStream() ? EVENT_STREAM : JSON);
         headers.set("Accept-Encoding", "identity");
         byte[] body = wireBody(r, mimic ? ClaudeCodeMimicry.withBanner(r.body()) : r.body(), DECODED_ONLY, headers);
         return new PreparedRequest("POST", uri(url, r.query()), headers.list(), Optional.of(body), false);
@@ -175,7 +172,6 @@ final class RequestShaper {
         ForwardedHeaders headers = ForwardedHeaders.of(r.clientHeaders())
                 .credential(List.of(new BasicHeader("x-api-key", key.key().reveal())));
         headers.setIfAbsent("anthropic-version", ANTHROPIC_VERSION);
-        headers.setIfAbsent("Accept", r.clientWantsStream() ? EVENT_STREAM : JSON);
         headers.set("Accept-Encoding", "identity");
         byte[] body = wireBody(r, r.body(), DECODED_ONLY, headers);
         return new PreparedRequest("POST", uri(url, r.query()), headers.list(), Optional.of(body), false);

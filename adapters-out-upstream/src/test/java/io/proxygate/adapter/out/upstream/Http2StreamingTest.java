@@ -103,6 +103,9 @@ class Http2StreamingTest {
         }
     }
 
+    private final java.util.concurrent.atomic.AtomicReference<HttpRequest> seenHead =
+            new java.util.concurrent.atomic.AtomicReference<>();
+
     @BeforeEach
     void start() throws Exception {
         server = H2ServerBootstrap.bootstrap()
@@ -119,6 +122,7 @@ class Http2StreamingTest {
                     public void handle(Message<HttpRequest, Void> message, ResponseTrigger trigger, HttpContext context)
                             throws org.apache.hc.core5.http.HttpException, IOException {
                         protocol.set(message.getHead().getVersion());
+                        seenHead.set(message.getHead());
                         trigger.submitResponse(new BasicResponseProducer(new BasicHttpResponse(200), new Generator()),
                                 context);
                     }
@@ -178,5 +182,25 @@ class Http2StreamingTest {
 
         assertThat(releasedEarly.await(5, TimeUnit.SECONDS)).isTrue();
         assertThat(produced.get()).isLessThan(TOTAL);
+    }
+
+    @Test
+    void aClientsHttp1HeadersAreRelayedOverHttp2WithoutItsConnectionFields() throws Exception {
+        Headers client = Headers.of("Host", "127.0.0.1:8787", "Connection", "keep-alive", "Keep-Alive", "timeout=5",
+                "TE", "trailers", "Content-Length", "2", "Content-Type", "application/json",
+                "User-Agent", "OpenAI/Java 4.0", "X-Stainless-Lang", "java", "Authorization", "Bearer proxy-token");
+
+        try (UpstreamCall call = adapter.open(request(Route.RESPONSES, Fixtures.openaiKey(null), client, "{}",
+                true))) {
+            assertThat(call.awaitHead().status()).isEqualTo(200);
+            assertThat(protocol.get()).isEqualTo(HttpVersion.HTTP_2);
+        }
+
+        HttpRequest head = seenHead.get();
+        assertThat(head.getFirstHeader("user-agent").getValue()).isEqualTo("OpenAI/Java 4.0");
+        assertThat(head.getFirstHeader("x-stainless-lang").getValue()).isEqualTo("java");
+        assertThat(head.getFirstHeader("authorization").getValue()).isEqualTo("Bearer " + Fixtures.OPENAI_KEY);
+        assertThat(head.containsHeader("keep-alive")).isFalse();
+        assertThat(head.containsHeader("connection")).isFalse();
     }
 }

@@ -10,4 +10,11 @@ public interface CredentialStatePort {
 
     /** Upserts one credential's state. May be called from hot paths: implementations must not block long. */
     void save(CredentialStateRecord state);
+
+    /**
+     * Erases a stored cooldown and failure streak (an operator's reset). Saves never shorten a stored cooldown, so
+     * this is the one way to end one early. Default: nothing stored to erase.
+     */
+    default void clearCooldown(CredentialId id) {
+    }
 }

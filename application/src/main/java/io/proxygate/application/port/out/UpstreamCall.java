@@ -15,10 +15,26 @@ public interface UpstreamCall extends AutoCloseable {
     UpstreamHead awaitHead() throws UpstreamException;
 
     /**
+     * Like {@link #awaitHead()}, waiting at most {@code limit} (the request's remaining deadline); past it the call
+     * is closed and a {@link UpstreamException.Kind#TIMEOUT} thrown. Default: the plain wait.
+     */
+    default UpstreamHead awaitHead(java.time.Duration limit) throws UpstreamException {
+        return awaitHead();
+    }
+
+    /**
      * Blocks for the next body chunk, as received (for SSE: split anywhere; the adapter does not re-frame).
      * Empty at the end of the body.
      */
     Optional<ByteBuffer> nextChunk() throws UpstreamException;
+
+    /**
+     * Like {@link #nextChunk()}, waiting at most {@code wait}: a chunk, empty at the end of the body, or {@code null}
+     * when nothing arrived in time (the relay then checks on its client). Default: the plain wait.
+     */
+    default Optional<ByteBuffer> nextChunk(java.time.Duration wait) throws UpstreamException {
+        return nextChunk();
+    }
 
     /** Usage seen so far (final once {@link #nextChunk()} returned empty). */
     UsageReport usage();

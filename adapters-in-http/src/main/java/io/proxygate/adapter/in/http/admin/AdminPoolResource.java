@@ -109,6 +109,27 @@ public final class AdminPoolResource {
         return toggled("id", service.setDisabled(PoolSection.KEYS, id, action.equals("disable")));
     }
 
+    /** Ends a cooldown and failure streak at once: {@code {"email"|"id", "cleared": bool}}. */
+    @POST
+    @Path("accounts/{email}/clear-cooldown")
+    public Map<String, Object> clearAccountCooldown(@PathParam("email") String email) {
+        return Json.object().put("email", email).put("cleared", service.clearCooldown(PoolSection.CHATGPT, email))
+                .build();
+    }
+
+    @POST
+    @Path("claude-accounts/{email}/clear-cooldown")
+    public Map<String, Object> clearClaudeCooldown(@PathParam("email") String email) {
+        return Json.object().put("email", email).put("cleared", service.clearCooldown(PoolSection.CLAUDE, email))
+                .build();
+    }
+
+    @POST
+    @Path("keys/{id}/clear-cooldown")
+    public Map<String, Object> clearKeyCooldown(@PathParam("id") String id) {
+        return Json.object().put("id", id).put("cleared", service.clearCooldown(PoolSection.KEYS, id)).build();
+    }
+
     @DELETE
     @Path("accounts/{email}")
     public Map<String, Object> deleteAccount(@PathParam("email") String email) {

@@ -265,6 +265,21 @@ class AdminApiTest {
     }
 
     @Test
+    void clearCooldownEndsTheCooldownThroughTheRouter() {
+        assertThat(http.get("/admin/accounts").json().toString()).contains("cooldown_until");
+        Http.Reply reply = http.admin("POST", "/admin/accounts/alice@example.com/clear-cooldown", null);
+        assertThat(reply.status()).isEqualTo(200);
+        assertThat(reply.json().path("email").asText()).isEqualTo("alice@example.com");
+        assertThat(reply.json().path("cleared").asBoolean()).isTrue();
+        assertThat(FIXTURE.router.cleared).contains(AdminFixture.ALICE);
+        Http.Reply key = http.admin("POST", "/admin/keys/openai-1/clear-cooldown", null);
+        assertThat(key.json().path("id").asText()).isEqualTo("openai-1");
+        assertThat(key.json().path("cleared").asBoolean()).isFalse();
+        assertThat(http.admin("POST", "/admin/claude-accounts/nobody@example.com/clear-cooldown", null).status())
+                .isEqualTo(404);
+    }
+
+    @Test
     void unknownCredentialsAnswer404WithTheOriginalsTexts() {
         assertThat(http.admin("POST", "/admin/accounts/nobody@example.com/disable", null).json().path("error")
                 .asText()).isEqualTo("account not found");

@@ -223,6 +223,15 @@ final class AdminFixture {
     static final class FakeRouter implements CredentialRouter {
         final Map<CredentialId, CredentialStatus> statuses = new ConcurrentHashMap<>();
         volatile RoutingPlan plan = new RoutingPlan(List.of(), List.of(), false);
+        final List<CredentialId> cleared = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        @Override
+        public boolean clearCooldown(CredentialId id) {
+            cleared.add(id);
+            // Answers like a router would; the statuses stay, since other tests share this fixture.
+            CredentialStatus s = statuses.get(id);
+            return s != null && s.cooldownUntil().filter(NOW::isBefore).isPresent();
+        }
 
         @Override
         public RoutingPlan plan(RouteQuery query) {

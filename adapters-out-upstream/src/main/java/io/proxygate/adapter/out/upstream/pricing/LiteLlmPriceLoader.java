@@ -24,7 +24,8 @@ import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -147,7 +148,7 @@ public final class LiteLlmPriceLoader {
     }
 
     private static ModelPrice price(JsonNode spec) {
-        Map<Long, TokenRates[]> tiers = new TreeMap<>();
+        SortedSet<Long> thresholds = new TreeSet<>(); // in thousands of tokens, as the field names give them
         for (Iterator<String> names = spec.fieldNames(); names.hasNext(); ) {
             String name = names.next();
             if (!name.contains("k_tokens")) {
@@ -155,18 +156,18 @@ public final class LiteLlmPriceLoader {
             }
             Matcher m = CONTEXT_TIER_FIELD.matcher(name);
             if (m.matches() && RATE_FIELDS.contains(m.group(1))) {
-                tiers.computeIfAbsent(Long.parseLong(m.group(2)), k -> new TokenRates[2]);
+                thresholds.add(Long.parseLong(m.group(2)));
             }
         }
         List<ContextTier> contextTiers = new ArrayList<>();
-        tiers.forEach((thousands, unused) -> {
+        for (long thousands : thresholds) {
             String above = "_above_" + thousands + "k_tokens";
             TokenRates standard = rates(spec, above);
             TokenRates priority = rates(spec, above + "_priority");
             if (!standard.isEmpty() || !priority.isEmpty()) {
                 contextTiers.add(new ContextTier(thousands * 1000, standard, priority));
             }
-        });
+        }
         return new ModelPrice(rates(spec, ""), rates(spec, "_priority"), rates(spec, "_flex"), contextTiers);
     }
 
@@ -191,11 +192,11 @@ public final class LiteLlmPriceLoader {
     }
 
     private static void put(ObjectNode spec, TokenRates rates, String suffix) {
-        putRate(spec, "input_cost_per_token" + suffix, rates.input());
-        putRate(spec, "output_cost_per_token" + suffix, rates.output());
-        putRate(spec, "cache_read_input_token_cost" + suffix, rates.cacheRead());
-        putRate(spec, "cache_creation_input_token_cost" + suffix, rates.cacheCreation());
-        putRate(spec, "output_cost_per_reasoning_token" + suffix, rates.reasoning());
+        putRate(spec, INPUT + suffix, rates.input());
+        putRate(spec, OUTPUT + suffix, rates.output());
+        putRate(spec, CACHE_READ + suffix, rates.cacheRead());
+        putRate(spec, CACHE_WRITE + suffix, rates.cacheCreation());
+        putRate(spec, REASONING + suffix, rates.reasoning());
         putRate(spec, CACHE_WRITE_1H + suffix, rates.cacheCreation1h());
     }
 

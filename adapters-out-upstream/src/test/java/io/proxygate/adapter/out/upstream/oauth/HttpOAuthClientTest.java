@@ -32,12 +32,14 @@ class HttpOAuthClientTest {
     private volatile String body = "{}";
     private final CountDownLatch hang = new CountDownLatch(1);
     private volatile boolean hangRequests;
+    private final java.util.List<String> userAgents = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     @BeforeEach
     void start() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/", exchange -> {
             try (exchange) {
+                userAgents.add(String.valueOf(exchange.getRequestHeaders().getFirst("User-Agent")));
                 exchange.getRequestBody().readAllBytes();
                 if (hangRequests) {
                     hang.await(10, TimeUnit.SECONDS);
@@ -165,5 +167,15 @@ class HttpOAuthClientTest {
                 () -> client.fetchClaudeProfile(Secret.of("sk-ant-oat01-fake")));
         assertThat(e.permanent()).isTrue();
         assertThat(e).hasMessage("Claude profile endpoint answered HTTP 401 authentication_error: bad token");
+    }
+
+    @Test
+    void tokenAndProfileCallsNameProxyGateAsTheirUserAgent() throws Exception {
+        body = "{\"access_token\":\"" + FakeJwt.accessToken("a@example.com", "acct-1", "team",
+                Instant.parse("2026-12-01T00:00:00Z"), "n", true) + "\"}";
+        client.refreshChatGpt(Secret.of("rt_fake"));
+        catchThrowableOfType(OAuthCallException.class, () -> client.refreshClaude(Secret.of("sk-ant-ort01-fake")));
+
+        assertThat(userAgents).hasSize(2).allSatisfy(ua -> assertThat(ua).startsWith("ProxyGate/"));
     }
 }

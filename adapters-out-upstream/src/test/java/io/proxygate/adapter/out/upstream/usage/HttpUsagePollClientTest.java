@@ -127,6 +127,7 @@ class HttpUsagePollClientTest {
         assertThat(windows.limitReached()).isFalse();
         assertThat(server.seen).singleElement().isEqualTo(new MockUsageServer.Seen("/api/oauth/usage",
                 "Bearer fake-claude-token", null, "oauth-2025-04-20"));
+        assertThat(server.userAgents).singleElement().asString().startsWith("ProxyGate/");
     }
 
     @Test

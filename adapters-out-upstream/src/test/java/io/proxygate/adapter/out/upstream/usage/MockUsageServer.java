@@ -27,6 +27,7 @@ final class MockUsageServer implements AutoCloseable {
     private final HttpServer server;
     final Map<String, Answer> byToken = new ConcurrentHashMap<>();
     final List<Seen> seen = new CopyOnWriteArrayList<>();
+    final List<String> userAgents = new CopyOnWriteArrayList<>();
 
     MockUsageServer() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -45,6 +46,7 @@ final class MockUsageServer implements AutoCloseable {
 
     private void handle(HttpExchange exchange) throws IOException {
         String auth = exchange.getRequestHeaders().getFirst("Authorization");
+        userAgents.add(String.valueOf(exchange.getRequestHeaders().getFirst("User-Agent")));
         seen.add(new Seen(exchange.getRequestURI().getPath(), auth,
                 exchange.getRequestHeaders().getFirst("ChatGPT-Account-Id"),
                 exchange.getRequestHeaders().getFirst("anthropic-beta")));

@@ -83,6 +83,41 @@ final class AtomicFiles {
         return temp;
     }
 
+    /** {@code .<name>.<pid>.<hex>.tmp}: what {@link #write} leaves behind when the process dies mid-write. */
+    private static final java.util.regex.Pattern TEMP = java.util.regex.Pattern.compile("^\\..+\\.(\\d+)\\.[0-9a-f]+\\.tmp$");
+
+    /** Deletes the temp files in {@code dir} whose writing process is gone; returns how many. */
+    static int removeStaleTemps(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            return 0;
+        }
+        int removed = 0;
+        try (java.nio.file.DirectoryStream<Path> files = Files.newDirectoryStream(dir, ".*.tmp")) {
+            for (Path file : files) {
+                java.util.regex.Matcher m = TEMP.matcher(file.getFileName().toString());
+                if (!m.matches() || Files.isDirectory(file)) {
+                    continue;
+                }
+                long pid;
+                try {
+                    pid = Long.parseLong(m.group(1));
+                } catch (NumberFormatException e) {
+                    continue;
+                }
+                // A live writer (the CLI, or this very process) may be about to rename its file: leave it.
+                if (pid == ProcessHandle.current().pid() || ProcessHandle.of(pid).isPresent()) {
+                    continue;
+                }
+                if (Files.deleteIfExists(file)) {
+                    removed++;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // Listing failed: the next start tries again.
+        }
+        return removed;
+    }
+
     /** Creates {@code dir} (and missing parents) as 0700; tightens an existing one we write into to 0700. */
     static void ensureDirectory(Path dir) throws IOException {
         if (!Files.isDirectory(dir)) {

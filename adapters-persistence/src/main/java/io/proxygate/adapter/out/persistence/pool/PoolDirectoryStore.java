@@ -90,6 +90,23 @@ public final class PoolDirectoryStore implements PoolDirectoryPort {
         return folders.get(PoolFolder.of(credential));
     }
 
+    /**
+     * Deletes temporary files left by a write that a crash (kill -9) interrupted: hidden, ending in {@code .tmp},
+     * named after the file they were to replace, and written by a process that no longer runs. Such a file may hold a
+     * token, and nothing else would ever remove it. Returns how many went.
+     */
+    public int removeStaleTempFiles() {
+        int removed = 0;
+        for (Path dir : folders.values()) {
+            removed += AtomicFiles.removeStaleTemps(dir);
+        }
+        removed += AtomicFiles.removeStaleTemps(poolDir);
+        if (removed > 0) {
+            LOG.info("removed {} temporary pool files left by an interrupted write", removed);
+        }
+        return removed;
+    }
+
     @Override
     public List<PoolFile> scan() {
         List<PoolFile> out = new ArrayList<>();

@@ -2,7 +2,9 @@ package io.proxygate.adapter.out.persistence.sql;
 
 import org.jdbi.v3.sqlobject.SqlObject;
 import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
+import org.jdbi.v3.sqlobject.customizer.Bind;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
+import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 
 import java.util.Arrays;
 import java.util.List;
@@ -54,6 +56,13 @@ public interface CredentialStateDao extends SqlObject {
                         + " END")
                 .collect(Collectors.joining(",\n"));
     }
+
+    /** An operator's reset: the one write that may shorten a stored cooldown. */
+    @SqlUpdate("""
+            UPDATE credential_state SET cooldown_until = NULL, cooldown_reason = NULL, failure_streak = 0
+            WHERE id = :id
+            """)
+    int clearCooldown(@Bind("id") String id);
 
     @SqlQuery("""
             SELECT id, cooldown_until, cooldown_reason, needs_login_reason, failure_streak, windows_observed_at,

@@ -48,4 +48,9 @@ public final class SqliteCredentialState implements CredentialStatePort {
     public void save(CredentialStateRecord state) {
         dao.upsert(RowMapping.toRow(state, clock.instant()));
     }
+
+    @Override
+    public void clearCooldown(CredentialId id) {
+        dao.clearCooldown(id.value());
+    }
 }

@@ -93,10 +93,15 @@ public final class SqliteDatabase {
             }
             for (String suffix : List.of("", "-wal", "-shm")) {
                 Path f = file.resolveSibling(file.getFileName() + suffix);
-                if (Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)
-                        && !Files.getPosixFilePermissions(f, LinkOption.NOFOLLOW_LINKS).equals(OWNER_ONLY)) {
-                    Files.setPosixFilePermissions(f, OWNER_ONLY);
-                    tightened.add(f);
+                try {
+                    if (Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)
+                            && !Files.getPosixFilePermissions(f, LinkOption.NOFOLLOW_LINKS).equals(OWNER_ONLY)) {
+                        Files.setPosixFilePermissions(f, OWNER_ONLY);
+                        tightened.add(f);
+                    }
+                } catch (IOException e) {
+                    // Someone else's file (a CLI run by another user): say so, but reading it is still allowed.
+                    LOG.warn("cannot make {} owner-only: {}", f, e.getClass().getSimpleName());
                 }
             }
         } catch (IOException e) {

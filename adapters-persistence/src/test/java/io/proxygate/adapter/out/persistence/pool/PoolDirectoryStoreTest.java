@@ -47,6 +47,24 @@ class PoolDirectoryStoreTest {
     // ---- reading the original's formats ----
 
     @Test
+    void staleTempFilesOfDeadWritersAreRemovedAtStart() throws Exception {
+        Path chatgpt = pool.resolve("chatgpt");
+        Path dead = chatgpt.resolve(".a_example.com.json." + Integer.MAX_VALUE + ".1f2e.tmp");
+        Path mine = chatgpt.resolve(".b_example.com.json." + ProcessHandle.current().pid() + ".1f2f.tmp");
+        long livePid = ProcessHandle.current().parent().map(ProcessHandle::pid).orElse(1L);
+        Path live = pool.resolve("apikeys").resolve(".k1.json." + livePid + ".aa.tmp");
+        Path other = chatgpt.resolve(".notes.tmp");
+        for (Path p : new Path[]{dead, mine, live, other}) {
+            java.nio.file.Files.writeString(p, "{\"access_token\":\"secret\"}");
+        }
+        assertThat(store.removeStaleTempFiles()).isEqualTo(1);
+        assertThat(dead).doesNotExist();
+        assertThat(mine).exists();
+        assertThat(live).exists();
+        assertThat(other).exists();
+    }
+
+    @Test
     void loadsChatGptFileAsTheOriginalWroteIt() throws IOException {
         write("chatgpt/alice_example.com.json", """
                 {

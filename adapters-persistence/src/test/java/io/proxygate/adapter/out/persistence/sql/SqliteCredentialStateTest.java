@@ -59,6 +59,25 @@ class SqliteCredentialStateTest {
 
     @ParameterizedTest
     @EnumSource(SqlDialect.class)
+    void clearingErasesAStoredCooldownAndStreakThatSavesCannotShorten(SqlDialect dialect) {
+        TestDatabase db = TestDatabase.fresh(dialect, dir);
+        SqliteCredentialState state = new SqliteCredentialState(db.open(), InstantSource.fixed(NOW));
+        state.save(new CredentialStateRecord(ID, Optional.of(NOW.plusSeconds(900)), Optional.of("HTTP 500"),
+                Optional.of("revoked"), 9, Optional.empty(), Optional.empty()));
+        state.save(new CredentialStateRecord(ID, Optional.empty(), Optional.empty(), Optional.of("revoked"), 0,
+                Optional.empty(), Optional.empty()));
+        assertThat(state.loadAll().get(ID).cooldownUntil()).contains(NOW.plusSeconds(900));
+
+        state.clearCooldown(ID);
+
+        CredentialStateRecord loaded = state.loadAll().get(ID);
+        assertThat(loaded.cooldownUntil()).isEmpty();
+        assertThat(loaded.failureStreak()).isZero();
+        assertThat(loaded.needsLoginReason()).contains("revoked");
+    }
+
+    @ParameterizedTest
+    @EnumSource(SqlDialect.class)
     void saveReplacesTheEarlierStateOnceItsCooldownHasRunOutAndStampsUpdatedAt(SqlDialect dialect) {
         TestDatabase db = TestDatabase.fresh(dialect, dir);
         Jdbi jdbi = db.open();
