@@ -1,5 +1,7 @@
 package io.proxygate.bootstrap;
 
+import io.proxygate.adapter.in.http.admin.AdminClientKeysResource;
+import io.proxygate.application.clientkey.ClientKeyService;
 import io.dropwizard.core.setup.Environment;
 import io.proxygate.adapter.in.http.admin.AdminApi;
 import io.proxygate.adapter.in.http.admin.AdminInfo;
@@ -37,7 +39,7 @@ final class AdminWiring {
                              CredentialPool pool, CredentialRouter router, SqliteUsageStats stats,
                              PricingService pricing,
                              UsagePollService poller, TokenRefreshService tokens, LoginService logins,
-                             ProxyService proxy, InstantSource clock) {
+                             ProxyService proxy, InstantSource clock, ClientKeyService clientKeys) {
         ZoneId zone = ZoneId.systemDefault();
         LiveEvents live = new LiveEvents(clock);
         proxy.observe(live);
@@ -55,6 +57,8 @@ final class AdminWiring {
         AdminApi api = new AdminApi(token, new AdminApi.Services(poolAdmin, pool, usage, pricing,
                 new RoutingExplainService(pool, router), logins, live), info, clock, zone, true);
         api.components().forEach(environment.jersey()::register);
+        environment.jersey().register(new AdminClientKeysResource(clientKeys, clock, zone,
+                Optional.ofNullable(config.server.publicBaseUrl).map(String::strip).filter(u -> !u.isEmpty())));
         // Open dashboards hold event streams: end them as the server begins to stop, not after the grace period.
         environment.lifecycle().addEventListener(new LifeCycle.Listener() {
             @Override

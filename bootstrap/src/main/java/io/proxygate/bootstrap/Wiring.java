@@ -53,7 +53,11 @@ import io.proxygate.application.usage.UsageRetentionService;
 import io.proxygate.application.usage.UsagePollService;
 import io.proxygate.bootstrap.config.ProxyGateConfiguration;
 import io.proxygate.bootstrap.logging.SecretMasking;
+import io.proxygate.bootstrap.metrics.ClientKeyMetrics;
 import io.proxygate.bootstrap.metrics.MeteredRequestLog;
+import io.proxygate.application.clientkey.ClientKeyService;
+import io.proxygate.application.port.out.RequestLogPort;
+import io.proxygate.adapter.out.persistence.sql.SqlClientKeyStore;
 import io.proxygate.bootstrap.metrics.PoolGauges;
 import io.proxygate.bootstrap.metrics.PrometheusEndpoint;
 import io.proxygate.bootstrap.metrics.RequestLogMetrics;
@@ -222,9 +226,25 @@ public final class Wiring {
 
         PoolGauges.register(environment.metrics(), pool, router, clock);
         PrometheusEndpoint.register(environment, environment.metrics());
-        ProxyService proxy = new ProxyService(pool, router, upstream, tokens,
-                new MeteredRequestLog(requestLog, environment.metrics(),
-                        model -> pricing.lookup(model).isPresent()), pricing,
+        ClientKeyService clientKeys = new ClientKeyService(new SqlClientKeyStore(jdbi, requestLog.unwritten()), pricing, clock,
+                java.time.ZoneId.systemDefault(), new SecureRandom(), dialect.shared());
+        // Keys come and go from the CLI and other instances: read them again every sync interval (and, when the
+        // database is shared, everyone's spend with them).
+        environment.lifecycle().manage(new ClientKeySync(clientKeys, config.database.syncInterval));
+        RequestLogPort attributed = new ClientKeyMetrics(new MeteredRequestLog(requestLog, environment.metrics(),
+                model -> pricing.lookup(model).isPresent()), environment.metrics());
+        ProxyService proxy = new ProxyService(pool, router, upstream, tokens, new RequestLogPort() {
+            @Override
+            public void append(io.proxygate.application.usage.RequestRecord record) {
+                attributed.append(record);
+                clientKeys.recorded(record);
+            }
+
+            @Override
+            public java.util.List<io.proxygate.application.usage.RequestRecord> recent(int limit) {
+                return attributed.recent(limit);
+            }
+        }, pricing,
                 new ProxySettings(config.routing.maxAttempts, Duration.ofSeconds(10),
                         config.routing.movePinnedOnRateLimit, 64 * 1024, config.upstream.effectiveAttemptDeadline(),
                         config.upstream.maxStreamDuration),
@@ -245,7 +265,7 @@ public final class Wiring {
         ClientAuth auth = new ClientAuth(optional(config.server.proxyToken).map(Secret::of),
                 config.server.listensOnLoopback(), config.server.acceptClaudeOauthClients,
                 () -> pool.snapshot().credentials().stream().filter(ClaudeAccount.class::isInstance)
-                        .map(c -> ((ClaudeAccount) c).tokens().accessToken()).toList());
+                        .map(c -> ((ClaudeAccount) c).tokens().accessToken()).toList(), Optional.of(clientKeys));
         // Before every servlet, Jersey's included: wrong Host names, cross-site browsers and non-JSON API posts.
         environment.servlets().addFilter("browser-guard", new BrowserGuard(BrowserGuard.HostPolicy.of(
                         config.server.addr.host(), optional(config.server.publicBaseUrl).map(URI::create),
@@ -277,7 +297,7 @@ public final class Wiring {
                 new LoginService(pool, oauthClient, new JsonPendingLoginStore(dataDir), new LoopbackCallbackServer(),
                         BrowserPort.NONE, LoginSettings.withEndpoints(URI.create(config.oauth.openaiIssuer),
                         URI.create(config.oauth.claudeAuthorizeUrl)), clock, new SecureRandom()),
-                proxy, clock);
+                proxy, clock, clientKeys);
         Wiring wiring = new Wiring(adminToken, pool, router, requestLog, pricing);
         wiring.proxy = proxy;
         return wiring;

@@ -268,9 +268,68 @@ class DashboardBrowserTest {
         assertThat(driver.switchTo().activeElement().getAttribute("id")).isEqualTo("tab-claude");
         assertThat(driver.findElement(By.id("panel-claude")).isDisplayed()).isTrue();
 
+        clientKeysAreCreatedCopiedAndRevoked();
+
         List<LogEntry> errors = driver.manage().logs().get(LogType.BROWSER).getAll().stream()
                 .filter(e -> e.getLevel().intValue() >= Level.SEVERE.intValue()).toList();
         assertThat(errors).as("browser console errors").isEmpty();
+    }
+
+    /** The Clients view: a new key's secret is shown once with a working copy button, then the key is revoked. */
+    private static void clientKeysAreCreatedCopiedAndRevoked() throws Exception {
+        driver.findElement(By.id("tab-clients")).click();
+        driver.findElement(By.id("add-client")).click();
+        WebElement dialog = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("dlg")));
+        dialog.findElement(By.cssSelector("#dlg-body input[name=name]")).sendKeys("alice-laptop");
+        dialog.findElement(By.cssSelector("#dlg-body input[name=models]")).sendKeys("gpt-5*, claude-sonnet-*");
+        dialog.findElement(By.cssSelector("#dlg-body input[name=daily_budget_usd]")).sendKeys("5");
+        screenshot("14-client-new");
+        driver.findElement(By.id("dlg-ok")).click();
+
+        WebElement secretBox = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("client-secret")));
+        String secret = secretBox.getAttribute("value");
+        assertThat(secret).startsWith("pgk_");
+        String shown = driver.findElement(By.id("dlg-body")).getText();
+        String base = "http://127.0.0.1:" + APP.getLocalPort();
+        assertThat(shown).contains("ANTHROPIC_BASE_URL=" + base).contains("ANTHROPIC_AUTH_TOKEN=" + secret)
+                .contains("[model_providers.proxygate]").contains("base_url = \"" + base + "/v1\"")
+                .contains("\"baseURL\": \"" + base + "/v1\"");
+        screenshot("15-client-secret");
+
+        // Copy puts the secret on the clipboard (the page may write it; the test reads it back).
+        String origin = base;
+        ((ChromeDriver) driver).executeCdpCommand("Browser.grantPermissions", Map.of("origin", origin,
+                "permissions", List.of("clipboardReadWrite", "clipboardSanitizedWrite")));
+        driver.findElement(By.id("copy-secret")).click();
+        wait.until(d -> d.findElement(By.id("toast")).getText().contains("Copied key"));
+        Object clipboard = ((org.openqa.selenium.JavascriptExecutor) driver).executeAsyncScript(
+                "const done = arguments[arguments.length - 1];"
+                        + "navigator.clipboard.readText().then(done, (e) => done('error: ' + e));");
+        assertThat(clipboard).isEqualTo(secret);
+
+        // The key works on the API, and with a key in place an anonymous request is refused.
+        HttpClient client = HttpClient.newHttpClient();
+        HttpRequest.Builder call = HttpRequest.newBuilder(URI.create(url("/v1/responses")))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(
+                        "{\"model\":\"gpt-5\",\"stream\":true,\"input\":[{\"role\":\"user\",\"content\":\"hi\"}]}"));
+        assertThat(client.send(call.copy().header("Authorization", "Bearer " + secret).build(),
+                HttpResponse.BodyHandlers.ofString()).body()).contains("LIVE_PASS");
+        assertThat(client.send(call.copy().build(), HttpResponse.BodyHandlers.ofString()).statusCode())
+                .isEqualTo(401);
+
+        driver.findElement(By.id("dlg-cancel")).click();
+        driver.findElement(By.id("refresh")).click();
+        wait.until(d -> !d.findElements(By.cssSelector("#t-clients tr[data-id] ")).isEmpty()
+                && d.findElement(By.cssSelector("#t-clients tbody")).getText().contains("1 today"));
+        assertThat(driver.getPageSource()).doesNotContain(secret);
+        screenshot("16-clients");
+
+        driver.findElement(By.cssSelector("button[aria-label='Revoke alice-laptop']")).click();
+        wait.until(ExpectedConditions.elementToBeClickable(By.id("dlg-ok"))).click();
+        wait.until(d -> d.findElement(By.cssSelector("#t-clients tbody")).getText().contains("revoked"));
+        assertThat(client.send(call.copy().header("Authorization", "Bearer " + secret).build(),
+                HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(401);
+        screenshot("17-client-revoked");
     }
 
     private static WebElement row(WebDriver d, String table, String id) {

@@ -8,9 +8,10 @@ import java.util.Optional;
  * the decoded body bytes and the facts extracted from them; method and path matter only for
  * {@link Route#PASSTHROUGH}, which relays them as they are. {@code encodedBody} holds the client's wire bytes when
  * it sent the body under a {@code Content-Encoding}, so an upstream that accepts that encoding gets them unchanged.
+ * {@code clientKey} names who asked, for the request log (a client key's id, {@code owner} or {@code open}).
  */
 public record ProxyCommand(Route route, String query, Headers headers, byte[] body, RequestFacts facts,
-                           String method, String path, Optional<EncodedBody> encodedBody) {
+                           String method, String path, Optional<EncodedBody> encodedBody, String clientKey) {
     public ProxyCommand {
         Objects.requireNonNull(route, "route");
         query = query == null ? "" : query;
@@ -20,6 +21,12 @@ public record ProxyCommand(Route route, String query, Headers headers, byte[] bo
         method = method == null ? "" : method;
         path = path == null ? "" : path;
         encodedBody = encodedBody == null ? Optional.empty() : encodedBody;
+        clientKey = clientKey == null || clientKey.isBlank() ? "open" : clientKey;
+    }
+
+    public ProxyCommand(Route route, String query, Headers headers, byte[] body, RequestFacts facts,
+                        String method, String path, Optional<EncodedBody> encodedBody) {
+        this(route, query, headers, body, facts, method, path, encodedBody, null);
     }
 
     public ProxyCommand(Route route, String query, Headers headers, byte[] body, RequestFacts facts,

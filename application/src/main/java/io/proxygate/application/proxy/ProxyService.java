@@ -680,7 +680,7 @@ public final class ProxyService implements ProxyUseCase {
                     Optional.of(cut ? CUT_BY_SHUTDOWN : failure.errorType()), Optional.of(failure.detail()
                             .map(d -> failure.getMessage() + " (last upstream error: " + d + ")")
                             .orElseGet(() -> String.valueOf(failure.getMessage()))), Optional.empty(),
-                    false, note.toString());
+                    false, note.toString(), command.clientKey());
             requestLog.append(record);
             spendLimit.spent(record);
             observer.finished(record);
@@ -855,7 +855,8 @@ public final class ProxyService implements ProxyUseCase {
                     model, tier, head.status(), usage.tokens(), costs.estimate(model, tier, usage.tokens(),
                             UsageConvention.forApi(attempts.command.route().api())),
                     Duration.between(attempts.startedAt, now), ttfb, errorClass, errorText, usage.responseId(),
-                    head.isSuccess() && head.eventStream() && !usage.complete(), attempts.note.toString());
+                    head.isSuccess() && head.eventStream() && !usage.complete(), attempts.note.toString(),
+                    attempts.command.clientKey());
             requestLog.append(record);
             inProgress.remove(this);
             spendLimit.spent(record);

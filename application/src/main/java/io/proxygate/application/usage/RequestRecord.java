@@ -17,13 +17,14 @@ import java.util.Optional;
  * @param costUsd     estimated cost, empty when the model is unpriced
  * @param incomplete  true when the stream ended before its final usage event
  * @param routingNote which credential was picked, its score, and why higher-ranked ones were skipped
+ * @param clientKey   who asked: a client key's id, {@code owner} for the proxy token, {@code open} with no auth
  */
 public record RequestRecord(String requestId, Instant startedAt, String route, String provider,
                             Optional<CredentialId> credential, String model, Optional<String> serviceTier, int status,
                             TokenUsage tokens, Optional<BigDecimal> costUsd, Duration latency,
                             Optional<Duration> timeToFirstByte, Optional<String> errorClass,
                             Optional<String> errorText, Optional<String> responseId, boolean incomplete,
-                            String routingNote) {
+                            String routingNote, String clientKey) {
     public RequestRecord {
         Objects.requireNonNull(requestId, "requestId");
         Objects.requireNonNull(startedAt, "startedAt");
@@ -36,6 +37,18 @@ public record RequestRecord(String requestId, Instant startedAt, String route, S
         errorText = errorText.map(t -> t.length() > 200 ? t.substring(0, 200) : t);
         responseId = responseId == null ? Optional.empty() : responseId;
         routingNote = routingNote == null ? "" : routingNote;
+        clientKey = clientKey == null || clientKey.isBlank() ? "open" : clientKey;
+    }
+
+    /** A row of a request that presented no credentials (as before client keys existed). */
+    public RequestRecord(String requestId, Instant startedAt, String route, String provider,
+                         Optional<CredentialId> credential, String model, Optional<String> serviceTier, int status,
+                         TokenUsage tokens, Optional<BigDecimal> costUsd, Duration latency,
+                         Optional<Duration> timeToFirstByte, Optional<String> errorClass,
+                         Optional<String> errorText, Optional<String> responseId, boolean incomplete,
+                         String routingNote) {
+        this(requestId, startedAt, route, provider, credential, model, serviceTier, status, tokens, costUsd, latency,
+                timeToFirstByte, errorClass, errorText, responseId, incomplete, routingNote, null);
     }
 
     public boolean success() {

@@ -152,7 +152,12 @@ public final class UsageReportService {
 
     /** The most recent requests, newest first, optionally of one credential; {@code limit} is capped. */
     public List<RequestRecord> recent(int limit, Optional<CredentialId> credential) {
-        return stats.recent(Math.max(1, Math.min(limit, MAX_RECENT)), credential);
+        return recent(limit, credential, Optional.empty());
+    }
+
+    /** As {@link #recent(int, Optional)}, optionally of one client key only. */
+    public List<RequestRecord> recent(int limit, Optional<CredentialId> credential, Optional<String> clientKey) {
+        return stats.recent(Math.max(1, Math.min(limit, MAX_RECENT)), credential, clientKey);
     }
 
     /** A model row that was logged without a price but has one now is priced from its tokens. */

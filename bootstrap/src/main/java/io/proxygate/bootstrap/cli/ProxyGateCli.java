@@ -1,6 +1,7 @@
 package io.proxygate.bootstrap.cli;
 
 import com.github.rvesse.airline.Cli;
+import com.github.rvesse.airline.annotations.Group;
 import com.github.rvesse.airline.annotations.Parser;
 import com.github.rvesse.airline.help.Help;
 import com.github.rvesse.airline.model.GlobalMetadata;
@@ -28,6 +29,9 @@ import java.util.Map;
                 ClearCooldownCommand.class,
                 ImportCommands.Accounts.class, ImportCommands.Keys.class, LoginCommands.ChatGpt.class,
                 LoginCommands.Claude.class, DeletedCommands.List_.class, DeletedCommands.Restore.class},
+        groups = @Group(name = "client-key", description = "Keys for the people and tools using this gateway",
+                commands = {ClientKeyCommands.Create.class, ClientKeyCommands.ListKeys.class,
+                        ClientKeyCommands.Revoke.class, ClientKeyCommands.Update.class}),
         parserConfiguration = @Parser(allowCommandAbbreviation = false))
 public final class ProxyGateCli {
     /** Returned by {@code serve}: the server runs on in its own threads, so the JVM must not exit. */

@@ -1,5 +1,6 @@
 package io.proxygate.adapter.in.http;
 
+import io.proxygate.application.clientkey.ClientKeyService;
 import io.proxygate.application.proxy.Headers;
 import io.proxygate.application.proxy.ProxyCommand;
 import io.proxygate.application.proxy.ProxyExchange;
@@ -180,23 +181,30 @@ public final class ProxyServlet extends HttpServlet {
                         HttpServletResponse response) throws IOException {
         Api api = route.api();
         Headers headers = headersOf(request);
-        if (!auth.allows(route, headers)) {
-            sendError(response, api, 401, "authentication_error", "unauthorized", Optional.empty());
+        String principal;
+        try {
+            principal = auth.identify(route, headers);
+        } catch (ProxyFailure refused) {
+            sendError(response, api, refused.status(), refused.errorType(), refused.getMessage(), Optional.empty());
             return;
         }
         ProxyExchange exchange;
         WaitingComments waiting = new WaitingComments(response);
+        ClientKeyService.Ticket ticket = ClientKeyService.Ticket.NONE;
         try {
             RequestBodies.Read read = RequestBodies.read(request.getInputStream(),
                     headers.first("Content-Encoding").orElse(""), maxBodyBytes, request.getContentLengthLong());
             byte[] body = read.decoded();
             // Passthrough bodies are the ChatGPT site's own business: relayed, never parsed.
             RequestFacts facts = route == Route.PASSTHROUGH ? NO_FACTS : RequestFactsReader.read(route, body, headers);
+            // The key's rules, rate and budget are checked once the model is known; its slot is held to the end.
+            ticket = auth.admit(principal, route, facts.model(), body.length);
             ProxyCommand command = new ProxyCommand(route, request.getQueryString(), headers, body, facts,
-                    passthroughMethod, request.getRequestURI(), read.encoded());
+                    passthroughMethod, request.getRequestURI(), read.encoded(), principal);
             // A streamed request waiting in line for a busy credential hears SSE comments meanwhile.
             exchange = openWatched(request, command, facts.stream() ? waiting : null);
         } catch (ProxyFailure f) {
+            ticket.close();
             if (waiting.started()) {
                 // The 200 and the event-stream type are already sent: the failure goes as an error event.
                 writeQuietly(response, ApiErrors.streamEvent(api, f.errorType(), f.getMessage()));
@@ -215,15 +223,19 @@ public final class ProxyServlet extends HttpServlet {
             sendError(response, api, 400, "invalid_request_error", "could not read request body", Optional.empty());
             return;
         }
-        if (waiting.started() && (exchange.status() >= 300 || !exchange.eventStream())) {
-            // Committed as a stream while waiting: an answer that is not a stream becomes an error event.
-            try (exchange) {
-                writeQuietly(response, ApiErrors.streamEvent(api, "api_error",
-                        "upstream answered " + exchange.status() + " after the wait for a free credential"));
+        try {
+            if (waiting.started() && (exchange.status() >= 300 || !exchange.eventStream())) {
+                // Committed as a stream while waiting: an answer that is not a stream becomes an error event.
+                try (exchange) {
+                    writeQuietly(response, ApiErrors.streamEvent(api, "api_error",
+                            "upstream answered " + exchange.status() + " after the wait for a free credential"));
+                }
+                return;
             }
-            return;
+            relay(api, exchange, response);
+        } finally {
+            ticket.close();
         }
-        relay(api, exchange, response);
     }
 
     /**

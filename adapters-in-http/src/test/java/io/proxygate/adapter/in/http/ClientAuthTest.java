@@ -60,4 +60,63 @@ class ClientAuthTest {
         assertThat(auth(false).allows(Route.RESPONSES, Headers.of("Authorization", "Bearer wrong"))).isFalse();
         assertThat(auth(false).allows(Route.RESPONSES, Headers.EMPTY)).isFalse();
     }
+
+    @Test
+    void theFirstClientKeyClosesAnOpenServerToAllButKeysAndTheProxyToken() {
+        MemoryKeys store = new MemoryKeys();
+        io.proxygate.application.clientkey.ClientKeyService keys = new io.proxygate.application.clientkey
+                .ClientKeyService(store, io.proxygate.application.usage.CostEstimator.UNPRICED,
+                java.time.InstantSource.system(), java.time.ZoneOffset.UTC, new java.security.SecureRandom(), false);
+        ClientAuth open = new ClientAuth(Optional.empty(), true, false, List::of, Optional.of(keys));
+        assertThat(open.identify(Route.RESPONSES, Headers.EMPTY)).isEqualTo("open");
+
+        String secret = keys.create("alice", io.proxygate.domain.clientkey.ClientKeyRules.NONE).secret();
+        String id = keys.find("alice").id();
+        assertThat(open.allows(Route.RESPONSES, Headers.EMPTY)).isFalse();
+        assertThat(open.allows(Route.PASSTHROUGH, Headers.of("Authorization", "Bearer anything"))).isFalse();
+        for (String header : List.of("Authorization", "x-api-key", "X-ProxyGate-Token")) {
+            String value = header.equals("Authorization") ? "Bearer " + secret : secret;
+            assertThat(open.identify(Route.MESSAGES, Headers.of(header, value))).as(header).isEqualTo(id);
+        }
+        ClientAuth owned = new ClientAuth(PROXY_TOKEN, true, false, List::of, Optional.of(keys));
+        assertThat(owned.identify(Route.RESPONSES, Headers.of("x-api-key", "proxy-token-1234"))).isEqualTo("owner");
+        keys.revoke(id);
+        assertThat(owned.allows(Route.RESPONSES, Headers.of("x-api-key", secret))).isFalse();
+    }
+
+    private static final class MemoryKeys implements io.proxygate.application.port.out.ClientKeyStorePort {
+        private final java.util.Map<String, io.proxygate.domain.clientkey.ClientKey> keys =
+                new java.util.concurrent.ConcurrentHashMap<>();
+
+        @Override
+        public List<io.proxygate.domain.clientkey.ClientKey> all() {
+            return List.copyOf(keys.values());
+        }
+
+        @Override
+        public void insert(io.proxygate.domain.clientkey.ClientKey key) {
+            keys.put(key.id(), key);
+        }
+
+        @Override
+        public void update(io.proxygate.domain.clientkey.ClientKey key) {
+            keys.put(key.id(), key);
+        }
+
+        @Override
+        public boolean delete(String id) {
+            return keys.remove(id) != null;
+        }
+
+        @Override
+        public java.util.Map<String, io.proxygate.application.clientkey.ClientKeyUsage> usageBetween(
+                java.time.Instant from, java.time.Instant to) {
+            return java.util.Map.of();
+        }
+
+        @Override
+        public java.util.Map<String, java.time.Instant> lastUsed() {
+            return java.util.Map.of();
+        }
+    }
 }

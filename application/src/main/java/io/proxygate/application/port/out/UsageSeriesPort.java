@@ -12,7 +12,7 @@ public interface UsageSeriesPort {
     enum Bucket { HOUR, DAY }
 
     /** What the series are: everything together, one per credential, or one per model. */
-    enum Split { NONE, CREDENTIAL, MODEL }
+    enum Split { NONE, CREDENTIAL, MODEL, CLIENT_KEY }
 
     /**
      * Points for rows started in {@code [from, to)}, ordered by bucket then series; buckets without rows are

@@ -13,7 +13,7 @@ import java.util.Optional;
 /** Read side of the request log: totals, roll-ups and recent rows, all derived from the logged requests. */
 public interface UsageStatsPort {
     /** How {@link #stats} groups rows. */
-    enum GroupBy { CREDENTIAL, MODEL, DAY, HOUR }
+    enum GroupBy { CREDENTIAL, MODEL, DAY, HOUR, CLIENT_KEY }
 
     /** Totals per credential for rows started in {@code [from, to)}. */
     List<UsageTotals> totalsByCredential(Instant from, Instant to);
@@ -26,4 +26,13 @@ public interface UsageStatsPort {
 
     /** Most recent rows first, optionally for one credential. */
     List<RequestRecord> recent(int limit, Optional<CredentialId> credential);
+
+    /** Most recent rows first, optionally for one credential and one client key (an id, {@code owner}, {@code open}). */
+    default List<RequestRecord> recent(int limit, Optional<CredentialId> credential, Optional<String> clientKey) {
+        if (clientKey.isEmpty()) {
+            return recent(limit, credential);
+        }
+        return recent(Math.max(limit, 1000), credential).stream()
+                .filter(r -> r.clientKey().equals(clientKey.get())).limit(limit).toList();
+    }
 }

@@ -40,7 +40,13 @@ public final class AdminUsageResource {
     @GET
     @Path("usage")
     public Map<String, Object> today() {
-        return AdminViews.today(usage.today());
+        Map<String, Object> today = new java.util.LinkedHashMap<>(AdminViews.today(usage.today()));
+        // Today's requests, tokens and cost per client key (an id, owner or open), most requests first.
+        java.time.Instant now = clock.instant();
+        today.put("by_client_key", usage.stats(UsageStatsPort.GroupBy.CLIENT_KEY,
+                now.atZone(usage.zone()).toLocalDate().atStartOfDay(usage.zone()).toInstant(), now.plusSeconds(1))
+                .stream().map(AdminViews::stats).toList());
+        return today;
     }
 
     @GET
@@ -55,7 +61,7 @@ public final class AdminUsageResource {
     public Map<String, Object> stats(@QueryParam("group_by") @DefaultValue("credential") String groupBy,
                                      @QueryParam("since") String since, @QueryParam("until") String until) {
         UsageStatsPort.GroupBy group = parse(UsageStatsPort.GroupBy.class, groupBy, "group_by",
-                "credential, model, day or hour");
+                "credential, model, day, hour or client_key");
         TimeRange range = TimeRange.parse(since, until, clock.instant(), usage.zone());
         try {
             return Json.object().put("group_by", group.name().toLowerCase(Locale.ROOT)).put("since", range.from())
@@ -74,7 +80,7 @@ public final class AdminUsageResource {
                                       @QueryParam("split") @DefaultValue("none") String split,
                                       @QueryParam("since") String since, @QueryParam("until") String until) {
         UsageSeriesPort.Bucket b = parse(UsageSeriesPort.Bucket.class, bucket, "bucket", "hour or day");
-        UsageSeriesPort.Split s = parse(UsageSeriesPort.Split.class, split, "split", "none, credential or model");
+        UsageSeriesPort.Split s = parse(UsageSeriesPort.Split.class, split, "split", "none, credential, model or client_key");
         TimeRange range = TimeRange.parse(since, until, clock.instant(), usage.zone());
         try {
             return Json.object().put("bucket", b.name().toLowerCase(Locale.ROOT))
@@ -88,14 +94,19 @@ public final class AdminUsageResource {
         }
     }
 
-    /** {@code ?limit=100&credential=chatgpt:alice@example.com} (a credential id, or an email or key id). */
+    /**
+     * {@code ?limit=100&credential=chatgpt:alice@example.com} (a credential id, or an email or key id) and
+     * {@code &client_key=ck_...} (a client key's id, {@code owner} or {@code open}).
+     */
     @GET
     @Path("requests")
     public List<Map<String, Object>> requests(@QueryParam("limit") @DefaultValue("100") int limit,
-                                              @QueryParam("credential") String credential) {
+                                              @QueryParam("credential") String credential,
+                                              @QueryParam("client_key") String clientKey) {
         Optional<CredentialId> id = Optional.ofNullable(credential).map(String::trim).filter(c -> !c.isEmpty())
                 .map(AdminUsageResource::credentialId);
-        return usage.recent(limit, id).stream().map(AdminViews::request).toList();
+        Optional<String> key = Optional.ofNullable(clientKey).map(String::trim).filter(c -> !c.isEmpty());
+        return usage.recent(limit, id, key).stream().map(AdminViews::request).toList();
     }
 
     @GET

@@ -266,7 +266,7 @@ final class AdminViews {
                 .opt("cost", r.costUsd()).put("latency_ms", r.latency().toMillis())
                 .opt("ttfb_ms", r.timeToFirstByte().map(Duration::toMillis)).opt("error_class", r.errorClass())
                 .opt("error", r.errorText()).opt("response_id", r.responseId()).flag("incomplete", r.incomplete())
-                .optValue("routing_note", r.routingNote()).build();
+                .optValue("routing_note", r.routingNote()).put("client_key", r.clientKey()).build();
     }
 
     static Map<String, Object> explanation(RoutingExplanation e) {

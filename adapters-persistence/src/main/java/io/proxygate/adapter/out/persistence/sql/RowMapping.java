@@ -27,7 +27,8 @@ final class RowMapping {
                 r.costUsd().map(BigDecimal::toPlainString).orElse(null),
                 r.latency() == null ? 0 : r.latency().toMillis(),
                 r.timeToFirstByte().map(Duration::toMillis).orElse(null), r.errorClass().orElse(null),
-                r.errorText().orElse(null), r.responseId().orElse(null), r.incomplete() ? 1 : 0, r.routingNote());
+                r.errorText().orElse(null), r.responseId().orElse(null), r.incomplete() ? 1 : 0, r.routingNote(),
+                r.clientKey());
     }
 
     static RequestRecord toRecord(RequestLogRow row) {
@@ -39,7 +40,7 @@ final class RowMapping {
                 Optional.ofNullable(row.costUsd()).map(BigDecimal::new), Duration.ofMillis(row.latencyMs()),
                 Optional.ofNullable(row.ttfbMs()).map(Duration::ofMillis), Optional.ofNullable(row.errorClass()),
                 Optional.ofNullable(row.errorText()), Optional.ofNullable(row.responseId()), row.incomplete() != 0,
-                row.routingNote());
+                row.routingNote(), row.clientKey());
     }
 
     static CredentialStateRow toRow(CredentialStateRecord s, Instant updatedAt) {

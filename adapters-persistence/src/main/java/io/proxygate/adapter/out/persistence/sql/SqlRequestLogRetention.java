@@ -19,7 +19,7 @@ import java.util.Objects;
  */
 public final class SqlRequestLogRetention implements RequestLogRetentionPort {
     private static final String GROUPS = """
-            SELECT min(started_at) AS started_at, provider, credential_id, model, service_tier,
+            SELECT min(started_at) AS started_at, provider, credential_id, model, service_tier, client_key,
                    CASE WHEN status BETWEEN 200 AND 299 AND error_class IS NULL THEN 1 ELSE 0 END AS ok,
                    CASE WHEN cost_usd IS NULL THEN 0 ELSE 1 END AS priced,
                    sum(input_tokens) AS input_tokens, sum(cached_input_tokens) AS cached_input_tokens,
@@ -30,7 +30,7 @@ public final class SqlRequestLogRetention implements RequestLogRetentionPort {
                    CAST(avg(ttfb_ms) AS BIGINT) AS ttfb_ms, sum(request_count) AS request_count
               FROM request_log
              WHERE started_at < :cutoff AND route <> 'rollup'
-             GROUP BY (started_at + :offset_ms) / 86400000, provider, credential_id, model, service_tier,
+             GROUP BY (started_at + :offset_ms) / 86400000, provider, credential_id, model, service_tier, client_key,
                       CASE WHEN status BETWEEN 200 AND 299 AND error_class IS NULL THEN 1 ELSE 0 END,
                       CASE WHEN cost_usd IS NULL THEN 0 ELSE 1 END
             """;
@@ -38,10 +38,10 @@ public final class SqlRequestLogRetention implements RequestLogRetentionPort {
     private static final String INSERT = """
             INSERT INTO request_log (id, started_at, route, provider, credential_id, model, service_tier, status,
                 input_tokens, cached_input_tokens, cache_creation_tokens, output_tokens, reasoning_tokens, cost_usd,
-                latency_ms, ttfb_ms, error_class, incomplete, routing_note, request_count)
+                latency_ms, ttfb_ms, error_class, incomplete, routing_note, request_count, client_key)
             VALUES ('rollup', :started_at, 'rollup', :provider, :credential_id, :model, :service_tier, :status,
                 :input_tokens, :cached_input_tokens, :cache_creation_tokens, :output_tokens, :reasoning_tokens,
-                :cost_usd, :latency_ms, :ttfb_ms, :error_class, 0, 'daily roll-up', :request_count)
+                :cost_usd, :latency_ms, :ttfb_ms, :error_class, 0, 'daily roll-up', :request_count, :client_key)
             """;
 
     private static final String DELETE = "DELETE FROM request_log WHERE started_at < :cutoff AND route <> 'rollup'";
@@ -86,6 +86,7 @@ public final class SqlRequestLogRetention implements RequestLogRetentionPort {
                     .bind("ttfb_ms", g.get("ttfb_ms") == null ? null : number(g, "ttfb_ms"))
                     .bind("error_class", ok ? null : "rollup")
                     .bind("request_count", number(g, "request_count"))
+                    .bind("client_key", (String) g.get("client_key"))
                     .add();
         }
         batch.execute();

@@ -62,6 +62,7 @@ public final class SqliteUsageStats implements UsageStatsPort, UsageSeriesPort {
         CREDENTIAL("COALESCE(r.credential_id, CASE WHEN r.provider = 'vertex-ai' THEN 'vertex-ai' END)"),
         CREDENTIAL_OR_PROVIDER("COALESCE(r.credential_id, r.provider)"),
         MODEL("CASE WHEN r.model = '' THEN 'unknown' ELSE r.model END"),
+        CLIENT_KEY("COALESCE(r.client_key, 'open')"),
         BUCKET("b.label"),
         ALL("'all'");
 
@@ -165,11 +166,12 @@ public final class SqliteUsageStats implements UsageStatsPort, UsageSeriesPort {
         List<Span> buckets = switch (groupBy) {
             case DAY -> buckets(ChronoUnit.DAYS, from, to, zone);
             case HOUR -> buckets(ChronoUnit.HOURS, from, to, zone);
-            case CREDENTIAL, MODEL -> List.of(new Span("", from.toEpochMilli(), to.toEpochMilli()));
+            case CREDENTIAL, MODEL, CLIENT_KEY -> List.of(new Span("", from.toEpochMilli(), to.toEpochMilli()));
         };
         String group = switch (groupBy) {
             case CREDENTIAL -> Expr.CREDENTIAL_OR_PROVIDER.sql;
             case MODEL -> Expr.MODEL.sql;
+            case CLIENT_KEY -> Expr.CLIENT_KEY.sql;
             case DAY, HOUR -> Expr.BUCKET.sql;
         };
         return withBuckets(buckets, h -> {
@@ -221,6 +223,7 @@ public final class SqliteUsageStats implements UsageStatsPort, UsageSeriesPort {
             case NONE -> Expr.ALL.sql;
             case CREDENTIAL -> Expr.CREDENTIAL_OR_PROVIDER.sql;
             case MODEL -> Expr.MODEL.sql;
+            case CLIENT_KEY -> Expr.CLIENT_KEY.sql;
         };
         return withBuckets(buckets, h -> h.createQuery(SERIES_SQL).define("series", series)
                 .map((rs, ctx) -> new SeriesPoint(starts.get(rs.getLong("bucket")), rs.getString("series"),
@@ -237,6 +240,22 @@ public final class SqliteUsageStats implements UsageStatsPort, UsageSeriesPort {
                                 ? dao.recentOf(credential.get().value(), limit) : dao.recent(limit))
                         .stream().map(RowMapping::toRecord).toList(),
                 (stored, rows) -> newest(stored, rows.stream()
+                        .filter(r -> credential.isEmpty() || r.credential().equals(credential)).toList(), limit));
+    }
+
+    @Override
+    public List<RequestRecord> recent(int limit, Optional<CredentialId> credential, Optional<String> clientKey) {
+        if (clientKey.isEmpty()) {
+            return recent(limit, credential);
+        }
+        if (limit <= 0) {
+            return List.of();
+        }
+        String key = clientKey.get();
+        return unwritten.read(() -> jdbi.withExtension(UsageStatsDao.class, dao -> dao.recentOfClientKey(key, limit))
+                        .stream().map(RowMapping::toRecord)
+                        .filter(r -> credential.isEmpty() || r.credential().equals(credential)).toList(),
+                (stored, rows) -> newest(stored, rows.stream().filter(r -> r.clientKey().equals(key))
                         .filter(r -> credential.isEmpty() || r.credential().equals(credential)).toList(), limit));
     }
 

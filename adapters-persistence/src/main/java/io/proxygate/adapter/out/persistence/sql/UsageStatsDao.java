@@ -12,7 +12,8 @@ interface UsageStatsDao {
     @SqlQuery("""
             SELECT id, started_at, route, provider, credential_id, model, service_tier, status,
                    input_tokens, cached_input_tokens, cache_creation_tokens, output_tokens, reasoning_tokens,
-                   cost_usd, latency_ms, ttfb_ms, error_class, error_text, response_id, incomplete, routing_note
+                   cost_usd, latency_ms, ttfb_ms, error_class, error_text, response_id, incomplete, routing_note,
+                   client_key
             FROM request_log
             WHERE route <> 'rollup'
             ORDER BY started_at DESC, row_id DESC
@@ -24,7 +25,8 @@ interface UsageStatsDao {
     @SqlQuery("""
             SELECT id, started_at, route, provider, credential_id, model, service_tier, status,
                    input_tokens, cached_input_tokens, cache_creation_tokens, output_tokens, reasoning_tokens,
-                   cost_usd, latency_ms, ttfb_ms, error_class, error_text, response_id, incomplete, routing_note
+                   cost_usd, latency_ms, ttfb_ms, error_class, error_text, response_id, incomplete, routing_note,
+                   client_key
             FROM request_log
             WHERE (credential_id = :credential OR (credential_id IS NULL AND provider = :credential))
               AND route <> 'rollup'
@@ -32,4 +34,17 @@ interface UsageStatsDao {
             LIMIT :limit
             """)
     List<RequestLogRow> recentOf(@Bind("credential") String credential, @Bind("limit") int limit);
+
+    /** A client key's rows ({@code open} also finds rows from before client keys, which have none). */
+    @SqlQuery("""
+            SELECT id, started_at, route, provider, credential_id, model, service_tier, status,
+                   input_tokens, cached_input_tokens, cache_creation_tokens, output_tokens, reasoning_tokens,
+                   cost_usd, latency_ms, ttfb_ms, error_class, error_text, response_id, incomplete, routing_note,
+                   client_key
+            FROM request_log
+            WHERE COALESCE(client_key, 'open') = :client_key AND route <> 'rollup'
+            ORDER BY started_at DESC, row_id DESC
+            LIMIT :limit
+            """)
+    List<RequestLogRow> recentOfClientKey(@Bind("client_key") String clientKey, @Bind("limit") int limit);
 }

@@ -30,12 +30,14 @@ class SqliteDatabaseTest {
                 .isEqualToIgnoringCase("wal");
         assertThat(list(jdbi,
                 "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name"))
-                .containsExactly("conversation_pins", "credential_state", "flyway_schema_history", "request_log", "settings");
+                .containsExactly("client_keys", "conversation_pins", "credential_state", "flyway_schema_history",
+                        "request_log", "settings");
         assertThat(list(jdbi,
                 "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'request_log' ORDER BY name"))
                 .contains("request_log_started_at", "request_log_credential_id");
         assertThat(list(jdbi,
-                "SELECT version FROM flyway_schema_history WHERE success = 1 ORDER BY installed_rank")).containsExactly("1", "2", "3", "4", "5");
+                "SELECT version FROM flyway_schema_history WHERE success = 1 ORDER BY installed_rank")).containsExactly("1", "2", "3", "4", "5",
+                        "6.26");
     }
 
     @Test
