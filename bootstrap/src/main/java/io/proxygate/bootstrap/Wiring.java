@@ -404,7 +404,8 @@ public final class Wiring {
                 config.routing.primaryBonus, config.broker.primaryUsedPctMax, config.broker.secondaryUsedPctMax,
                 config.broker.pinTtl, RoutingSettings.DEFAULTS.maxPins(), RoutingSettings.DEFAULTS.cooldownDefault(),
                 RoutingSettings.DEFAULTS.usageFreshness(), Math.max(RoutingSettings.DEFAULTS.candidatesPerKind(),
-                config.routing.maxAttempts));
+                config.routing.maxAttempts))
+                .withSticky(config.routing.stickyMaxTtft, config.routing.stickyMaxErrorRate);
     }
 
     /**

@@ -205,6 +205,8 @@ public final class ProxyService implements ProxyUseCase {
         private Optional<Duration> lastCooldown = Optional.empty();
         /** When the client must have its answer by; null: no overall deadline. */
         private final Instant deadline;
+        /** When the latest attempt started: a relayed reply's time to first byte is measured from here. */
+        private Instant lastAttemptStarted;
         /** The upstream call being waited on, so shutdown can end the wait. */
         private volatile UpstreamCall current;
         private volatile boolean cut;
@@ -224,7 +226,7 @@ public final class ProxyService implements ProxyUseCase {
             this.startedAt = startedAt;
             RequestFacts facts = command.facts();
             this.query = new RouteQuery(command.route().api(), facts.model(), facts.conversation(),
-                    facts.previousResponseId());
+                    facts.previousResponseId(), containsAscii(command.body(), "\"encrypted_content\""));
             this.deadline = settings.attemptDeadline().isZero() ? null : startedAt.plus(settings.attemptDeadline());
         }
 
@@ -380,6 +382,7 @@ public final class ProxyService implements ProxyUseCase {
                 observer.attempting(requestId, credential.id());
                 Lease lease = router.begin(credential.id());
                 Instant attemptStarted = clock.instant();
+                lastAttemptStarted = attemptStarted;
                 UpstreamCall call = null;
                 boolean handedOver = false;
                 try {
@@ -479,8 +482,7 @@ public final class ProxyService implements ProxyUseCase {
 
         /** A pinned conversation may move after a 429 only when nothing in the request is bound to the account. */
         private boolean movable() {
-            return settings.movePinnedOnRateLimit() && command.facts().previousResponseId().isEmpty()
-                    && !containsAscii(command.body(), "\"encrypted_content\"");
+            return settings.movePinnedOnRateLimit() && !query.boundToAccount();
         }
 
         private void markUnavailable(Credential credential, CredentialUnavailable e) {
@@ -514,6 +516,10 @@ public final class ProxyService implements ProxyUseCase {
                     .append(String.format(java.util.Locale.ROOT, "%.3f", candidate.score()));
             if (plan.pinned()) {
                 note.append(" (pinned)");
+            }
+            router.health(candidate.credential().id()).ifPresent(h -> note.append(" [").append(h).append(']'));
+            if (plan.moved() != null) {
+                note.append(" moved from ").append(plan.moved());
             }
             if (note.length() < 600) {
                 plan.skipped().stream().limit(5).forEach(s -> note.append(" skip ").append(s.id()).append(": ")
@@ -549,6 +555,7 @@ public final class ProxyService implements ProxyUseCase {
         private final Lease lease;
         private final UpstreamCall call;
         private final UpstreamHead head;
+        private final Instant attemptStarted;
         private final AtomicBoolean closed = new AtomicBoolean();
         /** The request's row, once counted; a reply is counted once. */
         private RequestRecord counted;
@@ -571,6 +578,12 @@ public final class ProxyService implements ProxyUseCase {
             this.lease = lease;
             this.call = call;
             this.head = head;
+            this.attemptStarted = attempts.lastAttemptStarted == null ? attempts.startedAt : attempts.lastAttemptStarted;
+        }
+
+        /** Whether what this reply shows about its credential's speed and health counts (API calls to the pool). */
+        private boolean measured() {
+            return pooled && credential.isPresent() && !attempts.sideCall();
         }
 
         @Override
@@ -620,6 +633,9 @@ public final class ProxyService implements ProxyUseCase {
                         }
                         errorClass = Optional.of("upstream_" + e.kind().name().toLowerCase(java.util.Locale.ROOT));
                         errorText = Optional.ofNullable(e.getMessage());
+                        if (measured()) {
+                            router.onStreamFailed(credential.get());
+                        }
                         count(ttfb, errorClass, errorText);
                         if (head.eventStream()) {
                             sink.streamError("api_error", "upstream stream failed: " + e.kind());
@@ -651,7 +667,11 @@ public final class ProxyService implements ProxyUseCase {
                         break;
                     }
                     if (ttfb.isEmpty()) {
-                        ttfb = Optional.of(Duration.between(attempts.startedAt, clock.instant()));
+                        Instant first = clock.instant();
+                        ttfb = Optional.of(Duration.between(attempts.startedAt, first));
+                        if (measured()) {
+                            router.onFirstByte(credential.get(), Duration.between(attemptStarted, first));
+                        }
                     }
                     if (keepAliveOn) {
                         betweenEvents = endsAnEvent(chunk.get());

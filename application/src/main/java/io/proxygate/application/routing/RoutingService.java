@@ -128,24 +128,36 @@ public final class RoutingService implements CredentialRouter {
         Member pinned = pinnedMember(routes, query, now);
         CredentialRuntime pinnedRuntime = null;
         boolean pinnedFirst = false;
+        String moved = null;
+        Member escaped = null;
+        String escape = null;
         if (pinned != null && !pinned.disabled) {
             // A disabled pin is already among the static skips.
             pinnedRuntime = pinned.runtime;
             RoutingPlan.Skip blocked = blocked(pinned.mode, pinnedRuntime, pinnedRuntime.state(),
                     pinnedRuntime.successes(), now, t);
             if (blocked == null) {
+                escape = query.boundToAccount() ? null : pinnedRuntime.health().escapeReason(t,
+                        settings.stickyMaxTtft(), settings.stickyMaxErrorRate());
+            }
+            if (blocked == null && escape == null) {
                 candidates.add(pinned.mode == RoutingIndex.Mode.CHATGPT ? memoCandidate(pinned, now, second, true)
                         : candidate(pinned, maxLoads[pinned.group], now, PINNED));
                 pinnedFirst = true;
+            } else if (blocked == null) {
+                // Slow or failing, but still eligible: the others go first, and it stays as the last resort.
+                escaped = pinned;
+                moved = pinned.id + ": " + escape + " (" + pinnedRuntime.health().describe(t) + ")";
             } else {
                 skipped.add(new RoutingPlan.Skip(pinned.id, "pinned, moving the conversation: " + blocked.reason()));
+                moved = pinned.id + ": " + blocked.reason();
             }
         }
 
         TopPicks top = new TopPicks(settings.candidatesPerKind());
         for (int g = 0; g < groups.length; g++) {
             RoutingIndex.Group group = groups[g];
-            top.clear();
+            top.clear(group.runtimes(), t);
             if (group.mode() == RoutingIndex.Mode.CHATGPT) {
                 rankChatGpt(group, pinnedRuntime, top, skipped, now, t, second);
                 for (int k = 0; k < top.size; k++) {
@@ -158,7 +170,11 @@ public final class RoutingService implements CredentialRouter {
                 }
             }
         }
-        return new RoutingPlan(candidates, skipped, pinnedFirst);
+        if (escaped != null) {
+            candidates.add(candidate(escaped, maxLoads[escaped.group], now,
+                    "pinned, moving the conversation (" + escape + "), offered last; "));
+        }
+        return new RoutingPlan(candidates, skipped, pinnedFirst, moved);
     }
 
     /** The hot loop for ChatGPT accounts: most cost a memo lookup, the rest the formula once per second. */
@@ -303,6 +319,8 @@ public final class RoutingService implements CredentialRouter {
         Instant now = clock.instant();
         rt.used(now);
         rt.succeeded();
+        long t = now.toEpochMilli();
+        rt.updateHealth(h -> h.withOutcome(false, t));
         boolean hadStreak = rt.state().streak() != 0;
         if (hadStreak) {
             rt.update(s -> s.withStreak(0));
@@ -350,9 +368,14 @@ public final class RoutingService implements CredentialRouter {
                 long until = t + refused.cooldown().toMillis();
                 rt.update(s -> until > s.cooldownUntilMillis() ? s.withCooldown(id, until, "edge 403") : s);
             }
-            case AttemptFailure.ServerError error -> backoff(rt, t, started, "HTTP " + error.status());
-            case AttemptFailure.Unreachable unreachable ->
-                    backoff(rt, t, started, "unreachable: " + unreachable.detail());
+            case AttemptFailure.ServerError error -> {
+                rt.updateHealth(h -> h.withOutcome(true, t));
+                backoff(rt, t, started, "HTTP " + error.status());
+            }
+            case AttemptFailure.Unreachable unreachable -> {
+                rt.updateHealth(h -> h.withOutcome(true, t));
+                backoff(rt, t, started, "unreachable: " + unreachable.detail());
+            }
             case AttemptFailure.NeedsLogin login -> {
                 String reason = login.reason() == null || login.reason().isBlank() ? "unauthorized" : login.reason();
                 rt.update(s -> s.withNeedsLogin(id, reason, t));
@@ -361,6 +384,24 @@ public final class RoutingService implements CredentialRouter {
         rt.releaseProbe(null);
         LOG.log(System.Logger.Level.DEBUG, () -> id + " failed: " + failure);
         save(rt, true, now);
+    }
+
+    @Override
+    public void onFirstByte(CredentialId id, Duration ttft) {
+        long t = clock.millis();
+        runtime(id).updateHealth(h -> h.withTtft(ttft, t));
+    }
+
+    @Override
+    public void onStreamFailed(CredentialId id) {
+        long t = clock.millis();
+        runtime(id).updateHealth(h -> h.withOutcome(true, t));
+    }
+
+    @Override
+    public Optional<String> health(CredentialId id) {
+        CredentialRuntime rt = runtimes.get(id);
+        return rt == null ? Optional.empty() : Optional.of(rt.health().describe(clock.millis()));
     }
 
     @Override
@@ -628,6 +669,9 @@ public final class RoutingService implements CredentialRouter {
         final double[] ranks;
         final int[] inFlights;
         int size;
+        /** The family being ranked, for the health tie-break, and the time it is judged at. */
+        private CredentialRuntime[] runtimes;
+        private long t;
 
         TopPicks(int capacity) {
             slots = new int[capacity];
@@ -635,8 +679,10 @@ public final class RoutingService implements CredentialRouter {
             inFlights = new int[capacity];
         }
 
-        void clear() {
+        void clear(CredentialRuntime[] family, long nowMillis) {
             size = 0;
+            runtimes = family;
+            t = nowMillis;
         }
 
         /** The rank a newcomer must reach to get in. */
@@ -647,11 +693,11 @@ public final class RoutingService implements CredentialRouter {
         /** Offers slot {@code i}; slots arrive in label order, so an earlier slot wins a full tie. */
         void offer(int i, double rank, int inFlight) {
             int capacity = slots.length;
-            if (size == capacity && !before(rank, inFlight, capacity - 1)) {
+            if (size == capacity && !before(i, rank, inFlight, capacity - 1)) {
                 return;
             }
             int pos = size < capacity ? size++ : capacity - 1;
-            while (pos > 0 && before(rank, inFlight, pos - 1)) {
+            while (pos > 0 && before(i, rank, inFlight, pos - 1)) {
                 slots[pos] = slots[pos - 1];
                 ranks[pos] = ranks[pos - 1];
                 inFlights[pos] = inFlights[pos - 1];
@@ -662,12 +708,18 @@ public final class RoutingService implements CredentialRouter {
             inFlights[pos] = inFlight;
         }
 
-        /** Higher rank key first (standing, then score), then fewer in flight. */
-        private boolean before(double rank, int inFlight, int k) {
+        /**
+         * Higher rank key first (standing, then score), then fewer in flight, then the healthier (lower error rate,
+         * then faster first byte): among equals only, so headroom always decides first.
+         */
+        private boolean before(int i, double rank, int inFlight, int k) {
             if (rank != ranks[k]) {
                 return rank > ranks[k];
             }
-            return inFlight < inFlights[k];
+            if (inFlight != inFlights[k]) {
+                return inFlight < inFlights[k];
+            }
+            return runtimes[i].health().compareHealth(runtimes[slots[k]].health(), t) < 0;
         }
     }
 }

@@ -102,6 +102,10 @@ public final class ConfigLoader {
                 (c, v) -> c.routing.maxAttempts = (int) Values.integer("[routing] max_attempts", v, 1));
         key("routing", "move_pinned_on_rate_limit", (c, v) -> c.routing.movePinnedOnRateLimit =
                 Values.bool("[routing] move_pinned_on_rate_limit", v));
+        key("routing", "sticky_max_ttft",
+                (c, v) -> c.routing.stickyMaxTtft = Values.duration("[routing] sticky_max_ttft", v));
+        key("routing", "sticky_max_error_rate",
+                (c, v) -> c.routing.stickyMaxErrorRate = Values.fraction("[routing] sticky_max_error_rate", v));
         key("broker", "primary_used_pct_max",
                 (c, v) -> c.broker.primaryUsedPctMax = Values.fraction("[broker] primary_used_pct_max", v));
         key("broker", "secondary_used_pct_max",

@@ -134,6 +134,10 @@ public class ProxyGateConfiguration extends Configuration {
         @Min(1) @Max(20) public int maxAttempts = 5;
         /** Whether a pinned conversation that hits a 429 may move to another credential when that is safe. */
         public boolean movePinnedOnRateLimit = true;
+        /** A fresh turn leaves its pinned credential when that one's time-to-first-byte average is above this. */
+        @NotNull public Duration stickyMaxTtft = Duration.ofSeconds(15);
+        /** ... or when its error-rate average (0..1) is above this. Zero turns either check off. */
+        @DecimalMin("0") @DecimalMax("1") public double stickyMaxErrorRate = 0.5;
     }
 
     public static final class BrokerSection {
