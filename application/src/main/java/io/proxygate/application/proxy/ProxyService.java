@@ -9,7 +9,6 @@ import io.proxygate.application.port.out.UpstreamException;
 import io.proxygate.application.port.out.UpstreamHead;
 import io.proxygate.application.port.out.UpstreamPort;
 import io.proxygate.application.port.out.UpstreamRequest;
-import io.proxygate.application.routing.AttemptFailure;
 import io.proxygate.application.routing.CredentialRouter;
 import io.proxygate.application.routing.Lease;
 import io.proxygate.application.routing.RouteQuery;
@@ -20,7 +19,6 @@ import io.proxygate.domain.credential.Api;
 import io.proxygate.domain.credential.Credential;
 import io.proxygate.domain.credential.CredentialId;
 import io.proxygate.domain.credential.CredentialKind;
-import io.proxygate.domain.routing.RetryAfter;
 import io.proxygate.domain.usage.UsageConvention;
 import io.proxygate.domain.usage.UsageReport;
 
@@ -55,8 +53,6 @@ import java.util.function.Supplier;
  */
 public final class ProxyService implements ProxyUseCase {
     private static final System.Logger LOG = System.getLogger(ProxyService.class.getName());
-    /** Long enough not to hammer an edge that refused us, short enough that a passing block costs little. */
-    static final Duration EDGE_REFUSAL_COOLDOWN = Duration.ofSeconds(30);
     /** The request log's error class (and the failure type) of a request whose client left. */
     public static final String CLIENT_DISCONNECTED = "client_disconnected";
     /** The request log's error class of a request that shutdown ended before its upstream did. */
@@ -361,7 +357,10 @@ public final class ProxyService implements ProxyUseCase {
                     Optional.of(r.model()), () -> { }, r.call(), r.head()));
         }
 
-        /** One credential: fresh token, upstream call, and the one allowed refresh-and-retry on a 401. */
+        /**
+         * One credential: fresh token, upstream call, and the one allowed refresh-and-retry on a 401. What the answer
+         * means is {@link OutcomeClassifier}'s to say; this loop only carries out the two consequences.
+         */
         private Optional<ProxyExchange> attempt(Credential chosen, boolean pinned) {
             Credential credential;
             try {
@@ -383,6 +382,8 @@ public final class ProxyService implements ProxyUseCase {
                 Lease lease = router.begin(credential.id());
                 Instant attemptStarted = clock.instant();
                 lastAttemptStarted = attemptStarted;
+                OutcomeClassifier.Attempt facts = new OutcomeClassifier.Attempt(sideCall(),
+                        credential.kind().isAccount(), refreshed, pinned && !movable());
                 UpstreamCall call = null;
                 boolean handedOver = false;
                 try {
@@ -397,8 +398,10 @@ public final class ProxyService implements ProxyUseCase {
                     UpstreamHead head = left == null ? call.awaitHead() : call.awaitHead(left);
                     CredentialId id = credential.id();
                     head.windows().ifPresent(w -> router.onWindows(id, w));
-                    int status = head.status();
-                    if (status == 401 && credential.kind().isAccount() && !refreshed) {
+                    FirstBytes body = new FirstBytes(call, settings.maxErrorBodyBytes());
+                    UpstreamOutcome outcome = OutcomeClassifier.classify(facts, head.status(),
+                            head.upstreamHeaders(), body::text, clock.instant());
+                    if (outcome instanceof UpstreamOutcome.RefreshAndRetry) {
                         try {
                             credential = tokens.refreshAfterUnauthorized(credential);
                             refreshed = true;
@@ -410,61 +413,36 @@ public final class ProxyService implements ProxyUseCase {
                                 return Optional.of(relay(credential, lease, call, head));
                             }
                             markUnavailable(credential, e);
-                            lastError = upstreamError(credential, status, readErrorBody(call));
+                            lastError = upstreamError(credential, head.status(), body.text());
                             return Optional.empty();
                         }
                     }
-                    if (sideCall()) {
+                    report(credential, outcome, attemptStarted);
+                    if (outcome.client() == UpstreamOutcome.Client.RELAY) {
                         handedOver = true;
-                        return Optional.of(relay(credential, lease, call, head));
+                        return Optional.of(relay(credential, lease, body.replayed(), head));
                     }
-                    if (status == 403) {
-                        byte[] raw = ErrorBodies.readBoundedBytes(call, settings.maxErrorBodyBytes());
-                        String body = new String(raw, StandardCharsets.UTF_8);
-                        if (edgeRefusal(head.upstreamHeaders(), body)) {
-                            router.onFailure(credential.id(), new AttemptFailure.EdgeRefused(EDGE_REFUSAL_COOLDOWN));
-                            handedOver = true;
-                            return Optional.of(relay(credential, lease, new Replayed(call, raw), head));
+                    lastError = switch (outcome) {
+                        case UpstreamOutcome.RateLimited limited -> {
+                            lastCooldown = Optional.of(limited.cooldown());
+                            failed(credential, "HTTP 429 " + limited.message());
+                            yield new ProxyFailure(429, "rate_limit_error", limited.message(),
+                                    Optional.of(limited.cooldown()));
                         }
-                        router.onFailure(credential.id(), new AttemptFailure.NeedsLogin("auth_forbidden"));
-                        lastError = upstreamError(credential, status, body);
-                        return Optional.empty();
+                        default -> upstreamError(credential, head.status(), body.text());
+                    };
+                    if (outcome.client() == UpstreamOutcome.Client.ANSWER) {
+                        throw lastError;
                     }
-                    if (status == 401) {
-                        router.onFailure(credential.id(), new AttemptFailure.NeedsLogin("auth_unauthorized"));
-                        lastError = upstreamError(credential, status, readErrorBody(call));
-                        return Optional.empty();
-                    }
-                    if (status == 429) {
-                        String body = readErrorBody(call);
-                        Duration cooldown = RetryAfter.parse(head.upstreamHeaders()::first, body, clock.instant());
-                        router.onFailure(credential.id(), new AttemptFailure.RateLimited(cooldown));
-                        String message = errorMessage(body, "rate limited");
-                        lastCooldown = Optional.of(cooldown);
-                        failed(credential, "HTTP 429 " + message);
-                        lastError = new ProxyFailure(429, "rate_limit_error", message, Optional.of(cooldown));
-                        if (pinned && !movable()) {
-                            throw lastError;
-                        }
-                        return Optional.empty();
-                    }
-                    if (status >= 500) {
-                        router.onFailure(credential.id(), new AttemptFailure.ServerError(status), attemptStarted);
-                        lastError = upstreamError(credential, status, readErrorBody(call));
-                        return Optional.empty();
-                    }
-                    if (head.isSuccess()) {
-                        router.onAnswered(id);
-                    }
-                    handedOver = true;
-                    return Optional.of(relay(credential, lease, call, head));
+                    return Optional.empty();
                 } catch (UpstreamException e) {
                     checkStillWanted();
-                    if (sideCall()) {
+                    UpstreamOutcome outcome = OutcomeClassifier.unreachable(facts, e);
+                    report(credential, outcome, attemptStarted);
+                    if (outcome.client() == UpstreamOutcome.Client.ANSWER) {
                         throw new ProxyFailure(502, "api_error", "upstream request failed", Optional.empty(),
                                 Optional.of(credential.id() + ": unreachable: " + e.getMessage()));
                     }
-                    router.onFailure(credential.id(), new AttemptFailure.Unreachable(e.getMessage()), attemptStarted);
                     onlyRateLimited = false;
                     failed(credential, "unreachable (" + e.kind() + "): " + e.getMessage());
                     lastError = new ProxyFailure(502, "api_error", "upstream unreachable: " + e.kind());
@@ -480,6 +458,15 @@ public final class ProxyService implements ProxyUseCase {
             }
         }
 
+        /** Tells the router the outcome's consequence for the credential, once. */
+        private void report(Credential credential, UpstreamOutcome outcome, Instant attemptStarted) {
+            if (outcome.credential() instanceof UpstreamOutcome.Consequence.Answered) {
+                router.onAnswered(credential.id());
+            } else {
+                outcome.failure().ifPresent(f -> router.onFailure(credential.id(), f, attemptStarted));
+            }
+        }
+
         /** A pinned conversation may move after a 429 only when nothing in the request is bound to the account. */
         private boolean movable() {
             return settings.movePinnedOnRateLimit() && !query.boundToAccount();
@@ -487,11 +474,7 @@ public final class ProxyService implements ProxyUseCase {
 
         private void markUnavailable(Credential credential, CredentialUnavailable e) {
             checkStillWanted();
-            if (e.permanent()) {
-                router.onFailure(credential.id(), new AttemptFailure.NeedsLogin("refresh: " + e.getMessage()));
-            } else {
-                router.onFailure(credential.id(), new AttemptFailure.Unreachable("refresh: " + e.getMessage()));
-            }
+            report(credential, OutcomeClassifier.refreshFailed(e.permanent(), e.getMessage()), clock.instant());
             lastError = new ProxyFailure(503, "overloaded_error", Messages.exhausted(command.route().api()));
         }
 
@@ -768,24 +751,28 @@ public final class ProxyService implements ProxyUseCase {
                 r.tokens().outputTokens(), r.latency().toMillis(), r.errorClass().map(e -> " error=" + e).orElse("")));
     }
 
-    /**
-     * Whether a 403 came from the provider's edge rather than its API: a challenge marker, or any body that is not
-     * the API's JSON error (an HTML page, plain text, nothing at all).
-     */
-    static boolean edgeRefusal(Headers upstreamHeaders, String body) {
-        if (upstreamHeaders.first("cf-mitigated").isPresent()) {
-            return true;
+    /** The first bytes of an answer's body, read (bounded) only when the classifier asks for them. */
+    private static final class FirstBytes {
+        private final UpstreamCall call;
+        private final int max;
+        private byte[] raw;
+
+        FirstBytes(UpstreamCall call, int max) {
+            this.call = call;
+            this.max = max;
         }
-        // The declared type decides first: the body may reach us still compressed.
-        String type = upstreamHeaders.first("content-type").orElse("").toLowerCase(java.util.Locale.ROOT);
-        if (type.contains("json")) {
-            return false;
+
+        String text() {
+            if (raw == null) {
+                raw = ErrorBodies.readBoundedBytes(call, max);
+            }
+            return new String(raw, StandardCharsets.UTF_8);
         }
-        if (!type.isEmpty()) {
-            return true;
+
+        /** The call to relay: as it is when nothing was read, else with the bytes read put back in front. */
+        UpstreamCall replayed() {
+            return raw == null ? call : new Replayed(call, raw);
         }
-        String text = body == null ? "" : body.strip();
-        return !text.startsWith("{") || text.contains("Just a moment");
     }
 
     /** An upstream call whose first bytes were already read (to classify it), replayed ahead of the rest. */
@@ -822,10 +809,6 @@ public final class ProxyService implements ProxyUseCase {
         public void close() {
             call.close();
         }
-    }
-
-    private String readErrorBody(UpstreamCall call) {
-        return ErrorBodies.readBounded(call, settings.maxErrorBodyBytes());
     }
 
     /** The upstream's own error message when its body has one, else the whole body, else a fallback. */

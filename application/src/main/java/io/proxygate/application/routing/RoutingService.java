@@ -16,6 +16,7 @@ import io.proxygate.domain.routing.Backoff;
 import io.proxygate.domain.routing.ConversationKey;
 import io.proxygate.domain.routing.ConversationPins;
 import io.proxygate.domain.routing.HeadroomScorer;
+import io.proxygate.domain.routing.RetryAfter;
 import io.proxygate.domain.routing.Standing;
 import io.proxygate.domain.routing.UsageWindows;
 import io.proxygate.domain.usage.TokenUsage;
@@ -358,9 +359,9 @@ public final class RoutingService implements CredentialRouter {
         long started = attemptStarted == null ? t : Math.min(t, attemptStarted.toEpochMilli());
         switch (failure) {
             case AttemptFailure.RateLimited limited -> {
-                // Taken as given: the caller caps header-derived delays, and may pass a spent window's reset.
+                // Taken as given: the classifier caps header-derived delays and falls back to the one default.
                 Duration d = limited.cooldown() == null || limited.cooldown().isNegative() || limited.cooldown().isZero()
-                        ? settings.cooldownDefault() : limited.cooldown();
+                        ? RetryAfter.DEFAULT : limited.cooldown();
                 long until = t + d.toMillis();
                 rt.update(s -> until > s.cooldownUntilMillis() ? s.withCooldown(id, until, "429") : s);
             }

@@ -1,7 +1,6 @@
 package io.proxygate.application.routing;
 
 import io.proxygate.domain.routing.HeadroomScorer;
-import io.proxygate.domain.routing.RetryAfter;
 import io.proxygate.domain.routing.RoutingPriority;
 import io.proxygate.domain.routing.ScoringWeights;
 
@@ -17,7 +16,6 @@ import java.time.Duration;
  * @param secondaryUsedPctMax the same for the weekly window
  * @param pinTtl              how long an idle conversation pin lives ({@code broker.pin_ttl}; &le; 0 means 1 h)
  * @param maxPins             bound of the pin table (least recently used pins go first)
- * @param cooldownDefault     cooldown for a 429 that came without a usable duration
  * @param usageFreshness      how old Claude usage windows may be and still be scored on
  * @param candidatesPerKind   how many ranked candidates a plan offers per credential kind (ChatGPT accounts,
  *                            Claude accounts, API keys); the proxy tries at most this many of a kind
@@ -28,27 +26,25 @@ import java.time.Duration;
  */
 public record RoutingSettings(RoutingPriority priority, double drainMultiplier, double primaryBonus,
                               double primaryUsedPctMax, double secondaryUsedPctMax, Duration pinTtl, int maxPins,
-                              Duration cooldownDefault, Duration usageFreshness, int candidatesPerKind,
+                              Duration usageFreshness, int candidatesPerKind,
                               Duration stickyMaxTtft, double stickyMaxErrorRate) {
     public static final Duration DEFAULT_STICKY_MAX_TTFT = Duration.ofSeconds(15);
     public static final double DEFAULT_STICKY_MAX_ERROR_RATE = 0.5;
     public static final RoutingSettings DEFAULTS = new RoutingSettings(RoutingPriority.ACCOUNT_FIRST, 1.0, 0.1, 1.0,
-            1.0, Duration.ofHours(1), 100_000, RetryAfter.DEFAULT, HeadroomScorer.DEFAULT_FRESHNESS, 5);
+            1.0, Duration.ofHours(1), 100_000, HeadroomScorer.DEFAULT_FRESHNESS, 5);
 
     /** With the default sticky-session bounds. */
     public RoutingSettings(RoutingPriority priority, double drainMultiplier, double primaryBonus,
                            double primaryUsedPctMax, double secondaryUsedPctMax, Duration pinTtl, int maxPins,
-                           Duration cooldownDefault, Duration usageFreshness, int candidatesPerKind) {
+                           Duration usageFreshness, int candidatesPerKind) {
         this(priority, drainMultiplier, primaryBonus, primaryUsedPctMax, secondaryUsedPctMax, pinTtl, maxPins,
-                cooldownDefault, usageFreshness, candidatesPerKind, DEFAULT_STICKY_MAX_TTFT,
+                usageFreshness, candidatesPerKind, DEFAULT_STICKY_MAX_TTFT,
                 DEFAULT_STICKY_MAX_ERROR_RATE);
     }
 
     public RoutingSettings {
         priority = priority == null ? RoutingPriority.ACCOUNT_FIRST : priority;
         pinTtl = pinTtl == null || pinTtl.isNegative() || pinTtl.isZero() ? Duration.ofHours(1) : pinTtl;
-        cooldownDefault = cooldownDefault == null || cooldownDefault.isNegative() || cooldownDefault.isZero()
-                ? RetryAfter.DEFAULT : cooldownDefault;
         usageFreshness = usageFreshness == null || usageFreshness.isNegative()
                 ? HeadroomScorer.DEFAULT_FRESHNESS : usageFreshness;
         stickyMaxTtft = stickyMaxTtft == null || stickyMaxTtft.isNegative() ? DEFAULT_STICKY_MAX_TTFT : stickyMaxTtft;
@@ -72,28 +68,28 @@ public record RoutingSettings(RoutingPriority priority, double drainMultiplier, 
 
     public RoutingSettings withPriority(RoutingPriority newPriority) {
         return new RoutingSettings(newPriority, drainMultiplier, primaryBonus, primaryUsedPctMax, secondaryUsedPctMax,
-                pinTtl, maxPins, cooldownDefault, usageFreshness, candidatesPerKind, stickyMaxTtft, stickyMaxErrorRate);
+                pinTtl, maxPins, usageFreshness, candidatesPerKind, stickyMaxTtft, stickyMaxErrorRate);
     }
 
     public RoutingSettings withUsedPctMax(double primary, double secondary) {
         return new RoutingSettings(priority, drainMultiplier, primaryBonus, primary, secondary, pinTtl, maxPins,
-                cooldownDefault, usageFreshness, candidatesPerKind, stickyMaxTtft, stickyMaxErrorRate);
+                usageFreshness, candidatesPerKind, stickyMaxTtft, stickyMaxErrorRate);
     }
 
     public RoutingSettings withPins(Duration ttl, int max) {
         return new RoutingSettings(priority, drainMultiplier, primaryBonus, primaryUsedPctMax, secondaryUsedPctMax,
-                ttl, max, cooldownDefault, usageFreshness, candidatesPerKind, stickyMaxTtft, stickyMaxErrorRate);
+                ttl, max, usageFreshness, candidatesPerKind, stickyMaxTtft, stickyMaxErrorRate);
     }
 
     public RoutingSettings withCandidatesPerKind(int count) {
         return new RoutingSettings(priority, drainMultiplier, primaryBonus, primaryUsedPctMax, secondaryUsedPctMax,
-                pinTtl, maxPins, cooldownDefault, usageFreshness, count, stickyMaxTtft,
+                pinTtl, maxPins, usageFreshness, count, stickyMaxTtft,
                 stickyMaxErrorRate);
     }
 
     /** A conversation leaves its pinned credential above either bound (zero disables that bound). */
     public RoutingSettings withSticky(Duration maxTtft, double maxErrorRate) {
         return new RoutingSettings(priority, drainMultiplier, primaryBonus, primaryUsedPctMax, secondaryUsedPctMax,
-                pinTtl, maxPins, cooldownDefault, usageFreshness, candidatesPerKind, maxTtft, maxErrorRate);
+                pinTtl, maxPins, usageFreshness, candidatesPerKind, maxTtft, maxErrorRate);
     }
 }
