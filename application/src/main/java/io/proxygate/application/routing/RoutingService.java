@@ -11,12 +11,9 @@ import io.proxygate.application.routing.RoutingIndex.Member;
 import io.proxygate.domain.credential.Api;
 import io.proxygate.domain.credential.CredentialId;
 import io.proxygate.domain.credential.PlanType;
-import io.proxygate.domain.routing.AccountUsage;
-import io.proxygate.domain.routing.Backoff;
 import io.proxygate.domain.routing.ConversationKey;
 import io.proxygate.domain.routing.ConversationPins;
 import io.proxygate.domain.routing.HeadroomScorer;
-import io.proxygate.domain.routing.RetryAfter;
 import io.proxygate.domain.routing.Standing;
 import io.proxygate.domain.routing.UsageWindows;
 import io.proxygate.domain.usage.TokenUsage;
@@ -46,6 +43,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * and a ChatGPT account's rank (and its explained offer) is memoised for the current second until its state, its
  * success count or its in-flight count changes. Eligibility is always checked against the exact time.
  *
+ * <p>Three parts: this class is the planner (the hot path: {@link #plan}, leases, reports); {@link OutcomePolicy}
+ * learns from outcomes (what happens after a 429, a 5xx, a 401, a success); {@link RoutingStateSaver} writes state.
+ *
  * <p>Picks read lock-free state; outcome updates lock only the credential concerned. Cooldowns, needs-login marks,
  * failure streaks, usage windows and last use go to {@link CredentialStatePort} (those that change eligibility at
  * once, the rest at most every 30 s per credential) and are read back at construction, so they survive restarts.
@@ -55,14 +55,13 @@ import java.util.concurrent.ConcurrentHashMap;
  * memory alone. In-flight counts stay per instance.
  */
 public final class RoutingService implements CredentialRouter {
-    private static final System.Logger LOG = System.getLogger(RoutingService.class.getName());
-    static final long SAVE_INTERVAL_MILLIS = 30_000;
     /** How long a request waits for a credential whose post-backoff probe is out before looking again. */
     static final long PROBE_WAIT_MILLIS = 500;
     private static final String PINNED = "pinned to this conversation; ";
 
     private final CredentialPool pool;
-    private final CredentialStatePort statePort;
+    private final RoutingStateSaver saver;
+    private final OutcomePolicy outcomes;
     private final RoutingSettings settings;
     private final InstantSource clock;
     private final HeadroomScorer scorer;
@@ -98,12 +97,13 @@ public final class RoutingService implements CredentialRouter {
     private RoutingService(CredentialPool pool, CredentialStatePort state, PinTable pins, RoutingSettings settings,
                            InstantSource clock) {
         this.pool = pool;
-        this.statePort = state;
+        this.saver = new RoutingStateSaver(state);
         this.settings = settings;
         this.clock = clock;
         this.scorer = new HeadroomScorer(settings.weights(), settings.usageFreshness());
         this.pins = pins;
-        for (CredentialStateRecord saved : state.loadAll().values()) {
+        this.outcomes = new OutcomePolicy(this::runtime, runtimes::get, pins, saver, clock);
+        for (CredentialStateRecord saved : saver.loadAll()) {
             runtimes.put(saved.id(), CredentialRuntime.restored(saved));
         }
         pool.addListener(this::poolChanged);
@@ -312,142 +312,61 @@ public final class RoutingService implements CredentialRouter {
         return lease;
     }
 
-    // ---- learning
+    // ---- learning: the outcome policy's
 
     @Override
     public void onSuccess(CredentialId id, RouteQuery query, Optional<String> responseId) {
-        CredentialRuntime rt = runtime(id);
-        Instant now = clock.instant();
-        rt.used(now);
-        rt.succeeded();
-        long t = now.toEpochMilli();
-        rt.updateHealth(h -> h.withOutcome(false, t));
-        boolean hadStreak = rt.state().streak() != 0;
-        if (hadStreak) {
-            rt.update(s -> s.withStreak(0));
-        }
-        rt.releaseProbe(null);
-        if (query.conversation().isPresent()) {
-            pins.pin(query.conversation().get(), id, now);
-        }
-        if (responseId.isPresent() && !responseId.get().isBlank()) {
-            pins.pin(ConversationKey.response(responseId.get()), id, now);
-        }
-        save(rt, hadStreak, now);
+        outcomes.onSuccess(id, query, responseId);
     }
 
     @Override
     public void onAnswered(CredentialId id) {
-        CredentialRuntime rt = runtime(id);
-        if (rt.state().streak() != 0) {
-            rt.update(s -> s.withStreak(0));
-            save(rt, true, clock.instant());
-        }
-        rt.releaseProbe(null);
+        outcomes.onAnswered(id);
     }
 
     @Override
     public void onFailure(CredentialId id, AttemptFailure failure) {
-        onFailure(id, failure, clock.instant());
+        outcomes.onFailure(id, failure);
     }
 
     @Override
     public void onFailure(CredentialId id, AttemptFailure failure, Instant attemptStarted) {
-        CredentialRuntime rt = runtime(id);
-        Instant now = clock.instant();
-        long t = now.toEpochMilli();
-        long started = attemptStarted == null ? t : Math.min(t, attemptStarted.toEpochMilli());
-        switch (failure) {
-            case AttemptFailure.RateLimited limited -> {
-                // Taken as given: the classifier caps header-derived delays and falls back to the one default.
-                Duration d = limited.cooldown() == null || limited.cooldown().isNegative() || limited.cooldown().isZero()
-                        ? RetryAfter.DEFAULT : limited.cooldown();
-                long until = t + d.toMillis();
-                rt.update(s -> until > s.cooldownUntilMillis() ? s.withCooldown(id, until, "429") : s);
-            }
-            case AttemptFailure.EdgeRefused refused -> {
-                long until = t + refused.cooldown().toMillis();
-                rt.update(s -> until > s.cooldownUntilMillis() ? s.withCooldown(id, until, "edge 403") : s);
-            }
-            case AttemptFailure.ServerError error -> {
-                rt.updateHealth(h -> h.withOutcome(true, t));
-                backoff(rt, t, started, "HTTP " + error.status());
-            }
-            case AttemptFailure.Unreachable unreachable -> {
-                rt.updateHealth(h -> h.withOutcome(true, t));
-                backoff(rt, t, started, "unreachable: " + unreachable.detail());
-            }
-            case AttemptFailure.NeedsLogin login -> {
-                String reason = login.reason() == null || login.reason().isBlank() ? "unauthorized" : login.reason();
-                rt.update(s -> s.withNeedsLogin(id, reason, t));
-            }
-        }
-        rt.releaseProbe(null);
-        LOG.log(System.Logger.Level.DEBUG, () -> id + " failed: " + failure);
-        save(rt, true, now);
+        outcomes.onFailure(id, failure, attemptStarted);
     }
 
     @Override
     public void onFirstByte(CredentialId id, Duration ttft) {
-        long t = clock.millis();
-        runtime(id).updateHealth(h -> h.withTtft(ttft, t));
+        outcomes.onFirstByte(id, ttft);
     }
 
     @Override
     public void onStreamFailed(CredentialId id) {
-        long t = clock.millis();
-        runtime(id).updateHealth(h -> h.withOutcome(true, t));
+        outcomes.onStreamFailed(id);
     }
 
     @Override
     public Optional<String> health(CredentialId id) {
-        CredentialRuntime rt = runtimes.get(id);
-        return rt == null ? Optional.empty() : Optional.of(rt.health().describe(clock.millis()));
+        return outcomes.health(id);
     }
 
     @Override
     public boolean clearCooldown(CredentialId id) {
-        CredentialRuntime rt = runtime(id);
-        Instant now = clock.instant();
-        State before = rt.update(State::withoutCooldown);
-        rt.releaseProbe(null);
-        try {
-            statePort.clearCooldown(id);
-        } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.WARNING, "could not clear the saved cooldown of " + id + ": " + e);
-        }
-        save(rt, true, now);
-        boolean cleared = before.cooldownUntilMillis() > now.toEpochMilli() || before.streak() != 0;
-        if (cleared) {
-            LOG.log(System.Logger.Level.INFO, () -> id + ": cooldown and failure streak cleared");
-        }
-        return cleared;
+        return outcomes.clearCooldown(id);
     }
 
     @Override
     public void onWindows(CredentialId id, UsageWindows windows) {
-        CredentialRuntime rt = runtime(id);
-        CredentialRuntime.Observed observed = rt.observe(AccountUsage.of(windows), windows);
-        if (observed != CredentialRuntime.Observed.OLDER_THAN_KNOWN) {
-            save(rt, observed == CredentialRuntime.Observed.BLOCKING, clock.instant());
-        }
+        outcomes.onWindows(id, windows);
     }
 
     @Override
     public void onUsage(CredentialId id, TokenUsage tokens) {
-        runtime(id).addTokens(tokens.totalTokens());
+        outcomes.onUsage(id, tokens);
     }
 
     @Override
     public void onTokensRenewed(CredentialId id) {
-        CredentialRuntime rt = runtime(id);
-        Instant now = clock.instant();
-        // Stamped even without a mark: an older mark another instance saved must not come back after the renewal.
-        State before = rt.update(s -> s.withNeedsLogin(id, null, now.toEpochMilli()));
-        if (before.needsLogin() != null) {
-            LOG.log(System.Logger.Level.INFO, () -> id + " has new tokens: needs-login cleared");
-        }
-        save(rt, true, now);
+        outcomes.onTokensRenewed(id);
     }
 
     // ---- reporting
@@ -511,7 +430,7 @@ public final class RoutingService implements CredentialRouter {
      * sharing one database; call every few seconds. Returns how many credentials changed.
      */
     public int syncShared() {
-        return absorb(statePort.loadAll().values());
+        return absorb(saver.loadAll());
     }
 
     /** Takes in state saved by other instances; nothing is saved back. Returns how many credentials changed. */
@@ -627,41 +546,6 @@ public final class RoutingService implements CredentialRouter {
             max = Math.max(max, rt.tokenLoad());
         }
         return max;
-    }
-
-    /**
-     * One failure episode: an attempt that started before the last failure we counted belongs to that failure's
-     * episode (concurrent requests hitting the same outage) and adds nothing. Otherwise the streak, first faded by
-     * the quiet time since the last failure or cooldown, grows by one and sets the next rest.
-     */
-    private void backoff(CredentialRuntime rt, long t, long attemptStarted, String what) {
-        rt.update(s -> {
-            if (s.lastFailureMillis() != Long.MIN_VALUE && attemptStarted < s.lastFailureMillis()) {
-                return s;
-            }
-            long quietSince = Math.max(s.lastFailureMillis(), s.cooldownUntilMillis());
-            int streak = quietSince == Long.MIN_VALUE ? 0
-                    : Backoff.decayed(s.streak(), Duration.ofMillis(Math.max(0, t - quietSince)));
-            long until = t + Backoff.forServerErrors(streak).toMillis();
-            State next = s.withFailure(streak + 1, t);
-            String reason = what + " (failure " + (streak + 1) + " in a row)";
-            return until >= s.cooldownUntilMillis() ? next.withCooldown(rt.id, until, reason) : next;
-        });
-    }
-
-    private void save(CredentialRuntime rt, boolean force, Instant now) {
-        synchronized (rt) {
-            Optional<CredentialStateRecord> record = rt.recordIfDue(force, now.toEpochMilli(), SAVE_INTERVAL_MILLIS);
-            if (record.isEmpty()) {
-                return;
-            }
-            try {
-                statePort.save(record.get());
-            } catch (RuntimeException e) {
-                // Routing must go on when the store hiccups; the next change saves the state again.
-                LOG.log(System.Logger.Level.WARNING, "could not save routing state of " + rt.id + ": " + e);
-            }
-        }
     }
 
     /** The best few of one family by rank key, kept sorted by insertion: a pick never sorts the whole pool. */
