@@ -260,9 +260,14 @@ public final class ProxyService implements ProxyUseCase {
             }
             boolean waitedForCooldown = false;
             int attempts = 0;
+            // One plan per request: its candidates are tried in order. Only after waiting out a cooldown, when
+            // the pool has changed, is the router asked again.
+            RoutingPlan plan = null;
             while (attempts < settings.maxAttempts()) {
                 checkStillWanted();
-                RoutingPlan plan = router.plan(query);
+                if (plan == null) {
+                    plan = router.plan(query);
+                }
                 Optional<RoutingPlan.Candidate> next = plan.candidates().stream()
                         .filter(c -> usable(c.credential()))
                         .filter(c -> !triedOnce.contains(c.credential().id()))
@@ -275,6 +280,7 @@ public final class ProxyService implements ProxyUseCase {
                         Duration left = remaining();
                         sleep(left == null ? wait : min(wait, left.isNegative() ? Duration.ZERO : left));
                         triedOnce.clear();
+                        plan = null;
                         continue;
                     }
                     break;
