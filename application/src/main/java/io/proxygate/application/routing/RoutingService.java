@@ -14,6 +14,7 @@ import io.proxygate.domain.credential.PlanType;
 import io.proxygate.domain.routing.ConversationKey;
 import io.proxygate.domain.routing.ConversationPins;
 import io.proxygate.domain.routing.HeadroomScorer;
+import io.proxygate.domain.routing.ResponseHealth;
 import io.proxygate.domain.routing.Standing;
 import io.proxygate.domain.routing.UsageWindows;
 import io.proxygate.domain.usage.TokenUsage;
@@ -604,7 +605,10 @@ public final class RoutingService implements CredentialRouter {
             if (inFlight != inFlights[k]) {
                 return inFlight < inFlights[k];
             }
-            return runtimes[i].health().compareHealth(runtimes[slots[k]].health(), t) < 0;
+            ResponseHealth mine = runtimes[i].health();
+            ResponseHealth theirs = runtimes[slots[k]].health();
+            // Usually both never measured (the same NONE): no arithmetic on the hot path.
+            return mine != theirs && mine.compareHealth(theirs, t) < 0;
         }
     }
 }
