@@ -430,9 +430,9 @@ public final class Wiring {
     static RoutingSettings routingSettings(ProxyGateConfiguration config) {
         return new RoutingSettings(config.routing.priority, config.routing.drainMultiplier,
                 config.routing.primaryBonus, config.broker.primaryUsedPctMax, config.broker.secondaryUsedPctMax,
-                config.broker.pinTtl, RoutingSettings.DEFAULTS.maxPins(), RoutingSettings.DEFAULTS.cooldownDefault(),
-                RoutingSettings.DEFAULTS.usageFreshness(), Math.max(RoutingSettings.DEFAULTS.candidatesPerKind(),
-                config.routing.maxAttempts));
+                config.broker.pinTtl, RoutingSettings.DEFAULTS.maxPins(), RoutingSettings.DEFAULTS.usageFreshness(),
+                Math.max(RoutingSettings.DEFAULTS.candidatesPerKind(), config.routing.maxAttempts))
+                .withSticky(config.routing.stickyMaxTtft, config.routing.stickyMaxErrorRate);
     }
 
     /**

@@ -53,7 +53,7 @@ public final class RoutingExplainService {
             rank++;
             entries.add(new RoutingExplanation.Entry(credential.id(), credential.label(), credential.kind(),
                     rank == 1 ? RoutingExplanation.Verdict.PICKED : RoutingExplanation.Verdict.CANDIDATE,
-                    Optional.of(rank), OptionalDouble.of(c.score()), c.why()));
+                    Optional.of(rank), OptionalDouble.of(c.score()), withHealth(credential.id(), c.why())));
         }
         CredentialPool.Snapshot snapshot = pool.snapshot();
         for (RoutingPlan.Skip skip : plan.skipped()) {
@@ -63,7 +63,7 @@ public final class RoutingExplainService {
             Optional<Credential> credential = snapshot.entry(skip.id()).map(e -> e.credential());
             entries.add(new RoutingExplanation.Entry(skip.id(), credential.map(Credential::label).orElse(skip.id().value()),
                     credential.map(Credential::kind).orElse(null), RoutingExplanation.Verdict.SKIPPED,
-                    Optional.empty(), OptionalDouble.empty(), skip.reason()));
+                    Optional.empty(), OptionalDouble.empty(), withHealth(skip.id(), skip.reason())));
         }
         List<Credential> rest = snapshot.credentials().stream().filter(c -> !seen.contains(c.id()))
                 .sorted(Comparator.comparing(Credential::label)).toList();
@@ -79,6 +79,11 @@ public final class RoutingExplainService {
                             + " candidates offered per request"));
         }
         return new RoutingExplanation(api, m, s, plan.pinned(), entries);
+    }
+
+    /** The reason, followed by the credential's time-to-first-byte and error-rate averages when there are any. */
+    private String withHealth(CredentialId id, String why) {
+        return router.health(id).map(h -> why + "; " + h).orElse(why);
     }
 
     static String apiName(Api api) {

@@ -13,7 +13,6 @@ import io.proxygate.application.routing.CapacityQueue;
 import io.proxygate.domain.routing.ErrorRule;
 import io.proxygate.domain.routing.ModelFamily;
 import io.proxygate.application.routing.RoutingService;
-import io.proxygate.application.routing.AttemptFailure;
 import io.proxygate.application.routing.CredentialRouter;
 import io.proxygate.application.routing.Lease;
 import io.proxygate.application.routing.RouteQuery;
@@ -24,7 +23,6 @@ import io.proxygate.domain.credential.Api;
 import io.proxygate.domain.credential.Credential;
 import io.proxygate.domain.credential.CredentialId;
 import io.proxygate.domain.credential.CredentialKind;
-import io.proxygate.domain.routing.RetryAfter;
 import io.proxygate.domain.usage.UsageConvention;
 import io.proxygate.domain.usage.UsageReport;
 
@@ -60,8 +58,6 @@ import java.util.function.Supplier;
  */
 public final class ProxyService implements ProxyUseCase {
     private static final System.Logger LOG = System.getLogger(ProxyService.class.getName());
-    /** Long enough not to hammer an edge that refused us, short enough that a passing block costs little. */
-    static final Duration EDGE_REFUSAL_COOLDOWN = Duration.ofSeconds(30);
     /** The request log's error class (and the failure type) of a request whose client left. */
     public static final String CLIENT_DISCONNECTED = "client_disconnected";
     /** The request log's error class of a request that shutdown ended before its upstream did. */
@@ -237,6 +233,8 @@ public final class ProxyService implements ProxyUseCase {
         private Optional<Duration> lastCooldown = Optional.empty();
         /** When the client must have its answer by; null: no overall deadline. */
         private final Instant deadline;
+        /** When the latest attempt started: a relayed reply's time to first byte is measured from here. */
+        private Instant lastAttemptStarted;
         /** The upstream call being waited on, so shutdown can end the wait. */
         private volatile UpstreamCall current;
         private volatile boolean cut;
@@ -262,7 +260,7 @@ public final class ProxyService implements ProxyUseCase {
             this.startedAt = startedAt;
             RequestFacts facts = command.facts();
             this.query = new RouteQuery(command.route().api(), facts.model(), facts.conversation(),
-                    facts.previousResponseId());
+                    facts.previousResponseId(), containsAscii(command.body(), "\"encrypted_content\""));
             this.deadline = settings.attemptDeadline().isZero() ? null : startedAt.plus(settings.attemptDeadline());
         }
 
@@ -309,10 +307,16 @@ public final class ProxyService implements ProxyUseCase {
                     throw busy(api);
                 }
             }
+            // One plan per request: its candidates are tried in order. Only after waiting out a cooldown, or a
+            // wait in line for a free slot, is the router asked again.
+            RoutingPlan plan = null;
+            long generation = queue.generation();
             while (attempts < settings.maxAttempts()) {
                 checkStillWanted();
-                long generation = queue.generation();
-                RoutingPlan plan = router.plan(query);
+                if (plan == null) {
+                    generation = queue.generation();
+                    plan = router.plan(query);
+                }
                 Optional<RoutingPlan.Candidate> next = plan.candidates().stream()
                         .filter(c -> usable(c.credential()))
                         .filter(c -> !triedOnce.contains(c.credential().id()))
@@ -320,6 +324,8 @@ public final class ProxyService implements ProxyUseCase {
                 if (next.isEmpty() && !queueTimeout.isZero() && !sideCall() && busy(plan)) {
                     joinQueue(queue);
                     if (queue.awaitTurn(ticket, generation, queueDeadline, whileWaiting, WAITING_TICK.toNanos())) {
+                        // A slot was released: the busy credentials may be free now, so plan again.
+                        plan = null;
                         continue;
                     }
                     ticket = null;
@@ -333,6 +339,7 @@ public final class ProxyService implements ProxyUseCase {
                         Duration left = remaining();
                         sleep(left == null ? wait : min(wait, left.isNegative() ? Duration.ZERO : left));
                         triedOnce.clear();
+                        plan = null;
                         continue;
                     }
                     break;
@@ -347,9 +354,11 @@ public final class ProxyService implements ProxyUseCase {
                     return exchange.get();
                 }
                 if (lostSlot) {
+                    // Its cap filled since the plan: plan again, which sees it busy (and may queue for it).
                     lostSlot = false;
                     attempts--;
                     triedOnce.remove(candidate.credential().id());
+                    plan = null;
                 }
             }
             Optional<ProxyExchange> rescued = viaFallback();
@@ -452,7 +461,10 @@ public final class ProxyService implements ProxyUseCase {
                     Optional.of(r.model()), () -> { }, r.call(), r.head()));
         }
 
-        /** One credential: fresh token, upstream call, and the one allowed refresh-and-retry on a 401. */
+        /**
+         * One credential: fresh token, upstream call, and the one allowed refresh-and-retry on a 401. What the answer
+         * means is {@link OutcomeClassifier}'s to say; this loop only carries out the two consequences.
+         */
         private Optional<ProxyExchange> attempt(Credential chosen, boolean pinned) {
             Credential credential;
             try {
@@ -481,6 +493,9 @@ public final class ProxyService implements ProxyUseCase {
                 // Only now, with the slot taken, may the next request in line look for one.
                 leaveQueue();
                 Instant attemptStarted = clock.instant();
+                lastAttemptStarted = attemptStarted;
+                OutcomeClassifier.Attempt facts = new OutcomeClassifier.Attempt(sideCall(),
+                        credential.kind().isAccount(), refreshed, pinned && !movable());
                 UpstreamCall call = null;
                 boolean handedOver = false;
                 try {
@@ -495,8 +510,10 @@ public final class ProxyService implements ProxyUseCase {
                     UpstreamHead head = left == null ? call.awaitHead() : call.awaitHead(left);
                     CredentialId id = credential.id();
                     head.windows().ifPresent(w -> router.onWindows(id, w));
-                    int status = head.status();
-                    if (status == 401 && credential.kind().isAccount() && !refreshed) {
+                    FirstBytes body = new FirstBytes(call, settings.maxErrorBodyBytes());
+                    UpstreamOutcome outcome = OutcomeClassifier.classify(facts, head.status(),
+                            head.upstreamHeaders(), body::text, clock.instant());
+                    if (outcome instanceof UpstreamOutcome.RefreshAndRetry) {
                         try {
                             credential = tokens.refreshAfterUnauthorized(credential);
                             refreshed = true;
@@ -508,84 +525,60 @@ public final class ProxyService implements ProxyUseCase {
                                 return Optional.of(relay(credential, lease, call, head));
                             }
                             markUnavailable(credential, e);
-                            lastError = upstreamError(credential, status, readErrorBody(call));
+                            lastError = upstreamError(credential, head.status(), body.text());
                             return Optional.empty();
                         }
                     }
-                    if (sideCall()) {
-                        handedOver = true;
-                        return Optional.of(relay(credential, lease, call, head));
-                    }
+                    int status = head.status();
                     List<ErrorRule> rules = errorRules;
-                    if (!rules.isEmpty() && status >= 400
+                    if (!sideCall() && !rules.isEmpty() && status >= 400
                             && rules.stream().anyMatch(r -> r.appliesTo(status, query.model()))) {
-                        byte[] raw = ErrorBodies.readBoundedBytes(call, settings.maxErrorBodyBytes());
-                        String body = new String(raw, StandardCharsets.UTF_8);
-                        call = new Replayed(call, raw);
-                        Optional<ErrorRule> fired = ErrorRule.first(rules, status, body, query.model());
+                        // The operator's rules come before the built-in outcome; the body is read once for both.
+                        Optional<ErrorRule> fired = ErrorRule.first(rules, status, body.text(), query.model());
                         if (fired.isPresent()) {
-                            Optional<ProxyExchange> outcome = applyRule(fired.get(), credential, status, body);
-                            if (outcome == null) {
+                            Optional<ProxyExchange> ruled = applyRule(fired.get(), credential, status, body.text());
+                            if (ruled == null) {
                                 handedOver = true;
-                                return Optional.of(relay(credential, lease, call, head));
+                                return Optional.of(relay(credential, lease, body.replayed(), head));
                             }
-                            return outcome;
+                            return ruled;
                         }
                     }
-                    if (status == 403) {
-                        byte[] raw = ErrorBodies.readBoundedBytes(call, settings.maxErrorBodyBytes());
-                        String body = new String(raw, StandardCharsets.UTF_8);
-                        if (edgeRefusal(head.upstreamHeaders(), body)) {
-                            router.onFailure(credential.id(), new AttemptFailure.EdgeRefused(EDGE_REFUSAL_COOLDOWN));
-                            handedOver = true;
-                            return Optional.of(relay(credential, lease, new Replayed(call, raw), head));
+                    Optional<String> family = outcome instanceof UpstreamOutcome.RateLimited
+                            ? ModelFamily.limitedBy429(head.upstreamHeaders()::first, body.text(), query.model())
+                            : Optional.empty();
+                    if (family.isPresent()) {
+                        // Only this model family is limited: the account keeps serving the others.
+                        router.onModelRateLimited(credential.id(), family.get(),
+                                ((UpstreamOutcome.RateLimited) outcome).cooldown());
+                    } else {
+                        report(credential, outcome, attemptStarted);
+                    }
+                    if (outcome.client() == UpstreamOutcome.Client.RELAY) {
+                        handedOver = true;
+                        return Optional.of(relay(credential, lease, body.replayed(), head));
+                    }
+                    lastError = switch (outcome) {
+                        case UpstreamOutcome.RateLimited limited -> {
+                            lastCooldown = Optional.of(limited.cooldown());
+                            failed(credential, "HTTP 429 " + limited.message());
+                            yield new ProxyFailure(429, "rate_limit_error", limited.message(),
+                                    Optional.of(limited.cooldown()));
                         }
-                        router.onFailure(credential.id(), new AttemptFailure.NeedsLogin("auth_forbidden"));
-                        lastError = upstreamError(credential, status, body);
-                        return Optional.empty();
+                        default -> upstreamError(credential, head.status(), body.text());
+                    };
+                    if (outcome.client() == UpstreamOutcome.Client.ANSWER) {
+                        throw lastError;
                     }
-                    if (status == 401) {
-                        router.onFailure(credential.id(), new AttemptFailure.NeedsLogin("auth_unauthorized"));
-                        lastError = upstreamError(credential, status, readErrorBody(call));
-                        return Optional.empty();
-                    }
-                    if (status == 429) {
-                        String body = readErrorBody(call);
-                        Duration cooldown = RetryAfter.parse(head.upstreamHeaders()::first, body, clock.instant());
-                        Optional<String> family = ModelFamily.limitedBy429(head.upstreamHeaders()::first, body,
-                                query.model());
-                        if (family.isPresent()) {
-                            // Only this model family is limited: the account keeps serving the others.
-                            router.onModelRateLimited(credential.id(), family.get(), cooldown);
-                        } else {
-                            router.onFailure(credential.id(), new AttemptFailure.RateLimited(cooldown));
-                        }
-                        String message = errorMessage(body, "rate limited");
-                        lastCooldown = Optional.of(cooldown);
-                        failed(credential, "HTTP 429 " + message);
-                        lastError = new ProxyFailure(429, "rate_limit_error", message, Optional.of(cooldown));
-                        if (pinned && !movable()) {
-                            throw lastError;
-                        }
-                        return Optional.empty();
-                    }
-                    if (status >= 500) {
-                        router.onFailure(credential.id(), new AttemptFailure.ServerError(status), attemptStarted);
-                        lastError = upstreamError(credential, status, readErrorBody(call));
-                        return Optional.empty();
-                    }
-                    if (head.isSuccess()) {
-                        router.onAnswered(id);
-                    }
-                    handedOver = true;
-                    return Optional.of(relay(credential, lease, call, head));
+                    return Optional.empty();
                 } catch (UpstreamException e) {
                     checkStillWanted();
-                    if (sideCall()) {
+                    UpstreamOutcome outcome = OutcomeClassifier.unreachable(facts, e);
+                    report(credential, outcome, attemptStarted);
+                    if (outcome.client() == UpstreamOutcome.Client.ANSWER) {
                         throw new ProxyFailure(502, "api_error", "upstream request failed", Optional.empty(),
                                 Optional.of(credential.id() + ": unreachable: " + e.getMessage()));
                     }
-                    router.onFailure(credential.id(), new AttemptFailure.Unreachable(e.getMessage()), attemptStarted);
                     onlyRateLimited = false;
                     failed(credential, "unreachable (" + e.kind() + "): " + e.getMessage());
                     lastError = new ProxyFailure(502, "api_error", "upstream unreachable: " + e.kind());
@@ -627,19 +620,23 @@ public final class ProxyService implements ProxyUseCase {
             return Optional.empty();
         }
 
+        /** Tells the router the outcome's consequence for the credential, once. */
+        private void report(Credential credential, UpstreamOutcome outcome, Instant attemptStarted) {
+            if (outcome.credential() instanceof UpstreamOutcome.Consequence.Answered) {
+                router.onAnswered(credential.id());
+            } else {
+                outcome.failure().ifPresent(f -> router.onFailure(credential.id(), f, attemptStarted));
+            }
+        }
+
         /** A pinned conversation may move after a 429 only when nothing in the request is bound to the account. */
         private boolean movable() {
-            return settings.movePinnedOnRateLimit() && command.facts().previousResponseId().isEmpty()
-                    && !containsAscii(command.body(), "\"encrypted_content\"");
+            return settings.movePinnedOnRateLimit() && !query.boundToAccount();
         }
 
         private void markUnavailable(Credential credential, CredentialUnavailable e) {
             checkStillWanted();
-            if (e.permanent()) {
-                router.onFailure(credential.id(), new AttemptFailure.NeedsLogin("refresh: " + e.getMessage()));
-            } else {
-                router.onFailure(credential.id(), new AttemptFailure.Unreachable("refresh: " + e.getMessage()));
-            }
+            report(credential, OutcomeClassifier.refreshFailed(e.permanent(), e.getMessage()), clock.instant());
             lastError = new ProxyFailure(503, "overloaded_error", Messages.exhausted(command.route().api()));
         }
 
@@ -664,6 +661,10 @@ public final class ProxyService implements ProxyUseCase {
                     .append(String.format(java.util.Locale.ROOT, "%.3f", candidate.score()));
             if (plan.pinned()) {
                 note.append(" (pinned)");
+            }
+            router.health(candidate.credential().id()).ifPresent(h -> note.append(" [").append(h).append(']'));
+            if (plan.moved() != null) {
+                note.append(" moved from ").append(plan.moved());
             }
             if (note.length() < 600) {
                 plan.skipped().stream().limit(5).forEach(s -> note.append(" skip ").append(s.id()).append(": ")
@@ -699,6 +700,7 @@ public final class ProxyService implements ProxyUseCase {
         private final Lease lease;
         private final UpstreamCall call;
         private final UpstreamHead head;
+        private final Instant attemptStarted;
         private final AtomicBoolean closed = new AtomicBoolean();
         /** The request's row, once counted; a reply is counted once. */
         private RequestRecord counted;
@@ -721,6 +723,12 @@ public final class ProxyService implements ProxyUseCase {
             this.lease = lease;
             this.call = call;
             this.head = head;
+            this.attemptStarted = attempts.lastAttemptStarted == null ? attempts.startedAt : attempts.lastAttemptStarted;
+        }
+
+        /** Whether what this reply shows about its credential's speed and health counts (API calls to the pool). */
+        private boolean measured() {
+            return pooled && credential.isPresent() && !attempts.sideCall();
         }
 
         @Override
@@ -770,6 +778,9 @@ public final class ProxyService implements ProxyUseCase {
                         }
                         errorClass = Optional.of("upstream_" + e.kind().name().toLowerCase(java.util.Locale.ROOT));
                         errorText = Optional.ofNullable(e.getMessage());
+                        if (measured()) {
+                            router.onStreamFailed(credential.get());
+                        }
                         count(ttfb, errorClass, errorText);
                         if (head.eventStream()) {
                             sink.streamError("api_error", "upstream stream failed: " + e.kind());
@@ -801,7 +812,11 @@ public final class ProxyService implements ProxyUseCase {
                         break;
                     }
                     if (ttfb.isEmpty()) {
-                        ttfb = Optional.of(Duration.between(attempts.startedAt, clock.instant()));
+                        Instant first = clock.instant();
+                        ttfb = Optional.of(Duration.between(attempts.startedAt, first));
+                        if (measured()) {
+                            router.onFirstByte(credential.get(), Duration.between(attemptStarted, first));
+                        }
                     }
                     if (keepAliveOn) {
                         betweenEvents = endsAnEvent(chunk.get());
@@ -899,24 +914,28 @@ public final class ProxyService implements ProxyUseCase {
                 r.tokens().outputTokens(), r.latency().toMillis(), r.errorClass().map(e -> " error=" + e).orElse("")));
     }
 
-    /**
-     * Whether a 403 came from the provider's edge rather than its API: a challenge marker, or any body that is not
-     * the API's JSON error (an HTML page, plain text, nothing at all).
-     */
-    static boolean edgeRefusal(Headers upstreamHeaders, String body) {
-        if (upstreamHeaders.first("cf-mitigated").isPresent()) {
-            return true;
+    /** The first bytes of an answer's body, read (bounded) only when the classifier asks for them. */
+    private static final class FirstBytes {
+        private final UpstreamCall call;
+        private final int max;
+        private byte[] raw;
+
+        FirstBytes(UpstreamCall call, int max) {
+            this.call = call;
+            this.max = max;
         }
-        // The declared type decides first: the body may reach us still compressed.
-        String type = upstreamHeaders.first("content-type").orElse("").toLowerCase(java.util.Locale.ROOT);
-        if (type.contains("json")) {
-            return false;
+
+        String text() {
+            if (raw == null) {
+                raw = ErrorBodies.readBoundedBytes(call, max);
+            }
+            return new String(raw, StandardCharsets.UTF_8);
         }
-        if (!type.isEmpty()) {
-            return true;
+
+        /** The call to relay: as it is when nothing was read, else with the bytes read put back in front. */
+        UpstreamCall replayed() {
+            return raw == null ? call : new Replayed(call, raw);
         }
-        String text = body == null ? "" : body.strip();
-        return !text.startsWith("{") || text.contains("Just a moment");
     }
 
     /** An upstream call whose first bytes were already read (to classify it), replayed ahead of the rest. */
@@ -953,10 +972,6 @@ public final class ProxyService implements ProxyUseCase {
         public void close() {
             call.close();
         }
-    }
-
-    private String readErrorBody(UpstreamCall call) {
-        return ErrorBodies.readBounded(call, settings.maxErrorBodyBytes());
     }
 
     /** The upstream's own error message when its body has one, else the whole body, else a fallback. */

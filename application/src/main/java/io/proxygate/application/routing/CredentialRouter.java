@@ -70,6 +70,22 @@ public interface CredentialRouter {
     }
 
     /**
+     * The first byte of {@code id}'s answer came {@code ttft} after the attempt started: one sample of its
+     * time-to-first-byte average. Default: ignored.
+     */
+    default void onFirstByte(CredentialId id, Duration ttft) {
+    }
+
+    /** A stream from {@code id} broke after it began: counts towards its error rate only. Default: ignored. */
+    default void onStreamFailed(CredentialId id) {
+    }
+
+    /** The moving averages the router keeps for {@code id}, in words, if it has any. Default: none. */
+    default Optional<String> health(CredentialId id) {
+        return Optional.empty();
+    }
+
+    /**
      * An operator's reset: ends {@code id}'s cooldown and failure streak at once. Returns whether there was one.
      * Default: nothing to clear.
      */

@@ -5,6 +5,7 @@ import io.proxygate.domain.credential.CredentialId;
 import io.proxygate.domain.credential.PlanType;
 import io.proxygate.domain.routing.AccountUsage;
 import io.proxygate.domain.routing.InFlightCounter;
+import io.proxygate.domain.routing.ResponseHealth;
 import io.proxygate.domain.routing.UsageWindows;
 
 import java.lang.invoke.MethodHandles;
@@ -107,8 +108,18 @@ final class CredentialRuntime extends InFlightCounter {
     /** The last cap-exclusion reason, reused while the state and the estimate that produced it hold. */
     private volatile CapSkip capSkip;
     private volatile Instant lastUsed;
+    /** Moving averages of time to first byte and error rate; in memory only (a restart starts afresh). */
+    private volatile ResponseHealth health = ResponseHealth.NONE;
     /** Guarded by this. */
     private long lastSavedMillis = Long.MIN_VALUE;
+
+    ResponseHealth health() {
+        return health;
+    }
+
+    synchronized void updateHealth(UnaryOperator<ResponseHealth> change) {
+        health = change.apply(health);
+    }
 
     CredentialRuntime(CredentialId id) {
         this.id = id;

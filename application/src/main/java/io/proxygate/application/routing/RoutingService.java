@@ -12,11 +12,10 @@ import io.proxygate.domain.credential.Api;
 import io.proxygate.domain.credential.CredentialControls;
 import io.proxygate.domain.credential.CredentialId;
 import io.proxygate.domain.credential.PlanType;
-import io.proxygate.domain.routing.AccountUsage;
-import io.proxygate.domain.routing.Backoff;
 import io.proxygate.domain.routing.ConversationKey;
 import io.proxygate.domain.routing.ConversationPins;
 import io.proxygate.domain.routing.HeadroomScorer;
+import io.proxygate.domain.routing.ResponseHealth;
 import io.proxygate.domain.routing.Standing;
 import io.proxygate.domain.routing.UsageWindows;
 import io.proxygate.domain.usage.TokenUsage;
@@ -46,6 +45,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * and a ChatGPT account's rank (and its explained offer) is memoised for the current second until its state, its
  * success count or its in-flight count changes. Eligibility is always checked against the exact time.
  *
+ * <p>Three parts: this class is the planner (the hot path: {@link #plan}, leases, reports); {@link OutcomePolicy}
+ * learns from outcomes (what happens after a 429, a 5xx, a 401, a success); {@link RoutingStateSaver} writes state.
+ *
  * <p>Picks read lock-free state; outcome updates lock only the credential concerned. Cooldowns, needs-login marks,
  * failure streaks, usage windows and last use go to {@link CredentialStatePort} (those that change eligibility at
  * once, the rest at most every 30 s per credential) and are read back at construction, so they survive restarts.
@@ -56,7 +58,6 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class RoutingService implements CredentialRouter {
     private static final System.Logger LOG = System.getLogger(RoutingService.class.getName());
-    static final long SAVE_INTERVAL_MILLIS = 30_000;
     /** How long a request waits for a credential whose post-backoff probe is out before looking again. */
     static final long PROBE_WAIT_MILLIS = 500;
     private static final String PINNED = "pinned to this conversation; ";
@@ -64,7 +65,8 @@ public final class RoutingService implements CredentialRouter {
     public static final String BUSY = "busy: ";
 
     private final CredentialPool pool;
-    private final CredentialStatePort statePort;
+    private final RoutingStateSaver saver;
+    private final OutcomePolicy outcomes;
     private final RoutingSettings settings;
     private final InstantSource clock;
     private final HeadroomScorer scorer;
@@ -113,12 +115,13 @@ public final class RoutingService implements CredentialRouter {
     private RoutingService(CredentialPool pool, CredentialStatePort state, PinTable pins, RoutingSettings settings,
                            InstantSource clock) {
         this.pool = pool;
-        this.statePort = state;
+        this.saver = new RoutingStateSaver(state);
         this.settings = settings;
         this.clock = clock;
         this.scorer = new HeadroomScorer(settings.weights(), settings.usageFreshness());
         this.pins = pins;
-        for (CredentialStateRecord saved : state.loadAll().values()) {
+        this.outcomes = new OutcomePolicy(this::runtime, runtimes::get, pins, saver, clock);
+        for (CredentialStateRecord saved : saver.loadAll()) {
             runtimes.put(saved.id(), CredentialRuntime.restored(saved));
         }
         pool.addListener(this::poolChanged);
@@ -144,6 +147,9 @@ public final class RoutingService implements CredentialRouter {
         Member pinned = pinnedMember(routes, query, now);
         CredentialRuntime pinnedRuntime = null;
         boolean pinnedFirst = false;
+        String moved = null;
+        Member escaped = null;
+        String escape = null;
         if (pinned != null && !pinned.disabled) {
             // A disabled pin is already among the static skips.
             pinnedRuntime = pinned.runtime;
@@ -153,18 +159,27 @@ public final class RoutingService implements CredentialRouter {
                 blocked = refusal(pinned, query.model());
             }
             if (blocked == null) {
+                escape = query.boundToAccount() ? null : pinnedRuntime.health().escapeReason(t,
+                        settings.stickyMaxTtft(), settings.stickyMaxErrorRate());
+            }
+            if (blocked == null && escape == null) {
                 candidates.add(pinned.mode == RoutingIndex.Mode.CHATGPT ? memoCandidate(pinned, now, second, true)
                         : candidate(pinned, maxLoads[pinned.group], now, PINNED));
                 pinnedFirst = true;
+            } else if (blocked == null) {
+                // Slow or failing, but still eligible: the others go first, and it stays as the last resort.
+                escaped = pinned;
+                moved = pinned.id + ": " + escape + " (" + pinnedRuntime.health().describe(t) + ")";
             } else {
                 skipped.add(new RoutingPlan.Skip(pinned.id, "pinned, moving the conversation: " + blocked.reason()));
+                moved = pinned.id + ": " + blocked.reason();
             }
         }
 
         TopPicks top = new TopPicks(settings.candidatesPerKind());
         for (int g = 0; g < groups.length; g++) {
             RoutingIndex.Group group = groups[g];
-            top.clear();
+            top.clear(group.runtimes(), t);
             if (group.mode() == RoutingIndex.Mode.CHATGPT) {
                 rankChatGpt(group, query.model(), pinnedRuntime, top, skipped, now, t, second);
                 for (int k = 0; k < top.size; k++) {
@@ -177,7 +192,11 @@ public final class RoutingService implements CredentialRouter {
                 }
             }
         }
-        return new RoutingPlan(candidates, skipped, pinnedFirst);
+        if (escaped != null) {
+            candidates.add(candidate(escaped, maxLoads[escaped.group], now,
+                    "pinned, moving the conversation (" + escape + "), offered last; "));
+        }
+        return new RoutingPlan(candidates, skipped, pinnedFirst, moved);
     }
 
     /** The hot loop for ChatGPT accounts: most cost a memo lookup, the rest the formula once per second. */
@@ -382,97 +401,52 @@ public final class RoutingService implements CredentialRouter {
         return queue;
     }
 
-    // ---- learning
+    // ---- learning: the outcome policy's
 
     @Override
     public void onSuccess(CredentialId id, RouteQuery query, Optional<String> responseId) {
-        CredentialRuntime rt = runtime(id);
-        Instant now = clock.instant();
-        rt.used(now);
-        rt.succeeded();
-        boolean hadStreak = rt.state().streak() != 0;
-        if (hadStreak) {
-            rt.update(s -> s.withStreak(0));
-        }
-        rt.releaseProbe(null);
-        if (query.conversation().isPresent()) {
-            pins.pin(query.conversation().get(), id, now);
-        }
-        if (responseId.isPresent() && !responseId.get().isBlank()) {
-            pins.pin(ConversationKey.response(responseId.get()), id, now);
-        }
-        save(rt, hadStreak, now);
+        outcomes.onSuccess(id, query, responseId);
     }
 
     @Override
     public void onAnswered(CredentialId id) {
-        CredentialRuntime rt = runtime(id);
-        if (rt.state().streak() != 0) {
-            rt.update(s -> s.withStreak(0));
-            save(rt, true, clock.instant());
-        }
-        rt.releaseProbe(null);
+        outcomes.onAnswered(id);
     }
 
     @Override
     public void onFailure(CredentialId id, AttemptFailure failure) {
-        onFailure(id, failure, clock.instant());
+        outcomes.onFailure(id, failure);
     }
 
     @Override
     public void onFailure(CredentialId id, AttemptFailure failure, Instant attemptStarted) {
-        CredentialRuntime rt = runtime(id);
-        Instant now = clock.instant();
-        long t = now.toEpochMilli();
-        long started = attemptStarted == null ? t : Math.min(t, attemptStarted.toEpochMilli());
-        switch (failure) {
-            case AttemptFailure.RateLimited limited -> {
-                // Taken as given: the caller caps header-derived delays, and may pass a spent window's reset.
-                Duration d = limited.cooldown() == null || limited.cooldown().isNegative() || limited.cooldown().isZero()
-                        ? settings.cooldownDefault() : limited.cooldown();
-                long until = t + d.toMillis();
-                rt.update(s -> until > s.cooldownUntilMillis() ? s.withCooldown(id, until, "429") : s);
-            }
-            case AttemptFailure.EdgeRefused refused -> {
-                long until = t + refused.cooldown().toMillis();
-                rt.update(s -> until > s.cooldownUntilMillis() ? s.withCooldown(id, until, "edge 403") : s);
-            }
-            case AttemptFailure.ServerError error -> backoff(rt, t, started, "HTTP " + error.status());
-            case AttemptFailure.Unreachable unreachable ->
-                    backoff(rt, t, started, "unreachable: " + unreachable.detail());
-            case AttemptFailure.NeedsLogin login -> {
-                String reason = login.reason() == null || login.reason().isBlank() ? "unauthorized" : login.reason();
-                rt.update(s -> s.withNeedsLogin(id, reason, t));
-            }
-        }
-        rt.releaseProbe(null);
-        LOG.log(System.Logger.Level.DEBUG, () -> id + " failed: " + failure);
-        save(rt, true, now);
+        outcomes.onFailure(id, failure, attemptStarted);
+    }
+
+    @Override
+    public void onFirstByte(CredentialId id, Duration ttft) {
+        outcomes.onFirstByte(id, ttft);
+    }
+
+    @Override
+    public void onStreamFailed(CredentialId id) {
+        outcomes.onStreamFailed(id);
+    }
+
+    @Override
+    public Optional<String> health(CredentialId id) {
+        return outcomes.health(id);
     }
 
     @Override
     public boolean clearCooldown(CredentialId id) {
-        CredentialRuntime rt = runtime(id);
-        Instant now = clock.instant();
-        State before = rt.update(State::withoutCooldown);
-        rt.releaseProbe(null);
-        try {
-            statePort.clearCooldown(id);
-        } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.WARNING, "could not clear the saved cooldown of " + id + ": " + e);
-        }
-        save(rt, true, now);
-        boolean cleared = before.cooldownUntilMillis() > now.toEpochMilli() || before.streak() != 0;
-        if (cleared) {
-            LOG.log(System.Logger.Level.INFO, () -> id + ": cooldown and failure streak cleared");
-        }
-        return cleared;
+        return outcomes.clearCooldown(id);
     }
 
     @Override
     public void onModelRateLimited(CredentialId id, String family, Duration cooldown) {
         Duration d = cooldown == null || cooldown.isNegative() || cooldown.isZero()
-                ? settings.cooldownDefault() : cooldown;
+                ? io.proxygate.domain.routing.RetryAfter.DEFAULT : cooldown;
         long until = clock.millis() + d.toMillis();
         modelCooldowns.computeIfAbsent(id, k -> new ConcurrentHashMap<>())
                 .merge(family, new ModelCooldown(until, "429 for " + family),
@@ -543,33 +517,22 @@ public final class RoutingService implements CredentialRouter {
         Instant now = clock.instant();
         long until = now.toEpochMilli() + duration.toMillis();
         rt.update(s -> until > s.cooldownUntilMillis() ? s.withCooldown(id, until, reason) : s);
-        save(rt, true, now);
+        saver.save(rt, true, now);
     }
 
     @Override
     public void onWindows(CredentialId id, UsageWindows windows) {
-        CredentialRuntime rt = runtime(id);
-        CredentialRuntime.Observed observed = rt.observe(AccountUsage.of(windows), windows);
-        if (observed != CredentialRuntime.Observed.OLDER_THAN_KNOWN) {
-            save(rt, observed == CredentialRuntime.Observed.BLOCKING, clock.instant());
-        }
+        outcomes.onWindows(id, windows);
     }
 
     @Override
     public void onUsage(CredentialId id, TokenUsage tokens) {
-        runtime(id).addTokens(tokens.totalTokens());
+        outcomes.onUsage(id, tokens);
     }
 
     @Override
     public void onTokensRenewed(CredentialId id) {
-        CredentialRuntime rt = runtime(id);
-        Instant now = clock.instant();
-        // Stamped even without a mark: an older mark another instance saved must not come back after the renewal.
-        State before = rt.update(s -> s.withNeedsLogin(id, null, now.toEpochMilli()));
-        if (before.needsLogin() != null) {
-            LOG.log(System.Logger.Level.INFO, () -> id + " has new tokens: needs-login cleared");
-        }
-        save(rt, true, now);
+        outcomes.onTokensRenewed(id);
     }
 
     // ---- reporting
@@ -634,7 +597,7 @@ public final class RoutingService implements CredentialRouter {
      * sharing one database; call every few seconds. Returns how many credentials changed.
      */
     public int syncShared() {
-        return absorb(statePort.loadAll().values());
+        return absorb(saver.loadAll());
     }
 
     /** Takes in state saved by other instances; nothing is saved back. Returns how many credentials changed. */
@@ -752,47 +715,15 @@ public final class RoutingService implements CredentialRouter {
         return max;
     }
 
-    /**
-     * One failure episode: an attempt that started before the last failure we counted belongs to that failure's
-     * episode (concurrent requests hitting the same outage) and adds nothing. Otherwise the streak, first faded by
-     * the quiet time since the last failure or cooldown, grows by one and sets the next rest.
-     */
-    private void backoff(CredentialRuntime rt, long t, long attemptStarted, String what) {
-        rt.update(s -> {
-            if (s.lastFailureMillis() != Long.MIN_VALUE && attemptStarted < s.lastFailureMillis()) {
-                return s;
-            }
-            long quietSince = Math.max(s.lastFailureMillis(), s.cooldownUntilMillis());
-            int streak = quietSince == Long.MIN_VALUE ? 0
-                    : Backoff.decayed(s.streak(), Duration.ofMillis(Math.max(0, t - quietSince)));
-            long until = t + Backoff.forServerErrors(streak).toMillis();
-            State next = s.withFailure(streak + 1, t);
-            String reason = what + " (failure " + (streak + 1) + " in a row)";
-            return until >= s.cooldownUntilMillis() ? next.withCooldown(rt.id, until, reason) : next;
-        });
-    }
-
-    private void save(CredentialRuntime rt, boolean force, Instant now) {
-        synchronized (rt) {
-            Optional<CredentialStateRecord> record = rt.recordIfDue(force, now.toEpochMilli(), SAVE_INTERVAL_MILLIS);
-            if (record.isEmpty()) {
-                return;
-            }
-            try {
-                statePort.save(record.get());
-            } catch (RuntimeException e) {
-                // Routing must go on when the store hiccups; the next change saves the state again.
-                LOG.log(System.Logger.Level.WARNING, "could not save routing state of " + rt.id + ": " + e);
-            }
-        }
-    }
-
     /** The best few of one family by rank key, kept sorted by insertion: a pick never sorts the whole pool. */
     private static final class TopPicks {
         final int[] slots;
         final double[] ranks;
         final int[] inFlights;
         int size;
+        /** The family being ranked, for the health tie-break, and the time it is judged at. */
+        private CredentialRuntime[] runtimes;
+        private long t;
 
         TopPicks(int capacity) {
             slots = new int[capacity];
@@ -800,8 +731,10 @@ public final class RoutingService implements CredentialRouter {
             inFlights = new int[capacity];
         }
 
-        void clear() {
+        void clear(CredentialRuntime[] family, long nowMillis) {
             size = 0;
+            runtimes = family;
+            t = nowMillis;
         }
 
         /** The rank a newcomer must reach to get in. */
@@ -812,11 +745,11 @@ public final class RoutingService implements CredentialRouter {
         /** Offers slot {@code i}; slots arrive in label order, so an earlier slot wins a full tie. */
         void offer(int i, double rank, int inFlight) {
             int capacity = slots.length;
-            if (size == capacity && !before(rank, inFlight, capacity - 1)) {
+            if (size == capacity && !before(i, rank, inFlight, capacity - 1)) {
                 return;
             }
             int pos = size < capacity ? size++ : capacity - 1;
-            while (pos > 0 && before(rank, inFlight, pos - 1)) {
+            while (pos > 0 && before(i, rank, inFlight, pos - 1)) {
                 slots[pos] = slots[pos - 1];
                 ranks[pos] = ranks[pos - 1];
                 inFlights[pos] = inFlights[pos - 1];
@@ -827,12 +760,21 @@ public final class RoutingService implements CredentialRouter {
             inFlights[pos] = inFlight;
         }
 
-        /** Higher rank key first (standing, then score), then fewer in flight. */
-        private boolean before(double rank, int inFlight, int k) {
+        /**
+         * Higher rank key first (standing, then score), then fewer in flight, then the healthier (lower error rate,
+         * then faster first byte): among equals only, so headroom always decides first.
+         */
+        private boolean before(int i, double rank, int inFlight, int k) {
             if (rank != ranks[k]) {
                 return rank > ranks[k];
             }
-            return inFlight < inFlights[k];
+            if (inFlight != inFlights[k]) {
+                return inFlight < inFlights[k];
+            }
+            ResponseHealth mine = runtimes[i].health();
+            ResponseHealth theirs = runtimes[slots[k]].health();
+            // Usually both never measured (the same NONE): no arithmetic on the hot path.
+            return mine != theirs && mine.compareHealth(theirs, t) < 0;
         }
     }
 }

@@ -336,7 +336,7 @@ class ProxyServiceTest {
         assertThat(calls).hasSize(1);
         CredentialStatus a = status("chatgpt:a@x.com");
         assertThat(a.needsLoginReason()).isEmpty();
-        assertThat(a.cooldownUntil()).contains(clock.instant().plus(ProxyService.EDGE_REFUSAL_COOLDOWN));
+        assertThat(a.cooldownUntil()).contains(clock.instant().plus(OutcomeClassifier.EDGE_REFUSAL_COOLDOWN));
         assertThat(a.cooldownReason()).contains("edge 403");
     }
 
@@ -353,14 +353,14 @@ class ProxyServiceTest {
 
     @Test
     void edgeRefusalIsToldFromTheApisOwn403() {
-        assertThat(ProxyService.edgeRefusal(Headers.of("content-type", "text/html"), "<html>")).isTrue();
-        assertThat(ProxyService.edgeRefusal(Headers.of("content-type", "application/json", "cf-mitigated",
+        assertThat(OutcomeClassifier.edgeRefusal(Headers.of("content-type", "text/html"), "<html>")).isTrue();
+        assertThat(OutcomeClassifier.edgeRefusal(Headers.of("content-type", "application/json", "cf-mitigated",
                 "challenge"), "{}")).isTrue();
-        assertThat(ProxyService.edgeRefusal(Headers.EMPTY, "")).isTrue();
-        assertThat(ProxyService.edgeRefusal(Headers.EMPTY, "Forbidden")).isTrue();
-        assertThat(ProxyService.edgeRefusal(Headers.of("content-type", "application/json"),
+        assertThat(OutcomeClassifier.edgeRefusal(Headers.EMPTY, "")).isTrue();
+        assertThat(OutcomeClassifier.edgeRefusal(Headers.EMPTY, "Forbidden")).isTrue();
+        assertThat(OutcomeClassifier.edgeRefusal(Headers.of("content-type", "application/json"),
                 "{\"error\":{\"type\":\"permission_error\"}}")).isFalse();
-        assertThat(ProxyService.edgeRefusal(Headers.EMPTY, "{\"error\":{\"message\":\"forbidden\"}}")).isFalse();
+        assertThat(OutcomeClassifier.edgeRefusal(Headers.EMPTY, "{\"error\":{\"message\":\"forbidden\"}}")).isFalse();
     }
 
     @Test

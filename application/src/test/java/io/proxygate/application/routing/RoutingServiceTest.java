@@ -282,7 +282,7 @@ class RoutingServiceTest {
             assertThat(ids(plan)).containsExactly(PLUS2.id(), PLUS.id());
             assertThat(plan.candidates().get(0).score()).isCloseTo(5.915, org.assertj.core.data.Offset.offset(1e-9));
             assertThat(plan.candidates().get(0).why()).isEqualTo(
-                    "plus 5 + weekly 0.83 (60% left, resets in 1d18h) + 5h 0.09 (90% left) = 5.92");
+                    "plus 5 + weekly 0.83 (60% left, resets in 1d18h, use it or lose it x1.38) + 5h 0.09 (90% left) = 5.92");
         }
 
         @Test

@@ -104,6 +104,10 @@ public final class ConfigLoader {
                 Values.bool("[routing] move_pinned_on_rate_limit", v));
         key("routing", "queue_timeout",
                 (c, v) -> c.routing.queueTimeout = Values.duration("[routing] queue_timeout", v));
+        key("routing", "sticky_max_ttft",
+                (c, v) -> c.routing.stickyMaxTtft = Values.duration("[routing] sticky_max_ttft", v));
+        key("routing", "sticky_max_error_rate",
+                (c, v) -> c.routing.stickyMaxErrorRate = Values.fraction("[routing] sticky_max_error_rate", v));
         key("broker", "primary_used_pct_max",
                 (c, v) -> c.broker.primaryUsedPctMax = Values.fraction("[broker] primary_used_pct_max", v));
         key("broker", "secondary_used_pct_max",

@@ -139,6 +139,10 @@ public class ProxyGateConfiguration extends Configuration {
         /** {@code [[routing.error_rules]]}, in file order. */
         @com.fasterxml.jackson.annotation.JsonIgnore
         public java.util.List<io.proxygate.domain.routing.ErrorRule> errorRules = java.util.List.of();
+        /** A fresh turn leaves its pinned credential when that one's time-to-first-byte average is above this. */
+        @NotNull public Duration stickyMaxTtft = Duration.ofSeconds(15);
+        /** ... or when its error-rate average (0..1) is above this. Zero turns either check off. */
+        @DecimalMin("0") @DecimalMax("1") public double stickyMaxErrorRate = 0.5;
     }
 
     public static final class BrokerSection {

@@ -82,6 +82,23 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void stickySessionBoundsLoadAndHaveTheirDefaults() throws IOException {
+        ProxyGateConfiguration defaults = loader.load(dir.resolve("none.toml"), Map.of());
+        assertThat(defaults.routing.stickyMaxTtft).isEqualTo(java.time.Duration.ofSeconds(15));
+        assertThat(defaults.routing.stickyMaxErrorRate).isEqualTo(0.5);
+        Path file = write("""
+                [routing]
+                sticky_max_ttft = "8s"
+                sticky_max_error_rate = 0.3
+                """);
+        ProxyGateConfiguration c = loader.load(file, Map.of());
+        assertThat(c.routing.stickyMaxTtft).isEqualTo(java.time.Duration.ofSeconds(8));
+        assertThat(c.routing.stickyMaxErrorRate).isEqualTo(0.3);
+        assertThat(loader.load(file, Map.of("PROXYGATE_ROUTING_STICKY_MAX_TTFT", "0")).routing.stickyMaxTtft)
+                .isZero();
+    }
+
+    @Test
     void originalsFullUrlOverridesLandOnTheirEndpoints() {
         ProxyGateConfiguration c = loader.load(dir.resolve("none.toml"), Map.of(
                 "PROXYGATE_CHATGPT_BASE_URL", "http://127.0.0.1:1/responses",

@@ -175,9 +175,10 @@ public final class HeadroomScorer {
         StringBuilder b = new StringBuilder(192);
         hotPrefix(b, u, successes, t);
         b.append(PLAN_NAMES[plan.ordinal()]).append(' ').append(plan.tier());
-        window(b, " + weekly ", weights.drainMultiplier() * weekTerm(u, t), u, weekUsed(u, t), u.weekResetMillis, t);
+        window(b, " + weekly ", weights.drainMultiplier() * weekTerm(u, t), u, weekUsed(u, t), u.weekResetMillis,
+                u.weekInverseLength, t);
         window(b, " + 5h ", weights.primaryBonus() * fiveTerm(u, successes, t), u, fiveUsed(u, successes, t),
-                u.fiveResetMillis, t);
+                u.fiveResetMillis, u.fiveInverseLength, t);
         inFlight(b, IN_FLIGHT_PENALTY, inFlight);
         b.append(" = ");
         decimal(b, chatGpt(plan, u, successes, inFlight, now));
@@ -211,8 +212,10 @@ public final class HeadroomScorer {
         long t = now.toEpochMilli();
         StringBuilder b = new StringBuilder(192);
         hotPrefix(b, u, successes, t);
-        window(b, "weekly ", CLAUDE_WEEKLY * weekTerm(u, t), u, weekUsed(u, t), u.weekResetMillis, t);
-        window(b, " + 5h ", CLAUDE_FIVE * fiveTerm(u, successes, t), u, fiveUsed(u, successes, t), u.fiveResetMillis, t);
+        window(b, "weekly ", CLAUDE_WEEKLY * weekTerm(u, t), u, weekUsed(u, t), u.weekResetMillis,
+                u.weekInverseLength, t);
+        window(b, " + 5h ", CLAUDE_FIVE * fiveTerm(u, successes, t), u, fiveUsed(u, successes, t), u.fiveResetMillis,
+                u.fiveInverseLength, t);
         inFlight(b, CLAUDE_IN_FLIGHT, inFlight);
         b.append(" - load ");
         decimal(b, CLAUDE_LOAD * loadShare(load, maxLoad));
@@ -296,8 +299,12 @@ public final class HeadroomScorer {
                 .append(" used), ranked after healthy ones: ");
     }
 
+    /**
+     * One window's term: its headroom, and when the reset is known the "use it or lose it" factor that makes
+     * headroom about to reset worth more (what is left at the reset is lost).
+     */
     private static void window(StringBuilder b, String label, double term, AccountUsage u, double used, long reset,
-                               long t) {
+                               double inverseLength, long t) {
         b.append(label);
         decimal(b, term);
         b.append(" (").append(percent(headroom(used))).append(" left");
@@ -305,6 +312,11 @@ public final class HeadroomScorer {
             b.append(", no usage data");
         } else if (reset != AccountUsage.UNKNOWN_RESET && reset > t) {
             b.append(", resets in ").append(human(reset - t));
+            double factor = 1 + DRAIN_BOOST * elapsed(reset, inverseLength, t);
+            if (factor > 1.005) {
+                b.append(", use it or lose it x");
+                decimal(b, factor);
+            }
         }
         b.append(')');
     }

@@ -215,7 +215,7 @@ class HeadroomScorerTest {
     void explanationNamesEveryTermAndTheTotal() {
         AccountUsage a = Usage.observedAt(NOW).five(0.1).week(0.4, Duration.ofHours(42)).view();
         assertThat(scorer.explainChatGpt(PlanType.PLUS, a, 0, 1, NOW))
-                .isEqualTo("plus 5 + weekly 0.83 (60% left, resets in 1d18h) + 5h 0.09 (90% left)"
+                .isEqualTo("plus 5 + weekly 0.83 (60% left, resets in 1d18h, use it or lose it x1.38) + 5h 0.09 (90% left)"
                         + " - in-flight 0.50 (1) = 5.42");
         assertThat(scorer.explainChatGpt(PlanType.PRO, Usage.observedAt(NOW).week(0.93).view(), 0, 0, NOW))
                 .startsWith("hot (weekly 93% used), ranked after healthy ones: pro 10");
