@@ -175,7 +175,8 @@ public final class Wiring {
                 : RoutingService.persistingPins(pool, routingState, new SqlConversationPins(jdbi),
                         routingSettings(config), clock);
         environment.lifecycle().manage(dialect.shared()
-                ? new SharedStateSync(router, config.database.syncInterval) : new PinPersistence(router));
+                ? SharedStateSync.shared(router, config.database.syncInterval)
+                : SharedStateSync.persistingPins(router));
 
         PriceSourcePort priceSource = priceSource(config.pricing.source);
         PricingService pricing = new PricingService(priceSource, new FilePriceCache(dataDir),
@@ -230,7 +231,8 @@ public final class Wiring {
                 java.time.ZoneId.systemDefault(), new SecureRandom(), dialect.shared());
         // Keys come and go from the CLI and other instances: read them again every sync interval (and, when the
         // database is shared, everyone's spend with them).
-        environment.lifecycle().manage(new ClientKeySync(clientKeys, config.database.syncInterval));
+        environment.lifecycle().manage(new PeriodicTasks("client-key-sync").every(config.database.syncInterval,
+                config.database.syncInterval, "read client keys", clientKeys::sync));
         RequestLogPort attributed = new ClientKeyMetrics(new MeteredRequestLog(requestLog, environment.metrics(),
                 model -> pricing.lookup(model).isPresent()), environment.metrics());
         ProxyService proxy = new ProxyService(pool, router, upstream, tokens, new RequestLogPort() {
