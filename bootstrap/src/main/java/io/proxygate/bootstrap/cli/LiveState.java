@@ -62,7 +62,7 @@ final class LiveState {
         try (HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build()) {
             for (String section : SECTIONS) {
                 HttpResponse<String> reply = client.send(HttpRequest.newBuilder(URI.create(base + "/admin/" + section))
-                                .timeout(Duration.ofSeconds(5)).header("X-Admin-Token", token.get()).GET().build(),
+                                .timeout(Duration.ofSeconds(3)).header("X-Admin-Token", token.get()).GET().build(),
                         HttpResponse.BodyHandlers.ofString());
                 if (reply.statusCode() != 200) {
                     return down("the server at " + where + " answered HTTP " + reply.statusCode());
