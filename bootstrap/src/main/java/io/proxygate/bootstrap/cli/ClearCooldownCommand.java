@@ -63,17 +63,7 @@ public final class ClearCooldownCommand implements CliCommand {
         if (token.isEmpty()) {
             return false;
         }
-        String section = switch (credential.kind()) {
-            case CHATGPT_ACCOUNT -> "accounts";
-            case CLAUDE_ACCOUNT -> "claude-accounts";
-            default -> "keys";
-        };
-        String host = cfg.server.addr.host().isBlank() || cfg.server.addr.host().equals("0.0.0.0")
-                ? "127.0.0.1" : cfg.server.addr.host();
-        if (host.contains(":")) {
-            host = "[" + host + "]";
-        }
-        URI uri = URI.create("http://" + host + ":" + cfg.server.addr.port() + "/admin/" + section + "/"
+        URI uri = URI.create(serverBase(cfg) + "/admin/" + section(credential) + "/"
                 + URLEncoder.encode(credential.label(), StandardCharsets.UTF_8).replace("+", "%20")
                 + "/clear-cooldown");
         try (HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build()) {
@@ -89,8 +79,27 @@ public final class ClearCooldownCommand implements CliCommand {
         }
     }
 
+    /** The admin API's section for the credential's kind. */
+    static String section(Credential credential) {
+        return switch (credential.kind()) {
+            case CHATGPT_ACCOUNT -> "accounts";
+            case CLAUDE_ACCOUNT -> "claude-accounts";
+            default -> "keys";
+        };
+    }
+
+    /** {@code http://host:port} of the configured listener; a wildcard bind is reached over loopback. */
+    static String serverBase(ProxyGateConfiguration cfg) {
+        String host = cfg.server.addr.host().isBlank() || cfg.server.addr.host().equals("0.0.0.0")
+                ? "127.0.0.1" : cfg.server.addr.host();
+        if (host.contains(":")) {
+            host = "[" + host + "]";
+        }
+        return "http://" + host + ":" + cfg.server.addr.port();
+    }
+
     /** The token the server uses: configured, or the one it generated into the data directory. Never generated here. */
-    private static Optional<String> adminToken(ProxyGateConfiguration cfg) {
+    static Optional<String> adminToken(ProxyGateConfiguration cfg) {
         if (!cfg.server.adminToken.isBlank()) {
             return Optional.of(cfg.server.adminToken);
         }

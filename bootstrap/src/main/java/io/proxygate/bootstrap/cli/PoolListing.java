@@ -80,6 +80,7 @@ final class PoolListing {
         List<PoolEntry> entries = services.pool.snapshot().entries().values().stream()
                 .filter(e -> which.test(e.credential())).toList();
         List<PoolFile> problems = services.pool.snapshot().problems();
+        LiveState live = entries.isEmpty() && !json ? null : LiveState.fetch(services.config);
         if (json) {
             ArrayNode array = JSON.createArrayNode();
             for (PoolEntry e : entries) {
@@ -92,9 +93,14 @@ final class PoolListing {
                 row.put("fingerprint", e.credential().fingerprint());
                 row.put("file", e.path());
                 controls(row, e.controls());
+                live.of(e.credential()).ifPresent(l -> LiveState.json(row, l));
             }
             ObjectNode root = JSON.createObjectNode();
             root.set("credentials", array);
+            root.put("server_running", live.available());
+            if (!live.available()) {
+                root.put("server_note", live.note());
+            }
             ArrayNode bad = root.putArray("problems");
             problems.forEach(p -> bad.addObject().put("file", p.path()).put("problem", p.problem().orElse("")));
             context.out().println(root.toPrettyString());
@@ -103,14 +109,22 @@ final class PoolListing {
         if (entries.isEmpty()) {
             context.out().println("(no accounts in " + dir + ")");
         } else {
-            context.out().printf("%-14s %-32s %-10s %-9s %-22s %-18s %s%n", "KIND", "NAME", "PLAN", "STATE",
-                    "EXPIRES", "FINGERPRINT", "CONTROLS");
+            context.out().printf("%-14s %-32s %-10s %-9s %-22s %-18s %-9s %s%n", "KIND", "NAME", "PLAN", "STATE",
+                    "EXPIRES", "FINGERPRINT", "INFLIGHT", "CONTROLS");
             for (PoolEntry e : entries) {
                 Credential c = e.credential();
                 String controls = e.controls().summary();
-                context.out().printf("%-14s %-32s %-10s %-9s %-22s %-18s %s%n", c.kind().provider(), c.label(),
+                Optional<LiveState.Live> l = live.of(c);
+                context.out().printf("%-14s %-32s %-10s %-9s %-22s %-18s %-9s %s%n", c.kind().provider(), c.label(),
                         plan(c), c.disabled() ? "disabled" : "enabled", expiry(c).orElse("-"), c.fingerprint(),
+                        l.map(x -> LiveState.inFlight(x, e.controls().maxConcurrent())).orElse("?"),
                         controls.isEmpty() ? "-" : controls);
+                // Model cooldowns on their own line: the credential itself keeps serving other models.
+                l.filter(x -> !x.modelCooldowns().isEmpty()).ifPresent(x ->
+                        context.out().println("    model cooldown: " + LiveState.cooldownText(x.modelCooldowns())));
+            }
+            if (!live.available()) {
+                context.out().println(live.note());
             }
         }
         for (PoolFile p : problems) {

@@ -59,6 +59,7 @@ public final class StatusCommand implements CliCommand {
             long claude = count(snapshot.entries(), CredentialKind.CLAUDE_ACCOUNT);
             long keys = snapshot.entries().values().stream().filter(e -> !e.credential().kind().isAccount()).count();
             Instant now = Instant.now();
+            LiveState live = snapshot.entries().isEmpty() && !json ? null : LiveState.fetch(cfg);
             if (json) {
                 ObjectNode root = JSON.createObjectNode();
                 root.put("addr", cfg.server.addrText());
@@ -68,6 +69,10 @@ public final class StatusCommand implements CliCommand {
                 root.put("accounts", accounts);
                 root.put("claude_accounts", claude);
                 root.put("api_keys", keys);
+                root.put("server_running", live.available());
+                if (!live.available()) {
+                    root.put("server_note", live.note());
+                }
                 ArrayNode creds = root.putArray("credentials");
                 for (PoolEntry e : snapshot.entries().values()) {
                     ObjectNode row = creds.addObject();
@@ -75,6 +80,7 @@ public final class StatusCommand implements CliCommand {
                     row.put("kind", e.credential().kind().provider());
                     row.put("state", state(e, states.get(e.credential().id()), now, overBudget(cfg, e, today)));
                     PoolListing.controls(row, e.controls());
+                    live.of(e.credential()).ifPresent(l -> LiveState.json(row, l));
                     Optional.ofNullable(states.get(e.credential().id())).flatMap(CredentialStateRecord::windows)
                             .ifPresent(w -> {
                                 w.fiveHour().ifPresent(x -> row.put("primary_used_pct", x.usedFraction()));
@@ -118,6 +124,16 @@ public final class StatusCommand implements CliCommand {
                         // Proxy as scheme, host and port only: the pool file's login never reaches a terminal.
                         context.out().println("    controls: " + controls);
                     }
+                    // In flight and model cooldowns live in the running server's memory only.
+                    var l = live.of(e.credential());
+                    int cap = e.controls().maxConcurrent();
+                    l.filter(x -> cap > 0 || x.inFlight() > 0).ifPresent(x ->
+                            context.out().println("    in flight: " + LiveState.inFlight(x, cap)));
+                    l.filter(x -> !x.modelCooldowns().isEmpty()).ifPresent(x ->
+                            context.out().println("    model cooldown: " + LiveState.cooldownText(x.modelCooldowns())));
+                }
+                if (!live.available()) {
+                    context.out().println(live.note());
                 }
             }
             for (PoolFile p : snapshot.problems()) {
