@@ -24,7 +24,10 @@ import io.proxygate.domain.credential.Credential;
 import io.proxygate.domain.credential.CredentialId;
 import io.proxygate.domain.credential.CredentialKind;
 import io.proxygate.domain.usage.UsageConvention;
+import io.proxygate.domain.usage.StreamFailure;
 import io.proxygate.domain.usage.UsageReport;
+import io.proxygate.domain.routing.RetryAfter;
+import io.proxygate.application.routing.AttemptFailure;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -64,6 +67,8 @@ public final class ProxyService implements ProxyUseCase {
     public static final String CUT_BY_SHUTDOWN = "cut_by_shutdown";
     /** The request log's error class of a stream ended by {@code max_stream_duration}. */
     public static final String STREAM_TOO_LONG = "max_stream_duration";
+    /** Error class of a success stream that announced a failure in an event (relayed as it came). */
+    public static final String UPSTREAM_STREAM_FAILED = "upstream_stream_failed";
 
     private final CredentialPool pool;
     private final CredentialRouter router;
@@ -853,6 +858,17 @@ public final class ProxyService implements ProxyUseCase {
                 return;
             }
             UsageReport usage = call.usage();
+            Optional<StreamFailure> failed = head.isSuccess() && errorClass.isEmpty() ? usage.failure()
+                    : Optional.empty();
+            if (failed.isPresent()) {
+                // Relayed unchanged (the client already has the head), but not a success: logged, and charged to
+                // the credential as the same failure would have been as a status.
+                errorClass = Optional.of(UPSTREAM_STREAM_FAILED);
+                errorText = Optional.of(failed.get().describe());
+                if (measured()) {
+                    onStreamFailure(credential.get(), failed.get());
+                }
+            }
             boolean success = head.isSuccess() && errorClass.isEmpty();
             if (pooled) {
                 credential.ifPresent(id -> {
@@ -876,6 +892,21 @@ public final class ProxyService implements ProxyUseCase {
             inProgress.remove(this);
             spendLimit.spent(record);
             counted = record;
+        }
+
+        /**
+         * A failure event inside a success stream: a rate-limit or quota code cools the credential as a 429 would
+         * (delay from the message, else the one default); a server-side code backs it off as a 5xx would (which
+         * raises its error rate); a refused request is the client's and leaves the credential alone.
+         */
+        private void onStreamFailure(CredentialId id, StreamFailure f) {
+            if (f.rateLimited()) {
+                router.onFailure(id, new AttemptFailure.RateLimited(
+                        RetryAfter.parse(name -> Optional.empty(), f.message(), clock.instant())), attemptStarted);
+                router.onStreamFailed(id);
+            } else if (f.serverSide()) {
+                router.onFailure(id, new AttemptFailure.ServerError(f.status()), attemptStarted);
+            }
         }
 
         /** What may trail the reply: the live feed and the log line. */
