@@ -26,8 +26,6 @@ import io.proxygate.domain.credential.CredentialKind;
 import io.proxygate.domain.usage.UsageConvention;
 import io.proxygate.domain.usage.StreamFailure;
 import io.proxygate.domain.usage.UsageReport;
-import io.proxygate.domain.routing.RetryAfter;
-import io.proxygate.application.routing.AttemptFailure;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -895,17 +893,14 @@ public final class ProxyService implements ProxyUseCase {
         }
 
         /**
-         * A failure event inside a success stream: a rate-limit or quota code cools the credential as a 429 would
-         * (delay from the message, else the one default); a server-side code backs it off as a 5xx would (which
-         * raises its error rate); a refused request is the client's and leaves the credential alone.
+         * A failure event inside a success stream, charged as the classifier names it. A rate limit also counts
+         * towards the credential's error rate (a backoff already does); a refused request is the client's own.
          */
         private void onStreamFailure(CredentialId id, StreamFailure f) {
-            if (f.rateLimited()) {
-                router.onFailure(id, new AttemptFailure.RateLimited(
-                        RetryAfter.parse(name -> Optional.empty(), f.message(), clock.instant())), attemptStarted);
+            UpstreamOutcome outcome = OutcomeClassifier.streamFailed(f, clock.instant());
+            outcome.failure().ifPresent(failure -> router.onFailure(id, failure, attemptStarted));
+            if (outcome instanceof UpstreamOutcome.RateLimited) {
                 router.onStreamFailed(id);
-            } else if (f.serverSide()) {
-                router.onFailure(id, new AttemptFailure.ServerError(f.status()), attemptStarted);
             }
         }
 
