@@ -2,6 +2,7 @@ package io.proxygate.application.proxy;
 
 import io.proxygate.application.port.out.UpstreamException;
 import io.proxygate.domain.routing.RetryAfter;
+import io.proxygate.domain.usage.StreamFailure;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -12,7 +13,8 @@ import java.util.function.Supplier;
  * The one place that reads an upstream attempt's ending (status, headers, the first bytes of the body, a connection
  * failure, a failed token refresh) and names it as an {@link UpstreamOutcome}. A {@code response.failed} event of a
  * stream the client asked to receive whole is turned into its status by the upstream adapter before the head, so
- * it is classified like that status; in a stream relayed as it comes it reaches the client as sent.
+ * it is classified like that status; in a stream relayed as it comes it reaches the client as sent, and
+ * {@link #streamFailed} names it once the stream has shown it.
  */
 final class OutcomeClassifier {
     /** How long an edge refusal rests the credential: long enough to spare it a burst, short enough not to matter. */
@@ -66,6 +68,23 @@ final class OutcomeClassifier {
                     "upstream answered " + status))
                     : new UpstreamOutcome.ClientError(status);
         };
+    }
+
+    /**
+     * A failure event inside a success stream already relayed as it comes ({@code response.failed}, an Anthropic
+     * {@code event: error}): classified like the status its code stands for, so the credential meets the same
+     * consequence (a rate-limit or quota code cools it, a server-side code backs it off, a refused request leaves it
+     * alone). The client's side no longer applies: it already has the head and reads the event itself.
+     */
+    static UpstreamOutcome streamFailed(StreamFailure failure, Instant now) {
+        if (failure.rateLimited()) {
+            return new UpstreamOutcome.RateLimited(RetryAfter.parse(name -> java.util.Optional.empty(),
+                    failure.message(), now), failure.describe(), false);
+        }
+        if (failure.serverSide()) {
+            return new UpstreamOutcome.ServerError(failure.status(), failure.describe());
+        }
+        return new UpstreamOutcome.ClientError(failure.status());
     }
 
     /** No answer: connection refused or reset, a timeout, a protocol error. */

@@ -24,6 +24,7 @@ import io.proxygate.domain.credential.Credential;
 import io.proxygate.domain.credential.CredentialId;
 import io.proxygate.domain.credential.CredentialKind;
 import io.proxygate.domain.usage.UsageConvention;
+import io.proxygate.domain.usage.StreamFailure;
 import io.proxygate.domain.usage.UsageReport;
 
 import java.io.IOException;
@@ -64,6 +65,8 @@ public final class ProxyService implements ProxyUseCase {
     public static final String CUT_BY_SHUTDOWN = "cut_by_shutdown";
     /** The request log's error class of a stream ended by {@code max_stream_duration}. */
     public static final String STREAM_TOO_LONG = "max_stream_duration";
+    /** Error class of a success stream that announced a failure in an event (relayed as it came). */
+    public static final String UPSTREAM_STREAM_FAILED = "upstream_stream_failed";
 
     private final CredentialPool pool;
     private final CredentialRouter router;
@@ -853,6 +856,17 @@ public final class ProxyService implements ProxyUseCase {
                 return;
             }
             UsageReport usage = call.usage();
+            Optional<StreamFailure> failed = head.isSuccess() && errorClass.isEmpty() ? usage.failure()
+                    : Optional.empty();
+            if (failed.isPresent()) {
+                // Relayed unchanged (the client already has the head), but not a success: logged, and charged to
+                // the credential as the same failure would have been as a status.
+                errorClass = Optional.of(UPSTREAM_STREAM_FAILED);
+                errorText = Optional.of(failed.get().describe());
+                if (measured()) {
+                    onStreamFailure(credential.get(), failed.get());
+                }
+            }
             boolean success = head.isSuccess() && errorClass.isEmpty();
             if (pooled) {
                 credential.ifPresent(id -> {
@@ -876,6 +890,18 @@ public final class ProxyService implements ProxyUseCase {
             inProgress.remove(this);
             spendLimit.spent(record);
             counted = record;
+        }
+
+        /**
+         * A failure event inside a success stream, charged as the classifier names it. A rate limit also counts
+         * towards the credential's error rate (a backoff already does); a refused request is the client's own.
+         */
+        private void onStreamFailure(CredentialId id, StreamFailure f) {
+            UpstreamOutcome outcome = OutcomeClassifier.streamFailed(f, clock.instant());
+            outcome.failure().ifPresent(failure -> router.onFailure(id, failure, attemptStarted));
+            if (outcome instanceof UpstreamOutcome.RateLimited) {
+                router.onStreamFailed(id);
+            }
         }
 
         /** What may trail the reply: the live feed and the log line. */

@@ -4,6 +4,7 @@ import io.proxygate.application.port.out.UpstreamException;
 import io.proxygate.application.proxy.UpstreamOutcome.Client;
 import io.proxygate.application.proxy.UpstreamOutcome.Consequence;
 import io.proxygate.application.routing.AttemptFailure;
+import io.proxygate.domain.usage.StreamFailure;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -161,5 +162,29 @@ class OutcomeClassifierTest {
                 .contains(new AttemptFailure.ServerError(502));
         assertThat(OutcomeClassifier.classify(API_KEY, 429, JSON, () -> JSON_ERROR, NOW))
                 .isEqualTo(new UpstreamOutcome.RateLimited(Duration.ofSeconds(60), "nope", false));
+    }
+
+    /** Row 18: a failure event inside a 200 stream relayed as it comes is charged like the status its code means. */
+    @Test
+    void aFailureEventInsideASuccessStreamMeetsTheConsequenceOfItsStatus() {
+        UpstreamOutcome limited = OutcomeClassifier.streamFailed(
+                new StreamFailure("usage_limit_reached", "limit reached, retry after 90 sec", 429), NOW);
+        assertThat(limited).isInstanceOf(UpstreamOutcome.RateLimited.class);
+        assertThat(limited.credential()).isEqualTo(new Consequence.Cooldown(Duration.ofSeconds(90), "429"));
+        assertThat(limited.failure()).isPresent();
+
+        UpstreamOutcome quotaNoDelay = OutcomeClassifier.streamFailed(
+                new StreamFailure("rate_limit_error", "Number of request tokens has exceeded your rate limit", 429), NOW);
+        assertThat(quotaNoDelay.credential()).isEqualTo(new Consequence.Cooldown(Duration.ofSeconds(60), "429"));
+
+        UpstreamOutcome overloaded = OutcomeClassifier.streamFailed(
+                new StreamFailure("overloaded_error", "Overloaded", 529), NOW);
+        assertThat(overloaded).isInstanceOf(UpstreamOutcome.ServerError.class);
+        assertThat(overloaded.credential()).isEqualTo(new Consequence.Backoff("HTTP 529"));
+
+        UpstreamOutcome refused = OutcomeClassifier.streamFailed(
+                new StreamFailure("context_length_exceeded", "too long", 400), NOW);
+        assertThat(refused.credential()).isEqualTo(Consequence.NONE);
+        assertThat(refused.failure()).isEmpty();
     }
 }

@@ -23,6 +23,7 @@ import io.proxygate.domain.credential.Credential;
 import io.proxygate.domain.credential.PlanType;
 import io.proxygate.domain.routing.ConversationKey;
 import io.proxygate.domain.usage.TokenUsage;
+import io.proxygate.domain.usage.StreamFailure;
 import io.proxygate.domain.usage.UsageReport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -495,6 +496,66 @@ class ProxyServiceTest {
             assertThat(row.incomplete()).isFalse();
             assertThat(row.success()).isTrue();
         });
+    }
+
+    /** Row 18: a {@code response.failed} inside a 200 stream, relayed as it came, yet logged and charged as a 429. */
+    @Test
+    void aRateLimitFailureInsideASuccessStreamIsRelayedButLoggedAndCoolsTheCredential() throws IOException {
+        usageAtEnd = new UsageReport(TokenUsage.NONE, Optional.of("resp_1"), Optional.of("gpt-5"), Optional.empty(),
+                true, Optional.of(new StreamFailure("rate_limit_exceeded", "Rate limit reached, retry after 20 sec",
+                        429)));
+        ProxyService proxy = service(chatgpt("a@x.com", PlanType.PRO), chatgpt("b@x.com", PlanType.PLUS));
+        String failedEvent = "event: response.failed\ndata: {\"type\":\"response.failed\"}\n\n";
+        upstream = r -> Reply.ok(failedEvent);
+        assertThat(relay(proxy.open(responses()))).isEqualTo(failedEvent);
+
+        assertThat(log).singleElement().satisfies(row -> {
+            assertThat(row.success()).isFalse();
+            assertThat(row.errorClass()).contains(ProxyService.UPSTREAM_STREAM_FAILED);
+            assertThat(row.errorText()).contains("rate_limit_exceeded: Rate limit reached, retry after 20 sec");
+        });
+        String first = calls.getFirst().split(":")[0];
+        CredentialStatus cooled = status("chatgpt:" + first);
+        assertThat(cooled.cooldownUntil()).as(cooled.toString()).contains(clock.instant().plusSeconds(20));
+        assertThat(router.health(cooled.id())).hasValueSatisfying(h -> assertThat(h).doesNotContain("error rate 0.00"));
+
+        usageAtEnd = UsageReport.EMPTY;
+        upstream = r -> Reply.ok(r.credential().label());
+        assertThat(relay(proxy.open(responses()))).isNotEqualTo(first);
+    }
+
+    @Test
+    void aServerSideFailureInsideASuccessStreamBacksTheCredentialOffAndRaisesItsErrorRate() throws IOException {
+        usageAtEnd = new UsageReport(TokenUsage.NONE, Optional.empty(), Optional.empty(), Optional.empty(), true,
+                Optional.of(new StreamFailure("server_error", "An error occurred while processing your request.", 500)));
+        ProxyService proxy = service(chatgpt("a@x.com", PlanType.PRO));
+        relay(proxy.open(responses()));
+
+        assertThat(log).singleElement().satisfies(row -> {
+            assertThat(row.success()).isFalse();
+            assertThat(row.errorClass()).contains(ProxyService.UPSTREAM_STREAM_FAILED);
+            assertThat(row.errorText()).hasValueSatisfying(t -> assertThat(t).startsWith("server_error: "));
+        });
+        CredentialStatus a = status("chatgpt:a@x.com");
+        assertThat(a.cooldownUntil()).hasValueSatisfying(u -> assertThat(u).isAfter(clock.instant()));
+        assertThat(a.cooldownReason()).hasValueSatisfying(r -> assertThat(r).contains("500"));
+        assertThat(router.health(a.id())).hasValueSatisfying(h -> assertThat(h).doesNotContain("error rate 0.00"));
+    }
+
+    @Test
+    void aRefusedRequestInsideASuccessStreamIsLoggedButLeavesTheCredentialAlone() throws IOException {
+        usageAtEnd = new UsageReport(TokenUsage.NONE, Optional.empty(), Optional.empty(), Optional.empty(), true,
+                Optional.of(new StreamFailure("context_length_exceeded", "Your input exceeds the context window.", 400)));
+        ProxyService proxy = service(chatgpt("a@x.com", PlanType.PRO));
+        relay(proxy.open(responses()));
+
+        assertThat(log).singleElement().satisfies(row -> {
+            assertThat(row.success()).isFalse();
+            assertThat(row.errorClass()).contains(ProxyService.UPSTREAM_STREAM_FAILED);
+        });
+        CredentialStatus a = status("chatgpt:a@x.com");
+        assertThat(a.cooldownUntil()).isEmpty();
+        assertThat(router.health(a.id())).hasValueSatisfying(h -> assertThat(h).contains("error rate 0.00"));
     }
 
     private CredentialStatus status(String id) {

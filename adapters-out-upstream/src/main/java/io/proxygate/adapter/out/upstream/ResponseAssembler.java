@@ -155,13 +155,7 @@ final class ResponseAssembler {
 
     /** Upstream failure codes mapped to the status an OpenAI client would have seen from the API. */
     static int statusFor(String code) {
-        return switch (code) {
-            case "rate_limit_exceeded", "usage_limit_reached", "insufficient_quota", "usage_not_included" -> 429;
-            case "context_length_exceeded", "invalid_prompt", "invalid_request_error", "bad_request" -> 400;
-            case "server_is_overloaded", "slow_down" -> 503;
-            case "server_error" -> 500;
-            default -> 502;
-        };
+        return io.proxygate.adapter.out.upstream.usage.FailureCodes.responsesStatus(code);
     }
 
     private void hold(long bytes) {

@@ -2,6 +2,7 @@ package io.proxygate.adapter.out.upstream.usage;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.proxygate.adapter.out.upstream.sse.SseEvent;
+import io.proxygate.domain.usage.StreamFailure;
 import io.proxygate.domain.usage.TokenUsage;
 import io.proxygate.domain.usage.UsageReport;
 
@@ -16,7 +17,7 @@ import java.util.Set;
  * kept too, since it is billed at a higher rate than the five-minute writes.
  */
 public final class MessagesUsageTracker implements UsageTracker {
-    private static final Set<String> WANTED = Set.of("message_start", "message_delta", SseEvent.DEFAULT_TYPE);
+    private static final Set<String> WANTED = Set.of("message_start", "message_delta", "error", SseEvent.DEFAULT_TYPE);
 
     private volatile UsageReport report = UsageReport.EMPTY;
 
@@ -35,6 +36,7 @@ public final class MessagesUsageTracker implements UsageTracker {
         switch (event.typeIn(node)) {
             case "message_start" -> start(node.path("message"));
             case "message_delta" -> delta(node.path("usage"));
+            case "error" -> failed(node.path("error"));
             default -> { }
         }
     }
@@ -66,7 +68,14 @@ public final class MessagesUsageTracker implements UsageTracker {
                 UsageJson.text(message, "id").or(old::responseId),
                 UsageJson.text(message, "model").or(old::model),
                 UsageJson.text(usage, "service_tier").or(old::serviceTier),
-                old.complete());
+                old.complete(), old.failure());
+    }
+
+    /** An {@code event: error} after the stream began with a 200 (an overload or rate limit mid-answer). */
+    private void failed(JsonNode error) {
+        String type = UsageJson.text(error, "type").orElse("error");
+        String message = UsageJson.text(error, "message").orElse("");
+        report = report.withFailure(new StreamFailure(type, message, FailureCodes.messagesStatus(type)));
     }
 
     private void delta(JsonNode usage) {
@@ -82,7 +91,7 @@ public final class MessagesUsageTracker implements UsageTracker {
                 t.cacheCreation1hTokens());
         long output = UsageJson.has(usage, "output_tokens") ? UsageJson.count(usage, "output_tokens") : t.outputTokens();
         report = new UsageReport(new TokenUsage(input, cacheRead, cacheWrite, output, 0, cacheWrite1h),
-                old.responseId(), old.model(), old.serviceTier(), true);
+                old.responseId(), old.model(), old.serviceTier(), true, old.failure());
     }
 
     private static long positiveOr(long candidate, long fallback) {
@@ -90,6 +99,6 @@ public final class MessagesUsageTracker implements UsageTracker {
     }
 
     private static UsageReport withComplete(UsageReport r) {
-        return new UsageReport(r.tokens(), r.responseId(), r.model(), r.serviceTier(), true);
+        return new UsageReport(r.tokens(), r.responseId(), r.model(), r.serviceTier(), true, r.failure());
     }
 }

@@ -2,6 +2,7 @@ package io.proxygate.adapter.out.upstream.usage;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.proxygate.adapter.out.upstream.sse.SseEvent;
+import io.proxygate.domain.usage.StreamFailure;
 import io.proxygate.domain.usage.TokenUsage;
 import io.proxygate.domain.usage.UsageReport;
 
@@ -10,7 +11,8 @@ import java.util.Set;
 
 /**
  * Usage of the OpenAI Responses API (ChatGPT backend and OpenAI keys): id and model from {@code response.created},
- * tokens from the terminal {@code response.completed} / {@code response.incomplete} / {@code response.failed}.
+ * tokens from the terminal {@code response.completed} / {@code response.incomplete} / {@code response.failed}, and
+ * the error of a {@code response.failed}.
  */
 public final class ResponsesUsageTracker implements UsageTracker {
     private static final Set<String> TERMINAL = Set.of(
@@ -37,6 +39,9 @@ public final class ResponsesUsageTracker implements UsageTracker {
         JsonNode response = node.path("response");
         if (TERMINAL.contains(type)) {
             apply(response, true);
+            if (type.equals("response.failed")) {
+                failed(response.path("error"));
+            }
         } else if (type.equals("response.created") || type.equals("response.in_progress")) {
             apply(response, false);
         }
@@ -63,6 +68,17 @@ public final class ResponsesUsageTracker implements UsageTracker {
                 UsageJson.text(response, "id").or(old::responseId),
                 UsageJson.text(response, "model").or(old::model),
                 UsageJson.text(response, "service_tier").or(old::serviceTier),
-                old.complete() || terminal);
+                old.complete() || terminal, old.failure());
+    }
+
+    /**
+     * A {@code response.failed}: the stream began with a success status, so the failure only shows here. An
+     * {@code incomplete} response is not one: it ended early for a reason the client asked for (max tokens,
+     * content filter) and still carries its output.
+     */
+    private void failed(JsonNode error) {
+        String code = UsageJson.text(error, "code").or(() -> UsageJson.text(error, "type")).orElse("response_failed");
+        String message = UsageJson.text(error, "message").orElse("");
+        report = report.withFailure(new StreamFailure(code, message, FailureCodes.responsesStatus(code)));
     }
 }

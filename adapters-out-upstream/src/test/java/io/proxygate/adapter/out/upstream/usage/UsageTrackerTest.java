@@ -246,4 +246,81 @@ class UsageTrackerTest {
 
         assertThat(tracker.report()).isEqualTo(UsageReport.EMPTY);
     }
+
+    @Test
+    void responsesFailedEventIsReportedAsAStreamFailureWithItsCodeMessageAndStatus() {
+        UsageReport report = scan(Api.RESPONSES, """
+                event: response.created
+                data: {"type":"response.created","response":{"id":"resp_9","model":"gpt-5.5","usage":null}}
+
+                event: response.failed
+                data: {"type":"response.failed","response":{"id":"resp_9","status":"failed","error":{"code":"rate_limit_exceeded","message":"Rate limit reached. Please try again in 20s."},"usage":null}}
+
+                """);
+
+        assertThat(report.complete()).isTrue();
+        assertThat(report.responseId()).contains("resp_9");
+        assertThat(report.failure()).hasValueSatisfying(f -> {
+            assertThat(f.code()).isEqualTo("rate_limit_exceeded");
+            assertThat(f.message()).isEqualTo("Rate limit reached. Please try again in 20s.");
+            assertThat(f.rateLimited()).isTrue();
+        });
+    }
+
+    @Test
+    void responsesFailedWithAServerCodeIsServerSideAndACompletedOrIncompleteStreamIsNoFailure() {
+        UsageReport failed = scan(Api.RESPONSES, """
+                event: response.failed
+                data: {"type":"response.failed","response":{"id":"resp_9","error":{"code":"server_error","message":"boom"}}}
+
+                """);
+        assertThat(failed.failure()).hasValueSatisfying(f -> {
+            assertThat(f.status()).isEqualTo(500);
+            assertThat(f.serverSide()).isTrue();
+        });
+
+        UsageReport incomplete = scan(Api.RESPONSES, """
+                event: response.incomplete
+                data: {"type":"response.incomplete","response":{"id":"resp_9","incomplete_details":{"reason":"max_output_tokens"}}}
+
+                """);
+        assertThat(incomplete.complete()).isTrue();
+        assertThat(incomplete.failure()).isEmpty();
+    }
+
+    @Test
+    void messagesErrorEventIsReportedAsAStreamFailureKeepingTheUsageSeenBefore() {
+        UsageReport report = scan(Api.MESSAGES, """
+                event: message_start
+                data: {"type":"message_start","message":{"id":"msg_1","model":"claude-sonnet-4-5","usage":{"input_tokens":12,"output_tokens":1}}}
+
+                event: error
+                data: {"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}
+
+                """);
+
+        assertThat(report.tokens().inputTokens()).isEqualTo(12);
+        assertThat(report.responseId()).contains("msg_1");
+        assertThat(report.failure()).hasValueSatisfying(f -> {
+            assertThat(f.code()).isEqualTo("overloaded_error");
+            assertThat(f.message()).isEqualTo("Overloaded");
+            assertThat(f.status()).isEqualTo(529);
+        });
+
+        UsageReport limited = scan(Api.MESSAGES, """
+                event: error
+                data: {"type":"error","error":{"type":"rate_limit_error","message":"Number of request tokens has exceeded your per-minute rate limit"}}
+
+                """);
+        assertThat(limited.failure()).hasValueSatisfying(f -> assertThat(f.rateLimited()).isTrue());
+    }
+
+    @Test
+    void aLongFailureMessageIsBounded() {
+        String longMessage = "x".repeat(5000);
+        UsageReport report = scan(Api.MESSAGES, "event: error\ndata: {\"type\":\"error\",\"error\":{\"type\":\"api_error\",\"message\":\""
+                + longMessage + "\"}}\n\n");
+        assertThat(report.failure()).hasValueSatisfying(f ->
+                assertThat(f.message().length()).isLessThanOrEqualTo(io.proxygate.domain.usage.StreamFailure.MAX_MESSAGE_CHARS + 3));
+    }
 }
