@@ -8,9 +8,7 @@ if [ ! -x "$CLIENTS/node_modules/.bin/claude" ] || [ ! -x "$CLIENTS/node_modules
 fi
 read -r PORT_UP PORT_PROXY <<<"$(free_ports 2)"
 TOKEN=clients-gate-token PROXY_TOKEN=clients-proxy-token
-"$JAVA_HOME/bin/java" "$GATES_DIR/GateUpstream.java" clients $PORT_UP >"$LOGDIR/upstream.log" 2>&1 &
-UPSTREAM_PID=$!
-until (exec 3<>"/dev/tcp/127.0.0.1/$PORT_UP") 2>/dev/null; do sleep 0.2; done
+start_upstream clients "$PORT_UP"
 mkdir -p "$POOLDIR/chatgpt" "$POOLDIR/claude"
 cat > "$POOLDIR/chatgpt/codex.json" <<JSON
 { "email":"codex@x.com","account_id":"acc-codex","plan_type":"pro","access_token":"pooled-chatgpt-token","refresh_token":"r","expires_at":"2099-12-31T00:00:00Z","created_at":"2026-04-26T00:00:00Z" }

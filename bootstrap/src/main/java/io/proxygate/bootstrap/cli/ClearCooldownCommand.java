@@ -12,16 +12,10 @@ import io.proxygate.bootstrap.config.ProxyGateConfiguration;
 import io.proxygate.domain.credential.Credential;
 import org.jdbi.v3.core.Jdbi;
 
-import java.io.IOException;
-import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Optional;
 
 /**
@@ -59,24 +53,9 @@ public final class ClearCooldownCommand implements CliCommand {
 
     /** Asks the running server to clear its in-memory state; false when no server (or another program) answers. */
     private static boolean tellServer(ProxyGateConfiguration cfg, Credential credential) {
-        Optional<String> token = adminToken(cfg);
-        if (token.isEmpty()) {
-            return false;
-        }
-        URI uri = URI.create(serverBase(cfg) + "/admin/" + section(credential) + "/"
+        return RunningServer.post(cfg, "/admin/" + section(credential) + "/"
                 + URLEncoder.encode(credential.label(), StandardCharsets.UTF_8).replace("+", "%20")
                 + "/clear-cooldown");
-        try (HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build()) {
-            HttpResponse<Void> reply = client.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5))
-                    .header("X-Admin-Token", token.get()).POST(HttpRequest.BodyPublishers.noBody()).build(),
-                    HttpResponse.BodyHandlers.discarding());
-            return reply.statusCode() == 200;
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
     }
 
     /** The admin API's section for the credential's kind. */
@@ -86,30 +65,6 @@ public final class ClearCooldownCommand implements CliCommand {
             case CLAUDE_ACCOUNT -> "claude-accounts";
             default -> "keys";
         };
-    }
-
-    /** {@code http://host:port} of the configured listener; a wildcard bind is reached over loopback. */
-    static String serverBase(ProxyGateConfiguration cfg) {
-        String host = cfg.server.addr.host().isBlank() || cfg.server.addr.host().equals("0.0.0.0")
-                ? "127.0.0.1" : cfg.server.addr.host();
-        if (host.contains(":")) {
-            host = "[" + host + "]";
-        }
-        return "http://" + host + ":" + cfg.server.addr.port();
-    }
-
-    /** The token the server uses: configured, or the one it generated into the data directory. Never generated here. */
-    static Optional<String> adminToken(ProxyGateConfiguration cfg) {
-        if (!cfg.server.adminToken.isBlank()) {
-            return Optional.of(cfg.server.adminToken);
-        }
-        Path file = cfg.paths.dataDir.resolve(".admin_token");
-        try {
-            return Files.isRegularFile(file) ? Optional.of(Files.readString(file, StandardCharsets.UTF_8).trim())
-                    .filter(t -> !t.isEmpty()) : Optional.empty();
-        } catch (IOException e) {
-            return Optional.empty();
-        }
     }
 
     private static Optional<Jdbi> database(ProxyGateConfiguration cfg) {

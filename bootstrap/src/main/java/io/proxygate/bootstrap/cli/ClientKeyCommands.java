@@ -48,6 +48,17 @@ final class ClientKeyCommands {
     }
 
     /** The key service over the configured database (created and migrated when it does not exist yet). */
+    /**
+     * Tells a running server to read the keys again now, so the change applies at once; other instances on a shared
+     * database take it in within {@code [database] sync_interval}. Says which happened.
+     */
+    static void applyToRunningServer(ProxyGateConfiguration config, CliContext context) {
+        if (!RunningServer.post(config, "/admin/client-keys/sync")) {
+            context.err().println("(no server answered at " + config.server.addr + "; a server starting later, or "
+                    + "another instance, reads it within [database] sync_interval)");
+        }
+    }
+
     static ClientKeyService service(ProxyGateConfiguration config) {
         String url = config.database.jdbcUrl(config.paths.dataDir);
         if (SqlDialect.of(url) == SqlDialect.SQLITE) {
@@ -178,13 +189,15 @@ final class ClientKeyCommands {
 
         @Override
         public int run(CliContext context) {
-            ClientKeyService keys = service(config.load(context));
+            ProxyGateConfiguration cfg = config.load(context);
+            ClientKeyService keys = service(cfg);
             CreatedClientKey created;
             try {
                 created = keys.create(name, apply(ClientKeyRules.NONE));
             } catch (IllegalArgumentException e) {
                 throw new CliFailure(e.getMessage());
             }
+            applyToRunningServer(cfg, context);
             if (json) {
                 ObjectNode out = JSON.createObjectNode().put("id", created.key().id()).put("name",
                         created.key().name()).put("key", created.secret());
@@ -215,16 +228,18 @@ final class ClientKeyCommands {
 
         @Override
         public int run(CliContext context) {
-            ClientKeyService keys = service(config.load(context));
+            ProxyGateConfiguration cfg = config.load(context);
+            ClientKeyService keys = service(cfg);
             ClientKey key = find(keys, target);
             ClientKey changed = keys.update(key.id(), Optional.ofNullable(name), apply(key.rules()));
+            applyToRunningServer(cfg, context);
             context.out().println("updated client key " + changed.name() + " (" + changed.id() + ")");
             return 0;
         }
     }
 
-    @Command(name = "revoke", description = "Revoke a client key: refused at once (on every instance within "
-            + "[database] sync_interval)")
+    @Command(name = "revoke", description = "Revoke a client key: refused at once by a running server (by other "
+            + "instances within [database] sync_interval)")
     public static final class Revoke implements CliCommand {
         @AirlineModule
         ConfigOption config = new ConfigOption();
@@ -235,8 +250,10 @@ final class ClientKeyCommands {
 
         @Override
         public int run(CliContext context) {
-            ClientKeyService keys = service(config.load(context));
+            ProxyGateConfiguration cfg = config.load(context);
+            ClientKeyService keys = service(cfg);
             ClientKey key = keys.revoke(find(keys, target).id());
+            applyToRunningServer(cfg, context);
             context.out().println("revoked client key " + key.name() + " (" + key.id() + ")");
             return 0;
         }

@@ -50,9 +50,9 @@ final class LiveState {
 
     /** Asks the running server; never fails: an unreachable or refusing server gives a state with a note. */
     static LiveState fetch(ProxyGateConfiguration cfg) {
-        String base = ClearCooldownCommand.serverBase(cfg);
+        String base = RunningServer.base(cfg);
         String where = base.substring("http://".length());
-        Optional<String> token = ClearCooldownCommand.adminToken(cfg);
+        Optional<String> token = RunningServer.adminToken(cfg);
         if (token.isEmpty()) {
             // The server writes its token at start-up; no token means no server has run with this data directory.
             return down("server not running at " + where);

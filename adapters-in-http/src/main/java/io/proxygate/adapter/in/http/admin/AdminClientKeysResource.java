@@ -88,6 +88,17 @@ public final class AdminClientKeysResource {
         return summary(changed);
     }
 
+    /**
+     * Reads the keys again from the database now: the CLI writes keys there and calls this, so a running server
+     * applies a created, changed or revoked key at once instead of at its next {@code sync_interval}.
+     */
+    @POST
+    @Path("sync")
+    public Map<String, Object> sync() {
+        keys.sync();
+        return Json.object().put("synced", true).build();
+    }
+
     @POST
     @Path("{id}/revoke")
     public Map<String, Object> revoke(@PathParam("id") String id) {
