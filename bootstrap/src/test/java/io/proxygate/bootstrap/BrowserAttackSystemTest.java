@@ -243,7 +243,7 @@ class BrowserAttackSystemTest {
         Map<String, String> prefix = client("x-api-key", "sk-ant-oat");
         prefix.remove("Authorization");
         assertThat(send("POST", "/v1/messages", prefix, MESSAGE).status()).isEqualTo(401);
-        Map<String, String> someOther = client("x-api-key", "sk-ant-oat01-not-in-the-pool-0123456789");
+        Map<String, String> someOther = client("x-api-key", "sk-ant-oat01-test-unpooled");
         someOther.remove("Authorization");
         assertThat(send("POST", "/v1/messages", someOther, MESSAGE).status()).isEqualTo(401);
         Map<String, String> pooled = client("x-api-key", POOLED_CLAUDE);

@@ -11,7 +11,7 @@ import java.util.Optional;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class ClientAuthTest {
-    private static final String POOLED = "sk-ant-oat01-pooled-claude-token-abcdef";
+    private static final String POOLED = "sk-ant-oat01-test-pooled";
     private static final Optional<Secret> PROXY_TOKEN = Optional.of(Secret.of("proxy-token-1234"));
 
     /** On loopback, as the server does by default. */
@@ -21,7 +21,7 @@ class ClientAuthTest {
 
     @Test
     void theBareClaudePrefixNeverPassesWhenAProxyTokenIsSet() {
-        for (String token : List.of("sk-ant-oat", "sk-ant-oat01-", "sk-ant-oat01-anything-at-all-long")) {
+        for (String token : List.of("sk-ant-oat", "sk-ant-oat01-", "sk-ant-oat01-test-any")) {
             assertThat(auth(false).allows(Route.MESSAGES, Headers.of("x-api-key", token))).as(token).isFalse();
             assertThat(auth(false).allows(Route.MESSAGES, Headers.of("Authorization", "Bearer " + token)))
                     .as(token).isFalse();
@@ -45,7 +45,7 @@ class ClientAuthTest {
 
     @Test
     void anyClaudeOAuthTokenPassesOnlyWhenExplicitlyAccepted() {
-        String other = "sk-ant-oat01-some-other-users-token-xyz";
+        String other = "sk-ant-oat01-test-other";
         assertThat(auth(true).allows(Route.MESSAGES, Headers.of("x-api-key", other))).isTrue();
         assertThat(auth(true).allows(Route.MESSAGES, Headers.of("x-api-key", "sk-ant-oat"))).isFalse();
         assertThat(auth(true).allows(Route.CHAT_COMPLETIONS, Headers.of("x-api-key", other))).isFalse();
