@@ -263,6 +263,7 @@ public final class Wiring {
         }
         proxy.queueWhenBusy(config.routing.queueTimeout);
         proxy.errorRules(config.routing.errorRules);
+        proxy.translate(config.translate.policy());
 
         ClientAuth auth = new ClientAuth(optional(config.server.proxyToken).map(Secret::of),
                 config.server.listensOnLoopback(), config.server.acceptClaudeOauthClients,
