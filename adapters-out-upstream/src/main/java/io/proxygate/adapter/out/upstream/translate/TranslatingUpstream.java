@@ -36,7 +36,47 @@ public final class TranslatingUpstream implements UpstreamPort {
         if (from == Api.MESSAGES && to == Api.RESPONSES) {
             return Optional.of(new MessagesToResponses());
         }
+        if (from == Api.RESPONSES && to == Api.MESSAGES) {
+            return Optional.of(new ResponsesToMessages());
+        }
         return Optional.empty();
+    }
+
+    /** A translated request body, and the codec (bound to what the request said) that translates its answers. */
+    record Prepared(byte[] body, WireTranslation answers, java.util.List<String> notes) {
+    }
+
+    /**
+     * Translates the request; a codec whose answers depend on the request (which tools were free-form, which were
+     * namespaced) is bound to that knowledge for this one request.
+     */
+    static Prepared prepare(WireTranslation codec, byte[] clientBody, String servedModel) throws Untranslatable {
+        if (codec instanceof ResponsesToMessages contextual) {
+            TranslatedRequest translated = contextual.translate(clientBody, servedModel);
+            ReplyContext context = translated.context();
+            return new Prepared(translated.body(), new WireTranslation() {
+                @Override
+                public byte[] request(byte[] body, String model) throws Untranslatable {
+                    return contextual.request(body, model);
+                }
+
+                @Override
+                public byte[] reply(byte[] upstreamBody, String requestedModel) {
+                    return contextual.reply(upstreamBody, requestedModel, context);
+                }
+
+                @Override
+                public byte[] error(int status, byte[] upstreamBody) {
+                    return contextual.error(status, upstreamBody);
+                }
+
+                @Override
+                public EventTranslator stream(String requestedModel) {
+                    return contextual.stream(requestedModel, context);
+                }
+            }, translated.notes());
+        }
+        return new Prepared(codec.request(clientBody, servedModel), codec, java.util.List.of());
     }
 
     @Override
@@ -55,9 +95,9 @@ public final class TranslatingUpstream implements UpstreamPort {
         if (plan.clientRoute() == Route.MESSAGES_COUNT_TOKENS) {
             return countTokens(request, codec.get());
         }
-        byte[] body;
+        Prepared prepared;
         try {
-            body = codec.get().request(request.body(), t.servedModel());
+            prepared = prepare(codec.get(), request.body(), t.servedModel());
         } catch (Untranslatable e) {
             LOG.info("translation {} refused: {}", t.describe(), e.getMessage());
             return LocalCall.json(400, ClientErrors.of(t.from(), "invalid_request_error", e.getMessage()));
@@ -65,9 +105,12 @@ public final class TranslatingUpstream implements UpstreamPort {
         // The client's headers describe another protocol (anthropic-*, x-stainless-*, its query string): the
         // upstream gets a request of its own kind, with only what it needs.
         Headers headers = Headers.of("Content-Type", "application/json");
-        UpstreamRequest translated = new UpstreamRequest(request.route(), request.credential(), "", headers, body,
-                request.clientWantsStream(), "POST", "", Optional.empty(), Optional.empty());
-        return new TranslatingCall(upstream.open(translated), codec.get(), t.requestedModel());
+        if (!prepared.notes().isEmpty()) {
+            LOG.info("{}: {}", t.describe(), String.join("; ", prepared.notes()));
+        }
+        UpstreamRequest translated = new UpstreamRequest(request.route(), request.credential(), "", headers,
+                prepared.body(), request.clientWantsStream(), "POST", "", Optional.empty(), Optional.empty());
+        return new TranslatingCall(upstream.open(translated), prepared.answers(), t.requestedModel());
     }
 
     /** The OpenAI family has no token-counting endpoint: an estimate, said to be one in a header and a field. */
