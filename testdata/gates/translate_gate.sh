@@ -35,7 +35,7 @@ start_proxy PROXYGATE_PROXY_TOKEN="$PROXY_TOKEN" \
 echo "[1/2] Claude Code reads a file through a ChatGPT-only pool"
 OUT=$(cd "$WORK" && HOME="$WORK/home" ANTHROPIC_BASE_URL="http://127.0.0.1:$PORT_PROXY" ANTHROPIC_API_KEY="$PROXY_TOKEN" \
   DISABLE_AUTOUPDATER=1 DISABLE_TELEMETRY=1 CLAUDE_CODE_MAX_RETRIES=0 timeout 180 \
-  "$CLIENTS/node_modules/.bin/claude" --bare -p --allowedTools Read "What does notes.txt say?" </dev/null 2>&1) \
+  "$CLIENTS/node_modules/.bin/claude" --bare -p "What does notes.txt say?" --allowedTools Read </dev/null 2>&1) \
   || fail "claude exited non-zero: $OUT"
 echo "  claude said: $OUT"
 echo "$OUT" | grep -q "$SECRET" || fail "Claude Code did not print the backend's answer quoting the file"
