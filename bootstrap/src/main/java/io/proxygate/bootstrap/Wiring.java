@@ -235,7 +235,9 @@ public final class Wiring {
                 config.database.syncInterval, "read client keys", clientKeys::sync));
         RequestLogPort attributed = new ClientKeyMetrics(new MeteredRequestLog(requestLog, environment.metrics(),
                 model -> pricing.lookup(model).isPresent()), environment.metrics());
-        ProxyService proxy = new ProxyService(pool, router, upstream, tokens, new RequestLogPort() {
+        // Translation plans are carried out in front of the upstream adapter; untranslated requests pass unchanged.
+        ProxyService proxy = new ProxyService(pool, router,
+                new io.proxygate.adapter.out.upstream.translate.TranslatingUpstream(upstream), tokens, new RequestLogPort() {
             @Override
             public void append(io.proxygate.application.usage.RequestRecord record) {
                 attributed.append(record);
@@ -263,6 +265,7 @@ public final class Wiring {
         }
         proxy.queueWhenBusy(config.routing.queueTimeout);
         proxy.errorRules(config.routing.errorRules);
+        proxy.translate(config.translate.policy());
 
         ClientAuth auth = new ClientAuth(optional(config.server.proxyToken).map(Secret::of),
                 config.server.listensOnLoopback(), config.server.acceptClaudeOauthClients,

@@ -4,6 +4,7 @@ import io.proxygate.application.auth.CredentialUnavailable;
 import io.proxygate.application.auth.TokenKeeper;
 import io.proxygate.application.pool.CredentialPool;
 import io.proxygate.application.port.out.RequestLogPort;
+import io.proxygate.application.port.out.TranslationPlan;
 import io.proxygate.application.port.out.UpstreamCall;
 import io.proxygate.application.port.out.UpstreamException;
 import io.proxygate.application.port.out.UpstreamHead;
@@ -26,6 +27,8 @@ import io.proxygate.domain.credential.CredentialKind;
 import io.proxygate.domain.usage.UsageConvention;
 import io.proxygate.domain.usage.StreamFailure;
 import io.proxygate.domain.usage.UsageReport;
+import io.proxygate.domain.translate.Translation;
+import io.proxygate.domain.translate.TranslationPolicy;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -164,6 +167,13 @@ public final class ProxyService implements ProxyUseCase {
     private volatile Duration queueTimeout = Duration.ZERO;
     private volatile List<ErrorRule> errorRules = List.of();
 
+    private volatile TranslationPolicy translationPolicy = TranslationPolicy.OFF;
+
+    /** The operator's {@code [translate]} table: when a request may be served by the other API family. */
+    public void translate(TranslationPolicy policy) {
+        this.translationPolicy = java.util.Objects.requireNonNull(policy, "policy");
+    }
+
     /** The operator's {@code [[routing.error_rules]]}, checked in order before the built-in outcomes. */
     public void errorRules(List<ErrorRule> rules) {
         this.errorRules = List.copyOf(rules);
@@ -223,7 +233,11 @@ public final class ProxyService implements ProxyUseCase {
         private final ProxyCommand command;
         private final String requestId;
         private final Instant startedAt;
-        private final RouteQuery query;
+        private RouteQuery query;
+        /** Set once the request goes to the other API family; then every attempt is translated. */
+        private Translation translation;
+        /** The route whose upstream serves the attempts: the client's own, or the other family's when translated. */
+        private Route upstreamRoute;
         private final Set<CredentialId> triedOnce = new HashSet<>();
         private final StringBuilder note = new StringBuilder();
         private Optional<Credential> lastCredential = Optional.empty();
@@ -265,6 +279,68 @@ public final class ProxyService implements ProxyUseCase {
             this.query = new RouteQuery(command.route().api(), facts.model(), facts.conversation(),
                     facts.previousResponseId(), containsAscii(command.body(), "\"encrypted_content\""));
             this.deadline = settings.attemptDeadline().isZero() ? null : startedAt.plus(settings.attemptDeadline());
+            this.upstreamRoute = command.route();
+        }
+
+        /** The API family the attempts go to. */
+        Api upstreamApi() {
+            return upstreamRoute.api();
+        }
+
+        /** The model asked of the upstream: the served model of a translation, else the client's. */
+        String upstreamModel() {
+            return translation == null ? command.facts().model() : translation.servedModel();
+        }
+
+        Optional<String> translationNote() {
+            return Optional.ofNullable(translation).map(Translation::describe);
+        }
+
+        /** Routes whose requests have a counterpart in the other family; compaction and side calls have none. */
+        private boolean translatable() {
+            return switch (command.route()) {
+                case RESPONSES, MESSAGES, MESSAGES_COUNT_TOKENS, CHAT_COMPLETIONS -> true;
+                default -> false;
+            };
+        }
+
+        /** What the translation policy decides for this request with the requested family in {@code state}. */
+        private Optional<Translation> translationFor(TranslationPolicy.FamilyState state) {
+            if (translation != null || !translatable()) {
+                return Optional.empty();
+            }
+            TranslationPolicy policy = translationPolicy;
+            Api api = command.route().api();
+            String model = command.facts().model();
+            Optional<TranslationPolicy.ModelMapping> mapping = policy.mappingFor(api, model);
+            if (!policy.enabled() || mapping.isEmpty()) {
+                return Optional.empty();
+            }
+            Api target = mapping.get().servedBy();
+            boolean otherServes = pool.snapshot().credentials().stream()
+                    .anyMatch(c -> c.serves(target) && !c.disabled());
+            return policy.decide(api, model, state, otherServes);
+        }
+
+        /**
+         * Serves the request from the other API family when the policy says so: from then on every attempt asks the
+         * other family's credentials for the mapped model, and the adapter translates both ways.
+         */
+        private Optional<ProxyExchange> viaTranslation(TranslationPolicy.FamilyState state) {
+            Optional<Translation> decided = translationFor(state);
+            if (decided.isEmpty()) {
+                return Optional.empty();
+            }
+            translation = decided.get();
+            upstreamRoute = translation.to() == Api.MESSAGES ? Route.MESSAGES : Route.RESPONSES;
+            note.append(note.isEmpty() ? "" : "; ").append(translation.describe());
+            query = new RouteQuery(translation.to(), translation.servedModel(), command.facts().conversation(),
+                    Optional.empty(), false);
+            triedOnce.clear();
+            onlyRateLimited = true;
+            lastCooldown = Optional.empty();
+            lastError = null;
+            return tryCandidates(translation.to());
         }
 
         /** Time left before the overall deadline; null when there is none. */
@@ -296,11 +372,19 @@ public final class ProxyService implements ProxyUseCase {
                 throw new ProxyFailure(503, "overloaded_error", "no accounts available");
             }
             if (pool.snapshot().credentials().stream().noneMatch(c -> c.serves(api))) {
-                return viaFallback().orElseThrow(
-                        () -> new ProxyFailure(401, "authentication_error", Messages.nothingConfigured(api)));
+                return viaFallback().or(() -> viaTranslation(TranslationPolicy.FamilyState.NONE_ROUTABLE))
+                        .orElseThrow(() -> translation != null ? exhausted(api)
+                                : new ProxyFailure(401, "authentication_error", Messages.nothingConfigured(api)));
             }
-            boolean waitedForCooldown = false;
-            int attempts = 0;
+            if (pool.snapshot().credentials().stream().noneMatch(c -> c.serves(api) && !c.disabled())) {
+                Optional<ProxyExchange> translated = viaTranslation(TranslationPolicy.FamilyState.NONE_ROUTABLE);
+                if (translated.isPresent()) {
+                    return translated.get();
+                }
+                if (translation != null) {
+                    throw exhausted(api);
+                }
+            }
             CapacityQueue queue = router.capacityQueue();
             if (!queueTimeout.isZero() && queue.hasWaiters() && !sideCall()) {
                 // Others are already waiting for a free slot: take a place behind them rather than overtake.
@@ -310,6 +394,29 @@ public final class ProxyService implements ProxyUseCase {
                     throw busy(api);
                 }
             }
+            Optional<ProxyExchange> served = tryCandidates(api);
+            if (served.isPresent()) {
+                return served.get();
+            }
+            Optional<ProxyExchange> rescued = viaFallback();
+            if (rescued.isPresent()) {
+                return rescued.get();
+            }
+            Optional<ProxyExchange> translated = viaTranslation(TranslationPolicy.FamilyState.EXHAUSTED);
+            if (translated.isPresent()) {
+                return translated.get();
+            }
+            if (sideCall() && lastError != null) {
+                throw lastError;
+            }
+            throw exhausted(api);
+        }
+
+        /** The failover loop over {@code api}'s credentials; empty when every one failed or none was left. */
+        private Optional<ProxyExchange> tryCandidates(Api api) {
+            boolean waitedForCooldown = false;
+            int attempts = 0;
+            CapacityQueue queue = router.capacityQueue();
             // One plan per request: its candidates are tried in order. Only after waiting out a cooldown, or a
             // wait in line for a free slot, is the router asked again.
             RoutingPlan plan = null;
@@ -334,6 +441,11 @@ public final class ProxyService implements ProxyUseCase {
                     ticket = null;
                     throw busy(api);
                 }
+                if (next.isEmpty() && translation == null
+                        && translationFor(TranslationPolicy.FamilyState.EXHAUSTED).isPresent()) {
+                    // The other family can serve now: better than waiting for this one's cooldown.
+                    break;
+                }
                 if (next.isEmpty()) {
                     Optional<Duration> cooling = router.nearestCooldown(api);
                     if (!waitedForCooldown && cooling.isPresent() && !cooling.get().isZero()) {
@@ -354,7 +466,7 @@ public final class ProxyService implements ProxyUseCase {
                 Optional<ProxyExchange> exchange = attempt(candidate.credential(), plan.pinned()
                         && plan.candidates().get(0) == candidate);
                 if (exchange.isPresent()) {
-                    return exchange.get();
+                    return exchange;
                 }
                 if (lostSlot) {
                     // Its cap filled since the plan: plan again, which sees it busy (and may queue for it).
@@ -364,14 +476,7 @@ public final class ProxyService implements ProxyUseCase {
                     plan = null;
                 }
             }
-            Optional<ProxyExchange> rescued = viaFallback();
-            if (rescued.isPresent()) {
-                return rescued.get();
-            }
-            if (sideCall() && lastError != null) {
-                throw lastError;
-            }
-            throw exhausted(api);
+            return Optional.empty();
         }
 
         private void joinQueue(CapacityQueue queue) {
@@ -451,7 +556,7 @@ public final class ProxyService implements ProxyUseCase {
         /** ChatGPT backend paths can only be served by ChatGPT accounts; every API route by what serves its API. */
         private boolean usable(Credential credential) {
             return passthrough() ? credential.kind() == CredentialKind.CHATGPT_ACCOUNT
-                    : credential.serves(command.route().api());
+                    : credential.serves(upstreamApi());
         }
 
         /** The pool could not serve: offer the request to the fallback route (Vertex AI for Messages). */
@@ -502,9 +607,10 @@ public final class ProxyService implements ProxyUseCase {
                 UpstreamCall call = null;
                 boolean handedOver = false;
                 try {
-                    call = upstream.open(new UpstreamRequest(command.route(), credential, command.query(),
+                    call = upstream.open(new UpstreamRequest(upstreamRoute, credential, command.query(),
                             command.headers(), command.body(), command.facts().stream(), command.method(),
-                            command.path(), command.encodedBody()));
+                            command.path(), translation == null ? command.encodedBody() : Optional.empty(),
+                            Optional.ofNullable(translation).map(t -> new TranslationPlan(command.route(), t))));
                     current = call;
                     if (cut) {
                         call.close();
@@ -679,12 +785,12 @@ public final class ProxyService implements ProxyUseCase {
             Instant now = clock.instant();
             RequestRecord record = new RequestRecord(requestId, startedAt, command.route().path(),
                     lastCredential.map(c -> c.kind().provider()).orElse("none"),
-                    lastCredential.map(Credential::id), command.facts().model(), command.facts().serviceTier(),
+                    lastCredential.map(Credential::id), upstreamModel(), command.facts().serviceTier(),
                     failure.status(), null, Optional.empty(), Duration.between(startedAt, now), Optional.empty(),
                     Optional.of(cut ? CUT_BY_SHUTDOWN : failure.errorType()), Optional.of(failure.detail()
                             .map(d -> failure.getMessage() + " (last upstream error: " + d + ")")
                             .orElseGet(() -> String.valueOf(failure.getMessage()))), Optional.empty(),
-                    false, note.toString(), command.clientKey());
+                    false, note.toString(), command.clientKey(), translationNote());
             requestLog.append(record);
             spendLimit.spent(record);
             observer.finished(record);
@@ -847,7 +953,7 @@ public final class ProxyService implements ProxyUseCase {
          */
         private boolean finalUsageIn() {
             return counted == null && head.eventStream() && head.isSuccess()
-                    && attempts.command.route().api() != Api.CHAT_COMPLETIONS && call.usage().complete();
+                    && attempts.upstreamApi() != Api.CHAT_COMPLETIONS && call.usage().complete();
         }
 
         /** The in-memory bookkeeping: router, budgets, and the request-log row (whose insert is queued). */
@@ -876,16 +982,16 @@ public final class ProxyService implements ProxyUseCase {
                     router.onUsage(id, usage.tokens());
                 });
             }
-            String model = upstreamModel.or(usage::model).orElse(attempts.command.facts().model());
+            String model = upstreamModel.or(usage::model).orElse(attempts.upstreamModel());
             Optional<String> tier = usage.serviceTier().or(() -> attempts.command.facts().serviceTier());
             Instant now = clock.instant();
             RequestRecord record = new RequestRecord(attempts.requestId, attempts.startedAt,
                     attempts.command.route().path(), provider, credential,
                     model, tier, head.status(), usage.tokens(), costs.estimate(model, tier, usage.tokens(),
-                            UsageConvention.forApi(attempts.command.route().api())),
+                            UsageConvention.forApi(attempts.upstreamApi())),
                     Duration.between(attempts.startedAt, now), ttfb, errorClass, errorText, usage.responseId(),
                     head.isSuccess() && head.eventStream() && !usage.complete(), attempts.note.toString(),
-                    attempts.command.clientKey());
+                    attempts.command.clientKey(), attempts.translationNote());
             requestLog.append(record);
             inProgress.remove(this);
             spendLimit.spent(record);

@@ -91,6 +91,9 @@ public final class ConfigLoader {
                 (c, v) -> c.server.shutdownGrace = Values.duration("[server] shutdown_grace", v));
         key("paths", "data_dir", (c, v) -> c.paths.dataDir = path("[paths] data_dir", v));
         key("paths", "pool_dir", (c, v) -> c.paths.poolDir = path("[paths] pool_dir", v));
+        key("translate", "enabled", (c, v) -> c.translate.enabled = Values.bool("[translate] enabled", v));
+        key("translate", "fallback_on_exhaustion", (c, v) -> c.translate.fallbackOnExhaustion =
+                Values.bool("[translate] fallback_on_exhaustion", v));
         key("routing", "priority", (c, v) -> c.routing.priority = RoutingPriority.parse(v)
                 .orElseThrow(() -> Values.bad("[routing] priority", v, "\"account-first\" or \"apikey-first\"")));
         key("routing", "drain_multiplier", (c, v) -> {
@@ -233,6 +236,25 @@ public final class ConfigLoader {
     private static final Set<String> RULE_KEYS = Set.of("name", "status", "body_contains", "body_regex", "model",
             "action", "for");
 
+    /**
+     * {@code [translate.models]}: a table of requested-model globs (quoted keys) to served models, kept in file order
+     * because the first matching glob decides.
+     */
+    private static List<io.proxygate.domain.translate.TranslationPolicy.ModelMapping> translateModels(Object value) {
+        if (!(value instanceof TomlTable table)) {
+            throw new ConfigException("[translate.models] must be a table of \"requested-model-glob\" = \"served-model\"");
+        }
+        List<io.proxygate.domain.translate.TranslationPolicy.ModelMapping> mappings = new ArrayList<>();
+        for (Map.Entry<String, Object> e : table.entrySet()) {
+            if (!(e.getValue() instanceof String served) || served.isBlank() || e.getKey().isBlank()) {
+                throw Values.bad("[translate.models] \"" + e.getKey() + "\"", String.valueOf(e.getValue()),
+                        "a model name (a non-empty string)");
+            }
+            mappings.add(new io.proxygate.domain.translate.TranslationPolicy.ModelMapping(e.getKey(), served.trim()));
+        }
+        return List.copyOf(mappings);
+    }
+
     /** {@code [[routing.error_rules]]}: an array of tables, each checked here so a bad rule stops the start. */
     private static List<io.proxygate.domain.routing.ErrorRule> errorRules(Object value) {
         if (!(value instanceof org.tomlj.TomlArray array)) {
@@ -301,6 +323,10 @@ public final class ConfigLoader {
                 continue;
             }
             for (String name : tomlTable.keySet()) {
+                if (table.equals("translate") && name.equals("models")) {
+                    config.translate.models = translateModels(tomlTable.get(List.of(name)));
+                    continue;
+                }
                 if (table.equals("routing") && name.equals("error_rules")) {
                     config.routing.errorRules = errorRules(tomlTable.get(List.of(name)));
                     continue;

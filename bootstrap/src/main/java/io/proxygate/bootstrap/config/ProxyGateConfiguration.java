@@ -38,6 +38,7 @@ public class ProxyGateConfiguration extends Configuration {
     @Valid @NotNull public final PricingSection pricing = new PricingSection();
     @Valid @NotNull public final UsageSection usage = new UsageSection();
     @Valid @NotNull public final DatabaseSection database = new DatabaseSection();
+    @Valid @NotNull public final TranslateSection translate = new TranslateSection();
 
     /** Requests (streams included) the server handles at once; each runs on its own virtual thread. */
     public static final int MAX_CONCURRENT_REQUESTS = 16_384;
@@ -143,6 +144,20 @@ public class ProxyGateConfiguration extends Configuration {
         @NotNull public Duration stickyMaxTtft = Duration.ofSeconds(15);
         /** ... or when its error-rate average (0..1) is above this. Zero turns either check off. */
         @DecimalMin("0") @DecimalMax("1") public double stickyMaxErrorRate = 0.5;
+    }
+
+    /** {@code [translate]}: serving a request from the other API family (off by default). */
+    public static final class TranslateSection {
+        public boolean enabled = false;
+        /** When every credential of the requested family is spent, serve from the other family. */
+        public boolean fallbackOnExhaustion = true;
+        /** {@code [translate.models]}, in file order: requested-model glob to the model the other family serves. */
+        @com.fasterxml.jackson.annotation.JsonIgnore
+        public java.util.List<io.proxygate.domain.translate.TranslationPolicy.ModelMapping> models = java.util.List.of();
+
+        public io.proxygate.domain.translate.TranslationPolicy policy() {
+            return new io.proxygate.domain.translate.TranslationPolicy(enabled, fallbackOnExhaustion, models);
+        }
     }
 
     public static final class BrokerSection {

@@ -24,12 +24,15 @@ import java.util.Optional;
  * @param encodedBody       the client's wire bytes when it sent {@code body} under a Content-Encoding; the adapter
  *                          forwards them instead of {@code body} when its upstream accepts that encoding and no
  *                          rewrite changed the body
+ * @param translation       present when the client speaks another protocol than {@code route}'s upstream: the
+ *                          adapter translates the request, the reply and the stream (see {@link TranslationPlan})
  */
 public record UpstreamRequest(Route route, Credential credential, String query,
                               Headers clientHeaders, byte[] body,
                               boolean clientWantsStream, String method, String path,
-                              Optional<EncodedBody> encodedBody) {
+                              Optional<EncodedBody> encodedBody, Optional<TranslationPlan> translation) {
     public UpstreamRequest {
+        translation = translation == null ? Optional.empty() : translation;
         Objects.requireNonNull(route, "route");
         Objects.requireNonNull(credential, "credential");
         query = query == null ? "" : query;
@@ -38,6 +41,13 @@ public record UpstreamRequest(Route route, Credential credential, String query,
         method = method == null || method.isBlank() ? (route == Route.MODELS ? "GET" : "POST") : method;
         path = path == null ? "" : path;
         encodedBody = encodedBody == null ? Optional.empty() : encodedBody;
+    }
+
+    public UpstreamRequest(Route route, Credential credential, String query, Headers clientHeaders, byte[] body,
+                           boolean clientWantsStream, String method, String path,
+                           Optional<EncodedBody> encodedBody) {
+        this(route, credential, query, clientHeaders, body, clientWantsStream, method, path, encodedBody,
+                Optional.empty());
     }
 
     public UpstreamRequest(Route route, Credential credential, String query, Headers clientHeaders, byte[] body,

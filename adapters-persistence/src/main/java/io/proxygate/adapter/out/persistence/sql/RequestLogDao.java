@@ -17,8 +17,8 @@ public interface RequestLogDao extends SqlObject {
             INSERT INTO request_log (id, started_at, route, provider, credential_id, model, service_tier, status,
                                      input_tokens, cached_input_tokens, cache_creation_tokens, output_tokens,
                                      reasoning_tokens, cost_usd, latency_ms, ttfb_ms, error_class, error_text,
-                                     response_id, incomplete, routing_note, client_key)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                     response_id, incomplete, routing_note, client_key, translation)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """;
 
     /** All rows in one transaction: one commit for the batch instead of one per row. */
@@ -62,6 +62,7 @@ public interface RequestLogDao extends SqlObject {
                 insert.setInt(++i, row.incomplete());
                 insert.setString(++i, row.routingNote());
                 insert.setString(++i, row.clientKey());
+                insert.setString(++i, row.translation());
                 insert.addBatch();
             }
             insert.executeBatch();

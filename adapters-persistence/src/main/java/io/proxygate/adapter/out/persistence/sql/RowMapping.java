@@ -28,7 +28,7 @@ final class RowMapping {
                 r.latency() == null ? 0 : r.latency().toMillis(),
                 r.timeToFirstByte().map(Duration::toMillis).orElse(null), r.errorClass().orElse(null),
                 r.errorText().orElse(null), r.responseId().orElse(null), r.incomplete() ? 1 : 0, r.routingNote(),
-                r.clientKey());
+                r.clientKey(), r.translation().orElse(null));
     }
 
     static RequestRecord toRecord(RequestLogRow row) {
@@ -40,7 +40,7 @@ final class RowMapping {
                 Optional.ofNullable(row.costUsd()).map(BigDecimal::new), Duration.ofMillis(row.latencyMs()),
                 Optional.ofNullable(row.ttfbMs()).map(Duration::ofMillis), Optional.ofNullable(row.errorClass()),
                 Optional.ofNullable(row.errorText()), Optional.ofNullable(row.responseId()), row.incomplete() != 0,
-                row.routingNote(), row.clientKey());
+                row.routingNote(), row.clientKey(), Optional.ofNullable(row.translation()));
     }
 
     static CredentialStateRow toRow(CredentialStateRecord s, Instant updatedAt) {

@@ -13,7 +13,7 @@ interface UsageStatsDao {
             SELECT id, started_at, route, provider, credential_id, model, service_tier, status,
                    input_tokens, cached_input_tokens, cache_creation_tokens, output_tokens, reasoning_tokens,
                    cost_usd, latency_ms, ttfb_ms, error_class, error_text, response_id, incomplete, routing_note,
-                   client_key
+                   client_key, translation
             FROM request_log
             WHERE route <> 'rollup'
             ORDER BY started_at DESC, row_id DESC
@@ -26,7 +26,7 @@ interface UsageStatsDao {
             SELECT id, started_at, route, provider, credential_id, model, service_tier, status,
                    input_tokens, cached_input_tokens, cache_creation_tokens, output_tokens, reasoning_tokens,
                    cost_usd, latency_ms, ttfb_ms, error_class, error_text, response_id, incomplete, routing_note,
-                   client_key
+                   client_key, translation
             FROM request_log
             WHERE (credential_id = :credential OR (credential_id IS NULL AND provider = :credential))
               AND route <> 'rollup'
@@ -40,7 +40,7 @@ interface UsageStatsDao {
             SELECT id, started_at, route, provider, credential_id, model, service_tier, status,
                    input_tokens, cached_input_tokens, cache_creation_tokens, output_tokens, reasoning_tokens,
                    cost_usd, latency_ms, ttfb_ms, error_class, error_text, response_id, incomplete, routing_note,
-                   client_key
+                   client_key, translation
             FROM request_log
             WHERE COALESCE(client_key, 'open') = :client_key AND route <> 'rollup'
             ORDER BY started_at DESC, row_id DESC

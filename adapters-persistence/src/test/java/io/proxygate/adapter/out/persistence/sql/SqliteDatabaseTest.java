@@ -37,7 +37,7 @@ class SqliteDatabaseTest {
                 .contains("request_log_started_at", "request_log_credential_id");
         assertThat(list(jdbi,
                 "SELECT version FROM flyway_schema_history WHERE success = 1 ORDER BY installed_rank")).containsExactly("1", "2", "3", "4", "5",
-                        "6");
+                        "6", "7");
     }
 
     @Test

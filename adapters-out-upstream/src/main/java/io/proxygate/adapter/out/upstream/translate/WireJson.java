@@ -1,0 +1,86 @@
+package io.proxygate.adapter.out.upstream.translate;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+
+/** JSON and SSE helpers the codecs share: one mapper, forgiving reads, and SSE frames as bytes. */
+final class WireJson {
+    static final ObjectMapper MAPPER = new ObjectMapper();
+    static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+    private WireJson() {
+    }
+
+    /** The body as a JSON object; a body that is not one is the client's mistake, named as such. */
+    static ObjectNode object(byte[] body) throws Untranslatable {
+        try {
+            JsonNode node = MAPPER.readTree(body);
+            if (node instanceof ObjectNode o) {
+                return o;
+            }
+        } catch (JsonProcessingException e) {
+            throw new Untranslatable("the request body is not valid JSON: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new Untranslatable("the request body could not be read: " + e.getMessage());
+        }
+        throw new Untranslatable("the request body is not a JSON object");
+    }
+
+    /** A JSON text, or a missing node when it does not parse (a malformed upstream event never breaks a relay). */
+    static JsonNode parse(String text) {
+        try {
+            JsonNode node = MAPPER.readTree(text);
+            return node == null ? NODES.missingNode() : node;
+        } catch (JsonProcessingException e) {
+            return NODES.missingNode();
+        }
+    }
+
+    static JsonNode parse(byte[] body) {
+        try {
+            JsonNode node = MAPPER.readTree(body);
+            return node == null ? NODES.missingNode() : node;
+        } catch (IOException e) {
+            return NODES.missingNode();
+        }
+    }
+
+    static byte[] bytes(JsonNode node) {
+        try {
+            return MAPPER.writeValueAsBytes(node);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a JSON tree always serialises", e);
+        }
+    }
+
+    static String text(JsonNode node) {
+        try {
+            return MAPPER.writeValueAsString(node);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a JSON tree always serialises", e);
+        }
+    }
+
+    /** One complete SSE frame: {@code event: name}, one {@code data:} line, blank line. */
+    static byte[] frame(String name, JsonNode data) {
+        String json = text(data);
+        StringBuilder sb = new StringBuilder(json.length() + name.length() + 20);
+        if (name != null) {
+            sb.append("event: ").append(name).append('\n');
+        }
+        sb.append("data: ").append(json).append("\n\n");
+        return sb.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** A non-negative count at {@code field}, 0 when absent or not a number. */
+    static long count(JsonNode node, String field) {
+        JsonNode n = node.path(field);
+        return n.isNumber() ? Math.max(0, n.asLong()) : 0;
+    }
+}
