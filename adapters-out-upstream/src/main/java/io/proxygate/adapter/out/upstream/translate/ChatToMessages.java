@@ -16,15 +16,10 @@ import java.util.function.Consumer;
  * Messages. Thinking, when the client asked for reasoning effort, is not shown: Chat Completions has no standard place
  * for it.
  */
-public final class ChatToMessages implements WireTranslation {
+public final class ChatToMessages implements RequestAwareTranslation {
 
     @Override
-    public byte[] request(byte[] clientBody, String servedModel) throws Untranslatable {
-        return translate(clientBody, servedModel).body();
-    }
-
-    @Override
-    public byte[] reply(byte[] upstreamBody, String requestedModel) {
+    public byte[] reply(byte[] upstreamBody, String requestedModel, ReplyContext context) {
         JsonNode msg = Json.parse(new String(upstreamBody, StandardCharsets.UTF_8));
         if (msg == null || !msg.isObject() || "error".equals(msg.path("type").asText())) {
             return error(502, upstreamBody);
@@ -76,10 +71,6 @@ public final class ChatToMessages implements WireTranslation {
     }
 
     @Override
-    public EventTranslator stream(String requestedModel) {
-        return stream(requestedModel, ReplyContext.NONE);
-    }
-
     public EventTranslator stream(String requestedModel, ReplyContext context) {
         return new MessagesEventsAsChunks(requestedModel, context.includeUsage());
     }
@@ -90,6 +81,7 @@ public final class ChatToMessages implements WireTranslation {
 
     // ---------------------------------------------------------------- request
 
+    @Override
     public TranslatedRequest translate(byte[] clientBody, String servedModel) throws Untranslatable {
         ObjectNode in = Json.requestObject(clientBody);
         ChatRequests.refuseUnservable(in);

@@ -17,12 +17,7 @@ import java.util.function.Consumer;
  * OpenAI keys). Leading system and developer messages become {@code instructions}; reasoning is not shown, as Chat
  * Completions has no place for it, but its tokens are counted in the usage details.
  */
-public final class ChatToResponses implements WireTranslation {
-
-    @Override
-    public byte[] request(byte[] clientBody, String servedModel) throws Untranslatable {
-        return translate(clientBody, servedModel).body();
-    }
+public final class ChatToResponses implements RequestAwareTranslation {
 
     @Override
     public byte[] error(int status, byte[] upstreamBody) {
@@ -30,10 +25,6 @@ public final class ChatToResponses implements WireTranslation {
     }
 
     @Override
-    public EventTranslator stream(String requestedModel) {
-        return stream(requestedModel, ReplyContext.NONE);
-    }
-
     public EventTranslator stream(String requestedModel, ReplyContext context) {
         return new ResponsesEventsAsChunks(requestedModel, context.includeUsage());
     }
@@ -44,6 +35,7 @@ public final class ChatToResponses implements WireTranslation {
 
     // ---------------------------------------------------------------- request
 
+    @Override
     public TranslatedRequest translate(byte[] clientBody, String servedModel) throws Untranslatable {
         ObjectNode in = Json.requestObject(clientBody);
         ChatRequests.refuseUnservable(in);
@@ -227,7 +219,7 @@ public final class ChatToResponses implements WireTranslation {
     // ---------------------------------------------------------------- reply
 
     @Override
-    public byte[] reply(byte[] upstreamBody, String requestedModel) {
+    public byte[] reply(byte[] upstreamBody, String requestedModel, ReplyContext context) {
         JsonNode r = Json.parse(new String(upstreamBody, StandardCharsets.UTF_8));
         if (r != null && r.has("response") && !r.has("output")) {
             r = r.get("response");
