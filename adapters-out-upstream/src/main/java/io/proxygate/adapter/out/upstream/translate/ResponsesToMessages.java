@@ -846,6 +846,10 @@ public final class ResponsesToMessages implements RequestAwareTranslation {
                     String json = item.text.isEmpty() ? "{}" : item.text.toString();
                     JsonNode input = Json.parse(json);
                     done = r.toolCallItem(item.callId, item.name, input, index, "completed");
+                    if (item.freeform == null && input != null) {
+                        // The arguments exactly as their deltas spelled them, so the two agree for accumulators.
+                        done.put("arguments", json);
+                    }
                     if (item.freeform != null) {
                         emit(out, "response.custom_tool_call_input.done",
                                 event(item).put("input", done.get("input").textValue()));
