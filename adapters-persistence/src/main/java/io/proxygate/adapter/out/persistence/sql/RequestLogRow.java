@@ -11,6 +11,11 @@ public record RequestLogRow(String id, long startedAt, String route, String prov
                             long cacheCreationTokens, long outputTokens, long reasoningTokens, String costUsd,
                             long latencyMs, Long ttfbMs, String errorClass, String errorText, String responseId,
                             int incomplete, String routingNote, String clientKey, String translation) {
+    /** The one the database mapper uses: every column. */
+    @org.jdbi.v3.core.mapper.reflect.JdbiConstructor
+    public RequestLogRow {
+    }
+
     /** A row of a request its own API family served ({@code translation} NULL). */
     public RequestLogRow(String id, long startedAt, String route, String provider, String credentialId,
                          String model, String serviceTier, int status, long inputTokens, long cachedInputTokens,
