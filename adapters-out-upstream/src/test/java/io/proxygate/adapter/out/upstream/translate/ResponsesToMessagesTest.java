@@ -27,6 +27,30 @@ class ResponsesToMessagesTest {
         assertThat(t.notes()).anyMatch(n -> n.contains("reasoning item from OpenAI was dropped"));
     }
 
+    /**
+     * codex-second-turn.json is what Codex CLI 0.169 sent after reading anthropic-stream.responses.sse (this codec's
+     * own translated stream): it ran the shell call, answered the unoffered apply_patch with an error, and handed back
+     * the reasoning item and call ids unchanged. Its web_search tool (on by default in Codex) is removed here.
+     */
+    @Test
+    void continuesARealCodexTurnBuiltFromOurOwnTranslatedStream() throws Exception {
+        com.fasterxml.jackson.databind.node.ObjectNode body =
+                (com.fasterxml.jackson.databind.node.ObjectNode) Golden.json(Golden.bytes("codex-second-turn.json"));
+        com.fasterxml.jackson.databind.node.ArrayNode tools = (com.fasterxml.jackson.databind.node.ArrayNode) body.get("tools");
+        tools.remove(tools.size() - 1);
+        JsonNode out = Golden.json(codec.request(Golden.MAPPER.writeValueAsBytes(body), "claude-sonnet-4-5"));
+
+        JsonNode messages = out.path("messages");
+        JsonNode assistant = messages.get(messages.size() - 2).path("content");
+        assertThat(assistant.findValuesAsText("type")).containsExactly("thinking", "text", "tool_use", "tool_use");
+        assertThat(assistant.get(0).path("signature").asText()).isEqualTo("EqQBCkYIBxgCKkAsig==");
+        assertThat(assistant.get(3).path("input").path("input").asText()).isEqualTo("*** Begin Patch\n*** End Patch\n");
+        JsonNode results = messages.get(messages.size() - 1).path("content");
+        assertThat(results.findValuesAsText("tool_use_id")).containsExactly("toolu_01A", "toolu_01B");
+        assertThat(out.path("thinking").path("budget_tokens").asInt()).as("the replayed thinking lets it stay on")
+                .isEqualTo(10000);
+    }
+
     @Test
     void refusesCodexDefaultWebSearchToolWithAHintHowToTurnItOff() {
         assertThatThrownBy(() -> codec.request(Golden.bytes("codex-first-turn.json"), "claude-sonnet-4-5"))
