@@ -21,20 +21,10 @@ import java.util.Set;
  * summary is the thinking text and whose {@code encrypted_content} carries the signature, so the next turn can replay
  * it; OpenAI's own encrypted reasoning cannot be replayed to Anthropic and is dropped with a note.
  */
-public final class ResponsesToMessages implements WireTranslation {
+public final class ResponsesToMessages implements RequestAwareTranslation {
     static final String FREEFORM_FIELD = "input";
     static final String THINKING_PREFIX = "anthropic-thinking:";
     static final String REDACTED_PREFIX = "anthropic-redacted-thinking:";
-
-    @Override
-    public byte[] request(byte[] clientBody, String servedModel) throws Untranslatable {
-        return translate(clientBody, servedModel).body();
-    }
-
-    @Override
-    public byte[] reply(byte[] upstreamBody, String requestedModel) {
-        return reply(upstreamBody, requestedModel, ReplyContext.NONE);
-    }
 
     @Override
     public byte[] error(int status, byte[] upstreamBody) {
@@ -42,10 +32,6 @@ public final class ResponsesToMessages implements WireTranslation {
     }
 
     @Override
-    public EventTranslator stream(String requestedModel) {
-        return stream(requestedModel, ReplyContext.NONE);
-    }
-
     public EventTranslator stream(String requestedModel, ReplyContext context) {
         return new MessagesEventsAsResponses(requestedModel, context);
     }
@@ -53,6 +39,7 @@ public final class ResponsesToMessages implements WireTranslation {
     // ---------------------------------------------------------------- request
 
     /** The request, what its reply needs to know, and what was approximated. */
+    @Override
     public TranslatedRequest translate(byte[] clientBody, String servedModel) throws Untranslatable {
         ObjectNode in = Json.requestObject(clientBody);
         refuseStatefulFeatures(in);
@@ -473,6 +460,7 @@ public final class ResponsesToMessages implements WireTranslation {
 
     // ---------------------------------------------------------------- reply
 
+    @Override
     public byte[] reply(byte[] upstreamBody, String requestedModel, ReplyContext context) {
         JsonNode msg = Json.parse(new String(upstreamBody, java.nio.charset.StandardCharsets.UTF_8));
         if (msg == null || !msg.isObject()) {
@@ -858,6 +846,10 @@ public final class ResponsesToMessages implements WireTranslation {
                     String json = item.text.isEmpty() ? "{}" : item.text.toString();
                     JsonNode input = Json.parse(json);
                     done = r.toolCallItem(item.callId, item.name, input, index, "completed");
+                    if (item.freeform == null && input != null) {
+                        // The arguments exactly as their deltas spelled them, so the two agree for accumulators.
+                        done.put("arguments", json);
+                    }
                     if (item.freeform != null) {
                         emit(out, "response.custom_tool_call_input.done",
                                 event(item).put("input", done.get("input").textValue()));

@@ -1,0 +1,75 @@
+package io.proxygate.adapter.out.upstream.translate;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/** Reading a Chat Completions request: the pieces both Chat codecs need and the features neither can serve. */
+final class ChatRequests {
+    private ChatRequests() {
+    }
+
+    static void refuseUnservable(JsonNode in) throws Untranslatable {
+        JsonNode n = in.get("n");
+        if (n != null && n.isNumber() && n.intValue() > 1) {
+            throw new Untranslatable("n > 1 (several choices per request) cannot be translated; send one request "
+                    + "per choice");
+        }
+        JsonNode logprobs = in.get("logprobs");
+        if (logprobs != null && logprobs.asBoolean(false)) {
+            throw new Untranslatable("logprobs cannot be translated to the serving provider");
+        }
+        JsonNode modalities = in.get("modalities");
+        if (modalities != null) {
+            for (JsonNode m : modalities) {
+                if (!"text".equals(m.asText())) {
+                    throw new Untranslatable("output modality " + m.asText() + " cannot be translated");
+                }
+            }
+        }
+        if (in.hasNonNull("audio")) {
+            throw new Untranslatable("audio output cannot be translated");
+        }
+    }
+
+    /** max_completion_tokens, or the older max_tokens, or -1. */
+    static int maxTokens(JsonNode in) {
+        JsonNode v = in.get("max_completion_tokens");
+        if (v == null || !v.canConvertToInt()) {
+            v = in.get("max_tokens");
+        }
+        return v != null && v.canConvertToInt() ? v.intValue() : -1;
+    }
+
+    static boolean includeUsage(JsonNode in) {
+        return in.path("stream_options").path("include_usage").asBoolean(false);
+    }
+
+    /** The text of a string or a list of text parts. */
+    static String text(JsonNode content) {
+        if (content == null || content.isNull()) {
+            return "";
+        }
+        if (content.isTextual()) {
+            return content.textValue();
+        }
+        StringBuilder sb = new StringBuilder();
+        for (JsonNode part : content) {
+            String t = Json.text(part, "text");
+            if (t != null && !t.isEmpty()) {
+                if (!sb.isEmpty()) {
+                    sb.append("\n\n");
+                }
+                sb.append(t);
+            }
+        }
+        return sb.toString();
+    }
+
+    static String finishReasonFromAnthropic(String stopReason) {
+        return switch (stopReason == null ? "end_turn" : stopReason) {
+            case "max_tokens", "model_context_window_exceeded" -> "length";
+            case "tool_use" -> "tool_calls";
+            case "refusal" -> "content_filter";
+            default -> "stop";
+        };
+    }
+}
