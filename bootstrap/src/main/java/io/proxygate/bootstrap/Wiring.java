@@ -9,7 +9,10 @@ import io.dropwizard.lifecycle.Managed;
 import io.proxygate.adapter.in.http.BrowserGuard;
 import io.proxygate.adapter.in.http.ClientAuth;
 import io.proxygate.adapter.in.http.HealthResource;
-import io.proxygate.adapter.in.http.ProxyServlet;
+import io.proxygate.adapter.in.http.ApiApplication;
+import io.proxygate.adapter.in.http.ApiResource;
+import io.proxygate.adapter.in.http.ApiRoutes;
+import io.proxygate.adapter.in.http.ApiServlet;
 import io.proxygate.adapter.out.persistence.bolt.GoDatabaseImport;
 import io.proxygate.adapter.out.persistence.pool.PoolDirectoryStore;
 import io.proxygate.adapter.out.persistence.sql.Databases;
@@ -271,18 +274,22 @@ public final class Wiring {
         // Before every servlet, Jersey's included: wrong Host names, cross-site browsers and non-JSON API posts.
         environment.servlets().addFilter("browser-guard", new BrowserGuard(BrowserGuard.HostPolicy.of(
                         config.server.addr.host(), optional(config.server.publicBaseUrl).map(URI::create),
-                        config.server.allowedHosts, config.server.allowedOrigins), ProxyServlet.jsonPostPaths()))
+                        config.server.allowedHosts, config.server.allowedOrigins), ApiRoutes.jsonPostPaths()))
                 .addMappingForUrlPatterns(java.util.EnumSet.of(jakarta.servlet.DispatcherType.REQUEST), false, "/*");
-        // A servlet beside Jersey: exact and prefix mappings win over Jersey's "/*", so the relayed routes skip JAX-RS.
+        // The API routes have a lean Jersey application of their own: its exact and prefix mappings win over the
+        // admin application's "/*", so admin providers, validation and metrics stay off the relay's hot path.
         // One timer probes clients waiting for an upstream; most requests end before their first probe, so a
         // cancelled probe leaves the queue at once rather than at its due time.
         java.util.concurrent.ScheduledThreadPoolExecutor watchTimer = new java.util.concurrent.ScheduledThreadPoolExecutor(
                 1, Thread.ofPlatform().name("client-watch").daemon(true).factory());
         watchTimer.setRemoveOnCancelPolicy(true);
         environment.lifecycle().manage(managed(() -> { }, watchTimer::shutdownNow));
-        environment.servlets().addServlet("proxy", new ProxyServlet(proxy, auth, config.server.maxBodyBytes,
-                        new JettyDisconnectWatch(watchTimer, 250)))
-                .addMapping(ProxyServlet.mappings().toArray(String[]::new));
+        ApiResource api = new ApiResource(proxy, auth, config.server.maxBodyBytes,
+                new JettyDisconnectWatch(watchTimer, 250));
+        jakarta.servlet.ServletRegistration.Dynamic apiServlet =
+                environment.servlets().addServlet("api", new ApiServlet(new ApiApplication(api)));
+        apiServlet.addMapping(ApiRoutes.mappings().toArray(String[]::new));
+        apiServlet.setLoadOnStartup(1);
         environment.jersey().register(new HealthResource(pool, Version.current(),
                 RequestLogMetrics.health(requestLog)));
 

@@ -69,6 +69,9 @@ final class HttpUpstreamCall implements UpstreamCall {
     private final ResponseConsumer consumer = new ResponseConsumer();
 
     private volatile Future<Void> exchange;
+    private volatile HttpContext exchangeContext;
+    /** True once the response head showed HTTP/1.x, or for a plain-HTTP target (never HTTP/2 there). */
+    private volatile boolean ownsConnection;
     private volatile boolean closeDelimited;
     private volatile boolean finished;
 
@@ -117,7 +120,9 @@ final class HttpUpstreamCall implements UpstreamCall {
     }
 
     /** Called once the client accepted the exchange. */
-    void started(Future<Void> future) {
+    void started(Future<Void> future, HttpContext context) {
+        exchangeContext = context;
+        ownsConnection = ownsConnection || "http".equalsIgnoreCase(request.uri().getScheme());
         exchange = future;
         if (closed.get()) {
             future.cancel(true);
@@ -241,6 +246,9 @@ final class HttpUpstreamCall implements UpstreamCall {
         Future<Void> f = exchange;
         if (unfinished && f != null) {
             f.cancel(true);
+            if (ownsConnection) {
+                ConnectionRelease.discard(exchangeContext);
+            }
             LOG.debug("cancelled unfinished upstream exchange {}", target);
         }
     }
@@ -399,6 +407,9 @@ final class HttpUpstreamCall implements UpstreamCall {
                     : context == null ? null : org.apache.hc.core5.http.protocol.HttpCoreContext.castOrCreate(context)
                     .getProtocolVersion();
             Header encoding = response.getFirstHeader("Transfer-Encoding");
+            if (version != null && version.lessEquals(HttpVersion.HTTP_1_1)) {
+                ownsConnection = true;
+            }
             closeDelimited = entityDetails != null && version != null && version.lessEquals(HttpVersion.HTTP_1_1)
                     && !response.containsHeader("Content-Length")
                     && (encoding == null || !encoding.getValue().toLowerCase(Locale.ROOT).contains("chunked"));
