@@ -248,6 +248,9 @@ class DashboardBrowserTest {
         screenshot("09-health");
         driver.findElement(By.id("tab-claude")).click();
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#t-claude tr[data-id='claude@x.com']")));
+        // The fallback view has replaced the page's placeholder with its own state.
+        assertThat(driver.findElement(By.id("fallback-body")).getText()).isNotBlank()
+                .doesNotContain("appear here when the server offers them");
         screenshot("10-claude");
 
         // Dark scheme and a phone-sized window.
