@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Phase 4 gate: Messages through an Anthropic key, Chat through an OpenAI key. Anthropic keys stay in rotation
-# while the Vertex fallback policy is on (it is by default) but Vertex is not configured.
+# with the Vertex fallback policy on (the default).
 . "$(dirname "$0")/lib.sh"
 read -r PORT_UP PORT_PROXY <<<"$(free_ports 2)"
 TOKEN=phase4-gate-token
