@@ -404,7 +404,8 @@ public final class ProxyService implements ProxyUseCase {
         /**
          * Every credential that could serve failed for credential-side reasons (or none could be tried): 429 with
          * Retry-After when every attempt met a rate limit, else 503 (with Retry-After while something cools down);
-         * either way in the original's words. A backoff after 5xx is not a rate limit, so it never makes a 429.
+         * either way with the fixed texts of {@link Messages}. A backoff after 5xx is not a rate limit, so it never
+         * makes a 429.
          */
         private ProxyFailure exhausted(Api api) {
             Optional<Duration> cooling = router.nearestCooldown(api).filter(d -> !d.isZero()).or(() -> lastCooldown);
@@ -459,7 +460,7 @@ public final class ProxyService implements ProxyUseCase {
             Optional<FallbackRoute.FallbackReply> reply = fallback.serve(command);
             reply.ifPresent(r -> note.append(note.isEmpty() ? "" : "; ").append("fallback ").append(r.provider())
                     .append(" model=").append(r.model()));
-            // Logged under the provider's name as a key id, as the original did ("vertex-ai"); not a pooled credential.
+            // Logged under the provider's name as a key id ("vertex-ai"): usage reports list it as a key. Not pooled.
             return reply.map(r -> new Relay(this, Optional.of(new CredentialId(r.provider())), false, r.provider(),
                     Optional.of(r.model()), () -> { }, r.call(), r.head()));
         }

@@ -7,7 +7,7 @@ import io.proxygate.domain.routing.ScoringWeights;
 import java.time.Duration;
 
 /**
- * Router configuration: the original's {@code [routing]} and {@code [broker]} keys plus our own limits.
+ * Router configuration: the {@code [routing]} and {@code [broker]} keys of {@code config.toml}, plus limits.
  *
  * @param priority            which credential family is tried first
  * @param drainMultiplier     weight of weekly headroom ({@code routing.drain_multiplier}; 0 means 1.0)

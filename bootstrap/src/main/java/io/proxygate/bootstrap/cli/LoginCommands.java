@@ -26,7 +26,7 @@ import java.time.Duration;
 import java.nio.file.Path;
 import java.util.Optional;
 
-/** {@code add-account} (ChatGPT) and {@code add-claude-account}: OAuth logins and imports, output as the original. */
+/** {@code add-account} (ChatGPT) and {@code add-claude-account}: OAuth logins and imports, with stable output. */
 final class LoginCommands {
     private LoginCommands() {
     }
@@ -79,7 +79,7 @@ final class LoginCommands {
 
     @Command(name = "add-account", description = "Log in a ChatGPT account (browser PKCE, --no-browser, --code, --device)")
     public static final class ChatGpt implements CliCommand {
-        /** The original's wait for the browser to come back. */
+        /** How long to wait for the browser to come back: enough to sign in, with two-factor, on another device. */
         private static final Duration DEFAULT_WAIT = Duration.ofMinutes(5);
 
         @AirlineModule

@@ -34,7 +34,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * {@code status}: the configuration summary and pool counts of the original, plus each credential's runtime state
+ * {@code status}: the configuration summary and pool counts (seven fixed lines), then each credential's runtime state
  * (cooldown, needs-login, usage windows) read from SQLite, which works while the server runs (WAL mode).
  */
 @Command(name = "status", description = "Show configuration, pool counts and each credential's state")
@@ -101,7 +101,7 @@ public final class StatusCommand implements CliCommand {
                 context.out().println(root.toPrettyString());
                 return 0;
             }
-            // The original's seven lines, character for character (scripts parse them); the details follow.
+            // Seven fixed lines, labels and padding unchanged (scripts parse them); the details follow.
             context.out().println("addr:        " + cfg.server.addrText());
             context.out().println("data_dir:    " + cfg.paths.dataDir);
             context.out().println("pool_dir:    " + cfg.paths.poolDir);

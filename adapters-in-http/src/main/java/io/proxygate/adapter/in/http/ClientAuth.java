@@ -104,7 +104,10 @@ public final class ClientAuth {
         return clientKeys.map(k -> k.admit(principal, route, model, bodyBytes)).orElse(ClientKeyService.Ticket.NONE);
     }
 
-    /** The token a client presented, in the original's order of headers. */
+    /**
+     * The token a client presented: {@code Authorization} (Bearer or bare), then {@code X-ProxyGate-Token}, then
+     * {@code x-api-key}.
+     */
     static Optional<String> presented(Headers headers) {
         Optional<String> auth = headers.first("Authorization").map(v -> v.startsWith("Bearer ") ? v.substring(7) : v)
                 .map(String::trim).filter(v -> !v.isEmpty());

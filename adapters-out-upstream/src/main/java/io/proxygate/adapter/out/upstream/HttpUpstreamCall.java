@@ -51,7 +51,7 @@ import java.util.function.Consumer;
  */
 final class HttpUpstreamCall implements UpstreamCall {
     private static final Logger LOG = LoggerFactory.getLogger(HttpUpstreamCall.class);
-    /** The most a non-streaming client's reply may hold while it is assembled from events (the original's limit). */
+    /** The most a non-streaming client's reply may hold while it is assembled from events (as for request bodies). */
     static final long MAX_ASSEMBLED_BYTES = 64L * 1024 * 1024;
 
     private final PreparedRequest request;
@@ -154,7 +154,7 @@ final class HttpUpstreamCall implements UpstreamCall {
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             if (cause instanceof UpstreamException u) {
-                // A fresh exception so the stack trace shows the caller, the original stays as cause.
+                // A fresh exception so the stack trace shows the caller; the thrown one stays as cause.
                 throw new UpstreamException(u.kind(), u.getMessage(), u);
             }
             throw Failures.map(cause, target, false);

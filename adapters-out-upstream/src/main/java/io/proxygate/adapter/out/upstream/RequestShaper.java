@@ -96,7 +96,7 @@ final class RequestShaper {
     }
 
     /**
-     * ChatGPT web/backend paths (the original's passthrough): same method, path and query on the ChatGPT host, the
+     * ChatGPT web/backend paths (the passthrough route): same method, path and query on the ChatGPT host, the
      * account's bearer and id, the client's other headers.
      */
     private PreparedRequest chatgptPassthrough(UpstreamRequest r, ChatGptAccount account) {

@@ -15,7 +15,7 @@ import java.util.Optional;
  * @param chatgptModelsUrl       full URL of the Codex backend's {@code /models}
  * @param openaiBaseUrl          OpenAI API base; {@code /responses}, {@code /responses/compact},
  *                               {@code /chat/completions} and {@code /models} are appended
- * @param openaiResponsesUrl     full-URL override for OpenAI {@code /responses} (the original's
+ * @param openaiResponsesUrl     full-URL override for OpenAI {@code /responses} (environment variable
  *                               {@code PROXYGATE_OPENAI_BASE_URL}); compaction then posts to it + {@code /compact}
  * @param openaiChatUrl          full-URL override for OpenAI {@code /chat/completions} ({@code PROXYGATE_CHAT_BASE_URL})
  * @param anthropicMessagesUrl   full URL of Anthropic {@code /v1/messages}; count_tokens appends {@code /count_tokens}

@@ -26,7 +26,7 @@ import java.util.Optional;
 
 /**
  * Pending manual logins as {@code <data_dir>/.pending-chatgpt-oauth.json} and {@code .pending-claude-oauth.json}
- * ({@code {"verifier","state","redirect_uri","created_at"}}, the original's Claude layout). Files are written
+ * ({@code {"verifier","state","redirect_uri","created_at"}}, one layout for both providers). Files are written
  * atomically with mode 0600; the data dir is created 0700 when missing.
  */
 public final class JsonPendingLoginStore implements PendingLoginPort {
@@ -99,7 +99,7 @@ public final class JsonPendingLoginStore implements PendingLoginPort {
         try {
             return Instant.parse(text);
         } catch (DateTimeParseException e) {
-            return OffsetDateTime.parse(text).toInstant(); // the original wrote local offsets, e.g. +08:00
+            return OffsetDateTime.parse(text).toInstant(); // older files carry local offsets, e.g. +08:00
         }
     }
 

@@ -18,8 +18,9 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Settings changed at run time, in the {@code settings} table. The Claude fallback policy is stored under the
- * original's key {@code claude_fallback_policy} in the original's JSON shape, so an exported value reads the same.
+ * Settings changed at run time, in the {@code settings} table. The Claude fallback policy is stored under the key
+ * {@code claude_fallback_policy} in the admin API's JSON shape, so an exported value reads the same (and a policy
+ * imported from the Go version's database is used as is).
  */
 public final class SqliteSettings implements FallbackPolicyPort {
     private static final Logger LOG = LoggerFactory.getLogger(SqliteSettings.class);
@@ -69,7 +70,7 @@ public final class SqliteSettings implements FallbackPolicyPort {
         }
     }
 
-    /** The stored shape, the original's: {@code {"enabled", "rules":[{...}]}}. */
+    /** The stored shape: {@code {"enabled", "rules":[{...}]}}. */
     record PolicyJson(@JsonProperty("enabled") boolean enabled, @JsonProperty("rules") List<RuleJson> rules) {
         static PolicyJson of(FallbackPolicy policy) {
             return new PolicyJson(policy.enabled(), policy.rules().stream().map(RuleJson::of).toList());
