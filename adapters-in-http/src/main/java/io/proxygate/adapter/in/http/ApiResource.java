@@ -40,6 +40,7 @@ import java.util.Optional;
  */
 @Path("/")
 public final class ApiResource {
+    private static final String ANY_PATH = "{path: .+}";
     private static final RequestFacts NO_FACTS =
             new RequestFacts(null, false, Optional.empty(), Optional.empty(), Optional.empty());
 
@@ -55,84 +56,51 @@ public final class ApiResource {
         this.disconnects = disconnects;
     }
 
-    @POST
-    @Path("{path: (v1/)?responses}")
-    public Response responses(InputStream body, @Context HttpServletRequest request,
-                              @Context HttpServletResponse response) {
-        return handle(Route.RESPONSES, null, body, request, response);
-    }
-
-    @POST
-    @Path("{path: (v1/)?responses/compact}")
-    public Response compact(InputStream body, @Context HttpServletRequest request,
-                            @Context HttpServletResponse response) {
-        return handle(Route.RESPONSES_COMPACT, null, body, request, response);
-    }
-
-    @POST
-    @Path("{path: v1/(v1/)?messages}")
-    public Response messages(InputStream body, @Context HttpServletRequest request,
-                             @Context HttpServletResponse response) {
-        return handle(Route.MESSAGES, null, body, request, response);
-    }
-
-    @POST
-    @Path("{path: v1/(v1/)?messages/count_tokens}")
-    public Response countTokens(InputStream body, @Context HttpServletRequest request,
-                                @Context HttpServletResponse response) {
-        return handle(Route.MESSAGES_COUNT_TOKENS, null, body, request, response);
-    }
-
-    @POST
-    @Path("{path: v1/(v1/)?chat/completions}")
-    public Response chatCompletions(InputStream body, @Context HttpServletRequest request,
-                                    @Context HttpServletResponse response) {
-        return handle(Route.CHAT_COMPLETIONS, null, body, request, response);
-    }
+    /*
+     * One method per HTTP method, each taking any API path: which route a path is lives in one table, ApiRoutes,
+     * which ApiServlet has already used to refuse methods a route does not accept.
+     */
 
     @GET
-    @Path("{path: (v1/)?models}")
-    public Response models(InputStream body, @Context HttpServletRequest request,
-                           @Context HttpServletResponse response) {
-        return handle(Route.MODELS, null, body, request, response);
-    }
-
-    /** The ChatGPT site's own paths (Codex's side calls), relayed with any of the methods they use. */
-    private static final String PASSTHROUGH = "{path: (backend-api|ps|plugins|codex|api/codex|hazelnuts)(/.*)?}";
-
-    @GET
-    @Path(PASSTHROUGH)
-    public Response passthroughGet(InputStream body, @Context HttpServletRequest request,
-                                   @Context HttpServletResponse response) {
-        return handle(Route.PASSTHROUGH, "GET", body, request, response);
+    @Path(ANY_PATH)
+    public Response get(InputStream body, @Context HttpServletRequest request, @Context HttpServletResponse response) {
+        return handle("GET", body, request, response);
     }
 
     @POST
-    @Path(PASSTHROUGH)
-    public Response passthroughPost(InputStream body, @Context HttpServletRequest request,
-                                    @Context HttpServletResponse response) {
-        return handle(Route.PASSTHROUGH, "POST", body, request, response);
+    @Path(ANY_PATH)
+    public Response post(InputStream body, @Context HttpServletRequest request, @Context HttpServletResponse response) {
+        return handle("POST", body, request, response);
     }
 
     @PUT
-    @Path(PASSTHROUGH)
-    public Response passthroughPut(InputStream body, @Context HttpServletRequest request,
-                                   @Context HttpServletResponse response) {
-        return handle(Route.PASSTHROUGH, "PUT", body, request, response);
+    @Path(ANY_PATH)
+    public Response put(InputStream body, @Context HttpServletRequest request, @Context HttpServletResponse response) {
+        return handle("PUT", body, request, response);
     }
 
     @PATCH
-    @Path(PASSTHROUGH)
-    public Response passthroughPatch(InputStream body, @Context HttpServletRequest request,
-                                     @Context HttpServletResponse response) {
-        return handle(Route.PASSTHROUGH, "PATCH", body, request, response);
+    @Path(ANY_PATH)
+    public Response patch(InputStream body, @Context HttpServletRequest request,
+                          @Context HttpServletResponse response) {
+        return handle("PATCH", body, request, response);
     }
 
     @DELETE
-    @Path(PASSTHROUGH)
-    public Response passthroughDelete(InputStream body, @Context HttpServletRequest request,
-                                      @Context HttpServletResponse response) {
-        return handle(Route.PASSTHROUGH, "DELETE", body, request, response);
+    @Path(ANY_PATH)
+    public Response delete(InputStream body, @Context HttpServletRequest request,
+                           @Context HttpServletResponse response) {
+        return handle("DELETE", body, request, response);
+    }
+
+    private Response handle(String method, InputStream body, HttpServletRequest request,
+                            HttpServletResponse response) {
+        Route route = ApiRoutes.route(request.getRequestURI());
+        if (route == null) {
+            return ApiErrorReplies.reply(Api.CHAT_COMPLETIONS, 404, "not_found",
+                    "no route for " + request.getRequestURI(), Optional.empty());
+        }
+        return handle(route, route == Route.PASSTHROUGH ? method : null, body, request, response);
     }
 
     private Response handle(Route route, String passthroughMethod, InputStream bodyStream,
