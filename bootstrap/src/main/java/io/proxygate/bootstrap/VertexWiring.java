@@ -4,7 +4,7 @@ import com.codahale.metrics.health.HealthCheck;
 import io.dropwizard.core.setup.Environment;
 import io.proxygate.adapter.in.http.admin.ClaudeFallbackResource;
 import io.proxygate.adapter.in.http.admin.GcpStatusResource;
-import io.proxygate.adapter.out.persistence.sql.SqliteSettings;
+import io.proxygate.adapter.out.persistence.sql.SqlSettings;
 import io.proxygate.adapter.out.upstream.HttpUpstreamAdapter;
 import io.proxygate.adapter.out.upstream.vertex.GoogleCredentialDiscovery;
 import io.proxygate.adapter.out.upstream.vertex.MessagesVariantHints;
@@ -51,7 +51,7 @@ public final class VertexWiring {
             LOG.warn("Claude fallback to Vertex AI unavailable: {}", credentials.problem().orElse("unknown"));
         }
 
-        FallbackPolicyService policies = new FallbackPolicyService(new SqliteSettings(jdbi, clock), vertex);
+        FallbackPolicyService policies = new FallbackPolicyService(new SqlSettings(jdbi, clock), vertex);
         environment.jersey().register(new ClaudeFallbackResource(policies));
         environment.jersey().register(new GcpStatusResource(policies));
         environment.healthChecks().register("vertex", new HealthCheck() {

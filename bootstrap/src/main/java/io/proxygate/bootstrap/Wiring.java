@@ -16,10 +16,10 @@ import io.proxygate.adapter.out.persistence.sql.Databases;
 import io.proxygate.adapter.out.persistence.sql.PostgresRefreshLock;
 import io.proxygate.adapter.out.persistence.sql.SqlConversationPins;
 import io.proxygate.adapter.out.persistence.sql.SqlDialect;
-import io.proxygate.adapter.out.persistence.sql.SqliteCredentialState;
+import io.proxygate.adapter.out.persistence.sql.SqlCredentialState;
 import io.proxygate.adapter.out.persistence.sql.SqliteDatabase;
-import io.proxygate.adapter.out.persistence.sql.SqliteRequestLog;
-import io.proxygate.adapter.out.persistence.sql.SqliteUsageStats;
+import io.proxygate.adapter.out.persistence.sql.SqlRequestLog;
+import io.proxygate.adapter.out.persistence.sql.SqlUsageStats;
 import io.proxygate.adapter.out.persistence.sql.SqlRequestLogRetention;
 import io.proxygate.adapter.out.upstream.HttpUpstreamAdapter;
 import io.proxygate.adapter.out.upstream.UpstreamSettings;
@@ -90,12 +90,12 @@ public final class Wiring {
     private final AdminTokens.AdminToken adminToken;
     private final CredentialPool pool;
     private final RoutingService router;
-    private final SqliteRequestLog requestLog;
+    private final SqlRequestLog requestLog;
     private final PricingService pricing;
     private ProxyService proxy;
 
     private Wiring(AdminTokens.AdminToken adminToken, CredentialPool pool, RoutingService router,
-                   SqliteRequestLog requestLog, PricingService pricing) {
+                   SqlRequestLog requestLog, PricingService pricing) {
         this.adminToken = adminToken;
         this.pool = pool;
         this.router = router;
@@ -115,7 +115,7 @@ public final class Wiring {
         return router;
     }
 
-    public SqliteRequestLog requestLog() {
+    public SqlRequestLog requestLog() {
         return requestLog;
     }
 
@@ -169,7 +169,7 @@ public final class Wiring {
             }
         });
 
-        SqliteCredentialState routingState = new SqliteCredentialState(jdbi, clock);
+        SqlCredentialState routingState = new SqlCredentialState(jdbi, clock);
         RoutingService router = dialect.shared()
                 ? new RoutingService(pool, routingState, new SqlConversationPins(jdbi), routingSettings(config), clock)
                 : RoutingService.persistingPins(pool, routingState, new SqlConversationPins(jdbi),
@@ -206,11 +206,11 @@ public final class Wiring {
         environment.metrics().register("proxygate.upstream.pool.max",
                 (com.codahale.metrics.Gauge<Integer>) () -> upstream.poolStats().max());
 
-        SqliteRequestLog requestLog = new SqliteRequestLog(jdbi, dialect.shared() ? "the shared database"
+        SqlRequestLog requestLog = new SqlRequestLog(jdbi, dialect.shared() ? "the shared database"
                 : dataDir.toAbsolutePath().normalize().toString());
         RequestLogMetrics.register(environment, requestLog);
         // Usage reads include the rows the log has not committed yet: a finished request counts at once.
-        SqliteUsageStats usageStats = new SqliteUsageStats(jdbi, requestLog.unwritten());
+        SqlUsageStats usageStats = new SqlUsageStats(jdbi, requestLog.unwritten());
         environment.lifecycle().manage(managed(() -> { }, requestLog::close));
         UsageRetentionService retention = new UsageRetentionService(new SqlRequestLogRetention(jdbi),
                 config.usage.retention, clock, java.time.ZoneId.systemDefault());
