@@ -26,7 +26,7 @@ import io.proxygate.adapter.out.upstream.UpstreamSettings;
 import io.proxygate.adapter.out.upstream.oauth.HttpOAuthClient;
 import io.proxygate.adapter.out.upstream.proxy.DefaultProxy;
 import io.proxygate.adapter.out.upstream.proxy.ProxySelection;
-import io.proxygate.adapter.out.upstream.oauth.JsonPendingLoginStore;
+import io.proxygate.adapter.out.persistence.login.JsonPendingLoginStore;
 import io.proxygate.adapter.out.upstream.oauth.LoopbackCallbackServer;
 import io.proxygate.adapter.out.upstream.oauth.OAuthSettings;
 import io.proxygate.adapter.out.upstream.pricing.FilePriceCache;

@@ -11,6 +11,7 @@ import io.proxygate.application.auth.LoginService;
 import io.proxygate.application.auth.LoginSettings;
 import io.proxygate.application.auth.ManualLogin;
 import io.proxygate.application.auth.OAuthProvider;
+import io.proxygate.application.auth.PendingLogin;
 import io.proxygate.application.pool.CredentialPool;
 import io.proxygate.domain.credential.ChatGptAccount;
 import io.proxygate.domain.credential.ClaudeAccount;
@@ -40,7 +41,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 /**
  * Logins end to end against the mock provider over real HTTP: the real HttpOAuthClient, loopback listener and
- * pending-login files, with a file-backed pool directory.
+ * pending logins kept in memory, with a file-backed pool directory.
  */
 class OAuthLoginFlowTest {
     private static final Instant T0 = Instant.parse("2026-11-26T10:00:00Z");
@@ -53,7 +54,7 @@ class OAuthLoginFlowTest {
     private HttpOAuthClient client;
     private FilePoolDirectory directory;
     private CredentialPool pool;
-    private JsonPendingLoginStore pending;
+    private InMemoryPendingLogins pending;
     private MutableClock clock;
     private final TestBrowser browser = new TestBrowser();
 
@@ -63,7 +64,7 @@ class OAuthLoginFlowTest {
         client = new HttpOAuthClient(mock.settings());
         directory = new FilePoolDirectory(tmp.resolve("pool"));
         pool = new CredentialPool(directory);
-        pending = new JsonPendingLoginStore(tmp.resolve("data"));
+        pending = new InMemoryPendingLogins();
         clock = new MutableClock(T0);
     }
 
@@ -93,17 +94,13 @@ class OAuthLoginFlowTest {
         LoginService login = service();
         ManualLogin started = login.startChatGptManualLogin();
 
-        Path pendingFile = tmp.resolve("data/.pending-chatgpt-oauth.json");
-        assertOwnerOnly(pendingFile);
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(tmp.resolve("data"))))
-                .isEqualTo("rwx------");
-        JsonNode saved = json.readTree(pendingFile.toFile());
-        assertThat(saved.path("verifier").asText()).matches("[A-Za-z0-9_-]{43}");
-        assertThat(saved.path("state").asText()).matches("[0-9a-f]{32}");
-        assertThat(saved.path("redirect_uri").asText()).isEqualTo("http://localhost:1455/auth/callback");
-        assertThat(Instant.parse(saved.path("created_at").asText())).isEqualTo(T0);
+        PendingLogin saved = pending.saved.get(OAuthProvider.CHATGPT);
+        assertThat(saved.verifier()).matches("[A-Za-z0-9_-]{43}");
+        assertThat(saved.state()).matches("[0-9a-f]{32}");
+        assertThat(saved.redirectUri()).isEqualTo("http://localhost:1455/auth/callback");
+        assertThat(saved.createdAt()).isEqualTo(T0);
         assertThat(started.expiresAt()).isEqualTo(T0.plus(Duration.ofMinutes(10)));
-        assertThat(started.authorizeUrl().toString()).contains("state=" + saved.path("state").asText());
+        assertThat(started.authorizeUrl().toString()).contains("state=" + saved.state());
 
         String redirect = browser.approve(started.authorizeUrl());
         clock.advance(Duration.ofMinutes(3));
@@ -128,7 +125,7 @@ class OAuthLoginFlowTest {
         assertThat(written.path("id_token").asText()).isNotBlank();
         assertThat(written.path("expires_at").asText())
                 .isEqualTo(T0.plus(Duration.ofMinutes(3)).plusSeconds(3600).toString());
-        assertThat(pendingFile).doesNotExist();
+        assertThat(pending.saved).doesNotContainKey(OAuthProvider.CHATGPT);
         assertThat(pool.snapshot().credentials()).containsExactly(account);
     }
 
@@ -142,7 +139,7 @@ class OAuthLoginFlowTest {
 
         assertThat(result.account().label()).isEqualTo(MockOAuthServer.CHATGPT_EMAIL);
         assertOwnerOnly(directory.chatgptFile(MockOAuthServer.CHATGPT_EMAIL));
-        assertThat(tmp.resolve("data/.pending-chatgpt-oauth.json")).doesNotExist();
+        assertThat(pending.saved).doesNotContainKey(OAuthProvider.CHATGPT);
     }
 
     @Test
@@ -172,9 +169,7 @@ class OAuthLoginFlowTest {
     void claudeManualLoginFinishedWithPastedRedirectUrlSavesTheAccountWithItsProfile() throws Exception {
         LoginService login = service();
         ManualLogin started = login.startClaudeManualLogin();
-        Path pendingFile = tmp.resolve("data/.pending-claude-oauth.json");
-        assertOwnerOnly(pendingFile);
-        assertThat(json.readTree(pendingFile.toFile()).path("redirect_uri").asText())
+        assertThat(pending.saved.get(OAuthProvider.CLAUDE).redirectUri())
                 .isEqualTo("http://localhost:1461/callback");
         assertThat(started.authorizeUrl().toString()).startsWith(mock.claudeAuthorizeUrl() + "?code=true&");
 
@@ -192,7 +187,7 @@ class OAuthLoginFlowTest {
         assertThat(written.path("refresh_token").asText()).startsWith("sk-ant-ort01-fake-");
         assertThat(written.path("expires_at").asText()).isEqualTo(T0.plusSeconds(28800).toString());
         assertThat(written.path("subscription_type").asText()).isEqualTo("claude_max");
-        assertThat(pendingFile).doesNotExist();
+        assertThat(pending.saved).doesNotContainKey(OAuthProvider.CLAUDE);
     }
 
     @Test
@@ -221,7 +216,7 @@ class OAuthLoginFlowTest {
         assertThat(failed.reason()).isEqualTo(LoginFailed.Reason.STATE_MISMATCH);
         assertThat(mock.exchangeCalls).hasValue(0);
         assertThat(poolFiles()).isEmpty();
-        assertThat(tmp.resolve("data/.pending-chatgpt-oauth.json")).exists();
+        assertThat(pending.saved).containsKey(OAuthProvider.CHATGPT);
     }
 
     @Test
@@ -247,7 +242,7 @@ class OAuthLoginFlowTest {
 
         assertThat(failed).hasMessage("pending OAuth expired (started 10m1s ago)");
         assertThat(failed.reason()).isEqualTo(LoginFailed.Reason.PENDING_EXPIRED);
-        assertThat(tmp.resolve("data/.pending-chatgpt-oauth.json")).doesNotExist();
+        assertThat(pending.saved).doesNotContainKey(OAuthProvider.CHATGPT);
         assertThat(mock.exchangeCalls).hasValue(0);
         assertThat(poolFiles()).isEmpty();
     }
@@ -269,8 +264,8 @@ class OAuthLoginFlowTest {
 
         assertThat(login.abortPending(OAuthProvider.CLAUDE)).isTrue();
         assertThat(login.abortPending(OAuthProvider.CLAUDE)).isFalse();
-        assertThat(tmp.resolve("data/.pending-claude-oauth.json")).doesNotExist();
-        assertThat(tmp.resolve("data/.pending-chatgpt-oauth.json")).exists();
+        assertThat(pending.saved).doesNotContainKey(OAuthProvider.CLAUDE);
+        assertThat(pending.saved).containsKey(OAuthProvider.CHATGPT);
     }
 
     @Test
@@ -284,7 +279,7 @@ class OAuthLoginFlowTest {
         assertThat(failed).hasMessage("ChatGPT token exchange failed: ChatGPT token endpoint answered HTTP 400 "
                 + "invalid_grant: bad code");
         assertThat(poolFiles()).isEmpty();
-        assertThat(tmp.resolve("data/.pending-chatgpt-oauth.json")).exists();
+        assertThat(pending.saved).containsKey(OAuthProvider.CHATGPT);
         mock.forgive("chatgpt token: unknown or reused code"); // the point of this test
     }
 
