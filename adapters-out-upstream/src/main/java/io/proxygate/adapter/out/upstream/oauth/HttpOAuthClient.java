@@ -12,6 +12,7 @@ import io.proxygate.adapter.out.upstream.ProxyGateUserAgent;
 import io.proxygate.application.auth.ClaudeProfile;
 import io.proxygate.application.auth.DeviceAuthorization;
 import io.proxygate.application.auth.DeviceCode;
+import io.proxygate.application.auth.JwtClaims;
 import io.proxygate.application.auth.OAuthCallException;
 import io.proxygate.application.auth.OAuthClients;
 import io.proxygate.application.auth.OAuthPort;
@@ -164,7 +165,7 @@ public final class HttpOAuthClient implements OAuthPort, AutoCloseable {
     private TokenGrant chatGptGrant(JsonNode reply) throws OAuthCallException {
         Secret access = accessToken(reply);
         Optional<Secret> id = secret(reply, "id_token");
-        TokenClaims claims = JwtClaims.of(json, access.reveal(), id.map(Secret::reveal));
+        TokenClaims claims = JwtClaims.ofTokens(access.reveal(), id.map(Secret::reveal));
         return new TokenGrant(access, secret(reply, "refresh_token"), id, expiresIn(reply), claims);
     }
 
