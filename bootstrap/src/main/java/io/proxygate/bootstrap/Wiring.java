@@ -34,7 +34,7 @@ import io.proxygate.adapter.out.upstream.pricing.LiteLlmPriceLoader;
 import io.proxygate.adapter.out.upstream.pricing.LiteLlmPriceSource;
 import io.proxygate.adapter.out.upstream.usage.HttpUsagePollClient;
 import io.proxygate.adapter.out.upstream.usage.UsageEndpoints;
-import io.proxygate.application.auth.BrowserPort;
+import io.proxygate.application.port.out.BrowserPort;
 import io.proxygate.application.auth.LoginService;
 import io.proxygate.application.auth.LoginSettings;
 import io.proxygate.application.auth.TokenRefreshService;

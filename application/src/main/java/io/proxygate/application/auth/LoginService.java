@@ -2,6 +2,10 @@ package io.proxygate.application.auth;
 
 import io.proxygate.application.pool.CredentialPool;
 import io.proxygate.application.pool.PoolEntry;
+import io.proxygate.application.port.out.BrowserPort;
+import io.proxygate.application.port.out.CallbackListenerPort;
+import io.proxygate.application.port.out.OAuthPort;
+import io.proxygate.application.port.out.PendingLoginPort;
 import io.proxygate.domain.credential.ChatGptAccount;
 import io.proxygate.domain.credential.ClaudeAccount;
 import io.proxygate.domain.credential.Credential;

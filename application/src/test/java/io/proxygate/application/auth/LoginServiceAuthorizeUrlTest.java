@@ -1,11 +1,13 @@
 package io.proxygate.application.auth;
 
 import io.proxygate.application.pool.CredentialPool;
+import io.proxygate.application.port.out.BrowserPort;
+import io.proxygate.application.port.out.OAuthPort;
+import io.proxygate.application.port.out.PendingLoginPort;
 import io.proxygate.application.port.out.PoolDirectoryPort;
 import io.proxygate.application.port.out.PoolFile;
 import io.proxygate.domain.credential.Credential;
 import io.proxygate.domain.credential.Secret;
-
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;

@@ -1,8 +1,8 @@
 package io.proxygate.adapter.in.http;
 
-import io.proxygate.application.proxy.Headers;
+import io.proxygate.application.http.Headers;
 import io.proxygate.application.proxy.RequestFacts;
-import io.proxygate.application.proxy.Route;
+import io.proxygate.application.http.Route;
 
 /**
  * Public entry to the request-field extractor ({@link RequestFactsReader}) for benchmarks and tools outside this

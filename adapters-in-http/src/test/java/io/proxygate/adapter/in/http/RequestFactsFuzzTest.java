@@ -1,8 +1,8 @@
 package io.proxygate.adapter.in.http;
 
-import io.proxygate.application.proxy.Headers;
+import io.proxygate.application.http.Headers;
 import io.proxygate.application.proxy.RequestFacts;
-import io.proxygate.application.proxy.Route;
+import io.proxygate.application.http.Route;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;

@@ -15,7 +15,7 @@ import io.proxygate.application.auth.DeviceCode;
 import io.proxygate.application.auth.JwtClaims;
 import io.proxygate.application.auth.OAuthCallException;
 import io.proxygate.application.auth.OAuthClients;
-import io.proxygate.application.auth.OAuthPort;
+import io.proxygate.application.port.out.OAuthPort;
 import io.proxygate.application.auth.TokenClaims;
 import io.proxygate.application.auth.TokenGrant;
 import io.proxygate.domain.credential.Secret;

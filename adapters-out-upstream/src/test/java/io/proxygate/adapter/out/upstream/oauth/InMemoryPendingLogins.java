@@ -2,7 +2,7 @@ package io.proxygate.adapter.out.upstream.oauth;
 
 import io.proxygate.application.auth.OAuthProvider;
 import io.proxygate.application.auth.PendingLogin;
-import io.proxygate.application.auth.PendingLoginPort;
+import io.proxygate.application.port.out.PendingLoginPort;
 
 import java.util.Map;
 import java.util.Optional;

@@ -3,7 +3,7 @@ package io.proxygate.adapter.out.upstream.oauth;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.proxygate.application.auth.BrowserLogin;
-import io.proxygate.application.auth.BrowserPort;
+import io.proxygate.application.port.out.BrowserPort;
 import io.proxygate.application.auth.DeviceLogin;
 import io.proxygate.application.auth.LoginFailed;
 import io.proxygate.application.auth.LoginResult;

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.proxygate.adapter.out.persistence.pool.AtomicFiles;
 import io.proxygate.application.auth.OAuthProvider;
 import io.proxygate.application.auth.PendingLogin;
-import io.proxygate.application.auth.PendingLoginPort;
+import io.proxygate.application.port.out.PendingLoginPort;
 
 import java.io.IOException;
 import java.nio.file.Files;
