@@ -1,6 +1,6 @@
 package io.proxygate.benchmarks;
 
-import io.proxygate.adapter.in.http.RequestFieldExtraction;
+import io.proxygate.adapter.in.http.RequestFactsReader;
 import io.proxygate.application.http.Headers;
 import io.proxygate.application.proxy.RequestFacts;
 import io.proxygate.application.http.Route;
@@ -68,6 +68,6 @@ public class RequestFactsBenchmark {
 
     @Benchmark
     public RequestFacts extract() {
-        return RequestFieldExtraction.read(route, bytes, headers);
+        return RequestFactsReader.read(route, bytes, headers);
     }
 }

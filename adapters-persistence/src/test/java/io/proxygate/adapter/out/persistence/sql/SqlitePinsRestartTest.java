@@ -53,7 +53,7 @@ class SqlitePinsRestartTest {
     private RoutingService start() {
         var jdbi = SqliteDatabase.open(dir.resolve("data/proxygate.db"));
         return RoutingService.persistingPins(pool, new SqlCredentialState(jdbi, clock),
-                new SqlConversationPins(jdbi), RoutingSettings.DEFAULTS.withPins(Duration.ofHours(1), 1000), clock);
+                new SqlConversationPins(jdbi), RoutingSettings.DEFAULTS, clock);
     }
 
     private static RouteQuery chat(String conversation) {
