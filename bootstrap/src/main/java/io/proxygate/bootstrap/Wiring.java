@@ -1,6 +1,5 @@
 package io.proxygate.bootstrap;
 
-import com.codahale.metrics.health.HealthCheck;
 import io.dropwizard.core.setup.Environment;
 import io.dropwizard.db.DataSourceFactory;
 import io.dropwizard.db.ManagedDataSource;
@@ -52,6 +51,7 @@ import io.proxygate.application.usage.PricingService;
 import io.proxygate.application.usage.UsageRetentionService;
 import io.proxygate.application.usage.UsagePollService;
 import io.proxygate.bootstrap.config.ProxyGateConfiguration;
+import io.proxygate.bootstrap.health.PoolHealthCheck;
 import io.proxygate.bootstrap.logging.SecretMasking;
 import io.proxygate.bootstrap.metrics.ClientKeyMetrics;
 import io.proxygate.bootstrap.metrics.MeteredRequestLog;
@@ -286,15 +286,7 @@ public final class Wiring {
         environment.jersey().register(new HealthResource(pool, Version.current(),
                 RequestLogMetrics.health(requestLog)));
 
-        environment.healthChecks().register("pool", new HealthCheck() {
-            @Override
-            protected Result check() {
-                int problems = pool.snapshot().problems().size();
-                return problems == 0 ? Result.healthy("%d credentials", pool.snapshot().entries().size())
-                        : Result.healthy("%d credentials, %d pool files skipped", pool.snapshot().entries().size(),
-                        problems);
-            }
-        });
+        environment.healthChecks().register("pool", new PoolHealthCheck(pool::snapshot));
         AdminWiring.register(environment, config, adminToken, pool, router, usageStats, pricing, poller, tokens,
                 new LoginService(pool, oauthClient, new JsonPendingLoginStore(dataDir), new LoopbackCallbackServer(),
                         BrowserPort.NONE, LoginSettings.withEndpoints(URI.create(config.oauth.openaiIssuer),
