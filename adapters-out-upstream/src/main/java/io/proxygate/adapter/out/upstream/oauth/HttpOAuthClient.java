@@ -14,7 +14,7 @@ import io.proxygate.application.auth.DeviceAuthorization;
 import io.proxygate.application.auth.DeviceCode;
 import io.proxygate.application.auth.JwtClaims;
 import io.proxygate.application.auth.OAuthCallException;
-import io.proxygate.application.auth.OAuthClients;
+import io.proxygate.application.auth.OAuthProvider;
 import io.proxygate.application.port.out.OAuthPort;
 import io.proxygate.application.auth.TokenClaims;
 import io.proxygate.application.auth.TokenGrant;
@@ -139,7 +139,7 @@ public final class HttpOAuthClient implements OAuthPort, AutoCloseable {
                 pair("grant_type", "authorization_code"),
                 pair("code", code),
                 pair("redirect_uri", redirectUri),
-                pair("client_id", OAuthClients.CHATGPT_CLIENT_ID),
+                pair("client_id", OAuthProvider.CHATGPT.clientId()),
                 pair("code_verifier", verifier)));
         return chatGptGrant(tokenCall("ChatGPT token endpoint", request));
     }
@@ -158,7 +158,7 @@ public final class HttpOAuthClient implements OAuthPort, AutoCloseable {
         SimpleHttpRequest request = form(settings.openai("/oauth/token"), List.of(
                 pair("grant_type", "refresh_token"),
                 pair("refresh_token", refreshToken.reveal()),
-                pair("client_id", OAuthClients.CHATGPT_CLIENT_ID)));
+                pair("client_id", OAuthProvider.CHATGPT.clientId())));
         return chatGptGrant(tokenCall("ChatGPT token endpoint", request, account));
     }
 
@@ -171,7 +171,7 @@ public final class HttpOAuthClient implements OAuthPort, AutoCloseable {
 
     @Override
     public DeviceCode requestChatGptDeviceCode() throws OAuthCallException {
-        ObjectNode body = json.createObjectNode().put("client_id", OAuthClients.CHATGPT_CLIENT_ID);
+        ObjectNode body = json.createObjectNode().put("client_id", OAuthProvider.CHATGPT.clientId());
         Reply reply = send("ChatGPT device code endpoint",
                 jsonPost(settings.openai("/api/accounts/deviceauth/usercode"), body));
         if (reply.status() == 404) {
@@ -235,7 +235,7 @@ public final class HttpOAuthClient implements OAuthPort, AutoCloseable {
                 .put("grant_type", "authorization_code")
                 .put("code", code)
                 .put("redirect_uri", redirectUri)
-                .put("client_id", OAuthClients.CLAUDE_CLIENT_ID)
+                .put("client_id", OAuthProvider.CLAUDE.clientId())
                 .put("code_verifier", verifier)
                 .put("state", state);
         return claudeGrant(tokenCall("Claude token endpoint", jsonPost(settings.anthropicTokenUrl(), body)));
@@ -255,7 +255,7 @@ public final class HttpOAuthClient implements OAuthPort, AutoCloseable {
         ObjectNode body = json.createObjectNode()
                 .put("grant_type", "refresh_token")
                 .put("refresh_token", refreshToken.reveal())
-                .put("client_id", OAuthClients.CLAUDE_CLIENT_ID);
+                .put("client_id", OAuthProvider.CLAUDE.clientId());
         return claudeGrant(tokenCall("Claude token endpoint", jsonPost(settings.anthropicTokenUrl(), body), account));
     }
 

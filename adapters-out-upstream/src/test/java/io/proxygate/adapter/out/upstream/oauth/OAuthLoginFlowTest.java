@@ -92,7 +92,7 @@ class OAuthLoginFlowTest {
     @Test
     void chatGptManualLoginFinishedWithPastedRedirectUrlSavesTheAccount() throws Exception {
         LoginService login = service();
-        ManualLogin started = login.startChatGptManualLogin();
+        ManualLogin started = login.startManualLogin(OAuthProvider.CHATGPT);
 
         PendingLogin saved = pending.saved.get(OAuthProvider.CHATGPT);
         assertThat(saved.verifier()).matches("[A-Za-z0-9_-]{43}");
@@ -104,7 +104,7 @@ class OAuthLoginFlowTest {
 
         String redirect = browser.approve(started.authorizeUrl());
         clock.advance(Duration.ofMinutes(3));
-        LoginResult result = login.finishChatGptManualLogin("  " + redirect + "\n");
+        LoginResult result = login.finishManualLogin(OAuthProvider.CHATGPT, "  " + redirect + "\n");
 
         assertThat(result.replacedExisting()).isFalse();
         ChatGptAccount account = (ChatGptAccount) result.account();
@@ -132,10 +132,10 @@ class OAuthLoginFlowTest {
     @Test
     void chatGptManualLoginAcceptsTheBareCode() throws Exception {
         LoginService login = service();
-        ManualLogin started = login.startChatGptManualLogin();
+        ManualLogin started = login.startManualLogin(OAuthProvider.CHATGPT);
         String code = queryParam(browser.approve(started.authorizeUrl()), "code");
 
-        LoginResult result = login.finishChatGptManualLogin(code);
+        LoginResult result = login.finishManualLogin(OAuthProvider.CHATGPT, code);
 
         assertThat(result.account().label()).isEqualTo(MockOAuthServer.CHATGPT_EMAIL);
         assertOwnerOnly(directory.chatgptFile(MockOAuthServer.CHATGPT_EMAIL));
@@ -145,15 +145,16 @@ class OAuthLoginFlowTest {
     @Test
     void secondLoginOfTheSameEmailReplacesTheAccountAndKeepsItsCreationTimeAndExtraFields() throws Exception {
         LoginService login = service();
-        login.finishChatGptManualLogin(browser.approve(login.startChatGptManualLogin().authorizeUrl()));
+        login.finishManualLogin(OAuthProvider.CHATGPT,
+                browser.approve(login.startManualLogin(OAuthProvider.CHATGPT).authorizeUrl()));
         Path file = directory.chatgptFile(MockOAuthServer.CHATGPT_EMAIL);
         String firstToken = directory.read(file).path("access_token").asText();
         Files.writeString(file, Files.readString(file).replaceFirst("\\{", "{\"note\": \"kept by hand\","));
 
         clock.advance(Duration.ofHours(2));
         mock.chatGptPlan = "plus";
-        LoginResult again = login.finishChatGptManualLogin(
-                browser.approve(login.startChatGptManualLogin().authorizeUrl()));
+        LoginResult again = login.finishManualLogin(OAuthProvider.CHATGPT, 
+                browser.approve(login.startManualLogin(OAuthProvider.CHATGPT).authorizeUrl()));
 
         assertThat(again.replacedExisting()).isTrue();
         assertThat(again.file()).isEqualTo(file.toString());
@@ -168,12 +169,13 @@ class OAuthLoginFlowTest {
     @Test
     void claudeManualLoginFinishedWithPastedRedirectUrlSavesTheAccountWithItsProfile() throws Exception {
         LoginService login = service();
-        ManualLogin started = login.startClaudeManualLogin();
+        ManualLogin started = login.startManualLogin(OAuthProvider.CLAUDE);
         assertThat(pending.saved.get(OAuthProvider.CLAUDE).redirectUri())
                 .isEqualTo("http://localhost:1461/callback");
         assertThat(started.authorizeUrl().toString()).startsWith(mock.claudeAuthorizeUrl() + "?code=true&");
 
-        LoginResult result = login.finishClaudeManualLogin(browser.approve(started.authorizeUrl()), Optional.empty());
+        LoginResult result = login.finishManualLogin(OAuthProvider.CLAUDE, browser.approve(started.authorizeUrl()),
+                Optional.empty());
 
         ClaudeAccount account = (ClaudeAccount) result.account();
         assertThat(account.email()).isEqualTo(MockOAuthServer.CLAUDE_EMAIL);
@@ -193,12 +195,13 @@ class OAuthLoginFlowTest {
     @Test
     void claudeManualLoginAcceptsTheBareCodeAndItsCodeHashStateForm() throws Exception {
         LoginService login = service();
-        String redirect = browser.approve(login.startClaudeManualLogin().authorizeUrl());
-        LoginResult bare = login.finishClaudeManualLogin(queryParam(redirect, "code"), Optional.empty());
+        String redirect = browser.approve(login.startManualLogin(OAuthProvider.CLAUDE).authorizeUrl());
+        LoginResult bare = login.finishManualLogin(OAuthProvider.CLAUDE, queryParam(redirect, "code"),
+                Optional.empty());
         assertThat(bare.account().label()).isEqualTo(MockOAuthServer.CLAUDE_EMAIL);
 
-        redirect = browser.approve(login.startClaudeManualLogin().authorizeUrl());
-        LoginResult hashed = login.finishClaudeManualLogin(
+        redirect = browser.approve(login.startManualLogin(OAuthProvider.CLAUDE).authorizeUrl());
+        LoginResult hashed = login.finishManualLogin(OAuthProvider.CLAUDE, 
                 queryParam(redirect, "code") + "#" + queryParam(redirect, "state"), Optional.of("other@example.com"));
         assertThat(hashed.account().label()).isEqualTo("other@example.com");
         assertOwnerOnly(directory.claudeFile("other@example.com"));
@@ -207,10 +210,10 @@ class OAuthLoginFlowTest {
     @Test
     void pastedUrlWithAnotherStateIsRejectedAndNothingIsWritten() throws Exception {
         LoginService login = service();
-        String redirect = browser.approve(login.startChatGptManualLogin().authorizeUrl());
+        String redirect = browser.approve(login.startManualLogin(OAuthProvider.CHATGPT).authorizeUrl());
         String forged = redirect.replaceFirst("state=[0-9a-f]+", "state=00000000000000000000000000000000");
 
-        LoginFailed failed = catchLoginFailed(() -> login.finishChatGptManualLogin(forged));
+        LoginFailed failed = catchLoginFailed(() -> login.finishManualLogin(OAuthProvider.CHATGPT, forged));
 
         assertThat(failed).hasMessage("OAuth state mismatch");
         assertThat(failed.reason()).isEqualTo(LoginFailed.Reason.STATE_MISMATCH);
@@ -223,9 +226,10 @@ class OAuthLoginFlowTest {
     void deniedConsentInAPastedUrlReportsTheOAuthError() throws Exception {
         LoginService login = service();
         mock.consentError = "access_denied";
-        String redirect = browser.approve(login.startClaudeManualLogin().authorizeUrl());
+        String redirect = browser.approve(login.startManualLogin(OAuthProvider.CLAUDE).authorizeUrl());
 
-        LoginFailed failed = catchLoginFailed(() -> login.finishClaudeManualLogin(redirect, Optional.empty()));
+        LoginFailed failed = catchLoginFailed(() -> login.finishManualLogin(OAuthProvider.CLAUDE, redirect,
+                Optional.empty()));
 
         assertThat(failed).hasMessage("oauth error: access_denied");
         assertThat(failed.reason()).isEqualTo(LoginFailed.Reason.DENIED);
@@ -235,10 +239,10 @@ class OAuthLoginFlowTest {
     @Test
     void pendingLoginOlderThanTenMinutesIsExpiredAndRemoved() throws Exception {
         LoginService login = service();
-        String redirect = browser.approve(login.startChatGptManualLogin().authorizeUrl());
+        String redirect = browser.approve(login.startManualLogin(OAuthProvider.CHATGPT).authorizeUrl());
         clock.advance(Duration.ofMinutes(10).plusSeconds(1));
 
-        LoginFailed failed = catchLoginFailed(() -> login.finishChatGptManualLogin(redirect));
+        LoginFailed failed = catchLoginFailed(() -> login.finishManualLogin(OAuthProvider.CHATGPT, redirect));
 
         assertThat(failed).hasMessage("pending OAuth expired (started 10m1s ago)");
         assertThat(failed.reason()).isEqualTo(LoginFailed.Reason.PENDING_EXPIRED);
@@ -250,17 +254,18 @@ class OAuthLoginFlowTest {
     @Test
     void finishingWithoutAStartSaysThereIsNoPendingLogin() {
         LoginService login = service();
-        assertThat(catchLoginFailed(() -> login.finishChatGptManualLogin("ac_fake_something_long")))
+        assertThat(catchLoginFailed(() -> login.finishManualLogin(OAuthProvider.CHATGPT, "ac_fake_something_long")))
                 .hasMessage("no pending ChatGPT OAuth login");
-        assertThat(catchLoginFailed(() -> login.finishClaudeManualLogin("claude_code_long_enough", Optional.empty())))
+        assertThat(catchLoginFailed(() -> login.finishManualLogin(OAuthProvider.CLAUDE, "claude_code_long_enough",
+                Optional.empty())))
                 .hasMessage("no pending Claude OAuth login");
     }
 
     @Test
     void abortForgetsThePendingLoginOfThatProviderOnly() throws Exception {
         LoginService login = service();
-        login.startChatGptManualLogin();
-        login.startClaudeManualLogin();
+        login.startManualLogin(OAuthProvider.CHATGPT);
+        login.startManualLogin(OAuthProvider.CLAUDE);
 
         assertThat(login.abortPending(OAuthProvider.CLAUDE)).isTrue();
         assertThat(login.abortPending(OAuthProvider.CLAUDE)).isFalse();
@@ -271,9 +276,10 @@ class OAuthLoginFlowTest {
     @Test
     void rejectedExchangeLeavesNoAccountFileAndKeepsThePendingLogin() throws Exception {
         LoginService login = service();
-        login.startChatGptManualLogin();
+        login.startManualLogin(OAuthProvider.CHATGPT);
 
-        LoginFailed failed = catchLoginFailed(() -> login.finishChatGptManualLogin("ac_fake_never_issued"));
+        LoginFailed failed = catchLoginFailed(
+                () -> login.finishManualLogin(OAuthProvider.CHATGPT, "ac_fake_never_issued"));
 
         assertThat(failed.reason()).isEqualTo(LoginFailed.Reason.UPSTREAM);
         assertThat(failed).hasMessage("ChatGPT token exchange failed: ChatGPT token endpoint answered HTTP 400 "
@@ -288,7 +294,7 @@ class OAuthLoginFlowTest {
     @Test
     void chatGptBrowserLoginCompletesWhenTheBrowserComesBack() throws Exception {
         LoginService login = service();
-        BrowserLogin started = login.startChatGptBrowserLogin();
+        BrowserLogin started = login.startBrowserLogin(OAuthProvider.CHATGPT, Optional.empty());
         assertThat(started.callbackPort()).isBetween(1455, 1460);
         assertThat(started.authorizeUrl().toString())
                 .contains("redirect_uri=" + enc("http://localhost:" + started.callbackPort() + "/auth/callback"));
@@ -306,7 +312,7 @@ class OAuthLoginFlowTest {
     @Test
     void claudeBrowserLoginCompletesWhenTheBrowserComesBack() throws Exception {
         LoginService login = service();
-        BrowserLogin started = login.startClaudeBrowserLogin(Optional.empty());
+        BrowserLogin started = login.startBrowserLogin(OAuthProvider.CLAUDE, Optional.empty());
         assertThat(started.callbackPort()).isBetween(1461, 1466);
 
         TestBrowser.Page page = browser.visit(browser.approve(started.authorizeUrl()));
@@ -325,7 +331,8 @@ class OAuthLoginFlowTest {
             return true;
         };
 
-        LoginResult result = service(actingBrowser).loginChatGptWithBrowser(shown::add);
+        LoginResult result = service(actingBrowser).loginWithBrowser(OAuthProvider.CHATGPT, Optional.empty(),
+                shown::add);
 
         assertThat(result.account().label()).isEqualTo(MockOAuthServer.CHATGPT_EMAIL);
         assertThat(shown).as("the URL is printed only when no browser opens").isEmpty();
@@ -334,7 +341,7 @@ class OAuthLoginFlowTest {
     @Test
     void cliBrowserLoginShowsTheUrlWhenNoBrowserOpens() throws Exception {
         List<URI> shown = new CopyOnWriteArrayList<>();
-        LoginResult result = service(BrowserPort.NONE).loginClaudeWithBrowser(Optional.empty(), url -> {
+        LoginResult result = service(BrowserPort.NONE).loginWithBrowser(OAuthProvider.CLAUDE, Optional.empty(), url -> {
             shown.add(url);
             Thread.startVirtualThread(() -> browser.visit(browser.approve(url)));
         });
@@ -347,7 +354,7 @@ class OAuthLoginFlowTest {
     void browserLoginWithDeniedConsentFailsAndWritesNothing() throws Exception {
         LoginService login = service();
         mock.consentError = "access_denied";
-        BrowserLogin started = login.startChatGptBrowserLogin();
+        BrowserLogin started = login.startBrowserLogin(OAuthProvider.CHATGPT, Optional.empty());
 
         TestBrowser.Page page = browser.visit(browser.approve(started.authorizeUrl()));
 
@@ -362,7 +369,7 @@ class OAuthLoginFlowTest {
     @Test
     void browserCallbackWithAnotherStateIsRefusedAndTheLoginKeepsWaiting() throws Exception {
         LoginService login = service();
-        BrowserLogin started = login.startClaudeBrowserLogin(Optional.empty());
+        BrowserLogin started = login.startBrowserLogin(OAuthProvider.CLAUDE, Optional.empty());
         String redirect = browser.approve(started.authorizeUrl());
 
         TestBrowser.Page forged = browser.visit(redirect.replaceFirst("state=[0-9a-f]+", "state=ffffffffffffffffffffffffffffffff"));
@@ -383,7 +390,7 @@ class OAuthLoginFlowTest {
     @Test
     void callbackWithoutCodeIsAnswered400AndTheLoginKeepsWaiting() throws Exception {
         LoginService login = service();
-        BrowserLogin started = login.startChatGptBrowserLogin();
+        BrowserLogin started = login.startBrowserLogin(OAuthProvider.CHATGPT, Optional.empty());
         String redirect = browser.approve(started.authorizeUrl());
 
         TestBrowser.Page stray = browser.visit("http://localhost:" + started.callbackPort() + "/auth/callback");
@@ -402,7 +409,7 @@ class OAuthLoginFlowTest {
                 .withCallbackTimeout(Duration.ofSeconds(1));
         LoginService login = new LoginService(pool, client, pending, new LoopbackCallbackServer(), BrowserPort.NONE,
                 quick, clock, new Random(7));
-        BrowserLogin started = login.startChatGptBrowserLogin();
+        BrowserLogin started = login.startBrowserLogin(OAuthProvider.CHATGPT, Optional.empty());
 
         LoginFailed failed = failureOf(started);
 
@@ -442,8 +449,8 @@ class OAuthLoginFlowTest {
     void claimsMissingFromTheAccessTokenAreReadFromTheIdToken() throws Exception {
         mock.emailOnlyInIdToken = true;
         LoginService login = service();
-        LoginResult result = login.finishChatGptManualLogin(
-                browser.approve(login.startChatGptManualLogin().authorizeUrl()));
+        LoginResult result = login.finishManualLogin(OAuthProvider.CHATGPT, 
+                browser.approve(login.startManualLogin(OAuthProvider.CHATGPT).authorizeUrl()));
         assertThat(result.account().label()).isEqualTo(MockOAuthServer.CHATGPT_EMAIL);
     }
 

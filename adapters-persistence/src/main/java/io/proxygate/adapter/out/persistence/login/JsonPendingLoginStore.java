@@ -34,10 +34,7 @@ public final class JsonPendingLoginStore implements PendingLoginPort {
 
     /** The file holding {@code provider}'s pending login. */
     public Path file(OAuthProvider provider) {
-        return dataDir.resolve(switch (provider) {
-            case CHATGPT -> ".pending-chatgpt-oauth.json";
-            case CLAUDE -> ".pending-claude-oauth.json";
-        });
+        return dataDir.resolve(".pending-" + provider.id() + "-oauth.json");
     }
 
     @Override
