@@ -19,9 +19,9 @@ import java.util.Optional;
  */
 public final class JwtClaims {
     /** The claim object OpenAI puts account facts under. */
-    public static final String OPENAI_AUTH_CLAIM = "https://api.openai.com/auth";
+    private static final String OPENAI_AUTH_CLAIM = "https://api.openai.com/auth";
     /** The claim object OpenAI puts the user's profile under. */
-    public static final String OPENAI_PROFILE_CLAIM = "https://api.openai.com/profile";
+    private static final String OPENAI_PROFILE_CLAIM = "https://api.openai.com/profile";
 
     private final Map<String, Object> payload;
 
@@ -66,7 +66,7 @@ public final class JwtClaims {
     }
 
     /** A non-blank string at {@code path} (object keys), if there is one. */
-    public Optional<String> text(String... path) {
+    private Optional<String> text(String... path) {
         return nonBlank(path(path));
     }
 
@@ -84,11 +84,6 @@ public final class JwtClaims {
     /** ChatGPT plan ({@code free}, {@code plus}, {@code pro}, ...), as the token states it. */
     public Optional<String> chatGptPlanType() {
         return text(OPENAI_AUTH_CLAIM, "chatgpt_plan_type");
-    }
-
-    /** The ChatGPT user id: the auth claim's {@code chatgpt_user_id}, else {@code sub}. */
-    public Optional<String> chatGptUserId() {
-        return text(OPENAI_AUTH_CLAIM, "chatgpt_user_id").or(() -> text("sub"));
     }
 
     /** Email from the profile claim, else a top-level {@code email}. */

@@ -53,7 +53,6 @@ class JwtClaimsTest {
 
         assertThat(claims.email()).contains("top@example.com");
         assertThat(claims.expiresAt()).contains(Instant.parse("2026-01-01T00:00:00Z"));
-        assertThat(claims.chatGptUserId()).contains("fake-user");
         assertThat(claims.chatGptPlanType()).isEmpty();
     }
 
@@ -94,12 +93,12 @@ class JwtClaimsTest {
     @Test
     void readsEscapesNumbersAndLiteralsAndIgnoresClaimsOfOtherTypes() {
         JwtClaims claims = JwtClaims.parse(FakeJwt.withPayload("""
-                { "email" : "caf\\u00e9\\"\\\\\\/x@example.com", "exp": 1.7672256E9, "sub": 42,
+                { "email" : "caf\\u00e9\\"\\\\\\/x@example.com", "exp": 1.7672256E9, "chatgpt_account_id": 42,
                   "flags": [true, false, null, -0.5e-3, {}, []] }""")).orElseThrow();
 
         assertThat(claims.email()).contains("caf\u00e9\"\\/x@example.com");
         assertThat(claims.expiresAt()).contains(Instant.parse("2026-01-01T00:00:00Z"));
-        assertThat(claims.chatGptUserId()).isEmpty();
+        assertThat(claims.chatGptAccountId()).isEmpty();
     }
 
     @Test
