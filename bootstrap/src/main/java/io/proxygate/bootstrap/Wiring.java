@@ -1,6 +1,5 @@
 package io.proxygate.bootstrap;
 
-import com.codahale.metrics.health.HealthCheck;
 import io.dropwizard.core.setup.Environment;
 import io.dropwizard.db.DataSourceFactory;
 import io.dropwizard.db.ManagedDataSource;
@@ -19,17 +18,17 @@ import io.proxygate.adapter.out.persistence.sql.Databases;
 import io.proxygate.adapter.out.persistence.sql.PostgresRefreshLock;
 import io.proxygate.adapter.out.persistence.sql.SqlConversationPins;
 import io.proxygate.adapter.out.persistence.sql.SqlDialect;
-import io.proxygate.adapter.out.persistence.sql.SqliteCredentialState;
+import io.proxygate.adapter.out.persistence.sql.SqlCredentialState;
 import io.proxygate.adapter.out.persistence.sql.SqliteDatabase;
-import io.proxygate.adapter.out.persistence.sql.SqliteRequestLog;
-import io.proxygate.adapter.out.persistence.sql.SqliteUsageStats;
+import io.proxygate.adapter.out.persistence.sql.SqlRequestLog;
+import io.proxygate.adapter.out.persistence.sql.SqlUsageStats;
 import io.proxygate.adapter.out.persistence.sql.SqlRequestLogRetention;
 import io.proxygate.adapter.out.upstream.HttpUpstreamAdapter;
 import io.proxygate.adapter.out.upstream.UpstreamSettings;
 import io.proxygate.adapter.out.upstream.oauth.HttpOAuthClient;
 import io.proxygate.adapter.out.upstream.proxy.DefaultProxy;
 import io.proxygate.adapter.out.upstream.proxy.ProxySelection;
-import io.proxygate.adapter.out.upstream.oauth.JsonPendingLoginStore;
+import io.proxygate.adapter.out.persistence.login.JsonPendingLoginStore;
 import io.proxygate.adapter.out.upstream.oauth.LoopbackCallbackServer;
 import io.proxygate.adapter.out.upstream.oauth.OAuthSettings;
 import io.proxygate.adapter.out.upstream.pricing.FilePriceCache;
@@ -37,7 +36,7 @@ import io.proxygate.adapter.out.upstream.pricing.LiteLlmPriceLoader;
 import io.proxygate.adapter.out.upstream.pricing.LiteLlmPriceSource;
 import io.proxygate.adapter.out.upstream.usage.HttpUsagePollClient;
 import io.proxygate.adapter.out.upstream.usage.UsageEndpoints;
-import io.proxygate.application.auth.BrowserPort;
+import io.proxygate.application.port.out.BrowserPort;
 import io.proxygate.application.auth.LoginService;
 import io.proxygate.application.auth.LoginSettings;
 import io.proxygate.application.auth.TokenRefreshService;
@@ -55,6 +54,7 @@ import io.proxygate.application.usage.PricingService;
 import io.proxygate.application.usage.UsageRetentionService;
 import io.proxygate.application.usage.UsagePollService;
 import io.proxygate.bootstrap.config.ProxyGateConfiguration;
+import io.proxygate.bootstrap.health.PoolHealthCheck;
 import io.proxygate.bootstrap.logging.SecretMasking;
 import io.proxygate.bootstrap.metrics.ClientKeyMetrics;
 import io.proxygate.bootstrap.metrics.MeteredRequestLog;
@@ -93,12 +93,12 @@ public final class Wiring {
     private final AdminTokens.AdminToken adminToken;
     private final CredentialPool pool;
     private final RoutingService router;
-    private final SqliteRequestLog requestLog;
+    private final SqlRequestLog requestLog;
     private final PricingService pricing;
     private ProxyService proxy;
 
     private Wiring(AdminTokens.AdminToken adminToken, CredentialPool pool, RoutingService router,
-                   SqliteRequestLog requestLog, PricingService pricing) {
+                   SqlRequestLog requestLog, PricingService pricing) {
         this.adminToken = adminToken;
         this.pool = pool;
         this.router = router;
@@ -118,7 +118,7 @@ public final class Wiring {
         return router;
     }
 
-    public SqliteRequestLog requestLog() {
+    public SqlRequestLog requestLog() {
         return requestLog;
     }
 
@@ -172,7 +172,7 @@ public final class Wiring {
             }
         });
 
-        SqliteCredentialState routingState = new SqliteCredentialState(jdbi, clock);
+        SqlCredentialState routingState = new SqlCredentialState(jdbi, clock);
         RoutingService router = dialect.shared()
                 ? new RoutingService(pool, routingState, new SqlConversationPins(jdbi), routingSettings(config), clock)
                 : RoutingService.persistingPins(pool, routingState, new SqlConversationPins(jdbi),
@@ -209,11 +209,11 @@ public final class Wiring {
         environment.metrics().register("proxygate.upstream.pool.max",
                 (com.codahale.metrics.Gauge<Integer>) () -> upstream.poolStats().max());
 
-        SqliteRequestLog requestLog = new SqliteRequestLog(jdbi, dialect.shared() ? "the shared database"
+        SqlRequestLog requestLog = new SqlRequestLog(jdbi, dialect.shared() ? "the shared database"
                 : dataDir.toAbsolutePath().normalize().toString());
         RequestLogMetrics.register(environment, requestLog);
         // Usage reads include the rows the log has not committed yet: a finished request counts at once.
-        SqliteUsageStats usageStats = new SqliteUsageStats(jdbi, requestLog.unwritten());
+        SqlUsageStats usageStats = new SqlUsageStats(jdbi, requestLog.unwritten());
         environment.lifecycle().manage(managed(() -> { }, requestLog::close));
         UsageRetentionService retention = new UsageRetentionService(new SqlRequestLogRetention(jdbi),
                 config.usage.retention, clock, java.time.ZoneId.systemDefault());
@@ -293,15 +293,7 @@ public final class Wiring {
         environment.jersey().register(new HealthResource(pool, Version.current(),
                 RequestLogMetrics.health(requestLog)));
 
-        environment.healthChecks().register("pool", new HealthCheck() {
-            @Override
-            protected Result check() {
-                int problems = pool.snapshot().problems().size();
-                return problems == 0 ? Result.healthy("%d credentials", pool.snapshot().entries().size())
-                        : Result.healthy("%d credentials, %d pool files skipped", pool.snapshot().entries().size(),
-                        problems);
-            }
-        });
+        environment.healthChecks().register("pool", new PoolHealthCheck(pool::snapshot));
         AdminWiring.register(environment, config, adminToken, pool, router, usageStats, pricing, poller, tokens,
                 new LoginService(pool, oauthClient, new JsonPendingLoginStore(dataDir), new LoopbackCallbackServer(),
                         BrowserPort.NONE, LoginSettings.withEndpoints(URI.create(config.oauth.openaiIssuer),

@@ -11,7 +11,7 @@ import io.proxygate.application.proxy.FallbackRoute;
 import io.proxygate.application.proxy.Pause;
 import io.proxygate.application.proxy.ProxyCommand;
 import io.proxygate.application.proxy.ProxyFailure;
-import io.proxygate.application.proxy.Route;
+import io.proxygate.application.http.Route;
 import io.proxygate.domain.fallback.ClaudeVariants;
 import io.proxygate.domain.fallback.FallbackMatch;
 import io.proxygate.domain.fallback.FallbackPolicy;

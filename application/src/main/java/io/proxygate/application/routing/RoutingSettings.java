@@ -76,11 +76,6 @@ public record RoutingSettings(RoutingPriority priority, double drainMultiplier, 
                 usageFreshness, candidatesPerKind, stickyMaxTtft, stickyMaxErrorRate);
     }
 
-    public RoutingSettings withPins(Duration ttl, int max) {
-        return new RoutingSettings(priority, drainMultiplier, primaryBonus, primaryUsedPctMax, secondaryUsedPctMax,
-                ttl, max, usageFreshness, candidatesPerKind, stickyMaxTtft, stickyMaxErrorRate);
-    }
-
     public RoutingSettings withCandidatesPerKind(int count) {
         return new RoutingSettings(priority, drainMultiplier, primaryBonus, primaryUsedPctMax, secondaryUsedPctMax,
                 pinTtl, maxPins, usageFreshness, count, stickyMaxTtft,

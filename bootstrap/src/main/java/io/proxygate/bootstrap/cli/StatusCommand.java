@@ -8,9 +8,9 @@ import com.github.rvesse.airline.annotations.Command;
 import com.github.rvesse.airline.annotations.Option;
 import io.proxygate.adapter.out.persistence.bolt.BoltFile;
 import io.proxygate.adapter.out.persistence.sql.Databases;
-import io.proxygate.adapter.out.persistence.sql.SqliteCredentialState;
+import io.proxygate.adapter.out.persistence.sql.SqlCredentialState;
 import io.proxygate.adapter.out.persistence.sql.SqliteDatabase;
-import io.proxygate.adapter.out.persistence.sql.SqliteUsageStats;
+import io.proxygate.adapter.out.persistence.sql.SqlUsageStats;
 import io.proxygate.application.usage.UsageTotals;
 import io.proxygate.application.pool.PoolEntry;
 import io.proxygate.application.port.out.CredentialStateRecord;
@@ -168,7 +168,7 @@ public final class StatusCommand implements CliCommand {
     private static Map<CredentialId, UsageTotals> today(Jdbi db) {
         Instant startOfDay = LocalDate.now().atStartOfDay(ZoneId.systemDefault()).toInstant();
         Map<CredentialId, UsageTotals> byCredential = new HashMap<>();
-        for (UsageTotals t : new SqliteUsageStats(db).totalsByCredential(startOfDay,
+        for (UsageTotals t : new SqlUsageStats(db).totalsByCredential(startOfDay,
                 Instant.now().plusSeconds(1))) {
             t.credential().ifPresent(id -> byCredential.put(id, t));
         }
@@ -181,7 +181,7 @@ public final class StatusCommand implements CliCommand {
     }
 
     private static Map<CredentialId, CredentialStateRecord> states(Jdbi db) {
-        return new SqliteCredentialState(db, java.time.InstantSource.system()).loadAll();
+        return new SqlCredentialState(db, java.time.InstantSource.system()).loadAll();
     }
 
     private static long count(Map<CredentialId, PoolEntry> entries, CredentialKind kind) {

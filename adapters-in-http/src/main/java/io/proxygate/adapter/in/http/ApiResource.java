@@ -1,13 +1,13 @@
 package io.proxygate.adapter.in.http;
 
 import io.proxygate.application.clientkey.ClientKeyService;
-import io.proxygate.application.proxy.Headers;
+import io.proxygate.application.http.Headers;
 import io.proxygate.application.proxy.ProxyCommand;
 import io.proxygate.application.proxy.ProxyExchange;
 import io.proxygate.application.proxy.ProxyFailure;
 import io.proxygate.application.proxy.ProxyUseCase;
 import io.proxygate.application.proxy.RequestFacts;
-import io.proxygate.application.proxy.Route;
+import io.proxygate.application.http.Route;
 import io.proxygate.domain.credential.Api;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;

@@ -1,6 +1,6 @@
 package io.proxygate.adapter.in.http;
 
-import io.proxygate.application.proxy.Route;
+import io.proxygate.application.http.Route;
 
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;

@@ -1,6 +1,6 @@
 package io.proxygate.adapter.in.http;
 
-import io.proxygate.application.proxy.Route;
+import io.proxygate.application.http.Route;
 import io.proxygate.domain.credential.Api;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;

@@ -1,9 +1,9 @@
 package io.proxygate.adapter.in.http;
 
 import io.proxygate.application.clientkey.ClientKeyService;
-import io.proxygate.application.proxy.Headers;
+import io.proxygate.application.http.Headers;
 import io.proxygate.application.proxy.ProxyFailure;
-import io.proxygate.application.proxy.Route;
+import io.proxygate.application.http.Route;
 import io.proxygate.domain.credential.Secret;
 
 import java.util.Collection;

@@ -2,13 +2,13 @@ package io.proxygate.adapter.in.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.proxygate.application.proxy.Headers;
+import io.proxygate.application.http.Headers;
 import io.proxygate.application.proxy.ProxyCommand;
 import io.proxygate.application.proxy.ProxyExchange;
 import io.proxygate.application.proxy.ProxyFailure;
 import io.proxygate.application.proxy.ProxyUseCase;
 import io.proxygate.application.proxy.ResponseSink;
-import io.proxygate.application.proxy.Route;
+import io.proxygate.application.http.Route;
 import io.proxygate.domain.credential.Secret;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;

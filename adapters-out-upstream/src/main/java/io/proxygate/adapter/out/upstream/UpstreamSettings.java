@@ -74,25 +74,6 @@ public record UpstreamSettings(String chatgptResponsesUrl, String chatgptCompact
         return new Builder();
     }
 
-    public Builder toBuilder() {
-        Builder b = new Builder();
-        b.chatgptResponsesUrl = chatgptResponsesUrl;
-        b.chatgptCompactUrl = chatgptCompactUrl;
-        b.chatgptModelsUrl = chatgptModelsUrl;
-        b.openaiBaseUrl = openaiBaseUrl;
-        b.openaiResponsesUrl = openaiResponsesUrl;
-        b.openaiChatUrl = openaiChatUrl;
-        b.anthropicMessagesUrl = anthropicMessagesUrl;
-        b.connectTimeout = connectTimeout;
-        b.responseTimeout = responseTimeout;
-        b.idleTimeout = idleTimeout;
-        b.claudeCodeMimicry = claudeCodeMimicry;
-        b.claudeCodeUserAgent = claudeCodeUserAgent;
-        b.maxConnectionsPerRoute = maxConnectionsPerRoute;
-        b.streamBufferBytes = streamBufferBytes;
-        return b;
-    }
-
     private static String requireHttpUrl(String url, String name) {
         if (url == null || url.isBlank()) {
             throw new IllegalArgumentException(name + " must be set");

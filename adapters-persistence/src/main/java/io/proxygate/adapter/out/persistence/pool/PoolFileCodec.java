@@ -2,7 +2,7 @@ package io.proxygate.adapter.out.persistence.pool;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.proxygate.adapter.out.persistence.jwt.JwtClaims;
+import io.proxygate.application.auth.JwtClaims;
 import io.proxygate.domain.credential.ApiKey;
 import io.proxygate.domain.credential.ApiKeyType;
 import io.proxygate.domain.credential.BaseUrls;

@@ -20,7 +20,7 @@ import java.util.Optional;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The credential state store, on SQLite and on PostgreSQL. */
-class SqliteCredentialStateTest {
+class SqlCredentialStateTest {
     private static final Instant NOW = Instant.parse("2025-06-01T12:00:00Z");
     private static final CredentialId ID = CredentialId.chatgpt("a@example.com");
 
@@ -44,12 +44,12 @@ class SqliteCredentialStateTest {
                 Optional.empty(), Optional.empty(), Optional.empty(), 0, Optional.of(new UsageWindows(Optional.empty(),
                 Optional.of(new UsageWindow(0.1, Optional.of(NOW.plusSeconds(86_400)), UsageWindow.WEEK)), false, NOW)),
                 Optional.empty());
-        SqliteCredentialState state = new SqliteCredentialState(db.open(), InstantSource.fixed(NOW));
+        SqlCredentialState state = new SqlCredentialState(db.open(), InstantSource.fixed(NOW));
         state.save(full);
         state.save(bare);
         state.save(weeklyOnly);
 
-        var loaded = new SqliteCredentialState(db.open(), InstantSource.fixed(NOW)).loadAll();
+        var loaded = new SqlCredentialState(db.open(), InstantSource.fixed(NOW)).loadAll();
 
         assertThat(loaded).hasSize(3);
         assertThat(loaded.get(full.id())).isEqualTo(full);
@@ -61,7 +61,7 @@ class SqliteCredentialStateTest {
     @EnumSource(SqlDialect.class)
     void clearingErasesAStoredCooldownAndStreakThatSavesCannotShorten(SqlDialect dialect) {
         TestDatabase db = TestDatabase.fresh(dialect, dir);
-        SqliteCredentialState state = new SqliteCredentialState(db.open(), InstantSource.fixed(NOW));
+        SqlCredentialState state = new SqlCredentialState(db.open(), InstantSource.fixed(NOW));
         state.save(new CredentialStateRecord(ID, Optional.of(NOW.plusSeconds(900)), Optional.of("HTTP 500"),
                 Optional.of("revoked"), 9, Optional.empty(), Optional.empty()));
         state.save(new CredentialStateRecord(ID, Optional.empty(), Optional.empty(), Optional.of("revoked"), 0,
@@ -82,11 +82,11 @@ class SqliteCredentialStateTest {
         TestDatabase db = TestDatabase.fresh(dialect, dir);
         Jdbi jdbi = db.open();
         CredentialId id = CredentialId.apiKey("k1");
-        new SqliteCredentialState(jdbi, InstantSource.fixed(NOW)).save(new CredentialStateRecord(id,
+        new SqlCredentialState(jdbi, InstantSource.fixed(NOW)).save(new CredentialStateRecord(id,
                 Optional.of(NOW.plusSeconds(30)), Optional.of("cooling"), Optional.empty(), 2, Optional.empty(),
                 Optional.empty()));
 
-        SqliteCredentialState later = new SqliteCredentialState(jdbi, InstantSource.fixed(NOW.plusSeconds(90)));
+        SqlCredentialState later = new SqlCredentialState(jdbi, InstantSource.fixed(NOW.plusSeconds(90)));
         later.save(new CredentialStateRecord(id, Optional.empty(), Optional.empty(), Optional.empty(), 0,
                 Optional.empty(), Optional.of(NOW.plusSeconds(80))));
 
@@ -104,8 +104,8 @@ class SqliteCredentialStateTest {
     @EnumSource(SqlDialect.class)
     void aSaveThatHasNotHeardOfAnotherInstancesCooldownKeepsIt(SqlDialect dialect) {
         TestDatabase db = TestDatabase.fresh(dialect, dir);
-        SqliteCredentialState a = new SqliteCredentialState(db.open(), InstantSource.fixed(NOW));
-        SqliteCredentialState b = new SqliteCredentialState(db.open(), InstantSource.fixed(NOW.plusSeconds(1)));
+        SqlCredentialState a = new SqlCredentialState(db.open(), InstantSource.fixed(NOW));
+        SqlCredentialState b = new SqlCredentialState(db.open(), InstantSource.fixed(NOW.plusSeconds(1)));
         a.save(record(Optional.of(NOW.plusSeconds(60)), Optional.of("429"), Optional.empty(), Optional.empty(),
                 Optional.empty()));
 
@@ -127,7 +127,7 @@ class SqliteCredentialStateTest {
     @EnumSource(SqlDialect.class)
     void usageWindowsKeepTheNewestObservationWhoeverSavesLast(SqlDialect dialect) {
         TestDatabase db = TestDatabase.fresh(dialect, dir);
-        SqliteCredentialState state = new SqliteCredentialState(db.open(), InstantSource.fixed(NOW));
+        SqlCredentialState state = new SqlCredentialState(db.open(), InstantSource.fixed(NOW));
         UsageWindows newer = windows(0.8, NOW.minusSeconds(10));
         UsageWindows older = windows(0.2, NOW.minusSeconds(60));
 
@@ -147,7 +147,7 @@ class SqliteCredentialStateTest {
     @EnumSource(SqlDialect.class)
     void theNeedsLoginMarkKeepsTheNewestChangeSetOrCleared(SqlDialect dialect) {
         TestDatabase db = TestDatabase.fresh(dialect, dir);
-        SqliteCredentialState state = new SqliteCredentialState(db.open(), InstantSource.fixed(NOW));
+        SqlCredentialState state = new SqlCredentialState(db.open(), InstantSource.fixed(NOW));
 
         state.save(record(Optional.empty(), Optional.empty(), Optional.of("auth_unauthorized"), Optional.empty(),
                 Optional.of(NOW.minusSeconds(20))));

@@ -1,22 +1,16 @@
-package io.proxygate.adapter.out.upstream.oauth;
+package io.proxygate.adapter.out.persistence.login;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.proxygate.adapter.out.persistence.pool.AtomicFiles;
 import io.proxygate.application.auth.OAuthProvider;
 import io.proxygate.application.auth.PendingLogin;
-import io.proxygate.application.auth.PendingLoginPort;
+import io.proxygate.application.port.out.PendingLoginPort;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.FileAttribute;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
@@ -27,11 +21,10 @@ import java.util.Optional;
 /**
  * Pending manual logins as {@code <data_dir>/.pending-chatgpt-oauth.json} and {@code .pending-claude-oauth.json}
  * ({@code {"verifier","state","redirect_uri","created_at"}}, one layout for both providers). Files are written
- * atomically with mode 0600; the data dir is created 0700 when missing.
+ * with {@link AtomicFiles} (mode 0600, renamed into place and the directory synced); the data dir is created 0700
+ * when missing.
  */
 public final class JsonPendingLoginStore implements PendingLoginPort {
-    private static final boolean POSIX = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
-
     private final Path dataDir;
     private final ObjectMapper json = new ObjectMapper();
 
@@ -41,21 +34,14 @@ public final class JsonPendingLoginStore implements PendingLoginPort {
 
     /** The file holding {@code provider}'s pending login. */
     public Path file(OAuthProvider provider) {
-        return dataDir.resolve(switch (provider) {
-            case CHATGPT -> ".pending-chatgpt-oauth.json";
-            case CLAUDE -> ".pending-claude-oauth.json";
-        });
+        return dataDir.resolve(".pending-" + provider.id() + "-oauth.json");
     }
 
     @Override
     public void save(OAuthProvider provider, PendingLogin login) throws IOException {
         if (!Files.isDirectory(dataDir)) {
-            if (POSIX) {
-                Files.createDirectories(dataDir, PosixFilePermissions.asFileAttribute(
-                        PosixFilePermissions.fromString("rwx------")));
-            } else {
-                Files.createDirectories(dataDir);
-            }
+            // Only a dir we create is made owner-only: an existing data dir keeps the mode its owner chose.
+            AtomicFiles.ensureDirectory(dataDir);
         }
         Map<String, String> fields = new LinkedHashMap<>();
         fields.put("verifier", login.verifier());
@@ -63,7 +49,7 @@ public final class JsonPendingLoginStore implements PendingLoginPort {
         fields.put("redirect_uri", login.redirectUri());
         fields.put("created_at", login.createdAt().toString());
         byte[] bytes = json.writerWithDefaultPrettyPrinter().writeValueAsBytes(fields);
-        writeAtomically(file(provider), bytes);
+        AtomicFiles.write(file(provider), bytes);
     }
 
     @Override
@@ -100,27 +86,6 @@ public final class JsonPendingLoginStore implements PendingLoginPort {
             return Instant.parse(text);
         } catch (DateTimeParseException e) {
             return OffsetDateTime.parse(text).toInstant(); // older files carry local offsets, e.g. +08:00
-        }
-    }
-
-    private static void writeAtomically(Path target, byte[] bytes) throws IOException {
-        Path dir = target.getParent();
-        FileAttribute<?>[] attrs = POSIX
-                ? new FileAttribute<?>[]{PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))}
-                : new FileAttribute<?>[0];
-        Path temp = Files.createTempFile(dir, ".pending-", ".tmp", attrs);
-        try {
-            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING)) {
-                ByteBuffer buffer = ByteBuffer.wrap(bytes);
-                while (buffer.hasRemaining()) {
-                    channel.write(buffer);
-                }
-                channel.force(true);
-            }
-            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Files.deleteIfExists(temp);
         }
     }
 }

@@ -16,7 +16,7 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The settings store, on SQLite and on PostgreSQL. */
-class SqliteSettingsTest {
+class SqlSettingsTest {
     private static final InstantSource CLOCK = InstantSource.fixed(Instant.parse("2026-01-01T00:00:00Z"));
 
     @TempDir
@@ -26,7 +26,7 @@ class SqliteSettingsTest {
     @EnumSource(SqlDialect.class)
     void nothingStoredMeansNoPolicy(SqlDialect dialect) {
         TestDatabase db = TestDatabase.fresh(dialect, dir);
-        assertThat(new SqliteSettings(db.open(), CLOCK).load()).isEmpty();
+        assertThat(new SqlSettings(db.open(), CLOCK).load()).isEmpty();
     }
 
     @ParameterizedTest
@@ -36,9 +36,9 @@ class SqliteSettingsTest {
         FallbackPolicy policy = new FallbackPolicy(false, List.of(
                 new FallbackRule(true, "claude-opus-4-7", "thinking-32k", "claude-opus-4-6", "thinking-16k"),
                 new FallbackRule(false, "", "", "", "preserve")));
-        new SqliteSettings(db.open(), CLOCK).save(policy);
+        new SqlSettings(db.open(), CLOCK).save(policy);
 
-        assertThat(new SqliteSettings(db.open(), CLOCK).load()).contains(policy);
+        assertThat(new SqlSettings(db.open(), CLOCK).load()).contains(policy);
     }
 
     @ParameterizedTest
@@ -46,7 +46,7 @@ class SqliteSettingsTest {
     void storesTheOriginalsJsonShapeUnderTheOriginalsKey(SqlDialect dialect) {
         TestDatabase db = TestDatabase.fresh(dialect, dir);
         Jdbi jdbi = db.open();
-        SqliteSettings settings = new SqliteSettings(jdbi, CLOCK);
+        SqlSettings settings = new SqlSettings(jdbi, CLOCK);
         settings.save(new FallbackPolicy(true, List.of(FallbackRule.of("claude-opus-4-7", "claude-opus-4-6"))));
 
         assertThat(settings.value("claude_fallback_policy")).contains("{\"enabled\":true,\"rules\":[{\"enabled\":true,"
@@ -59,7 +59,7 @@ class SqliteSettingsTest {
     @EnumSource(SqlDialect.class)
     void readsAPolicyWrittenByTheOriginal(SqlDialect dialect) {
         TestDatabase db = TestDatabase.fresh(dialect, dir);
-        SqliteSettings settings = new SqliteSettings(db.open(), CLOCK);
+        SqlSettings settings = new SqlSettings(db.open(), CLOCK);
         settings.put("claude_fallback_policy", "{\"enabled\":true,\"rules\":[{\"enabled\":true,"
                 + "\"from_model\":\"claude-opus4.7\",\"to_model\":\"claude-opus-4-6\"}],\"extra\":1}");
 
@@ -71,7 +71,7 @@ class SqliteSettingsTest {
     @EnumSource(SqlDialect.class)
     void anUnreadableOrInvalidStoredPolicyIsIgnored(SqlDialect dialect) {
         TestDatabase db = TestDatabase.fresh(dialect, dir);
-        SqliteSettings settings = new SqliteSettings(db.open(), CLOCK);
+        SqlSettings settings = new SqlSettings(db.open(), CLOCK);
         settings.put("claude_fallback_policy", "{not json");
         assertThat(settings.load()).isEmpty();
 
@@ -83,7 +83,7 @@ class SqliteSettingsTest {
     @EnumSource(SqlDialect.class)
     void putReplacesTheEarlierValue(SqlDialect dialect) {
         TestDatabase db = TestDatabase.fresh(dialect, dir);
-        SqliteSettings settings = new SqliteSettings(db.open(), CLOCK);
+        SqlSettings settings = new SqlSettings(db.open(), CLOCK);
         settings.put("k", "one");
         settings.put("k", "two");
         assertThat(settings.value("k")).contains("two");

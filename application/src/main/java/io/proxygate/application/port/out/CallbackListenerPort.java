@@ -1,4 +1,4 @@
-package io.proxygate.application.auth;
+package io.proxygate.application.port.out;
 
 import java.io.IOException;
 import java.util.Map;

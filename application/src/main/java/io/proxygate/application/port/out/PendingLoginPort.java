@@ -1,4 +1,7 @@
-package io.proxygate.application.auth;
+package io.proxygate.application.port.out;
+
+import io.proxygate.application.auth.OAuthProvider;
+import io.proxygate.application.auth.PendingLogin;
 
 import java.io.IOException;
 import java.util.Optional;

@@ -34,7 +34,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Until a row is committed it is held in {@link #unwritten()}, which usage reads add in, so a request counts from
  * the moment it is appended (rows waiting out a storage problem included).
  */
-public final class SqliteRequestLog implements RequestLogPort, AutoCloseable {
+public final class SqlRequestLog implements RequestLogPort, AutoCloseable {
     public static final int DEFAULT_CAPACITY = 8192;
     public static final int DEFAULT_BATCH_SIZE = 256;
     /** A kill -9 loses at most the rows of this window (plus what the OS had not written). */
@@ -45,7 +45,7 @@ public final class SqliteRequestLog implements RequestLogPort, AutoCloseable {
     /** Drop warnings are logged at most this often, each with the running total. */
     private static final long DROP_LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
 
-    private static final Logger LOG = LoggerFactory.getLogger(SqliteRequestLog.class);
+    private static final Logger LOG = LoggerFactory.getLogger(SqlRequestLog.class);
 
     private final Jdbi jdbi;
     private final BlockingQueue<RequestRecord> queue;
@@ -67,17 +67,17 @@ public final class SqliteRequestLog implements RequestLogPort, AutoCloseable {
     private final Thread writer;
     private volatile boolean closing;
 
-    public SqliteRequestLog(Jdbi jdbi) {
+    public SqlRequestLog(Jdbi jdbi) {
         this(jdbi, DEFAULT_CAPACITY, DEFAULT_BATCH_SIZE, DEFAULT_BATCH_DELAY, DEFAULT_OFFER_TIMEOUT);
     }
 
     /** The defaults, naming where the database lives for health messages ("disk full at {@code location}"). */
-    public SqliteRequestLog(Jdbi jdbi, String location) {
+    public SqlRequestLog(Jdbi jdbi, String location) {
         this(jdbi, DEFAULT_CAPACITY, DEFAULT_BATCH_SIZE, DEFAULT_BATCH_DELAY, DEFAULT_OFFER_TIMEOUT,
                 DEFAULT_WAITING_CAPACITY, location);
     }
 
-    public SqliteRequestLog(Jdbi jdbi, int capacity, int batchSize, Duration batchDelay, Duration offerTimeout) {
+    public SqlRequestLog(Jdbi jdbi, int capacity, int batchSize, Duration batchDelay, Duration offerTimeout) {
         this(jdbi, capacity, batchSize, batchDelay, offerTimeout, DEFAULT_WAITING_CAPACITY, "the database");
     }
 
@@ -89,7 +89,7 @@ public final class SqliteRequestLog implements RequestLogPort, AutoCloseable {
      * @param waitingCapacity rows kept in memory while the database cannot take them
      * @param location        where the database lives, for health messages
      */
-    public SqliteRequestLog(Jdbi jdbi, int capacity, int batchSize, Duration batchDelay, Duration offerTimeout,
+    public SqlRequestLog(Jdbi jdbi, int capacity, int batchSize, Duration batchDelay, Duration offerTimeout,
                             int waitingCapacity, String location) {
         if (capacity < 1 || batchSize < 1 || waitingCapacity < 0) {
             throw new IllegalArgumentException("capacity and batchSize must be positive");
@@ -128,7 +128,7 @@ public final class SqliteRequestLog implements RequestLogPort, AutoCloseable {
         }
     }
 
-    /** Rows appended and not yet committed; share it with {@link SqliteUsageStats} for read-your-writes counts. */
+    /** Rows appended and not yet committed; share it with {@link SqlUsageStats} for read-your-writes counts. */
     public UnwrittenRows unwritten() {
         return unwritten;
     }
@@ -139,7 +139,7 @@ public final class SqliteRequestLog implements RequestLogPort, AutoCloseable {
             return List.of();
         }
         return unwritten.read(() -> jdbi.withExtension(UsageStatsDao.class, dao -> dao.recent(limit)).stream()
-                .map(RowMapping::toRecord).toList(), (stored, rows) -> SqliteUsageStats.newest(stored, rows, limit));
+                .map(RowMapping::toRecord).toList(), (stored, rows) -> SqlUsageStats.newest(stored, rows, limit));
     }
 
     /** Rows lost: the queue stayed full, the log was closed, or the memory buffer of a failing database was full. */

@@ -1,4 +1,4 @@
-package io.proxygate.adapter.out.upstream.oauth;
+package io.proxygate.adapter.out.persistence.login;
 
 import io.proxygate.application.auth.OAuthProvider;
 import io.proxygate.application.auth.PendingLogin;

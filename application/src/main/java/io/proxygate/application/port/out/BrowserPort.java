@@ -1,4 +1,4 @@
-package io.proxygate.application.auth;
+package io.proxygate.application.port.out;
 
 import java.net.URI;
 

@@ -23,7 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** The request log, on SQLite and on PostgreSQL. */
-class SqliteRequestLogTest {
+class SqlRequestLogTest {
     private static final Instant T0 = Instant.parse("2025-06-01T12:00:00Z");
 
     @TempDir
@@ -39,7 +39,7 @@ class SqliteRequestLogTest {
     @EnumSource(SqlDialect.class)
     void closeWritesEveryQueuedRow(SqlDialect dialect) {
         open(dialect);
-        SqliteRequestLog log = new SqliteRequestLog(jdbi, 20_000, 256, Duration.ofMillis(100), Duration.ofSeconds(5));
+        SqlRequestLog log = new SqlRequestLog(jdbi, 20_000, 256, Duration.ofMillis(100), Duration.ofSeconds(5));
 
         for (int i = 0; i < 10_000; i++) {
             log.append(record("req-" + i, T0.plusMillis(i)));
@@ -56,7 +56,7 @@ class SqliteRequestLogTest {
     void concurrentAppendersLoseNothingWithASmallQueue(SqlDialect dialect) throws InterruptedException {
         open(dialect);
         // A queue far smaller than the load: appenders wait for room (long offer timeout) instead of dropping.
-        SqliteRequestLog log = new SqliteRequestLog(jdbi, 64, 32, Duration.ofMillis(20), Duration.ofSeconds(30));
+        SqlRequestLog log = new SqlRequestLog(jdbi, 64, 32, Duration.ofMillis(20), Duration.ofSeconds(30));
         CountDownLatch start = new CountDownLatch(1);
         List<Thread> threads = new ArrayList<>();
         for (int t = 0; t < 4; t++) {
@@ -86,7 +86,7 @@ class SqliteRequestLogTest {
     @EnumSource(SqlDialect.class)
     void rowsBecomeVisibleWithoutClosingOnceABatchIsDue(SqlDialect dialect) {
         open(dialect);
-        try (SqliteRequestLog log = new SqliteRequestLog(jdbi)) {
+        try (SqlRequestLog log = new SqlRequestLog(jdbi)) {
             log.append(record("visible", T0));
 
             await().atMost(Duration.ofSeconds(10)).until(() -> log.recent(10).size() == 1);
@@ -108,7 +108,7 @@ class SqliteRequestLogTest {
             }
         }));
         await().atMost(Duration.ofSeconds(10)).until(() -> blocker.getState() == Thread.State.WAITING);
-        SqliteRequestLog log = new SqliteRequestLog(jdbi, 2, 1, Duration.ofMillis(1), Duration.ofMillis(1));
+        SqlRequestLog log = new SqlRequestLog(jdbi, 2, 1, Duration.ofMillis(1), Duration.ofMillis(1));
 
         for (int i = 0; i < 50; i++) {
             log.append(record("r" + i, T0));
@@ -126,7 +126,7 @@ class SqliteRequestLogTest {
     @EnumSource(SqlDialect.class)
     void appendAfterCloseIsCountedAsDropped(SqlDialect dialect) {
         open(dialect);
-        SqliteRequestLog log = new SqliteRequestLog(jdbi);
+        SqlRequestLog log = new SqlRequestLog(jdbi);
         log.close();
 
         log.append(record("late", T0));
@@ -148,24 +148,24 @@ class SqliteRequestLogTest {
                 "claude-sonnet-4", Optional.empty(), 429, TokenUsage.NONE, Optional.empty(), Duration.ofMillis(40),
                 Optional.empty(), Optional.of("rate_limited"), Optional.of("all credentials cooling down"),
                 Optional.empty(), true, "");
-        SqliteRequestLog log = new SqliteRequestLog(jdbi);
+        SqlRequestLog log = new SqlRequestLog(jdbi);
         log.append(failed);
         log.append(full);
         log.close();
 
-        List<RequestRecord> recent = new SqliteRequestLog(jdbi).recent(10);
+        List<RequestRecord> recent = new SqlRequestLog(jdbi).recent(10);
 
         assertThat(recent).containsExactly(full, failed);
         assertThat(recent.get(0).costUsd()).contains(new BigDecimal("0.000123456789012345678"));
-        assertThat(new SqliteRequestLog(jdbi).recent(1)).containsExactly(full);
+        assertThat(new SqlRequestLog(jdbi).recent(1)).containsExactly(full);
     }
 
     @Test
     void aRowCountsFromTheMomentItIsAppendedAndOnceItIsWritten() {
         open(SqlDialect.SQLITE);
         // Batches of two: the first row waits in memory until the second arrives (or the 5 s delay passes).
-        SqliteRequestLog log = new SqliteRequestLog(jdbi, 64, 2, Duration.ofSeconds(5), Duration.ofSeconds(5));
-        SqliteUsageStats stats = new SqliteUsageStats(jdbi, log.unwritten());
+        SqlRequestLog log = new SqlRequestLog(jdbi, 64, 2, Duration.ofSeconds(5), Duration.ofSeconds(5));
+        SqlUsageStats stats = new SqlUsageStats(jdbi, log.unwritten());
         try {
             log.append(record("req-1", T0));
             assertThat(requests(stats)).isEqualTo(1);
@@ -185,8 +185,8 @@ class SqliteRequestLogTest {
     @EnumSource(SqlDialect.class)
     void readsDuringWritesNeitherMissNorDoubleCountARow(SqlDialect dialect) throws Exception {
         open(dialect);
-        SqliteRequestLog log = new SqliteRequestLog(jdbi, 4096, 8, Duration.ofMillis(1), Duration.ofSeconds(30));
-        SqliteUsageStats stats = new SqliteUsageStats(jdbi, log.unwritten());
+        SqlRequestLog log = new SqlRequestLog(jdbi, 4096, 8, Duration.ofMillis(1), Duration.ofSeconds(30));
+        SqlUsageStats stats = new SqlUsageStats(jdbi, log.unwritten());
         java.util.concurrent.atomic.AtomicLong begun = new java.util.concurrent.atomic.AtomicLong();
         java.util.concurrent.atomic.AtomicLong done = new java.util.concurrent.atomic.AtomicLong();
         int rows = 3000;
@@ -215,7 +215,7 @@ class SqliteRequestLogTest {
         assertThat(count()).isEqualTo(rows);
     }
 
-    private static long requests(SqliteUsageStats stats) {
+    private static long requests(SqlUsageStats stats) {
         return stats.totalsByCredential(T0.minusSeconds(1), T0.plusSeconds(3600)).stream()
                 .mapToLong(io.proxygate.application.usage.UsageTotals::requests).sum();
     }

@@ -33,7 +33,7 @@ import java.util.stream.Collectors;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-class SqliteUsageStatsTest {
+class SqlUsageStatsTest {
     private static final Instant T0 = Instant.parse("2025-06-01T12:00:00Z");
     private static final Instant FAR = Instant.parse("2100-01-01T00:00:00Z");
     private static final CredentialId ALICE = CredentialId.chatgpt("alice@example.com");
@@ -43,7 +43,7 @@ class SqliteUsageStatsTest {
     Path dir;
 
     private Jdbi jdbi;
-    private SqliteUsageStats stats;
+    private SqlUsageStats stats;
     private final AtomicInteger ids = new AtomicInteger();
 
     /** The database the inherited tests run on ({@link PostgresUsageStatsTest} runs them all on PostgreSQL). */
@@ -54,7 +54,7 @@ class SqliteUsageStatsTest {
     @BeforeEach
     void setUp() {
         jdbi = TestDatabase.fresh(dialect(), dir).open();
-        stats = new SqliteUsageStats(jdbi);
+        stats = new SqlUsageStats(jdbi);
     }
 
     @Test
@@ -134,7 +134,7 @@ class SqliteUsageStatsTest {
                 row(ALICE, FAR).cost("9").build());
         List<RequestRecord> records = rows.stream().map(RowMapping::toRecord).toList();
         UnwrittenRows unwritten = new UnwrittenRows();
-        SqliteUsageStats withUnwritten = new SqliteUsageStats(jdbi, unwritten);
+        SqlUsageStats withUnwritten = new SqlUsageStats(jdbi, unwritten);
 
         records.forEach(unwritten::add);
         List<List<UsageTotals>> allUnwritten = totalsOf(withUnwritten);
@@ -155,7 +155,7 @@ class SqliteUsageStatsTest {
     }
 
     /** By credential and by model, each in a stable order. */
-    private static List<List<UsageTotals>> totalsOf(SqliteUsageStats source) {
+    private static List<List<UsageTotals>> totalsOf(SqlUsageStats source) {
         Comparator<UsageTotals> order = Comparator.comparing((UsageTotals t) -> t.toString());
         return List.of(source.totalsByCredential(T0, FAR).stream().sorted(order).toList(),
                 source.totalsByCredentialAndModel(T0, FAR).stream().sorted(order).toList());

@@ -22,8 +22,8 @@ import java.util.Optional;
  * {@code claude_fallback_policy} in the admin API's JSON shape, so an exported value reads the same (and a policy
  * imported from the Go version's database is used as is).
  */
-public final class SqliteSettings implements FallbackPolicyPort {
-    private static final Logger LOG = LoggerFactory.getLogger(SqliteSettings.class);
+public final class SqlSettings implements FallbackPolicyPort {
+    private static final Logger LOG = LoggerFactory.getLogger(SqlSettings.class);
     static final String CLAUDE_FALLBACK_POLICY = "claude_fallback_policy";
     private static final ObjectMapper JSON = new ObjectMapper()
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
@@ -32,7 +32,7 @@ public final class SqliteSettings implements FallbackPolicyPort {
     private final InstantSource clock;
 
     /** @param clock stamps {@code updated_at} */
-    public SqliteSettings(Jdbi jdbi, InstantSource clock) {
+    public SqlSettings(Jdbi jdbi, InstantSource clock) {
         this.dao = Objects.requireNonNull(jdbi, "jdbi").onDemand(SettingsDao.class);
         this.clock = Objects.requireNonNull(clock, "clock");
     }

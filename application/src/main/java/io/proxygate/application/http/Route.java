@@ -1,4 +1,4 @@
-package io.proxygate.application.proxy;
+package io.proxygate.application.http;
 
 import io.proxygate.domain.credential.Api;
 

@@ -51,7 +51,7 @@ import java.util.Optional;
  *       series read committed rows only: percentiles cannot be merged, and charts may trail by one batch.</li>
  * </ul>
  */
-public final class SqliteUsageStats implements UsageStatsPort, UsageSeriesPort {
+public final class SqlUsageStats implements UsageStatsPort, UsageSeriesPort {
     /** The most buckets one query may ask for (an hourly chart of about seven months). */
     public static final int MAX_BUCKETS = 5000;
     private static final BigDecimal NANOS = BigDecimal.ONE.movePointLeft(9);
@@ -122,12 +122,12 @@ public final class SqliteUsageStats implements UsageStatsPort, UsageSeriesPort {
     private final UnwrittenRows unwritten;
 
     /** Committed rows only (the CLI, which writes no rows). */
-    public SqliteUsageStats(Jdbi jdbi) {
+    public SqlUsageStats(Jdbi jdbi) {
         this(jdbi, new UnwrittenRows());
     }
 
-    /** Committed rows plus the request log's rows not written yet ({@link SqliteRequestLog#unwritten()}). */
-    public SqliteUsageStats(Jdbi jdbi, UnwrittenRows unwritten) {
+    /** Committed rows plus the request log's rows not written yet ({@link SqlRequestLog#unwritten()}). */
+    public SqlUsageStats(Jdbi jdbi, UnwrittenRows unwritten) {
         this.jdbi = Objects.requireNonNull(jdbi, "jdbi");
         this.unwritten = Objects.requireNonNull(unwritten, "unwritten");
     }

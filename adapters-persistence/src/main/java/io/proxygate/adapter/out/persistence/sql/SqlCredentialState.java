@@ -18,12 +18,12 @@ import java.util.Optional;
  * cooldowns. Saves merge with what other instances saved (see {@link CredentialStateDao}), so a row may keep a
  * cooldown that has since run out: reads leave such a cooldown out.
  */
-public final class SqliteCredentialState implements CredentialStatePort {
+public final class SqlCredentialState implements CredentialStatePort {
     private final CredentialStateDao dao;
     private final InstantSource clock;
 
     /** @param clock stamps {@code updated_at} and tells which cooldowns have run out */
-    public SqliteCredentialState(Jdbi jdbi, InstantSource clock) {
+    public SqlCredentialState(Jdbi jdbi, InstantSource clock) {
         this.dao = Objects.requireNonNull(jdbi, "jdbi").onDemand(CredentialStateDao.class);
         this.clock = Objects.requireNonNull(clock, "clock");
     }

@@ -1,5 +1,10 @@
-package io.proxygate.application.auth;
+package io.proxygate.application.port.out;
 
+import io.proxygate.application.auth.ClaudeProfile;
+import io.proxygate.application.auth.DeviceAuthorization;
+import io.proxygate.application.auth.DeviceCode;
+import io.proxygate.application.auth.OAuthCallException;
+import io.proxygate.application.auth.TokenGrant;
 import io.proxygate.domain.credential.CredentialId;
 import io.proxygate.domain.credential.Secret;
 
