@@ -15,8 +15,12 @@ public class GateUpstream {
         server.setExecutor(Executors.newFixedThreadPool(4));
         server.createContext("/", exchange -> {
             try (exchange) {
-                exchange.getRequestBody().readAllBytes();
-                handle(phase, exchange);
+                String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+                if (phase.equals("translate")) {
+                    translate(exchange, body);
+                } else {
+                    handle(phase, exchange);
+                }
             }
         });
         server.start();
@@ -84,6 +88,115 @@ public class GateUpstream {
             }
             default -> throw new IllegalArgumentException("unknown phase " + phase);
         }
+    }
+
+    /**
+     * A ChatGPT Codex backend that speaks only the Responses API, for clients of the Messages API served through
+     * translation: a request offering a {@code Read} tool gets a call of it on the file named by GATE_READ_FILE;
+     * the request that carries the tool's output gets an answer quoting that output; anything else gets "pong".
+     */
+    static void translate(HttpExchange ex, String body) throws IOException {
+        String path = ex.getRequestURI().getPath();
+        System.out.println("SEEN " + path + " auth=" + header(ex, "Authorization") + " x-api-key="
+                + header(ex, "x-api-key") + " model=" + stringAfter(body, "\"model\":")
+                + " tool_output=" + body.contains("\"function_call_output\""));
+        System.out.flush();
+        if (path.contains("usage")) {
+            json(ex, "{}");
+            return;
+        }
+        if (!path.endsWith("/codex/responses")) {
+            ex.sendResponseHeaders(404, -1);
+            return;
+        }
+        int output = body.lastIndexOf("\"type\":\"function_call_output\"");
+        if (output >= 0) {
+            String said = stringAfter(body.substring(output), "\"output\":");
+            codexStream(ex, escape("The file says: " + said));
+        } else if (body.contains("\"name\":\"Read\"")) {
+            codexToolCall(ex, "Read", "{\"file_path\":\"" + escape(System.getenv("GATE_READ_FILE")) + "\"}");
+        } else {
+            codexStream(ex, "pong");
+        }
+    }
+
+    /** A Responses stream in which the model calls one function tool. */
+    static void codexToolCall(HttpExchange ex, String name, String arguments) throws IOException {
+        String args = "\"" + escape(arguments) + "\"";
+        String item = "{\"type\":\"function_call\",\"id\":\"fc_gate\",\"call_id\":\"call_gate_read\",\"name\":\""
+                + name + "\",\"arguments\":" + args + ",\"status\":\"completed\"}";
+        String response = "{\"id\":\"resp_gate_tool\",\"object\":\"response\",\"created_at\":1700000000,"
+                + "\"model\":\"gpt-5-codex\",\"status\":\"%s\",\"output\":%s,\"usage\":{\"input_tokens\":40,"
+                + "\"input_tokens_details\":{\"cached_tokens\":0},\"output_tokens\":9,\"output_tokens_details\":"
+                + "{\"reasoning_tokens\":0},\"total_tokens\":49}}";
+        String body = "event: response.created\ndata: {\"type\":\"response.created\",\"response\":"
+                + String.format(response, "in_progress", "[]") + "}\n\n"
+                + "event: response.output_item.added\ndata: {\"type\":\"response.output_item.added\",\"output_index\":0,"
+                + "\"item\":{\"type\":\"function_call\",\"id\":\"fc_gate\",\"call_id\":\"call_gate_read\",\"name\":\""
+                + name + "\",\"arguments\":\"\",\"status\":\"in_progress\"}}\n\n"
+                + "event: response.function_call_arguments.delta\ndata: {\"type\":\"response.function_call_arguments.delta\","
+                + "\"item_id\":\"fc_gate\",\"output_index\":0,\"delta\":" + args + "}\n\n"
+                + "event: response.output_item.done\ndata: {\"type\":\"response.output_item.done\",\"output_index\":0,"
+                + "\"item\":" + item + "}\n\n"
+                + "event: response.completed\ndata: {\"type\":\"response.completed\",\"response\":"
+                + String.format(response, "completed", "[" + item + "]") + "}\n\n";
+        sseBody(ex, body);
+    }
+
+    /** The JSON string value that follows {@code key} in {@code json}, unescaped; "" when there is none. */
+    static String stringAfter(String json, String key) {
+        int at = json.indexOf(key);
+        if (at < 0) {
+            return "";
+        }
+        int i = json.indexOf('"', at + key.length());
+        if (i < 0) {
+            return "";
+        }
+        StringBuilder sb = new StringBuilder();
+        for (i = i + 1; i < json.length(); i++) {
+            char c = json.charAt(i);
+            if (c == '"') {
+                break;
+            }
+            if (c == '\\' && i + 1 < json.length()) {
+                char n = json.charAt(++i);
+                switch (n) {
+                    case 'n' -> sb.append('\n');
+                    case 't' -> sb.append('\t');
+                    case 'r' -> sb.append('\r');
+                    case 'u' -> {
+                        sb.append((char) Integer.parseInt(json.substring(i + 1, i + 5), 16));
+                        i += 4;
+                    }
+                    default -> sb.append(n);
+                }
+            } else {
+                sb.append(c);
+            }
+        }
+        return sb.toString();
+    }
+
+    static String escape(String text) {
+        StringBuilder sb = new StringBuilder();
+        for (char c : text.toCharArray()) {
+            switch (c) {
+                case '"' -> sb.append("\\\"");
+                case '\\' -> sb.append("\\\\");
+                case '\n' -> sb.append("\\n");
+                case '\r' -> sb.append("\\r");
+                case '\t' -> sb.append("\\t");
+                default -> {
+                    if (c < 0x20) {
+                        sb.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        sb.append(c);
+                    }
+                }
+            }
+        }
+        return sb.toString();
     }
 
     static void anthropicStream(HttpExchange ex, String text) throws IOException {

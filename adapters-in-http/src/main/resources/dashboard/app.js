@@ -846,7 +846,9 @@
       return;
     }
     fb.replaceChildren(...state.finished.map((r) => h('tr', { 'data-id': r.id },
-      h('td', {}, clock(r.started_at)), h('td', {}, r.route), h('td', {}, r.model),
+      h('td', {}, clock(r.started_at)), h('td', {}, r.route),
+      // A request the other API family served: the model shown is the served one, the badge says what was asked.
+      h('td', {}, r.model, r.translation ? h('span', { class: 'badge info translated', title: r.translation }, 'translated') : null),
       h('td', {}, r.credential || r.provider),
       h('td', {}, h('span', { class: 'badge ' + (r.success ? 'ok' : 'bad'), title: r.error || r.error_class || '' },
         String(r.status) + (r.error_class ? ' ' + r.error_class : ''))),
@@ -946,6 +948,7 @@
       const pick = e.entries.find((x) => x.verdict === 'picked');
       $('routing-summary').textContent = pick ? 'Now: ' + pick.label + (e.pinned ? ' (pinned to this session)' : '') + ' — ' + pick.why
         : 'No credential can serve this request now.';
+      if (e.translation) $('routing-summary').textContent += ' · ' + e.translation;
       const tb = $('t-routing').tBodies[0];
       tb.replaceChildren(...e.entries.map((x) => h('tr', {},
         h('td', {}, x.rank ? String(x.rank) : ''), h('td', {}, x.label), h('td', {}, x.kind || ''),

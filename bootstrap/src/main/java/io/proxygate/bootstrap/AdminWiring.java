@@ -55,7 +55,7 @@ final class AdminWiring {
         Optional<Secret> token = Optional.ofNullable(adminToken.value()).filter(v -> !v.isBlank()).map(Secret::of);
 
         AdminApi api = new AdminApi(token, new AdminApi.Services(poolAdmin, pool, usage, pricing,
-                new RoutingExplainService(pool, router), logins, live), info, clock, zone, true);
+                new RoutingExplainService(pool, router).translate(config.translate.policy()), logins, live), info, clock, zone, true);
         api.components().forEach(environment.jersey()::register);
         environment.jersey().register(new AdminClientKeysResource(clientKeys, clock, zone,
                 Optional.ofNullable(config.server.publicBaseUrl).map(String::strip).filter(u -> !u.isEmpty())));

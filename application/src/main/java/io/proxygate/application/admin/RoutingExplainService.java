@@ -26,10 +26,18 @@ import java.util.Set;
 public final class RoutingExplainService {
     private final CredentialPool pool;
     private final CredentialRouter router;
+    private volatile io.proxygate.domain.translate.TranslationPolicy translation =
+            io.proxygate.domain.translate.TranslationPolicy.OFF;
 
     public RoutingExplainService(CredentialPool pool, CredentialRouter router) {
         this.pool = Objects.requireNonNull(pool, "pool");
         this.router = Objects.requireNonNull(router, "router");
+    }
+
+    /** The operator's {@code [translate]} table, so the explanation says when the other family would serve. */
+    public RoutingExplainService translate(io.proxygate.domain.translate.TranslationPolicy policy) {
+        this.translation = Objects.requireNonNull(policy, "policy");
+        return this;
     }
 
     /**
@@ -78,7 +86,25 @@ public final class RoutingExplainService {
                             : "eligible, but ranked below the " + plan.candidates().size()
                             + " candidates offered per request"));
         }
-        return new RoutingExplanation(api, m, s, plan.pinned(), entries);
+        return new RoutingExplanation(api, m, s, plan.pinned(), entries, translation(api, m, plan, snapshot));
+    }
+
+    /** What {@code [translate]} would do with this request now, in the request log's words, or why it would not. */
+    private Optional<String> translation(Api api, String model, RoutingPlan plan, CredentialPool.Snapshot snapshot) {
+        io.proxygate.domain.translate.TranslationPolicy policy = translation;
+        if (!policy.enabled()) {
+            return Optional.empty();
+        }
+        io.proxygate.domain.translate.TranslationPolicy.FamilyState state = !plan.candidates().isEmpty()
+                ? io.proxygate.domain.translate.TranslationPolicy.FamilyState.ROUTABLE
+                : snapshot.credentials().stream().noneMatch(c -> c.serves(api) && !c.disabled())
+                ? io.proxygate.domain.translate.TranslationPolicy.FamilyState.NONE_ROUTABLE
+                : io.proxygate.domain.translate.TranslationPolicy.FamilyState.EXHAUSTED;
+        boolean otherServes = policy.mappingFor(api, model).map(mapping -> snapshot.credentials().stream()
+                .anyMatch(c -> c.serves(mapping.servedBy()) && !c.disabled())).orElse(false);
+        return Optional.of(policy.decide(api, model, state, otherServes)
+                .map(io.proxygate.domain.translate.Translation::describe)
+                .orElseGet(() -> "not translated: " + policy.whyNot(api, model, state, otherServes)));
     }
 
     /** The reason, followed by the credential's time-to-first-byte and error-rate averages when there are any. */

@@ -12,12 +12,19 @@ import java.util.OptionalDouble;
 /**
  * What the router would do with a request right now: every pooled credential, in the router's order, with its
  * verdict and the reason. {@code pinned} is true when the pick is the conversation's pinned credential.
+ * {@code translation} says whether the request would go to the other API family ({@code [translate]}) and why, or
+ * why not; empty when translation is off.
  */
 public record RoutingExplanation(Api api, String model, Optional<String> session, boolean pinned,
-                                 List<Entry> entries) {
+                                 List<Entry> entries, Optional<String> translation) {
     public RoutingExplanation {
         Objects.requireNonNull(api, "api");
         entries = List.copyOf(entries);
+        translation = translation == null ? Optional.empty() : translation;
+    }
+
+    public RoutingExplanation(Api api, String model, Optional<String> session, boolean pinned, List<Entry> entries) {
+        this(api, model, session, pinned, entries, Optional.empty());
     }
 
     public enum Verdict {

@@ -1043,7 +1043,8 @@ public final class ProxyService implements ProxyUseCase {
         LOG.log(System.Logger.Level.INFO, () -> String.format(java.util.Locale.ROOT,
                 "request id=%s route=%s credential=%s status=%d in=%d out=%d ms=%d%s", r.requestId(), r.route(),
                 r.credential().map(CredentialId::value).orElse("-"), r.status(), r.tokens().inputTokens(),
-                r.tokens().outputTokens(), r.latency().toMillis(), r.errorClass().map(e -> " error=" + e).orElse("")));
+                r.tokens().outputTokens(), r.latency().toMillis(), r.errorClass().map(e -> " error=" + e).orElse(""))
+                + r.translation().map(t -> " (" + t + ")").orElse(""));
     }
 
     /** The first bytes of an answer's body, read (bounded) only when the classifier asks for them. */

@@ -194,6 +194,27 @@ class MessagesOnChatGptSystemTest {
     }
 
     @Test
+    void routingExplainAndTheAdminRequestListSayWhatIsTranslated() throws Exception {
+        post("/v1/messages", firstTurn(false));
+        HttpResponse<String> explained = http.send(HttpRequest.newBuilder(URI.create(base()
+                        + "/admin/routing/explain?api=messages&model=claude-sonnet-4-5"))
+                .header("X-Admin-Token", wiring().adminToken().value()).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(explained.statusCode()).isEqualTo(200);
+        assertThat(CodexMock.JSON.readTree(explained.body()).path("translation").asText())
+                .isEqualTo("translated messages → responses, claude-sonnet-4-5 → gpt-5-codex, because no messages "
+                        + "credential can serve");
+        HttpResponse<String> unmapped = http.send(HttpRequest.newBuilder(URI.create(base()
+                        + "/admin/routing/explain?api=messages&model=claude-haiku-4-5"))
+                .header("X-Admin-Token", wiring().adminToken().value()).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(CodexMock.JSON.readTree(unmapped.body()).path("translation").asText())
+                .startsWith("not translated: no [translate.models] entry maps claude-haiku-4-5");
+
+        HttpResponse<String> rows = http.send(HttpRequest.newBuilder(URI.create(base() + "/admin/requests?limit=5"))
+                .header("X-Admin-Token", wiring().adminToken().value()).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(rows.body()).contains("\"translation\":\"translated messages → responses, claude-sonnet-4-5 → gpt-5-codex");
+    }
+
+    @Test
     void anthropicServerToolsAreRefusedInAnthropicsShapeWithoutCallingTheBackend() throws Exception {
         int before = CODEX.requests(CodexMock.PATH).size();
         HttpResponse<String> r = post("/v1/messages", "{\"model\":\"claude-sonnet-4-5\",\"max_tokens\":100,"

@@ -266,7 +266,8 @@ final class AdminViews {
                 .opt("cost", r.costUsd()).put("latency_ms", r.latency().toMillis())
                 .opt("ttfb_ms", r.timeToFirstByte().map(Duration::toMillis)).opt("error_class", r.errorClass())
                 .opt("error", r.errorText()).opt("response_id", r.responseId()).flag("incomplete", r.incomplete())
-                .optValue("routing_note", r.routingNote()).put("client_key", r.clientKey()).build();
+                .optValue("routing_note", r.routingNote()).put("client_key", r.clientKey())
+                .opt("translation", r.translation()).build();
     }
 
     static Map<String, Object> explanation(RoutingExplanation e) {
@@ -279,6 +280,7 @@ final class AdminViews {
                 .put("why", x.why()).build()).toList();
         return Json.object().put("api", e.api().name().toLowerCase(java.util.Locale.ROOT)).put("model", e.model())
                 .opt("session", e.session()).put("pinned", e.pinned())
-                .opt("picked", e.pick().map(p -> p.id().value())).put("entries", entries).build();
+                .opt("picked", e.pick().map(p -> p.id().value())).put("entries", entries)
+                .opt("translation", e.translation()).build();
     }
 }

@@ -117,8 +117,11 @@ public final class MessagesToResponses implements WireTranslation {
         int droppedThinking = 0;
         for (JsonNode message : messages) {
             String role = message.path("role").asText("");
-            if (!role.equals("user") && !role.equals("assistant")) {
-                throw new Untranslatable("messages: role must be user or assistant, not \"" + role + "\"");
+            if (role.equals("system")) {
+                // A system message between turns (newer Claude Code sends them): the Responses API's developer role.
+                role = "developer";
+            } else if (!role.equals("user") && !role.equals("assistant")) {
+                throw new Untranslatable("messages: role must be user, assistant or system, not \"" + role + "\"");
             }
             boolean assistant = role.equals("assistant");
             JsonNode content = message.path("content");

@@ -39,6 +39,12 @@ public final class TranslatingUpstream implements UpstreamPort {
         if (from == Api.RESPONSES && to == Api.MESSAGES) {
             return Optional.of(new ResponsesToMessages());
         }
+        if (from == Api.CHAT_COMPLETIONS && to == Api.RESPONSES) {
+            return Optional.of(new ChatToResponses());
+        }
+        if (from == Api.CHAT_COMPLETIONS && to == Api.MESSAGES) {
+            return Optional.of(new ChatToMessages());
+        }
         return Optional.empty();
     }
 
@@ -51,7 +57,7 @@ public final class TranslatingUpstream implements UpstreamPort {
      * namespaced) is bound to that knowledge for this one request.
      */
     static Prepared prepare(WireTranslation codec, byte[] clientBody, String servedModel) throws Untranslatable {
-        if (codec instanceof ResponsesToMessages contextual) {
+        if (codec instanceof RequestAwareTranslation contextual) {
             TranslatedRequest translated = contextual.translate(clientBody, servedModel);
             ReplyContext context = translated.context();
             return new Prepared(translated.body(), new WireTranslation() {
