@@ -299,7 +299,7 @@ public final class ChatToMessages implements RequestAwareTranslation {
                 a.set("description", f.get("description"));
             }
             JsonNode params = f.get("parameters");
-            a.set("input_schema", params != null && params.isObject() ? params
+            a.set("input_schema", Json.isObject(params) ? params
                     : Json.object().put("type", "object").set("properties", Json.object()));
         }
         return out;

@@ -54,6 +54,11 @@ final class Json {
         return NODES.arrayNode();
     }
 
+    /** An object node, or an object kept as raw bytes by the request reader. */
+    static boolean isObject(JsonNode node) {
+        return node != null && (node.isObject() || node instanceof RawJsonNode);
+    }
+
     /** A string node that is neither missing nor empty, or null. */
     static JsonNode nonEmptyText(JsonNode node) {
         if (node == null || !node.isTextual()) {

@@ -233,7 +233,7 @@ public final class ResponsesToMessages implements RequestAwareTranslation {
                     a.set("description", t.get("description"));
                 }
                 JsonNode params = t.get("parameters");
-                a.set("input_schema", params != null && params.isObject() ? params
+                a.set("input_schema", Json.isObject(params) ? params
                         : Json.object().put("type", "object").set("properties", Json.object()));
             }
             case "custom" -> {

@@ -18,6 +18,11 @@ import java.io.IOException;
 final class SparseJsonReader {
     /** Strings at least this long (in bytes) stay raw; below it decoding is cheaper than the bookkeeping. */
     static final int RAW_FROM = 48;
+    /**
+     * Objects under this field name are only ever moved by a translation (a function tool's JSON schema): they are
+     * kept whole as bytes.
+     */
+    static final String MOVED_WHOLE = "parameters";
     private static final JsonFactory FACTORY = Json.MAPPER.getFactory();
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
@@ -45,7 +50,9 @@ final class SparseJsonReader {
                 JsonToken n;
                 while ((n = p.nextToken()) == JsonToken.FIELD_NAME) {
                     String name = p.currentName();
-                    o.set(name, value(p, p.nextToken(), body));
+                    JsonToken v = p.nextToken();
+                    o.set(name, v == JsonToken.START_OBJECT && MOVED_WHOLE.equals(name) ? raw(p, body)
+                            : value(p, v, body));
                 }
                 if (n != JsonToken.END_OBJECT) {
                     throw new IOException("unterminated object");
@@ -97,6 +104,17 @@ final class SparseJsonReader {
             }
             default -> throw new IOException("unexpected token " + t);
         }
+    }
+
+    /** An object skipped by the parser (tokenised, not built) and kept as its bytes. */
+    private static JsonNode raw(JsonParser p, byte[] body) throws IOException {
+        int start = (int) p.currentTokenLocation().getByteOffset();
+        p.skipChildren();
+        int end = (int) p.currentLocation().getByteOffset();
+        if (start < 0 || end > body.length || body[start] != '{' || body[end - 1] != '}') {
+            throw new IOException("cannot locate an object in the body");
+        }
+        return new RawJsonNode(body, start, end - start);
     }
 
     private static int closingQuote(byte[] body, int from) throws IOException {

@@ -30,6 +30,11 @@ class SparseJsonReaderPropertiesTest {
         ObjectNode original = Json.object();
         original.put("short", "id_1").put("text", a).put("n", 42).put("f", 0.5).put("t", true).putNull("none");
         original.putArray("parts").addObject().put("type", "input_text").put("text", b);
+        // A tool schema, kept whole as bytes, inside an array and last in its object.
+        ObjectNode tool = original.putArray("tools").addObject().put("type", "function");
+        tool.putObject("parameters").put("type", "object").putObject("properties").putObject("x")
+                .put("description", a).putArray("enum").add(b).add(1);
+        original.putObject("parameters").putObject("empty");
         // Written both compactly and with the escapes Jackson does not use itself (\/ and \\u escapes).
         List<byte[]> bodies = List.of(Json.bytes(original),
                 Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(original),
@@ -38,6 +43,9 @@ class SparseJsonReaderPropertiesTest {
             JsonNode sparse = SparseJsonReader.read(body);
             assertThat(sparse.path("text").textValue()).isEqualTo(a);
             assertThat(sparse.path("parts").get(0).path("text").asText()).isEqualTo(b);
+            assertThat(Json.isObject(sparse.path("tools").get(0).path("parameters"))).isTrue();
+            assertThat(((RawJsonNode) sparse.path("tools").get(0).path("parameters")).parsed())
+                    .isEqualTo(original.path("tools").get(0).path("parameters"));
             assertThat(Json.MAPPER.readTree(Json.bytes(sparse))).isEqualTo(original);
             assertThat(Json.MAPPER.readTree(Json.string(sparse))).isEqualTo(original);
         }
