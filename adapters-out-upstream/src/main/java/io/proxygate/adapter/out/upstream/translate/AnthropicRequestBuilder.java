@@ -47,6 +47,23 @@ final class AnthropicRequestBuilder {
         }
     }
 
+    /** A text node (copied as it is, never decoded) as a system block; nothing when empty. */
+    void systemText(JsonNode text) {
+        JsonNode t = Json.nonEmptyText(text);
+        if (t != null) {
+            system.addObject().put("type", "text").set("text", t);
+        }
+    }
+
+    void text(String role, JsonNode text) {
+        JsonNode t = Json.nonEmptyText(text);
+        if (t != null) {
+            ObjectNode b = Json.object();
+            b.put("type", "text").set("text", t);
+            block(role, b);
+        }
+    }
+
     void text(String role, String text) {
         if (text != null && !text.isEmpty()) {
             ObjectNode b = Json.object();

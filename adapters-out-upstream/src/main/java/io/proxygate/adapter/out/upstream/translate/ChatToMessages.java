@@ -190,7 +190,11 @@ public final class ChatToMessages implements RequestAwareTranslation {
         switch (role) {
             case "system", "developer" -> {
                 if (b.messages.isEmpty()) {
-                    b.systemText(ChatRequests.text(content));
+                    if (content != null && content.isTextual()) {
+                        b.systemText(content);
+                    } else {
+                        b.systemText(ChatRequests.text(content));
+                    }
                 } else {
                     b.text("user", ChatRequests.text(content));
                     b.notes.add("a " + role + " message after the conversation started was sent as user text");
@@ -198,13 +202,13 @@ public final class ChatToMessages implements RequestAwareTranslation {
             }
             case "user" -> {
                 if (content == null || content.isTextual()) {
-                    b.text("user", content == null ? "" : content.textValue());
+                    b.text("user", content);
                     return;
                 }
                 for (JsonNode part : content) {
                     String type = part.path("type").asText();
                     switch (type) {
-                        case "text" -> b.text("user", part.path("text").asText(""));
+                        case "text" -> b.text("user", part.get("text"));
                         case "image_url" -> {
                             JsonNode url = part.get("image_url");
                             b.block("user", AnthropicRequestBuilder.image(url != null && url.isObject()
@@ -227,7 +231,7 @@ public final class ChatToMessages implements RequestAwareTranslation {
                         b.text("assistant", t);
                     }
                 } else if (content != null && content.isTextual()) {
-                    b.text("assistant", content.textValue());
+                    b.text("assistant", content);
                 }
                 String refusal = Json.text(m, "refusal");
                 if (refusal != null) {
@@ -260,9 +264,16 @@ public final class ChatToMessages implements RequestAwareTranslation {
                     throw new Untranslatable("a tool message without tool_call_id cannot be matched on Anthropic");
                 }
                 ObjectNode result = Json.object().put("type", "tool_result").put("tool_use_id", id);
-                String text = ChatRequests.text(content);
-                if (!text.isEmpty()) {
-                    result.put("content", text);
+                if (content != null && content.isTextual()) {
+                    JsonNode text = Json.nonEmptyText(content);
+                    if (text != null) {
+                        result.set("content", text);
+                    }
+                } else {
+                    String text = ChatRequests.text(content);
+                    if (!text.isEmpty()) {
+                        result.put("content", text);
+                    }
                 }
                 b.block("user", result);
             }
@@ -288,7 +299,7 @@ public final class ChatToMessages implements RequestAwareTranslation {
                 a.set("description", f.get("description"));
             }
             JsonNode params = f.get("parameters");
-            a.set("input_schema", params != null && params.isObject() ? params
+            a.set("input_schema", Json.isObject(params) ? params
                     : Json.object().put("type", "object").set("properties", Json.object()));
         }
         return out;

@@ -36,7 +36,7 @@ final class Json {
     /** The request body as an object, or a refusal a client can understand. */
     static ObjectNode requestObject(byte[] body) throws Untranslatable {
         try {
-            JsonNode node = MAPPER.readTree(body);
+            JsonNode node = SparseJsonReader.read(body);
             if (node instanceof ObjectNode o) {
                 return o;
             }
@@ -52,6 +52,22 @@ final class Json {
 
     static ArrayNode array() {
         return NODES.arrayNode();
+    }
+
+    /** An object node, or an object kept as raw bytes by the request reader. */
+    static boolean isObject(JsonNode node) {
+        return node != null && (node.isObject() || node instanceof RawJsonNode);
+    }
+
+    /** A string node that is neither missing nor empty, or null. */
+    static JsonNode nonEmptyText(JsonNode node) {
+        if (node == null || !node.isTextual()) {
+            return null;
+        }
+        if (node instanceof RawStringNode raw) {
+            return raw.hasNoText() ? null : raw;
+        }
+        return node.textValue().isEmpty() ? null : node;
     }
 
     static byte[] bytes(JsonNode node) {

@@ -44,7 +44,7 @@ public final class ResponsesToMessages implements RequestAwareTranslation {
         ObjectNode in = Json.requestObject(clientBody);
         refuseStatefulFeatures(in);
         AnthropicRequestBuilder b = new AnthropicRequestBuilder();
-        b.systemText(Json.text(in, "instructions"));
+        b.systemText(in.get("instructions"));
 
         Set<String> freeform = new HashSet<>();
         Map<String, ReplyContext.NamespacedTool> namespaced = new HashMap<>();
@@ -59,7 +59,7 @@ public final class ResponsesToMessages implements RequestAwareTranslation {
             throw new Untranslatable("the request has no input");
         }
         if (input.isTextual()) {
-            b.text("user", input.textValue());
+            b.text("user", input);
         } else if (input.isArray()) {
             for (JsonNode item : input) {
                 inputItem(item, b, upstreamNameOf);
@@ -233,7 +233,7 @@ public final class ResponsesToMessages implements RequestAwareTranslation {
                     a.set("description", t.get("description"));
                 }
                 JsonNode params = t.get("parameters");
-                a.set("input_schema", params != null && params.isObject() ? params
+                a.set("input_schema", Json.isObject(params) ? params
                         : Json.object().put("type", "object").set("properties", Json.object()));
             }
             case "custom" -> {
@@ -306,7 +306,9 @@ public final class ResponsesToMessages implements RequestAwareTranslation {
                 ObjectNode use = Json.object().put("type", "tool_use");
                 use.put("id", callId(item));
                 use.put("name", item.path("name").asText());
-                use.putObject("input").put(FREEFORM_FIELD, item.path("input").asText(""));
+                JsonNode freeformInput = item.get("input");
+                use.putObject("input").set(FREEFORM_FIELD, freeformInput != null && freeformInput.isTextual()
+                        ? freeformInput : Json.NODES.textNode(""));
                 b.block("assistant", use);
             }
             case "function_call_output", "custom_tool_call_output" -> {
@@ -324,12 +326,13 @@ public final class ResponsesToMessages implements RequestAwareTranslation {
                     if (content.isEmpty()) {
                         result.remove("content");
                     }
-                } else {
-                    String text = output == null || output.isNull() ? "" : output.isTextual() ? output.textValue()
-                            : Json.string(output);
-                    if (!text.isEmpty()) {
-                        result.put("content", text);
+                } else if (output != null && output.isTextual()) {
+                    JsonNode text = Json.nonEmptyText(output);
+                    if (text != null) {
+                        result.set("content", text);
                     }
+                } else if (output != null && !output.isNull()) {
+                    result.put("content", Json.string(output));
                 }
                 b.block("user", result);
             }
@@ -367,12 +370,22 @@ public final class ResponsesToMessages implements RequestAwareTranslation {
         String role = item.path("role").asText("user");
         JsonNode content = item.get("content");
         if ("system".equals(role) || "developer".equals(role)) {
-            String text = joinedText(content);
-            if (b.messages.isEmpty()) {
-                b.systemText(text);
+            boolean leading = b.messages.isEmpty();
+            if (content != null && content.isArray()) {
+                for (JsonNode part : content) {
+                    if (leading) {
+                        b.systemText(part.get("text"));
+                    } else {
+                        b.text("user", part.get("text"));
+                    }
+                }
+            } else if (leading) {
+                b.systemText(content);
             } else {
+                b.text("user", content);
+            }
+            if (!leading) {
                 // Anthropic has one system prompt, at the top; a later instruction travels as user text.
-                b.text("user", text);
                 b.notes.add("a " + role + " message after the conversation started was sent as user text");
             }
             return;
@@ -382,7 +395,7 @@ public final class ResponsesToMessages implements RequestAwareTranslation {
             return;
         }
         if (content.isTextual()) {
-            b.text(to, content.textValue());
+            b.text(to, content);
             return;
         }
         for (JsonNode part : content) {
@@ -398,8 +411,8 @@ public final class ResponsesToMessages implements RequestAwareTranslation {
         String type = part.path("type").asText();
         switch (type) {
             case "input_text", "output_text", "text" -> {
-                String text = part.path("text").asText("");
-                return text.isEmpty() ? null : Json.object().put("type", "text").put("text", text);
+                JsonNode text = Json.nonEmptyText(part.get("text"));
+                return text == null ? null : Json.object().put("type", "text").set("text", text);
             }
             case "refusal" -> {
                 String text = part.path("refusal").asText("");
@@ -417,26 +430,6 @@ public final class ResponsesToMessages implements RequestAwareTranslation {
             }
             default -> throw new Untranslatable("content part " + type + " has no Anthropic equivalent");
         }
-    }
-
-    private static String joinedText(JsonNode content) {
-        if (content == null || content.isNull()) {
-            return "";
-        }
-        if (content.isTextual()) {
-            return content.textValue();
-        }
-        StringBuilder sb = new StringBuilder();
-        for (JsonNode part : content) {
-            String t = Json.text(part, "text");
-            if (t != null && !t.isEmpty()) {
-                if (!sb.isEmpty()) {
-                    sb.append("\n\n");
-                }
-                sb.append(t);
-            }
-        }
-        return sb.toString();
     }
 
     private static void reasoning(JsonNode item, AnthropicRequestBuilder b) {
