@@ -92,7 +92,8 @@ public class GateUpstream {
 
     /**
      * A ChatGPT Codex backend that speaks only the Responses API, for clients of the Messages API served through
-     * translation: a request offering a {@code Read} tool gets a call of it on the file named by GATE_READ_FILE;
+     * translation: a request offering Claude Code's {@code Read} tool (or OpenCode's {@code read}, when the request asks
+     * GATE_ASK) gets a call of it on the file named by GATE_READ_FILE;
      * the request that carries the tool's output gets an answer quoting that output; anything else gets "pong".
      */
     static void translate(HttpExchange ex, String body) throws IOException {
@@ -114,7 +115,11 @@ public class GateUpstream {
             String said = stringAfter(body.substring(output), "\"output\":");
             codexStream(ex, escape("The file says: " + said));
         } else if (body.contains("\"name\":\"Read\"")) {
+            // Claude Code's Read tool.
             codexToolCall(ex, "Read", "{\"file_path\":\"" + escape(System.getenv("GATE_READ_FILE")) + "\"}");
+        } else if (body.contains("\"name\":\"read\"") && body.contains(System.getenv("GATE_ASK"))) {
+            // OpenCode's read tool, asked for the gate's question (not its title or summary requests).
+            codexToolCall(ex, "read", "{\"filePath\":\"" + escape(System.getenv("GATE_READ_FILE")) + "\"}");
         } else {
             codexStream(ex, "pong");
         }
