@@ -1,4 +1,4 @@
-package io.proxygate.application.routing;
+package io.proxygate.testsupport;
 
 import java.time.Duration;
 import java.time.Instant;
