@@ -5,8 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
 import io.proxygate.bootstrap.config.ProxyGateConfiguration;
-import io.proxygate.bootstrap.support.Fixtures;
-import io.proxygate.bootstrap.support.MockUpstream;
+import io.proxygate.testsupport.UpstreamReplies;
+import io.proxygate.testsupport.MockUpstream;
 import io.proxygate.bootstrap.support.PoolFiles;
 import io.proxygate.bootstrap.support.ProxyGateRunner;
 import org.junit.jupiter.api.AfterAll;
@@ -74,9 +74,9 @@ class BadInputSystemIT {
     private static MockUpstream start() {
         try {
             MockUpstream mock = new MockUpstream();
-            mock.on("POST", "/v1/chat/completions", (r, ex) -> MockUpstream.json(ex, 200, Fixtures.chatJson("ok")));
-            mock.on("POST", "/v1/responses", (r, ex) -> Fixtures.responsesStream(ex, "resp_1", "ok"));
-            mock.on("POST", "/v1/messages", (r, ex) -> MockUpstream.json(ex, 200, Fixtures.messageJson("ok")));
+            mock.on("POST", "/v1/chat/completions", (r, ex) -> MockUpstream.json(ex, 200, UpstreamReplies.chatJson("ok")));
+            mock.on("POST", "/v1/responses", (r, ex) -> UpstreamReplies.responsesStream(ex, "resp_1", "ok"));
+            mock.on("POST", "/v1/messages", (r, ex) -> MockUpstream.json(ex, 200, UpstreamReplies.messageJson("ok")));
             return mock;
         } catch (IOException e) {
             throw new IllegalStateException(e);

@@ -3,8 +3,8 @@ package io.proxygate.bootstrap;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
 import io.proxygate.bootstrap.config.ProxyGateConfiguration;
-import io.proxygate.bootstrap.support.Fixtures;
-import io.proxygate.bootstrap.support.MockUpstream;
+import io.proxygate.testsupport.UpstreamReplies;
+import io.proxygate.testsupport.MockUpstream;
 import io.proxygate.bootstrap.support.PoolFiles;
 import io.proxygate.bootstrap.support.ProxyGateRunner;
 import org.junit.jupiter.api.AfterAll;
@@ -45,7 +45,7 @@ class ChatGptBaseUrlSystemIT {
     private static MockUpstream mock() {
         try {
             MockUpstream mock = new MockUpstream();
-            mock.on("POST", "/responses", (r, ex) -> Fixtures.responsesStream(ex, "resp_moved", "moved"));
+            mock.on("POST", "/responses", (r, ex) -> UpstreamReplies.responsesStream(ex, "resp_moved", "moved"));
             mock.on("GET", "/backend-api/codex/models", (r, ex) ->
                     MockUpstream.json(ex, 200, "{\"models\":[{\"slug\":\"gpt-mock\"}]}"));
             mock.on("GET", "/backend-api/wham/tasks", (r, ex) ->

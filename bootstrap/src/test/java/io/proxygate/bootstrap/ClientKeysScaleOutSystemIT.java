@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.proxygate.bootstrap.config.ProxyGateConfiguration;
-import io.proxygate.bootstrap.support.Fixtures;
-import io.proxygate.bootstrap.support.MockUpstream;
+import io.proxygate.testsupport.UpstreamReplies;
+import io.proxygate.testsupport.MockUpstream;
 import io.proxygate.bootstrap.support.PoolFiles;
 import io.proxygate.bootstrap.support.ProxyGateRunner;
 import io.proxygate.bootstrap.support.TestPostgres;
@@ -43,7 +43,7 @@ class ClientKeysScaleOutSystemIT {
     static void start() throws Exception {
         String database = TestPostgres.freshSchemaUrl();
         upstream = new MockUpstream();
-        upstream.on("POST", "/v1/chat/completions", (r, ex) -> MockUpstream.json(ex, 200, Fixtures.chatJson("ok")));
+        upstream.on("POST", "/v1/chat/completions", (r, ex) -> MockUpstream.json(ex, 200, UpstreamReplies.chatJson("ok")));
         Path root = Files.createTempDirectory("proxygate-client-keys-scale-out");
         Path pool = root.resolve("shared-pool");
         PoolFiles.key(pool, "k1", "openai", "sk-test-key-one");

@@ -3,8 +3,8 @@ package io.proxygate.bootstrap;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
 import io.proxygate.bootstrap.config.ProxyGateConfiguration;
-import io.proxygate.bootstrap.support.Fixtures;
-import io.proxygate.bootstrap.support.MockUpstream;
+import io.proxygate.testsupport.UpstreamReplies;
+import io.proxygate.testsupport.MockUpstream;
 import io.proxygate.bootstrap.support.ProxyGateRunner;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -75,7 +75,7 @@ class ConcurrencyCapSystemIT {
                 } catch (InterruptedException e) {
                     throw new IOException(e);
                 }
-                Fixtures.responsesStream(ex, "resp_" + marker, marker);
+                UpstreamReplies.responsesStream(ex, "resp_" + marker, marker);
             });
             return mock;
         } catch (IOException e) {

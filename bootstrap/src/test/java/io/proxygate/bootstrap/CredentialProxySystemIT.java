@@ -3,9 +3,9 @@ package io.proxygate.bootstrap;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
 import io.proxygate.bootstrap.config.ProxyGateConfiguration;
-import io.proxygate.bootstrap.support.Fixtures;
+import io.proxygate.testsupport.UpstreamReplies;
 import io.proxygate.bootstrap.support.LoopbackProxies;
-import io.proxygate.bootstrap.support.MockUpstream;
+import io.proxygate.testsupport.MockUpstream;
 import io.proxygate.bootstrap.support.ProxyGateRunner;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -80,7 +80,7 @@ class CredentialProxySystemIT {
     private static MockUpstream mock() {
         try {
             MockUpstream mock = new MockUpstream();
-            mock.on("POST", "/backend-api/codex/responses", (r, ex) -> Fixtures.responsesStream(ex, "resp_p", "hi"));
+            mock.on("POST", "/backend-api/codex/responses", (r, ex) -> UpstreamReplies.responsesStream(ex, "resp_p", "hi"));
             mock.on("GET", "/wham/usage", (r, ex) -> MockUpstream.json(ex, 200, "{}"));
             mock.on("POST", "/oauth/token", (r, ex) -> {
                 String who = r.body().contains("fake-refresh-alpha") ? "alpha" : "beta";

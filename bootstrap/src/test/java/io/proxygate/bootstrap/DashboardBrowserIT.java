@@ -3,8 +3,8 @@ package io.proxygate.bootstrap;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
 import io.proxygate.bootstrap.config.ProxyGateConfiguration;
-import io.proxygate.bootstrap.support.Fixtures;
-import io.proxygate.bootstrap.support.MockUpstream;
+import io.proxygate.testsupport.UpstreamReplies;
+import io.proxygate.testsupport.MockUpstream;
 import io.proxygate.bootstrap.support.PoolFiles;
 import io.proxygate.bootstrap.support.ProxyGateRunner;
 import org.junit.jupiter.api.AfterAll;
@@ -106,7 +106,7 @@ class DashboardBrowserIT {
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
-                Fixtures.responsesStream(ex, "resp_live", "LIVE_PASS");
+                UpstreamReplies.responsesStream(ex, "resp_live", "LIVE_PASS");
             });
             return mock;
         } catch (IOException e) {

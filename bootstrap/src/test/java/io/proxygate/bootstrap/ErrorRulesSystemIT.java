@@ -7,8 +7,8 @@ import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
 import io.proxygate.application.routing.CredentialStatus;
 import io.proxygate.bootstrap.config.ConfigLoader;
 import io.proxygate.bootstrap.config.ProxyGateConfiguration;
-import io.proxygate.bootstrap.support.Fixtures;
-import io.proxygate.bootstrap.support.MockUpstream;
+import io.proxygate.testsupport.UpstreamReplies;
+import io.proxygate.testsupport.MockUpstream;
 import io.proxygate.bootstrap.support.ProxyGateRunner;
 import io.dropwizard.jersey.validation.Validators;
 import org.junit.jupiter.api.AfterAll;
@@ -93,7 +93,7 @@ class ErrorRulesSystemIT {
                 if ("Bearer fake-access-first".equals(r.header("Authorization"))) {
                     MockUpstream.json(ex, 400, "{\"error\":{\"message\":\"Upstream is overloaded, try again\"}}");
                 } else {
-                    Fixtures.responsesStream(ex, "resp_second", "served");
+                    UpstreamReplies.responsesStream(ex, "resp_second", "served");
                 }
             });
             return mock;

@@ -2,8 +2,8 @@ package io.proxygate.bootstrap;
 
 import io.dropwizard.testing.DropwizardTestSupport;
 import io.proxygate.bootstrap.config.ProxyGateConfiguration;
-import io.proxygate.bootstrap.support.Fixtures;
-import io.proxygate.bootstrap.support.MockUpstream;
+import io.proxygate.testsupport.UpstreamReplies;
+import io.proxygate.testsupport.MockUpstream;
 import io.proxygate.bootstrap.support.PoolFiles;
 import io.proxygate.bootstrap.support.ProxyGateRunner;
 import org.junit.jupiter.api.Test;
@@ -27,7 +27,7 @@ class GeneratedProxyTokenSystemIT {
     @Test
     void aNonLoopbackListenerGetsAGeneratedProxyTokenKeptPrivatelyInTheDataDir(@TempDir Path root) throws Exception {
         try (MockUpstream upstream = new MockUpstream()) {
-            upstream.on("POST", "/v1/chat/completions", (r, ex) -> MockUpstream.json(ex, 200, Fixtures.chatJson("hi")));
+            upstream.on("POST", "/v1/chat/completions", (r, ex) -> MockUpstream.json(ex, 200, UpstreamReplies.chatJson("hi")));
             PoolFiles.key(root.resolve("pool"), "openai-1", "openai", "sk-test-openai-key");
             Map<String, String> env = Map.of("PROXYGATE_ADDR", "0.0.0.0:0",
                     "PROXYGATE_UPSTREAM_OPENAI_BASE_URL", upstream.url() + "/v1");

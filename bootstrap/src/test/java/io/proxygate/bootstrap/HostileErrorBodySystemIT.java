@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dropwizard.testing.DropwizardTestSupport;
 import io.proxygate.bootstrap.config.ProxyGateConfiguration;
-import io.proxygate.bootstrap.support.Fixtures;
-import io.proxygate.bootstrap.support.MockUpstream;
+import io.proxygate.testsupport.UpstreamReplies;
+import io.proxygate.testsupport.MockUpstream;
 import io.proxygate.bootstrap.support.PoolFiles;
 import io.proxygate.bootstrap.support.ProxyGateRunner;
 import org.junit.jupiter.api.Test;
@@ -44,7 +44,7 @@ class HostileErrorBodySystemIT {
                     MockUpstream.json(ex, 429, "{\"type\":\"error\",\"error\":{\"type\":\"rate_limit_error\","
                             + "\"message\":\"" + BIG + " retry after 7 sec\"}}");
                 } else {
-                    MockUpstream.json(ex, 200, Fixtures.messageJson("hi"));
+                    MockUpstream.json(ex, 200, UpstreamReplies.messageJson("hi"));
                 }
             });
             upstream.on("POST", "/v1/chat/completions", (r, ex) -> MockUpstream.json(ex, 500,

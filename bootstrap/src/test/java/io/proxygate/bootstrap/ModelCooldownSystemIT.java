@@ -4,8 +4,8 @@ import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
 import io.proxygate.application.routing.RoutingService;
 import io.proxygate.bootstrap.config.ProxyGateConfiguration;
-import io.proxygate.bootstrap.support.Fixtures;
-import io.proxygate.bootstrap.support.MockUpstream;
+import io.proxygate.testsupport.UpstreamReplies;
+import io.proxygate.testsupport.MockUpstream;
 import io.proxygate.bootstrap.support.PoolFiles;
 import io.proxygate.bootstrap.support.ProxyGateRunner;
 import io.proxygate.domain.credential.CredentialId;
@@ -55,7 +55,7 @@ class ModelCooldownSystemIT {
                     MockUpstream.json(ex, 429, "{\"error\":{\"type\":\"usage_limit_reached\","
                             + "\"message\":\"You have hit the usage limit for gpt-5-pro. Try again later.\"}}");
                 } else {
-                    Fixtures.responsesStream(ex, "resp_other", "served");
+                    UpstreamReplies.responsesStream(ex, "resp_other", "served");
                 }
             });
             return mock;

@@ -6,8 +6,8 @@ import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
 import io.proxygate.application.routing.CredentialStatus;
 import io.proxygate.bootstrap.config.ProxyGateConfiguration;
-import io.proxygate.bootstrap.support.Fixtures;
-import io.proxygate.bootstrap.support.MockUpstream;
+import io.proxygate.testsupport.UpstreamReplies;
+import io.proxygate.testsupport.MockUpstream;
 import io.proxygate.bootstrap.support.PoolFiles;
 import io.proxygate.bootstrap.support.ProxyGateRunner;
 import org.junit.jupiter.api.AfterAll;
@@ -160,7 +160,7 @@ class OutcomesSystemIT {
         assertThat(accounts.findValuesAsText("dead")).containsOnly("false");
 
         // The pool keeps serving: the next request goes to the other account.
-        UPSTREAM.on("POST", "/backend-api/codex/responses", (r2, ex) -> Fixtures.responsesStream(ex, "resp_ok", "ok"));
+        UPSTREAM.on("POST", "/backend-api/codex/responses", (r2, ex) -> UpstreamReplies.responsesStream(ex, "resp_ok", "ok"));
         HttpResponse<String> next = send("POST", "/v1/responses", "{\"model\":\"gpt-5\",\"input\":\"hi\"}");
         assertThat(next.statusCode()).isEqualTo(200);
         assertThat(next.body()).contains("resp_ok");
@@ -168,7 +168,7 @@ class OutcomesSystemIT {
 
     @Test
     void aDeletedKeyIsRestoredFromTheDeletedFolderAndServesAgain() throws Exception {
-        UPSTREAM.on("POST", "/v1/chat/completions", (r, ex) -> MockUpstream.json(ex, 200, Fixtures.chatJson("ok")));
+        UPSTREAM.on("POST", "/v1/chat/completions", (r, ex) -> MockUpstream.json(ex, 200, UpstreamReplies.chatJson("ok")));
         String chat = "{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
         assertThat(send("POST", "/v1/chat/completions", chat).statusCode()).isEqualTo(200);
         Path keyFile = ROOT.resolve("pool/apikeys/openai-1.json");

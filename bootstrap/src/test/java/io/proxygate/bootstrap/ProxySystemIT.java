@@ -6,8 +6,8 @@ import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
 import io.proxygate.application.routing.CredentialStatus;
 import io.proxygate.application.usage.RequestRecord;
 import io.proxygate.bootstrap.config.ProxyGateConfiguration;
-import io.proxygate.bootstrap.support.Fixtures;
-import io.proxygate.bootstrap.support.MockUpstream;
+import io.proxygate.testsupport.UpstreamReplies;
+import io.proxygate.testsupport.MockUpstream;
 import io.proxygate.bootstrap.support.PoolFiles;
 import io.proxygate.bootstrap.support.ProxyGateRunner;
 import org.junit.jupiter.api.AfterAll;
@@ -151,7 +151,7 @@ class ProxySystemIT {
                 ex.getResponseHeaders().set("retry-after", "120");
                 MockUpstream.json(ex, 429, "{\"error\":{\"message\":\"slow down\"}}");
             } else {
-                Fixtures.responsesStream(ex, "resp_from_" + r.header("ChatGPT-Account-Id"), "hello");
+                UpstreamReplies.responsesStream(ex, "resp_from_" + r.header("ChatGPT-Account-Id"), "hello");
             }
         });
         try {
@@ -204,7 +204,7 @@ class ProxySystemIT {
 
     @Test
     void messagesAreServedByTheClaudeAccountFirstWithItsOAuthToken() throws Exception {
-        UPSTREAM.on("POST", "/v1/messages", (r, ex) -> Fixtures.messagesStream(ex, "hi from claude"));
+        UPSTREAM.on("POST", "/v1/messages", (r, ex) -> UpstreamReplies.messagesStream(ex, "hi from claude"));
         HttpResponse<String> r = post("/v1/messages?beta=true",
                 "{\"model\":\"claude-sonnet-4-5\",\"max_tokens\":10,\"stream\":true,\"messages\":[]}",
                 "x-api-key", "client-key-must-not-leak", "anthropic-beta", "claude-code-20250219");
@@ -248,7 +248,7 @@ class ProxySystemIT {
 
     @Test
     void chatCompletionsUseTheOpenAiKey() throws Exception {
-        UPSTREAM.on("POST", "/v1/chat/completions", (r, ex) -> MockUpstream.json(ex, 200, Fixtures.chatJson("CHAT_OK")));
+        UPSTREAM.on("POST", "/v1/chat/completions", (r, ex) -> MockUpstream.json(ex, 200, UpstreamReplies.chatJson("CHAT_OK")));
         HttpResponse<String> r = post("/v1/chat/completions", "{\"model\":\"gpt-4o\",\"messages\":[]}",
                 "Authorization", "Bearer client-secret");
         assertThat(r.statusCode()).isEqualTo(200);
@@ -279,7 +279,7 @@ class ProxySystemIT {
     @Test
     void theSamePromptCacheKeyKeepsLandingOnTheSameAccount() throws Exception {
         UPSTREAM.on("POST", "/backend-api/codex/responses", (r, ex) ->
-                Fixtures.responsesStream(ex, "resp_" + r.header("ChatGPT-Account-Id"), "ok"));
+                UpstreamReplies.responsesStream(ex, "resp_" + r.header("ChatGPT-Account-Id"), "ok"));
         List<String> owners = new java.util.ArrayList<>();
         for (int i = 0; i < 4; i++) {
             String body = post("/v1/responses", "{\"model\":\"gpt-5\",\"prompt_cache_key\":\"conv-42\",\"input\":\"hi\"}")
@@ -306,7 +306,7 @@ class ProxySystemIT {
 
     @Test
     void compressedRequestBodiesAreDecodedOnceAndSentPlain() throws Exception {
-        UPSTREAM.on("POST", "/v1/chat/completions", (r, ex) -> MockUpstream.json(ex, 200, Fixtures.chatJson("ok")));
+        UPSTREAM.on("POST", "/v1/chat/completions", (r, ex) -> MockUpstream.json(ex, 200, UpstreamReplies.chatJson("ok")));
         String json = "{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\",\"content\":\"compressed\"}]}";
         java.io.ByteArrayOutputStream gzip = new java.io.ByteArrayOutputStream();
         try (var out = new java.util.zip.GZIPOutputStream(gzip)) {

@@ -5,8 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
 import io.proxygate.bootstrap.config.ProxyGateConfiguration;
-import io.proxygate.bootstrap.support.Fixtures;
-import io.proxygate.bootstrap.support.MockUpstream;
+import io.proxygate.testsupport.UpstreamReplies;
+import io.proxygate.testsupport.MockUpstream;
 import io.proxygate.bootstrap.support.PoolFiles;
 import io.proxygate.bootstrap.support.ProxyGateRunner;
 import org.junit.jupiter.api.AfterAll;
@@ -46,15 +46,15 @@ class ReadYourWritesSystemIT {
     private static MockUpstream start() {
         try {
             MockUpstream mock = new MockUpstream();
-            mock.on("POST", "/responses", (r, ex) -> Fixtures.responsesStream(ex, "resp_rw", "PHASE_1_PASS"));
+            mock.on("POST", "/responses", (r, ex) -> UpstreamReplies.responsesStream(ex, "resp_rw", "PHASE_1_PASS"));
             mock.on("POST", "/v1/chat/completions", (r, ex) -> {
                 if (r.body().contains("\"stream\":true")) {
-                    Fixtures.chatStream(ex, "ok");
+                    UpstreamReplies.chatStream(ex, "ok");
                 } else {
-                    MockUpstream.json(ex, 200, Fixtures.chatJson("ok"));
+                    MockUpstream.json(ex, 200, UpstreamReplies.chatJson("ok"));
                 }
             });
-            mock.on("POST", "/v1/messages", (r, ex) -> Fixtures.messagesStream(ex, "ok"));
+            mock.on("POST", "/v1/messages", (r, ex) -> UpstreamReplies.messagesStream(ex, "ok"));
             mock.on("GET", "/backend-api/wham/usage", (r, ex) -> MockUpstream.json(ex, 200, "{}"));
             return mock;
         } catch (IOException e) {

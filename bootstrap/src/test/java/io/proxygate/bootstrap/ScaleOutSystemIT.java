@@ -4,8 +4,8 @@ import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.proxygate.application.routing.CredentialStatus;
 import io.proxygate.application.usage.RequestRecord;
 import io.proxygate.bootstrap.config.ProxyGateConfiguration;
-import io.proxygate.bootstrap.support.Fixtures;
-import io.proxygate.bootstrap.support.MockUpstream;
+import io.proxygate.testsupport.UpstreamReplies;
+import io.proxygate.testsupport.MockUpstream;
 import io.proxygate.bootstrap.support.PoolFiles;
 import io.proxygate.bootstrap.support.ProxyGateRunner;
 import io.proxygate.bootstrap.support.TestPostgres;
@@ -92,7 +92,7 @@ class ScaleOutSystemIT {
                 ex.getResponseHeaders().set("retry-after", "1");
                 MockUpstream.json(ex, 429, "{\"error\":{\"message\":\"slow down\"}}");
             } else {
-                Fixtures.responsesStream(ex, "resp_from_" + account + "_" + System.nanoTime(), "hello");
+                UpstreamReplies.responsesStream(ex, "resp_from_" + account + "_" + System.nanoTime(), "hello");
             }
         });
         String conversation = "{\"model\":\"gpt-5\",\"stream\":true,\"input\":\"hi\",\"prompt_cache_key\":\"chat-42\"}";
@@ -117,7 +117,7 @@ class ScaleOutSystemIT {
                 ex.getResponseHeaders().set("retry-after", "600");
                 MockUpstream.json(ex, 429, "{\"error\":{\"message\":\"slow down\"}}");
             } else {
-                MockUpstream.json(ex, 200, Fixtures.chatJson("hello"));
+                MockUpstream.json(ex, 200, UpstreamReplies.chatJson("hello"));
             }
         });
         String chat = "{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";

@@ -16,8 +16,8 @@ import com.openai.models.responses.ResponseStreamEvent;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
 import io.proxygate.bootstrap.config.ProxyGateConfiguration;
-import io.proxygate.bootstrap.support.Fixtures;
-import io.proxygate.bootstrap.support.MockUpstream;
+import io.proxygate.testsupport.UpstreamReplies;
+import io.proxygate.testsupport.MockUpstream;
 import io.proxygate.bootstrap.support.PoolFiles;
 import io.proxygate.bootstrap.support.ProxyGateRunner;
 import org.junit.jupiter.api.AfterAll;
@@ -70,10 +70,10 @@ class SdkClientsIT {
             }
             upstream.on("GET", "/wham/usage", (r, ex) -> MockUpstream.json(ex, 200, "{}"));
             upstream.on("GET", "/api/oauth/usage", (r, ex) -> MockUpstream.json(ex, 200, "{}"));
-            upstream.on("POST", "/backend-api/codex/responses", (r, ex) -> Fixtures.responsesStream(ex, "resp_account", "Hello from the account"));
+            upstream.on("POST", "/backend-api/codex/responses", (r, ex) -> UpstreamReplies.responsesStream(ex, "resp_account", "Hello from the account"));
             upstream.on("POST", "/v1/responses", (r, ex) -> {
                 if (r.body().contains("\"stream\":true")) {
-                    Fixtures.responsesStream(ex, "resp_key", "Hello from the key");
+                    UpstreamReplies.responsesStream(ex, "resp_key", "Hello from the key");
                 } else {
                     MockUpstream.json(ex, 200, responseJson("resp_key", "Hello from the key"));
                 }
@@ -81,12 +81,12 @@ class SdkClientsIT {
             upstream.on("POST", "/v1/messages", (r, ex) -> {
                 String who = r.header("x-api-key") != null ? "key" : "account";
                 if (r.body().contains("\"stream\":true")) {
-                    Fixtures.messagesStream(ex, "Claude via " + who);
+                    UpstreamReplies.messagesStream(ex, "Claude via " + who);
                 } else {
-                    MockUpstream.json(ex, 200, Fixtures.messageJson("Claude via " + who));
+                    MockUpstream.json(ex, 200, UpstreamReplies.messageJson("Claude via " + who));
                 }
             });
-            upstream.on("POST", "/v1/chat/completions", (r, ex) -> MockUpstream.json(ex, 200, Fixtures.chatJson("Chat via key")));
+            upstream.on("POST", "/v1/chat/completions", (r, ex) -> MockUpstream.json(ex, 200, UpstreamReplies.chatJson("Chat via key")));
         }
 
         String base() {

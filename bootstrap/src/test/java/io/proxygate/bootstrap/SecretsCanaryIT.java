@@ -1,7 +1,7 @@
 package io.proxygate.bootstrap;
 
-import io.proxygate.bootstrap.support.Fixtures;
-import io.proxygate.bootstrap.support.MockUpstream;
+import io.proxygate.testsupport.UpstreamReplies;
+import io.proxygate.testsupport.MockUpstream;
 import io.proxygate.bootstrap.support.PoolFiles;
 import io.proxygate.bootstrap.support.ServerProcess;
 import org.junit.jupiter.api.Test;
@@ -53,12 +53,12 @@ class SecretsCanaryIT {
                     chatgptCalls.incrementAndGet();
                     MockUpstream.json(ex, 401, "{\"error\":{\"message\":\"token expired\"}}");
                 } else {
-                    Fixtures.responsesStream(ex, "resp_1", "hello");
+                    UpstreamReplies.responsesStream(ex, "resp_1", "hello");
                 }
             });
             upstream.on("POST", "/oauth/token", (r, ex) -> MockUpstream.json(ex, 200, "{\"access_token\":\""
                     + REFRESHED_ACCESS + "\",\"refresh_token\":\"" + REFRESHED_REFRESH + "\",\"expires_in\":3600}"));
-            upstream.on("POST", "/v1/chat/completions", (r, ex) -> MockUpstream.json(ex, 200, Fixtures.chatJson("hi")));
+            upstream.on("POST", "/v1/chat/completions", (r, ex) -> MockUpstream.json(ex, 200, UpstreamReplies.chatJson("hi")));
             upstream.on("POST", "/v1/messages", (r, ex) -> MockUpstream.json(ex, 429,
                     "{\"type\":\"error\",\"error\":{\"type\":\"rate_limit_error\",\"message\":\"slow down\"}}"));
             upstream.on("GET", "/wham/usage", (r, ex) -> MockUpstream.json(ex, 200, "{}"));

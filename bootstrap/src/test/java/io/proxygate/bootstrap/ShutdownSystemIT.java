@@ -1,7 +1,7 @@
 package io.proxygate.bootstrap;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.proxygate.bootstrap.support.MockUpstream;
+import io.proxygate.testsupport.MockUpstream;
 import io.proxygate.bootstrap.support.PoolFiles;
 import io.proxygate.bootstrap.support.ServerProcess;
 import org.junit.jupiter.api.AfterAll;

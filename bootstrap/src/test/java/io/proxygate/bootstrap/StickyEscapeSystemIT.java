@@ -5,8 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
 import io.proxygate.bootstrap.config.ProxyGateConfiguration;
-import io.proxygate.bootstrap.support.Fixtures;
-import io.proxygate.bootstrap.support.MockUpstream;
+import io.proxygate.testsupport.UpstreamReplies;
+import io.proxygate.testsupport.MockUpstream;
 import io.proxygate.bootstrap.support.PoolFiles;
 import io.proxygate.bootstrap.support.ProxyGateRunner;
 import org.junit.jupiter.api.AfterAll;
@@ -71,7 +71,7 @@ class StickyEscapeSystemIT {
                         Thread.currentThread().interrupt();
                     }
                 }
-                Fixtures.responsesStream(ex, "resp_" + account + "_" + SERIAL.incrementAndGet(), "ok");
+                UpstreamReplies.responsesStream(ex, "resp_" + account + "_" + SERIAL.incrementAndGet(), "ok");
             });
             return mock;
         } catch (IOException e) {

@@ -7,8 +7,8 @@ import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
 import io.proxygate.application.routing.CredentialRouter;
 import io.proxygate.application.routing.CredentialStatus;
 import io.proxygate.bootstrap.config.ProxyGateConfiguration;
-import io.proxygate.bootstrap.support.Fixtures;
-import io.proxygate.bootstrap.support.MockUpstream;
+import io.proxygate.testsupport.UpstreamReplies;
+import io.proxygate.testsupport.MockUpstream;
 import io.proxygate.bootstrap.support.PoolFiles;
 import io.proxygate.bootstrap.support.ProxyGateRunner;
 import org.junit.jupiter.api.AfterAll;
@@ -66,7 +66,7 @@ class StreamFailedSystemIT {
             mock.on("GET", "/wham/usage", (r, ex) -> MockUpstream.json(ex, 200, "{}"));
             mock.on("POST", "/backend-api/codex/responses", (r, ex) -> {
                 if (!"acc-alpha".equals(r.header("chatgpt-account-id"))) {
-                    Fixtures.responsesStream(ex, "resp_beta", "ok");
+                    UpstreamReplies.responsesStream(ex, "resp_beta", "ok");
                     return;
                 }
                 OutputStream out = MockUpstream.startSse(ex, Map.of());

@@ -1,7 +1,7 @@
 package io.proxygate.bootstrap;
 
-import io.proxygate.bootstrap.support.Fixtures;
-import io.proxygate.bootstrap.support.MockUpstream;
+import io.proxygate.testsupport.UpstreamReplies;
+import io.proxygate.testsupport.MockUpstream;
 import io.proxygate.bootstrap.support.PoolFiles;
 import io.proxygate.bootstrap.support.ServerProcess;
 import org.junit.jupiter.api.Test;
@@ -43,9 +43,9 @@ class TraceLoggingCanaryIT {
     @Test
     void logLevelTaskNeedsTheAdminTokenAndTraceLoggersPrintNoSecret(@TempDir Path root) throws Exception {
         try (MockUpstream upstream = new MockUpstream()) {
-            upstream.on("POST", "/backend-api/codex/responses", (r, ex) -> Fixtures.responsesStream(ex, "r1", "hi"));
-            upstream.on("POST", "/v1/chat/completions", (r, ex) -> MockUpstream.json(ex, 200, Fixtures.chatJson("hi")));
-            upstream.on("POST", "/v1/messages", (r, ex) -> MockUpstream.json(ex, 200, Fixtures.messageJson("hi")));
+            upstream.on("POST", "/backend-api/codex/responses", (r, ex) -> UpstreamReplies.responsesStream(ex, "r1", "hi"));
+            upstream.on("POST", "/v1/chat/completions", (r, ex) -> MockUpstream.json(ex, 200, UpstreamReplies.chatJson("hi")));
+            upstream.on("POST", "/v1/messages", (r, ex) -> MockUpstream.json(ex, 200, UpstreamReplies.messageJson("hi")));
             upstream.on("GET", "/wham/usage", (r, ex) -> MockUpstream.json(ex, 200, "{}"));
             Path pool = root.resolve("pool");
             Files.createDirectories(pool.resolve("chatgpt"));

@@ -7,7 +7,7 @@ import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
 import io.proxygate.application.usage.RequestRecord;
 import io.proxygate.bootstrap.config.ProxyGateConfiguration;
 import io.proxygate.bootstrap.support.GoogleFixtures;
-import io.proxygate.bootstrap.support.MockUpstream;
+import io.proxygate.testsupport.MockUpstream;
 import io.proxygate.bootstrap.support.ProxyGateRunner;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.MethodOrderer;

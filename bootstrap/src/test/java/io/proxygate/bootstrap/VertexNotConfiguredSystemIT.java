@@ -5,8 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
 import io.proxygate.bootstrap.config.ProxyGateConfiguration;
-import io.proxygate.bootstrap.support.Fixtures;
-import io.proxygate.bootstrap.support.MockUpstream;
+import io.proxygate.testsupport.UpstreamReplies;
+import io.proxygate.testsupport.MockUpstream;
 import io.proxygate.bootstrap.support.PoolFiles;
 import io.proxygate.bootstrap.support.ProxyGateRunner;
 import org.junit.jupiter.api.AfterAll;
@@ -80,7 +80,7 @@ class VertexNotConfiguredSystemIT {
 
     @Test
     void anthropicKeysServeClaudeRequestsWhileTheFallbackPolicyIsOn() throws Exception {
-        UPSTREAM.on("POST", "/v1/messages", (r, ex) -> MockUpstream.json(ex, 200, Fixtures.messageJson("KEY_OK")));
+        UPSTREAM.on("POST", "/v1/messages", (r, ex) -> MockUpstream.json(ex, 200, UpstreamReplies.messageJson("KEY_OK")));
 
         HttpResponse<String> r = send("POST", "/v1/messages",
                 "{\"model\":\"claude-opus-4-7\",\"max_tokens\":10,\"messages\":[]}");

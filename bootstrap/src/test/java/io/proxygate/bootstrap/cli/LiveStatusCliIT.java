@@ -5,8 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.proxygate.bootstrap.ProxyGateApplication;
 import io.proxygate.bootstrap.config.ProxyGateConfiguration;
-import io.proxygate.bootstrap.support.Fixtures;
-import io.proxygate.bootstrap.support.MockUpstream;
+import io.proxygate.testsupport.UpstreamReplies;
+import io.proxygate.testsupport.MockUpstream;
 import io.proxygate.bootstrap.support.ProxyGateRunner;
 import io.proxygate.domain.credential.CredentialId;
 import org.junit.jupiter.api.Test;
@@ -65,7 +65,7 @@ class LiveStatusCliIT {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            Fixtures.responsesStream(ex, "resp_held", "served");
+            UpstreamReplies.responsesStream(ex, "resp_held", "served");
         });
         ProxyGateConfiguration config = ProxyGateRunner.config(root, Map.of(
                 "PROXYGATE_UPSTREAM_CHATGPT_BASE_URL", upstream.url() + "/backend-api",

@@ -20,7 +20,6 @@ import io.proxygate.application.auth.PendingLoginPort;
 import io.proxygate.application.auth.TokenGrant;
 import io.proxygate.application.pool.CredentialPool;
 import io.proxygate.application.port.out.CredentialImportPort;
-import io.proxygate.application.port.out.PoolDirectoryPort;
 import io.proxygate.application.port.out.PoolFile;
 import io.proxygate.application.port.out.PriceCachePort;
 import io.proxygate.application.port.out.PriceSourceException;
@@ -33,6 +32,7 @@ import io.proxygate.application.routing.CredentialStatus;
 import io.proxygate.application.routing.Lease;
 import io.proxygate.application.routing.RouteQuery;
 import io.proxygate.application.routing.RoutingPlan;
+import io.proxygate.application.testing.InMemoryPoolDirectory;
 import io.proxygate.application.usage.PollStatus;
 import io.proxygate.application.usage.PricingService;
 import io.proxygate.application.usage.RequestRecord;
@@ -45,9 +45,7 @@ import io.proxygate.domain.credential.ApiKey;
 import io.proxygate.domain.credential.ApiKeyType;
 import io.proxygate.domain.credential.ChatGptAccount;
 import io.proxygate.domain.credential.ClaudeAccount;
-import io.proxygate.domain.credential.Credential;
 import io.proxygate.domain.credential.CredentialId;
-import io.proxygate.domain.credential.FileNames;
 import io.proxygate.domain.credential.OAuthTokens;
 import io.proxygate.domain.credential.PlanType;
 import io.proxygate.domain.credential.Secret;
@@ -171,54 +169,6 @@ final class AdminFixture {
     }
 
     // ---------------------------------------------------------------- fakes
-
-    static final class InMemoryPoolDirectory implements PoolDirectoryPort {
-        final Map<String, Credential> files = new ConcurrentHashMap<>();
-        final List<PoolFile> problems = new CopyOnWriteArrayList<>();
-        final List<String> writes = new CopyOnWriteArrayList<>();
-
-        void put(String path, Credential credential) {
-            files.put(path, credential);
-        }
-
-        @Override
-        public List<PoolFile> scan() {
-            List<PoolFile> out = new ArrayList<>();
-            files.forEach((path, c) -> out.add(PoolFile.loaded(path, c)));
-            out.addAll(problems);
-            return out;
-        }
-
-        @Override
-        public AutoCloseable watch(Runnable onChange) {
-            return () -> { };
-        }
-
-        @Override
-        public void update(String path, Credential updated) {
-            writes.add("update " + path);
-            files.put(path, updated);
-        }
-
-        @Override
-        public String add(Credential credential) {
-            String folder = switch (credential) {
-                case ChatGptAccount a -> "chatgpt/";
-                case ClaudeAccount a -> "claude/";
-                case ApiKey k -> "apikeys/";
-            };
-            String path = folder + FileNames.sanitize(credential.label()) + ".json";
-            writes.add("add " + path);
-            files.put(path, credential);
-            return path;
-        }
-
-        @Override
-        public void delete(String path) {
-            writes.add("delete " + path);
-            files.remove(path);
-        }
-    }
 
     static final class FakeRouter implements CredentialRouter {
         final Map<CredentialId, CredentialStatus> statuses = new ConcurrentHashMap<>();

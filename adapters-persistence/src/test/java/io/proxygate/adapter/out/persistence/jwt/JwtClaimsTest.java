@@ -1,6 +1,6 @@
 package io.proxygate.adapter.out.persistence.jwt;
 
-import io.proxygate.adapter.out.persistence.testing.FakeJwt;
+import io.proxygate.testsupport.FakeJwt;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
