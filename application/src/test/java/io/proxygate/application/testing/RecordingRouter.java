@@ -11,6 +11,8 @@ import io.proxygate.domain.credential.CredentialId;
 import io.proxygate.domain.routing.UsageWindows;
 
 import java.time.Duration;
+import java.time.InstantSource;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -19,23 +21,51 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * A router for the usage poller's tests: records the windows and failures it is told, and reports the ids in
- * {@link #needsLogin} as needing a login.
+ * A router that records what it is told (usage windows, failures, cooldown clears) and reports the statuses a test
+ * sets: those in {@link #statuses}, plus one "refresh token revoked" status for each id in {@link #needsLogin}. It
+ * plans only when a test sets {@link #plan}.
  */
 public final class RecordingRouter implements CredentialRouter {
     public final Map<CredentialId, UsageWindows> windows = new ConcurrentHashMap<>();
     public final List<Map.Entry<CredentialId, AttemptFailure>> failures = new CopyOnWriteArrayList<>();
     public final Set<CredentialId> needsLogin = ConcurrentHashMap.newKeySet();
+    public final Map<CredentialId, CredentialStatus> statuses = new ConcurrentHashMap<>();
+    public final List<CredentialId> cleared = new CopyOnWriteArrayList<>();
+    public volatile RoutingPlan plan;
     public volatile Runnable onWindowsHook = () -> { };
+    private final InstantSource clock;
+
+    public RecordingRouter() {
+        this(InstantSource.system());
+    }
+
+    /** @param clock the time a cooldown in {@link #statuses} is compared with when cleared */
+    public RecordingRouter(InstantSource clock) {
+        this.clock = clock;
+    }
 
     @Override
     public RoutingPlan plan(RouteQuery query) {
-        throw new UnsupportedOperationException();
+        if (plan == null) {
+            throw new UnsupportedOperationException("this test set no routing plan");
+        }
+        return plan;
     }
 
     @Override
     public Lease begin(CredentialId id) {
-        throw new UnsupportedOperationException();
+        if (plan == null) {
+            throw new UnsupportedOperationException("this test set no routing plan");
+        }
+        return () -> { };
+    }
+
+    /** Records the clear and answers as a router would; the statuses stay, since tests may share this router. */
+    @Override
+    public boolean clearCooldown(CredentialId id) {
+        cleared.add(id);
+        CredentialStatus s = statuses.get(id);
+        return s != null && s.cooldownUntil().filter(clock.instant()::isBefore).isPresent();
     }
 
     @Override
@@ -64,7 +94,11 @@ public final class RecordingRouter implements CredentialRouter {
 
     @Override
     public List<CredentialStatus> statuses() {
-        return needsLogin.stream().map(id -> new CredentialStatus(id, 0, Optional.empty(), Optional.empty(),
-                Optional.of("refresh token revoked"), Optional.empty(), Optional.empty())).toList();
+        List<CredentialStatus> out = new ArrayList<>(statuses.values());
+        needsLogin.stream().filter(id -> !statuses.containsKey(id))
+                .map(id -> new CredentialStatus(id, 0, Optional.empty(), Optional.empty(),
+                        Optional.of("refresh token revoked"), Optional.empty(), Optional.empty()))
+                .forEach(out::add);
+        return out;
     }
 }

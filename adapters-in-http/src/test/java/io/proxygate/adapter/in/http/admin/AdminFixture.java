@@ -26,13 +26,10 @@ import io.proxygate.application.port.out.PriceSourceException;
 import io.proxygate.application.port.out.PriceSourcePort;
 import io.proxygate.application.port.out.UsageSeriesPort;
 import io.proxygate.application.port.out.UsageStatsPort;
-import io.proxygate.application.routing.AttemptFailure;
-import io.proxygate.application.routing.CredentialRouter;
 import io.proxygate.application.routing.CredentialStatus;
-import io.proxygate.application.routing.Lease;
-import io.proxygate.application.routing.RouteQuery;
 import io.proxygate.application.routing.RoutingPlan;
 import io.proxygate.application.testing.InMemoryPoolDirectory;
+import io.proxygate.application.testing.RecordingRouter;
 import io.proxygate.application.usage.PollStatus;
 import io.proxygate.application.usage.PricingService;
 import io.proxygate.application.usage.RequestRecord;
@@ -40,7 +37,6 @@ import io.proxygate.application.usage.SeriesPoint;
 import io.proxygate.application.usage.StatsRow;
 import io.proxygate.application.usage.UsageReportService;
 import io.proxygate.application.usage.UsageTotals;
-import io.proxygate.domain.credential.Api;
 import io.proxygate.domain.credential.ApiKey;
 import io.proxygate.domain.credential.ApiKeyType;
 import io.proxygate.domain.credential.ChatGptAccount;
@@ -94,7 +90,7 @@ final class AdminFixture {
 
     final InMemoryPoolDirectory directory = new InMemoryPoolDirectory();
     final CredentialPool pool = new CredentialPool(directory);
-    final FakeRouter router = new FakeRouter();
+    final RecordingRouter router = new RecordingRouter(InstantSource.fixed(NOW));
     final FakeUsage usage = new FakeUsage();
     final LiveEvents events = new LiveEvents(InstantSource.fixed(NOW));
     final InMemoryPending pending = new InMemoryPending();
@@ -113,6 +109,7 @@ final class AdminFixture {
         directory.problems.add(PoolFile.broken("chatgpt/broken.json", "not valid JSON (line 1, column 2)"));
         pool.reload();
 
+        router.plan = new RoutingPlan(List.of(), List.of(), false);
         router.statuses.put(ALICE, new CredentialStatus(ALICE, 1, Optional.of(NOW.plusSeconds(600)),
                 Optional.of("rate limited"), Optional.empty(), Optional.of(new UsageWindows(
                 Optional.of(new UsageWindow(0.425, Optional.of(NOW.plusSeconds(900)), UsageWindow.FIVE_HOURS)),
@@ -169,56 +166,6 @@ final class AdminFixture {
     }
 
     // ---------------------------------------------------------------- fakes
-
-    static final class FakeRouter implements CredentialRouter {
-        final Map<CredentialId, CredentialStatus> statuses = new ConcurrentHashMap<>();
-        volatile RoutingPlan plan = new RoutingPlan(List.of(), List.of(), false);
-        final List<CredentialId> cleared = new java.util.concurrent.CopyOnWriteArrayList<>();
-
-        @Override
-        public boolean clearCooldown(CredentialId id) {
-            cleared.add(id);
-            // Answers like a router would; the statuses stay, since other tests share this fixture.
-            CredentialStatus s = statuses.get(id);
-            return s != null && s.cooldownUntil().filter(NOW::isBefore).isPresent();
-        }
-
-        @Override
-        public RoutingPlan plan(RouteQuery query) {
-            return plan;
-        }
-
-        @Override
-        public Lease begin(CredentialId id) {
-            return () -> { };
-        }
-
-        @Override
-        public void onSuccess(CredentialId id, RouteQuery query, Optional<String> responseId) {
-        }
-
-        @Override
-        public void onFailure(CredentialId id, AttemptFailure failure) {
-        }
-
-        @Override
-        public void onWindows(CredentialId id, UsageWindows windows) {
-        }
-
-        @Override
-        public void onTokensRenewed(CredentialId id) {
-        }
-
-        @Override
-        public Optional<Duration> nearestCooldown(Api api) {
-            return Optional.empty();
-        }
-
-        @Override
-        public List<CredentialStatus> statuses() {
-            return List.copyOf(statuses.values());
-        }
-    }
 
     /** Lifetime: alice 10 requests; today (by model): alice gpt-5, the key gpt-4o (unpriced), Vertex AI. */
     static final class FakeUsage implements UsageStatsPort, UsageSeriesPort {

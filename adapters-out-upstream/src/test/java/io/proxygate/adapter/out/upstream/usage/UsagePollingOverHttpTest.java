@@ -1,15 +1,12 @@
 package io.proxygate.adapter.out.upstream.usage;
 
-import io.proxygate.application.auth.CredentialUnavailable;
-import io.proxygate.application.auth.TokenKeeper;
 import io.proxygate.application.pool.CredentialPool;
 import io.proxygate.application.testing.InMemoryPoolDirectory;
 import io.proxygate.application.testing.RecordingRouter;
+import io.proxygate.application.testing.RenewingTokenKeeper;
 import io.proxygate.application.usage.PollStatus;
 import io.proxygate.application.usage.UsagePollService;
 import io.proxygate.domain.credential.ChatGptAccount;
-import io.proxygate.domain.credential.ClaudeAccount;
-import io.proxygate.domain.credential.Credential;
 import io.proxygate.domain.credential.CredentialId;
 import io.proxygate.domain.routing.UsageWindows;
 import io.proxygate.testsupport.FakeCredentials;
@@ -21,7 +18,6 @@ import java.io.IOException;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static io.proxygate.adapter.out.upstream.usage.HttpUsagePollClientTest.CLAUDE;
 import static io.proxygate.adapter.out.upstream.usage.HttpUsagePollClientTest.NOW;
@@ -32,32 +28,16 @@ import static org.awaitility.Awaitility.await;
 
 /** The usage poll service driving the HTTP client against mock ChatGPT and Anthropic usage endpoints. */
 class UsagePollingOverHttpTest {
-    /** Swaps each account's token for {@code fake-renewed-<email>} and counts refreshes. */
-    static final class RenewingTokenKeeper implements TokenKeeper {
-        final AtomicInteger refreshes = new AtomicInteger();
-
-        @Override
-        public Credential ensureFresh(Credential credential) {
-            return credential;
-        }
-
-        @Override
-        public Credential refreshAfterUnauthorized(Credential rejected) throws CredentialUnavailable {
-            refreshes.incrementAndGet();
-            return switch (rejected) {
-                case ChatGptAccount a -> a.withTokens(FakeCredentials.tokens("fake-renewed-" + a.email()));
-                case ClaudeAccount a -> a.withTokens(FakeCredentials.tokens("fake-renewed-" + a.email()));
-                default -> throw new CredentialUnavailable("not an account", true);
-            };
-        }
-    }
-
     private MockUsageServer server;
     private HttpUsagePollClient client;
     private final InMemoryPoolDirectory directory = new InMemoryPoolDirectory();
     private final CredentialPool pool = new CredentialPool(directory);
     private final RecordingRouter router = new RecordingRouter();
     private final RenewingTokenKeeper tokens = new RenewingTokenKeeper();
+
+    {
+        tokens.renewedToken = account -> "fake-renewed-" + account.label();
+    }
     private UsagePollService service;
 
     @BeforeEach
