@@ -34,14 +34,11 @@ class UsagePollingOverHttpTest {
     private final CredentialPool pool = new CredentialPool(directory);
     private final RecordingRouter router = new RecordingRouter();
     private final RenewingTokenKeeper tokens = new RenewingTokenKeeper();
-
-    {
-        tokens.renewedToken = account -> "fake-renewed-" + account.label();
-    }
     private UsagePollService service;
 
     @BeforeEach
     void start() throws IOException {
+        tokens.renewedToken = account -> "fake-renewed-" + account.label();
         server = new MockUsageServer();
         client = new HttpUsagePollClient(server.endpoints(), InstantSource.fixed(NOW));
     }
