@@ -7,6 +7,7 @@ import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
 import io.proxygate.application.routing.CredentialStatus;
 import io.proxygate.bootstrap.config.ConfigLoader;
 import io.proxygate.bootstrap.config.ProxyGateConfiguration;
+import io.proxygate.bootstrap.support.AppRequests;
 import io.proxygate.testsupport.UpstreamReplies;
 import io.proxygate.testsupport.MockUpstream;
 import io.proxygate.bootstrap.support.ProxyGateRunner;
@@ -16,9 +17,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -107,18 +105,7 @@ class ErrorRulesSystemIT {
         UPSTREAM.close();
     }
 
-    private final HttpClient http = HttpClient.newHttpClient();
-
-    private HttpResponse<String> send(String method, String path, String body) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + APP.getLocalPort() + path))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(body))
-                .header("Content-Type", "application/json");
-        if (path.startsWith("/admin")) {
-            b.header("X-Admin-Token", ADMIN_TOKEN);
-        }
-        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-    }
+    private final AppRequests app = new AppRequests(APP::getLocalPort, () -> ADMIN_TOKEN);
 
     private CredentialStatus status(String email) {
         return ((ProxyGateApplication) APP.getApplication()).wiring().router().statuses().stream()
@@ -127,7 +114,7 @@ class ErrorRulesSystemIT {
 
     @Test
     void anOverloadedFourHundredFailsOverAndCoolsTheAccountNamingTheRule() throws Exception {
-        HttpResponse<String> r = send("POST", "/v1/responses",
+        HttpResponse<String> r = app.send("POST", "/v1/responses",
                 "{\"model\":\"gpt-5\",\"stream\":true,\"input\":\"hi\"}");
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         assertThat(r.body()).contains("resp_second");
@@ -142,15 +129,15 @@ class ErrorRulesSystemIT {
         assertThat(status("second@x.com").cooldownUntil()).isEmpty();
 
         // The cooled account is left out, and the explanation says which rule put it there.
-        String explain = send("GET", "/admin/routing/explain?api=responses&model=gpt-5", null).body();
+        String explain = app.send("GET", "/admin/routing/explain?api=responses&model=gpt-5", null).body();
         assertThat(explain).contains("overloaded-400");
-        assertThat(send("POST", "/v1/responses", "{\"model\":\"gpt-5\",\"stream\":true,\"input\":\"hi\"}")
+        assertThat(app.send("POST", "/v1/responses", "{\"model\":\"gpt-5\",\"stream\":true,\"input\":\"hi\"}")
                 .statusCode()).isEqualTo(200);
         assertThat(UPSTREAM.requests("/backend-api/codex/responses")).hasSize(3)
                 .last().extracting(q -> q.header("Authorization")).isEqualTo("Bearer fake-access-second");
 
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-            JsonNode logged = JSON.readTree(send("GET", "/admin/requests?limit=10", null).body());
+            JsonNode logged = JSON.readTree(app.send("GET", "/admin/requests?limit=10", null).body());
             assertThat(logged.toString()).contains("error rule \\\"overloaded-400\\\" fired");
         });
     }
@@ -158,7 +145,7 @@ class ErrorRulesSystemIT {
     @Test
     void theAdminApiEditsControlsByRewritingTheFileAtomically() throws Exception {
         Path file = pool.resolve("chatgpt").resolve("second_x.com.json");
-        HttpResponse<String> r = send("POST", "/admin/accounts/second@x.com/controls",
+        HttpResponse<String> r = app.send("POST", "/admin/accounts/second@x.com/controls",
                 "{\"proxy\":\"http://u:pw-secret@127.0.0.1:9\",\"max_concurrent\":3,\"models\":[\"gpt-*\"],"
                         + "\"exclude_models\":\"gpt-4*\",\"priority\":-1}");
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
@@ -169,15 +156,15 @@ class ErrorRulesSystemIT {
         assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
                 .isEqualTo("rw-------");
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
-                send("GET", "/admin/accounts", null).body()).contains("\"max_concurrent\":3")
+                app.send("GET", "/admin/accounts", null).body()).contains("\"max_concurrent\":3")
                 .doesNotContain("pw-secret"));
 
-        assertThat(send("POST", "/admin/accounts/second@x.com/controls", "{\"proxy\":\"ftp://x:y@h:1\"}")
+        assertThat(app.send("POST", "/admin/accounts/second@x.com/controls", "{\"proxy\":\"ftp://x:y@h:1\"}")
                 .statusCode()).isEqualTo(400);
-        assertThat(send("POST", "/admin/accounts/nobody@x.com/controls", "{}").statusCode()).isEqualTo(404);
+        assertThat(app.send("POST", "/admin/accounts/nobody@x.com/controls", "{}").statusCode()).isEqualTo(404);
 
         // Back as it was, for the other tests here: every control removed from the file.
-        assertThat(send("POST", "/admin/accounts/second@x.com/controls",
+        assertThat(app.send("POST", "/admin/accounts/second@x.com/controls",
                 "{\"proxy\":\"\",\"max_concurrent\":0,\"models\":[],\"exclude_models\":[],\"priority\":0}")
                 .statusCode()).isEqualTo(200);
         assertThat(Files.readString(file)).doesNotContain("proxy").doesNotContain("max_concurrent")

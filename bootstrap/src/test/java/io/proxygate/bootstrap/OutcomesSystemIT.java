@@ -6,6 +6,7 @@ import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
 import io.proxygate.application.routing.CredentialStatus;
 import io.proxygate.bootstrap.config.ProxyGateConfiguration;
+import io.proxygate.bootstrap.support.AppRequests;
 import io.proxygate.testsupport.UpstreamReplies;
 import io.proxygate.testsupport.MockUpstream;
 import io.proxygate.bootstrap.support.PoolFiles;
@@ -15,9 +16,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -62,7 +60,7 @@ class OutcomesSystemIT {
                 "PROXYGATE_CHATGPT_USAGE_URL", UPSTREAM.url() + "/wham/usage")));
     }
 
-    private final HttpClient http = HttpClient.newHttpClient();
+    private final AppRequests app = new AppRequests(APP::getLocalPort, () -> ADMIN_TOKEN);
 
     private static MockUpstream start() {
         try {
@@ -80,21 +78,6 @@ class OutcomesSystemIT {
     @AfterAll
     static void stop() {
         UPSTREAM.close();
-    }
-
-    private String url(String path) {
-        return "http://127.0.0.1:" + APP.getLocalPort() + path;
-    }
-
-    private HttpResponse<String> send(String method, String path, String body) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url(path)))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(body))
-                .header("Content-Type", "application/json");
-        if (path.startsWith("/admin")) {
-            b.header("X-Admin-Token", ADMIN_TOKEN);
-        }
-        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private Wiring wiring() {
@@ -116,7 +99,7 @@ class OutcomesSystemIT {
             UPSTREAM.on("GET", "/backend-api/codex/models", (r, ex) -> MockUpstream.json(ex, status, body));
             for (String path : List.of("/backend-api/wham/tasks", "/v1/models")) {
                 for (int i = 0; i < 3; i++) {
-                    HttpResponse<String> r = send("GET", path, null);
+                    HttpResponse<String> r = app.send("GET", path, null);
                     assertThat(r.statusCode()).as(path + " relays " + status).isEqualTo(status);
                     assertThat(r.body()).as(path).isEqualTo(body);
                 }
@@ -146,7 +129,7 @@ class OutcomesSystemIT {
             ex.sendResponseHeaders(403, bytes.length);
             ex.getResponseBody().write(bytes);
         });
-        HttpResponse<String> r = send("POST", "/v1/responses", "{\"model\":\"gpt-5\",\"input\":\"hi\"}");
+        HttpResponse<String> r = app.send("POST", "/v1/responses", "{\"model\":\"gpt-5\",\"input\":\"hi\"}");
         assertThat(r.statusCode()).isEqualTo(403);
         assertThat(r.body()).isEqualTo(page);
 
@@ -156,12 +139,12 @@ class OutcomesSystemIT {
         assertThat(refused.cooldownUntil()).hasValueSatisfying(t ->
                 assertThat(t).isBefore(Instant.now().plus(Duration.ofSeconds(31))));
         assertThat(statuses()).allSatisfy(s -> assertThat(s.needsLoginReason()).isEmpty());
-        JsonNode accounts = JSON.readTree(send("GET", "/admin/accounts", null).body());
+        JsonNode accounts = JSON.readTree(app.send("GET", "/admin/accounts", null).body());
         assertThat(accounts.findValuesAsText("dead")).containsOnly("false");
 
         // The pool keeps serving: the next request goes to the other account.
         UPSTREAM.on("POST", "/backend-api/codex/responses", (r2, ex) -> UpstreamReplies.responsesStream(ex, "resp_ok", "ok"));
-        HttpResponse<String> next = send("POST", "/v1/responses", "{\"model\":\"gpt-5\",\"input\":\"hi\"}");
+        HttpResponse<String> next = app.send("POST", "/v1/responses", "{\"model\":\"gpt-5\",\"input\":\"hi\"}");
         assertThat(next.statusCode()).isEqualTo(200);
         assertThat(next.body()).contains("resp_ok");
     }
@@ -170,11 +153,11 @@ class OutcomesSystemIT {
     void aDeletedKeyIsRestoredFromTheDeletedFolderAndServesAgain() throws Exception {
         UPSTREAM.on("POST", "/v1/chat/completions", (r, ex) -> MockUpstream.json(ex, 200, UpstreamReplies.chatJson("ok")));
         String chat = "{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
-        assertThat(send("POST", "/v1/chat/completions", chat).statusCode()).isEqualTo(200);
+        assertThat(app.send("POST", "/v1/chat/completions", chat).statusCode()).isEqualTo(200);
         Path keyFile = ROOT.resolve("pool/apikeys/openai-1.json");
         String original = Files.readString(keyFile);
 
-        JsonNode removed = JSON.readTree(send("DELETE", "/admin/keys/openai-1", null).body());
+        JsonNode removed = JSON.readTree(app.send("DELETE", "/admin/keys/openai-1", null).body());
         assertThat(removed.path("removed").asBoolean()).isTrue();
         String name = removed.path("deleted_as").asText();
         assertThat(name).startsWith("apikeys.openai-1.").endsWith(".json");
@@ -183,28 +166,28 @@ class OutcomesSystemIT {
         assertThat(Files.readString(kept)).isEqualTo(original);
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(kept.getParent())))
                 .isEqualTo("rwx------");
-        HttpResponse<String> none = send("POST", "/v1/chat/completions", chat);
+        HttpResponse<String> none = app.send("POST", "/v1/chat/completions", chat);
         assertThat(none.statusCode()).isEqualTo(401);
         assertThat(none.body()).contains("No OpenAI API keys configured.");
 
-        JsonNode listed = JSON.readTree(send("GET", "/admin/deleted", null).body());
+        JsonNode listed = JSON.readTree(app.send("GET", "/admin/deleted", null).body());
         assertThat(listed.findValuesAsText("name")).contains(name);
         assertThat(listed.toString()).doesNotContain("sk-test-outcomes-key");
 
         // A file of the same name came back meanwhile: restoring must not replace it.
         Files.writeString(keyFile, "{\"id\":\"openai-1\",\"type\":\"openai\",\"api_key\":\"sk-test-newer\"}");
-        await().atMost(Duration.ofSeconds(5)).until(() -> send("POST", "/v1/chat/completions", chat).statusCode() == 200);
-        assertThat(send("POST", "/admin/deleted/" + name + "/restore", null).statusCode()).isEqualTo(409);
+        await().atMost(Duration.ofSeconds(5)).until(() -> app.send("POST", "/v1/chat/completions", chat).statusCode() == 200);
+        assertThat(app.send("POST", "/admin/deleted/" + name + "/restore", null).statusCode()).isEqualTo(409);
         assertThat(Files.readString(keyFile)).contains("sk-test-newer");
         Files.delete(keyFile);
-        await().atMost(Duration.ofSeconds(5)).until(() -> send("POST", "/v1/chat/completions", chat).statusCode() == 401);
+        await().atMost(Duration.ofSeconds(5)).until(() -> app.send("POST", "/v1/chat/completions", chat).statusCode() == 401);
 
-        HttpResponse<String> restored = send("POST", "/admin/deleted/" + name + "/restore", null);
+        HttpResponse<String> restored = app.send("POST", "/admin/deleted/" + name + "/restore", null);
         assertThat(restored.statusCode()).isEqualTo(200);
         assertThat(JSON.readTree(restored.body()).path("credential").path("id").asText()).isEqualTo("openai-1");
         assertThat(Files.readString(keyFile)).isEqualTo(original);
         assertThat(kept).doesNotExist();
-        HttpResponse<String> served = send("POST", "/v1/chat/completions", chat);
+        HttpResponse<String> served = app.send("POST", "/v1/chat/completions", chat);
         assertThat(served.statusCode()).isEqualTo(200);
         assertThat(UPSTREAM.requests("/v1/chat/completions").getLast().header("Authorization"))
                 .isEqualTo("Bearer sk-test-outcomes-key");

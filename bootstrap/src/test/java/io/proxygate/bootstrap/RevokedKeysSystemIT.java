@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
 import io.proxygate.bootstrap.config.ProxyGateConfiguration;
+import io.proxygate.bootstrap.support.AppRequests;
 import io.proxygate.testsupport.MockUpstream;
 import io.proxygate.bootstrap.support.PoolFiles;
 import io.proxygate.bootstrap.support.ProxyGateRunner;
@@ -13,9 +14,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -55,7 +53,7 @@ class RevokedKeysSystemIT {
                 "PROXYGATE_UPSTREAM_ANTHROPIC_BASE_URL", UPSTREAM.url())));
     }
 
-    private final HttpClient http = HttpClient.newHttpClient();
+    private final AppRequests app = new AppRequests(APP::getLocalPort, () -> ADMIN_TOKEN);
 
     private static MockUpstream start() {
         try {
@@ -74,31 +72,23 @@ class RevokedKeysSystemIT {
         UPSTREAM.close();
     }
 
-    private HttpResponse<String> send(String method, String path, String body) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + APP.getLocalPort() + path))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(body))
-                .header("Content-Type", "application/json").header("X-Admin-Token", ADMIN_TOKEN);
-        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-    }
-
     @Test
     void everyApiAnswers503InItsOwnShapeAndTheUpstreamErrorIsOnlyLogged() throws Exception {
-        HttpResponse<String> responses = send("POST", "/v1/responses", "{\"model\":\"gpt-5\",\"input\":\"hi\"}");
+        HttpResponse<String> responses = app.send("POST", "/v1/responses", "{\"model\":\"gpt-5\",\"input\":\"hi\"}");
         assertThat(responses.statusCode()).isEqualTo(503);
         JsonNode r = JSON.readTree(responses.body());
         assertThat(r.path("error").path("message").asText())
                 .isEqualTo("All accounts and API keys exhausted. Try again later.");
         assertThat(responses.body()).doesNotContain("invalid_api_key").doesNotContain("Incorrect API key");
 
-        HttpResponse<String> chat = send("POST", "/v1/chat/completions",
+        HttpResponse<String> chat = app.send("POST", "/v1/chat/completions",
                 "{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
         assertThat(chat.statusCode()).isEqualTo(503);
         assertThat(JSON.readTree(chat.body()).path("error").path("message").asText())
                 .isEqualTo("All OpenAI API keys exhausted.");
         assertThat(chat.body()).doesNotContain("invalid_api_key");
 
-        HttpResponse<String> messages = send("POST", "/v1/messages",
+        HttpResponse<String> messages = app.send("POST", "/v1/messages",
                 "{\"model\":\"claude-sonnet-4-5\",\"max_tokens\":16,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
         assertThat(messages.statusCode()).isEqualTo(503);
         JsonNode m = JSON.readTree(messages.body());
@@ -108,7 +98,7 @@ class RevokedKeysSystemIT {
                 .isEqualTo("All Claude accounts and Anthropic API keys exhausted.");
         assertThat(messages.body()).doesNotContain("invalid x-api-key");
 
-        JsonNode logged = JSON.readTree(send("GET", "/admin/requests?limit=10", null).body());
+        JsonNode logged = JSON.readTree(app.send("GET", "/admin/requests?limit=10", null).body());
         assertThat(logged.toString()).contains("Incorrect API key provided").contains("invalid x-api-key");
         assertThat(logged.findValuesAsText("status")).contains("503");
     }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
 import io.proxygate.bootstrap.config.ProxyGateConfiguration;
+import io.proxygate.bootstrap.support.AppRequests;
 import io.proxygate.testsupport.UpstreamReplies;
 import io.proxygate.testsupport.MockUpstream;
 import io.proxygate.bootstrap.support.PoolFiles;
@@ -14,9 +15,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -84,19 +82,7 @@ class StickyEscapeSystemIT {
         UPSTREAM.close();
     }
 
-    private final HttpClient http = HttpClient.newHttpClient();
-
-    private HttpResponse<String> send(String method, String path, String body) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + APP.getLocalPort() + path))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(body))
-                .header("Content-Type", "application/json")
-                .header("session_id", "conv-1");
-        if (path.startsWith("/admin")) {
-            b.header("X-Admin-Token", ADMIN_TOKEN);
-        }
-        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-    }
+    private final AppRequests app = new AppRequests(APP::getLocalPort, () -> ADMIN_TOKEN, "session_id", "conv-1");
 
     private String lastAccount() {
         return UPSTREAM.requests("/backend-api/codex/responses").getLast().header("chatgpt-account-id");
@@ -109,31 +95,31 @@ class StickyEscapeSystemIT {
 
     @Test
     void aFreshTurnLeavesTheSlowPinnedAccountButAContinuedResponseStays() throws Exception {
-        HttpResponse<String> first = send("POST", "/v1/responses", "{\"model\":\"gpt-5\",\"input\":\"hi\"}");
+        HttpResponse<String> first = app.send("POST", "/v1/responses", "{\"model\":\"gpt-5\",\"input\":\"hi\"}");
         assertThat(first.statusCode()).isEqualTo(200);
         assertThat(lastAccount()).as("the pro account is the first pick").isEqualTo("acc-alpha");
         String previous = responseId(first.body());
 
         // Bound to alpha by previous_response_id: stays, however slow alpha is.
-        HttpResponse<String> continued = send("POST", "/v1/responses",
+        HttpResponse<String> continued = app.send("POST", "/v1/responses",
                 "{\"model\":\"gpt-5\",\"input\":\"more\",\"previous_response_id\":\"" + previous + "\"}");
         assertThat(continued.statusCode()).isEqualTo(200);
         assertThat(lastAccount()).isEqualTo("acc-alpha");
 
         // A fresh turn of the same conversation is free to move, and does.
-        HttpResponse<String> fresh = send("POST", "/v1/responses", "{\"model\":\"gpt-5\",\"input\":\"again\"}");
+        HttpResponse<String> fresh = app.send("POST", "/v1/responses", "{\"model\":\"gpt-5\",\"input\":\"again\"}");
         assertThat(fresh.statusCode()).isEqualTo(200);
         assertThat(lastAccount()).isEqualTo("acc-beta");
 
         // The request log says why it moved, with the averages.
         await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
-            JsonNode rows = JSON.readTree(send("GET", "/admin/requests", null).body());
+            JsonNode rows = JSON.readTree(app.send("GET", "/admin/requests", null).body());
             assertThat(rows.findValuesAsText("routing_note")).anySatisfy(note -> assertThat(note)
                     .contains("moved from chatgpt:alpha@x.com: TTFT average")
                     .contains("over 0.3 s").contains("TTFT avg"));
         });
         // The explanation shows the averages too; the conversation now lives on beta.
-        JsonNode explained = JSON.readTree(send("GET", "/admin/routing/explain?api=responses&session=conv-1",
+        JsonNode explained = JSON.readTree(app.send("GET", "/admin/routing/explain?api=responses&session=conv-1",
                 null).body());
         assertThat(explained.toString()).contains("TTFT avg");
         assertThat(explained.path("pinned").asBoolean()).isTrue();

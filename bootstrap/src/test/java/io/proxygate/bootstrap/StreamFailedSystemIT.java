@@ -7,6 +7,7 @@ import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
 import io.proxygate.application.routing.CredentialRouter;
 import io.proxygate.application.routing.CredentialStatus;
 import io.proxygate.bootstrap.config.ProxyGateConfiguration;
+import io.proxygate.bootstrap.support.AppRequests;
 import io.proxygate.testsupport.UpstreamReplies;
 import io.proxygate.testsupport.MockUpstream;
 import io.proxygate.bootstrap.support.PoolFiles;
@@ -17,9 +18,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -89,18 +87,7 @@ class StreamFailedSystemIT {
         UPSTREAM.close();
     }
 
-    private final HttpClient http = HttpClient.newHttpClient();
-
-    private HttpResponse<String> send(String method, String path, String body) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + APP.getLocalPort() + path))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(body))
-                .header("Content-Type", "application/json");
-        if (path.startsWith("/admin")) {
-            b.header("X-Admin-Token", ADMIN_TOKEN);
-        }
-        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-    }
+    private final AppRequests app = new AppRequests(APP::getLocalPort, () -> ADMIN_TOKEN);
 
     private static CredentialRouter router() {
         return ((ProxyGateApplication) APP.getApplication()).wiring().router();
@@ -112,7 +99,7 @@ class StreamFailedSystemIT {
 
     @Test
     void aRateLimitFailureInsideAStreamIsRelayedLoggedAndCoolsTheAccount() throws Exception {
-        HttpResponse<String> r = send("POST", "/v1/responses",
+        HttpResponse<String> r = app.send("POST", "/v1/responses",
                 "{\"model\":\"gpt-5\",\"stream\":true,\"input\":\"hi\"}");
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         assertThat(r.body()).contains("event: response.failed").contains("rate_limit_exceeded");
@@ -120,7 +107,7 @@ class StreamFailedSystemIT {
                 .extracting(q -> q.header("chatgpt-account-id")).isEqualTo("acc-alpha");
 
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-            JsonNode rows = JSON.readTree(send("GET", "/admin/requests?limit=10", null).body());
+            JsonNode rows = JSON.readTree(app.send("GET", "/admin/requests?limit=10", null).body());
             JsonNode row = rows.isArray() ? rows.get(0) : rows.findValue("requests").get(0);
             assertThat(row.path("error_class").asText()).isEqualTo("upstream_stream_failed");
             assertThat(row.path("error").asText())
@@ -134,7 +121,7 @@ class StreamFailedSystemIT {
                 assertThat(h).contains("error rate").doesNotContain("error rate 0.00"));
         assertThat(status("beta@x.com").cooldownUntil()).isEmpty();
 
-        HttpResponse<String> next = send("POST", "/v1/responses",
+        HttpResponse<String> next = app.send("POST", "/v1/responses",
                 "{\"model\":\"gpt-5\",\"stream\":true,\"input\":\"again\"}");
         assertThat(next.statusCode()).isEqualTo(200);
         assertThat(next.body()).contains("resp_beta").doesNotContain("response.failed");

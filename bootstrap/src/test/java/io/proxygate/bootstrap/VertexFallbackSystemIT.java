@@ -6,6 +6,7 @@ import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
 import io.proxygate.application.usage.RequestRecord;
 import io.proxygate.bootstrap.config.ProxyGateConfiguration;
+import io.proxygate.bootstrap.support.AppRequests;
 import io.proxygate.bootstrap.support.GoogleFixtures;
 import io.proxygate.testsupport.MockUpstream;
 import io.proxygate.bootstrap.support.ProxyGateRunner;
@@ -18,9 +19,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -65,7 +63,7 @@ class VertexFallbackSystemIT {
         }
     }
 
-    private final HttpClient http = HttpClient.newHttpClient();
+    private final AppRequests app = new AppRequests(APP::getLocalPort, () -> wiring().adminToken().value());
 
     private static MockUpstream start() {
         try {
@@ -84,15 +82,6 @@ class VertexFallbackSystemIT {
         GOOGLE.close();
     }
 
-    private HttpResponse<String> send(String method, String path, String body) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + APP.getLocalPort() + path))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(body))
-                .header("Content-Type", "application/json")
-                .header("X-Admin-Token", wiring().adminToken().value())
-                .build(), HttpResponse.BodyHandlers.ofString());
-    }
-
     private Wiring wiring() {
         return ((ProxyGateApplication) APP.getApplication()).wiring();
     }
@@ -104,13 +93,13 @@ class VertexFallbackSystemIT {
     @Test
     @Order(1)
     void adminSeesTheDefaultPolicyAndAUsableVertex() throws Exception {
-        JsonNode gcp = JSON.readTree(send("GET", "/admin/gcp", null).body());
+        JsonNode gcp = JSON.readTree(app.send("GET", "/admin/gcp", null).body());
         assertThat(gcp.path("available").asBoolean()).isTrue();
         assertThat(gcp.path("project_id").asText()).isEqualTo("test-project");
         assertThat(gcp.path("location").asText()).isEqualTo("us-east5");
         assertThat(gcp.path("auth_method").asText()).isEqualTo("service_account");
 
-        JsonNode fallback = JSON.readTree(send("GET", "/admin/claude-fallback", null).body());
+        JsonNode fallback = JSON.readTree(app.send("GET", "/admin/claude-fallback", null).body());
         assertThat(fallback.path("policy").path("enabled").asBoolean()).isTrue();
         assertThat(fallback.path("policy").path("rules")).hasSize(3);
         assertThat(fallback.path("variants")).hasSize(7);
@@ -119,7 +108,7 @@ class VertexFallbackSystemIT {
     @Test
     @Order(2)
     void aDisabledClaudeAccountFallsBackToVertexWithTheRulesModelAndVariant() throws Exception {
-        HttpResponse<String> put = send("PUT", "/admin/claude-fallback", "{\"policy\":{\"enabled\":true,\"rules\":["
+        HttpResponse<String> put = app.send("PUT", "/admin/claude-fallback", "{\"policy\":{\"enabled\":true,\"rules\":["
                 + "{\"enabled\":true,\"from_model\":\"claude-opus4.7\",\"to_model\":\"claude-opus-4-6\","
                 + "\"to_variant\":\"thinking-16k\"}]}}");
         assertThat(put.statusCode()).isEqualTo(200);
@@ -128,7 +117,7 @@ class VertexFallbackSystemIT {
                         + "\"content\":[{\"type\":\"text\",\"text\":\"VERTEX_OK\"}],\"usage\":{\"input_tokens\":5,"
                         + "\"output_tokens\":7}}"));
 
-        HttpResponse<String> r = send("POST", "/v1/messages",
+        HttpResponse<String> r = app.send("POST", "/v1/messages",
                 "{\"model\":\"claude-opus-4-7\",\"max_tokens\":1000,\"messages\":[]}");
 
         assertThat(r.statusCode()).isEqualTo(200);
@@ -167,7 +156,7 @@ class VertexFallbackSystemIT {
             MockUpstream.event(out, "message_stop", "{\"type\":\"message_stop\"}");
         });
 
-        HttpResponse<String> r = send("POST", "/v1/messages",
+        HttpResponse<String> r = app.send("POST", "/v1/messages",
                 "{\"model\":\"Claude Opus 4.7\",\"stream\":true,\"max_tokens\":30000,\"messages\":[]}");
 
         assertThat(r.statusCode()).isEqualTo(200);
@@ -191,7 +180,7 @@ class VertexFallbackSystemIT {
     void aModelNoRuleMapsIsA503WithTheOriginalsMessage() throws Exception {
         int vertexCalls = GOOGLE.requests().size();
 
-        HttpResponse<String> r = send("POST", "/v1/messages",
+        HttpResponse<String> r = app.send("POST", "/v1/messages",
                 "{\"model\":\"claude-haiku-4-5\",\"max_tokens\":10,\"messages\":[]}");
 
         assertThat(r.statusCode()).isEqualTo(503);
@@ -205,13 +194,13 @@ class VertexFallbackSystemIT {
     @Test
     @Order(5)
     void anInvalidPolicyIsRejectedAndTheLiveOneKept() throws Exception {
-        HttpResponse<String> put = send("PUT", "/admin/claude-fallback",
+        HttpResponse<String> put = app.send("PUT", "/admin/claude-fallback",
                 "{\"policy\":{\"enabled\":true,\"rules\":[{\"enabled\":true,\"from_model\":\"claude-opus-4-7\"}]}}");
 
         assertThat(put.statusCode()).isEqualTo(400);
         assertThat(JSON.readTree(put.body()).path("error").asText())
                 .isEqualTo("enabled fallback rules require from_model and to_model");
-        JsonNode live = JSON.readTree(send("GET", "/admin/claude-fallback", null).body());
+        JsonNode live = JSON.readTree(app.send("GET", "/admin/claude-fallback", null).body());
         assertThat(live.path("policy").path("rules").get(0).path("to_variant").asText()).isEqualTo("thinking-16k");
     }
 }

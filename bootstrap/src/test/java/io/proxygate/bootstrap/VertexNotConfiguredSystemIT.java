@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
 import io.proxygate.bootstrap.config.ProxyGateConfiguration;
+import io.proxygate.bootstrap.support.AppRequests;
 import io.proxygate.testsupport.UpstreamReplies;
 import io.proxygate.testsupport.MockUpstream;
 import io.proxygate.bootstrap.support.PoolFiles;
@@ -14,9 +15,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,7 +50,7 @@ class VertexNotConfiguredSystemIT {
         }
     }
 
-    private final HttpClient http = HttpClient.newHttpClient();
+    private final AppRequests app = new AppRequests(APP::getLocalPort, () -> ((ProxyGateApplication) APP.getApplication()).wiring().adminToken().value());
 
     private static MockUpstream start() {
         try {
@@ -69,32 +67,23 @@ class VertexNotConfiguredSystemIT {
         UPSTREAM.close();
     }
 
-    private HttpResponse<String> send(String method, String path, String body) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + APP.getLocalPort() + path))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(body))
-                .header("Content-Type", "application/json")
-                .header("X-Admin-Token", ((ProxyGateApplication) APP.getApplication()).wiring().adminToken().value())
-                .build(), HttpResponse.BodyHandlers.ofString());
-    }
-
     @Test
     void anthropicKeysServeClaudeRequestsWhileTheFallbackPolicyIsOn() throws Exception {
         UPSTREAM.on("POST", "/v1/messages", (r, ex) -> MockUpstream.json(ex, 200, UpstreamReplies.messageJson("KEY_OK")));
 
-        HttpResponse<String> r = send("POST", "/v1/messages",
+        HttpResponse<String> r = app.send("POST", "/v1/messages",
                 "{\"model\":\"claude-opus-4-7\",\"max_tokens\":10,\"messages\":[]}");
 
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.body()).contains("KEY_OK");
         assertThat(UPSTREAM.requests("/v1/messages").getLast().header("x-api-key")).isEqualTo("sk-ant-test-key");
-        JsonNode policy = JSON.readTree(send("GET", "/admin/claude-fallback", null).body());
+        JsonNode policy = JSON.readTree(app.send("GET", "/admin/claude-fallback", null).body());
         assertThat(policy.path("policy").path("enabled").asBoolean()).isTrue();
     }
 
     @Test
     void gcpStatusSaysWhyVertexIsUnavailable() throws Exception {
-        JsonNode gcp = JSON.readTree(send("GET", "/admin/gcp", null).body());
+        JsonNode gcp = JSON.readTree(app.send("GET", "/admin/gcp", null).body());
 
         assertThat(gcp.path("available").asBoolean()).isFalse();
         assertThat(gcp.path("error").asText()).isEqualTo("missing project or location");
