@@ -7,19 +7,12 @@ import io.proxygate.bootstrap.support.ServerProcess;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -52,7 +45,7 @@ class ShutdownCutSystemIT {
                     "PROXYGATE_SERVER_SHUTDOWN_GRACE", "2s"))) {
                 CountDownLatch started = new CountDownLatch(STREAMS);
                 for (int i = 0; i < STREAMS; i++) {
-                    streams.add(CompletableFuture.supplyAsync(() -> readStream(server, started),
+                    streams.add(CompletableFuture.supplyAsync(() -> server.readResponsesStream(http, started),
                             Executors.newVirtualThreadPerTaskExecutor()));
                 }
                 assertThat(started.await(30, TimeUnit.SECONDS)).as("every stream began").isTrue();
@@ -77,31 +70,5 @@ class ShutdownCutSystemIT {
                 assertThat(rs.getInt(2)).as("rows marked cut").isEqualTo(STREAMS);
             }
         }
-    }
-
-    private String readStream(ServerProcess server, CountDownLatch started) {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(server.url("/v1/responses")))
-                .header("Content-Type", "application/json").timeout(Duration.ofSeconds(30))
-                .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"gpt-5\",\"stream\":true,\"input\":\"hi\"}"))
-                .build();
-        StringBuilder body = new StringBuilder();
-        try {
-            HttpResponse<InputStream> r = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
-            try (InputStream in = r.body()) {
-                byte[] buffer = new byte[4096];
-                int n;
-                boolean counted = false;
-                while ((n = in.read(buffer)) >= 0) {
-                    body.append(new String(buffer, 0, n, StandardCharsets.UTF_8));
-                    if (!counted && body.indexOf("response.created") >= 0) {
-                        started.countDown();
-                        counted = true;
-                    }
-                }
-            }
-        } catch (IOException | InterruptedException e) {
-            body.append("\n[client error: ").append(e).append(']');
-        }
-        return body.toString();
     }
 }

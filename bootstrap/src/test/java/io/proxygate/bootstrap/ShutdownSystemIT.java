@@ -10,13 +10,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -105,7 +103,7 @@ class ShutdownSystemIT {
             CountDownLatch started = new CountDownLatch(STREAMS);
             List<CompletableFuture<String>> streams = new ArrayList<>();
             for (int i = 0; i < STREAMS; i++) {
-                streams.add(CompletableFuture.supplyAsync(() -> readStream(server, started),
+                streams.add(CompletableFuture.supplyAsync(() -> server.readResponsesStream(http, started),
                         Executors.newVirtualThreadPerTaskExecutor()));
             }
             assertThat(started.await(30, TimeUnit.SECONDS)).as("every stream began").isTrue();
@@ -183,32 +181,6 @@ class ShutdownSystemIT {
                 assertThat(rs.getInt(1)).isGreaterThanOrEqualTo(0);
             }
         }
-    }
-
-    /** Reads one streamed reply to the end; counts {@code started} down at its first event. */
-    private String readStream(ServerProcess server, CountDownLatch started) {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(server.url("/v1/responses")))
-                .header("Content-Type", "application/json").timeout(Duration.ofSeconds(30))
-                .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"gpt-5\",\"stream\":true,\"input\":\"hi\"}")).build();
-        StringBuilder body = new StringBuilder();
-        try {
-            HttpResponse<InputStream> r = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
-            try (InputStream in = r.body()) {
-                byte[] buffer = new byte[4096];
-                int n;
-                boolean counted = false;
-                while ((n = in.read(buffer)) >= 0) {
-                    body.append(new String(buffer, 0, n, StandardCharsets.UTF_8));
-                    if (!counted && body.indexOf("response.created") >= 0) {
-                        started.countDown();
-                        counted = true;
-                    }
-                }
-            }
-        } catch (IOException | InterruptedException e) {
-            body.append("\n[client error: ").append(e).append(']');
-        }
-        return body.toString();
     }
 
     private static void pace(long millis) {
