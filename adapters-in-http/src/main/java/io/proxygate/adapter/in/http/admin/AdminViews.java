@@ -52,29 +52,27 @@ final class AdminViews {
 
     static Map<String, Object> account(CredentialView v, Instant now, LocalDate date) {
         ChatGptAccount a = (ChatGptAccount) v.entry().credential();
-        Json json = Json.object().put("email", a.email()).put("account_id", a.accountId())
+        Json identity = Json.object().put("email", a.email()).put("account_id", a.accountId())
                 .put("plan_type", a.plan().wireName());
-        totals(json, v.lifetime());
-        json.put("disabled", a.disabled());
-        state(json, v, now, true);
-        windows(json, v);
-        v.status().flatMap(CredentialStatus::lastUsed).ifPresent(t -> json.put("last_used", t));
-        polling(json, v, now, WHAM_POLL);
-        refreshes(json, v);
-        extras(json, v, now, date);
-        return json.build();
+        return oauthAccount(identity, v, now, date, WHAM_POLL);
     }
 
     static Map<String, Object> claudeAccount(CredentialView v, Instant now, LocalDate date) {
         ClaudeAccount a = (ClaudeAccount) v.entry().credential();
-        Json json = Json.object().put("email", a.email()).optValue("account_id", a.accountId())
+        Json identity = Json.object().put("email", a.email()).optValue("account_id", a.accountId())
                 .optValue("subscription_type", a.subscriptionType()).optValue("rate_limit_tier", a.rateLimitTier());
+        return oauthAccount(identity, v, now, date, USAGE_POLL);
+    }
+
+    /** An OAuth account after its identity fields: totals, state, usage windows, polling, refreshes, today. */
+    private static Map<String, Object> oauthAccount(Json json, CredentialView v, Instant now, LocalDate date,
+                                                    PollFields poll) {
         totals(json, v.lifetime());
-        json.put("disabled", a.disabled());
+        json.put("disabled", v.entry().credential().disabled());
         state(json, v, now, true);
-        v.status().flatMap(CredentialStatus::lastUsed).ifPresent(t -> json.put("last_used", t));
         windows(json, v);
-        polling(json, v, now, USAGE_POLL);
+        v.status().flatMap(CredentialStatus::lastUsed).ifPresent(t -> json.put("last_used", t));
+        polling(json, v, now, poll);
         refreshes(json, v);
         extras(json, v, now, date);
         return json.build();
