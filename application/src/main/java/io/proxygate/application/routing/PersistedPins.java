@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Conversation pins for one instance alone on its database: kept in memory (routing never waits for the store) and
@@ -28,7 +27,7 @@ final class PersistedPins implements PinTable {
     private final ConversationPinPort store;
     private final long ttlMillis;
     private final ConcurrentHashMap<ConversationKey, SavedPin> unsaved = new ConcurrentHashMap<>();
-    private final AtomicLong storeFailures = new AtomicLong();
+    private final PinStoreFailures storeFailures = new PinStoreFailures(LOG);
 
     PersistedPins(ConversationPinPort store, Duration ttl, int maxPins, Instant now) {
         this.store = store;
@@ -39,7 +38,7 @@ final class PersistedPins implements PinTable {
                 memory.pin(p.key(), p.credential(), p.touchedAt().isAfter(now) ? now : p.touchedAt());
             }
         } catch (RuntimeException e) {
-            storeFailed("read", e);
+            storeFailures.record("read", e);
         }
     }
 
@@ -60,7 +59,7 @@ final class PersistedPins implements PinTable {
         try {
             store.deleteIdleBefore(liveSince(now));
         } catch (RuntimeException e) {
-            storeFailed("sweep", e);
+            storeFailures.record("sweep", e);
         }
         return gone;
     }
@@ -81,7 +80,7 @@ final class PersistedPins implements PinTable {
             store.saveAll(batch);
             return batch.size();
         } catch (RuntimeException e) {
-            storeFailed("write", e);
+            storeFailures.record("write", e);
             batch.forEach(p -> unsaved.putIfAbsent(p.key(), p));
             return 0;
         }
@@ -90,13 +89,5 @@ final class PersistedPins implements PinTable {
     /** A pin idle for the whole time to live has expired (as in the in-memory table). */
     private Instant liveSince(Instant now) {
         return now.minusMillis(ttlMillis - 1);
-    }
-
-    private void storeFailed(String what, RuntimeException e) {
-        long n = storeFailures.incrementAndGet();
-        if (n == 1 || n % 1000 == 0) { // a dead store must not flood the log
-            LOG.log(System.Logger.Level.WARNING, "conversation pin store " + what + " failed (" + n
-                    + " failures so far): " + e);
-        }
     }
 }

@@ -8,7 +8,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Conversation pins in a store that every instance reads ({@link ConversationPinPort}), behind a short local cache.
@@ -35,7 +34,7 @@ final class SharedPins implements PinTable {
     private final long touchMillis;
     private final int maxCached;
     private final ConcurrentHashMap<ConversationKey, Cached> cache = new ConcurrentHashMap<>();
-    private final AtomicLong storeFailures = new AtomicLong();
+    private final PinStoreFailures storeFailures = new PinStoreFailures(LOG);
 
     SharedPins(ConversationPinPort store, Duration ttl, Duration cacheTime, int maxCached) {
         this.store = store;
@@ -56,7 +55,7 @@ final class SharedPins implements PinTable {
         try {
             found = store.find(key, liveSince(now));
         } catch (RuntimeException e) {
-            storeFailed("read", e);
+            storeFailures.record("read", e);
             return known != null && t - known.readMillis() < ttlMillis ? Optional.of(known.credential())
                     : Optional.empty();
         }
@@ -79,7 +78,7 @@ final class SharedPins implements PinTable {
                 store.save(key, credential, now);
                 written = t;
             } catch (RuntimeException e) {
-                storeFailed("write", e);
+                storeFailures.record("write", e);
                 written = NEVER;
             }
         }
@@ -93,7 +92,7 @@ final class SharedPins implements PinTable {
         try {
             return store.deleteIdleBefore(liveSince(now));
         } catch (RuntimeException e) {
-            storeFailed("sweep", e);
+            storeFailures.record("sweep", e);
             return 0;
         }
     }
@@ -112,14 +111,6 @@ final class SharedPins implements PinTable {
             if (cache.size() > maxCached) {
                 cache.clear();
             }
-        }
-    }
-
-    private void storeFailed(String what, RuntimeException e) {
-        long n = storeFailures.incrementAndGet();
-        if (n == 1 || n % 1000 == 0) { // a dead store must not flood the log
-            LOG.log(System.Logger.Level.WARNING, "conversation pin store " + what + " failed (" + n
-                    + " failures so far): " + e);
         }
     }
 }

@@ -120,11 +120,8 @@ public final class PricingService implements CostEstimator, AutoCloseable {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.ownsScheduler = scheduler == null;
-        this.scheduler = scheduler != null ? scheduler : Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "pricing-refresh");
-            t.setDaemon(true);
-            return t;
-        });
+        this.scheduler = scheduler != null ? scheduler : Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().name("pricing-refresh").daemon().factory());
     }
 
     private static Supplier<PriceTable> constant(PriceTable table) {
@@ -137,12 +134,10 @@ public final class PricingService implements CostEstimator, AutoCloseable {
      * LiteLLM table takes a few hundred milliseconds to read on a cold JVM) and the first request finds them ready.
      */
     public void warmUpInBackground() {
-        Thread loader = new Thread(() -> {
+        Thread.ofPlatform().name("pricing-load").daemon().start(() -> {
             active();
             builtIn();
-        }, "pricing-load");
-        loader.setDaemon(true);
-        loader.start();
+        });
     }
 
     private PriceTable builtIn() {

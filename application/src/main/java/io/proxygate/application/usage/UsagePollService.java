@@ -32,7 +32,6 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.random.RandomGenerator;
 import java.util.stream.Collectors;
 
@@ -266,12 +265,8 @@ public final class UsagePollService implements AutoCloseable {
         return settings.interval().plusMillis(offset);
     }
 
+    /** Daemon threads named {@code name-1}, {@code name-2}, ... */
     private static ThreadFactory daemonThreads(String name) {
-        AtomicInteger n = new AtomicInteger();
-        return r -> {
-            Thread t = new Thread(r, name + "-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
+        return Thread.ofPlatform().name(name + "-", 1).daemon().factory();
     }
 }

@@ -45,11 +45,8 @@ public final class UsageRetentionService implements AutoCloseable {
     }
 
     public void start() {
-        scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "usage-retention");
-            t.setDaemon(true);
-            return t;
-        });
+        scheduler = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().name("usage-retention").daemon().factory());
         scheduler.scheduleWithFixedDelay(this::applySafely, 0, 1, TimeUnit.HOURS);
     }
 

@@ -4,9 +4,9 @@ import io.proxygate.application.pool.CredentialPool;
 import io.proxygate.application.pool.PoolEntry;
 import io.proxygate.application.port.out.OAuthPort;
 import io.proxygate.application.port.out.RefreshLockPort;
-import io.proxygate.application.routing.Creds;
-import io.proxygate.application.routing.InMemoryPoolDirectory;
-import io.proxygate.application.routing.MutableClock;
+import io.proxygate.testsupport.FakeCredentials;
+import io.proxygate.application.testing.InMemoryPoolDirectory;
+import io.proxygate.testsupport.MutableClock;
 import io.proxygate.domain.credential.ChatGptAccount;
 import io.proxygate.domain.credential.Credential;
 import io.proxygate.domain.credential.CredentialId;
@@ -29,7 +29,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * file while we wait for the lock is used, not repeated with the refresh token it already spent.
  */
 class SharedRefreshLockTest {
-    private static final ChatGptAccount ACCOUNT = Creds.chatgpt("a@example.com", PlanType.PRO);
+    private static final ChatGptAccount ACCOUNT = FakeCredentials.chatgpt("a@example.com", PlanType.PRO);
 
     private final MutableClock clock = new MutableClock(Instant.parse("2026-11-26T12:00:00Z"));
     private final InMemoryPoolDirectory sharedDirectory = new InMemoryPoolDirectory();

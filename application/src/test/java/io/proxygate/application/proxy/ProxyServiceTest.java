@@ -12,9 +12,9 @@ import io.proxygate.application.port.out.UpstreamHead;
 import io.proxygate.application.port.out.UpstreamPort;
 import io.proxygate.application.port.out.UpstreamRequest;
 import io.proxygate.application.routing.CredentialStatus;
-import io.proxygate.application.routing.InMemoryPoolDirectory;
+import io.proxygate.application.testing.InMemoryPoolDirectory;
 import io.proxygate.application.routing.InMemoryStateStore;
-import io.proxygate.application.routing.MutableClock;
+import io.proxygate.testsupport.MutableClock;
 import io.proxygate.application.routing.RoutingService;
 import io.proxygate.application.routing.RoutingSettings;
 import io.proxygate.application.usage.CostEstimator;
@@ -45,9 +45,9 @@ import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 
-import static io.proxygate.application.routing.Creds.chatgpt;
-import static io.proxygate.application.routing.Creds.key;
-import static io.proxygate.application.routing.Creds.tokens;
+import static io.proxygate.testsupport.FakeCredentials.chatgpt;
+import static io.proxygate.testsupport.FakeCredentials.key;
+import static io.proxygate.testsupport.FakeCredentials.tokens;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

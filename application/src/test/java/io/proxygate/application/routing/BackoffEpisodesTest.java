@@ -13,7 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-import static io.proxygate.application.routing.Creds.chatgpt;
+import static io.proxygate.testsupport.FakeCredentials.chatgpt;
 import static io.proxygate.application.routing.RouterFixture.ids;
 import static io.proxygate.application.routing.RouterFixture.query;
 import static io.proxygate.application.routing.RouterFixture.skipReason;

@@ -5,6 +5,7 @@ import io.proxygate.domain.credential.Credential;
 import io.proxygate.domain.credential.CredentialId;
 import io.proxygate.domain.credential.PlanType;
 import io.proxygate.domain.routing.Backoff;
+import io.proxygate.testsupport.FakeCredentials;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
@@ -43,7 +44,7 @@ class BackoffRecoveryPropertiesTest {
         Random random = new Random(seed);
         Credential[] pool = new Credential[credentials];
         for (int i = 0; i < credentials; i++) {
-            pool[i] = Creds.chatgpt("c" + i + "@example.com", PlanType.PLUS);
+            pool[i] = FakeCredentials.chatgpt("c" + i + "@example.com", PlanType.PLUS);
         }
         RouterFixture f = new RouterFixture(RoutingSettings.DEFAULTS.withCandidatesPerKind(8), pool);
         Instant stormEnds = f.clock.instant().plusSeconds(stormSeconds);

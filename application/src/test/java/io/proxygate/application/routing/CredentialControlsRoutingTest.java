@@ -11,8 +11,8 @@ import org.junit.jupiter.api.Test;
 import java.util.List;
 import java.util.Optional;
 
-import static io.proxygate.application.routing.Creds.claude;
-import static io.proxygate.application.routing.Creds.key;
+import static io.proxygate.testsupport.FakeCredentials.claude;
+import static io.proxygate.testsupport.FakeCredentials.key;
 import static io.proxygate.application.routing.RouterFixture.ids;
 import static io.proxygate.application.routing.RouterFixture.skipReason;
 import static org.assertj.core.api.Assertions.assertThat;

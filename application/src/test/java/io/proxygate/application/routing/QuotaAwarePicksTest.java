@@ -9,8 +9,8 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.util.Optional;
 
-import static io.proxygate.application.routing.Creds.chatgpt;
-import static io.proxygate.application.routing.Creds.claude;
+import static io.proxygate.testsupport.FakeCredentials.chatgpt;
+import static io.proxygate.testsupport.FakeCredentials.claude;
 import static io.proxygate.application.routing.RouterFixture.conversation;
 import static io.proxygate.application.routing.RouterFixture.ids;
 import static io.proxygate.application.routing.RouterFixture.query;

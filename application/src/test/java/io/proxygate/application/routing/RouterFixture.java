@@ -1,6 +1,7 @@
 package io.proxygate.application.routing;
 
 import io.proxygate.application.pool.CredentialPool;
+import io.proxygate.application.testing.InMemoryPoolDirectory;
 import io.proxygate.domain.credential.Api;
 import io.proxygate.domain.credential.Credential;
 import io.proxygate.domain.credential.CredentialId;
@@ -8,6 +9,7 @@ import io.proxygate.domain.routing.ConversationKey;
 import io.proxygate.domain.routing.UsageWindow;
 import io.proxygate.domain.routing.UsageWindows;
 
+import io.proxygate.testsupport.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

@@ -5,6 +5,7 @@ import io.proxygate.domain.credential.ApiKeyType;
 import io.proxygate.domain.credential.Credential;
 import io.proxygate.domain.credential.CredentialId;
 import io.proxygate.domain.credential.PlanType;
+import io.proxygate.testsupport.FakeCredentials;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -26,9 +27,9 @@ class RoutingConcurrencyTest {
     void inFlightCountsReturnToZeroAfterManyConcurrentLeases() throws Exception {
         List<Credential> pool = new ArrayList<>();
         for (int i = 0; i < 6; i++) {
-            pool.add(Creds.chatgpt("acct" + i + "@example.com", i % 2 == 0 ? PlanType.PLUS : PlanType.PRO));
+            pool.add(FakeCredentials.chatgpt("acct" + i + "@example.com", i % 2 == 0 ? PlanType.PLUS : PlanType.PRO));
         }
-        pool.add(Creds.key("k1", ApiKeyType.OPENAI));
+        pool.add(FakeCredentials.key("k1", ApiKeyType.OPENAI));
         RouterFixture f = new RouterFixture(pool.toArray(Credential[]::new));
         int rounds = 3_000;
 
@@ -65,7 +66,7 @@ class RoutingConcurrencyTest {
 
     @Test
     void aLeaseClosedByManyThreadsAtOnceReleasesExactlyOneSlot() throws Exception {
-        Credential acct = Creds.chatgpt("a@example.com", PlanType.PLUS);
+        Credential acct = FakeCredentials.chatgpt("a@example.com", PlanType.PLUS);
         RouterFixture f = new RouterFixture(acct);
         for (int round = 0; round < 200; round++) {
             Lease keep = f.router.begin(acct.id());
@@ -81,7 +82,7 @@ class RoutingConcurrencyTest {
     void spreadsConcurrentLeasesOverEqualAccounts() throws Exception {
         List<Credential> pool = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
-            pool.add(Creds.chatgpt("eq" + i + "@example.com", PlanType.PLUS));
+            pool.add(FakeCredentials.chatgpt("eq" + i + "@example.com", PlanType.PLUS));
         }
         RouterFixture f = new RouterFixture(pool.toArray(Credential[]::new));
         List<Lease> held = new ArrayList<>();

@@ -9,6 +9,7 @@ import io.proxygate.domain.routing.ConversationKey;
 import io.proxygate.domain.routing.RoutingPriority;
 import io.proxygate.domain.routing.UsageWindow;
 import io.proxygate.domain.routing.UsageWindows;
+import io.proxygate.testsupport.FakeCredentials;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Builders;
@@ -175,11 +176,11 @@ class RoutingPropertiesTest {
 
     private static Credential credential(int i, Spec s) {
         Credential c = switch (s.kind()) {
-            case CHATGPT -> Creds.chatgpt("gpt" + i + "@example.com", s.plan());
-            case CLAUDE -> Creds.claude("claude" + i + "@example.com");
-            case OPENAI_KEY -> Creds.key("openai-" + i, ApiKeyType.OPENAI);
-            case ANTHROPIC_KEY -> Creds.key("anthropic-" + i, ApiKeyType.ANTHROPIC);
-            case GEMINI_KEY -> Creds.key("gemini-" + i, ApiKeyType.GEMINI);
+            case CHATGPT -> FakeCredentials.chatgpt("gpt" + i + "@example.com", s.plan());
+            case CLAUDE -> FakeCredentials.claude("claude" + i + "@example.com");
+            case OPENAI_KEY -> FakeCredentials.key("openai-" + i, ApiKeyType.OPENAI);
+            case ANTHROPIC_KEY -> FakeCredentials.key("anthropic-" + i, ApiKeyType.ANTHROPIC);
+            case GEMINI_KEY -> FakeCredentials.key("gemini-" + i, ApiKeyType.GEMINI);
         };
         return c.withDisabled(s.disabled());
     }

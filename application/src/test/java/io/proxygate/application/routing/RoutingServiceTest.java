@@ -10,6 +10,7 @@ import io.proxygate.domain.credential.CredentialId;
 import io.proxygate.domain.credential.PlanType;
 import io.proxygate.domain.routing.RoutingPriority;
 import io.proxygate.domain.usage.TokenUsage;
+import io.proxygate.testsupport.FakeCredentials;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -22,9 +23,9 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
-import static io.proxygate.application.routing.Creds.chatgpt;
-import static io.proxygate.application.routing.Creds.claude;
-import static io.proxygate.application.routing.Creds.key;
+import static io.proxygate.testsupport.FakeCredentials.chatgpt;
+import static io.proxygate.testsupport.FakeCredentials.claude;
+import static io.proxygate.testsupport.FakeCredentials.key;
 import static io.proxygate.application.routing.RouterFixture.conversation;
 import static io.proxygate.application.routing.RouterFixture.ids;
 import static io.proxygate.application.routing.RouterFixture.previousResponse;
@@ -119,7 +120,7 @@ class RoutingServiceTest {
         void aNewAccessTokenInThePoolFileClearsNeedsLogin() {
             f.router.onFailure(PRO.id(), new AttemptFailure.NeedsLogin("auth_unauthorized"));
             PoolEntry entry = f.pool.snapshot().entry(PRO.id()).orElseThrow();
-            f.pool.update(entry, PRO.withTokens(Creds.tokens("fake-access-token-after-login")));
+            f.pool.update(entry, PRO.withTokens(FakeCredentials.tokens("fake-access-token-after-login")));
             assertThat(ids(f.plan(Api.RESPONSES))).contains(PRO.id());
             assertThat(f.router.statuses()).filteredOn(s -> s.id().equals(PRO.id()))
                     .singleElement().satisfies(s -> assertThat(s.needsLoginReason()).isEmpty());
@@ -301,7 +302,7 @@ class RoutingServiceTest {
             RouterFixture f = new RouterFixture(PRO, PLUS);
             RoutingPlan.Candidate before = f.plan(Api.RESPONSES).candidates().get(0);
             PoolEntry entry = f.pool.snapshot().entry(PRO.id()).orElseThrow();
-            ChatGptAccount refreshed = PRO.withTokens(Creds.tokens("fake-access-token-refreshed"));
+            ChatGptAccount refreshed = PRO.withTokens(FakeCredentials.tokens("fake-access-token-refreshed"));
             f.pool.update(entry, refreshed);
             RoutingPlan.Candidate after = f.plan(Api.RESPONSES).candidates().get(0);
             assertThat(before.credential()).isEqualTo(PRO);

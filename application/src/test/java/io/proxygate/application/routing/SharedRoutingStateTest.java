@@ -2,11 +2,14 @@ package io.proxygate.application.routing;
 
 import io.proxygate.application.pool.CredentialPool;
 import io.proxygate.application.port.out.CredentialStateRecord;
+import io.proxygate.application.testing.InMemoryPoolDirectory;
 import io.proxygate.domain.credential.Api;
 import io.proxygate.domain.credential.ChatGptAccount;
 import io.proxygate.domain.credential.CredentialId;
 import io.proxygate.domain.credential.PlanType;
 import io.proxygate.domain.routing.ConversationKey;
+import io.proxygate.testsupport.FakeCredentials;
+import io.proxygate.testsupport.MutableClock;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
@@ -24,8 +27,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** Two router instances sharing one state store and one pin store, as two servers on one PostgreSQL database. */
 class SharedRoutingStateTest {
-    private static final ChatGptAccount ALPHA = Creds.chatgpt("alpha@example.com", PlanType.PRO);
-    private static final ChatGptAccount BETA = Creds.chatgpt("beta@example.com", PlanType.PLUS);
+    private static final ChatGptAccount ALPHA = FakeCredentials.chatgpt("alpha@example.com", PlanType.PRO);
+    private static final ChatGptAccount BETA = FakeCredentials.chatgpt("beta@example.com", PlanType.PLUS);
 
     private final MutableClock clock = new MutableClock(T0);
     private final InMemoryPoolDirectory directory = new InMemoryPoolDirectory();

@@ -6,13 +6,19 @@ import io.proxygate.application.pool.CredentialPool;
 import io.proxygate.application.port.out.UsagePollException;
 import io.proxygate.application.port.out.UsagePollPort;
 import io.proxygate.application.routing.AttemptFailure;
+import io.proxygate.application.testing.InMemoryPoolDirectory;
+import io.proxygate.application.testing.RecordingRouter;
+import io.proxygate.application.testing.RenewingTokenKeeper;
 import io.proxygate.domain.credential.ApiKey;
+import io.proxygate.domain.credential.ApiKeyType;
 import io.proxygate.domain.credential.ChatGptAccount;
 import io.proxygate.domain.credential.ClaudeAccount;
 import io.proxygate.domain.credential.Credential;
 import io.proxygate.domain.credential.CredentialId;
+import io.proxygate.domain.credential.PlanType;
 import io.proxygate.domain.routing.UsageWindow;
 import io.proxygate.domain.routing.UsageWindows;
+import io.proxygate.testsupport.FakeCredentials;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -27,11 +33,15 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
-import static io.proxygate.application.usage.PollFixtures.chatgpt;
-import static io.proxygate.application.usage.PollFixtures.claude;
+import static io.proxygate.testsupport.FakeCredentials.claude;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class UsagePollServiceTest {
+    /** The poller's ChatGPT accounts, on a Plus plan. */
+    private static ChatGptAccount chatgpt(String email, String access) {
+        return FakeCredentials.chatgpt(email, PlanType.PLUS, access);
+    }
+
     private static final Instant T0 = Instant.parse("2026-07-24T10:00:00Z");
 
     private static UsageWindows windows(double used) {
@@ -51,7 +61,7 @@ class UsagePollServiceTest {
 
         @Override
         public UsageWindows fetch(Credential account) throws UsagePollException {
-            String token = PollFixtures.accessToken(account);
+            String token = FakeCredentials.accessToken(account);
             calls.computeIfAbsent(token, t -> new AtomicInteger()).incrementAndGet();
             if (token.endsWith("-expired")) {
                 throw new UsagePollException("HTTP 401", 401);
@@ -63,10 +73,10 @@ class UsagePollServiceTest {
         }
     }
 
-    private final PollFixtures.MemoryPoolDirectory directory = new PollFixtures.MemoryPoolDirectory();
+    private final InMemoryPoolDirectory directory = new InMemoryPoolDirectory();
     private final CredentialPool pool = new CredentialPool(directory);
-    private final PollFixtures.RecordingRouter router = new PollFixtures.RecordingRouter();
-    private final PollFixtures.RenewingTokenKeeper tokens = new PollFixtures.RenewingTokenKeeper();
+    private final RecordingRouter router = new RecordingRouter();
+    private final RenewingTokenKeeper tokens = new RenewingTokenKeeper();
     private final FakePort port = new FakePort();
     private UsagePollService service;
 
@@ -104,7 +114,7 @@ class UsagePollServiceTest {
     void skipsDisabledAccountsAccountsNeedingLoginAndApiKeys() {
         directory.add(chatgpt("off@example.test", "fake-access-off").withDisabled(true));
         directory.add(chatgpt("dead@example.test", "fake-access-dead"));
-        directory.add(PollFixtures.openAiKey("k1"));
+        directory.add(FakeCredentials.key("k1", ApiKeyType.OPENAI));
         directory.add(chatgpt("ok@example.test", "fake-access-ok"));
         router.needsLogin.add(CredentialId.chatgpt("dead@example.test"));
 
@@ -129,7 +139,7 @@ class UsagePollServiceTest {
     @Test
     void secondUnauthorizedAfterRefreshIsAFailureWithoutAnotherRefresh() {
         directory.add(chatgpt("a@example.test", "fake-access-a-expired"));
-        tokens.renewTo = token -> token; // the "new" token is rejected too
+        tokens.renewedToken = FakeCredentials::accessToken; // the "new" token is rejected too
         service(UsagePollService.Settings.DEFAULT).pollNow();
 
         assertThat(tokens.refreshes).hasValue(1);

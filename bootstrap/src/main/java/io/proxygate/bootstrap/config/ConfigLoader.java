@@ -32,7 +32,7 @@ import java.util.function.BiConsumer;
 public final class ConfigLoader {
     private record Key(String table, String name, BiConsumer<ProxyGateConfiguration, String> apply) {
         String qualified() {
-            return "[" + table + "] " + name;
+            return ConfigLoader.qualified(table, name);
         }
 
         String envName() {
@@ -75,88 +75,84 @@ public final class ConfigLoader {
         KEYS.put(table + "." + name, new Key(table, name, apply));
     }
 
+    /** Reads a key's text; {@code key} is its {@code [table] name} form, which a bad value's one-line error names. */
+    private interface Parser<T> {
+        T parse(String key, String text);
+    }
+
+    /** A key whose text {@code parser} reads before {@code set} stores the value. */
+    private static <T> void key(String table, String name, Parser<T> parser,
+                                BiConsumer<ProxyGateConfiguration, T> set) {
+        String qualified = qualified(table, name);
+        key(table, name, (c, v) -> set.accept(c, parser.parse(qualified, v)));
+    }
+
+    private static String qualified(String table, String name) {
+        return "[" + table + "] " + name;
+    }
+
+    private static Parser<Long> integerAtLeast(long min) {
+        return (key, text) -> Values.integer(key, text, min);
+    }
+
+    /** A comma-separated list (a list key's environment variable form), trimmed, without empty items. */
+    private static List<String> commaList(String text) {
+        return java.util.Arrays.stream(text.split(",")).map(String::trim).filter(item -> !item.isEmpty()).toList();
+    }
+
     static {
-        key("server", "addr", (c, v) -> c.server.addr = Values.address("[server] addr", v));
+        key("server", "addr", Values::address, (c, v) -> c.server.addr = v);
         key("server", "admin_token", (c, v) -> c.server.adminToken = v.trim());
         key("server", "proxy_token", (c, v) -> c.server.proxyToken = v.trim());
-        key("server", "public_base_url", (c, v) -> c.server.publicBaseUrl = Values.url("[server] public_base_url", v));
-        key("server", "accept_claude_oauth_clients",
-                (c, v) -> c.server.acceptClaudeOauthClients = Values.bool("[server] accept_claude_oauth_clients", v));
-        key("server", "allowed_hosts", (c, v) -> c.server.allowedHosts = java.util.Arrays.stream(v.split(","))
-                .map(String::trim).filter(h -> !h.isEmpty()).toList());
-        key("server", "allowed_origins", (c, v) -> c.server.allowedOrigins = java.util.Arrays.stream(v.split(","))
-                .map(String::trim).filter(h -> !h.isEmpty()).toList());
-        key("server", "max_body_bytes",
-                (c, v) -> c.server.maxBodyBytes = Values.integer("[server] max_body_bytes", v, 1024));
-        key("server", "shutdown_grace",
-                (c, v) -> c.server.shutdownGrace = Values.duration("[server] shutdown_grace", v));
-        key("paths", "data_dir", (c, v) -> c.paths.dataDir = path("[paths] data_dir", v));
-        key("paths", "pool_dir", (c, v) -> c.paths.poolDir = path("[paths] pool_dir", v));
-        key("translate", "enabled", (c, v) -> c.translate.enabled = Values.bool("[translate] enabled", v));
-        key("translate", "fallback_on_exhaustion", (c, v) -> c.translate.fallbackOnExhaustion =
-                Values.bool("[translate] fallback_on_exhaustion", v));
+        key("server", "public_base_url", Values::url, (c, v) -> c.server.publicBaseUrl = v);
+        key("server", "accept_claude_oauth_clients", Values::bool, (c, v) -> c.server.acceptClaudeOauthClients = v);
+        key("server", "allowed_hosts", (c, v) -> c.server.allowedHosts = commaList(v));
+        key("server", "allowed_origins", (c, v) -> c.server.allowedOrigins = commaList(v));
+        key("server", "max_body_bytes", integerAtLeast(1024), (c, v) -> c.server.maxBodyBytes = v);
+        key("server", "shutdown_grace", Values::duration, (c, v) -> c.server.shutdownGrace = v);
+        key("paths", "data_dir", ConfigLoader::path, (c, v) -> c.paths.dataDir = v);
+        key("paths", "pool_dir", ConfigLoader::path, (c, v) -> c.paths.poolDir = v);
+        key("translate", "enabled", Values::bool, (c, v) -> c.translate.enabled = v);
+        key("translate", "fallback_on_exhaustion", Values::bool, (c, v) -> c.translate.fallbackOnExhaustion = v);
         key("routing", "priority", (c, v) -> c.routing.priority = RoutingPriority.parse(v)
                 .orElseThrow(() -> Values.bad("[routing] priority", v, "\"account-first\" or \"apikey-first\"")));
-        key("routing", "drain_multiplier", (c, v) -> {
-            double d = Values.number("[routing] drain_multiplier", v);
-            c.routing.drainMultiplier = d == 0 ? 1.0 : d; // 0 means unset: ignoring weekly headroom is never intended
-        });
-        key("routing", "primary_bonus", (c, v) -> c.routing.primaryBonus = Values.number("[routing] primary_bonus", v));
-        key("routing", "max_attempts",
-                (c, v) -> c.routing.maxAttempts = (int) Values.integer("[routing] max_attempts", v, 1));
-        key("routing", "move_pinned_on_rate_limit", (c, v) -> c.routing.movePinnedOnRateLimit =
-                Values.bool("[routing] move_pinned_on_rate_limit", v));
-        key("routing", "queue_timeout",
-                (c, v) -> c.routing.queueTimeout = Values.duration("[routing] queue_timeout", v));
-        key("routing", "sticky_max_ttft",
-                (c, v) -> c.routing.stickyMaxTtft = Values.duration("[routing] sticky_max_ttft", v));
-        key("routing", "sticky_max_error_rate",
-                (c, v) -> c.routing.stickyMaxErrorRate = Values.fraction("[routing] sticky_max_error_rate", v));
-        key("broker", "primary_used_pct_max",
-                (c, v) -> c.broker.primaryUsedPctMax = Values.fraction("[broker] primary_used_pct_max", v));
-        key("broker", "secondary_used_pct_max",
-                (c, v) -> c.broker.secondaryUsedPctMax = Values.fraction("[broker] secondary_used_pct_max", v));
-        key("broker", "pin_ttl", (c, v) -> c.broker.pinTtl = positiveOr(Values.duration("[broker] pin_ttl", v),
-                java.time.Duration.ofHours(1)));
-        key("wham", "poll_interval", (c, v) -> c.wham.pollInterval =
-                positiveOr(Values.duration("[wham] poll_interval", v), java.time.Duration.ofMinutes(5)));
+        // 0 means unset: ignoring weekly headroom is never intended.
+        key("routing", "drain_multiplier", Values::number, (c, v) -> c.routing.drainMultiplier = v == 0 ? 1.0 : v);
+        key("routing", "primary_bonus", Values::number, (c, v) -> c.routing.primaryBonus = v);
+        key("routing", "max_attempts", integerAtLeast(1), (c, v) -> c.routing.maxAttempts = v.intValue());
+        key("routing", "move_pinned_on_rate_limit", Values::bool, (c, v) -> c.routing.movePinnedOnRateLimit = v);
+        key("routing", "queue_timeout", Values::duration, (c, v) -> c.routing.queueTimeout = v);
+        key("routing", "sticky_max_ttft", Values::duration, (c, v) -> c.routing.stickyMaxTtft = v);
+        key("routing", "sticky_max_error_rate", Values::fraction, (c, v) -> c.routing.stickyMaxErrorRate = v);
+        key("broker", "primary_used_pct_max", Values::fraction, (c, v) -> c.broker.primaryUsedPctMax = v);
+        key("broker", "secondary_used_pct_max", Values::fraction, (c, v) -> c.broker.secondaryUsedPctMax = v);
+        key("broker", "pin_ttl", Values::duration, (c, v) -> c.broker.pinTtl = positiveOr(v, Duration.ofHours(1)));
+        key("wham", "poll_interval", Values::duration,
+                (c, v) -> c.wham.pollInterval = positiveOr(v, Duration.ofMinutes(5)));
         key("vertex", "project_id", (c, v) -> c.vertex.projectId = v.trim());
         key("vertex", "location", (c, v) -> c.vertex.location = v.trim());
         key("vertex", "credentials_file", (c, v) -> c.vertex.credentialsFile = v.trim());
-        key("vertex", "base_url", (c, v) -> c.vertex.baseUrl = Values.url("[vertex] base_url", v));
+        key("vertex", "base_url", Values::url, (c, v) -> c.vertex.baseUrl = v);
         key("log", "level", ConfigLoader::logLevel);
-        key("admin", "addr", (c, v) -> c.admin.addr = Values.address("[admin] addr", v));
-        key("upstream", "chatgpt_base_url", (c, v) -> c.upstream.chatgptBaseUrl = requiredUrl("[upstream] chatgpt_base_url", v));
-        key("upstream", "openai_base_url", (c, v) -> c.upstream.openaiBaseUrl = requiredUrl("[upstream] openai_base_url", v));
-        key("upstream", "anthropic_base_url",
-                (c, v) -> c.upstream.anthropicBaseUrl = requiredUrl("[upstream] anthropic_base_url", v));
-        key("upstream", "anthropic_api_base_url",
-                (c, v) -> c.upstream.anthropicApiBaseUrl = requiredUrl("[upstream] anthropic_api_base_url", v));
-        key("upstream", "chatgpt_responses_url",
-                (c, v) -> c.upstream.chatgptResponsesUrl = Values.url("[upstream] chatgpt_responses_url", v));
-        key("upstream", "chatgpt_usage_url",
-                (c, v) -> c.upstream.chatgptUsageUrl = Values.url("[upstream] chatgpt_usage_url", v));
-        key("upstream", "claude_usage_url",
-                (c, v) -> c.upstream.claudeUsageUrl = Values.url("[upstream] claude_usage_url", v));
-        key("upstream", "openai_responses_url",
-                (c, v) -> c.upstream.openaiResponsesUrl = Values.url("[upstream] openai_responses_url", v));
-        key("upstream", "chat_completions_url",
-                (c, v) -> c.upstream.chatCompletionsUrl = Values.url("[upstream] chat_completions_url", v));
-        key("upstream", "anthropic_messages_url",
-                (c, v) -> c.upstream.anthropicMessagesUrl = Values.url("[upstream] anthropic_messages_url", v));
-        key("upstream", "connect_timeout",
-                (c, v) -> c.upstream.connectTimeout = Values.duration("[upstream] connect_timeout", v));
-        key("upstream", "response_timeout",
-                (c, v) -> c.upstream.responseTimeout = Values.duration("[upstream] response_timeout", v));
-        key("upstream", "idle_timeout", (c, v) -> c.upstream.idleTimeout = Values.duration("[upstream] idle_timeout", v));
-        key("upstream", "attempt_deadline",
-                (c, v) -> c.upstream.attemptDeadline = Values.duration("[upstream] attempt_deadline", v));
-        key("upstream", "max_stream_duration",
-                (c, v) -> c.upstream.maxStreamDuration = Values.duration("[upstream] max_stream_duration", v));
-        key("upstream", "keepalive_interval",
-                (c, v) -> c.upstream.keepaliveInterval = Values.duration("[upstream] keepalive_interval", v));
-        key("upstream", "claude_code_mimicry",
-                (c, v) -> c.upstream.claudeCodeMimicry = Values.bool("[upstream] claude_code_mimicry", v));
+        key("admin", "addr", Values::address, (c, v) -> c.admin.addr = v);
+        key("upstream", "chatgpt_base_url", ConfigLoader::requiredUrl, (c, v) -> c.upstream.chatgptBaseUrl = v);
+        key("upstream", "openai_base_url", ConfigLoader::requiredUrl, (c, v) -> c.upstream.openaiBaseUrl = v);
+        key("upstream", "anthropic_base_url", ConfigLoader::requiredUrl, (c, v) -> c.upstream.anthropicBaseUrl = v);
+        key("upstream", "anthropic_api_base_url", ConfigLoader::requiredUrl,
+                (c, v) -> c.upstream.anthropicApiBaseUrl = v);
+        key("upstream", "chatgpt_responses_url", Values::url, (c, v) -> c.upstream.chatgptResponsesUrl = v);
+        key("upstream", "chatgpt_usage_url", Values::url, (c, v) -> c.upstream.chatgptUsageUrl = v);
+        key("upstream", "claude_usage_url", Values::url, (c, v) -> c.upstream.claudeUsageUrl = v);
+        key("upstream", "openai_responses_url", Values::url, (c, v) -> c.upstream.openaiResponsesUrl = v);
+        key("upstream", "chat_completions_url", Values::url, (c, v) -> c.upstream.chatCompletionsUrl = v);
+        key("upstream", "anthropic_messages_url", Values::url, (c, v) -> c.upstream.anthropicMessagesUrl = v);
+        key("upstream", "connect_timeout", Values::duration, (c, v) -> c.upstream.connectTimeout = v);
+        key("upstream", "response_timeout", Values::duration, (c, v) -> c.upstream.responseTimeout = v);
+        key("upstream", "idle_timeout", Values::duration, (c, v) -> c.upstream.idleTimeout = v);
+        key("upstream", "attempt_deadline", Values::duration, (c, v) -> c.upstream.attemptDeadline = v);
+        key("upstream", "max_stream_duration", Values::duration, (c, v) -> c.upstream.maxStreamDuration = v);
+        key("upstream", "keepalive_interval", Values::duration, (c, v) -> c.upstream.keepaliveInterval = v);
+        key("upstream", "claude_code_mimicry", Values::bool, (c, v) -> c.upstream.claudeCodeMimicry = v);
         key("upstream", "proxy", (c, v) -> {
             if (v.isBlank()) {
                 c.upstream.proxy = "";
@@ -170,29 +166,23 @@ public final class ConfigLoader {
             }
             c.upstream.proxy = v.trim();
         });
-        key("upstream", "max_connections_per_route", (c, v) -> c.upstream.maxConnectionsPerRoute =
-                (int) Values.integer("[upstream] max_connections_per_route", v, 1));
-        key("oauth", "openai_issuer", (c, v) -> c.oauth.openaiIssuer = requiredUrl("[oauth] openai_issuer", v));
-        key("oauth", "claude_authorize_url",
-                (c, v) -> c.oauth.claudeAuthorizeUrl = requiredUrl("[oauth] claude_authorize_url", v));
-        key("oauth", "anthropic_token_url",
-                (c, v) -> c.oauth.anthropicTokenUrl = requiredUrl("[oauth] anthropic_token_url", v));
-        key("oauth", "refresh_skew", (c, v) -> c.oauth.refreshSkew = Values.duration("[oauth] refresh_skew", v));
+        key("upstream", "max_connections_per_route", integerAtLeast(1),
+                (c, v) -> c.upstream.maxConnectionsPerRoute = v.intValue());
+        key("oauth", "openai_issuer", ConfigLoader::requiredUrl, (c, v) -> c.oauth.openaiIssuer = v);
+        key("oauth", "claude_authorize_url", ConfigLoader::requiredUrl, (c, v) -> c.oauth.claudeAuthorizeUrl = v);
+        key("oauth", "anthropic_token_url", ConfigLoader::requiredUrl, (c, v) -> c.oauth.anthropicTokenUrl = v);
+        key("oauth", "refresh_skew", Values::duration, (c, v) -> c.oauth.refreshSkew = v);
         key("pricing", "source", (c, v) -> c.pricing.source = v.trim());
-        key("pricing", "refresh_interval",
-                (c, v) -> c.pricing.refreshInterval = Values.duration("[pricing] refresh_interval", v));
-        key("usage", "retention", (c, v) -> c.usage.retention = Values.duration("[usage] retention", v));
-        key("usage", "account_daily_budget_usd",
-                (c, v) -> c.usage.accountDailyBudgetUsd = Values.money("[usage] account_daily_budget_usd", v));
-        key("usage", "key_daily_budget_usd",
-                (c, v) -> c.usage.keyDailyBudgetUsd = Values.money("[usage] key_daily_budget_usd", v));
+        key("pricing", "refresh_interval", Values::duration, (c, v) -> c.pricing.refreshInterval = v);
+        key("usage", "retention", Values::duration, (c, v) -> c.usage.retention = v);
+        key("usage", "account_daily_budget_usd", Values::money, (c, v) -> c.usage.accountDailyBudgetUsd = v);
+        key("usage", "key_daily_budget_usd", Values::money, (c, v) -> c.usage.keyDailyBudgetUsd = v);
         key("database", "url", (c, v) -> c.database.url = databaseUrl(v));
         key("database", "user", (c, v) -> c.database.user = v.trim());
         key("database", "password", (c, v) -> c.database.password = v);
-        key("database", "sync_interval", (c, v) -> c.database.syncInterval = positiveOr(
-                Values.duration("[database] sync_interval", v), java.time.Duration.ofSeconds(3)));
-        key("database", "max_connections", (c, v) -> c.database.maxConnections =
-                (int) Values.integer("[database] max_connections", v, 1));
+        key("database", "sync_interval", Values::duration,
+                (c, v) -> c.database.syncInterval = positiveOr(v, Duration.ofSeconds(3)));
+        key("database", "max_connections", integerAtLeast(1), (c, v) -> c.database.maxConnections = v.intValue());
     }
 
     private final Validator validator;

@@ -1,6 +1,7 @@
 package io.proxygate.bootstrap.cli;
 
 import com.sun.net.httpserver.HttpServer;
+import io.proxygate.testsupport.FakeJwt;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -225,11 +226,8 @@ class LoginCliTest {
     }
 
     private static String jwt() {
-        String payload = "{\"email\":\"cli@example.com\",\"exp\":4102444800,\"https://api.openai.com/auth\":"
-                + "{\"chatgpt_account_id\":\"acct-cli\",\"chatgpt_plan_type\":\"pro\"}}";
-        Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
-        return b64.encodeToString("{\"alg\":\"none\"}".getBytes(StandardCharsets.UTF_8)) + "."
-                + b64.encodeToString(payload.getBytes(StandardCharsets.UTF_8)) + ".fake-signature";
+        return FakeJwt.withPayload("{\"email\":\"cli@example.com\",\"exp\":4102444800,\"https://api.openai.com/auth\":"
+                + "{\"chatgpt_account_id\":\"acct-cli\",\"chatgpt_plan_type\":\"pro\"}}");
     }
 
     private static String challenge(String verifier) {

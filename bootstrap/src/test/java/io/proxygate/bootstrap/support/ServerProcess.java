@@ -1,17 +1,20 @@
 package io.proxygate.bootstrap.support;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 
 /**
  * The real server in a process of its own ({@code Main serve} on the test class path, as the jar runs it), so a
@@ -90,6 +93,37 @@ public final class ServerProcess implements AutoCloseable {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
         }
+    }
+
+    /**
+     * Streams one Responses request through the server and reads the reply to its end, counting {@code started} down
+     * at its first event. A client-side failure ends the text with a note instead of throwing, so the caller can
+     * assert on what arrived before it.
+     */
+    public String readResponsesStream(HttpClient http, CountDownLatch started) {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(url("/v1/responses")))
+                .header("Content-Type", "application/json").timeout(Duration.ofSeconds(30))
+                .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"gpt-5\",\"stream\":true,\"input\":\"hi\"}"))
+                .build();
+        StringBuilder body = new StringBuilder();
+        try {
+            HttpResponse<InputStream> r = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+            try (InputStream in = r.body()) {
+                byte[] buffer = new byte[4096];
+                int n;
+                boolean counted = false;
+                while ((n = in.read(buffer)) >= 0) {
+                    body.append(new String(buffer, 0, n, StandardCharsets.UTF_8));
+                    if (!counted && body.indexOf("response.created") >= 0) {
+                        started.countDown();
+                        counted = true;
+                    }
+                }
+            }
+        } catch (IOException | InterruptedException e) {
+            body.append("\n[client error: ").append(e).append(']');
+        }
+        return body.toString();
     }
 
     @Override

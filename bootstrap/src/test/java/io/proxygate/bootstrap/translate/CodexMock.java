@@ -3,7 +3,7 @@ package io.proxygate.bootstrap.translate;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
-import io.proxygate.bootstrap.support.MockUpstream;
+import io.proxygate.testsupport.MockUpstream;
 
 import java.io.IOException;
 import java.io.OutputStream;

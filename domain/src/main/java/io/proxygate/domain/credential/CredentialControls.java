@@ -1,7 +1,8 @@
 package io.proxygate.domain.credential;
 
+import io.proxygate.domain.clientkey.Globs;
+
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -28,46 +29,19 @@ public record CredentialControls(Optional<OutboundProxy> proxy, int maxConcurren
 
     /** Whether routing may send this credential a request for {@code model} (case-insensitive globs). */
     public boolean allowsModel(String model) {
-        String m = model == null ? "" : model.toLowerCase(Locale.ROOT);
-        if (!models.isEmpty() && models.stream().noneMatch(g -> glob(g, m))) {
+        String m = model == null ? "" : model;
+        if (!models.isEmpty() && models.stream().noneMatch(g -> Globs.matches(g, m))) {
             return false;
         }
-        return excludeModels.stream().noneMatch(g -> glob(g, m));
+        return excludeModels.stream().noneMatch(g -> Globs.matches(g, m));
     }
 
     /** Why {@code model} is refused, for routing explanations (call when {@link #allowsModel} is false). */
     public String modelRefusal(String model) {
-        if (!models.isEmpty() && models.stream().noneMatch(g -> glob(g, model.toLowerCase(Locale.ROOT)))) {
+        if (!models.isEmpty() && models.stream().noneMatch(g -> Globs.matches(g, model))) {
             return "model " + model + " is not in models " + models;
         }
         return "model " + model + " is in exclude_models " + excludeModels;
-    }
-
-    /** {@code *} matches any run of characters, {@code ?} one; everything else literally. Linear, no regex. */
-    static boolean glob(String pattern, String text) {
-        String p = pattern.toLowerCase(Locale.ROOT);
-        int pi = 0;
-        int ti = 0;
-        int star = -1;
-        int mark = 0;
-        while (ti < text.length()) {
-            if (pi < p.length() && (p.charAt(pi) == '?' || p.charAt(pi) == text.charAt(ti))) {
-                pi++;
-                ti++;
-            } else if (pi < p.length() && p.charAt(pi) == '*') {
-                star = pi++;
-                mark = ti;
-            } else if (star >= 0) {
-                pi = star + 1;
-                ti = ++mark;
-            } else {
-                return false;
-            }
-        }
-        while (pi < p.length() && p.charAt(pi) == '*') {
-            pi++;
-        }
-        return pi == p.length();
     }
 
     /** A short non-secret summary for CLIs and logs. */

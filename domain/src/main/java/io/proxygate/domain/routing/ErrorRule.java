@@ -1,5 +1,7 @@
 package io.proxygate.domain.routing;
 
+import io.proxygate.domain.clientkey.Globs;
+
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -71,7 +73,7 @@ public record ErrorRule(String name, int status, Optional<String> bodyContains, 
         if (answerStatus != status) {
             return false;
         }
-        return model.isEmpty() || glob(model.get(), requestModel == null ? "" : requestModel);
+        return model.isEmpty() || Globs.matches(model.get(), requestModel == null ? "" : requestModel);
     }
 
     /** Whether the rule fires for this answer. */
@@ -108,12 +110,6 @@ public record ErrorRule(String name, int status, Optional<String> bodyContains, 
         return status + contains.map(c -> " containing \"" + c + "\"").orElse("")
                 + regex.map(r -> " matching /" + r.pattern() + "/").orElse("") + " -> "
                 + action.name().toLowerCase(Locale.ROOT);
-    }
-
-    private static boolean glob(String pattern, String text) {
-        String regex = ("\\Q" + pattern.toLowerCase(Locale.ROOT) + "\\E").replace("*", "\\E.*\\Q")
-                .replace("?", "\\E.\\Q");
-        return text.toLowerCase(Locale.ROOT).matches(regex);
     }
 
     private static final class StepsExceeded extends RuntimeException {

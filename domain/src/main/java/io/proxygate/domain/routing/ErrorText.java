@@ -28,45 +28,39 @@ public final class ErrorText {
         if (body == null) {
             return Optional.empty();
         }
-        int from = 0;
-        while (true) {
-            int key = body.indexOf("\"error\"", from);
-            if (key < 0) {
-                return Optional.empty();
-            }
-            int i = skipSpace(body, key + 7);
-            if (i < body.length() && body.charAt(i) == ':') {
-                i = skipSpace(body, i + 1);
-                if (i < body.length() && body.charAt(i) == '{') {
-                    return messageFrom(body, i + 1);
-                }
-            }
-            from = key + 7;
-        }
+        int brace = valueStart(body, "\"error\"", '{', 0);
+        return brace < 0 ? Optional.empty() : messageFrom(body, brace + 1);
     }
 
     private static Optional<String> messageFrom(String body, int start) {
-        int from = start;
+        int quote = valueStart(body, "\"message\"", '"', start);
+        if (quote < 0) {
+            return Optional.empty();
+        }
+        StringBuilder out = new StringBuilder();
+        // An unterminated string runs to the end of the body: a later key could only be read inside that tail, so stop
+        // here rather than rescan it once per key (which would be quadratic).
+        return readString(body, quote + 1, out) < 0 ? Optional.empty() : Optional.of(out.toString());
+    }
+
+    /**
+     * The index of the first value that opens with {@code opener} after {@code quotedKey} and a colon, searching from
+     * {@code from}; -1 when there is none. Keys whose value opens otherwise are passed over.
+     */
+    private static int valueStart(String body, String quotedKey, char opener, int from) {
         while (true) {
-            int key = body.indexOf("\"message\"", from);
+            int key = body.indexOf(quotedKey, from);
             if (key < 0) {
-                return Optional.empty();
+                return -1;
             }
-            int i = skipSpace(body, key + 9);
+            from = key + quotedKey.length();
+            int i = skipSpace(body, from);
             if (i < body.length() && body.charAt(i) == ':') {
                 i = skipSpace(body, i + 1);
-                if (i < body.length() && body.charAt(i) == '"') {
-                    StringBuilder out = new StringBuilder();
-                    int end = readString(body, i + 1, out);
-                    if (end < 0) {
-                        // Unterminated to the end of the body: a later key could only be read inside this same
-                        // tail, so stop here rather than rescan it once per key (which would be quadratic).
-                        return Optional.empty();
-                    }
-                    return Optional.of(out.toString());
+                if (i < body.length() && body.charAt(i) == opener) {
+                    return i;
                 }
             }
-            from = key + 9;
         }
     }
 

@@ -106,6 +106,116 @@ class RequestBodiesTest {
         assertThatThrownBy(() -> read(cut, "zstd", 1 << 20)).isInstanceOf(RequestBodies.BadRequest.class);
     }
 
+    @Test
+    void aPlainBodyUpToTheLimitPassesAndOneByteMoreIs413() throws IOException {
+        byte[] atLimit = new byte[1024];
+
+        assertThat(read(atLimit, null, 1024).decoded()).hasSize(1024);
+        assertThatThrownBy(() -> read(new byte[1025], "", 1024))
+                .isInstanceOfSatisfying(RequestBodies.PayloadTooLarge.class, e -> {
+                    assertThat(e.status()).isEqualTo(413);
+                    assertThat(e.getMessage()).isEqualTo("request body larger than 1024 bytes");
+                });
+    }
+
+    @Test
+    void aBodyWithoutContentLengthIsReadToItsEndAndStillLimited() throws IOException {
+        byte[] big = new byte[100_000];
+        java.util.Arrays.fill(big, (byte) 'a');
+
+        assertThat(RequestBodies.read(new ByteArrayInputStream(big), null, 1 << 20, -1).decoded()).isEqualTo(big);
+        assertThatThrownBy(() -> RequestBodies.read(new ByteArrayInputStream(big), null, 1000, -1))
+                .isInstanceOf(RequestBodies.PayloadTooLarge.class);
+    }
+
+    @Test
+    void aDeclaredLengthOverTheLimitIsReadUpToTheLimitBeforeTheRefusal() {
+        // Refusing before reading would leave the upload unread, and the connection reset before the 413 arrives.
+        ByteArrayInputStream upload = new ByteArrayInputStream(new byte[64 * 1024]);
+
+        assertThatThrownBy(() -> RequestBodies.read(upload, null, 16 * 1024, 64 * 1024))
+                .isInstanceOf(RequestBodies.PayloadTooLarge.class);
+        assertThat(64 * 1024 - upload.available()).isGreaterThan(16 * 1024);
+    }
+
+    @Test
+    void aBodyShorterThanItsContentLengthIsABadRequest() {
+        assertThatThrownBy(() -> RequestBodies.read(new ByteArrayInputStream(JSON), null, 1 << 20, JSON.length + 10))
+                .isInstanceOfSatisfying(RequestBodies.BadRequest.class, e -> {
+                    assertThat(e.status()).isEqualTo(400);
+                    assertThat(e.getMessage()).contains("shorter than its Content-Length");
+                });
+    }
+
+    @Test
+    void anEmptyBodyIsEmpty() throws IOException {
+        assertThat(read(new byte[0], null, 1024).decoded()).isEmpty();
+        assertThat(RequestBodies.read(new ByteArrayInputStream(new byte[0]), null, 1024, -1).decoded()).isEmpty();
+    }
+
+    @Test
+    void deflateAndXGzipBodiesAreDecodedAndKeepTheirWireBytes() throws IOException {
+        ByteArrayOutputStream deflated = new ByteArrayOutputStream();
+        try (java.util.zip.DeflaterOutputStream out = new java.util.zip.DeflaterOutputStream(deflated)) {
+            out.write(JSON);
+        }
+        byte[] gzipped = gzip(JSON);
+
+        RequestBodies.Read deflate = read(deflated.toByteArray(), "deflate", 1 << 20);
+        RequestBodies.Read xGzip = read(gzipped, "x-gzip", 1 << 20);
+
+        assertThat(deflate.decoded()).isEqualTo(JSON);
+        assertThat(deflate.encoded().orElseThrow().bytes()).isEqualTo(deflated.toByteArray());
+        assertThat(xGzip.decoded()).isEqualTo(JSON);
+        assertThat(xGzip.encoded().orElseThrow().contentEncoding()).isEqualTo("x-gzip");
+    }
+
+    @Test
+    void anUnsupportedOrStackedEncodingIsABadRequestNamingIt() {
+        for (String encoding : new String[]{"compress", "gzip, br", "snappy"}) {
+            assertThatThrownBy(() -> read(JSON, encoding, 1 << 20)).as(encoding)
+                    .isInstanceOfSatisfying(RequestBodies.BadRequest.class, e -> {
+                        assertThat(e.status()).isEqualTo(400);
+                        assertThat(e.getMessage()).isEqualTo("unsupported Content-Encoding: " + encoding);
+                    });
+        }
+    }
+
+    @Test
+    void plainBytesLabelledGzipOrDeflateAreABadRequest() {
+        assertThatThrownBy(() -> read(JSON, "gzip", 1 << 20))
+                .isInstanceOfSatisfying(RequestBodies.BadRequest.class, e ->
+                        assertThat(e.getMessage()).isEqualTo("invalid request body: cannot decode gzip content"));
+        assertThatThrownBy(() -> read(JSON, "deflate", 1 << 20)).isInstanceOf(RequestBodies.BadRequest.class);
+    }
+
+    @Test
+    void aTruncatedGzipBodyIsABadRequest() throws IOException {
+        byte[] wire = gzip(JSON);
+        byte[] cut = java.util.Arrays.copyOf(wire, wire.length - 6);
+
+        assertThatThrownBy(() -> read(cut, "gzip", 1 << 20)).isInstanceOf(RequestBodies.BadRequest.class);
+    }
+
+    @Test
+    void theWireSizeIsLimitedTooWhenItExceedsTheDecodedOne() throws IOException {
+        // Random bytes do not compress: the gzip stream is larger than what it decodes to.
+        byte[] noise = new byte[8 * 1024];
+        new java.util.Random(42).nextBytes(noise);
+        byte[] wire = gzip(noise);
+        assertThat(wire.length).isGreaterThan(noise.length);
+
+        assertThatThrownBy(() -> read(wire, "gzip", noise.length)).isInstanceOf(RequestBodies.PayloadTooLarge.class);
+    }
+
+    private static byte[] gzip(byte[] content) throws IOException {
+        ByteArrayOutputStream gz = new ByteArrayOutputStream();
+        try (GZIPOutputStream out = new GZIPOutputStream(gz)) {
+            out.write(content);
+        }
+        return gz.toByteArray();
+    }
+
     /**
      * A zstd frame may declare a 128 MiB window whatever its size; the native decoder maps that much at once and
      * unmaps it only when closed. A hundred such bodies must not leave a hundred windows mapped.

@@ -9,6 +9,7 @@ import java.util.ArrayDeque;
 import java.util.Optional;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 
 /**
  * The bounded hand-over between the I/O reactor, which receives body bytes, and the one (virtual) thread that reads
@@ -197,21 +198,11 @@ final class BodyBuffer {
     }
 
     boolean starved() {
-        lock.lock();
-        try {
-            return starved;
-        } finally {
-            lock.unlock();
-        }
+        return underLock(() -> starved);
     }
 
     boolean ended() {
-        lock.lock();
-        try {
-            return ended;
-        } finally {
-            lock.unlock();
-        }
+        return underLock(() -> ended);
     }
 
     void touch() {
@@ -223,18 +214,18 @@ final class BodyBuffer {
     }
 
     long bufferedBytes() {
-        lock.lock();
-        try {
-            return queued;
-        } finally {
-            lock.unlock();
-        }
+        return underLock(() -> queued);
     }
 
     long highWaterBytes() {
+        return underLock(() -> highWater);
+    }
+
+    /** Reads state that the producer and consumer threads change under the lock. */
+    private <T> T underLock(Supplier<T> read) {
         lock.lock();
         try {
-            return highWater;
+            return read.get();
         } finally {
             lock.unlock();
         }

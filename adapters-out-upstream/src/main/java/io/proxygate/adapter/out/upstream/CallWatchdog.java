@@ -18,11 +18,8 @@ final class CallWatchdog implements AutoCloseable {
     private final ScheduledExecutorService sweeper;
 
     CallWatchdog(Duration period) {
-        sweeper = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread t = new Thread(runnable, "proxygate-upstream-watchdog");
-            t.setDaemon(true);
-            return t;
-        });
+        sweeper = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().name("proxygate-upstream-watchdog").daemon().factory());
         long nanos = period.toNanos();
         sweeper.scheduleAtFixedRate(this::sweep, nanos, nanos, TimeUnit.NANOSECONDS);
     }

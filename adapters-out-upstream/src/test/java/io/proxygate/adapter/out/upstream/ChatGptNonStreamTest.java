@@ -7,6 +7,7 @@ import io.proxygate.application.port.out.UpstreamException;
 import io.proxygate.application.http.Headers;
 import io.proxygate.application.http.Route;
 import io.proxygate.domain.usage.TokenUsage;
+import io.proxygate.testsupport.MockUpstream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

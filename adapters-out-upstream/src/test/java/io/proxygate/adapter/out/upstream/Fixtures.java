@@ -8,10 +8,11 @@ import io.proxygate.domain.credential.ApiKeyType;
 import io.proxygate.domain.credential.ChatGptAccount;
 import io.proxygate.domain.credential.ClaudeAccount;
 import io.proxygate.domain.credential.Credential;
-import io.proxygate.domain.credential.OAuthTokens;
 import io.proxygate.domain.credential.PlanType;
 import io.proxygate.domain.credential.Secret;
 
+import io.proxygate.testsupport.FakeCredentials;
+import io.proxygate.testsupport.MockUpstream;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 
@@ -26,12 +27,12 @@ final class Fixtures {
     }
 
     static ChatGptAccount chatgpt(String accountId) {
-        return new ChatGptAccount("codex@example.test", accountId, PlanType.PRO, tokens(CHATGPT_TOKEN),
+        return new ChatGptAccount("codex@example.test", accountId, PlanType.PRO, FakeCredentials.tokens(CHATGPT_TOKEN),
                 Optional.empty(), false);
     }
 
     static ClaudeAccount claude() {
-        return new ClaudeAccount("claude@example.test", "acct-1", "max", "", tokens(CLAUDE_TOKEN),
+        return new ClaudeAccount("claude@example.test", "acct-1", "max", "", FakeCredentials.tokens(CLAUDE_TOKEN),
                 Optional.empty(), false);
     }
 
@@ -43,11 +44,6 @@ final class Fixtures {
     static ApiKey anthropicKey(String baseUrl) {
         return new ApiKey("anthropic-1", "Anthropic test", ApiKeyType.ANTHROPIC, Secret.of(ANTHROPIC_KEY),
                 Optional.ofNullable(baseUrl), false);
-    }
-
-    static OAuthTokens tokens(String access) {
-        return new OAuthTokens(Secret.of(access), Optional.of(Secret.of("fake-refresh-token")), Optional.empty(),
-                Optional.empty());
     }
 
     /** The client's own credentials, which must never reach an upstream. */

@@ -10,15 +10,20 @@ import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 
 /** Reads a call to its end, as the relay would. */
-final class Reading {
-    record Reply(UpstreamHead head, String body) {
+public final class Reading {
+    public record Reply(UpstreamHead head, String body) {
     }
 
     private Reading() {
     }
 
-    static Reply readAll(UpstreamCall call) throws UpstreamException {
+    public static Reply readAll(UpstreamCall call) throws UpstreamException {
         UpstreamHead head = call.awaitHead();
+        return new Reply(head, drain(call));
+    }
+
+    /** The rest of the body, after the head. */
+    public static String drain(UpstreamCall call) throws UpstreamException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         Optional<ByteBuffer> chunk;
         while ((chunk = call.nextChunk()).isPresent()) {
@@ -27,6 +32,6 @@ final class Reading {
             b.get(bytes);
             out.writeBytes(bytes);
         }
-        return new Reply(head, out.toString(StandardCharsets.UTF_8));
+        return out.toString(StandardCharsets.UTF_8);
     }
 }

@@ -4,6 +4,7 @@ import io.proxygate.application.port.out.UpstreamCall;
 import io.proxygate.application.port.out.UpstreamRequest;
 import io.proxygate.application.http.Headers;
 import io.proxygate.application.http.Route;
+import io.proxygate.testsupport.MockUpstream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -45,10 +46,10 @@ class RequestShapingTest {
         return mock.nextRequest();
     }
 
-    private static void assertNoClientCredentials(Headers sent) {
-        assertThat(sent.all("x-proxygate-token")).isEmpty();
-        assertThat(sent.all("authorization")).noneMatch(v -> v.contains("proxy-token-of-the-client"));
-        assertThat(sent.all("x-api-key")).noneMatch(v -> v.contains("client-proxy-key"));
+    private static void assertNoClientCredentials(MockUpstream.Recorded sent) {
+        assertThat(sent.headerValues("x-proxygate-token")).isEmpty();
+        assertThat(sent.headerValues("authorization")).noneMatch(v -> v.contains("proxy-token-of-the-client"));
+        assertThat(sent.headerValues("x-api-key")).noneMatch(v -> v.contains("client-proxy-key"));
     }
 
     @Test
@@ -64,23 +65,23 @@ class RequestShapingTest {
 
         assertThat(sent.method()).isEqualTo("POST");
         assertThat(sent.uri().getPath()).isEqualTo("/backend-api/codex/responses");
-        assertThat(sent.headers().first("authorization")).contains("Bearer " + Fixtures.CHATGPT_TOKEN);
-        assertThat(sent.headers().first("chatgpt-account-id")).contains("acct-42");
-        assertThat(sent.headers().first("accept")).contains("text/event-stream");
-        assertThat(sent.headers().first("accept-encoding")).contains("identity");
-        assertThat(sent.headers().first("content-type")).contains("application/json");
-        assertThat(sent.headers().first("originator")).contains("codex_cli_rs");
-        assertThat(sent.headers().first("user-agent")).contains("codex_cli_rs/0.171");
-        assertThat(sent.headers().first("version")).contains("0.171.0");
-        assertThat(sent.headers().first("session-id")).contains("sess-1");
-        assertThat(sent.headers().first("session_id")).contains("sess-1");
-        assertThat(sent.headers().first("thread-id")).contains("th-1");
-        assertThat(sent.headers().first("x-codex-turn-metadata")).contains("{\"session_id\":\"sess-1\"}");
-        assertThat(sent.headers().first("x-codex-window-id")).contains("w-1");
-        assertThat(sent.headers().first("x-codex-beta-features")).contains("f1");
-        assertNoClientCredentials(sent.headers());
+        assertThat(sent.firstHeader("authorization")).contains("Bearer " + Fixtures.CHATGPT_TOKEN);
+        assertThat(sent.firstHeader("chatgpt-account-id")).contains("acct-42");
+        assertThat(sent.firstHeader("accept")).contains("text/event-stream");
+        assertThat(sent.firstHeader("accept-encoding")).contains("identity");
+        assertThat(sent.firstHeader("content-type")).contains("application/json");
+        assertThat(sent.firstHeader("originator")).contains("codex_cli_rs");
+        assertThat(sent.firstHeader("user-agent")).contains("codex_cli_rs/0.171");
+        assertThat(sent.firstHeader("version")).contains("0.171.0");
+        assertThat(sent.firstHeader("session-id")).contains("sess-1");
+        assertThat(sent.firstHeader("session_id")).contains("sess-1");
+        assertThat(sent.firstHeader("thread-id")).contains("th-1");
+        assertThat(sent.firstHeader("x-codex-turn-metadata")).contains("{\"session_id\":\"sess-1\"}");
+        assertThat(sent.firstHeader("x-codex-window-id")).contains("w-1");
+        assertThat(sent.firstHeader("x-codex-beta-features")).contains("f1");
+        assertNoClientCredentials(sent);
         // Codex omits instructions on its own backend: none is added to what it sent.
-        assertThat(sent.bodyText()).isEqualTo("{\"model\":\"gpt-5.5\","
+        assertThat(sent.body()).isEqualTo("{\"model\":\"gpt-5.5\","
                 + "\"input\":[{\"type\":\"message\",\"role\":\"user\",\"content\":\"hi\"}],"
                 + "\"reasoning\":{\"effort\":\"high\"},\"store\":false,\"prompt_cache_key\":\"sess-1\","
                 + "\"stream\":true}");
@@ -95,8 +96,8 @@ class RequestShapingTest {
         MockUpstream.Recorded other = send(request(Route.RESPONSES, Fixtures.chatgpt("a"),
                 Headers.of("User-Agent", "opencode/1.18.33"), body, true));
 
-        assertThat(codex.bodyText()).isEqualTo(body);
-        assertThat(other.bodyText()).isEqualTo(
+        assertThat(codex.body()).isEqualTo(body);
+        assertThat(other.body()).isEqualTo(
                 "{\"model\":\"gpt-5\",\"input\":[],\"store\":false,\"stream\":true,\"instructions\":\"\"}");
     }
 
@@ -145,7 +146,7 @@ class RequestShapingTest {
         MockUpstream.Recorded sent = send(request(Route.RESPONSES, Fixtures.chatgpt(""), Headers.EMPTY,
                 "{\"model\":\"m\",\"input\":[]}", true));
 
-        assertThat(sent.headers().all("chatgpt-account-id")).isEmpty();
+        assertThat(sent.headerValues("chatgpt-account-id")).isEmpty();
     }
 
     @Test
@@ -156,9 +157,9 @@ class RequestShapingTest {
                 clientAuth(), body, false));
 
         assertThat(sent.uri().getPath()).isEqualTo("/backend-api/codex/responses/compact");
-        assertThat(sent.headers().first("accept")).contains("application/json");
-        assertThat(sent.bodyText()).isEqualTo("{\"model\":\"gpt-5.5\",\"input\":[],\"instructions\":\"x\"}");
-        assertNoClientCredentials(sent.headers());
+        assertThat(sent.firstHeader("accept")).contains("application/json");
+        assertThat(sent.body()).isEqualTo("{\"model\":\"gpt-5.5\",\"input\":[],\"instructions\":\"x\"}");
+        assertNoClientCredentials(sent);
     }
 
     @Test
@@ -172,7 +173,7 @@ class RequestShapingTest {
         assertThat(sent.uri().getPath()).isEqualTo("/backend-api/codex/models");
         assertThat(sent.uri().getQuery()).isEqualTo("client_version=0.160.0");
         assertThat(sent.body()).isEmpty();
-        assertNoClientCredentials(sent.headers());
+        assertNoClientCredentials(sent);
     }
 
     @Test
@@ -183,12 +184,12 @@ class RequestShapingTest {
                 clientAuth("OpenAI-Beta", "responses=v1"), body, true));
 
         assertThat(sent.uri().getPath()).isEqualTo("/v1/responses");
-        assertThat(sent.headers().first("authorization")).contains("Bearer " + Fixtures.OPENAI_KEY);
+        assertThat(sent.firstHeader("authorization")).contains("Bearer " + Fixtures.OPENAI_KEY);
         // The body's stream flag decides the reply's shape: no Accept is made up for a client that sent none.
-        assertThat(sent.headers().all("accept")).isEmpty();
-        assertThat(sent.headers().first("openai-beta")).contains("responses=v1");
-        assertThat(sent.body()).isEqualTo(body.getBytes(StandardCharsets.UTF_8));
-        assertNoClientCredentials(sent.headers());
+        assertThat(sent.headerValues("accept")).isEmpty();
+        assertThat(sent.firstHeader("openai-beta")).contains("responses=v1");
+        assertThat(sent.bytes()).isEqualTo(body.getBytes(StandardCharsets.UTF_8));
+        assertNoClientCredentials(sent);
     }
 
     @Test
@@ -241,18 +242,18 @@ class RequestShapingTest {
 
         assertThat(sent.uri().getPath()).isEqualTo("/v1/messages");
         assertThat(sent.uri().getQuery()).isEqualTo("beta=true");
-        assertThat(sent.headers().first("authorization")).contains("Bearer " + Fixtures.CLAUDE_TOKEN);
-        assertThat(sent.headers().all("x-api-key")).isEmpty();
-        assertThat(sent.headers().first("anthropic-version")).contains("2023-06-01");
-        assertThat(sent.headers().all("anthropic-beta"))
+        assertThat(sent.firstHeader("authorization")).contains("Bearer " + Fixtures.CLAUDE_TOKEN);
+        assertThat(sent.headerValues("x-api-key")).isEmpty();
+        assertThat(sent.firstHeader("anthropic-version")).contains("2023-06-01");
+        assertThat(sent.headerValues("anthropic-beta"))
                 .containsExactly("claude-code-20250219,oauth-2025-04-20, interleaved-thinking-2025-05-14");
-        assertThat(sent.headers().first("user-agent")).contains("claude-cli/2.1.3 (external, cli)");
-        assertThat(sent.headers().first("x-claude-code-session-id")).contains("8d0c");
-        assertThat(sent.headers().first("x-stainless-os")).contains("Linux");
-        assertThat(sent.headers().first("x-unrelated")).contains("kept too");
-        assertThat(sent.headers().all("accept")).isEmpty();
-        assertThat(sent.bodyText()).isEqualTo(body);
-        assertNoClientCredentials(sent.headers());
+        assertThat(sent.firstHeader("user-agent")).contains("claude-cli/2.1.3 (external, cli)");
+        assertThat(sent.firstHeader("x-claude-code-session-id")).contains("8d0c");
+        assertThat(sent.firstHeader("x-stainless-os")).contains("Linux");
+        assertThat(sent.firstHeader("x-unrelated")).contains("kept too");
+        assertThat(sent.headerValues("accept")).isEmpty();
+        assertThat(sent.body()).isEqualTo(body);
+        assertNoClientCredentials(sent);
     }
 
     @Test
@@ -261,9 +262,9 @@ class RequestShapingTest {
                 Headers.of("anthropic-beta", "claude-code-20250219,interleaved-thinking-2025-05-14"), "{}", false));
         MockUpstream.Recorded none = send(request(Route.MESSAGES, Fixtures.claude(), Headers.EMPTY, "{}", false));
 
-        assertThat(listed.headers().all("anthropic-beta"))
+        assertThat(listed.headerValues("anthropic-beta"))
                 .containsExactly("claude-code-20250219,interleaved-thinking-2025-05-14,oauth-2025-04-20");
-        assertThat(none.headers().all("anthropic-beta")).containsExactly("oauth-2025-04-20");
+        assertThat(none.headerValues("anthropic-beta")).containsExactly("oauth-2025-04-20");
     }
 
     @Test
@@ -276,17 +277,17 @@ class RequestShapingTest {
 
         MockUpstream.Recorded sent = send(request(Route.MESSAGES, Fixtures.claude(), headers, body, false));
 
-        assertThat(sent.headers().first("user-agent")).contains(UpstreamSettings.DEFAULT_CLAUDE_CODE_USER_AGENT);
-        assertThat(sent.headers().first("x-app")).contains("cli");
-        assertThat(sent.headers().first("anthropic-dangerous-direct-browser-access")).contains("true");
-        assertThat(sent.headers().first("anthropic-version")).contains("2023-06-01");
-        assertThat(sent.headers().first("anthropic-beta")).contains(
+        assertThat(sent.firstHeader("user-agent")).contains(UpstreamSettings.DEFAULT_CLAUDE_CODE_USER_AGENT);
+        assertThat(sent.firstHeader("x-app")).contains("cli");
+        assertThat(sent.firstHeader("anthropic-dangerous-direct-browser-access")).contains("true");
+        assertThat(sent.firstHeader("anthropic-version")).contains("2023-06-01");
+        assertThat(sent.firstHeader("anthropic-beta")).contains(
                 "files-api-2025-04-14,oauth-2025-04-20,claude-code-20250219,interleaved-thinking-2025-05-14");
-        assertThat(sent.headers().all("x-stainless-lang")).isEmpty();
-        assertThat(sent.headers().all("x-stainless-package-version")).isEmpty();
-        assertThat(sent.bodyText()).isEqualTo("{\"model\":\"claude-sonnet-4-6\",\"system\":["
+        assertThat(sent.headerValues("x-stainless-lang")).isEmpty();
+        assertThat(sent.headerValues("x-stainless-package-version")).isEmpty();
+        assertThat(sent.body()).isEqualTo("{\"model\":\"claude-sonnet-4-6\",\"system\":["
                 + ClaudeCodeMimicry.BANNER_BLOCK + ",{\"type\":\"text\",\"text\":\"Be terse.\"}],\"messages\":[]}");
-        assertNoClientCredentials(sent.headers());
+        assertNoClientCredentials(sent);
     }
 
     @Test
@@ -296,11 +297,11 @@ class RequestShapingTest {
         MockUpstream.Recorded sent = send(request(Route.MESSAGES, Fixtures.claude(),
                 Headers.of("User-Agent", "opencode/1.0", "X-Stainless-Lang", "js"), body, false));
 
-        assertThat(sent.bodyText()).isEqualTo(body);
-        assertThat(sent.headers().first("user-agent")).contains("opencode/1.0");
-        assertThat(sent.headers().first("x-stainless-lang")).contains("js");
-        assertThat(sent.headers().all("x-app")).isEmpty();
-        assertThat(sent.headers().first("anthropic-beta")).contains("oauth-2025-04-20");
+        assertThat(sent.body()).isEqualTo(body);
+        assertThat(sent.firstHeader("user-agent")).contains("opencode/1.0");
+        assertThat(sent.firstHeader("x-stainless-lang")).contains("js");
+        assertThat(sent.headerValues("x-app")).isEmpty();
+        assertThat(sent.firstHeader("anthropic-beta")).contains("oauth-2025-04-20");
     }
 
     @Test
@@ -311,14 +312,14 @@ class RequestShapingTest {
         MockUpstream.Recorded sent = send(request(Route.MESSAGES, Fixtures.anthropicKey(null), headers, body, true));
 
         assertThat(sent.uri().getPath()).isEqualTo("/v1/messages");
-        assertThat(sent.headers().first("x-api-key")).contains(Fixtures.ANTHROPIC_KEY);
-        assertThat(sent.headers().all("authorization")).isEmpty();
-        assertThat(sent.headers().first("anthropic-version")).contains("2023-06-01");
-        assertThat(sent.headers().first("anthropic-beta")).contains("files-api-2025-04-14");
-        assertThat(sent.headers().first("user-agent")).contains("opencode/1.0");
-        assertThat(sent.headers().all("x-app")).isEmpty();
-        assertThat(sent.bodyText()).isEqualTo(body);
-        assertNoClientCredentials(sent.headers());
+        assertThat(sent.firstHeader("x-api-key")).contains(Fixtures.ANTHROPIC_KEY);
+        assertThat(sent.headerValues("authorization")).isEmpty();
+        assertThat(sent.firstHeader("anthropic-version")).contains("2023-06-01");
+        assertThat(sent.firstHeader("anthropic-beta")).contains("files-api-2025-04-14");
+        assertThat(sent.firstHeader("user-agent")).contains("opencode/1.0");
+        assertThat(sent.headerValues("x-app")).isEmpty();
+        assertThat(sent.body()).isEqualTo(body);
+        assertNoClientCredentials(sent);
     }
 
     @Test
@@ -357,8 +358,8 @@ class RequestShapingTest {
 
         MockUpstream.Recorded sent = send(r);
 
-        assertThat(sent.headers().first("content-encoding")).contains("zstd");
-        assertThat(sent.body()).isEqualTo(r.encodedBody().orElseThrow().bytes());
+        assertThat(sent.firstHeader("content-encoding")).contains("zstd");
+        assertThat(sent.bytes()).isEqualTo(r.encodedBody().orElseThrow().bytes());
     }
 
     @Test
@@ -369,8 +370,8 @@ class RequestShapingTest {
 
         MockUpstream.Recorded sent = send(r);
 
-        assertThat(sent.headers().all("content-encoding")).isEmpty();
-        assertThat(sent.bodyText()).isEqualTo(
+        assertThat(sent.headerValues("content-encoding")).isEmpty();
+        assertThat(sent.body()).isEqualTo(
                 "{\"model\":\"gpt-5\",\"input\":[],\"store\":false,\"stream\":true,\"instructions\":\"\"}");
     }
 
@@ -382,8 +383,8 @@ class RequestShapingTest {
 
         MockUpstream.Recorded sent = send(r);
 
-        assertThat(sent.headers().all("content-encoding")).isEmpty();
-        assertThat(sent.bodyText()).isEqualTo(json);
+        assertThat(sent.headerValues("content-encoding")).isEmpty();
+        assertThat(sent.body()).isEqualTo(json);
     }
 
     @Test
@@ -393,7 +394,7 @@ class RequestShapingTest {
         MockUpstream.Recorded with = send(request(Route.RESPONSES, Fixtures.openaiKey(null),
                 Headers.of("User-Agent", "OpenAI/Java 4.0"), "{}", false));
 
-        assertThat(without.headers().all("user-agent")).containsExactly(ProxyGateUserAgent.VALUE);
-        assertThat(with.headers().all("user-agent")).containsExactly("OpenAI/Java 4.0");
+        assertThat(without.headerValues("user-agent")).containsExactly(ProxyGateUserAgent.VALUE);
+        assertThat(with.headerValues("user-agent")).containsExactly("OpenAI/Java 4.0");
     }
 }

@@ -6,6 +6,7 @@ import io.proxygate.application.port.out.UpstreamHead;
 import io.proxygate.application.port.out.UpstreamRequest;
 import io.proxygate.application.http.Headers;
 import io.proxygate.application.http.Route;
+import io.proxygate.testsupport.MockUpstream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -82,7 +83,7 @@ class StreamingTest {
             seen[i] = new CountDownLatch(1);
         }
         List<String> problems = new CopyOnWriteArrayList<>();
-        mock.on("/v1/responses", exchange -> {
+        mock.onPrefix("/v1/responses", exchange -> {
             exchange.getResponseHeaders().add("Content-Type", "text/event-stream; charset=utf-8");
             exchange.sendResponseHeaders(200, 0);
             OutputStream out = exchange.getResponseBody();
@@ -131,7 +132,7 @@ class StreamingTest {
         byte[] block = new byte[16 * 1024];
         java.util.Arrays.fill(block, (byte) 'x');
         AtomicLong written = new AtomicLong();
-        mock.on("/v1/responses", exchange -> {
+        mock.onPrefix("/v1/responses", exchange -> {
             exchange.getResponseHeaders().add("Content-Type", "application/octet-stream");
             exchange.sendResponseHeaders(200, total);
             try (OutputStream out = exchange.getResponseBody()) {
@@ -201,7 +202,7 @@ class StreamingTest {
     @Test
     void closeFromAnotherThreadWakesABlockedReader() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
-        mock.on("/v1/responses", exchange -> {
+        mock.onPrefix("/v1/responses", exchange -> {
             exchange.getResponseHeaders().add("Content-Type", "text/event-stream");
             exchange.sendResponseHeaders(200, 0);
             exchange.getResponseBody().flush();
@@ -273,7 +274,7 @@ class StreamingTest {
     @Test
     void noHeadWithinTheResponseTimeoutIsATimeout() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
-        mock.on("/v1/responses", exchange -> release.await(10, TimeUnit.SECONDS));
+        mock.onPrefix("/v1/responses", exchange -> release.await(10, TimeUnit.SECONDS));
         adapter(Fixtures.settingsFor(mock).responseTimeout(Duration.ofMillis(300)));
 
         try (UpstreamCall call = openResponses()) {
@@ -329,7 +330,7 @@ class StreamingTest {
      */
     private CountDownLatch oneEventThenSilence() {
         CountDownLatch release = new CountDownLatch(1);
-        mock.on("/v1/responses", exchange -> {
+        mock.onPrefix("/v1/responses", exchange -> {
             exchange.getResponseHeaders().add("Content-Type", "text/event-stream");
             exchange.sendResponseHeaders(200, 0);
             exchange.getResponseBody().write(event(0).getBytes(StandardCharsets.UTF_8));
@@ -371,7 +372,7 @@ class StreamingTest {
     void connectionsAreReusedAcrossCalls() throws Exception {
         AtomicBoolean sameConnection = new AtomicBoolean(true);
         java.util.Set<String> remotes = java.util.concurrent.ConcurrentHashMap.newKeySet();
-        mock.on("/v1/responses", exchange -> {
+        mock.onPrefix("/v1/responses", exchange -> {
             remotes.add(exchange.getRemoteAddress().toString());
             exchange.getResponseHeaders().add("Content-Type", "application/json");
             byte[] body = "{}".getBytes(StandardCharsets.UTF_8);

@@ -5,6 +5,7 @@ import io.proxygate.application.http.Headers;
 import io.proxygate.application.http.Route;
 import io.proxygate.domain.routing.UsageWindows;
 import io.proxygate.domain.usage.TokenUsage;
+import io.proxygate.testsupport.MockUpstream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -39,6 +39,8 @@ import java.util.Optional;
 public final class AdminPoolResource {
     private static final int MAX_KEY_BODY = 16 * 1024;
     private static final int MAX_IMPORT_BODY = 64 * 1024;
+    /** The path segment of the three credential lists: {@code accounts}, {@code claude-accounts} or {@code keys}. */
+    private static final String SECTION = "{section: accounts|claude-accounts|keys}";
 
     private final PoolAdminService service;
     private final CredentialPool pool;
@@ -94,42 +96,20 @@ public final class AdminPoolResource {
     }
 
     @POST
-    @Path("accounts/{email}/{action: disable|enable}")
-    public Map<String, Object> toggleAccount(@PathParam("email") String email, @PathParam("action") String action) {
-        return toggled("email", service.setDisabled(PoolSection.CHATGPT, email, action.equals("disable")));
-    }
-
-    @POST
-    @Path("claude-accounts/{email}/{action: disable|enable}")
-    public Map<String, Object> toggleClaude(@PathParam("email") String email, @PathParam("action") String action) {
-        return toggled("email", service.setDisabled(PoolSection.CLAUDE, email, action.equals("disable")));
-    }
-
-    @POST
-    @Path("keys/{id}/{action: disable|enable}")
-    public Map<String, Object> toggleKey(@PathParam("id") String id, @PathParam("action") String action) {
-        return toggled("id", service.setDisabled(PoolSection.KEYS, id, action.equals("disable")));
+    @Path(SECTION + "/{label}/{action: disable|enable}")
+    public Map<String, Object> toggle(@PathParam("section") String section, @PathParam("label") String label,
+                                      @PathParam("action") String action) {
+        PoolSection which = section(section);
+        Credential c = service.setDisabled(which, label, action.equals("disable")).credential();
+        return Json.object().put(idField(which), c.label()).put("disabled", c.disabled()).build();
     }
 
     /** Ends a cooldown and failure streak at once: {@code {"email"|"id", "cleared": bool}}. */
     @POST
-    @Path("accounts/{email}/clear-cooldown")
-    public Map<String, Object> clearAccountCooldown(@PathParam("email") String email) {
-        return Json.object().put("email", email).put("cleared", service.clearCooldown(PoolSection.CHATGPT, email))
-                .build();
-    }
-
-    @POST
-    @Path("claude-accounts/{email}/clear-cooldown")
-    public Map<String, Object> clearClaudeCooldown(@PathParam("email") String email) {
-        return Json.object().put("email", email).put("cleared", service.clearCooldown(PoolSection.CLAUDE, email))
-                .build();
-    }
-
-    @POST
-    @Path("keys/{id}/clear-cooldown")
-    public Map<String, Object> clearKeyCooldown(@PathParam("id") String id) {
-        return Json.object().put("id", id).put("cleared", service.clearCooldown(PoolSection.KEYS, id)).build();
+    @Path(SECTION + "/{label}/clear-cooldown")
+    public Map<String, Object> clearCooldown(@PathParam("section") String section, @PathParam("label") String label) {
+        PoolSection which = section(section);
+        return Json.object().put(idField(which), label).put("cleared", service.clearCooldown(which, label)).build();
     }
 
     /**
@@ -138,15 +118,11 @@ public final class AdminPoolResource {
      * rewritten atomically; the answer shows the controls as the views do (proxy without its login).
      */
     @POST
-    @Path("{section: accounts|claude-accounts|keys}/{label}/controls")
+    @Path(SECTION + "/{label}/controls")
     public Map<String, Object> editControls(@PathParam("section") String section, @PathParam("label") String label,
                                             InputStream body) {
         JsonNode json = Bodies.object(body, MAX_KEY_BODY);
-        PoolSection which = switch (section) {
-            case "accounts" -> PoolSection.CHATGPT;
-            case "claude-accounts" -> PoolSection.CLAUDE;
-            default -> PoolSection.KEYS;
-        };
+        PoolSection which = section(section);
         io.proxygate.application.port.out.ControlsEdit edit;
         try {
             edit = new io.proxygate.application.port.out.ControlsEdit(Bodies.text(json, "proxy"),
@@ -208,22 +184,13 @@ public final class AdminPoolResource {
         return Optional.of(out);
     }
 
+    /** Moves the credential's file to {@code .deleted/}: {@code {"email"|"id", "removed": true, "deleted_as"?}}. */
     @DELETE
-    @Path("accounts/{email}")
-    public Map<String, Object> deleteAccount(@PathParam("email") String email) {
-        return removed("email", email, service.remove(PoolSection.CHATGPT, email));
-    }
-
-    @DELETE
-    @Path("claude-accounts/{email}")
-    public Map<String, Object> deleteClaude(@PathParam("email") String email) {
-        return removed("email", email, service.remove(PoolSection.CLAUDE, email));
-    }
-
-    @DELETE
-    @Path("keys/{id}")
-    public Map<String, Object> deleteKey(@PathParam("id") String id) {
-        return removed("id", id, service.remove(PoolSection.KEYS, id));
+    @Path(SECTION + "/{label}")
+    public Map<String, Object> delete(@PathParam("section") String section, @PathParam("label") String label) {
+        PoolSection which = section(section);
+        Optional<String> deletedAs = service.remove(which, label);
+        return Json.object().put(idField(which), label).put("removed", true).opt("deleted_as", deletedAs).build();
     }
 
     /** Deleted credential files, newest first: {@code [{name, folder, file, deleted_at, label?, kind?, problem?}]}. */
@@ -258,15 +225,12 @@ public final class AdminPoolResource {
     }
 
     @POST
-    @Path("accounts/{email}/refresh")
-    public Map<String, Object> refreshAccount(@PathParam("email") String email) {
-        return refreshed(service.refresh(PoolSection.CHATGPT, email));
-    }
-
-    @POST
-    @Path("claude-accounts/{email}/refresh")
-    public Map<String, Object> refreshClaude(@PathParam("email") String email) {
-        return refreshed(service.refresh(PoolSection.CLAUDE, email));
+    @Path("{section: accounts|claude-accounts}/{email}/refresh")
+    public Map<String, Object> refresh(@PathParam("section") String section, @PathParam("email") String email) {
+        Credential credential = service.refresh(section(section), email);
+        return Json.object().put("email", credential.label())
+                .put("refreshed_at", PoolAdminService.expiresAt(credential).orElse(clock.instant()))
+                .put("fingerprint", credential.fingerprint()).build();
     }
 
     /** Claude Code credentials JSON (≤ 64 KiB) → {@code {"email", "imported": true}}. */
@@ -287,20 +251,18 @@ public final class AdminPoolResource {
         Map<String, Object> render(CredentialView view, Instant now, LocalDate today);
     }
 
-    /** {@code {<id field>, removed: true}}, plus where the file went ({@code deleted_as}, for restore). */
-    private static Map<String, Object> removed(String idField, String label, java.util.Optional<String> deletedAs) {
-        return Json.object().put(idField, label).put("removed", true).opt("deleted_as", deletedAs).build();
+    /** The section a URL segment of {@link #SECTION} names. */
+    private static PoolSection section(String segment) {
+        return switch (segment) {
+            case "accounts" -> PoolSection.CHATGPT;
+            case "claude-accounts" -> PoolSection.CLAUDE;
+            default -> PoolSection.KEYS;
+        };
     }
 
-    private static Map<String, Object> toggled(String idField, PoolEntry entry) {
-        Credential c = entry.credential();
-        return Json.object().put(idField, c.label()).put("disabled", c.disabled()).build();
-    }
-
-    private Map<String, Object> refreshed(Credential credential) {
-        return Json.object().put("email", credential.label())
-                .put("refreshed_at", PoolAdminService.expiresAt(credential).orElse(clock.instant()))
-                .put("fingerprint", credential.fingerprint()).build();
+    /** The field that names a credential in answers: accounts by email, keys by id. */
+    private static String idField(PoolSection section) {
+        return section == PoolSection.KEYS ? "id" : "email";
     }
 
 }

@@ -37,42 +37,42 @@ final class AdminViews {
     /** Polling counts as failing from this many failures in a row: one or two can be a blip, three are a pattern. */
     static final int FAILING_AFTER = 3;
 
+    /** The names of an account's usage-poll fields: ChatGPT's poll has always been called "wham", Claude's "usage". */
+    private record PollFields(String polledAt, String ageSeconds, String failCount, String failing, String lastError,
+                              String limitReached) {
+    }
+
+    private static final PollFields WHAM_POLL = new PollFields("last_wham_at", "wham_age_seconds", "wham_fail_count",
+            "wham_failing", "last_wham_err", "wham_limit_reached");
+    private static final PollFields USAGE_POLL = new PollFields("last_usage_at", "usage_age_seconds",
+            "usage_fail_count", "usage_failing", "last_usage_err", "usage_limit_reached");
+
     private AdminViews() {
     }
 
     static Map<String, Object> account(CredentialView v, Instant now, LocalDate date) {
         ChatGptAccount a = (ChatGptAccount) v.entry().credential();
-        Json json = Json.object().put("email", a.email()).put("account_id", a.accountId())
+        Json identity = Json.object().put("email", a.email()).put("account_id", a.accountId())
                 .put("plan_type", a.plan().wireName());
-        totals(json, v.lifetime());
-        json.put("disabled", a.disabled());
-        state(json, v, now, true);
-        windows(json, v);
-        v.status().flatMap(CredentialStatus::lastUsed).ifPresent(t -> json.put("last_used", t));
-        Optional<Instant> polledAt = polledAt(v);
-        polledAt.ifPresent(t -> json.put("last_wham_at", t).put("wham_age_seconds", age(t, now)));
-        v.poll().ifPresent(p -> json.nonZero("wham_fail_count", p.consecutiveFailures())
-                .flag("wham_failing", p.consecutiveFailures() >= FAILING_AFTER).opt("last_wham_err", p.lastError()));
-        json.flag("wham_limit_reached", windowsOf(v).map(UsageWindows::limitReached).orElse(false));
-        refreshes(json, v);
-        extras(json, v, now, date);
-        return json.build();
+        return oauthAccount(identity, v, now, date, WHAM_POLL);
     }
 
     static Map<String, Object> claudeAccount(CredentialView v, Instant now, LocalDate date) {
         ClaudeAccount a = (ClaudeAccount) v.entry().credential();
-        Json json = Json.object().put("email", a.email()).optValue("account_id", a.accountId())
+        Json identity = Json.object().put("email", a.email()).optValue("account_id", a.accountId())
                 .optValue("subscription_type", a.subscriptionType()).optValue("rate_limit_tier", a.rateLimitTier());
+        return oauthAccount(identity, v, now, date, USAGE_POLL);
+    }
+
+    /** An OAuth account after its identity fields: totals, state, usage windows, polling, refreshes, today. */
+    private static Map<String, Object> oauthAccount(Json json, CredentialView v, Instant now, LocalDate date,
+                                                    PollFields poll) {
         totals(json, v.lifetime());
-        json.put("disabled", a.disabled());
+        json.put("disabled", v.entry().credential().disabled());
         state(json, v, now, true);
-        v.status().flatMap(CredentialStatus::lastUsed).ifPresent(t -> json.put("last_used", t));
         windows(json, v);
-        polledAt(v).ifPresent(t -> json.put("last_usage_at", t).put("usage_age_seconds", age(t, now)));
-        v.poll().ifPresent(p -> json.opt("last_usage_err", p.lastError())
-                .nonZero("usage_fail_count", p.consecutiveFailures())
-                .flag("usage_failing", p.consecutiveFailures() >= FAILING_AFTER));
-        json.flag("usage_limit_reached", windowsOf(v).map(UsageWindows::limitReached).orElse(false));
+        v.status().flatMap(CredentialStatus::lastUsed).ifPresent(t -> json.put("last_used", t));
+        polling(json, v, now, poll);
         refreshes(json, v);
         extras(json, v, now, date);
         return json.build();
@@ -115,6 +115,14 @@ final class AdminViews {
                     .optValue("subscription_type", a.subscriptionType());
         }
         return json.put("disabled", c.disabled()).put("fingerprint", c.fingerprint()).build();
+    }
+
+    /** When the account's usage was last polled, how polling is failing, and whether a window is at its limit. */
+    private static void polling(Json json, CredentialView v, Instant now, PollFields names) {
+        polledAt(v).ifPresent(t -> json.put(names.polledAt(), t).put(names.ageSeconds(), age(t, now)));
+        v.poll().ifPresent(p -> json.nonZero(names.failCount(), p.consecutiveFailures())
+                .flag(names.failing(), p.consecutiveFailures() >= FAILING_AFTER).opt(names.lastError(), p.lastError()));
+        json.flag(names.limitReached(), windowsOf(v).map(UsageWindows::limitReached).orElse(false));
     }
 
     /** {@code last_refresh_at}, {@code last_refresh_err_at}, {@code last_refresh_err}, {@code refresh_fail_count}. */

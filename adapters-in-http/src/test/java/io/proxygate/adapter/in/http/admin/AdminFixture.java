@@ -20,19 +20,16 @@ import io.proxygate.application.port.out.PendingLoginPort;
 import io.proxygate.application.auth.TokenGrant;
 import io.proxygate.application.pool.CredentialPool;
 import io.proxygate.application.port.out.CredentialImportPort;
-import io.proxygate.application.port.out.PoolDirectoryPort;
 import io.proxygate.application.port.out.PoolFile;
 import io.proxygate.application.port.out.PriceCachePort;
 import io.proxygate.application.port.out.PriceSourceException;
 import io.proxygate.application.port.out.PriceSourcePort;
 import io.proxygate.application.port.out.UsageSeriesPort;
 import io.proxygate.application.port.out.UsageStatsPort;
-import io.proxygate.application.routing.AttemptFailure;
-import io.proxygate.application.routing.CredentialRouter;
 import io.proxygate.application.routing.CredentialStatus;
-import io.proxygate.application.routing.Lease;
-import io.proxygate.application.routing.RouteQuery;
 import io.proxygate.application.routing.RoutingPlan;
+import io.proxygate.application.testing.InMemoryPoolDirectory;
+import io.proxygate.application.testing.RecordingRouter;
 import io.proxygate.application.usage.PollStatus;
 import io.proxygate.application.usage.PricingService;
 import io.proxygate.application.usage.RequestRecord;
@@ -40,14 +37,11 @@ import io.proxygate.application.usage.SeriesPoint;
 import io.proxygate.application.usage.StatsRow;
 import io.proxygate.application.usage.UsageReportService;
 import io.proxygate.application.usage.UsageTotals;
-import io.proxygate.domain.credential.Api;
 import io.proxygate.domain.credential.ApiKey;
 import io.proxygate.domain.credential.ApiKeyType;
 import io.proxygate.domain.credential.ChatGptAccount;
 import io.proxygate.domain.credential.ClaudeAccount;
-import io.proxygate.domain.credential.Credential;
 import io.proxygate.domain.credential.CredentialId;
-import io.proxygate.domain.credential.FileNames;
 import io.proxygate.domain.credential.OAuthTokens;
 import io.proxygate.domain.credential.PlanType;
 import io.proxygate.domain.credential.Secret;
@@ -96,7 +90,7 @@ final class AdminFixture {
 
     final InMemoryPoolDirectory directory = new InMemoryPoolDirectory();
     final CredentialPool pool = new CredentialPool(directory);
-    final FakeRouter router = new FakeRouter();
+    final RecordingRouter router = new RecordingRouter(InstantSource.fixed(NOW));
     final FakeUsage usage = new FakeUsage();
     final LiveEvents events = new LiveEvents(InstantSource.fixed(NOW));
     final InMemoryPending pending = new InMemoryPending();
@@ -115,6 +109,7 @@ final class AdminFixture {
         directory.problems.add(PoolFile.broken("chatgpt/broken.json", "not valid JSON (line 1, column 2)"));
         pool.reload();
 
+        router.plan = new RoutingPlan(List.of(), List.of(), false);
         router.statuses.put(ALICE, new CredentialStatus(ALICE, 1, Optional.of(NOW.plusSeconds(600)),
                 Optional.of("rate limited"), Optional.empty(), Optional.of(new UsageWindows(
                 Optional.of(new UsageWindow(0.425, Optional.of(NOW.plusSeconds(900)), UsageWindow.FIVE_HOURS)),
@@ -171,104 +166,6 @@ final class AdminFixture {
     }
 
     // ---------------------------------------------------------------- fakes
-
-    static final class InMemoryPoolDirectory implements PoolDirectoryPort {
-        final Map<String, Credential> files = new ConcurrentHashMap<>();
-        final List<PoolFile> problems = new CopyOnWriteArrayList<>();
-        final List<String> writes = new CopyOnWriteArrayList<>();
-
-        void put(String path, Credential credential) {
-            files.put(path, credential);
-        }
-
-        @Override
-        public List<PoolFile> scan() {
-            List<PoolFile> out = new ArrayList<>();
-            files.forEach((path, c) -> out.add(PoolFile.loaded(path, c)));
-            out.addAll(problems);
-            return out;
-        }
-
-        @Override
-        public AutoCloseable watch(Runnable onChange) {
-            return () -> { };
-        }
-
-        @Override
-        public void update(String path, Credential updated) {
-            writes.add("update " + path);
-            files.put(path, updated);
-        }
-
-        @Override
-        public String add(Credential credential) {
-            String folder = switch (credential) {
-                case ChatGptAccount a -> "chatgpt/";
-                case ClaudeAccount a -> "claude/";
-                case ApiKey k -> "apikeys/";
-            };
-            String path = folder + FileNames.sanitize(credential.label()) + ".json";
-            writes.add("add " + path);
-            files.put(path, credential);
-            return path;
-        }
-
-        @Override
-        public void delete(String path) {
-            writes.add("delete " + path);
-            files.remove(path);
-        }
-    }
-
-    static final class FakeRouter implements CredentialRouter {
-        final Map<CredentialId, CredentialStatus> statuses = new ConcurrentHashMap<>();
-        volatile RoutingPlan plan = new RoutingPlan(List.of(), List.of(), false);
-        final List<CredentialId> cleared = new java.util.concurrent.CopyOnWriteArrayList<>();
-
-        @Override
-        public boolean clearCooldown(CredentialId id) {
-            cleared.add(id);
-            // Answers like a router would; the statuses stay, since other tests share this fixture.
-            CredentialStatus s = statuses.get(id);
-            return s != null && s.cooldownUntil().filter(NOW::isBefore).isPresent();
-        }
-
-        @Override
-        public RoutingPlan plan(RouteQuery query) {
-            return plan;
-        }
-
-        @Override
-        public Lease begin(CredentialId id) {
-            return () -> { };
-        }
-
-        @Override
-        public void onSuccess(CredentialId id, RouteQuery query, Optional<String> responseId) {
-        }
-
-        @Override
-        public void onFailure(CredentialId id, AttemptFailure failure) {
-        }
-
-        @Override
-        public void onWindows(CredentialId id, UsageWindows windows) {
-        }
-
-        @Override
-        public void onTokensRenewed(CredentialId id) {
-        }
-
-        @Override
-        public Optional<Duration> nearestCooldown(Api api) {
-            return Optional.empty();
-        }
-
-        @Override
-        public List<CredentialStatus> statuses() {
-            return List.copyOf(statuses.values());
-        }
-    }
 
     /** Lifetime: alice 10 requests; today (by model): alice gpt-5, the key gpt-4o (unpriced), Vertex AI. */
     static final class FakeUsage implements UsageStatsPort, UsageSeriesPort {

@@ -45,16 +45,11 @@ public final class ChatUsageTracker implements UsageTracker {
 
     private void apply(JsonNode node, boolean finalBody) {
         UsageReport old = report;
-        TokenUsage tokens = old.tokens();
-        boolean hasUsage = UsageJson.has(node, "usage");
-        if (hasUsage) {
-            JsonNode usage = node.path("usage");
-            tokens = UsageJson.openAiTokens(usage, "prompt_tokens", "completion_tokens");
-        }
-        report = new UsageReport(tokens,
+        Optional<TokenUsage> reported = UsageJson.openAiUsage(node, "prompt_tokens", "completion_tokens");
+        report = new UsageReport(reported.orElse(old.tokens()),
                 old.responseId().or(() -> UsageJson.text(node, "id")),
                 old.model().or(() -> UsageJson.text(node, "model")),
                 old.serviceTier().or(() -> UsageJson.text(node, "service_tier")),
-                old.complete() || hasUsage || finalBody);
+                old.complete() || reported.isPresent() || finalBody);
     }
 }

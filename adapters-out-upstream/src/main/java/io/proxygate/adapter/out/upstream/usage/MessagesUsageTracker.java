@@ -6,7 +6,6 @@ import io.proxygate.domain.usage.StreamFailure;
 import io.proxygate.domain.usage.TokenUsage;
 import io.proxygate.domain.usage.UsageReport;
 
-import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -16,24 +15,14 @@ import java.util.Set;
  * under-bill. The one-hour share of the cache writes ({@code cache_creation.ephemeral_1h_input_tokens}) is
  * kept too, since it is billed at a higher rate than the five-minute writes.
  */
-public final class MessagesUsageTracker implements UsageTracker {
-    private static final Set<String> WANTED = Set.of("message_start", "message_delta", "error", SseEvent.DEFAULT_TYPE);
-
-    private volatile UsageReport report = UsageReport.EMPTY;
-
-    @Override
-    public boolean wants(String eventType) {
-        return WANTED.contains(eventType);
+public final class MessagesUsageTracker extends TypedEventUsageTracker {
+    public MessagesUsageTracker() {
+        super(Set.of("message_start", "message_delta", "error", SseEvent.DEFAULT_TYPE));
     }
 
     @Override
-    public void onEvent(SseEvent event) {
-        Optional<JsonNode> parsed = UsageJson.parse(event.data());
-        if (parsed.isEmpty()) {
-            return;
-        }
-        JsonNode node = parsed.get();
-        switch (event.typeIn(node)) {
+    void onTypedEvent(String type, JsonNode node) {
+        switch (type) {
             case "message_start" -> start(node.path("message"));
             case "message_delta" -> delta(node.path("usage"));
             case "error" -> failed(node.path("error"));
@@ -45,11 +34,6 @@ public final class MessagesUsageTracker implements UsageTracker {
     public void onBody(JsonNode message) {
         start(message);
         report = withComplete(report);
-    }
-
-    @Override
-    public UsageReport report() {
-        return report;
     }
 
     private void start(JsonNode message) {

@@ -3,10 +3,8 @@ package io.proxygate.adapter.out.upstream.usage;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.proxygate.adapter.out.upstream.sse.SseEvent;
 import io.proxygate.domain.usage.StreamFailure;
-import io.proxygate.domain.usage.TokenUsage;
 import io.proxygate.domain.usage.UsageReport;
 
-import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -14,28 +12,17 @@ import java.util.Set;
  * tokens from the terminal {@code response.completed} / {@code response.incomplete} / {@code response.failed}, and
  * the error of a {@code response.failed}.
  */
-public final class ResponsesUsageTracker implements UsageTracker {
+public final class ResponsesUsageTracker extends TypedEventUsageTracker {
     private static final Set<String> TERMINAL = Set.of(
             "response.completed", "response.incomplete", "response.failed", "response.done");
-    private static final Set<String> WANTED = Set.of(
-            "response.created", "response.in_progress", "response.completed", "response.incomplete",
-            "response.failed", "response.done", SseEvent.DEFAULT_TYPE);
 
-    private volatile UsageReport report = UsageReport.EMPTY;
-
-    @Override
-    public boolean wants(String eventType) {
-        return WANTED.contains(eventType);
+    public ResponsesUsageTracker() {
+        super(Set.of("response.created", "response.in_progress", "response.completed", "response.incomplete",
+                "response.failed", "response.done", SseEvent.DEFAULT_TYPE));
     }
 
     @Override
-    public void onEvent(SseEvent event) {
-        Optional<JsonNode> parsed = UsageJson.parse(event.data());
-        if (parsed.isEmpty()) {
-            return;
-        }
-        JsonNode node = parsed.get();
-        String type = event.typeIn(node);
+    void onTypedEvent(String type, JsonNode node) {
         JsonNode response = node.path("response");
         if (TERMINAL.contains(type)) {
             apply(response, true);
@@ -52,19 +39,10 @@ public final class ResponsesUsageTracker implements UsageTracker {
         apply(topLevel, true);
     }
 
-    @Override
-    public UsageReport report() {
-        return report;
-    }
-
     private void apply(JsonNode response, boolean terminal) {
         UsageReport old = report;
-        TokenUsage tokens = old.tokens();
-        if (UsageJson.has(response, "usage")) {
-            JsonNode usage = response.path("usage");
-            tokens = UsageJson.openAiTokens(usage, "input_tokens", "output_tokens");
-        }
-        report = new UsageReport(tokens,
+        report = new UsageReport(
+                UsageJson.openAiUsage(response, "input_tokens", "output_tokens").orElse(old.tokens()),
                 UsageJson.text(response, "id").or(old::responseId),
                 UsageJson.text(response, "model").or(old::model),
                 UsageJson.text(response, "service_tier").or(old::serviceTier),

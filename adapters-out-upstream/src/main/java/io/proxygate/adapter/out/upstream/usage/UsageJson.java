@@ -43,15 +43,19 @@ final class UsageJson {
      * An OpenAI {@code usage} object in either naming (Chat Completions: {@code prompt_tokens} /
      * {@code completion_tokens}; Responses: {@code input_tokens} / {@code output_tokens}): the counts, cached input
      * from {@code <input>_details.cached_tokens}, reasoning from {@code <output>_details.reasoning_tokens}. OpenAI
-     * reports no cache writes.
+     * reports no cache writes. Empty when {@code holder} has no {@code usage} (or a null one).
      */
-    static TokenUsage openAiTokens(JsonNode usage, String input, String output) {
-        return new TokenUsage(
+    static Optional<TokenUsage> openAiUsage(JsonNode holder, String input, String output) {
+        if (!has(holder, "usage")) {
+            return Optional.empty();
+        }
+        JsonNode usage = holder.path("usage");
+        return Optional.of(new TokenUsage(
                 count(usage, input),
                 count(usage, input + "_details", "cached_tokens"),
                 0,
                 count(usage, output),
-                count(usage, output + "_details", "reasoning_tokens"));
+                count(usage, output + "_details", "reasoning_tokens")));
     }
 
     static boolean has(JsonNode node, String... path) {

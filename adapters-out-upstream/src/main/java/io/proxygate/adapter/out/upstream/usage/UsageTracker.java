@@ -9,7 +9,7 @@ import io.proxygate.domain.usage.UsageReport;
  * Watches one reply for the usage an API reports, from its SSE events or from its non-streamed JSON body, and keeps
  * a {@link UsageReport} of what it has seen so far. Fed by one thread; {@link #report()} may be read from any thread.
  */
-public sealed interface UsageTracker permits ResponsesUsageTracker, MessagesUsageTracker, ChatUsageTracker {
+public sealed interface UsageTracker permits TypedEventUsageTracker, ChatUsageTracker {
 
     static UsageTracker forApi(Api api) {
         return switch (api) {

@@ -5,6 +5,7 @@ import io.proxygate.application.auth.ClaudeProfile;
 import io.proxygate.application.auth.OAuthCallException;
 import io.proxygate.application.auth.TokenGrant;
 import io.proxygate.domain.credential.Secret;
+import io.proxygate.testsupport.FakeJwt;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

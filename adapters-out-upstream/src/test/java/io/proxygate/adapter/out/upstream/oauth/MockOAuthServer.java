@@ -8,6 +8,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.proxygate.application.auth.OAuthProvider;
 import io.proxygate.application.auth.Pkce;
 
+import io.proxygate.testsupport.FakeJwt;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;

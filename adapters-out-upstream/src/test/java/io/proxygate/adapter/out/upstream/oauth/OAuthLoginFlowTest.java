@@ -16,6 +16,7 @@ import io.proxygate.application.pool.CredentialPool;
 import io.proxygate.domain.credential.ChatGptAccount;
 import io.proxygate.domain.credential.ClaudeAccount;
 import io.proxygate.domain.credential.PlanType;
+import io.proxygate.testsupport.MutableClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

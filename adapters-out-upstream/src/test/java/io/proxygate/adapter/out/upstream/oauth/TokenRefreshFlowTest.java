@@ -13,6 +13,7 @@ import io.proxygate.domain.credential.Credential;
 import io.proxygate.domain.credential.OAuthTokens;
 import io.proxygate.domain.credential.PlanType;
 import io.proxygate.domain.credential.Secret;
+import io.proxygate.testsupport.MutableClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

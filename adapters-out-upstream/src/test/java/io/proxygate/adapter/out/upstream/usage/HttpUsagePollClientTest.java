@@ -5,11 +5,11 @@ import io.proxygate.domain.credential.ApiKey;
 import io.proxygate.domain.credential.ApiKeyType;
 import io.proxygate.domain.credential.ChatGptAccount;
 import io.proxygate.domain.credential.ClaudeAccount;
-import io.proxygate.domain.credential.OAuthTokens;
 import io.proxygate.domain.credential.PlanType;
 import io.proxygate.domain.credential.Secret;
 import io.proxygate.domain.routing.UsageWindow;
 import io.proxygate.domain.routing.UsageWindows;
+import io.proxygate.testsupport.FakeCredentials;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -52,17 +52,13 @@ class HttpUsagePollClientTest {
              "seven_day_opus": null, "extra_usage": {"is_enabled": false}}
             """;
 
-    static OAuthTokens tokens(String access) {
-        return new OAuthTokens(Secret.of(access), Optional.of(Secret.of("fake-refresh-token")), Optional.empty(),
-                Optional.empty());
-    }
-
     static ChatGptAccount chatgpt(String access) {
-        return new ChatGptAccount("a@example.test", "acct-123", PlanType.PLUS, tokens(access), Optional.empty(), false);
+        return new ChatGptAccount("a@example.test", "acct-123", PlanType.PLUS, FakeCredentials.tokens(access),
+                Optional.empty(), false);
     }
 
     static ClaudeAccount claude(String access) {
-        return new ClaudeAccount("c@example.test", "", "max", "", tokens(access), Optional.empty(), false);
+        return FakeCredentials.claude("c@example.test", access);
     }
 
     private MockUsageServer server;

@@ -1,24 +1,15 @@
 package io.proxygate.adapter.out.upstream.usage;
 
-import io.proxygate.application.auth.CredentialUnavailable;
-import io.proxygate.application.auth.TokenKeeper;
 import io.proxygate.application.pool.CredentialPool;
-import io.proxygate.application.port.out.PoolDirectoryPort;
-import io.proxygate.application.port.out.PoolFile;
-import io.proxygate.application.routing.AttemptFailure;
-import io.proxygate.application.routing.CredentialRouter;
-import io.proxygate.application.routing.CredentialStatus;
-import io.proxygate.application.routing.Lease;
-import io.proxygate.application.routing.RouteQuery;
-import io.proxygate.application.routing.RoutingPlan;
+import io.proxygate.application.testing.InMemoryPoolDirectory;
+import io.proxygate.application.testing.RecordingRouter;
+import io.proxygate.application.testing.RenewingTokenKeeper;
 import io.proxygate.application.usage.PollStatus;
 import io.proxygate.application.usage.UsagePollService;
-import io.proxygate.domain.credential.Api;
 import io.proxygate.domain.credential.ChatGptAccount;
-import io.proxygate.domain.credential.ClaudeAccount;
-import io.proxygate.domain.credential.Credential;
 import io.proxygate.domain.credential.CredentialId;
 import io.proxygate.domain.routing.UsageWindows;
+import io.proxygate.testsupport.FakeCredentials;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -26,13 +17,7 @@ import org.junit.jupiter.api.Test;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.InstantSource;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static io.proxygate.adapter.out.upstream.usage.HttpUsagePollClientTest.CLAUDE;
 import static io.proxygate.adapter.out.upstream.usage.HttpUsagePollClientTest.NOW;
@@ -43,104 +28,9 @@ import static org.awaitility.Awaitility.await;
 
 /** The usage poll service driving the HTTP client against mock ChatGPT and Anthropic usage endpoints. */
 class UsagePollingOverHttpTest {
-    /** Records what the poller tells the router. */
-    static final class RecordingRouter implements CredentialRouter {
-        final Map<CredentialId, UsageWindows> windows = new ConcurrentHashMap<>();
-        final List<Map.Entry<CredentialId, AttemptFailure>> failures = new CopyOnWriteArrayList<>();
-
-        @Override
-        public RoutingPlan plan(RouteQuery query) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public Lease begin(CredentialId id) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public void onSuccess(CredentialId id, RouteQuery query, Optional<String> responseId) {
-        }
-
-        @Override
-        public void onFailure(CredentialId id, AttemptFailure failure) {
-            failures.add(Map.entry(id, failure));
-        }
-
-        @Override
-        public void onWindows(CredentialId id, UsageWindows w) {
-            windows.put(id, w);
-        }
-
-        @Override
-        public void onTokensRenewed(CredentialId id) {
-        }
-
-        @Override
-        public Optional<Duration> nearestCooldown(Api api) {
-            return Optional.empty();
-        }
-
-        @Override
-        public List<CredentialStatus> statuses() {
-            return List.of();
-        }
-    }
-
-    /** Swaps each account's token for {@code fake-renewed-<email>} and counts refreshes. */
-    static final class RenewingTokenKeeper implements TokenKeeper {
-        final AtomicInteger refreshes = new AtomicInteger();
-
-        @Override
-        public Credential ensureFresh(Credential credential) {
-            return credential;
-        }
-
-        @Override
-        public Credential refreshAfterUnauthorized(Credential rejected) throws CredentialUnavailable {
-            refreshes.incrementAndGet();
-            return switch (rejected) {
-                case ChatGptAccount a -> a.withTokens(HttpUsagePollClientTest.tokens("fake-renewed-" + a.email()));
-                case ClaudeAccount a -> a.withTokens(HttpUsagePollClientTest.tokens("fake-renewed-" + a.email()));
-                default -> throw new CredentialUnavailable("not an account", true);
-            };
-        }
-    }
-
-    static final class ListDirectory implements PoolDirectoryPort {
-        final List<PoolFile> files = new ArrayList<>();
-
-        @Override
-        public List<PoolFile> scan() {
-            return List.copyOf(files);
-        }
-
-        @Override
-        public AutoCloseable watch(Runnable onChange) {
-            return () -> { };
-        }
-
-        @Override
-        public void update(String path, Credential updated) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public String add(Credential credential) {
-            String path = "pool/" + credential.id().value() + ".json";
-            files.add(PoolFile.loaded(path, credential));
-            return path;
-        }
-
-        @Override
-        public void delete(String path) {
-            throw new UnsupportedOperationException();
-        }
-    }
-
     private MockUsageServer server;
     private HttpUsagePollClient client;
-    private final ListDirectory directory = new ListDirectory();
+    private final InMemoryPoolDirectory directory = new InMemoryPoolDirectory();
     private final CredentialPool pool = new CredentialPool(directory);
     private final RecordingRouter router = new RecordingRouter();
     private final RenewingTokenKeeper tokens = new RenewingTokenKeeper();
@@ -148,6 +38,7 @@ class UsagePollingOverHttpTest {
 
     @BeforeEach
     void start() throws IOException {
+        tokens.renewedToken = account -> "fake-renewed-" + account.label();
         server = new MockUsageServer();
         client = new HttpUsagePollClient(server.endpoints(), InstantSource.fixed(NOW));
     }
@@ -171,9 +62,9 @@ class UsagePollingOverHttpTest {
     @Test
     void firstRoundAtStartDeliversBothShapesToTheRouter() {
         directory.add(new ChatGptAccount("plus@example.test", "acct-1", null,
-                HttpUsagePollClientTest.tokens("fake-plus"), Optional.empty(), false));
+                FakeCredentials.tokens("fake-plus"), Optional.empty(), false));
         directory.add(new ChatGptAccount("free@example.test", "acct-2", null,
-                HttpUsagePollClientTest.tokens("fake-free"), Optional.empty(), false));
+                FakeCredentials.tokens("fake-free"), Optional.empty(), false));
         directory.add(HttpUsagePollClientTest.claude("fake-claude"));
         server.byToken.put("fake-plus", new MockUsageServer.Answer(200, WHAM_STANDARD));
         server.byToken.put("fake-free", new MockUsageServer.Answer(200, WHAM_WEEKLY_ONLY));

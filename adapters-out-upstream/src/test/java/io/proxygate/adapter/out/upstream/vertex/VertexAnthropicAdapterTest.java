@@ -2,6 +2,7 @@ package io.proxygate.adapter.out.upstream.vertex;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.proxygate.adapter.out.upstream.HttpUpstreamAdapter;
+import io.proxygate.adapter.out.upstream.Reading;
 import io.proxygate.adapter.out.upstream.UpstreamSettings;
 import io.proxygate.adapter.out.upstream.vertex.MockGoogleCloud.Reply;
 import io.proxygate.application.port.out.UpstreamCall;
@@ -18,8 +19,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -80,7 +79,7 @@ class VertexAnthropicAdapterTest {
         try (UpstreamCall call = vertex.open(request(PINNED_BODY, ClaudeVariants.change("thinking-16k"), false,
                 Headers.EMPTY))) {
             UpstreamHead head = call.awaitHead();
-            String body = drain(call);
+            String body = Reading.drain(call);
             assertThat(head.status()).isEqualTo(200);
             assertThat(body).contains("msg_v");
             UsageReport usage = call.usage();
@@ -133,7 +132,7 @@ class VertexAnthropicAdapterTest {
             UpstreamHead head = call.awaitHead();
             assertThat(head.eventStream()).isTrue();
             assertThat(head.clientHeaders().first("content-type")).contains("text/event-stream");
-            relayed = drain(call);
+            relayed = Reading.drain(call);
             usage = call.usage();
         }
 
@@ -162,7 +161,7 @@ class VertexAnthropicAdapterTest {
         try (UpstreamCall call = adapter().open(request("{\"messages\":[]}", new VariantChange.Keep(), false,
                 client))) {
             call.awaitHead();
-            drain(call);
+            Reading.drain(call);
         }
 
         MockGoogleCloud.Received sent = google.vertexRequests.getFirst();
@@ -185,7 +184,7 @@ class VertexAnthropicAdapterTest {
         for (int i = 0; i < 2; i++) {
             try (UpstreamCall call = vertex.open(request("{}", new VariantChange.Keep(), false, Headers.EMPTY))) {
                 call.awaitHead();
-                drain(call);
+                Reading.drain(call);
             }
         }
 
@@ -202,7 +201,7 @@ class VertexAnthropicAdapterTest {
             UpstreamHead head = call.awaitHead();
             assertThat(head.status()).isEqualTo(429);
             assertThat(head.upstreamHeaders().first("retry-after")).contains("7");
-            assertThat(drain(call)).contains("Quota exceeded");
+            assertThat(Reading.drain(call)).contains("Quota exceeded");
         }
     }
 
@@ -292,17 +291,5 @@ class VertexAnthropicAdapterTest {
         assertThat(new VertexAnthropicAdapter(http, new VertexSettings("p q", "eu", Optional.of(
                 "http://127.0.0.1:1/{location}/")), none).endpoint("m", false).toString())
                 .isEqualTo("http://127.0.0.1:1/eu/v1/projects/p%20q/locations/eu/publishers/anthropic/models/m:rawPredict");
-    }
-
-    private static String drain(UpstreamCall call) throws UpstreamException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        Optional<ByteBuffer> chunk;
-        while ((chunk = call.nextChunk()).isPresent()) {
-            ByteBuffer b = chunk.get();
-            byte[] bytes = new byte[b.remaining()];
-            b.get(bytes);
-            out.writeBytes(bytes);
-        }
-        return out.toString(StandardCharsets.UTF_8);
     }
 }

@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Function;
 
 import static io.proxygate.adapter.out.persistence.pool.PoolJson.firstText;
 import static io.proxygate.adapter.out.persistence.pool.PoolJson.text;
@@ -59,26 +60,42 @@ public final class CredentialImports {
     }
 
     private ImportResult v1Export(JsonNode accounts) {
+        Instant now = clock.instant();
+        return eachEntry(accounts, entry -> text(entry, "email"), (entry, importedSoFar) -> {
+            Secret access = text(entry, "accessToken").map(Secret::of)
+                    .orElseThrow(() -> new PoolFormatException("missing accessToken"));
+            Optional<Secret> idToken = text(entry, "idToken").map(Secret::of);
+            Optional<Instant> expiresAt = epochMillis(entry.get("expiresAt"))
+                    .or(() -> JwtClaims.parse(access.reveal()).flatMap(JwtClaims::expiresAt));
+            return chatGpt(text(entry, "email"), text(entry, "accountId"),
+                    text(entry, "planType"), new OAuthTokens(access,
+                            text(entry, "refreshToken").map(Secret::of), idToken, expiresAt), now);
+        });
+    }
+
+    /** Reads one entry of an export; refuses it with a {@link PoolFormatException} or IllegalArgumentException. */
+    private interface EntryReader {
+        Credential read(JsonNode entry, int importedSoFar);
+    }
+
+    /**
+     * Imports each entry of an export's array. An entry that is not an object or cannot be read is skipped with its
+     * reason, named by its position and, when {@code name} finds one, its name ({@code entry 3 (bob@example.com)}).
+     */
+    private static ImportResult eachEntry(JsonNode entries, Function<JsonNode, Optional<String>> name,
+                                          EntryReader reader) {
         List<Credential> out = new ArrayList<>();
         List<String> skipped = new ArrayList<>();
-        Instant now = clock.instant();
         int index = 0;
-        for (JsonNode entry : accounts) {
+        for (JsonNode entry : entries) {
             index++;
             String label = "entry " + index;
             try {
                 if (!entry.isObject()) {
                     throw new PoolFormatException("not a JSON object");
                 }
-                label = label + text(entry, "email").map(e -> " (" + e + ")").orElse("");
-                Secret access = text(entry, "accessToken").map(Secret::of)
-                        .orElseThrow(() -> new PoolFormatException("missing accessToken"));
-                Optional<Secret> idToken = text(entry, "idToken").map(Secret::of);
-                Optional<Instant> expiresAt = epochMillis(entry.get("expiresAt"))
-                        .or(() -> JwtClaims.parse(access.reveal()).flatMap(JwtClaims::expiresAt));
-                out.add(chatGpt(text(entry, "email"), text(entry, "accountId"),
-                        text(entry, "planType"), new OAuthTokens(access,
-                                text(entry, "refreshToken").map(Secret::of), idToken, expiresAt), now));
+                label = label + name.apply(entry).map(n -> " (" + n + ")").orElse("");
+                out.add(reader.read(entry, out.size()));
             } catch (PoolFormatException | IllegalArgumentException e) {
                 skipped.add(label + ": " + e.getMessage());
             }
@@ -129,35 +146,22 @@ public final class CredentialImports {
         if (!keys.isArray()) {
             throw new CredentialImportException(file + " is not a v1 key export ({\"keys\": [...]} or an array)");
         }
-        List<Credential> out = new ArrayList<>();
-        List<String> skipped = new ArrayList<>();
-        int index = 0;
-        for (JsonNode entry : keys) {
-            index++;
-            String label = "entry " + index;
-            try {
-                if (!entry.isObject()) {
-                    throw new PoolFormatException("not a JSON object");
-                }
-                Optional<String> name = rawText(entry, "name");
-                Optional<String> id = text(entry, "id");
-                label = label + id.or(() -> name).map(n -> " (" + n.trim() + ")").orElse("");
-                Secret key = text(entry, "apiKey").map(Secret::of)
-                        .orElseThrow(() -> new PoolFormatException("empty apiKey"));
-                String keyId = id.orElseGet(() -> {
-                    String fromName = name.map(n -> n.startsWith(" ") ? n.substring(1) : n)
-                            .map(n -> n.toLowerCase(Locale.ROOT)).orElse("");
-                    return fromName.isBlank() ? "imported-" + (out.size() + 1) : fromName;
+        return eachEntry(keys, entry -> text(entry, "id").or(() -> rawText(entry, "name")).map(String::trim),
+                (entry, importedSoFar) -> {
+                    Optional<String> name = rawText(entry, "name");
+                    Optional<String> id = text(entry, "id");
+                    Secret key = text(entry, "apiKey").map(Secret::of)
+                            .orElseThrow(() -> new PoolFormatException("empty apiKey"));
+                    String keyId = id.orElseGet(() -> {
+                        String fromName = name.map(n -> n.startsWith(" ") ? n.substring(1) : n)
+                                .map(n -> n.toLowerCase(Locale.ROOT)).orElse("");
+                        return fromName.isBlank() ? "imported-" + (importedSoFar + 1) : fromName;
+                    });
+                    FileNames.sanitize(keyId); // the key must be storable under its id
+                    ApiKeyType type = PoolFileCodec.apiKeyType(firstText(entry, "type", "provider"));
+                    return new ApiKey(keyId, name.map(String::trim).orElse(keyId), type, key,
+                            PoolFileCodec.baseUrl(text(entry, "baseUrl").or(() -> text(entry, "base_url"))), false);
                 });
-                FileNames.sanitize(keyId); // the key must be storable under its id
-                ApiKeyType type = PoolFileCodec.apiKeyType(firstText(entry, "type", "provider"));
-                out.add(new ApiKey(keyId, name.map(String::trim).orElse(keyId), type, key,
-                        PoolFileCodec.baseUrl(text(entry, "baseUrl").or(() -> text(entry, "base_url"))), false));
-            } catch (PoolFormatException | IllegalArgumentException e) {
-                skipped.add(label + ": " + e.getMessage());
-            }
-        }
-        return new ImportResult(out, skipped);
     }
 
     /**

@@ -47,19 +47,7 @@ final class PoolJson {
 
     /** Parses a whole file's bytes into an object node, or explains (without quoting content) why not. */
     static ObjectNode readObject(byte[] bytes) {
-        JsonNode root;
-        try {
-            root = MAPPER.readTree(bytes);
-        } catch (JsonProcessingException e) {
-            var at = e.getLocation();
-            throw new PoolFormatException(at == null ? "not valid JSON"
-                    : "not valid JSON (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")");
-        } catch (IOException e) {
-            throw new PoolFormatException("not valid JSON");
-        }
-        if (root == null || root.isMissingNode()) {
-            throw new PoolFormatException("file is empty");
-        }
+        JsonNode root = readTree(bytes);
         if (!root.isObject()) {
             throw new PoolFormatException("top level must be a JSON object");
         }

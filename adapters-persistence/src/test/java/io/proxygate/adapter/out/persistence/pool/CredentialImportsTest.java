@@ -1,6 +1,6 @@
 package io.proxygate.adapter.out.persistence.pool;
 
-import io.proxygate.adapter.out.persistence.testing.FakeJwt;
+import io.proxygate.testsupport.FakeJwt;
 import io.proxygate.adapter.out.persistence.testing.TestData;
 import io.proxygate.domain.credential.ApiKey;
 import io.proxygate.domain.credential.ApiKeyType;

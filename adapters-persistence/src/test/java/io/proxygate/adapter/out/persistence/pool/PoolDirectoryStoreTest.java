@@ -2,7 +2,7 @@ package io.proxygate.adapter.out.persistence.pool;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.proxygate.adapter.out.persistence.testing.FakeJwt;
+import io.proxygate.testsupport.FakeJwt;
 import io.proxygate.application.port.out.PoolFile;
 import io.proxygate.domain.credential.ApiKey;
 import io.proxygate.domain.credential.ApiKeyType;

@@ -1,6 +1,6 @@
 package io.proxygate.adapter.out.persistence.sql;
 
-import io.proxygate.adapter.out.persistence.testing.SmallDisk;
+import io.proxygate.testsupport.SmallDisk;
 import io.proxygate.application.usage.RequestRecord;
 import io.proxygate.domain.credential.CredentialId;
 import io.proxygate.domain.usage.TokenUsage;

@@ -1,0 +1,108 @@
+package io.proxygate.bootstrap;
+
+import io.dropwizard.testing.junit5.DropwizardAppExtension;
+import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
+import io.proxygate.application.routing.RoutingService;
+import io.proxygate.bootstrap.config.ProxyGateConfiguration;
+import io.proxygate.testsupport.UpstreamReplies;
+import io.proxygate.testsupport.MockUpstream;
+import io.proxygate.bootstrap.support.PoolFiles;
+import io.proxygate.bootstrap.support.ProxyGateRunner;
+import io.proxygate.domain.credential.CredentialId;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Per-model cooldowns end to end with one ChatGPT account: a 429 whose text names the requested model cools that
+ * model only, so the account goes on serving another model and the limited one is not sent upstream again.
+ */
+@ExtendWith(DropwizardExtensionsSupport.class)
+class ModelCooldownSystemIT {
+    private static final MockUpstream UPSTREAM = mock();
+    private static final DropwizardAppExtension<ProxyGateConfiguration> APP;
+
+    static {
+        try {
+            Path root = Files.createTempDirectory("proxygate-model-cooldown");
+            PoolFiles.chatgpt(root.resolve("pool"), "solo@x.com", "acc-solo", "pro");
+            APP = ProxyGateRunner.extension(ProxyGateRunner.config(root, Map.of(
+                    "PROXYGATE_UPSTREAM_CHATGPT_BASE_URL", UPSTREAM.url() + "/backend-api",
+                    "PROXYGATE_CHATGPT_USAGE_URL", UPSTREAM.url() + "/wham/usage")));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static MockUpstream mock() {
+        try {
+            MockUpstream mock = new MockUpstream();
+            mock.on("GET", "/wham/usage", (r, ex) -> MockUpstream.json(ex, 200, "{}"));
+            mock.on("POST", "/backend-api/codex/responses", (r, ex) -> {
+                if (r.body().contains("\"gpt-5-pro\"")) {
+                    ex.getResponseHeaders().add("Retry-After", "600");
+                    MockUpstream.json(ex, 429, "{\"error\":{\"type\":\"usage_limit_reached\","
+                            + "\"message\":\"You have hit the usage limit for gpt-5-pro. Try again later.\"}}");
+                } else {
+                    UpstreamReplies.responsesStream(ex, "resp_other", "served");
+                }
+            });
+            return mock;
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @AfterAll
+    static void stop() {
+        UPSTREAM.close();
+    }
+
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    private HttpResponse<String> responses(String model) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + APP.getLocalPort()
+                        + "/v1/responses")).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(
+                        "{\"model\":\"" + model + "\",\"stream\":true,\"input\":\"hi\"}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private long upstreamCallsFor(String model) {
+        return UPSTREAM.requests("/backend-api/codex/responses").stream()
+                .filter(r -> r.body().contains("\"" + model + "\"")).count();
+    }
+
+    @Test
+    void aFourTwentyNineForOneModelLeavesTheAccountServingAnother() throws Exception {
+        HttpResponse<String> limited = responses("gpt-5-pro");
+        assertThat(limited.statusCode()).isEqualTo(429);
+        assertThat(limited.headers().firstValue("Retry-After")).isPresent();
+        assertThat(upstreamCallsFor("gpt-5-pro")).isEqualTo(1);
+
+        HttpResponse<String> other = responses("gpt-5");
+        assertThat(other.statusCode()).as(other.body()).isEqualTo(200);
+        assertThat(other.body()).contains("resp_other");
+
+        // The limited model stays off this account until its cooldown ends: no second call upstream.
+        assertThat(responses("gpt-5-pro").statusCode()).isEqualTo(429);
+        assertThat(upstreamCallsFor("gpt-5-pro")).isEqualTo(1);
+
+        RoutingService router = ((ProxyGateApplication) APP.getApplication()).wiring().router();
+        CredentialId solo = CredentialId.chatgpt("solo@x.com");
+        assertThat(router.modelCooldowns(solo)).containsOnlyKeys("gpt-5-pro");
+        assertThat(router.statuses().stream().filter(s -> s.id().equals(solo)).findFirst().orElseThrow()
+                .cooldownUntil()).as("the account itself is not cooling").isEmpty();
+    }
+}
