@@ -1,5 +1,6 @@
 # Shared helpers of the gate scripts (sourced). Each gate starts the fake upstream and the real ProxyGate jar with
-# environment-configured mock upstreams, exactly as the Go original's gates did, and tears both down on exit.
+# mock upstreams configured through the environment only (the deployment a migrating user has), and tears both down
+# on exit.
 set -euo pipefail
 GATES_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO_ROOT="$(cd "$GATES_DIR/../.." && pwd)"

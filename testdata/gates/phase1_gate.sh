@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Port of the Go original's phase 1 gate: one account is listed and its usage is counted.
+# Phase 1 gate: one account is listed and its usage is counted.
 . "$(dirname "$0")/lib.sh"
 read -r PORT_UP PORT_PROXY <<<"$(free_ports 2)"
 TOKEN=phase1-gate-token

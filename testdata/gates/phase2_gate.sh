@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Port of the Go original's phase 2 gate: plan tier, disable/enable through the admin API, pinning, wham polling.
+# Phase 2 gate: plan tier, disable/enable through the admin API, pinning, wham polling.
 . "$(dirname "$0")/lib.sh"
 read -r PORT_UP PORT_PROXY <<<"$(free_ports 2)"
 TOKEN=phase2-gate-token
@@ -36,7 +36,7 @@ for i in 1 2 3; do
   RESP_B=$(curl -fsS -X POST -H "Content-Type: application/json" -d "{\"model\":\"gpt-5\",\"previous_response_id\":\"$OWNER\"}" "http://127.0.0.1:$PORT_PROXY/v1/responses")
   echo "$RESP_B" | grep -q "$OWNER" || fail "follow-up $i left the pinned account $OWNER: $RESP_B"
 done
-# The wham poll runs at start; the original only warned here, we require it.
+# The wham poll runs at start, so the usage windows must be there shortly after.
 deadline=$((SECONDS + 20))
 until curl -fsS -H "X-Admin-Token: $TOKEN" "http://127.0.0.1:$PORT_PROXY/admin/accounts" | grep -q '"primary_used_pct":0.425'; do
   [ $SECONDS -lt $deadline ] || fail "wham usage not applied (primary_used_pct 0.425)"

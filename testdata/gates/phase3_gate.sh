@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Port of the Go original's phase 3 gate: account first, then the API key once the account is disabled.
+# Phase 3 gate: account first, then the API key once the account is disabled.
 . "$(dirname "$0")/lib.sh"
 read -r PORT_UP PORT_PROXY <<<"$(free_ports 2)"
 TOKEN=phase3-gate-token

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Port of the Go original's phase 4 gate: Messages through an Anthropic key, Chat through an OpenAI key.
-# (The original's newest code skipped Anthropic keys while its Vertex fallback was on; ours keeps them.)
+# Phase 4 gate: Messages through an Anthropic key, Chat through an OpenAI key. Anthropic keys stay in rotation
+# with the Vertex fallback policy on (the default).
 . "$(dirname "$0")/lib.sh"
 read -r PORT_UP PORT_PROXY <<<"$(free_ports 2)"
 TOKEN=phase4-gate-token

@@ -1,9 +1,9 @@
 package io.proxygate.benchmarks;
 
-import io.proxygate.adapter.in.http.RequestFieldExtraction;
-import io.proxygate.application.proxy.Headers;
+import io.proxygate.adapter.in.http.RequestFactsReader;
+import io.proxygate.application.http.Headers;
 import io.proxygate.application.proxy.RequestFacts;
-import io.proxygate.application.proxy.Route;
+import io.proxygate.application.http.Route;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -68,6 +68,6 @@ public class RequestFactsBenchmark {
 
     @Benchmark
     public RequestFacts extract() {
-        return RequestFieldExtraction.read(route, bytes, headers);
+        return RequestFactsReader.read(route, bytes, headers);
     }
 }

@@ -12,7 +12,7 @@ import java.security.SecureRandom;
 import java.util.HexFormat;
 
 /**
- * Where the admin token comes from. Configured → used as is (and, as the original, also written to
+ * Where the admin token comes from. Configured → used as is (and also written to
  * {@code <config dir>/.admin_token} when the config file lives elsewhere); not configured → generated once and kept
  * in {@code <data_dir>/.admin_token}. Files are 0600 and written atomically.
  */

@@ -6,7 +6,7 @@ import io.dropwizard.core.setup.Environment;
 import io.proxygate.adapter.in.http.admin.AdminApi;
 import io.proxygate.adapter.in.http.admin.AdminInfo;
 import io.proxygate.adapter.out.persistence.pool.JsonCredentialImporter;
-import io.proxygate.adapter.out.persistence.sql.SqliteUsageStats;
+import io.proxygate.adapter.out.persistence.sql.SqlUsageStats;
 import io.proxygate.application.admin.LiveEvents;
 import io.proxygate.application.admin.PoolAdminService;
 import io.proxygate.application.admin.RoutingExplainService;
@@ -36,7 +36,7 @@ final class AdminWiring {
     }
 
     static AdminApi register(Environment environment, ProxyGateConfiguration config, AdminTokens.AdminToken adminToken,
-                             CredentialPool pool, CredentialRouter router, SqliteUsageStats stats,
+                             CredentialPool pool, CredentialRouter router, SqlUsageStats stats,
                              PricingService pricing,
                              UsagePollService poller, TokenRefreshService tokens, LoginService logins,
                              ProxyService proxy, InstantSource clock, ClientKeyService clientKeys) {

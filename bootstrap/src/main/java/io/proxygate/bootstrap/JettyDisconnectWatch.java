@@ -1,6 +1,6 @@
 package io.proxygate.bootstrap;
 
-import io.proxygate.adapter.in.http.ProxyServlet;
+import io.proxygate.adapter.in.http.DisconnectWatch;
 import jakarta.servlet.http.HttpServletRequest;
 import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
 import org.eclipse.jetty.io.Connection;
@@ -20,7 +20,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * (-1) from the endpoint means the client has hung up. Only that end-of-stream is taken as a sign: a client
  * pipelining its next request would show bytes, and then the probe stops, leaving those bytes to Jetty.
  */
-final class JettyDisconnectWatch implements ProxyServlet.DisconnectWatch {
+final class JettyDisconnectWatch implements DisconnectWatch {
     private final ScheduledExecutorService timer;
     private final long periodMillis;
 

@@ -1,10 +1,9 @@
 package io.proxygate.bootstrap;
 
-import com.codahale.metrics.health.HealthCheck;
 import io.dropwizard.core.setup.Environment;
 import io.proxygate.adapter.in.http.admin.ClaudeFallbackResource;
 import io.proxygate.adapter.in.http.admin.GcpStatusResource;
-import io.proxygate.adapter.out.persistence.sql.SqliteSettings;
+import io.proxygate.adapter.out.persistence.sql.SqlSettings;
 import io.proxygate.adapter.out.upstream.HttpUpstreamAdapter;
 import io.proxygate.adapter.out.upstream.vertex.GoogleCredentialDiscovery;
 import io.proxygate.adapter.out.upstream.vertex.MessagesVariantHints;
@@ -16,6 +15,7 @@ import io.proxygate.application.fallback.FallbackPolicyService;
 import io.proxygate.application.proxy.FallbackRoute;
 import io.proxygate.application.proxy.Pause;
 import io.proxygate.bootstrap.config.ProxyGateConfiguration;
+import io.proxygate.bootstrap.health.VertexHealthCheck;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,18 +51,10 @@ public final class VertexWiring {
             LOG.warn("Claude fallback to Vertex AI unavailable: {}", credentials.problem().orElse("unknown"));
         }
 
-        FallbackPolicyService policies = new FallbackPolicyService(new SqliteSettings(jdbi, clock), vertex);
+        FallbackPolicyService policies = new FallbackPolicyService(new SqlSettings(jdbi, clock), vertex);
         environment.jersey().register(new ClaudeFallbackResource(policies));
         environment.jersey().register(new GcpStatusResource(policies));
-        environment.healthChecks().register("vertex", new HealthCheck() {
-            @Override
-            protected Result check() {
-                // Informational: the fallback is optional, so its absence is not ill health.
-                return vertex.usable() ? Result.healthy("Vertex AI fallback usable")
-                        : Result.healthy("Vertex AI fallback off: %s",
-                        credentials.problem().orElse("not configured"));
-            }
-        });
+        environment.healthChecks().register("vertex", new VertexHealthCheck(settings.configured(), vertex));
         return new ClaudeFallbackService(policies, vertex, new MessagesVariantHints(),
                 ClaudeFallbackSettings.DEFAULTS, clock, Pause.REAL);
     }

@@ -1,6 +1,5 @@
 package io.proxygate.bootstrap;
 
-import com.codahale.metrics.health.HealthCheck;
 import io.dropwizard.core.setup.Environment;
 import io.dropwizard.db.DataSourceFactory;
 import io.dropwizard.db.ManagedDataSource;
@@ -9,24 +8,27 @@ import io.dropwizard.lifecycle.Managed;
 import io.proxygate.adapter.in.http.BrowserGuard;
 import io.proxygate.adapter.in.http.ClientAuth;
 import io.proxygate.adapter.in.http.HealthResource;
-import io.proxygate.adapter.in.http.ProxyServlet;
+import io.proxygate.adapter.in.http.ApiApplication;
+import io.proxygate.adapter.in.http.ApiResource;
+import io.proxygate.adapter.in.http.ApiRoutes;
+import io.proxygate.adapter.in.http.ApiServlet;
 import io.proxygate.adapter.out.persistence.bolt.GoDatabaseImport;
 import io.proxygate.adapter.out.persistence.pool.PoolDirectoryStore;
 import io.proxygate.adapter.out.persistence.sql.Databases;
 import io.proxygate.adapter.out.persistence.sql.PostgresRefreshLock;
 import io.proxygate.adapter.out.persistence.sql.SqlConversationPins;
 import io.proxygate.adapter.out.persistence.sql.SqlDialect;
-import io.proxygate.adapter.out.persistence.sql.SqliteCredentialState;
+import io.proxygate.adapter.out.persistence.sql.SqlCredentialState;
 import io.proxygate.adapter.out.persistence.sql.SqliteDatabase;
-import io.proxygate.adapter.out.persistence.sql.SqliteRequestLog;
-import io.proxygate.adapter.out.persistence.sql.SqliteUsageStats;
+import io.proxygate.adapter.out.persistence.sql.SqlRequestLog;
+import io.proxygate.adapter.out.persistence.sql.SqlUsageStats;
 import io.proxygate.adapter.out.persistence.sql.SqlRequestLogRetention;
 import io.proxygate.adapter.out.upstream.HttpUpstreamAdapter;
 import io.proxygate.adapter.out.upstream.UpstreamSettings;
 import io.proxygate.adapter.out.upstream.oauth.HttpOAuthClient;
 import io.proxygate.adapter.out.upstream.proxy.DefaultProxy;
 import io.proxygate.adapter.out.upstream.proxy.ProxySelection;
-import io.proxygate.adapter.out.upstream.oauth.JsonPendingLoginStore;
+import io.proxygate.adapter.out.persistence.login.JsonPendingLoginStore;
 import io.proxygate.adapter.out.upstream.oauth.LoopbackCallbackServer;
 import io.proxygate.adapter.out.upstream.oauth.OAuthSettings;
 import io.proxygate.adapter.out.upstream.pricing.FilePriceCache;
@@ -34,7 +36,7 @@ import io.proxygate.adapter.out.upstream.pricing.LiteLlmPriceLoader;
 import io.proxygate.adapter.out.upstream.pricing.LiteLlmPriceSource;
 import io.proxygate.adapter.out.upstream.usage.HttpUsagePollClient;
 import io.proxygate.adapter.out.upstream.usage.UsageEndpoints;
-import io.proxygate.application.auth.BrowserPort;
+import io.proxygate.application.port.out.BrowserPort;
 import io.proxygate.application.auth.LoginService;
 import io.proxygate.application.auth.LoginSettings;
 import io.proxygate.application.auth.TokenRefreshService;
@@ -52,6 +54,7 @@ import io.proxygate.application.usage.PricingService;
 import io.proxygate.application.usage.UsageRetentionService;
 import io.proxygate.application.usage.UsagePollService;
 import io.proxygate.bootstrap.config.ProxyGateConfiguration;
+import io.proxygate.bootstrap.health.PoolHealthCheck;
 import io.proxygate.bootstrap.logging.SecretMasking;
 import io.proxygate.bootstrap.metrics.ClientKeyMetrics;
 import io.proxygate.bootstrap.metrics.MeteredRequestLog;
@@ -90,12 +93,12 @@ public final class Wiring {
     private final AdminTokens.AdminToken adminToken;
     private final CredentialPool pool;
     private final RoutingService router;
-    private final SqliteRequestLog requestLog;
+    private final SqlRequestLog requestLog;
     private final PricingService pricing;
     private ProxyService proxy;
 
     private Wiring(AdminTokens.AdminToken adminToken, CredentialPool pool, RoutingService router,
-                   SqliteRequestLog requestLog, PricingService pricing) {
+                   SqlRequestLog requestLog, PricingService pricing) {
         this.adminToken = adminToken;
         this.pool = pool;
         this.router = router;
@@ -115,7 +118,7 @@ public final class Wiring {
         return router;
     }
 
-    public SqliteRequestLog requestLog() {
+    public SqlRequestLog requestLog() {
         return requestLog;
     }
 
@@ -169,7 +172,7 @@ public final class Wiring {
             }
         });
 
-        SqliteCredentialState routingState = new SqliteCredentialState(jdbi, clock);
+        SqlCredentialState routingState = new SqlCredentialState(jdbi, clock);
         RoutingService router = dialect.shared()
                 ? new RoutingService(pool, routingState, new SqlConversationPins(jdbi), routingSettings(config), clock)
                 : RoutingService.persistingPins(pool, routingState, new SqlConversationPins(jdbi),
@@ -206,11 +209,11 @@ public final class Wiring {
         environment.metrics().register("proxygate.upstream.pool.max",
                 (com.codahale.metrics.Gauge<Integer>) () -> upstream.poolStats().max());
 
-        SqliteRequestLog requestLog = new SqliteRequestLog(jdbi, dialect.shared() ? "the shared database"
+        SqlRequestLog requestLog = new SqlRequestLog(jdbi, dialect.shared() ? "the shared database"
                 : dataDir.toAbsolutePath().normalize().toString());
         RequestLogMetrics.register(environment, requestLog);
         // Usage reads include the rows the log has not committed yet: a finished request counts at once.
-        SqliteUsageStats usageStats = new SqliteUsageStats(jdbi, requestLog.unwritten());
+        SqlUsageStats usageStats = new SqlUsageStats(jdbi, requestLog.unwritten());
         environment.lifecycle().manage(managed(() -> { }, requestLog::close));
         UsageRetentionService retention = new UsageRetentionService(new SqlRequestLogRetention(jdbi),
                 config.usage.retention, clock, java.time.ZoneId.systemDefault());
@@ -274,30 +277,26 @@ public final class Wiring {
         // Before every servlet, Jersey's included: wrong Host names, cross-site browsers and non-JSON API posts.
         environment.servlets().addFilter("browser-guard", new BrowserGuard(BrowserGuard.HostPolicy.of(
                         config.server.addr.host(), optional(config.server.publicBaseUrl).map(URI::create),
-                        config.server.allowedHosts, config.server.allowedOrigins), ProxyServlet.jsonPostPaths()))
+                        config.server.allowedHosts, config.server.allowedOrigins), ApiRoutes.jsonPostPaths()))
                 .addMappingForUrlPatterns(java.util.EnumSet.of(jakarta.servlet.DispatcherType.REQUEST), false, "/*");
-        // A servlet beside Jersey: exact and prefix mappings win over Jersey's "/*", so the relayed routes skip JAX-RS.
+        // The API routes have a lean Jersey application of their own: its exact and prefix mappings win over the
+        // admin application's "/*", so admin providers, validation and metrics stay off the relay's hot path.
         // One timer probes clients waiting for an upstream; most requests end before their first probe, so a
         // cancelled probe leaves the queue at once rather than at its due time.
         java.util.concurrent.ScheduledThreadPoolExecutor watchTimer = new java.util.concurrent.ScheduledThreadPoolExecutor(
                 1, Thread.ofPlatform().name("client-watch").daemon(true).factory());
         watchTimer.setRemoveOnCancelPolicy(true);
         environment.lifecycle().manage(managed(() -> { }, watchTimer::shutdownNow));
-        environment.servlets().addServlet("proxy", new ProxyServlet(proxy, auth, config.server.maxBodyBytes,
-                        new JettyDisconnectWatch(watchTimer, 250)))
-                .addMapping(ProxyServlet.mappings().toArray(String[]::new));
+        ApiResource api = new ApiResource(proxy, auth, config.server.maxBodyBytes,
+                new JettyDisconnectWatch(watchTimer, 250));
+        jakarta.servlet.ServletRegistration.Dynamic apiServlet =
+                environment.servlets().addServlet("api", new ApiServlet(new ApiApplication(api)));
+        apiServlet.addMapping(ApiRoutes.mappings().toArray(String[]::new));
+        apiServlet.setLoadOnStartup(1);
         environment.jersey().register(new HealthResource(pool, Version.current(),
                 RequestLogMetrics.health(requestLog)));
 
-        environment.healthChecks().register("pool", new HealthCheck() {
-            @Override
-            protected Result check() {
-                int problems = pool.snapshot().problems().size();
-                return problems == 0 ? Result.healthy("%d credentials", pool.snapshot().entries().size())
-                        : Result.healthy("%d credentials, %d pool files skipped", pool.snapshot().entries().size(),
-                        problems);
-            }
-        });
+        environment.healthChecks().register("pool", new PoolHealthCheck(pool::snapshot));
         AdminWiring.register(environment, config, adminToken, pool, router, usageStats, pricing, poller, tokens,
                 new LoginService(pool, oauthClient, new JsonPendingLoginStore(dataDir), new LoopbackCallbackServer(),
                         BrowserPort.NONE, LoginSettings.withEndpoints(URI.create(config.oauth.openaiIssuer),

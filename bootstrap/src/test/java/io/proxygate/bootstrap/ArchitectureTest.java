@@ -64,6 +64,13 @@ class ArchitectureTest {
     }
 
     @Test
+    void outboundPortsSpeakNoUseCaseTypes() {
+        noClasses().that().resideInAPackage("io.proxygate.application.port.out..").should().dependOnClassesThat()
+                .resideInAPackage("io.proxygate.application.proxy..")
+                .check(classes);
+    }
+
+    @Test
     void domainKnowsNothingOfTheApplication() {
         noClasses().that().resideInAPackage(DOMAIN).should().dependOnClassesThat().resideInAPackage(APPLICATION)
                 .check(classes);

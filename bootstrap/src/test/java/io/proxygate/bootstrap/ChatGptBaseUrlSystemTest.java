@@ -25,13 +25,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Moving the ChatGPT backend moves every ChatGPT call: with the Go version's {@code PROXYGATE_CHATGPT_BASE_URL}
+ * Moving the ChatGPT backend moves every ChatGPT call: with {@code PROXYGATE_CHATGPT_BASE_URL}
  * (a full responses URL) and with {@code [upstream] chatgpt_base_url}, the model list, the passthrough routes and the
  * usage poll reach the loopback mock, not chatgpt.com.
  */
 @ExtendWith(DropwizardExtensionsSupport.class)
 class ChatGptBaseUrlSystemTest {
-    /** Configured the Go way: only the full URL of {@code /responses}. */
+    /** Configured by the environment variable alone: only the full URL of {@code /responses}. */
     private static final MockUpstream GO_STYLE = mock();
     /** Configured with {@code [upstream] chatgpt_base_url}. */
     private static final MockUpstream KEYED = mock();

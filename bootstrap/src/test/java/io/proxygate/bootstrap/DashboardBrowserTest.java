@@ -248,7 +248,25 @@ class DashboardBrowserTest {
         screenshot("09-health");
         driver.findElement(By.id("tab-claude")).click();
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#t-claude tr[data-id='claude@x.com']")));
+        // The fallback view has replaced the page's placeholder with its own state.
+        assertThat(driver.findElement(By.id("fallback-body")).getText()).isNotBlank()
+                .doesNotContain("appear here when the server offers them");
         screenshot("10-claude");
+        // A fallback rule added in the view is saved, and a reload draws it from the server.
+        driver.findElement(By.xpath("//*[@id='fallback-body']//button[normalize-space()='Add rule']")).click();
+        List<WebElement> fromModels = driver.findElements(
+                By.cssSelector("#fallback-body input[aria-label='From model']"));
+        fromModels.get(fromModels.size() - 1).sendKeys("claude-browser-test");
+        List<WebElement> toModels = driver.findElements(
+                By.cssSelector("#fallback-body input[aria-label='To Vertex model']"));
+        toModels.get(toModels.size() - 1).sendKeys("claude-sonnet-4-6");
+        driver.findElement(By.xpath("//*[@id='fallback-body']//button[normalize-space()='Save routing']")).click();
+        wait.until(d -> !d.findElement(By.cssSelector("#fallback-body [role=status]")).getText().startsWith("saving"));
+        assertThat(driver.findElement(By.cssSelector("#fallback-body [role=status]")).getText()).isEqualTo("saved");
+        driver.findElement(By.id("refresh")).click();
+        wait.until(d -> !d.findElements(
+                By.cssSelector("#fallback-body input[aria-label='From model'][value='claude-browser-test']")).isEmpty());
+        ((ChromeDriver) driver).executeScript("window.scrollTo(0, 0)"); // back to the tabs for the next steps
 
         // Dark scheme and a phone-sized window.
         ((ChromeDriver) driver).executeCdpCommand("Emulation.setEmulatedMedia", Map.of("features",

@@ -31,7 +31,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The gates' request-then-read sequences, 20 times in a row with no pause: once a client has the whole reply (or,
  * for a stream, its final event), {@code /admin/accounts}, {@code /admin/keys}, {@code /admin/usage} and
- * {@code /healthz} already count it. Configured as the Go version's gates configure it (full upstream URLs).
+ * {@code /healthz} already count it. Configured as the gates configure it (full upstream URLs).
  */
 @ExtendWith(DropwizardExtensionsSupport.class)
 class ReadYourWritesSystemTest {

@@ -25,8 +25,8 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The original's trap, fixed: with the fallback policy on (the default) but Vertex AI not configured, Anthropic API
- * keys stay in rotation and the proxy's own errors apply.
+ * With the fallback policy on (the default) but Vertex AI not configured, Anthropic API keys stay in rotation and
+ * the proxy's own errors apply: an unusable fallback must not take working keys out of service.
  */
 @ExtendWith(DropwizardExtensionsSupport.class)
 class VertexNotConfiguredSystemTest {

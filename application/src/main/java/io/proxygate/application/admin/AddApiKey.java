@@ -51,7 +51,7 @@ public record AddApiKey(String id, Optional<String> name, ApiKeyType type, Secre
 
     /** Parses the raw fields of a form or JSON body. */
     public static AddApiKey of(String id, String name, String type, String apiKey, String baseUrl) {
-        // A blank type means openai, as in the original's key files.
+        // A blank type means openai, the default key type (key files may leave it out).
         ApiKeyType parsed = ApiKeyType.parse(type).orElseThrow(() -> invalid("unknown type: " + clip(type)));
         if (apiKey == null || apiKey.isBlank()) {
             throw invalid("api_key is required");

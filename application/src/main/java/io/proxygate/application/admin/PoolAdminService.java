@@ -59,7 +59,7 @@ public final class PoolAdminService {
     /**
      * @param polls     usage polling state ({@code UsagePollService::pollStatus})
      * @param refresher forced token refresh ({@code TokenRefreshService::refreshNow})
-     * @param zone      the server's zone: "today" is its local day, as in the original
+     * @param zone      the server's zone: "today" is its local day (what an operator means by today)
      */
     public PoolAdminService(CredentialPool pool, CredentialRouter router, UsageStatsPort stats,
                             Supplier<List<PollStatus>> polls, Refresher refresher, CredentialImportPort imports,

@@ -18,7 +18,7 @@ public enum PoolSection {
         this.notFound = notFound;
     }
 
-    /** The original's 404 text. */
+    /** The 404 text for an unknown id in this section (fixed: clients match it). */
     public String notFoundMessage() {
         return notFound;
     }

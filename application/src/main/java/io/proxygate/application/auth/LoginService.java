@@ -2,6 +2,10 @@ package io.proxygate.application.auth;
 
 import io.proxygate.application.pool.CredentialPool;
 import io.proxygate.application.pool.PoolEntry;
+import io.proxygate.application.port.out.BrowserPort;
+import io.proxygate.application.port.out.CallbackListenerPort;
+import io.proxygate.application.port.out.OAuthPort;
+import io.proxygate.application.port.out.PendingLoginPort;
 import io.proxygate.domain.credential.ChatGptAccount;
 import io.proxygate.domain.credential.ClaudeAccount;
 import io.proxygate.domain.credential.Credential;
@@ -15,7 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
-import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -67,67 +71,39 @@ public final class LoginService {
 
     // ---------------------------------------------------------------- authorize URLs
 
-    /** {@code {issuer}/oauth/authorize?...} with the Codex CLI's parameters (prompt=login, max_age=0 force a fresh login). */
-    public URI chatGptAuthorizeUrl(String redirectUri, String codeChallenge, String state) {
-        Map<String, String> q = new LinkedHashMap<>();
-        q.put("response_type", "code");
-        q.put("client_id", OAuthClients.CHATGPT_CLIENT_ID);
-        q.put("redirect_uri", redirectUri);
-        q.put("scope", OAuthClients.CHATGPT_SCOPE);
-        q.put("code_challenge", codeChallenge);
-        q.put("code_challenge_method", "S256");
-        q.put("state", state);
-        for (String extra : OAuthClients.CHATGPT_AUTHORIZE_EXTRAS) {
-            int eq = extra.indexOf('=');
-            q.put(extra.substring(0, eq), extra.substring(eq + 1));
-        }
-        return withQuery(join(settings.openaiIssuer(), "/oauth/authorize"), q);
-    }
-
-    /** {@code https://claude.ai/oauth/authorize?code=true&...} as Claude Code sends it. */
-    public URI claudeAuthorizeUrl(String redirectUri, String codeChallenge, String state) {
-        Map<String, String> q = new LinkedHashMap<>();
-        q.put("code", "true");
-        q.put("response_type", "code");
-        q.put("client_id", OAuthClients.CLAUDE_CLIENT_ID);
-        q.put("redirect_uri", redirectUri);
-        q.put("scope", OAuthClients.CLAUDE_SCOPE);
-        q.put("code_challenge", codeChallenge);
-        q.put("code_challenge_method", "S256");
-        q.put("state", state);
-        return withQuery(settings.claudeAuthorizeUrl(), q);
+    /** The provider's authorize page with its query, as its own client sends it. */
+    public URI authorizeUrl(OAuthProvider provider, String redirectUri, String codeChallenge, String state) {
+        return withQuery(provider.authorizeEndpoint(settings),
+                provider.authorizeQuery(redirectUri, codeChallenge, state));
     }
 
     // ---------------------------------------------------------------- browser flow
 
     /**
-     * Starts a ChatGPT browser login: listens on the first free port of 1455..1460 ({@code /auth/callback}) and
-     * returns the authorize URL; the result completes when the browser comes back (or after the callback timeout).
-     * Does not open a browser (an admin route hands the URL to the dashboard instead).
+     * Starts a browser login: listens on the first free port of the provider's range (ChatGPT 1455..1460 on
+     * {@code /auth/callback}, Claude 1461..1466 on {@code /callback}) and returns the authorize URL; the result
+     * completes when the browser comes back (or after the callback timeout). Does not open a browser (an admin route
+     * hands the URL to the dashboard instead). {@code email} overrides the email of a provider profile (Claude).
      */
-    public BrowserLogin startChatGptBrowserLogin() throws LoginFailed {
-        return startBrowserLogin(OAuthProvider.CHATGPT, Optional.empty(), settings.callbackTimeout(), false);
-    }
-
-    /** Starts a Claude browser login on 1461..1466 ({@code /callback}); {@code email} overrides the profile's. */
-    public BrowserLogin startClaudeBrowserLogin(Optional<String> email) throws LoginFailed {
-        return startBrowserLogin(OAuthProvider.CLAUDE, email, settings.callbackTimeout(), false);
+    public BrowserLogin startBrowserLogin(OAuthProvider provider, Optional<String> email) throws LoginFailed {
+        return startBrowserLogin(provider, email, settings.callbackTimeout(), false);
     }
 
     /**
      * The CLI's {@code add-account --no-browser}: listens for the callback as the browser login does, so a user whose
      * browser reaches this machine's port (a forwarded port) finishes without pasting, and keeps the verifier as a
      * pending manual login, so the redirect URL pasted on {@code pasted} meanwhile, or given to
-     * {@link #finishChatGptManualLogin} later ({@code --code}), finishes it as well. {@code show} gets the URL to
+     * {@link #finishManualLogin} later ({@code --code}), finishes it as well. {@code show} gets the URL to
      * open and the callback port. Waits up to {@code wait} for the callback or a paste; after that the login stays
      * pending.
      */
-    public LoginResult loginChatGptHeadless(Duration wait, Consumer<BrowserLogin> show, PastedInput pasted)
-            throws LoginFailed {
-        BrowserLogin login = startBrowserLogin(OAuthProvider.CHATGPT, Optional.empty(), wait, true);
+    public LoginResult loginHeadless(OAuthProvider provider, Duration wait, Consumer<BrowserLogin> show,
+                                     PastedInput pasted) throws LoginFailed {
+        BrowserLogin login = startBrowserLogin(provider, Optional.empty(), wait, true);
         show.accept(login);
         CompletableFuture<LoginResult> byPaste = new CompletableFuture<>();
-        Thread reader = Thread.ofVirtual().name("pasted-login-input").start(() -> readPasted(pasted, byPaste));
+        Thread reader = Thread.ofVirtual().name("pasted-login-input")
+                .start(() -> readPasted(provider, pasted, byPaste));
         try {
             return (LoginResult) CompletableFuture.anyOf(login.result(), byPaste).get();
         } catch (InterruptedException e) {
@@ -142,7 +118,7 @@ public final class LoginService {
     }
 
     /** Pasted lines until one finishes the pending login; lines that are no redirect URL or code are skipped. */
-    private void readPasted(PastedInput pasted, CompletableFuture<LoginResult> byPaste) {
+    private void readPasted(OAuthProvider provider, PastedInput pasted, CompletableFuture<LoginResult> byPaste) {
         try {
             Optional<String> line;
             while (!byPaste.isDone() && (line = pasted.nextLine()).isPresent()) {
@@ -151,7 +127,7 @@ public final class LoginService {
                     continue;
                 }
                 try {
-                    byPaste.complete(finishChatGptManualLogin(text));
+                    byPaste.complete(finishManualLogin(provider, text));
                 } catch (LoginFailed e) {
                     if (e.reason() == LoginFailed.Reason.BAD_INPUT) {
                         pasted.rejected(e.getMessage());
@@ -171,34 +147,27 @@ public final class LoginService {
      * The CLI's browser login: starts it, opens the browser ({@code showUrl} gets the URL when that fails) and
      * waits for the outcome.
      */
-    public LoginResult loginChatGptWithBrowser(Consumer<URI> showUrl) throws LoginFailed {
-        return openAndWait(startChatGptBrowserLogin(), showUrl);
-    }
-
-    /** As {@link #loginChatGptWithBrowser} for Claude. */
-    public LoginResult loginClaudeWithBrowser(Optional<String> email, Consumer<URI> showUrl) throws LoginFailed {
-        return openAndWait(startClaudeBrowserLogin(email), showUrl);
+    public LoginResult loginWithBrowser(OAuthProvider provider, Optional<String> email, Consumer<URI> showUrl)
+            throws LoginFailed {
+        return openAndWait(startBrowserLogin(provider, email), showUrl);
     }
 
     /** {@code keepPending}: also saved as a pending manual login, which a successful callback then clears. */
     private BrowserLogin startBrowserLogin(OAuthProvider provider, Optional<String> email, Duration timeout,
                                            boolean keepPending) throws LoginFailed {
-        boolean chatgpt = provider == OAuthProvider.CHATGPT;
-        int first = chatgpt ? OAuthClients.CHATGPT_FIRST_PORT : OAuthClients.CLAUDE_FIRST_PORT;
-        int last = chatgpt ? OAuthClients.CHATGPT_LAST_PORT : OAuthClients.CLAUDE_LAST_PORT;
-        String path = chatgpt ? OAuthClients.CHATGPT_CALLBACK_PATH : OAuthClients.CLAUDE_CALLBACK_PATH;
+        int first = provider.firstPort();
+        int last = provider.lastPort();
         Pkce.Codes codes = pkce.newCodes();
         String state = pkce.newState();
         CallbackListenerPort.Listener listener;
         try {
-            listener = callbacks.listen(first, last, path, state);
+            listener = callbacks.listen(first, last, provider.callbackPath(), state);
         } catch (IOException e) {
             throw new LoginFailed(LoginFailed.Reason.LOCAL,
                     "cannot listen for the OAuth callback on ports " + first + ".." + last + ": " + e.getMessage(), e);
         }
-        String redirectUri = OAuthClients.loopbackRedirect(listener.port(), path);
-        URI authorizeUrl = chatgpt ? chatGptAuthorizeUrl(redirectUri, codes.challenge(), state)
-                : claudeAuthorizeUrl(redirectUri, codes.challenge(), state);
+        String redirectUri = provider.redirectUri(listener.port());
+        URI authorizeUrl = authorizeUrl(provider, redirectUri, codes.challenge(), state);
         PendingLogin login = new PendingLogin(codes.verifier(), state, redirectUri, clock.instant());
         if (keepPending) {
             try {
@@ -256,9 +225,7 @@ public final class LoginService {
         if (code.isEmpty()) {
             throw new LoginFailed(LoginFailed.Reason.BAD_INPUT, "no code in callback");
         }
-        return provider == OAuthProvider.CHATGPT
-                ? completeChatGpt(code, login.verifier(), login.redirectUri())
-                : completeClaude(code, login, email);
+        return complete(provider, code, login, email);
     }
 
     private static LoginFailed callbackFailure(OAuthProvider provider, Throwable error, Duration timeout) {
@@ -297,39 +264,43 @@ public final class LoginService {
     // ---------------------------------------------------------------- manual flow
 
     /**
-     * Starts a manual ChatGPT login: saves the pending verifier/state (replacing an earlier one) and returns the URL
-     * to open. The redirect goes to {@code http://localhost:1455/auth/callback}, where nothing listens: the user
-     * copies the address bar into {@link #finishChatGptManualLogin}.
+     * Starts a manual login: saves the pending verifier/state (replacing an earlier one) and returns the URL to open.
+     * The redirect goes to the first port of the provider's range (ChatGPT {@code http://localhost:1455/auth/callback},
+     * Claude {@code http://localhost:1461/callback}), where nothing listens: the user copies the address bar into
+     * {@link #finishManualLogin}.
      */
-    public ManualLogin startChatGptManualLogin() throws LoginFailed {
-        return startManual(OAuthProvider.CHATGPT);
-    }
-
-    /** As {@link #startChatGptManualLogin} for Claude ({@code http://localhost:1461/callback}). */
-    public ManualLogin startClaudeManualLogin() throws LoginFailed {
-        return startManual(OAuthProvider.CLAUDE);
+    public ManualLogin startManualLogin(OAuthProvider provider) throws LoginFailed {
+        String redirectUri = provider.redirectUri(provider.firstPort());
+        Pkce.Codes codes = pkce.newCodes();
+        String state = pkce.newState();
+        Instant now = clock.instant();
+        try {
+            pending.save(provider, new PendingLogin(codes.verifier(), state, redirectUri, now));
+        } catch (IOException e) {
+            throw new LoginFailed(LoginFailed.Reason.LOCAL, "cannot save the pending login: " + e.getMessage(), e);
+        }
+        URI url = authorizeUrl(provider, redirectUri, codes.challenge(), state);
+        return new ManualLogin(provider, url, redirectUri, now.plus(settings.pendingTtl()));
     }
 
     /**
-     * Finishes the pending manual ChatGPT login with the pasted redirect URL or code, then forgets the pending login.
+     * Finishes the provider's pending manual login with the pasted redirect URL or code, then forgets the pending
+     * login.
      *
      * @throws LoginFailed "no pending ChatGPT OAuth login", "pending OAuth expired (started 12m ago)", "OAuth
      *                     state mismatch", the {@link AuthorizationInput#parse} messages, or an upstream failure
      */
-    public LoginResult finishChatGptManualLogin(String codeOrUrl) throws LoginFailed {
-        PendingLogin login = loadPending(OAuthProvider.CHATGPT);
-        AuthorizationInput input = checkedInput(codeOrUrl, login);
-        LoginResult result = completeChatGpt(input.code(), login.verifier(), login.redirectUri());
-        clearQuietly(OAuthProvider.CHATGPT);
-        return result;
+    public LoginResult finishManualLogin(OAuthProvider provider, String codeOrUrl) throws LoginFailed {
+        return finishManualLogin(provider, codeOrUrl, Optional.empty());
     }
 
-    /** As {@link #finishChatGptManualLogin} for Claude; {@code email} overrides the profile's. */
-    public LoginResult finishClaudeManualLogin(String codeOrUrl, Optional<String> email) throws LoginFailed {
-        PendingLogin login = loadPending(OAuthProvider.CLAUDE);
+    /** As {@link #finishManualLogin(OAuthProvider, String)}; {@code email} overrides the profile's (Claude). */
+    public LoginResult finishManualLogin(OAuthProvider provider, String codeOrUrl, Optional<String> email)
+            throws LoginFailed {
+        PendingLogin login = loadPending(provider);
         AuthorizationInput input = checkedInput(codeOrUrl, login);
-        LoginResult result = completeClaude(input.code(), login, email);
-        clearQuietly(OAuthProvider.CLAUDE);
+        LoginResult result = complete(provider, input.code(), login, email);
+        clearQuietly(provider);
         return result;
     }
 
@@ -340,24 +311,6 @@ public final class LoginService {
         } catch (IOException e) {
             throw new LoginFailed(LoginFailed.Reason.LOCAL, "cannot remove the pending login: " + e.getMessage(), e);
         }
-    }
-
-    private ManualLogin startManual(OAuthProvider provider) throws LoginFailed {
-        boolean chatgpt = provider == OAuthProvider.CHATGPT;
-        String redirectUri = chatgpt
-                ? OAuthClients.loopbackRedirect(OAuthClients.CHATGPT_FIRST_PORT, OAuthClients.CHATGPT_CALLBACK_PATH)
-                : OAuthClients.loopbackRedirect(OAuthClients.CLAUDE_FIRST_PORT, OAuthClients.CLAUDE_CALLBACK_PATH);
-        Pkce.Codes codes = pkce.newCodes();
-        String state = pkce.newState();
-        Instant now = clock.instant();
-        try {
-            pending.save(provider, new PendingLogin(codes.verifier(), state, redirectUri, now));
-        } catch (IOException e) {
-            throw new LoginFailed(LoginFailed.Reason.LOCAL, "cannot save the pending login: " + e.getMessage(), e);
-        }
-        URI url = chatgpt ? chatGptAuthorizeUrl(redirectUri, codes.challenge(), state)
-                : claudeAuthorizeUrl(redirectUri, codes.challenge(), state);
-        return new ManualLogin(provider, url, redirectUri, now.plus(settings.pendingTtl()));
     }
 
     private PendingLogin loadPending(OAuthProvider provider) throws LoginFailed {
@@ -453,6 +406,18 @@ public final class LoginService {
     }
 
     // ---------------------------------------------------------------- completing a login
+
+    /**
+     * Exchanges the code and saves the account: the one step that differs per provider, since their tokens become
+     * different kinds of account (ChatGPT's carry claims, Claude's need the profile).
+     */
+    private LoginResult complete(OAuthProvider provider, String code, PendingLogin login, Optional<String> email)
+            throws LoginFailed {
+        return switch (provider) {
+            case CHATGPT -> completeChatGpt(code, login.verifier(), login.redirectUri());
+            case CLAUDE -> completeClaude(code, login, email);
+        };
+    }
 
     private LoginResult completeChatGpt(String code, String verifier, String redirectUri) throws LoginFailed {
         TokenGrant grant;
@@ -563,16 +528,8 @@ public final class LoginService {
         return cause;
     }
 
-    private static URI join(URI base, String path) {
-        String text = base.toString();
-        while (text.endsWith("/")) {
-            text = text.substring(0, text.length() - 1);
-        }
-        return URI.create(text + path);
-    }
-
-    private static URI withQuery(URI base, Map<String, String> query) {
-        String encoded = query.entrySet().stream()
+    private static URI withQuery(URI base, List<Map.Entry<String, String>> query) {
+        String encoded = query.stream()
                 .map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "="
                         + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
                 .collect(Collectors.joining("&"));

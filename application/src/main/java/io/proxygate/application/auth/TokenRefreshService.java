@@ -2,6 +2,7 @@ package io.proxygate.application.auth;
 
 import io.proxygate.application.pool.CredentialPool;
 import io.proxygate.application.pool.PoolEntry;
+import io.proxygate.application.port.out.OAuthPort;
 import io.proxygate.application.port.out.RefreshLockPort;
 import io.proxygate.domain.credential.ApiKey;
 import io.proxygate.domain.credential.ChatGptAccount;
@@ -37,7 +38,7 @@ public final class TokenRefreshService implements TokenKeeper {
     public static final Duration DEFAULT_SKEW = Duration.ofMinutes(5);
     public static final Duration DEFAULT_RETRY_BACKOFF = Duration.ofSeconds(30);
     private static final Duration MAX_RETRY_BACKOFF = Duration.ofMinutes(10);
-    /** The original's lifetime for a refresh reply that says neither expires_in nor exp. */
+    /** Assumed lifetime of a refreshed token whose reply says neither expires_in nor exp (short: refreshed soon). */
     private static final Duration FALLBACK_LIFETIME = Duration.ofHours(1);
     /** Longer than a refresh call may take (its HTTP timeout is 30 s), so a waiter normally gets the lock. */
     static final Duration LOCK_WAIT = Duration.ofSeconds(45);

@@ -11,7 +11,7 @@ import io.proxygate.application.proxy.FallbackRoute;
 import io.proxygate.application.proxy.Pause;
 import io.proxygate.application.proxy.ProxyCommand;
 import io.proxygate.application.proxy.ProxyFailure;
-import io.proxygate.application.proxy.Route;
+import io.proxygate.application.http.Route;
 import io.proxygate.domain.fallback.ClaudeVariants;
 import io.proxygate.domain.fallback.FallbackMatch;
 import io.proxygate.domain.fallback.FallbackPolicy;
@@ -28,7 +28,7 @@ import java.util.function.Supplier;
 /**
  * The last resort for Messages requests that no pooled Claude account or Anthropic key could serve: Claude on
  * Google Vertex AI, used only when the policy is on, Vertex is actually usable, and a rule maps the requested model.
- * Retries Vertex's own 429s, 5xx and connection failures (the original's rules and error texts); any other reply,
+ * Retries Vertex's own 429s, 5xx and connection failures (see {@link ClaudeFallbackSettings}); any other reply,
  * success or client error, is handed back to be relayed.
  */
 public final class ClaudeFallbackService implements FallbackRoute {

@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * Retry rules for Vertex AI calls (the original's): at most {@code maxAttempts} calls; after a 429 wait
+ * Retry rules for Vertex AI calls: at most {@code maxAttempts} calls; after a 429 wait
  * min(Retry-After, {@code maxRateLimitWait}); after a 5xx or a connection failure back off
  * {@code firstBackoff}, doubling, at most {@code maxBackoff}; read at most {@code maxErrorBodyBytes} of a 429 body.
  */

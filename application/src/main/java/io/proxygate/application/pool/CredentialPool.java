@@ -103,7 +103,7 @@ public final class CredentialPool {
 
     /**
      * Finds a credential by what a user types: a ChatGPT email, then an API key id, then a Claude email (the
-     * original's lookup order).
+     * first match wins, so a label shared by two kinds always means the same one).
      */
     public Optional<PoolEntry> findByLabel(String label) {
         for (CredentialId id : List.of(CredentialId.chatgpt(label), CredentialId.apiKey(label), CredentialId.claude(label))) {

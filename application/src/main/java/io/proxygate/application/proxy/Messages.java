@@ -2,7 +2,7 @@ package io.proxygate.application.proxy;
 
 import io.proxygate.domain.credential.Api;
 
-/** The Go original's user-facing error texts, kept word for word so its users' scripts keep matching. */
+/** User-facing error texts, fixed word for word: clients' scripts match them (docs/go-compatibility.md). */
 final class Messages {
     private Messages() {
     }

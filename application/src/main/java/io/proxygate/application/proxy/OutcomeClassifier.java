@@ -1,5 +1,6 @@
 package io.proxygate.application.proxy;
 
+import io.proxygate.application.http.Headers;
 import io.proxygate.application.port.out.UpstreamException;
 import io.proxygate.domain.routing.RetryAfter;
 import io.proxygate.domain.usage.StreamFailure;

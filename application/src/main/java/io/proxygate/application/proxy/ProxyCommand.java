@@ -1,5 +1,9 @@
 package io.proxygate.application.proxy;
 
+import io.proxygate.application.http.EncodedBody;
+import io.proxygate.application.http.Headers;
+import io.proxygate.application.http.Route;
+
 import java.util.Objects;
 import java.util.Optional;
 

@@ -1,5 +1,7 @@
 package io.proxygate.application.proxy;
 
+import io.proxygate.application.http.Headers;
+
 import java.io.IOException;
 
 /**

@@ -2,6 +2,8 @@ package io.proxygate.application.proxy;
 
 import io.proxygate.application.auth.CredentialUnavailable;
 import io.proxygate.application.auth.TokenKeeper;
+import io.proxygate.application.http.Headers;
+import io.proxygate.application.http.Route;
 import io.proxygate.application.pool.CredentialPool;
 import io.proxygate.application.port.out.RequestLogPort;
 import io.proxygate.application.port.out.TranslationPlan;
@@ -11,21 +13,21 @@ import io.proxygate.application.port.out.UpstreamHead;
 import io.proxygate.application.port.out.UpstreamPort;
 import io.proxygate.application.port.out.UpstreamRequest;
 import io.proxygate.application.routing.CapacityQueue;
-import io.proxygate.domain.routing.ErrorRule;
-import io.proxygate.domain.routing.ModelFamily;
-import io.proxygate.application.routing.RoutingService;
 import io.proxygate.application.routing.CredentialRouter;
 import io.proxygate.application.routing.Lease;
 import io.proxygate.application.routing.RouteQuery;
 import io.proxygate.application.routing.RoutingPlan;
+import io.proxygate.application.routing.RoutingService;
 import io.proxygate.application.usage.CostEstimator;
 import io.proxygate.application.usage.RequestRecord;
 import io.proxygate.domain.credential.Api;
 import io.proxygate.domain.credential.Credential;
 import io.proxygate.domain.credential.CredentialId;
 import io.proxygate.domain.credential.CredentialKind;
-import io.proxygate.domain.usage.UsageConvention;
+import io.proxygate.domain.routing.ErrorRule;
+import io.proxygate.domain.routing.ModelFamily;
 import io.proxygate.domain.usage.StreamFailure;
+import io.proxygate.domain.usage.UsageConvention;
 import io.proxygate.domain.usage.UsageReport;
 import io.proxygate.domain.translate.Translation;
 import io.proxygate.domain.translate.TranslationPolicy;
@@ -509,7 +511,8 @@ public final class ProxyService implements ProxyUseCase {
         /**
          * Every credential that could serve failed for credential-side reasons (or none could be tried): 429 with
          * Retry-After when every attempt met a rate limit, else 503 (with Retry-After while something cools down);
-         * either way in the original's words. A backoff after 5xx is not a rate limit, so it never makes a 429.
+         * either way with the fixed texts of {@link Messages}. A backoff after 5xx is not a rate limit, so it never
+         * makes a 429.
          */
         private ProxyFailure exhausted(Api api) {
             Optional<Duration> cooling = router.nearestCooldown(api).filter(d -> !d.isZero()).or(() -> lastCooldown);
@@ -564,7 +567,7 @@ public final class ProxyService implements ProxyUseCase {
             Optional<FallbackRoute.FallbackReply> reply = fallback.serve(command);
             reply.ifPresent(r -> note.append(note.isEmpty() ? "" : "; ").append("fallback ").append(r.provider())
                     .append(" model=").append(r.model()));
-            // Logged under the provider's name as a key id, as the original did ("vertex-ai"); not a pooled credential.
+            // Logged under the provider's name as a key id ("vertex-ai"): usage reports list it as a key. Not pooled.
             return reply.map(r -> new Relay(this, Optional.of(new CredentialId(r.provider())), false, r.provider(),
                     Optional.of(r.model()), () -> { }, r.call(), r.head()));
         }

@@ -7,7 +7,7 @@ import io.proxygate.domain.routing.ScoringWeights;
 import java.time.Duration;
 
 /**
- * Router configuration: the original's {@code [routing]} and {@code [broker]} keys plus our own limits.
+ * Router configuration: the {@code [routing]} and {@code [broker]} keys of {@code config.toml}, plus limits.
  *
  * @param priority            which credential family is tried first
  * @param drainMultiplier     weight of weekly headroom ({@code routing.drain_multiplier}; 0 means 1.0)
@@ -74,11 +74,6 @@ public record RoutingSettings(RoutingPriority priority, double drainMultiplier, 
     public RoutingSettings withUsedPctMax(double primary, double secondary) {
         return new RoutingSettings(priority, drainMultiplier, primaryBonus, primary, secondary, pinTtl, maxPins,
                 usageFreshness, candidatesPerKind, stickyMaxTtft, stickyMaxErrorRate);
-    }
-
-    public RoutingSettings withPins(Duration ttl, int max) {
-        return new RoutingSettings(priority, drainMultiplier, primaryBonus, primaryUsedPctMax, secondaryUsedPctMax,
-                ttl, max, usageFreshness, candidatesPerKind, stickyMaxTtft, stickyMaxErrorRate);
     }
 
     public RoutingSettings withCandidatesPerKind(int count) {

@@ -11,7 +11,7 @@ public enum PriceOrigin {
     /** The last good fetch of an earlier run, read from the cache file. */
     CACHE;
 
-    /** {@code embedded}, {@code litellm} or {@code cache}, as the original's status JSON spells it. */
+    /** {@code embedded}, {@code litellm} or {@code cache}, as {@code /admin/pricing/status} spells it. */
     public String wireName() {
         return name().toLowerCase(Locale.ROOT);
     }

@@ -41,8 +41,8 @@ public final class PricingService implements CostEstimator, AutoCloseable {
     private static final System.Logger LOG = System.getLogger(PricingService.class.getName());
 
     /**
-     * @param refreshInterval  time between successful refreshes (the original: 24 h)
-     * @param firstFetchDelay  delay of the first fetch after {@link #start()} (the original: 5 s)
+     * @param refreshInterval  time between successful refreshes (24 h by default)
+     * @param firstFetchDelay  delay of the first fetch after {@link #start()} (5 s by default)
      * @param retryAfterFailure delay before retrying a failed refresh
      */
     public record Settings(Duration refreshInterval, Duration firstFetchDelay, Duration retryAfterFailure) {
@@ -301,7 +301,7 @@ public final class PricingService implements CostEstimator, AutoCloseable {
         }
     }
 
-    /** The original's billing key: the model alone for the default tiers, else {@code model@tier}. */
+    /** Counts a miss under its billing key: the model alone for the default tiers, else {@code model@tier}. */
     private void recordMiss(String model, Optional<String> tier) {
         if (model == null || model.isBlank() || model.equals("unknown")) {
             return;

@@ -5,7 +5,7 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * The state of the price table, as the original's status JSON reports it:
+ * The state of the price table, as {@code /admin/pricing/status} reports it:
  * {@code {origin, models_count, fetched_at, url, last_attempt_at, last_success_at, last_error}}.
  *
  * @param fetchedAt     when the table in use was fetched (empty for the embedded table)

@@ -4,7 +4,7 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * {@code GET /admin/usage}: today's usage in total and per credential. Keys as in the original: a ChatGPT account's
+ * {@code GET /admin/usage}: today's usage in total and per credential. Keyed by: a ChatGPT account's
  * email, {@code claude:<email>} for Claude accounts (both in {@code byAccount}); a key's id and {@code vertex-ai}
  * (in {@code byKey}).
  */

@@ -23,7 +23,7 @@ import java.util.Optional;
 import java.util.function.Function;
 
 /**
- * Usage reports over the request log: today's usage as the original reported it (the server's local day), the cost
+ * Usage reports over the request log: today's usage (the server's local day), the cost
  * report, grouped statistics, chart series and recent requests. Rows of a model that had no price when they were
  * logged are priced at read time once the price table knows the model.
  */
@@ -33,7 +33,7 @@ public final class UsageReportService {
     /** The id under which Vertex AI fallback traffic is counted, with the keys. */
     public static final String VERTEX = "vertex-ai";
 
-    /** Where a credential's usage appears in the original's reports: by account or by key, under which name. */
+    /** Where a credential's usage appears in the reports: by account or by key, under which name. */
     public record UsageKey(boolean account, String name) {
         /** ChatGPT: the email; Claude: {@code claude:<email>}; keys: the id; Vertex AI: {@code vertex-ai}. */
         public static Optional<UsageKey> of(CredentialId id) {

@@ -8,8 +8,9 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * The original's daily usage object {@code D}: {@code {date, requests, input_tokens, cached_tokens?, output_tokens,
- * total_tokens, total_cost, errors, unpriced?}}, plus {@code model?} and {@code service_tier?} in per-model rows.
+ * One usage aggregate as the admin API reports it: {@code {date, requests, input_tokens, cached_tokens?,
+ * output_tokens, total_tokens, total_cost, errors, unpriced?}}, plus {@code model?} and {@code service_tier?} in
+ * per-model rows.
  */
 public record UsageSummary(LocalDate date, long requests, long errors, long unpriced, TokenUsage tokens,
                            BigDecimal cost, Optional<String> model, Optional<String> serviceTier) {

@@ -1,11 +1,13 @@
 package io.proxygate.application.auth;
 
 import io.proxygate.application.pool.CredentialPool;
+import io.proxygate.application.port.out.BrowserPort;
+import io.proxygate.application.port.out.OAuthPort;
+import io.proxygate.application.port.out.PendingLoginPort;
 import io.proxygate.application.port.out.PoolDirectoryPort;
 import io.proxygate.application.port.out.PoolFile;
 import io.proxygate.domain.credential.Credential;
 import io.proxygate.domain.credential.Secret;
-
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
@@ -32,7 +34,8 @@ class LoginServiceAuthorizeUrlTest {
 
     @Test
     void chatGptUrlCarriesTheCodexCliParameters() {
-        URI url = service.chatGptAuthorizeUrl("http://localhost:1455/auth/callback", "CHALLENGE", "abc123");
+        URI url = service.authorizeUrl(OAuthProvider.CHATGPT, "http://localhost:1455/auth/callback", "CHALLENGE",
+                "abc123");
 
         assertThat(url.getScheme() + "://" + url.getHost() + url.getPath())
                 .isEqualTo("https://auth.example.test/oauth/authorize");
@@ -54,7 +57,7 @@ class LoginServiceAuthorizeUrlTest {
 
     @Test
     void claudeUrlCarriesClaudeCodesParameters() {
-        URI url = service.claudeAuthorizeUrl("http://localhost:1461/callback", "CH", "st");
+        URI url = service.authorizeUrl(OAuthProvider.CLAUDE, "http://localhost:1461/callback", "CH", "st");
 
         assertThat(url.toString()).startsWith("https://claude.example.test/oauth/authorize?code=true&");
         assertThat(query(url)).containsExactlyInAnyOrderEntriesOf(Map.of(

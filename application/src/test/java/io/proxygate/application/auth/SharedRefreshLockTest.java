@@ -2,6 +2,7 @@ package io.proxygate.application.auth;
 
 import io.proxygate.application.pool.CredentialPool;
 import io.proxygate.application.pool.PoolEntry;
+import io.proxygate.application.port.out.OAuthPort;
 import io.proxygate.application.port.out.RefreshLockPort;
 import io.proxygate.application.routing.Creds;
 import io.proxygate.application.routing.InMemoryPoolDirectory;

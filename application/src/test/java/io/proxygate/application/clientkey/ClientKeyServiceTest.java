@@ -2,7 +2,7 @@ package io.proxygate.application.clientkey;
 
 import io.proxygate.application.port.out.ClientKeyStorePort;
 import io.proxygate.application.proxy.ProxyFailure;
-import io.proxygate.application.proxy.Route;
+import io.proxygate.application.http.Route;
 import io.proxygate.application.usage.RequestRecord;
 import io.proxygate.domain.clientkey.ClientKey;
 import io.proxygate.domain.clientkey.ClientKeyRules;

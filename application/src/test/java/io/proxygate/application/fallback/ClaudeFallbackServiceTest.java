@@ -2,11 +2,11 @@ package io.proxygate.application.fallback;
 
 import io.proxygate.application.port.out.VertexRequest;
 import io.proxygate.application.proxy.FallbackRoute.FallbackReply;
-import io.proxygate.application.proxy.Headers;
+import io.proxygate.application.http.Headers;
 import io.proxygate.application.proxy.ProxyCommand;
 import io.proxygate.application.proxy.ProxyFailure;
 import io.proxygate.application.proxy.RequestFacts;
-import io.proxygate.application.proxy.Route;
+import io.proxygate.application.http.Route;
 import io.proxygate.domain.fallback.FallbackPolicy;
 import io.proxygate.domain.fallback.FallbackRule;
 import io.proxygate.domain.fallback.VariantChange;

@@ -6,7 +6,7 @@ import io.proxygate.application.port.out.UpstreamHead;
 import io.proxygate.application.port.out.VertexPort;
 import io.proxygate.application.port.out.VertexRequest;
 import io.proxygate.application.port.out.VertexStatus;
-import io.proxygate.application.proxy.Headers;
+import io.proxygate.application.http.Headers;
 import io.proxygate.domain.usage.UsageReport;
 
 import java.nio.ByteBuffer;

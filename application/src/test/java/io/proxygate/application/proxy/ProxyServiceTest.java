@@ -2,6 +2,8 @@ package io.proxygate.application.proxy;
 
 import io.proxygate.application.auth.CredentialUnavailable;
 import io.proxygate.application.auth.TokenKeeper;
+import io.proxygate.application.http.Headers;
+import io.proxygate.application.http.Route;
 import io.proxygate.application.pool.CredentialPool;
 import io.proxygate.application.port.out.RequestLogPort;
 import io.proxygate.application.port.out.UpstreamCall;
@@ -22,8 +24,8 @@ import io.proxygate.domain.credential.ChatGptAccount;
 import io.proxygate.domain.credential.Credential;
 import io.proxygate.domain.credential.PlanType;
 import io.proxygate.domain.routing.ConversationKey;
-import io.proxygate.domain.usage.TokenUsage;
 import io.proxygate.domain.usage.StreamFailure;
+import io.proxygate.domain.usage.TokenUsage;
 import io.proxygate.domain.usage.UsageReport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -5,7 +5,7 @@ import com.github.rvesse.airline.annotations.Arguments;
 import com.github.rvesse.airline.annotations.Command;
 import com.github.rvesse.airline.annotations.restrictions.Required;
 import io.proxygate.adapter.out.persistence.sql.Databases;
-import io.proxygate.adapter.out.persistence.sql.SqliteCredentialState;
+import io.proxygate.adapter.out.persistence.sql.SqlCredentialState;
 import io.proxygate.adapter.out.persistence.sql.SqliteDatabase;
 import io.proxygate.application.pool.PoolEntry;
 import io.proxygate.bootstrap.config.ProxyGateConfiguration;
@@ -42,7 +42,7 @@ public final class ClearCooldownCommand implements CliCommand {
                 return 1;
             }
             Credential credential = entry.credential();
-            database(cfg).ifPresent(db -> new SqliteCredentialState(db, services.clock).clearCooldown(credential.id()));
+            database(cfg).ifPresent(db -> new SqlCredentialState(db, services.clock).clearCooldown(credential.id()));
             String where = tellServer(cfg, credential)
                     ? "cleared on the running server and in the database"
                     : "cleared in the database (no server answered at " + cfg.server.addr + ")";

@@ -4,7 +4,7 @@ import io.proxygate.adapter.out.persistence.pool.CredentialImports;
 import io.proxygate.adapter.out.persistence.pool.PoolDirectoryStore;
 import io.proxygate.adapter.out.upstream.oauth.DesktopBrowser;
 import io.proxygate.adapter.out.upstream.oauth.HttpOAuthClient;
-import io.proxygate.adapter.out.upstream.oauth.JsonPendingLoginStore;
+import io.proxygate.adapter.out.persistence.login.JsonPendingLoginStore;
 import io.proxygate.adapter.out.upstream.oauth.LoopbackCallbackServer;
 import io.proxygate.adapter.out.upstream.oauth.OAuthSettings;
 import io.proxygate.application.auth.LoginService;

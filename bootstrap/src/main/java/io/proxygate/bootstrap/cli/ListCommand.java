@@ -13,7 +13,7 @@ import java.util.function.Predicate;
 
 /**
  * {@code list}: the file names (without {@code .json}) in the pool's {@code chatgpt/} folder, one per line, so
- * scripts written for the original keep working; {@code --long} prints a table of the ChatGPT accounts and API keys,
+ * scripts that read that list keep working; {@code --long} prints a table of the ChatGPT accounts and API keys,
  * {@code --json} the same as JSON.
  */
 @Command(name = "list", description = "List the account files in pool/chatgpt/ (--long: a table of ChatGPT accounts "

@@ -26,7 +26,7 @@ import java.time.Duration;
 import java.nio.file.Path;
 import java.util.Optional;
 
-/** {@code add-account} (ChatGPT) and {@code add-claude-account}: OAuth logins and imports, output as the original. */
+/** {@code add-account} (ChatGPT) and {@code add-claude-account}: OAuth logins and imports, with stable output. */
 final class LoginCommands {
     private LoginCommands() {
     }
@@ -79,7 +79,7 @@ final class LoginCommands {
 
     @Command(name = "add-account", description = "Log in a ChatGPT account (browser PKCE, --no-browser, --code, --device)")
     public static final class ChatGpt implements CliCommand {
-        /** The original's wait for the browser to come back. */
+        /** How long to wait for the browser to come back: enough to sign in, with two-factor, on another device. */
         private static final Duration DEFAULT_WAIT = Duration.ofMinutes(5);
 
         @AirlineModule
@@ -111,9 +111,9 @@ final class LoginCommands {
                 }
                 LoginResult result;
                 if (code != null) {
-                    result = logins.finishChatGptManualLogin(code);
+                    result = logins.finishManualLogin(OAuthProvider.CHATGPT, code);
                 } else if (noBrowser && waitFor().isZero()) {
-                    return showManualLogin(context, logins.startChatGptManualLogin(),
+                    return showManualLogin(context, logins.startManualLogin(OAuthProvider.CHATGPT),
                             "Open this URL in a browser, log in, then copy the address of the page it "
                                     + "redirects to (it may fail to load) and run:",
                             "  proxy-gate add-account --code='<that URL>'");
@@ -122,7 +122,8 @@ final class LoginCommands {
                 } else if (device) {
                     result = logins.loginChatGptWithDeviceCode(d -> showDevice(context, d));
                 } else {
-                    result = logins.loginChatGptWithBrowser(url -> showBrowserUrl(context, url));
+                    result = logins.loginWithBrowser(OAuthProvider.CHATGPT, Optional.empty(),
+                            url -> showBrowserUrl(context, url));
                 }
                 ChatGptAccount account = (ChatGptAccount) result.account();
                 context.err().println("[auth] saved: " + result.file() + " (account_id=" + account.accountId()
@@ -147,7 +148,7 @@ final class LoginCommands {
                 throws LoginFailed {
             PastedInput pasted = context.terminal() ? new TerminalInput(context) : PastedInput.NONE;
             try {
-                return logins.loginChatGptHeadless(wait, login -> {
+                return logins.loginHeadless(OAuthProvider.CHATGPT, wait, login -> {
                     context.err().println("Open this URL in a browser and log in. This waits " + human(wait)
                             + " for the browser to come back to port " + login.callbackPort() + " on this machine "
                             + "(forward that port when the browser runs elsewhere)" + (context.terminal()
@@ -224,14 +225,15 @@ final class LoginCommands {
                 }
                 LoginResult result;
                 if (code != null) {
-                    result = logins.finishClaudeManualLogin(code, emailOverride);
+                    result = logins.finishManualLogin(OAuthProvider.CLAUDE, code, emailOverride);
                 } else if (noBrowser) {
-                    return showManualLogin(context, logins.startClaudeManualLogin(),
+                    return showManualLogin(context, logins.startManualLogin(OAuthProvider.CLAUDE),
                             "Open this URL in a browser, log in, then paste the code (or the redirect "
                                     + "URL) it shows into:",
                             "  proxy-gate add-claude-account --code='<code or URL>'");
                 } else {
-                    result = logins.loginClaudeWithBrowser(emailOverride, url -> showBrowserUrl(context, url));
+                    result = logins.loginWithBrowser(OAuthProvider.CLAUDE, emailOverride,
+                            url -> showBrowserUrl(context, url));
                 }
                 ClaudeAccount account = (ClaudeAccount) result.account();
                 context.out().println("added: " + account.email() + " (account_id=" + account.accountId() + ", plan="

@@ -31,7 +31,7 @@ final class PoolListing {
     private PoolListing() {
     }
 
-    /** The pool's sub-folder as the original printed it: {@code ./pool} + {@code chatgpt} is {@code pool/chatgpt}. */
+    /** The pool's sub-folder as printed, normalised: {@code ./pool} + {@code chatgpt} is {@code pool/chatgpt}. */
     static Path folder(ProxyGateConfiguration cfg, String name) {
         Path folder = cfg.paths.poolDir.resolve(name).normalize();
         return folder.toString().isEmpty() ? Path.of(".") : folder;

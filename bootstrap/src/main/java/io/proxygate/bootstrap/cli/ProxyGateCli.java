@@ -18,7 +18,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The {@code proxy-gate} command line. Commands, flags and outputs follow the Go original ({@code --flag=value}
+ * The {@code proxy-gate} command line. Commands, flags and outputs are stable for scripts ({@code --flag=value}
  * and {@code --flag value} both work; errors are one {@code error: ...} line and exit 1); usage errors exit 2.
  */
 @com.github.rvesse.airline.annotations.Cli(name = "proxy-gate",

@@ -8,9 +8,9 @@ import com.github.rvesse.airline.annotations.Command;
 import com.github.rvesse.airline.annotations.Option;
 import io.proxygate.adapter.out.persistence.bolt.BoltFile;
 import io.proxygate.adapter.out.persistence.sql.Databases;
-import io.proxygate.adapter.out.persistence.sql.SqliteCredentialState;
+import io.proxygate.adapter.out.persistence.sql.SqlCredentialState;
 import io.proxygate.adapter.out.persistence.sql.SqliteDatabase;
-import io.proxygate.adapter.out.persistence.sql.SqliteUsageStats;
+import io.proxygate.adapter.out.persistence.sql.SqlUsageStats;
 import io.proxygate.application.usage.UsageTotals;
 import io.proxygate.application.pool.PoolEntry;
 import io.proxygate.application.port.out.CredentialStateRecord;
@@ -34,7 +34,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * {@code status}: the configuration summary and pool counts of the original, plus each credential's runtime state
+ * {@code status}: the configuration summary and pool counts (seven fixed lines), then each credential's runtime state
  * (cooldown, needs-login, usage windows) read from SQLite, which works while the server runs (WAL mode).
  */
 @Command(name = "status", description = "Show configuration, pool counts and each credential's state")
@@ -101,7 +101,7 @@ public final class StatusCommand implements CliCommand {
                 context.out().println(root.toPrettyString());
                 return 0;
             }
-            // The original's seven lines, character for character (scripts parse them); the details follow.
+            // Seven fixed lines, labels and padding unchanged (scripts parse them); the details follow.
             context.out().println("addr:        " + cfg.server.addrText());
             context.out().println("data_dir:    " + cfg.paths.dataDir);
             context.out().println("pool_dir:    " + cfg.paths.poolDir);
@@ -168,7 +168,7 @@ public final class StatusCommand implements CliCommand {
     private static Map<CredentialId, UsageTotals> today(Jdbi db) {
         Instant startOfDay = LocalDate.now().atStartOfDay(ZoneId.systemDefault()).toInstant();
         Map<CredentialId, UsageTotals> byCredential = new HashMap<>();
-        for (UsageTotals t : new SqliteUsageStats(db).totalsByCredential(startOfDay,
+        for (UsageTotals t : new SqlUsageStats(db).totalsByCredential(startOfDay,
                 Instant.now().plusSeconds(1))) {
             t.credential().ifPresent(id -> byCredential.put(id, t));
         }
@@ -181,7 +181,7 @@ public final class StatusCommand implements CliCommand {
     }
 
     private static Map<CredentialId, CredentialStateRecord> states(Jdbi db) {
-        return new SqliteCredentialState(db, java.time.InstantSource.system()).loadAll();
+        return new SqlCredentialState(db, java.time.InstantSource.system()).loadAll();
     }
 
     private static long count(Map<CredentialId, PoolEntry> entries, CredentialKind kind) {

@@ -8,7 +8,7 @@ import io.proxygate.application.pool.PoolEntry;
 
 /**
  * {@code disable|enable <email|id>}: rewrites the credential's file (a running server picks it up by hot reload).
- * Looks up a ChatGPT email, then a key id, then a Claude email, as the original; counters are untouched.
+ * Looks up a ChatGPT email, then a key id, then a Claude email (first match wins); counters are untouched.
  */
 abstract class ToggleCommand implements CliCommand {
     @AirlineModule

@@ -21,8 +21,9 @@ import java.util.Set;
 import java.util.function.BiConsumer;
 
 /**
- * Reads {@code config.toml} (the Go original's layout) and applies environment overrides: the original's variable
- * names, and {@code PROXYGATE_<TABLE>_<KEY>} for every key. Precedence: environment, then TOML, then defaults.
+ * Reads {@code config.toml} and applies environment overrides: the short variable names of {@code ORIGINAL_ENV}
+ * (documented in the README, unchanged since the Go version), and {@code PROXYGATE_<TABLE>_<KEY>} for every key.
+ * Precedence: environment, then TOML, then defaults.
  * A bad value of a known key fails with one line naming the key and the expected form. An unknown key, or a
  * {@code [log] level} that is not a level, is only a warning (with a "did you mean" for near misses), left in
  * {@link ProxyGateConfiguration#warnings} for the caller to log: a config written for an older or newer version
@@ -41,7 +42,7 @@ public final class ConfigLoader {
 
     private static final Map<String, Key> KEYS = new LinkedHashMap<>();
 
-    /** The Go original's variable names, mapped to our keys. */
+    /** Short variable names (PROXYGATE_ADDR, ...), each mapped to the key it sets; existing deployments use them. */
     private static final Map<String, String> ORIGINAL_ENV = Map.ofEntries(
             Map.entry("PROXYGATE_ADDR", "server.addr"),
             Map.entry("PROXYGATE_ADMIN_TOKEN", "server.admin_token"),
@@ -58,7 +59,7 @@ public final class ConfigLoader {
             Map.entry("PROXYGATE_ANTHROPIC_BASE_URL", "upstream.anthropic_messages_url"),
             Map.entry("PROXYGATE_CHAT_BASE_URL", "upstream.chat_completions_url"));
 
-    /** Vertex settings take the first non-blank variable of each chain, as the original does. */
+    /** Vertex settings take the first non-blank variable of each chain (ours first, then the usual ones). */
     private static final Map<String, List<String>> VERTEX_ENV = Map.of(
             "vertex.project_id", List.of("PROXYGATE_VERTEX_PROJECT_ID", "ANTHROPIC_VERTEX_PROJECT_ID",
                     "GOOGLE_CLOUD_PROJECT", "GCLOUD_PROJECT"),
@@ -98,7 +99,7 @@ public final class ConfigLoader {
                 .orElseThrow(() -> Values.bad("[routing] priority", v, "\"account-first\" or \"apikey-first\"")));
         key("routing", "drain_multiplier", (c, v) -> {
             double d = Values.number("[routing] drain_multiplier", v);
-            c.routing.drainMultiplier = d == 0 ? 1.0 : d; // the original treats 0 as unset
+            c.routing.drainMultiplier = d == 0 ? 1.0 : d; // 0 means unset: ignoring weekly headroom is never intended
         });
         key("routing", "primary_bonus", (c, v) -> c.routing.primaryBonus = Values.number("[routing] primary_bonus", v));
         key("routing", "max_attempts",
@@ -201,7 +202,7 @@ public final class ConfigLoader {
     }
 
     /**
-     * Loads {@code file} (missing file = defaults, as the original) and applies {@code env}.
+     * Loads {@code file} (a missing file means all defaults) and applies {@code env}.
      *
      * @throws ConfigException with one line naming the bad key
      */
@@ -462,7 +463,7 @@ public final class ConfigLoader {
 
     private static final List<String> LOG_LEVELS = List.of("debug", "info", "warn", "error", "trace");
 
-    /** An unknown level keeps {@code info} with a warning: the original logged at info for anything it did not know. */
+    /** An unknown level keeps {@code info} with a warning, so a typo never stops the server from starting. */
     private static void logLevel(ProxyGateConfiguration config, String v) {
         String level = v.trim().toLowerCase(Locale.ROOT);
         if (level.equals("warning")) {
@@ -477,7 +478,7 @@ public final class ConfigLoader {
         config.log.level = "info";
     }
 
-    /** A Go-style duration ({@code 30s}, {@code 5m}, {@code 1h30m}, {@code 0}) given on the command line as {@code flag}. */
+    /** A duration ({@code 30s}, {@code 5m}, {@code 1h30m}, {@code 0}) given on the command line as {@code flag}. */
     public static Duration flagDuration(String flag, String text) {
         return Values.duration(flag, text);
     }

@@ -21,8 +21,9 @@ import java.time.Duration;
 import java.util.Optional;
 
 /**
- * ProxyGate's configuration: the Go original's {@code config.toml} tables and keys, plus ours in tables of their
- * own. Filled by {@link ConfigLoader} from TOML and {@code PROXYGATE_*} variables, then bean-validated.
+ * ProxyGate's configuration: the {@code config.toml} tables and keys documented in the README (a Go version's file
+ * loads unchanged), newer settings in tables of their own. Filled by {@link ConfigLoader} from TOML and
+ * {@code PROXYGATE_*} variables, then bean-validated.
  */
 public class ProxyGateConfiguration extends Configuration {
     @Valid @NotNull public final ServerSection server = new ServerSection();
@@ -43,7 +44,7 @@ public class ProxyGateConfiguration extends Configuration {
     /** Requests (streams included) the server handles at once; each runs on its own virtual thread. */
     public static final int MAX_CONCURRENT_REQUESTS = 16_384;
 
-    /** The file this configuration was read from, if any (for the original's {@code <config dir>/.admin_token}). */
+    /** The file this configuration was read from, if any (the admin token is also kept beside it, see AdminTokens). */
     public Optional<Path> sourceFile = Optional.empty();
 
     /** What the loader skipped (unknown keys, an unknown log level), one line each, for the caller to log. */
@@ -191,7 +192,7 @@ public class ProxyGateConfiguration extends Configuration {
         @NotNull public String openaiBaseUrl = "https://api.openai.com/v1";
         @NotNull public String anthropicBaseUrl = "https://api.anthropic.com";
         @NotNull public String anthropicApiBaseUrl = "https://api.anthropic.com";
-        /** Full-URL overrides, as the original's PROXYGATE_*_URL variables; blank = derived from the bases. */
+        /** Full-URL overrides, set by the PROXYGATE_*_URL variables; blank = derived from the bases. */
         @NotNull public String chatgptResponsesUrl = "";
         @NotNull public String chatgptUsageUrl = "";
         @NotNull public String claudeUsageUrl = "";

@@ -12,7 +12,10 @@ final class Values {
     private Values() {
     }
 
-    /** Go-style durations as the original's config uses them: {@code 1h}, {@code 5m}, {@code 30s}, {@code 1h30m}, {@code 500ms}. */
+    /**
+     * Durations as {@code config.toml} writes them: {@code 1h}, {@code 5m}, {@code 30s}, {@code 1h30m},
+     * {@code 500ms}.
+     */
     static Duration duration(String key, String text) {
         String s = text.trim();
         if (s.equals("0")) {

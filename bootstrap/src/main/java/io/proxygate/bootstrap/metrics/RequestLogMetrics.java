@@ -5,7 +5,7 @@ import com.codahale.metrics.MetricRegistry;
 import com.codahale.metrics.health.HealthCheck;
 import io.dropwizard.core.setup.Environment;
 import io.proxygate.adapter.in.http.HealthResource;
-import io.proxygate.adapter.out.persistence.sql.SqliteRequestLog;
+import io.proxygate.adapter.out.persistence.sql.SqlRequestLog;
 
 import java.util.Optional;
 
@@ -17,7 +17,7 @@ public final class RequestLogMetrics {
     private RequestLogMetrics() {
     }
 
-    public static void register(Environment environment, SqliteRequestLog log) {
+    public static void register(Environment environment, SqlRequestLog log) {
         MetricRegistry metrics = environment.metrics();
         metrics.register("proxygate.request_log.written", (Gauge<Long>) log::writtenCount);
         metrics.register("proxygate.request_log.dropped", (Gauge<Long>) log::droppedCount);
@@ -39,7 +39,7 @@ public final class RequestLogMetrics {
         });
     }
 
-    public static HealthResource.RequestLogHealth health(SqliteRequestLog log) {
+    public static HealthResource.RequestLogHealth health(SqlRequestLog log) {
         return new HealthResource.RequestLogHealth() {
             @Override
             public Optional<String> problem() {

@@ -210,7 +210,7 @@ class PoolCliTest {
             app.after();
         }
         // After the server stopped, the saved state has no cooldown either.
-        var saved = new io.proxygate.adapter.out.persistence.sql.SqliteCredentialState(
+        var saved = new io.proxygate.adapter.out.persistence.sql.SqlCredentialState(
                 io.proxygate.adapter.out.persistence.sql.SqliteDatabase.open(config.paths.dataDir.resolve("proxygate.db")),
                 java.time.InstantSource.system()).loadAll().get(id);
         assertThat(saved == null || saved.cooldownUntil().isEmpty()).isTrue();
@@ -244,7 +244,7 @@ class PoolCliTest {
         PoolFiles.chatgpt(root.resolve("pool"), "a@x.com", "acc-a", "pro");
         Files.createDirectories(root.resolve("data"));
         var jdbi = io.proxygate.adapter.out.persistence.sql.SqliteDatabase.open(root.resolve("data/proxygate.db"));
-        try (var log = new io.proxygate.adapter.out.persistence.sql.SqliteRequestLog(jdbi)) {
+        try (var log = new io.proxygate.adapter.out.persistence.sql.SqlRequestLog(jdbi)) {
             for (int i = 0; i < 3; i++) {
                 log.append(new io.proxygate.application.usage.RequestRecord("r" + i, java.time.Instant.now(),
                         "/v1/responses", "chatgpt-pool", java.util.Optional.of(CredentialId.chatgpt("a@x.com")), "gpt-5",

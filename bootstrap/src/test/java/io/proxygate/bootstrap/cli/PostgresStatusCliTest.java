@@ -1,7 +1,7 @@
 package io.proxygate.bootstrap.cli;
 
 import io.proxygate.adapter.out.persistence.sql.Databases;
-import io.proxygate.adapter.out.persistence.sql.SqliteCredentialState;
+import io.proxygate.adapter.out.persistence.sql.SqlCredentialState;
 import io.proxygate.application.port.out.CredentialStateRecord;
 import io.proxygate.bootstrap.support.PoolFiles;
 import io.proxygate.bootstrap.support.TestPostgres;
@@ -31,7 +31,7 @@ class PostgresStatusCliTest {
         String url = TestPostgres.freshSchemaUrl();
         PoolFiles.chatgpt(root.resolve("pool"), "a@x.com", "acc-a", "pro");
         PoolFiles.chatgpt(root.resolve("pool"), "b@x.com", "acc-b", "plus");
-        new SqliteCredentialState(Databases.open(url, "", ""), InstantSource.system()).save(new CredentialStateRecord(
+        new SqlCredentialState(Databases.open(url, "", ""), InstantSource.system()).save(new CredentialStateRecord(
                 CredentialId.chatgpt("a@x.com"), Optional.of(Instant.now().plusSeconds(600)), Optional.of("429"),
                 Optional.empty(), 0, Optional.empty(), Optional.empty()));
 

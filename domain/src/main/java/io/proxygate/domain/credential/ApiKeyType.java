@@ -30,7 +30,7 @@ public enum ApiKeyType {
         return kind;
     }
 
-    /** Parses a file's type; blank means openai (the original's default); unknown text is empty. */
+    /** Parses a file's type; blank means openai (the default); unknown text is empty. */
     public static Optional<ApiKeyType> parse(String text) {
         if (text == null || text.isBlank()) {
             return Optional.of(OPENAI);

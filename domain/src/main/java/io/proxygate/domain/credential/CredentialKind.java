@@ -8,7 +8,7 @@ public enum CredentialKind {
     CLAUDE_ACCOUNT("claude-pool", true, Set.of(Api.MESSAGES)),
     OPENAI_KEY("openai-key", false, Set.of(Api.RESPONSES, Api.CHAT_COMPLETIONS)),
     ANTHROPIC_KEY("anthropic-key", false, Set.of(Api.MESSAGES)),
-    /** A key type the original lists (gemini, moonshot, ...) that ProxyGate loads but never routes. */
+    /** A key type pool files may name (gemini, moonshot, ...) that ProxyGate loads but never routes. */
     UNSUPPORTED_KEY("unsupported-key", false, Set.of());
 
     private final String provider;

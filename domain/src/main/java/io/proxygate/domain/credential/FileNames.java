@@ -1,12 +1,12 @@
 package io.proxygate.domain.credential;
 
-/** File-name rules shared by everything that writes pool files (the original's sanitising, plus traversal checks). */
+/** File-name rules shared by everything that writes pool files: sanitising, plus traversal checks. */
 public final class FileNames {
     private FileNames() {
     }
 
     /**
-     * Turns an email or id into a file stem the way the original does: every character outside
+     * Turns an email or id into a file stem (existing pool files are named this way): every character outside
      * {@code [A-Za-z0-9._-]} becomes {@code _}, leading and trailing {@code _} are trimmed.
      *
      * @throws IllegalArgumentException for input that could never be a safe name (blank, NUL or control

@@ -2,7 +2,7 @@ package io.proxygate.domain.credential;
 
 import java.util.Locale;
 
-/** ChatGPT subscription plan, with the original's routing tier (pro 10, enterprise 8, plus 5, team 3, others 0). */
+/** ChatGPT subscription plan, with its routing tier (pro 10, enterprise 8, plus 5, team 3, others 0). */
 public enum PlanType {
     FREE(0), GO(0), PLUS(5), PRO(10), TEAM(3), BUSINESS(3), ENTERPRISE(8), EDU(0), UNKNOWN(0);
 

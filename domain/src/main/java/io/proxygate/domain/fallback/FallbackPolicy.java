@@ -7,7 +7,7 @@ import java.util.Optional;
 /**
  * When the Claude pool cannot serve a Messages request: whether to fall back to Claude on Vertex AI at all, and the
  * ordered rules that say which model (and variant) to use there. The first enabled matching rule wins.
- * An empty rule list means the default rules, as in the original.
+ * An empty rule list means the default rules (a policy saved with no rules still falls back sensibly).
  */
 public record FallbackPolicy(boolean enabled, List<FallbackRule> rules) {
     public static final List<FallbackRule> DEFAULT_RULES = List.of(

@@ -15,7 +15,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * Which credential each conversation is pinned to, so prompt caches (kept per account upstream) keep hitting.
  * A pin expires after {@code ttl} without use (lookups and puts both count as use), the table holds at most about
  * {@code maxPins} entries and drops the least recently used beyond that, and expired entries are swept as new ones
- * arrive (the original never swept them).
+ * arrive (so a long-running server's table stays bounded by live conversations).
  *
  * <p>Large tables are split into lock stripes by key hash, each a {@link LinkedHashMap} in renewal order: the least
  * recently used entry of a stripe is its head, so expiry and eviction only ever look at heads and cost O(1) per

@@ -18,8 +18,8 @@ import java.util.Optional;
  * </pre>
  * {@code H} is a window's headroom, {@code 1 - used} clamped to [0, 1]; {@code E} is the share of the window
  * already elapsed, {@code 1 - time_to_reset / window_length} (0 when the reset time is unknown). The
- * {@code (1 + 0.5 x E)} factor is ours: headroom that resets soon is worth up to 1.5 times as much, because unused
- * capacity is lost at the reset, so it should be drained first. The rest is the original's formula.
+ * {@code (1 + 0.5 x E)} factor makes headroom that resets soon worth up to 1.5 times as much, because unused
+ * capacity is lost at the reset, so it should be drained first.
  * <ul>
  *   <li>A window whose reset time has passed counts as unused (it rolled over since the observation).</li>
  *   <li>Between observations every success adds 0.025 to the 5-hour used fraction (a local estimate).</li>
@@ -40,8 +40,8 @@ import java.util.Optional;
  * one request in flight A drops to 5.415, so the next pick goes to B.
  *
  * <h2>Claude accounts</h2>
- * Scored on usage only when the observation is fresh (default: at most 15 minutes old), with the original's
- * weights plus the same reset factor:
+ * Scored on usage only when the observation is fresh (default: at most 15 minutes old), weekly headroom weighing
+ * twice the 5-hour one, with the same reset factor:
  * {@code Hw x (1 + 0.5 x Ew) + 0.5 x H5 x (1 + 0.5 x E5) - 0.2 x in_flight - 0.05 x load / max_load}.
  * Otherwise {@link Standing#UNMEASURED}, ranked by {@link #byLoad}, after the measured healthy ones.
  *

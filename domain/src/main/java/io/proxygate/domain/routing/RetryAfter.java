@@ -12,7 +12,7 @@ import java.util.Optional;
 import java.util.function.Function;
 
 /**
- * Reads how long to cool a credential down after a 429, with the original's precedence: {@code retry-after-ms},
+ * Reads how long to cool a credential down after a 429, the first of these that is present: {@code retry-after-ms},
  * {@code retry-after} (seconds or an HTTP date), {@code x-ratelimit-reset} (epoch seconds), a delay written in the
  * error text ({@code quotaResetDelay: 5s}, {@code retry after 30 sec}; read by {@link ErrorText}, linear in the body),
  * else 60 s. Every answer is at most 30 min.

@@ -18,7 +18,7 @@ public enum RoutingPriority {
         return wireName;
     }
 
-    /** Case-insensitive, as the original validated it. */
+    /** Case-insensitive: {@code Claude} and {@code claude} name the same priority. */
     public static Optional<RoutingPriority> parse(String text) {
         if (text == null) {
             return Optional.empty();

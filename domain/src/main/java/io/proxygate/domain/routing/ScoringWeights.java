@@ -1,7 +1,7 @@
 package io.proxygate.domain.routing;
 
 /**
- * The original's routing knobs ({@code [routing]} and {@code [broker]} in {@code config.toml}).
+ * The routing knobs ({@code [routing]} and {@code [broker]} in {@code config.toml}).
  *
  * @param drainMultiplier     weight of weekly (secondary) headroom; 0 means the default 1.0
  * @param primaryBonus        weight of 5-hour (primary) headroom, default 0.1
@@ -19,7 +19,7 @@ public record ScoringWeights(double drainMultiplier, double primaryBonus, double
         requireFinite(primaryUsedPctMax, "primary_used_pct_max");
         requireFinite(secondaryUsedPctMax, "secondary_used_pct_max");
         if (drainMultiplier == 0 && primaryBonus == 0) {
-            // The original treats all-zero weights as "not configured".
+            // All-zero weights mean "not configured" (an empty table), not "ignore usage".
             primaryBonus = 0.1;
         }
         if (drainMultiplier == 0) {

@@ -88,7 +88,7 @@ class CostCalculatorTest {
 
     @Test
     void anthropicCacheReadsAreNotCappedAtInput() {
-        // the original's bug: min(cache_read, input) would bill only 1 cached token here
+        // cache reads are billed in full: capping them at min(cache_read, input) would bill 1 cached token here
         TokenUsage tokens = new TokenUsage(1, 1_000_000, 0, 0, 0);
         assertThat(CostCalculator.cost(SONNET, PriceTier.STANDARD, tokens, UsageConvention.ANTHROPIC))
                 .isEqualByComparingTo("0.300003");

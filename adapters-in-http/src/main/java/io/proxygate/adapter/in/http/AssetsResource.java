@@ -13,12 +13,13 @@ import java.io.UncheckedIOException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 
 /**
- * {@code GET /assets/{name}}: the dashboard's scripts, styles and icon, from the jar (the chart library from its
- * WebJar). Only the listed files exist; each is loaded once and served with an ETag, revalidated on every load so
- * an upgrade is never hidden by a cache.
+ * {@code GET /assets/{name}}: the dashboard's script modules, styles and icon, from the jar (the chart library from
+ * its WebJar). Only the listed files exist; each is loaded once and served with an ETag, revalidated on every load
+ * so an upgrade is never hidden by a cache.
  */
 @Path("/assets")
 public final class AssetsResource {
@@ -27,12 +28,24 @@ public final class AssetsResource {
     private record Asset(byte[] bytes, String type, EntityTag tag) {
     }
 
-    private static final Map<String, String[]> FILES = Map.of(
-            "app.js", new String[]{"/dashboard/app.js", "text/javascript; charset=utf-8"},
-            "app.css", new String[]{"/dashboard/app.css", "text/css; charset=utf-8"},
-            "favicon.svg", new String[]{"/dashboard/favicon.svg", "image/svg+xml"},
-            "uplot.js", new String[]{UPLOT + "uPlot.iife.min.js", "text/javascript; charset=utf-8"},
-            "uplot.css", new String[]{UPLOT + "uPlot.min.css", "text/css; charset=utf-8"});
+    /** The dashboard's ES modules: {@code app.js} imports the others by relative URL, so they sit beside it. */
+    static final List<String> MODULES = List.of("app.js", "api.js", "state.js", "dom.js", "format.js",
+            "charts.js", "events.js", "credentials.js", "view-summary.js", "view-accounts.js", "view-keys.js",
+            "view-clients.js", "view-fallback.js", "view-live.js", "view-usage.js", "view-routing.js",
+            "view-health.js");
+
+    private static final Map<String, String[]> FILES = files();
+
+    private static Map<String, String[]> files() {
+        Map<String, String[]> files = new java.util.HashMap<>(Map.of(
+                "app.css", new String[]{"/dashboard/app.css", "text/css; charset=utf-8"},
+                "favicon.svg", new String[]{"/dashboard/favicon.svg", "image/svg+xml"},
+                "uplot.js", new String[]{UPLOT + "uPlot.iife.min.js", "text/javascript; charset=utf-8"},
+                "uplot.css", new String[]{UPLOT + "uPlot.min.css", "text/css; charset=utf-8"}));
+        // Browsers refuse a module script served with any type but a JavaScript one (nosniff is always sent).
+        MODULES.forEach(m -> files.put(m, new String[]{"/dashboard/" + m, "text/javascript; charset=utf-8"}));
+        return Map.copyOf(files);
+    }
 
     private final Map<String, Asset> assets;
 

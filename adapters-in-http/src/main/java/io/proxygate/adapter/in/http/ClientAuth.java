@@ -1,9 +1,9 @@
 package io.proxygate.adapter.in.http;
 
 import io.proxygate.application.clientkey.ClientKeyService;
-import io.proxygate.application.proxy.Headers;
+import io.proxygate.application.http.Headers;
 import io.proxygate.application.proxy.ProxyFailure;
-import io.proxygate.application.proxy.Route;
+import io.proxygate.application.http.Route;
 import io.proxygate.domain.credential.Secret;
 
 import java.util.Collection;
@@ -104,7 +104,10 @@ public final class ClientAuth {
         return clientKeys.map(k -> k.admit(principal, route, model, bodyBytes)).orElse(ClientKeyService.Ticket.NONE);
     }
 
-    /** The token a client presented, in the original's order of headers. */
+    /**
+     * The token a client presented: {@code Authorization} (Bearer or bare), then {@code X-ProxyGate-Token}, then
+     * {@code x-api-key}.
+     */
     static Optional<String> presented(Headers headers) {
         Optional<String> auth = headers.first("Authorization").map(v -> v.startsWith("Bearer ") ? v.substring(7) : v)
                 .map(String::trim).filter(v -> !v.isEmpty());

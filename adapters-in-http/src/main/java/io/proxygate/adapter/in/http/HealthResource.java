@@ -19,9 +19,9 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * {@code /healthz}: {@code {"ok":true}} as the original, plus version and pool counts. Any method answers. The server
- * keeps serving when its request log cannot write (a full disk), so {@code ok} stays true; {@code status} then says
- * {@code degraded} and {@code degraded_reasons} says why in words.
+ * {@code /healthz}: {@code {"ok":true}} (what existing probes check), plus version and pool counts. Any method
+ * answers. The server keeps serving when its request log cannot write (a full disk), so {@code ok} stays true;
+ * {@code status} then says {@code degraded} and {@code degraded_reasons} says why in words.
  */
 @Path("/healthz")
 @Produces(MediaType.APPLICATION_JSON)

@@ -3,7 +3,7 @@ package io.proxygate.adapter.in.http;
 import com.aayushatharva.brotli4j.Brotli4jLoader;
 import com.aayushatharva.brotli4j.decoder.BrotliInputStream;
 import com.github.luben.zstd.ZstdInputStreamNoFinalizer;
-import io.proxygate.application.proxy.EncodedBody;
+import io.proxygate.application.http.EncodedBody;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -5,9 +5,9 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.proxygate.application.proxy.Headers;
+import io.proxygate.application.http.Headers;
 import io.proxygate.application.proxy.RequestFacts;
-import io.proxygate.application.proxy.Route;
+import io.proxygate.application.http.Route;
 import io.proxygate.domain.routing.ConversationKey;
 
 import java.io.IOException;
@@ -15,16 +15,17 @@ import java.util.Optional;
 
 /**
  * Pulls the few fields routing needs out of a JSON body in one streaming pass over its top level (nested values
- * are skipped, never built), and the conversation key from body or headers, per API.
+ * are skipped, never built), and the conversation key from body or headers, per API. Public for the benchmarks; a
+ * body that is not a JSON object is rejected with a 400 {@code RuntimeException}.
  */
-final class RequestFactsReader {
+public final class RequestFactsReader {
     private static final JsonFactory JSON = new JsonFactory();
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private RequestFactsReader() {
     }
 
-    static RequestFacts read(Route route, byte[] body, Headers headers) {
+    public static RequestFacts read(Route route, byte[] body, Headers headers) {
         String model = null;
         boolean stream = false;
         String previousResponseId = null;

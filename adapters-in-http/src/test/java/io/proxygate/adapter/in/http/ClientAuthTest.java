@@ -1,7 +1,7 @@
 package io.proxygate.adapter.in.http;
 
-import io.proxygate.application.proxy.Headers;
-import io.proxygate.application.proxy.Route;
+import io.proxygate.application.http.Headers;
+import io.proxygate.application.http.Route;
 import io.proxygate.domain.credential.Secret;
 import org.junit.jupiter.api.Test;
 

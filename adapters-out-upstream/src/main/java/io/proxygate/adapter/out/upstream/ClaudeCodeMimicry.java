@@ -3,7 +3,7 @@ package io.proxygate.adapter.out.upstream;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.proxygate.application.proxy.Headers;
+import io.proxygate.application.http.Headers;
 
 import java.io.IOException;
 import java.util.List;

@@ -1,6 +1,6 @@
 package io.proxygate.adapter.out.upstream;
 
-import io.proxygate.application.proxy.Headers;
+import io.proxygate.application.http.Headers;
 import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.message.BasicHeader;
 

@@ -6,8 +6,8 @@ import io.proxygate.application.port.out.UpstreamCall;
 import io.proxygate.application.port.out.UpstreamException;
 import io.proxygate.application.port.out.UpstreamPort;
 import io.proxygate.application.port.out.UpstreamRequest;
-import io.proxygate.application.proxy.Headers;
-import io.proxygate.application.proxy.Route;
+import io.proxygate.application.http.Headers;
+import io.proxygate.application.http.Route;
 import io.proxygate.domain.credential.OutboundProxy;
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.config.RequestConfig;
@@ -160,9 +160,10 @@ public final class HttpUpstreamAdapter implements UpstreamPort, AutoCloseable {
         // The client's Content-Type header travels in the header list; the entity's type only fills in when it sent none.
         prepared.body().ifPresent(bytes -> builder.setEntity(AsyncEntityProducers.create(bytes, JSON)));
         try {
-            Future<Void> future = clients.get(proxy).execute(builder.build(), call.consumer(), null, HttpClientContext.create(),
+            HttpClientContext context = HttpClientContext.create();
+            Future<Void> future = clients.get(proxy).execute(builder.build(), call.consumer(), null, context,
                     call.callback());
-            call.started(future);
+            call.started(future, context);
         } catch (RuntimeException e) {
             call.callback().failed(e);
         }
@@ -223,6 +224,7 @@ public final class HttpUpstreamAdapter implements UpstreamPort, AutoCloseable {
                                                         OutboundProxy proxy) {
         return ProxiedClients.configure(HttpAsyncClients.custom(), proxy)
                 .setConnectionManager(pool)
+                .addExecInterceptorFirst("proxygate-connection-release", ConnectionRelease.RECORD_RUNTIME)
                 .setHttp1Config(Http1Config.custom().setInitialWindowSize(64 * 1024).build())
                 .setH2Config(H2Config.custom().setPushEnabled(false).setInitialWindowSize(64 * 1024).build())
                 .setDefaultRequestConfig(RequestConfig.custom()

@@ -8,8 +8,8 @@ import io.proxygate.application.port.out.UpstreamCall;
 import io.proxygate.application.port.out.UpstreamException;
 import io.proxygate.application.port.out.UpstreamException.Kind;
 import io.proxygate.application.port.out.UpstreamHead;
-import io.proxygate.application.proxy.Headers;
-import io.proxygate.application.proxy.Route;
+import io.proxygate.application.http.Headers;
+import io.proxygate.application.http.Route;
 import io.proxygate.domain.routing.UsageWindows;
 import io.proxygate.domain.usage.UsageReport;
 import org.apache.hc.core5.concurrent.FutureCallback;
@@ -51,7 +51,7 @@ import java.util.function.Consumer;
  */
 final class HttpUpstreamCall implements UpstreamCall {
     private static final Logger LOG = LoggerFactory.getLogger(HttpUpstreamCall.class);
-    /** The most a non-streaming client's reply may hold while it is assembled from events (the original's limit). */
+    /** The most a non-streaming client's reply may hold while it is assembled from events (as for request bodies). */
     static final long MAX_ASSEMBLED_BYTES = 64L * 1024 * 1024;
 
     private final PreparedRequest request;
@@ -69,6 +69,9 @@ final class HttpUpstreamCall implements UpstreamCall {
     private final ResponseConsumer consumer = new ResponseConsumer();
 
     private volatile Future<Void> exchange;
+    private volatile HttpContext exchangeContext;
+    /** True once the response head showed HTTP/1.x, or for a plain-HTTP target (never HTTP/2 there). */
+    private volatile boolean ownsConnection;
     private volatile boolean closeDelimited;
     private volatile boolean finished;
 
@@ -117,7 +120,9 @@ final class HttpUpstreamCall implements UpstreamCall {
     }
 
     /** Called once the client accepted the exchange. */
-    void started(Future<Void> future) {
+    void started(Future<Void> future, HttpContext context) {
+        exchangeContext = context;
+        ownsConnection = ownsConnection || "http".equalsIgnoreCase(request.uri().getScheme());
         exchange = future;
         if (closed.get()) {
             future.cancel(true);
@@ -149,7 +154,7 @@ final class HttpUpstreamCall implements UpstreamCall {
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             if (cause instanceof UpstreamException u) {
-                // A fresh exception so the stack trace shows the caller, the original stays as cause.
+                // A fresh exception so the stack trace shows the caller; the thrown one stays as cause.
                 throw new UpstreamException(u.kind(), u.getMessage(), u);
             }
             throw Failures.map(cause, target, false);
@@ -241,6 +246,9 @@ final class HttpUpstreamCall implements UpstreamCall {
         Future<Void> f = exchange;
         if (unfinished && f != null) {
             f.cancel(true);
+            if (ownsConnection) {
+                ConnectionRelease.discard(exchangeContext);
+            }
             LOG.debug("cancelled unfinished upstream exchange {}", target);
         }
     }
@@ -399,6 +407,9 @@ final class HttpUpstreamCall implements UpstreamCall {
                     : context == null ? null : org.apache.hc.core5.http.protocol.HttpCoreContext.castOrCreate(context)
                     .getProtocolVersion();
             Header encoding = response.getFirstHeader("Transfer-Encoding");
+            if (version != null && version.lessEquals(HttpVersion.HTTP_1_1)) {
+                ownsConnection = true;
+            }
             closeDelimited = entityDetails != null && version != null && version.lessEquals(HttpVersion.HTTP_1_1)
                     && !response.containsHeader("Content-Length")
                     && (encoding == null || !encoding.getValue().toLowerCase(Locale.ROOT).contains("chunked"));

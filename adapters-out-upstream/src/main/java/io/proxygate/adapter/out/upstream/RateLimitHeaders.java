@@ -1,6 +1,6 @@
 package io.proxygate.adapter.out.upstream;
 
-import io.proxygate.application.proxy.Headers;
+import io.proxygate.application.http.Headers;
 import io.proxygate.domain.routing.UsageWindow;
 import io.proxygate.domain.routing.UsageWindows;
 

@@ -1,8 +1,8 @@
 package io.proxygate.adapter.out.upstream;
 
 import io.proxygate.application.port.out.UpstreamRequest;
-import io.proxygate.application.proxy.Headers;
-import io.proxygate.application.proxy.Route;
+import io.proxygate.application.http.Headers;
+import io.proxygate.application.http.Route;
 import io.proxygate.domain.credential.ApiKey;
 import io.proxygate.domain.credential.ChatGptAccount;
 import io.proxygate.domain.credential.ClaudeAccount;
@@ -96,7 +96,7 @@ final class RequestShaper {
     }
 
     /**
-     * ChatGPT web/backend paths (the original's passthrough): same method, path and query on the ChatGPT host, the
+     * ChatGPT web/backend paths (the passthrough route): same method, path and query on the ChatGPT host, the
      * account's bearer and id, the client's other headers.
      */
     private PreparedRequest chatgptPassthrough(UpstreamRequest r, ChatGptAccount account) {

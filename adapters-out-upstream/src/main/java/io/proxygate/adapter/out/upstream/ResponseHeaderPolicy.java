@@ -1,7 +1,7 @@
 package io.proxygate.adapter.out.upstream;
 
-import io.proxygate.application.proxy.Headers;
-import io.proxygate.application.proxy.Route;
+import io.proxygate.application.http.Headers;
+import io.proxygate.application.http.Route;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -9,8 +9,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Which upstream response headers a client may see, per route. Responses and models: the original's allow-list plus
- * the content type. Messages: everything except hop-by-hop, credentials, framing and cookies. Chat: content type and
+ * Which upstream response headers a client may see, per route. Responses and models: a fixed allow-list (model,
+ * rate-limit, retry and Codex turn headers: {@code RESPONSES_ALLOWED}) plus the content type. Messages: everything
+ * except hop-by-hop, credentials, framing and cookies. Chat: content type and
  * request id. The content type always describes what the client will actually receive. Upstreams are asked for
  * {@code identity}; should one encode anyway, its {@code Content-Encoding} is passed on with the untouched bytes.
  */

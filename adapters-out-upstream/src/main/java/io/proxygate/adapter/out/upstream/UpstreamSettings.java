@@ -15,7 +15,7 @@ import java.util.Optional;
  * @param chatgptModelsUrl       full URL of the Codex backend's {@code /models}
  * @param openaiBaseUrl          OpenAI API base; {@code /responses}, {@code /responses/compact},
  *                               {@code /chat/completions} and {@code /models} are appended
- * @param openaiResponsesUrl     full-URL override for OpenAI {@code /responses} (the original's
+ * @param openaiResponsesUrl     full-URL override for OpenAI {@code /responses} (environment variable
  *                               {@code PROXYGATE_OPENAI_BASE_URL}); compaction then posts to it + {@code /compact}
  * @param openaiChatUrl          full-URL override for OpenAI {@code /chat/completions} ({@code PROXYGATE_CHAT_BASE_URL})
  * @param anthropicMessagesUrl   full URL of Anthropic {@code /v1/messages}; count_tokens appends {@code /count_tokens}
@@ -72,25 +72,6 @@ public record UpstreamSettings(String chatgptResponsesUrl, String chatgptCompact
 
     public static Builder builder() {
         return new Builder();
-    }
-
-    public Builder toBuilder() {
-        Builder b = new Builder();
-        b.chatgptResponsesUrl = chatgptResponsesUrl;
-        b.chatgptCompactUrl = chatgptCompactUrl;
-        b.chatgptModelsUrl = chatgptModelsUrl;
-        b.openaiBaseUrl = openaiBaseUrl;
-        b.openaiResponsesUrl = openaiResponsesUrl;
-        b.openaiChatUrl = openaiChatUrl;
-        b.anthropicMessagesUrl = anthropicMessagesUrl;
-        b.connectTimeout = connectTimeout;
-        b.responseTimeout = responseTimeout;
-        b.idleTimeout = idleTimeout;
-        b.claudeCodeMimicry = claudeCodeMimicry;
-        b.claudeCodeUserAgent = claudeCodeUserAgent;
-        b.maxConnectionsPerRoute = maxConnectionsPerRoute;
-        b.streamBufferBytes = streamBufferBytes;
-        return b;
     }
 
     private static String requireHttpUrl(String url, String name) {

@@ -94,7 +94,7 @@ public final class VertexMessagesBody {
         return new VariantHints(metadataVariant, thinkingType, budget);
     }
 
-    /** The original's rewrite sets the two keys and keeps any other key of an existing thinking object. */
+    /** Sets the two keys and keeps any other key of an existing thinking object (a client's extra settings survive). */
     private static String thinking(byte[] body, JsonFields.Field existing, VariantChange.SetThinking set) {
         JsonNode current = existing == null || existing.valueToken() != JsonToken.START_OBJECT
                 ? null : node(body, existing);

@@ -1,6 +1,6 @@
 package io.proxygate.adapter.out.upstream;
 
-import io.proxygate.application.proxy.Headers;
+import io.proxygate.application.http.Headers;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;

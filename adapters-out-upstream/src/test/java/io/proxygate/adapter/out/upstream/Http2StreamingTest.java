@@ -1,8 +1,8 @@
 package io.proxygate.adapter.out.upstream;
 
 import io.proxygate.application.port.out.UpstreamCall;
-import io.proxygate.application.proxy.Headers;
-import io.proxygate.application.proxy.Route;
+import io.proxygate.application.http.Headers;
+import io.proxygate.application.http.Route;
 import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.EntityDetails;
 import org.apache.hc.core5.http.HttpRequest;

@@ -2,7 +2,7 @@ package io.proxygate.adapter.out.upstream;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import io.proxygate.application.proxy.Headers;
+import io.proxygate.application.http.Headers;
 
 import java.io.IOException;
 import java.io.OutputStream;

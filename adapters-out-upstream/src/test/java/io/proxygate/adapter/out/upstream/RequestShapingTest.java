@@ -2,8 +2,8 @@ package io.proxygate.adapter.out.upstream;
 
 import io.proxygate.application.port.out.UpstreamCall;
 import io.proxygate.application.port.out.UpstreamRequest;
-import io.proxygate.application.proxy.Headers;
-import io.proxygate.application.proxy.Route;
+import io.proxygate.application.http.Headers;
+import io.proxygate.application.http.Route;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -346,7 +346,7 @@ class RequestShapingTest {
         // The adapter never decodes: opaque bytes behind zstd's magic number stand in for the client's frame.
         byte[] encoded = {(byte) 0x28, (byte) 0xB5, (byte) 0x2F, (byte) 0xFD, 1, 2, 3, 4, 5};
         return new UpstreamRequest(route, credential, "", headers, decoded, true, null, null,
-                java.util.Optional.of(new io.proxygate.application.proxy.EncodedBody("zstd", encoded)));
+                java.util.Optional.of(new io.proxygate.application.http.EncodedBody("zstd", encoded)));
     }
 
     @Test

@@ -1,8 +1,8 @@
 package io.proxygate.adapter.out.upstream;
 
 import io.proxygate.application.port.out.UpstreamCall;
-import io.proxygate.application.proxy.Headers;
-import io.proxygate.application.proxy.Route;
+import io.proxygate.application.http.Headers;
+import io.proxygate.application.http.Route;
 import io.proxygate.domain.routing.UsageWindows;
 import io.proxygate.domain.usage.TokenUsage;
 import org.junit.jupiter.api.AfterEach;

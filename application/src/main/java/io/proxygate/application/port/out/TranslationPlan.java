@@ -1,6 +1,6 @@
 package io.proxygate.application.port.out;
 
-import io.proxygate.application.proxy.Route;
+import io.proxygate.application.http.Route;
 import io.proxygate.domain.translate.Translation;
 
 import java.util.Objects;

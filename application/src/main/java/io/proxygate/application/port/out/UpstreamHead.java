@@ -1,6 +1,6 @@
 package io.proxygate.application.port.out;
 
-import io.proxygate.application.proxy.Headers;
+import io.proxygate.application.http.Headers;
 import io.proxygate.domain.routing.UsageWindows;
 
 import java.util.Optional;

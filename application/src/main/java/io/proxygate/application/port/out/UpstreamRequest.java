@@ -1,8 +1,8 @@
 package io.proxygate.application.port.out;
 
-import io.proxygate.application.proxy.EncodedBody;
-import io.proxygate.application.proxy.Headers;
-import io.proxygate.application.proxy.Route;
+import io.proxygate.application.http.EncodedBody;
+import io.proxygate.application.http.Headers;
+import io.proxygate.application.http.Route;
 import io.proxygate.domain.credential.Credential;
 
 import java.util.Objects;

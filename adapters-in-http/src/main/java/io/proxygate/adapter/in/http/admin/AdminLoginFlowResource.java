@@ -5,12 +5,14 @@ import io.proxygate.application.auth.BrowserLogin;
 import io.proxygate.application.auth.LoginFailed;
 import io.proxygate.application.auth.LoginResult;
 import io.proxygate.application.auth.LoginService;
-import io.proxygate.application.auth.ManualLogin;
 import io.proxygate.application.auth.OAuthProvider;
 import io.proxygate.domain.credential.ChatGptAccount;
 import io.proxygate.domain.credential.ClaudeAccount;
+import io.proxygate.domain.credential.Credential;
+import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -34,6 +36,16 @@ public final class AdminLoginFlowResource {
     private static final Logger LOG = LoggerFactory.getLogger(AdminLoginFlowResource.class);
     private static final int MAX_BODY = 8 * 1024;
 
+    /**
+     * The route prefix of each provider's login routes ({@code /admin/ui/<prefix>oauth-start}, ...): ChatGPT's came
+     * first and have none. {@link #PROVIDER_PATTERN} must accept exactly these prefixes.
+     */
+    static final Map<String, OAuthProvider> ROUTE_PREFIXES = Map.of(
+            "", OAuthProvider.CHATGPT,
+            "claude-", OAuthProvider.CLAUDE);
+    static final String PROVIDER_PATTERN = "(?:claude-)?";
+    private static final String PROVIDER = "{provider: " + PROVIDER_PATTERN + "}";
+
     private final LoginService logins;
     /** One browser login per provider: a new start cancels the one before (its listener holds a port). */
     private final Map<OAuthProvider, BrowserLogin> browserLogins = new EnumMap<>(OAuthProvider.class);
@@ -43,59 +55,50 @@ public final class AdminLoginFlowResource {
     }
 
     @POST
-    @Path("oauth-start")
-    public Response chatGptBrowserStart() {
-        return browserStart(OAuthProvider.CHATGPT);
+    @Path(PROVIDER + "oauth-start")
+    public Response browserStart(@PathParam("provider") String prefix) {
+        return browserStart(provider(prefix));
     }
 
     @POST
-    @Path("claude-oauth-start")
-    public Response claudeBrowserStart() {
-        return browserStart(OAuthProvider.CLAUDE);
+    @Path(PROVIDER + "oauth-manual-start")
+    public Response manualStart(@PathParam("provider") String prefix) {
+        OAuthProvider provider = provider(prefix);
+        return respond(() -> Json.object().put("authorize_url",
+                logins.startManualLogin(provider).authorizeUrl().toString()));
     }
 
     @POST
-    @Path("oauth-manual-start")
-    public Response chatGptManualStart() {
-        return manualStart(logins::startChatGptManualLogin);
-    }
-
-    @POST
-    @Path("claude-oauth-manual-start")
-    public Response claudeManualStart() {
-        return manualStart(logins::startClaudeManualLogin);
-    }
-
-    @POST
-    @Path("oauth-manual-finish")
-    public Response chatGptManualFinish(InputStream body) {
+    @Path(PROVIDER + "oauth-manual-finish")
+    public Response manualFinish(@PathParam("provider") String prefix, InputStream body) {
+        OAuthProvider provider = provider(prefix);
         String codeOrUrl = codeOrUrl(body);
-        return respond(() -> {
-            ChatGptAccount a = (ChatGptAccount) logins.finishChatGptManualLogin(codeOrUrl).account();
-            return Json.object().put("email", a.email()).put("account_id", a.accountId())
+        return respond(() -> accountJson(logins.finishManualLogin(provider, codeOrUrl).account()));
+    }
+
+    private static OAuthProvider provider(String prefix) {
+        OAuthProvider provider = ROUTE_PREFIXES.get(prefix == null ? "" : prefix);
+        if (provider == null) {
+            throw new NotFoundException();
+        }
+        return provider;
+    }
+
+    /** What the dashboard shows of a freshly saved account. */
+    private static Json accountJson(Credential account) {
+        return switch (account) {
+            case ChatGptAccount a -> Json.object().put("email", a.email()).put("account_id", a.accountId())
                     .put("plan_type", a.plan().wireName());
-        });
-    }
-
-    @POST
-    @Path("claude-oauth-manual-finish")
-    public Response claudeManualFinish(InputStream body) {
-        String codeOrUrl = codeOrUrl(body);
-        return respond(() -> {
-            ClaudeAccount a = (ClaudeAccount) logins.finishClaudeManualLogin(codeOrUrl, Optional.empty()).account();
-            return Json.object().put("email", a.email()).put("account_id", a.accountId())
+            case ClaudeAccount a -> Json.object().put("email", a.email()).put("account_id", a.accountId())
                     .put("subscription_type", a.subscriptionType());
-        });
+            default -> Json.object().put("label", account.label());
+        };
     }
 
     /** A login step that may fail the way {@link LoginService} does. */
     @FunctionalInterface
     private interface LoginStep<T> {
         T run() throws LoginFailed;
-    }
-
-    private static Response manualStart(LoginStep<ManualLogin> start) {
-        return respond(() -> Json.object().put("authorize_url", start.run().authorizeUrl().toString()));
     }
 
     /** 200 with the step's JSON, or its failure as {@link #failed}. */
@@ -115,8 +118,7 @@ public final class AdminLoginFlowResource {
                 if (previous != null) {
                     previous.cancel();
                 }
-                login = provider == OAuthProvider.CHATGPT ? logins.startChatGptBrowserLogin()
-                        : logins.startClaudeBrowserLogin(Optional.empty());
+                login = logins.startBrowserLogin(provider, Optional.empty());
                 browserLogins.put(provider, login);
             }
         } catch (LoginFailed e) {

@@ -55,7 +55,7 @@ public final class AdminPoolResource {
         this.zone = Objects.requireNonNull(zone, "zone");
     }
 
-    /** The original's counts, then ours: version, uptime, paths, skipped pool files. */
+    /** The pool counts first (a stable shape scripts read), then version, uptime, paths, skipped pool files. */
     @GET
     @Path("status")
     public Map<String, Object> status() {
@@ -287,7 +287,7 @@ public final class AdminPoolResource {
         Map<String, Object> render(CredentialView view, Instant now, LocalDate today);
     }
 
-    /** The original's reply, plus where the file went ({@code deleted_as}, for restore). */
+    /** {@code {<id field>, removed: true}}, plus where the file went ({@code deleted_as}, for restore). */
     private static Map<String, Object> removed(String idField, String label, java.util.Optional<String> deletedAs) {
         return Json.object().put(idField, label).put("removed", true).opt("deleted_as", deletedAs).build();
     }

@@ -29,11 +29,12 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The admin API's JSON shapes, field for field as the original's (plus our extras at the end). Only fingerprints
+ * The admin API's JSON shapes: a fixed set of fields per object that existing clients read (see
+ * docs/go-compatibility.md), with newer fields after them. Only fingerprints
  * of secrets ever appear.
  */
 final class AdminViews {
-    /** Polling counts as failing from this many failures in a row (the original's threshold). */
+    /** Polling counts as failing from this many failures in a row: one or two can be a blip, three are a pattern. */
     static final int FAILING_AFTER = 3;
 
     private AdminViews() {
@@ -197,7 +198,7 @@ final class AdminViews {
 
     // ---------------------------------------------------------------- usage
 
-    /** The original's D. */
+    /** One usage aggregate: date, optional model and tier, requests, tokens by kind, cost, errors. */
     static Map<String, Object> usage(UsageSummary s) {
         Json json = Json.object().put("date", s.date().toString());
         json.opt("model", s.model()).opt("service_tier", s.serviceTier());

@@ -26,7 +26,7 @@ import java.util.Objects;
 @Path("/admin/claude-fallback")
 @Produces(MediaType.APPLICATION_JSON)
 public final class ClaudeFallbackResource {
-    /** The original reads at most this much of a PUT body. */
+    /** A PUT body is read up to this much; a policy is a few rules, so more is a mistake or abuse. */
     static final int MAX_BODY_BYTES = 64 * 1024;
     private static final ObjectMapper JSON = new ObjectMapper()
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
@@ -43,7 +43,7 @@ public final class ClaudeFallbackResource {
                 fallback.variants().stream().map(FallbackPolicyJson.Variant::of).toList());
     }
 
-    /** The body is parsed here, not by Jersey, so a malformed one gets the original's plain {@code invalid body}. */
+    /** Parsed here, not by Jersey, so a malformed body gets the plain {@code invalid body} that clients expect. */
     @PUT
     @Consumes(MediaType.WILDCARD)
     public Response put(InputStream body) throws IOException {

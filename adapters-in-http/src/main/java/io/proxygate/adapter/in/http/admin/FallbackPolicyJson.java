@@ -8,7 +8,7 @@ import io.proxygate.domain.fallback.VariantInfo;
 
 import java.util.List;
 
-/** The admin API's JSON for the Claude fallback policy: the original's shape and field names. */
+/** The admin API's JSON for the Claude fallback policy ({@code {enabled, rules:[...]}}, snake_case fields). */
 final class FallbackPolicyJson {
     private FallbackPolicyJson() {
     }
@@ -25,7 +25,7 @@ final class FallbackPolicyJson {
         }
     }
 
-    /** {@code from_variant} is left out when the rule matches any variant, as the original does. */
+    /** {@code from_variant} is left out when the rule matches any variant (absent means any). */
     record Rule(@JsonProperty("enabled") boolean enabled,
                 @JsonProperty("from_model") String fromModel,
                 @JsonProperty("from_variant") @JsonInclude(JsonInclude.Include.NON_EMPTY) String fromVariant,

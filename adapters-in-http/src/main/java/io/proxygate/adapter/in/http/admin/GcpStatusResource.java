@@ -13,7 +13,7 @@ import java.util.Objects;
 
 /**
  * {@code GET /admin/gcp}: whether Claude on Vertex AI can be used, as
- * {@code {available, project_id?, location?, auth_method?, error?}} (absent fields left out, as in the original).
+ * {@code {available, project_id?, location?, auth_method?, error?}} (absent fields are left out, never null).
  */
 @Path("/admin/gcp")
 @Produces(MediaType.APPLICATION_JSON)

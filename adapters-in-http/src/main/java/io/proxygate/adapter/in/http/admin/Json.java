@@ -8,7 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Builds a JSON object in field order, leaving empty optional fields out (the original's {@code omitempty}). Times
+ * Builds a JSON object in field order, leaving empty optional fields out rather than writing nulls. Times
  * are RFC 3339 in UTC; money is a plain decimal.
  */
 final class Json {

@@ -1,6 +1,6 @@
 package io.proxygate.adapter.out.upstream.oauth;
 
-import io.proxygate.application.auth.BrowserPort;
+import io.proxygate.application.port.out.BrowserPort;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -12,9 +12,10 @@ import io.proxygate.adapter.out.upstream.ProxyGateUserAgent;
 import io.proxygate.application.auth.ClaudeProfile;
 import io.proxygate.application.auth.DeviceAuthorization;
 import io.proxygate.application.auth.DeviceCode;
+import io.proxygate.application.auth.JwtClaims;
 import io.proxygate.application.auth.OAuthCallException;
-import io.proxygate.application.auth.OAuthClients;
-import io.proxygate.application.auth.OAuthPort;
+import io.proxygate.application.auth.OAuthProvider;
+import io.proxygate.application.port.out.OAuthPort;
 import io.proxygate.application.auth.TokenClaims;
 import io.proxygate.application.auth.TokenGrant;
 import io.proxygate.domain.credential.Secret;
@@ -138,7 +139,7 @@ public final class HttpOAuthClient implements OAuthPort, AutoCloseable {
                 pair("grant_type", "authorization_code"),
                 pair("code", code),
                 pair("redirect_uri", redirectUri),
-                pair("client_id", OAuthClients.CHATGPT_CLIENT_ID),
+                pair("client_id", OAuthProvider.CHATGPT.clientId()),
                 pair("code_verifier", verifier)));
         return chatGptGrant(tokenCall("ChatGPT token endpoint", request));
     }
@@ -157,20 +158,20 @@ public final class HttpOAuthClient implements OAuthPort, AutoCloseable {
         SimpleHttpRequest request = form(settings.openai("/oauth/token"), List.of(
                 pair("grant_type", "refresh_token"),
                 pair("refresh_token", refreshToken.reveal()),
-                pair("client_id", OAuthClients.CHATGPT_CLIENT_ID)));
+                pair("client_id", OAuthProvider.CHATGPT.clientId())));
         return chatGptGrant(tokenCall("ChatGPT token endpoint", request, account));
     }
 
     private TokenGrant chatGptGrant(JsonNode reply) throws OAuthCallException {
         Secret access = accessToken(reply);
         Optional<Secret> id = secret(reply, "id_token");
-        TokenClaims claims = JwtClaims.of(json, access.reveal(), id.map(Secret::reveal));
+        TokenClaims claims = JwtClaims.ofTokens(access.reveal(), id.map(Secret::reveal));
         return new TokenGrant(access, secret(reply, "refresh_token"), id, expiresIn(reply), claims);
     }
 
     @Override
     public DeviceCode requestChatGptDeviceCode() throws OAuthCallException {
-        ObjectNode body = json.createObjectNode().put("client_id", OAuthClients.CHATGPT_CLIENT_ID);
+        ObjectNode body = json.createObjectNode().put("client_id", OAuthProvider.CHATGPT.clientId());
         Reply reply = send("ChatGPT device code endpoint",
                 jsonPost(settings.openai("/api/accounts/deviceauth/usercode"), body));
         if (reply.status() == 404) {
@@ -234,7 +235,7 @@ public final class HttpOAuthClient implements OAuthPort, AutoCloseable {
                 .put("grant_type", "authorization_code")
                 .put("code", code)
                 .put("redirect_uri", redirectUri)
-                .put("client_id", OAuthClients.CLAUDE_CLIENT_ID)
+                .put("client_id", OAuthProvider.CLAUDE.clientId())
                 .put("code_verifier", verifier)
                 .put("state", state);
         return claudeGrant(tokenCall("Claude token endpoint", jsonPost(settings.anthropicTokenUrl(), body)));
@@ -254,7 +255,7 @@ public final class HttpOAuthClient implements OAuthPort, AutoCloseable {
         ObjectNode body = json.createObjectNode()
                 .put("grant_type", "refresh_token")
                 .put("refresh_token", refreshToken.reveal())
-                .put("client_id", OAuthClients.CLAUDE_CLIENT_ID);
+                .put("client_id", OAuthProvider.CLAUDE.clientId());
         return claudeGrant(tokenCall("Claude token endpoint", jsonPost(settings.anthropicTokenUrl(), body), account));
     }
 

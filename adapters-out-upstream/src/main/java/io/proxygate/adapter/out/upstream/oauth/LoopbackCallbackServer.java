@@ -2,7 +2,7 @@ package io.proxygate.adapter.out.upstream.oauth;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import io.proxygate.application.auth.CallbackListenerPort;
+import io.proxygate.application.port.out.CallbackListenerPort;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

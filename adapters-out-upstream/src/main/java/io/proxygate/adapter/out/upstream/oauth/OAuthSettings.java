@@ -11,7 +11,7 @@ import java.util.Objects;
  * @param claudeAuthorizeUrl  {@code https://claude.ai/oauth/authorize} (used by the login service's URLs)
  * @param anthropicTokenUrl   {@code https://console.anthropic.com/v1/oauth/token}
  * @param anthropicApiBaseUrl {@code https://api.anthropic.com}: {@code /api/oauth/profile}, {@code /api/oauth/usage}
- * @param timeout             per call (30 s, as the original)
+ * @param timeout             per call (30 s by default)
  */
 public record OAuthSettings(URI openaiIssuer, URI claudeAuthorizeUrl, URI anthropicTokenUrl, URI anthropicApiBaseUrl,
                             Duration timeout) {

@@ -2,7 +2,7 @@ package io.proxygate.adapter.out.upstream.translate;
 
 import io.proxygate.application.port.out.UpstreamCall;
 import io.proxygate.application.port.out.UpstreamHead;
-import io.proxygate.application.proxy.Headers;
+import io.proxygate.application.http.Headers;
 import io.proxygate.domain.usage.UsageReport;
 
 import java.nio.ByteBuffer;

@@ -71,7 +71,7 @@ public final class MessagesToResponses implements WireTranslation {
             out.set("top_p", in.path("top_p"));
         }
         List<String> dropped = new ArrayList<>();
-        for (String field : List.of("top_k", "stop_sequences")) {
+        for (String field : List.of("top_k", "stop_sequences", "context_management", "output_config")) {
             if (in.has(field)) {
                 dropped.add(field);
             }

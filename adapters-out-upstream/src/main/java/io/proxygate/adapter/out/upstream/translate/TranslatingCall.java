@@ -5,7 +5,7 @@ import io.proxygate.adapter.out.upstream.sse.SseScanner;
 import io.proxygate.application.port.out.UpstreamCall;
 import io.proxygate.application.port.out.UpstreamException;
 import io.proxygate.application.port.out.UpstreamHead;
-import io.proxygate.application.proxy.Headers;
+import io.proxygate.application.http.Headers;
 import io.proxygate.domain.usage.UsageReport;
 
 import java.io.ByteArrayOutputStream;

@@ -12,8 +12,8 @@ import java.util.Set;
 /**
  * Usage of the Anthropic Messages API. {@code message_start} brings the input side (uncached input, cache reads,
  * cache writes) and an initial output count; {@code message_delta} brings the cumulative output count (and, on newer
- * API versions, cumulative input counts, which win when non-zero). Cache writes are kept: the original dropped them
- * and under-billed. The one-hour share of the cache writes ({@code cache_creation.ephemeral_1h_input_tokens}) is
+ * API versions, cumulative input counts, which win when non-zero). Cache writes are kept: dropping them would
+ * under-bill. The one-hour share of the cache writes ({@code cache_creation.ephemeral_1h_input_tokens}) is
  * kept too, since it is billed at a higher rate than the five-minute writes.
  */
 public final class MessagesUsageTracker implements UsageTracker {

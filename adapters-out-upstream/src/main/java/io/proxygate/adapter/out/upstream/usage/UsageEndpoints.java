@@ -6,7 +6,7 @@ import java.util.Optional;
 
 /**
  * Where the usage windows are read: ChatGPT's {@code {chatgpt_base}/wham/usage} and Anthropic's
- * {@code {anthropic_api_base}/api/oauth/usage}, each replaceable by a full URL (the original's
+ * {@code {anthropic_api_base}/api/oauth/usage}, each replaceable by a full URL (environment variables
  * {@code PROXYGATE_CHATGPT_USAGE_URL} and {@code PROXYGATE_CLAUDE_USAGE_URL}).
  */
 public record UsageEndpoints(URI chatgptUsage, URI claudeUsage) {

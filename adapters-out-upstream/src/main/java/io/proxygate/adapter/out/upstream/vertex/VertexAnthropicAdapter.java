@@ -7,8 +7,8 @@ import io.proxygate.application.port.out.UpstreamException;
 import io.proxygate.application.port.out.VertexPort;
 import io.proxygate.application.port.out.VertexRequest;
 import io.proxygate.application.port.out.VertexStatus;
-import io.proxygate.application.proxy.Headers;
-import io.proxygate.application.proxy.Route;
+import io.proxygate.application.http.Headers;
+import io.proxygate.application.http.Route;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,6 +1,6 @@
 package io.proxygate.adapter.out.upstream.oauth;
 
-import io.proxygate.application.auth.CallbackListenerPort;
+import io.proxygate.application.port.out.CallbackListenerPort;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;

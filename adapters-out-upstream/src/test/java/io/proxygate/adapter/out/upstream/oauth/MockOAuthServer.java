@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import io.proxygate.application.auth.OAuthClients;
+import io.proxygate.application.auth.OAuthProvider;
 import io.proxygate.application.auth.Pkce;
 
 import java.io.IOException;
@@ -172,8 +172,8 @@ final class MockOAuthServer implements AutoCloseable {
         boolean chatgpt = provider.equals("chatgpt");
         int before = problems.size();
         expect(q, "response_type", "code");
-        expect(q, "client_id", chatgpt ? OAuthClients.CHATGPT_CLIENT_ID : OAuthClients.CLAUDE_CLIENT_ID);
-        expect(q, "scope", chatgpt ? OAuthClients.CHATGPT_SCOPE : OAuthClients.CLAUDE_SCOPE);
+        expect(q, "client_id", chatgpt ? OAuthProvider.CHATGPT.clientId() : OAuthProvider.CLAUDE.clientId());
+        expect(q, "scope", chatgpt ? OAuthProvider.CHATGPT.scope() : OAuthProvider.CLAUDE.scope());
         expect(q, "code_challenge_method", "S256");
         if (chatgpt) {
             expect(q, "id_token_add_organizations", "true");
@@ -218,7 +218,7 @@ final class MockOAuthServer implements AutoCloseable {
             problem("ChatGPT token: Content-Type " + contentType);
         }
         Map<String, String> f = form(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
-        expect(f, "client_id", OAuthClients.CHATGPT_CLIENT_ID);
+        expect(f, "client_id", OAuthProvider.CHATGPT.clientId());
         switch (f.getOrDefault("grant_type", "")) {
             case "authorization_code" -> {
                 exchangeCalls.incrementAndGet();
@@ -280,7 +280,7 @@ final class MockOAuthServer implements AutoCloseable {
             problem("Claude token: Content-Type " + contentType);
         }
         JsonNode body = json.readTree(exchange.getRequestBody().readAllBytes());
-        if (!OAuthClients.CLAUDE_CLIENT_ID.equals(body.path("client_id").asText())) {
+        if (!OAuthProvider.CLAUDE.clientId().equals(body.path("client_id").asText())) {
             problem("Claude token: client_id " + body.path("client_id"));
         }
         switch (body.path("grant_type").asText()) {
@@ -335,7 +335,7 @@ final class MockOAuthServer implements AutoCloseable {
             claudeRefreshTokens.add(refresh);
             reply.put("refresh_token", refresh);
         }
-        reply.put("scope", OAuthClients.CLAUDE_SCOPE);
+        reply.put("scope", OAuthProvider.CLAUDE.scope());
         return reply;
     }
 
@@ -366,7 +366,7 @@ final class MockOAuthServer implements AutoCloseable {
 
     private void deviceUserCode(HttpExchange exchange) throws IOException {
         JsonNode body = json.readTree(exchange.getRequestBody().readAllBytes());
-        if (!OAuthClients.CHATGPT_CLIENT_ID.equals(body.path("client_id").asText())) {
+        if (!OAuthProvider.CHATGPT.clientId().equals(body.path("client_id").asText())) {
             problem("device usercode: client_id " + body.path("client_id"));
         }
         if (!deviceLoginEnabled) {

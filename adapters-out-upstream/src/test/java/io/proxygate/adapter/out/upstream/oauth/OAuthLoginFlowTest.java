@@ -3,7 +3,7 @@ package io.proxygate.adapter.out.upstream.oauth;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.proxygate.application.auth.BrowserLogin;
-import io.proxygate.application.auth.BrowserPort;
+import io.proxygate.application.port.out.BrowserPort;
 import io.proxygate.application.auth.DeviceLogin;
 import io.proxygate.application.auth.LoginFailed;
 import io.proxygate.application.auth.LoginResult;
@@ -11,6 +11,7 @@ import io.proxygate.application.auth.LoginService;
 import io.proxygate.application.auth.LoginSettings;
 import io.proxygate.application.auth.ManualLogin;
 import io.proxygate.application.auth.OAuthProvider;
+import io.proxygate.application.auth.PendingLogin;
 import io.proxygate.application.pool.CredentialPool;
 import io.proxygate.domain.credential.ChatGptAccount;
 import io.proxygate.domain.credential.ClaudeAccount;
@@ -40,7 +41,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 /**
  * Logins end to end against the mock provider over real HTTP: the real HttpOAuthClient, loopback listener and
- * pending-login files, with a file-backed pool directory.
+ * pending logins kept in memory, with a file-backed pool directory.
  */
 class OAuthLoginFlowTest {
     private static final Instant T0 = Instant.parse("2026-11-26T10:00:00Z");
@@ -53,7 +54,7 @@ class OAuthLoginFlowTest {
     private HttpOAuthClient client;
     private FilePoolDirectory directory;
     private CredentialPool pool;
-    private JsonPendingLoginStore pending;
+    private InMemoryPendingLogins pending;
     private MutableClock clock;
     private final TestBrowser browser = new TestBrowser();
 
@@ -63,7 +64,7 @@ class OAuthLoginFlowTest {
         client = new HttpOAuthClient(mock.settings());
         directory = new FilePoolDirectory(tmp.resolve("pool"));
         pool = new CredentialPool(directory);
-        pending = new JsonPendingLoginStore(tmp.resolve("data"));
+        pending = new InMemoryPendingLogins();
         clock = new MutableClock(T0);
     }
 
@@ -91,23 +92,19 @@ class OAuthLoginFlowTest {
     @Test
     void chatGptManualLoginFinishedWithPastedRedirectUrlSavesTheAccount() throws Exception {
         LoginService login = service();
-        ManualLogin started = login.startChatGptManualLogin();
+        ManualLogin started = login.startManualLogin(OAuthProvider.CHATGPT);
 
-        Path pendingFile = tmp.resolve("data/.pending-chatgpt-oauth.json");
-        assertOwnerOnly(pendingFile);
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(tmp.resolve("data"))))
-                .isEqualTo("rwx------");
-        JsonNode saved = json.readTree(pendingFile.toFile());
-        assertThat(saved.path("verifier").asText()).matches("[A-Za-z0-9_-]{43}");
-        assertThat(saved.path("state").asText()).matches("[0-9a-f]{32}");
-        assertThat(saved.path("redirect_uri").asText()).isEqualTo("http://localhost:1455/auth/callback");
-        assertThat(Instant.parse(saved.path("created_at").asText())).isEqualTo(T0);
+        PendingLogin saved = pending.saved.get(OAuthProvider.CHATGPT);
+        assertThat(saved.verifier()).matches("[A-Za-z0-9_-]{43}");
+        assertThat(saved.state()).matches("[0-9a-f]{32}");
+        assertThat(saved.redirectUri()).isEqualTo("http://localhost:1455/auth/callback");
+        assertThat(saved.createdAt()).isEqualTo(T0);
         assertThat(started.expiresAt()).isEqualTo(T0.plus(Duration.ofMinutes(10)));
-        assertThat(started.authorizeUrl().toString()).contains("state=" + saved.path("state").asText());
+        assertThat(started.authorizeUrl().toString()).contains("state=" + saved.state());
 
         String redirect = browser.approve(started.authorizeUrl());
         clock.advance(Duration.ofMinutes(3));
-        LoginResult result = login.finishChatGptManualLogin("  " + redirect + "\n");
+        LoginResult result = login.finishManualLogin(OAuthProvider.CHATGPT, "  " + redirect + "\n");
 
         assertThat(result.replacedExisting()).isFalse();
         ChatGptAccount account = (ChatGptAccount) result.account();
@@ -128,35 +125,36 @@ class OAuthLoginFlowTest {
         assertThat(written.path("id_token").asText()).isNotBlank();
         assertThat(written.path("expires_at").asText())
                 .isEqualTo(T0.plus(Duration.ofMinutes(3)).plusSeconds(3600).toString());
-        assertThat(pendingFile).doesNotExist();
+        assertThat(pending.saved).doesNotContainKey(OAuthProvider.CHATGPT);
         assertThat(pool.snapshot().credentials()).containsExactly(account);
     }
 
     @Test
     void chatGptManualLoginAcceptsTheBareCode() throws Exception {
         LoginService login = service();
-        ManualLogin started = login.startChatGptManualLogin();
+        ManualLogin started = login.startManualLogin(OAuthProvider.CHATGPT);
         String code = queryParam(browser.approve(started.authorizeUrl()), "code");
 
-        LoginResult result = login.finishChatGptManualLogin(code);
+        LoginResult result = login.finishManualLogin(OAuthProvider.CHATGPT, code);
 
         assertThat(result.account().label()).isEqualTo(MockOAuthServer.CHATGPT_EMAIL);
         assertOwnerOnly(directory.chatgptFile(MockOAuthServer.CHATGPT_EMAIL));
-        assertThat(tmp.resolve("data/.pending-chatgpt-oauth.json")).doesNotExist();
+        assertThat(pending.saved).doesNotContainKey(OAuthProvider.CHATGPT);
     }
 
     @Test
     void secondLoginOfTheSameEmailReplacesTheAccountAndKeepsItsCreationTimeAndExtraFields() throws Exception {
         LoginService login = service();
-        login.finishChatGptManualLogin(browser.approve(login.startChatGptManualLogin().authorizeUrl()));
+        login.finishManualLogin(OAuthProvider.CHATGPT,
+                browser.approve(login.startManualLogin(OAuthProvider.CHATGPT).authorizeUrl()));
         Path file = directory.chatgptFile(MockOAuthServer.CHATGPT_EMAIL);
         String firstToken = directory.read(file).path("access_token").asText();
         Files.writeString(file, Files.readString(file).replaceFirst("\\{", "{\"note\": \"kept by hand\","));
 
         clock.advance(Duration.ofHours(2));
         mock.chatGptPlan = "plus";
-        LoginResult again = login.finishChatGptManualLogin(
-                browser.approve(login.startChatGptManualLogin().authorizeUrl()));
+        LoginResult again = login.finishManualLogin(OAuthProvider.CHATGPT, 
+                browser.approve(login.startManualLogin(OAuthProvider.CHATGPT).authorizeUrl()));
 
         assertThat(again.replacedExisting()).isTrue();
         assertThat(again.file()).isEqualTo(file.toString());
@@ -171,14 +169,13 @@ class OAuthLoginFlowTest {
     @Test
     void claudeManualLoginFinishedWithPastedRedirectUrlSavesTheAccountWithItsProfile() throws Exception {
         LoginService login = service();
-        ManualLogin started = login.startClaudeManualLogin();
-        Path pendingFile = tmp.resolve("data/.pending-claude-oauth.json");
-        assertOwnerOnly(pendingFile);
-        assertThat(json.readTree(pendingFile.toFile()).path("redirect_uri").asText())
+        ManualLogin started = login.startManualLogin(OAuthProvider.CLAUDE);
+        assertThat(pending.saved.get(OAuthProvider.CLAUDE).redirectUri())
                 .isEqualTo("http://localhost:1461/callback");
         assertThat(started.authorizeUrl().toString()).startsWith(mock.claudeAuthorizeUrl() + "?code=true&");
 
-        LoginResult result = login.finishClaudeManualLogin(browser.approve(started.authorizeUrl()), Optional.empty());
+        LoginResult result = login.finishManualLogin(OAuthProvider.CLAUDE, browser.approve(started.authorizeUrl()),
+                Optional.empty());
 
         ClaudeAccount account = (ClaudeAccount) result.account();
         assertThat(account.email()).isEqualTo(MockOAuthServer.CLAUDE_EMAIL);
@@ -192,18 +189,19 @@ class OAuthLoginFlowTest {
         assertThat(written.path("refresh_token").asText()).startsWith("sk-ant-ort01-fake-");
         assertThat(written.path("expires_at").asText()).isEqualTo(T0.plusSeconds(28800).toString());
         assertThat(written.path("subscription_type").asText()).isEqualTo("claude_max");
-        assertThat(pendingFile).doesNotExist();
+        assertThat(pending.saved).doesNotContainKey(OAuthProvider.CLAUDE);
     }
 
     @Test
     void claudeManualLoginAcceptsTheBareCodeAndItsCodeHashStateForm() throws Exception {
         LoginService login = service();
-        String redirect = browser.approve(login.startClaudeManualLogin().authorizeUrl());
-        LoginResult bare = login.finishClaudeManualLogin(queryParam(redirect, "code"), Optional.empty());
+        String redirect = browser.approve(login.startManualLogin(OAuthProvider.CLAUDE).authorizeUrl());
+        LoginResult bare = login.finishManualLogin(OAuthProvider.CLAUDE, queryParam(redirect, "code"),
+                Optional.empty());
         assertThat(bare.account().label()).isEqualTo(MockOAuthServer.CLAUDE_EMAIL);
 
-        redirect = browser.approve(login.startClaudeManualLogin().authorizeUrl());
-        LoginResult hashed = login.finishClaudeManualLogin(
+        redirect = browser.approve(login.startManualLogin(OAuthProvider.CLAUDE).authorizeUrl());
+        LoginResult hashed = login.finishManualLogin(OAuthProvider.CLAUDE, 
                 queryParam(redirect, "code") + "#" + queryParam(redirect, "state"), Optional.of("other@example.com"));
         assertThat(hashed.account().label()).isEqualTo("other@example.com");
         assertOwnerOnly(directory.claudeFile("other@example.com"));
@@ -212,25 +210,26 @@ class OAuthLoginFlowTest {
     @Test
     void pastedUrlWithAnotherStateIsRejectedAndNothingIsWritten() throws Exception {
         LoginService login = service();
-        String redirect = browser.approve(login.startChatGptManualLogin().authorizeUrl());
+        String redirect = browser.approve(login.startManualLogin(OAuthProvider.CHATGPT).authorizeUrl());
         String forged = redirect.replaceFirst("state=[0-9a-f]+", "state=00000000000000000000000000000000");
 
-        LoginFailed failed = catchLoginFailed(() -> login.finishChatGptManualLogin(forged));
+        LoginFailed failed = catchLoginFailed(() -> login.finishManualLogin(OAuthProvider.CHATGPT, forged));
 
         assertThat(failed).hasMessage("OAuth state mismatch");
         assertThat(failed.reason()).isEqualTo(LoginFailed.Reason.STATE_MISMATCH);
         assertThat(mock.exchangeCalls).hasValue(0);
         assertThat(poolFiles()).isEmpty();
-        assertThat(tmp.resolve("data/.pending-chatgpt-oauth.json")).exists();
+        assertThat(pending.saved).containsKey(OAuthProvider.CHATGPT);
     }
 
     @Test
     void deniedConsentInAPastedUrlReportsTheOAuthError() throws Exception {
         LoginService login = service();
         mock.consentError = "access_denied";
-        String redirect = browser.approve(login.startClaudeManualLogin().authorizeUrl());
+        String redirect = browser.approve(login.startManualLogin(OAuthProvider.CLAUDE).authorizeUrl());
 
-        LoginFailed failed = catchLoginFailed(() -> login.finishClaudeManualLogin(redirect, Optional.empty()));
+        LoginFailed failed = catchLoginFailed(() -> login.finishManualLogin(OAuthProvider.CLAUDE, redirect,
+                Optional.empty()));
 
         assertThat(failed).hasMessage("oauth error: access_denied");
         assertThat(failed.reason()).isEqualTo(LoginFailed.Reason.DENIED);
@@ -240,14 +239,14 @@ class OAuthLoginFlowTest {
     @Test
     void pendingLoginOlderThanTenMinutesIsExpiredAndRemoved() throws Exception {
         LoginService login = service();
-        String redirect = browser.approve(login.startChatGptManualLogin().authorizeUrl());
+        String redirect = browser.approve(login.startManualLogin(OAuthProvider.CHATGPT).authorizeUrl());
         clock.advance(Duration.ofMinutes(10).plusSeconds(1));
 
-        LoginFailed failed = catchLoginFailed(() -> login.finishChatGptManualLogin(redirect));
+        LoginFailed failed = catchLoginFailed(() -> login.finishManualLogin(OAuthProvider.CHATGPT, redirect));
 
         assertThat(failed).hasMessage("pending OAuth expired (started 10m1s ago)");
         assertThat(failed.reason()).isEqualTo(LoginFailed.Reason.PENDING_EXPIRED);
-        assertThat(tmp.resolve("data/.pending-chatgpt-oauth.json")).doesNotExist();
+        assertThat(pending.saved).doesNotContainKey(OAuthProvider.CHATGPT);
         assertThat(mock.exchangeCalls).hasValue(0);
         assertThat(poolFiles()).isEmpty();
     }
@@ -255,36 +254,38 @@ class OAuthLoginFlowTest {
     @Test
     void finishingWithoutAStartSaysThereIsNoPendingLogin() {
         LoginService login = service();
-        assertThat(catchLoginFailed(() -> login.finishChatGptManualLogin("ac_fake_something_long")))
+        assertThat(catchLoginFailed(() -> login.finishManualLogin(OAuthProvider.CHATGPT, "ac_fake_something_long")))
                 .hasMessage("no pending ChatGPT OAuth login");
-        assertThat(catchLoginFailed(() -> login.finishClaudeManualLogin("claude_code_long_enough", Optional.empty())))
+        assertThat(catchLoginFailed(() -> login.finishManualLogin(OAuthProvider.CLAUDE, "claude_code_long_enough",
+                Optional.empty())))
                 .hasMessage("no pending Claude OAuth login");
     }
 
     @Test
     void abortForgetsThePendingLoginOfThatProviderOnly() throws Exception {
         LoginService login = service();
-        login.startChatGptManualLogin();
-        login.startClaudeManualLogin();
+        login.startManualLogin(OAuthProvider.CHATGPT);
+        login.startManualLogin(OAuthProvider.CLAUDE);
 
         assertThat(login.abortPending(OAuthProvider.CLAUDE)).isTrue();
         assertThat(login.abortPending(OAuthProvider.CLAUDE)).isFalse();
-        assertThat(tmp.resolve("data/.pending-claude-oauth.json")).doesNotExist();
-        assertThat(tmp.resolve("data/.pending-chatgpt-oauth.json")).exists();
+        assertThat(pending.saved).doesNotContainKey(OAuthProvider.CLAUDE);
+        assertThat(pending.saved).containsKey(OAuthProvider.CHATGPT);
     }
 
     @Test
     void rejectedExchangeLeavesNoAccountFileAndKeepsThePendingLogin() throws Exception {
         LoginService login = service();
-        login.startChatGptManualLogin();
+        login.startManualLogin(OAuthProvider.CHATGPT);
 
-        LoginFailed failed = catchLoginFailed(() -> login.finishChatGptManualLogin("ac_fake_never_issued"));
+        LoginFailed failed = catchLoginFailed(
+                () -> login.finishManualLogin(OAuthProvider.CHATGPT, "ac_fake_never_issued"));
 
         assertThat(failed.reason()).isEqualTo(LoginFailed.Reason.UPSTREAM);
         assertThat(failed).hasMessage("ChatGPT token exchange failed: ChatGPT token endpoint answered HTTP 400 "
                 + "invalid_grant: bad code");
         assertThat(poolFiles()).isEmpty();
-        assertThat(tmp.resolve("data/.pending-chatgpt-oauth.json")).exists();
+        assertThat(pending.saved).containsKey(OAuthProvider.CHATGPT);
         mock.forgive("chatgpt token: unknown or reused code"); // the point of this test
     }
 
@@ -293,7 +294,7 @@ class OAuthLoginFlowTest {
     @Test
     void chatGptBrowserLoginCompletesWhenTheBrowserComesBack() throws Exception {
         LoginService login = service();
-        BrowserLogin started = login.startChatGptBrowserLogin();
+        BrowserLogin started = login.startBrowserLogin(OAuthProvider.CHATGPT, Optional.empty());
         assertThat(started.callbackPort()).isBetween(1455, 1460);
         assertThat(started.authorizeUrl().toString())
                 .contains("redirect_uri=" + enc("http://localhost:" + started.callbackPort() + "/auth/callback"));
@@ -311,7 +312,7 @@ class OAuthLoginFlowTest {
     @Test
     void claudeBrowserLoginCompletesWhenTheBrowserComesBack() throws Exception {
         LoginService login = service();
-        BrowserLogin started = login.startClaudeBrowserLogin(Optional.empty());
+        BrowserLogin started = login.startBrowserLogin(OAuthProvider.CLAUDE, Optional.empty());
         assertThat(started.callbackPort()).isBetween(1461, 1466);
 
         TestBrowser.Page page = browser.visit(browser.approve(started.authorizeUrl()));
@@ -330,7 +331,8 @@ class OAuthLoginFlowTest {
             return true;
         };
 
-        LoginResult result = service(actingBrowser).loginChatGptWithBrowser(shown::add);
+        LoginResult result = service(actingBrowser).loginWithBrowser(OAuthProvider.CHATGPT, Optional.empty(),
+                shown::add);
 
         assertThat(result.account().label()).isEqualTo(MockOAuthServer.CHATGPT_EMAIL);
         assertThat(shown).as("the URL is printed only when no browser opens").isEmpty();
@@ -339,7 +341,7 @@ class OAuthLoginFlowTest {
     @Test
     void cliBrowserLoginShowsTheUrlWhenNoBrowserOpens() throws Exception {
         List<URI> shown = new CopyOnWriteArrayList<>();
-        LoginResult result = service(BrowserPort.NONE).loginClaudeWithBrowser(Optional.empty(), url -> {
+        LoginResult result = service(BrowserPort.NONE).loginWithBrowser(OAuthProvider.CLAUDE, Optional.empty(), url -> {
             shown.add(url);
             Thread.startVirtualThread(() -> browser.visit(browser.approve(url)));
         });
@@ -352,7 +354,7 @@ class OAuthLoginFlowTest {
     void browserLoginWithDeniedConsentFailsAndWritesNothing() throws Exception {
         LoginService login = service();
         mock.consentError = "access_denied";
-        BrowserLogin started = login.startChatGptBrowserLogin();
+        BrowserLogin started = login.startBrowserLogin(OAuthProvider.CHATGPT, Optional.empty());
 
         TestBrowser.Page page = browser.visit(browser.approve(started.authorizeUrl()));
 
@@ -367,7 +369,7 @@ class OAuthLoginFlowTest {
     @Test
     void browserCallbackWithAnotherStateIsRefusedAndTheLoginKeepsWaiting() throws Exception {
         LoginService login = service();
-        BrowserLogin started = login.startClaudeBrowserLogin(Optional.empty());
+        BrowserLogin started = login.startBrowserLogin(OAuthProvider.CLAUDE, Optional.empty());
         String redirect = browser.approve(started.authorizeUrl());
 
         TestBrowser.Page forged = browser.visit(redirect.replaceFirst("state=[0-9a-f]+", "state=ffffffffffffffffffffffffffffffff"));
@@ -388,7 +390,7 @@ class OAuthLoginFlowTest {
     @Test
     void callbackWithoutCodeIsAnswered400AndTheLoginKeepsWaiting() throws Exception {
         LoginService login = service();
-        BrowserLogin started = login.startChatGptBrowserLogin();
+        BrowserLogin started = login.startBrowserLogin(OAuthProvider.CHATGPT, Optional.empty());
         String redirect = browser.approve(started.authorizeUrl());
 
         TestBrowser.Page stray = browser.visit("http://localhost:" + started.callbackPort() + "/auth/callback");
@@ -407,7 +409,7 @@ class OAuthLoginFlowTest {
                 .withCallbackTimeout(Duration.ofSeconds(1));
         LoginService login = new LoginService(pool, client, pending, new LoopbackCallbackServer(), BrowserPort.NONE,
                 quick, clock, new Random(7));
-        BrowserLogin started = login.startChatGptBrowserLogin();
+        BrowserLogin started = login.startBrowserLogin(OAuthProvider.CHATGPT, Optional.empty());
 
         LoginFailed failed = failureOf(started);
 
@@ -447,8 +449,8 @@ class OAuthLoginFlowTest {
     void claimsMissingFromTheAccessTokenAreReadFromTheIdToken() throws Exception {
         mock.emailOnlyInIdToken = true;
         LoginService login = service();
-        LoginResult result = login.finishChatGptManualLogin(
-                browser.approve(login.startChatGptManualLogin().authorizeUrl()));
+        LoginResult result = login.finishManualLogin(OAuthProvider.CHATGPT, 
+                browser.approve(login.startManualLogin(OAuthProvider.CHATGPT).authorizeUrl()));
         assertThat(result.account().label()).isEqualTo(MockOAuthServer.CHATGPT_EMAIL);
     }
 

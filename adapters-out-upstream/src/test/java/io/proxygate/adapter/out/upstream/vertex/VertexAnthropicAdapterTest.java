@@ -9,7 +9,7 @@ import io.proxygate.application.port.out.UpstreamException;
 import io.proxygate.application.port.out.UpstreamHead;
 import io.proxygate.application.port.out.VertexRequest;
 import io.proxygate.application.port.out.VertexStatus;
-import io.proxygate.application.proxy.Headers;
+import io.proxygate.application.http.Headers;
 import io.proxygate.domain.fallback.ClaudeVariants;
 import io.proxygate.domain.fallback.VariantChange;
 import io.proxygate.domain.usage.UsageReport;

@@ -30,7 +30,7 @@ import java.util.Optional;
 /**
  * Starts ProxyGate in a folder the Go version used: when the SQLite path holds the Go version's bbolt database, its
  * contents go into a new SQLite database, the bbolt file is renamed beside it ({@code proxygate.bolt.db}, never
- * deleted) and the new database takes the original path.
+ * deleted) and the new database takes its path.
  *
  * <p>The new database is built under a temporary name first and moved into place only when complete, so a failed
  * import leaves the bbolt file where it was and the next start tries again.
@@ -313,7 +313,7 @@ public final class GoDatabaseImport {
         return model.toLowerCase(Locale.ROOT).startsWith("claude") ? "anthropic-key" : "openai-key";
     }
 
-    /** {@code proxygate.bolt.db} beside the original, or {@code proxygate.bolt-2.db}... when that is taken. */
+    /** {@code proxygate.bolt.db} beside the imported file, or {@code proxygate.bolt-2.db}... when that is taken. */
     static Path backupName(Path dbFile) {
         String name = dbFile.getFileName().toString();
         String stem = name.endsWith(".db") ? name.substring(0, name.length() - 3) : name;

@@ -17,7 +17,7 @@ import java.util.Set;
  * Owner-only, crash-safe file writes: a reader (or a crash) sees either the old file or the new one, never half a
  * credential, and no other user can read a token even for a moment.
  */
-final class AtomicFiles {
+public final class AtomicFiles {
     static final Set<PosixFilePermission> FILE_MODE = PosixFilePermissions.fromString("rw-------");
     static final Set<PosixFilePermission> DIR_MODE = PosixFilePermissions.fromString("rwx------");
 
@@ -25,7 +25,7 @@ final class AtomicFiles {
     }
 
     /** Writes {@code bytes} to a 0600 temp file beside {@code target}, fsyncs it, then renames it over the target. */
-    static void write(Path target, byte[] bytes) throws IOException {
+    public static void write(Path target, byte[] bytes) throws IOException {
         Path dir = target.toAbsolutePath().getParent();
         Path temp = writeTemp(dir, target, bytes);
         try {
@@ -119,7 +119,7 @@ final class AtomicFiles {
     }
 
     /** Creates {@code dir} (and missing parents) as 0700; tightens an existing one we write into to 0700. */
-    static void ensureDirectory(Path dir) throws IOException {
+    public static void ensureDirectory(Path dir) throws IOException {
         if (!Files.isDirectory(dir)) {
             try {
                 if (posix(dir)) {

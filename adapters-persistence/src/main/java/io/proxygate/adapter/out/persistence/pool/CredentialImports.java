@@ -2,7 +2,7 @@ package io.proxygate.adapter.out.persistence.pool;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.proxygate.adapter.out.persistence.jwt.JwtClaims;
+import io.proxygate.application.auth.JwtClaims;
 import io.proxygate.domain.credential.ApiKey;
 import io.proxygate.domain.credential.ApiKeyType;
 import io.proxygate.domain.credential.ChatGptAccount;
@@ -29,7 +29,7 @@ import static io.proxygate.adapter.out.persistence.pool.PoolJson.firstText;
 import static io.proxygate.adapter.out.persistence.pool.PoolJson.text;
 
 /**
- * Reads credentials exported by other tools: the original's v1 account and key exports, the Codex CLI's
+ * Reads credentials exported by other tools: the Go version's v1 account and key exports, the Codex CLI's
  * {@code auth.json} and Claude Code's {@code .credentials.json}. Pure parsing: nothing is written here, a bad
  * entry is reported and skipped, and only a file that is unusable as a whole throws.
  */
@@ -42,7 +42,7 @@ public final class CredentialImports {
     }
 
     /**
-     * ChatGPT accounts from the original's v1 export ({@code {"accounts":[...]}}) or from Codex's
+     * ChatGPT accounts from the Go version's v1 export ({@code {"accounts":[...]}}) or from Codex's
      * {@code ~/.codex/auth.json} ({@code {"tokens":{...}}}). Email, account id and plan missing from the file are
      * taken from the tokens' claims.
      */
@@ -119,7 +119,7 @@ public final class CredentialImports {
     }
 
     /**
-     * API keys from the original's v1 key export: {@code {"keys":[...]}} or a bare array of
+     * API keys from the Go version's v1 key export: {@code {"keys":[...]}} or a bare array of
      * {@code {id, name, type, apiKey, baseUrl}}. A missing id becomes the lower-cased name (minus one leading
      * space), else {@code imported-<n>}; a missing type is openai; an empty key is skipped.
      */

@@ -9,12 +9,12 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Imports uploaded credentials (the admin API's "Import JSON"): checks the fields the original checked, with its
- * error texts, then parses with {@link CredentialImports}, so an upload and {@code add-claude-account --from} accept
- * the same files.
+ * Imports uploaded credentials (the admin API's "Import JSON"): checks that an email and an access token are there,
+ * with fixed error texts ({@code missing email field}, ...), then parses with {@link CredentialImports}, so an
+ * upload and {@code add-claude-account --from} accept the same files.
  */
 public final class JsonCredentialImporter implements CredentialImportPort {
-    /** The original's upload limit. */
+    /** Upload limit: a credentials file is a few KiB, so more is a wrong file. */
     public static final int MAX_BYTES = 64 * 1024;
 
     private final CredentialImports imports;

@@ -33,8 +33,8 @@ import java.util.Optional;
 
 /**
  * The pool directory on disk: {@code chatgpt/}, {@code claude/} and {@code apikeys/}, one JSON credential per
- * file, in the Go original's formats. Scans report every bad file with a reason instead of failing; writes are
- * atomic and owner-only; {@link #watch(Runnable)} reports changes made by anyone (editors, the CLI, other tools).
+ * file (formats in README, "Adding accounts"). Scans report every bad file with a reason instead of failing; writes
+ * are atomic and owner-only; {@link #watch(Runnable)} reports changes made by anyone (editors, the CLI, other tools).
  */
 public final class PoolDirectoryStore implements PoolDirectoryPort {
     private static final int MAX_NAME_SUFFIX = 1000;
@@ -113,7 +113,7 @@ public final class PoolDirectoryStore implements PoolDirectoryPort {
         for (Map.Entry<PoolFolder, Path> entry : folders.entrySet()) {
             Path dir = entry.getValue();
             if (!Files.isDirectory(dir)) {
-                continue; // a missing folder is an empty pool, as in the original
+                continue; // a missing folder is an empty pool, not an error
             }
             try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*.json")) {
                 for (Path file : files) {

@@ -2,7 +2,7 @@ package io.proxygate.adapter.out.persistence.pool;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.proxygate.adapter.out.persistence.jwt.JwtClaims;
+import io.proxygate.application.auth.JwtClaims;
 import io.proxygate.domain.credential.ApiKey;
 import io.proxygate.domain.credential.ApiKeyType;
 import io.proxygate.domain.credential.BaseUrls;
@@ -30,8 +30,8 @@ import static io.proxygate.adapter.out.persistence.pool.PoolJson.text;
 import static io.proxygate.adapter.out.persistence.pool.PoolJson.time;
 
 /**
- * Maps the pool's JSON files to credentials and back, in the Go original's field names. Reading is tolerant of
- * what the original wrote (Go zero times, {@code provider} for {@code type}, facts only present in the token's
+ * Maps the pool's JSON files to credentials and back, field names unchanged since the Go version. Reading is
+ * tolerant of older files (Go zero times, {@code provider} for {@code type}, facts only present in the token's
  * claims); writing updates known fields in place and leaves every other field of the file as it was.
  */
 final class PoolFileCodec {
@@ -168,7 +168,7 @@ final class PoolFileCodec {
         return url;
     }
 
-    /** Blank means openai, as in the original; unknown text is a problem, not a silent default. */
+    /** Blank means openai (the default key type); unknown text is a problem, not a silent default. */
     static ApiKeyType apiKeyType(Optional<String> text) {
         return ApiKeyType.parse(text.orElse("")).orElseThrow(() -> new PoolFormatException(
                 "unknown type \"" + shorten(text.orElse("")) + "\" (known: " + KNOWN_TYPES + ")"));

@@ -21,7 +21,8 @@ import java.util.Optional;
 
 /**
  * JSON reading and writing shared by the pool files and the imports: strict-but-friendly field readers that turn
- * wrong shapes into {@link PoolFormatException}s, RFC 3339 times, and the 2-space layout the original wrote.
+ * wrong shapes into {@link PoolFormatException}s, RFC 3339 times, and a 2-space indented layout (the one existing
+ * pool files use, so a rewrite changes only what changed).
  */
 final class PoolJson {
     /** The largest credential file we read; anything bigger is not one of ours. */
@@ -128,8 +129,8 @@ final class PoolJson {
     }
 
     /**
-     * An RFC 3339 time. Go writes its zero time ({@code 0001-01-01T00:00:00Z}) for "unset", so times at or before
-     * the Unix epoch count as absent.
+     * An RFC 3339 time. Files written by Go programs hold Go's zero time ({@code 0001-01-01T00:00:00Z}) for "unset",
+     * so times at or before the Unix epoch count as absent.
      */
     static Optional<Instant> time(JsonNode object, String field) {
         Optional<String> text = text(object, field);

@@ -2,8 +2,8 @@ package io.proxygate.adapter.out.persistence.bolt;
 
 import io.proxygate.adapter.out.persistence.sql.SqlConversationPins;
 import io.proxygate.adapter.out.persistence.sql.SqliteDatabase;
-import io.proxygate.adapter.out.persistence.sql.SqliteSettings;
-import io.proxygate.adapter.out.persistence.sql.SqliteUsageStats;
+import io.proxygate.adapter.out.persistence.sql.SqlSettings;
+import io.proxygate.adapter.out.persistence.sql.SqlUsageStats;
 import io.proxygate.adapter.out.persistence.testing.TestData;
 import io.proxygate.application.usage.UsageTotals;
 import io.proxygate.domain.credential.CredentialId;
@@ -57,7 +57,7 @@ class GoDatabaseImportTest {
     }
 
     private static Map<String, UsageTotals> totals(Jdbi jdbi, Instant from, Instant to) {
-        return new SqliteUsageStats(jdbi).totalsByCredential(from, to).stream()
+        return new SqlUsageStats(jdbi).totalsByCredential(from, to).stream()
                 .collect(Collectors.toMap(t -> t.credential().map(CredentialId::value).orElse("-"),
                         Function.identity()));
     }
@@ -112,7 +112,7 @@ class GoDatabaseImportTest {
         assertThat(today.get("claude:claude@example.com").tokens().cachedInputTokens()).isEqualTo(1000);
         assertThat(today.values().stream().mapToLong(UsageTotals::requests).sum()).isEqualTo(28);
 
-        List<UsageTotals> byModel = new SqliteUsageStats(jdbi).totalsByCredentialAndModel(
+        List<UsageTotals> byModel = new SqlUsageStats(jdbi).totalsByCredentialAndModel(
                 TODAY.atStartOfDay(ZONE).toInstant(), TODAY.plusDays(1).atStartOfDay(ZONE).toInstant());
         assertThat(byModel).anySatisfy(t -> {
             assertThat(t.credential()).contains(new CredentialId("chatgpt:user@example.com"));
@@ -164,7 +164,7 @@ class GoDatabaseImportTest {
     void theClaudeFallbackPolicyIsCopiedAsStored() throws IOException {
         Path db = goDatabase();
         importer().importIfBolt(db);
-        Optional<FallbackPolicy> policy = new SqliteSettings(SqliteDatabase.open(db), InstantSource.fixed(NOW)).load();
+        Optional<FallbackPolicy> policy = new SqlSettings(SqliteDatabase.open(db), InstantSource.fixed(NOW)).load();
         assertThat(policy).hasValueSatisfying(p -> {
             assertThat(p.enabled()).isFalse();
             assertThat(p.rules()).singleElement().satisfies(r -> {

@@ -44,7 +44,7 @@ class PoolDirectoryStoreTest {
         store = new PoolDirectoryStore(pool, InstantSource.fixed(NOW));
     }
 
-    // ---- reading the original's formats ----
+    // ---- reading existing files (Go zero times, provider for type, facts from claims) ----
 
     @Test
     void staleTempFilesOfDeadWritersAreRemovedAtStart() throws Exception {

@@ -28,7 +28,7 @@ class RequestLogFullDiskTest {
     void rowsWaitWhileTheDiskIsFullAndAreWrittenWhenSpaceReturns() throws Exception {
         try (SmallDisk disk = SmallDisk.mount(dir.resolve("small"), 2L * 1024 * 1024)) {
             Jdbi jdbi = SqliteDatabase.open(disk.path().resolve("proxygate.db"));
-            SqliteRequestLog log = new SqliteRequestLog(jdbi, 1024, 64, Duration.ofMillis(10), Duration.ofSeconds(1),
+            SqlRequestLog log = new SqlRequestLog(jdbi, 1024, 64, Duration.ofMillis(10), Duration.ofSeconds(1),
                     500, disk.path().toString());
             log.append(record("before", T0));
             await().atMost(Duration.ofSeconds(5)).until(() -> log.writtenCount() == 1);

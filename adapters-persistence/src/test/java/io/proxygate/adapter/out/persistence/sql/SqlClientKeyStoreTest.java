@@ -5,7 +5,7 @@ import io.proxygate.application.clientkey.ClientKeyService;
 import io.proxygate.application.clientkey.ClientKeyUsage;
 import io.proxygate.application.clientkey.CreatedClientKey;
 import io.proxygate.application.proxy.ProxyFailure;
-import io.proxygate.application.proxy.Route;
+import io.proxygate.application.http.Route;
 import io.proxygate.application.usage.CostEstimator;
 import io.proxygate.domain.clientkey.ClientKey;
 import io.proxygate.domain.clientkey.ClientKeyRules;

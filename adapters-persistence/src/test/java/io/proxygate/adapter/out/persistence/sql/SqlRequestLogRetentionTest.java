@@ -28,16 +28,16 @@ class SqlRequestLogRetentionTest {
     Path dir;
 
     private Jdbi jdbi;
-    private SqliteUsageStats stats;
+    private SqlUsageStats stats;
 
     @BeforeEach
     void open() {
         jdbi = SqliteDatabase.open(dir.resolve("proxygate.db"));
-        stats = new SqliteUsageStats(jdbi);
+        stats = new SqlUsageStats(jdbi);
     }
 
     private void write(RequestRecord... records) {
-        try (SqliteRequestLog log = new SqliteRequestLog(jdbi)) {
+        try (SqlRequestLog log = new SqlRequestLog(jdbi)) {
             for (RequestRecord r : records) {
                 log.append(r);
             }

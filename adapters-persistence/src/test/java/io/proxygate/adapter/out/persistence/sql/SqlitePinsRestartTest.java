@@ -52,8 +52,8 @@ class SqlitePinsRestartTest {
     /** A server start: a new router on the database file, as the server wires it for SQLite. */
     private RoutingService start() {
         var jdbi = SqliteDatabase.open(dir.resolve("data/proxygate.db"));
-        return RoutingService.persistingPins(pool, new SqliteCredentialState(jdbi, clock),
-                new SqlConversationPins(jdbi), RoutingSettings.DEFAULTS.withPins(Duration.ofHours(1), 1000), clock);
+        return RoutingService.persistingPins(pool, new SqlCredentialState(jdbi, clock),
+                new SqlConversationPins(jdbi), RoutingSettings.DEFAULTS, clock);
     }
 
     private static RouteQuery chat(String conversation) {

@@ -1,0 +1,171 @@
+package io.proxygate.bootstrap.translate;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.dropwizard.jersey.validation.Validators;
+import io.dropwizard.testing.junit5.DropwizardAppExtension;
+import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
+import io.proxygate.application.usage.RequestRecord;
+import io.proxygate.bootstrap.ProxyGateApplication;
+import io.proxygate.bootstrap.Wiring;
+import io.proxygate.bootstrap.config.ConfigLoader;
+import io.proxygate.bootstrap.config.ProxyGateConfiguration;
+import io.proxygate.bootstrap.support.Fixtures;
+import io.proxygate.bootstrap.support.MockUpstream;
+import io.proxygate.bootstrap.support.PoolFiles;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Both directions through the whole application with one Claude account and one ChatGPT account: a Claude request
+ * whose Claude account answers 429 is served by the ChatGPT account ({@code fallback_on_exhaustion}); a Responses
+ * request for a model mapped to Claude, with the ChatGPT account disabled, is served by the Claude account, and the
+ * Anthropic upstream sees an Anthropic request.
+ */
+@ExtendWith(DropwizardExtensionsSupport.class)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class TranslateRoutingSystemTest {
+    private static final MockUpstream UPSTREAM = start();
+    private static final Path POOL;
+    private static final DropwizardAppExtension<ProxyGateConfiguration> APP;
+
+    static {
+        try {
+            Path root = Files.createTempDirectory("proxygate-translate-routing");
+            POOL = root.resolve("pool");
+            PoolFiles.chatgpt(POOL, "alpha@x.com", "acc-alpha", "pro");
+            PoolFiles.claude(POOL, "claude@x.com");
+            Path toml = root.resolve("config.toml");
+            Files.writeString(toml, """
+                    [translate]
+                    enabled = true
+                    [translate.models]
+                    "claude-sonnet-*" = "gpt-5-codex"
+                    "gpt-5.1*"        = "claude-sonnet-4-5"
+                    """);
+            Map<String, String> env = new HashMap<>();
+            env.put("PROXYGATE_ADDR", "127.0.0.1:0");
+            env.put("PROXYGATE_ADMIN_ADDR", "127.0.0.1:0");
+            env.put("PROXYGATE_DATA_DIR", root.resolve("data").toString());
+            env.put("PROXYGATE_POOL_DIR", POOL.toString());
+            env.put("PROXYGATE_PRICING_SOURCE", "builtin");
+            env.put("PROXYGATE_LOG_LEVEL", System.getProperty("proxygate.test.log", "warn"));
+            env.put("PROXYGATE_UPSTREAM_CHATGPT_BASE_URL", UPSTREAM.url() + "/backend-api");
+            env.put("PROXYGATE_UPSTREAM_ANTHROPIC_BASE_URL", UPSTREAM.url());
+            env.put("PROXYGATE_CHATGPT_USAGE_URL", UPSTREAM.url() + "/wham/usage");
+            env.put("PROXYGATE_CLAUDE_USAGE_URL", UPSTREAM.url() + "/api/oauth/usage");
+            APP = new DropwizardAppExtension<>(ProxyGateApplication.class,
+                    new ConfigLoader(Validators.newValidator()).load(toml, env));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    private static MockUpstream start() {
+        try {
+            MockUpstream mock = new MockUpstream();
+            mock.on("GET", "/wham/usage", (r, ex) -> MockUpstream.json(ex, 200, "{}"));
+            mock.on("GET", "/api/oauth/usage", (r, ex) -> MockUpstream.json(ex, 200, "{}"));
+            mock.on("POST", CodexMock.PATH, CodexMock::handle);
+            return mock;
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @AfterAll
+    static void stop() {
+        UPSTREAM.close();
+    }
+
+    private String base() {
+        return "http://127.0.0.1:" + APP.getLocalPort();
+    }
+
+    private Wiring wiring() {
+        return ((ProxyGateApplication) APP.getApplication()).wiring();
+    }
+
+    private HttpResponse<String> post(String path, String body) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(base() + path))
+                .POST(HttpRequest.BodyPublishers.ofString(body)).header("Content-Type", "application/json")
+                .header("anthropic-version", "2023-06-01").build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    @Order(1)
+    void aClaudeRequestWhoseClaudeAccountIsRateLimitedIsServedByTheChatGptAccount() throws Exception {
+        UPSTREAM.on("POST", "/v1/messages", (r, ex) -> {
+            ex.getResponseHeaders().set("retry-after", "600");
+            MockUpstream.json(ex, 429, "{\"type\":\"error\",\"error\":{\"type\":\"rate_limit_error\","
+                    + "\"message\":\"Number of request tokens has exceeded your per-minute rate limit\"}}");
+        });
+
+        HttpResponse<String> r = post("/v1/messages", "{\"model\":\"claude-sonnet-4-5\",\"max_tokens\":100,"
+                + "\"tools\":" + MessagesOnChatGptSystemTest.TOOLS + ",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.body()).contains("\"type\":\"message\"", "\"id\":\"call_read_1\"");
+        assertThat(UPSTREAM.requests("/v1/messages")).hasSize(1);
+        RequestRecord row = wiring().requestLog().recent(10).getFirst();
+        assertThat(row.translation()).hasValue("translated messages → responses, claude-sonnet-4-5 → gpt-5-codex, "
+                + "because every messages credential is exhausted");
+        assertThat(row.routingNote()).contains("claude", "chatgpt");
+
+        HttpResponse<String> explained = http.send(HttpRequest.newBuilder(URI.create(base()
+                        + "/admin/routing/explain?api=messages&model=claude-sonnet-4-5"))
+                .header("X-Admin-Token", wiring().adminToken().value()).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(CodexMock.JSON.readTree(explained.body()).path("translation").asText())
+                .endsWith("because every messages credential is exhausted");
+    }
+
+    @Test
+    @Order(2)
+    void aResponsesRequestForAModelMappedToClaudeIsServedByTheClaudeAccountWhenNoChatGptAccountCanServe()
+            throws Exception {
+        var snapshot = wiring().pool().snapshot();
+        for (var credential : snapshot.credentials()) {
+            if (credential.kind() == io.proxygate.domain.credential.CredentialKind.CHATGPT_ACCOUNT) {
+                wiring().pool().setDisabled(snapshot.entry(credential.id()).orElseThrow(), true);
+            } else {
+                wiring().router().clearCooldown(credential.id());
+            }
+        }
+        UPSTREAM.on("POST", "/v1/messages", (r, ex) -> Fixtures.messagesStream(ex, "Claude speaking"));
+
+        HttpResponse<String> r = post("/v1/responses", "{\"model\":\"gpt-5.1-codex\",\"stream\":true,"
+                + "\"instructions\":\"Be brief.\",\"input\":[{\"type\":\"message\",\"role\":\"user\","
+                + "\"content\":[{\"type\":\"input_text\",\"text\":\"hi\"}]}]}");
+
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.body()).contains("event: response.created", "Claude speaking", "event: response.completed");
+        MockUpstream.Recorded seen = UPSTREAM.requests("/v1/messages").getLast();
+        JsonNode body = CodexMock.JSON.readTree(seen.body());
+        assertThat(body.path("model").asText()).isEqualTo("claude-sonnet-4-5");
+        assertThat(body.path("messages").get(0).path("role").asText()).isEqualTo("user");
+        assertThat(seen.header("Authorization")).startsWith("Bearer sk-ant-oat01-fake-");
+        assertThat(seen.header("anthropic-version")).isEqualTo("2023-06-01");
+        RequestRecord row = wiring().requestLog().recent(10).getFirst();
+        assertThat(row.translation()).hasValue("translated responses → messages, gpt-5.1-codex → claude-sonnet-4-5, "
+                + "because no responses credential can serve");
+        assertThat(row.model()).isEqualTo("claude-sonnet-4-5");
+        assertThat(row.tokens().inputTokens()).as("the Anthropic stream's own usage").isEqualTo(12);
+    }
+}
