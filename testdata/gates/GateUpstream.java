@@ -18,6 +18,8 @@ public class GateUpstream {
                 String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
                 if (phase.equals("translate")) {
                     translate(exchange, body);
+                } else if (phase.equals("translate-claude")) {
+                    translateClaude(exchange, body);
                 } else {
                     handle(phase, exchange);
                 }
@@ -92,7 +94,8 @@ public class GateUpstream {
 
     /**
      * A ChatGPT Codex backend that speaks only the Responses API, for clients of the Messages API served through
-     * translation: a request offering a {@code Read} tool gets a call of it on the file named by GATE_READ_FILE;
+     * translation: a request offering Claude Code's {@code Read} tool (or OpenCode's {@code read}, when the request asks
+     * GATE_ASK) gets a call of it on the file named by GATE_READ_FILE;
      * the request that carries the tool's output gets an answer quoting that output; anything else gets "pong".
      */
     static void translate(HttpExchange ex, String body) throws IOException {
@@ -114,10 +117,75 @@ public class GateUpstream {
             String said = stringAfter(body.substring(output), "\"output\":");
             codexStream(ex, escape("The file says: " + said));
         } else if (body.contains("\"name\":\"Read\"")) {
+            // Claude Code's Read tool.
             codexToolCall(ex, "Read", "{\"file_path\":\"" + escape(System.getenv("GATE_READ_FILE")) + "\"}");
+        } else if (body.contains("\"name\":\"read\"") && body.contains(System.getenv("GATE_ASK"))) {
+            // OpenCode's read tool, asked for the gate's question (not its title or summary requests).
+            codexToolCall(ex, "read", "{\"filePath\":\"" + escape(System.getenv("GATE_READ_FILE")) + "\"}");
         } else {
             codexStream(ex, "pong");
         }
+    }
+
+    /**
+     * An Anthropic Messages API that knows nothing of the Responses API, for Responses clients (Codex) served through
+     * translation: a request offering a shell tool gets a call of it printing GATE_READ_FILE; the request that carries
+     * the tool's result gets an answer quoting that result; anything else gets "pong".
+     */
+    static void translateClaude(HttpExchange ex, String body) throws IOException {
+        String path = ex.getRequestURI().getPath();
+        java.util.List<String> tools = new java.util.ArrayList<>();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\{\"name\":\"([A-Za-z0-9_.-]+)\",\"description\"")
+                .matcher(body);
+        while (m.find()) {
+            tools.add(m.group(1));
+        }
+        System.out.println("SEEN " + path + " auth=" + header(ex, "Authorization") + " model="
+                + stringAfter(body, "\"model\":") + " tools=" + tools
+                + " tool_result=" + body.contains("\"type\":\"tool_result\""));
+        System.out.flush();
+        if (path.contains("usage")) {
+            json(ex, "{}");
+            return;
+        }
+        if (!path.endsWith("/v1/messages")) {
+            ex.sendResponseHeaders(404, -1);
+            return;
+        }
+        int result = body.lastIndexOf("\"type\":\"tool_result\"");
+        String file = System.getenv("GATE_READ_FILE");
+        if (result >= 0) {
+            String rest = body.substring(result);
+            int content = rest.indexOf("\"content\":");
+            String said = content >= 0 && rest.startsWith("\"", content + 10) ? stringAfter(rest, "\"content\":")
+                    : stringAfter(rest, "\"text\":");
+            // Codex wraps a command's output in a header ("Chunk ID: ...", "Output:"): quote its last line.
+            String[] lines = said.strip().split("\n");
+            anthropicStream(ex, escape("The file says: " + lines[lines.length - 1]));
+        } else if (tools.contains("shell")) {
+            anthropicToolCall(ex, "shell", "{\"command\":[\"cat\",\"" + escape(file) + "\"]}");
+        } else if (tools.contains("exec_command")) {
+            anthropicToolCall(ex, "exec_command", "{\"cmd\":\"cat " + escape(file) + "\"}");
+        } else {
+            anthropicStream(ex, "pong");
+        }
+    }
+
+    /** A Messages stream in which the model calls one tool. */
+    static void anthropicToolCall(HttpExchange ex, String name, String input) throws IOException {
+        String body = "event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"id\":\"msg_gate_tool\","
+                + "\"type\":\"message\",\"role\":\"assistant\",\"model\":\"claude-sonnet-4-5\",\"content\":[],"
+                + "\"stop_reason\":null,\"stop_sequence\":null,\"usage\":{\"input_tokens\":30,\"output_tokens\":1}}}\n\n"
+                + "event: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":0,"
+                + "\"content_block\":{\"type\":\"tool_use\",\"id\":\"toolu_gate_shell\",\"name\":\"" + name
+                + "\",\"input\":{}}}\n\n"
+                + "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,"
+                + "\"delta\":{\"type\":\"input_json_delta\",\"partial_json\":\"" + escape(input) + "\"}}\n\n"
+                + "event: content_block_stop\ndata: {\"type\":\"content_block_stop\",\"index\":0}\n\n"
+                + "event: message_delta\ndata: {\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"tool_use\","
+                + "\"stop_sequence\":null},\"usage\":{\"output_tokens\":12}}\n\n"
+                + "event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n";
+        sseBody(ex, body);
     }
 
     /** A Responses stream in which the model calls one function tool. */

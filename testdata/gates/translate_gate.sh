@@ -13,7 +13,8 @@ TOKEN=translate-gate-token PROXY_TOKEN=translate-proxy-token
 WORK=$(mktemp -d)
 SECRET="TRANSLATED-READ-$RANDOM-$RANDOM"
 echo "$SECRET" > "$WORK/notes.txt"
-GATE_READ_FILE="$WORK/notes.txt" start_upstream translate "$PORT_UP"
+ASK="What does notes.txt say?"
+GATE_READ_FILE="$WORK/notes.txt" GATE_ASK="$ASK" start_upstream translate "$PORT_UP"
 mkdir -p "$POOLDIR/chatgpt"
 cat > "$POOLDIR/chatgpt/codex.json" <<JSON
 { "email":"codex@x.com","account_id":"acc-codex","plan_type":"pro","access_token":"pooled-chatgpt-token","refresh_token":"r","expires_at":"2099-12-31T00:00:00Z","created_at":"2026-04-26T00:00:00Z" }
@@ -32,10 +33,10 @@ start_proxy PROXYGATE_PROXY_TOKEN="$PROXY_TOKEN" \
   PROXYGATE_UPSTREAM_ANTHROPIC_BASE_URL="http://127.0.0.1:$PORT_UP/anthropic-must-not-be-called" \
   PROXYGATE_CHATGPT_USAGE_URL="http://127.0.0.1:$PORT_UP/wham/usage"
 
-echo "[1/2] Claude Code reads a file through a ChatGPT-only pool"
+echo "[1/3] Claude Code reads a file through a ChatGPT-only pool"
 OUT=$(cd "$WORK" && HOME="$WORK/home" ANTHROPIC_BASE_URL="http://127.0.0.1:$PORT_PROXY" ANTHROPIC_API_KEY="$PROXY_TOKEN" \
   DISABLE_AUTOUPDATER=1 DISABLE_TELEMETRY=1 CLAUDE_CODE_MAX_RETRIES=0 timeout 180 \
-  "$CLIENTS/node_modules/.bin/claude" --bare -p "What does notes.txt say?" --allowedTools Read </dev/null 2>&1) \
+  "$CLIENTS/node_modules/.bin/claude" --bare -p "$ASK" --allowedTools Read </dev/null 2>&1) \
   || fail "claude exited non-zero: $OUT"
 echo "  claude said: $OUT"
 echo "$OUT" | grep -q "$SECRET" || fail "Claude Code did not print the backend's answer quoting the file"
@@ -48,7 +49,29 @@ grep "SEEN /backend-api/codex/responses" "$LOGDIR/upstream.log" | grep -q "auth=
 ! grep -q "$PROXY_TOKEN" "$LOGDIR/upstream.log" || fail "the client's key leaked upstream"
 ! grep -q "anthropic-must-not-be-called" "$LOGDIR/upstream.log" || fail "an Anthropic upstream was called"
 
-echo "[2/2] the request log says the requests were translated"
+echo "[2/3] OpenCode (Anthropic provider) reads the same file through the same pool"
+if [ -x "$CLIENTS/node_modules/opencode-linux-x64/bin/opencode" ]; then
+  PROJ="$WORK" # the project folder holds notes.txt: OpenCode refuses reads outside it
+  cat > "$PROJ/opencode.json" <<JSON
+{"model": "pg/claude-sonnet-4-5",
+ "provider": {"pg": {"npm": "@ai-sdk/anthropic", "name": "PG",
+   "options": {"baseURL": "http://127.0.0.1:$PORT_PROXY/v1", "apiKey": "$PROXY_TOKEN"},
+   "models": {"claude-sonnet-4-5": {}}}}}
+JSON
+  BEFORE=$(grep -c "tool_output=true" "$LOGDIR/upstream.log" || true)
+  OUT=$(cd "$PROJ" && env -i PATH=/usr/local/bin:/usr/bin:/bin TERM=dumb HOME="$WORK/ochome" \
+    XDG_CONFIG_HOME="$WORK/xdg/config" XDG_DATA_HOME="$WORK/xdg/data" XDG_CACHE_HOME="$WORK/xdg/cache" \
+    XDG_STATE_HOME="$WORK/xdg/state" OPENCODE_DISABLE_MODELS_FETCH=1 OPENCODE_DISABLE_AUTOUPDATE=1 \
+    timeout 180 "$CLIENTS/node_modules/opencode-linux-x64/bin/opencode" run --title t --format json \
+    -m pg/claude-sonnet-4-5 $ASK </dev/null 2>&1) || fail "opencode exited non-zero: $OUT"
+  echo "$OUT" | grep -q "$SECRET" || fail "OpenCode did not print the backend's answer quoting the file: $OUT"
+  [ "$(grep -c "tool_output=true" "$LOGDIR/upstream.log")" -gt "$BEFORE" ] || fail "OpenCode's read output never reached the backend"
+  echo "  opencode printed the file's text"
+else
+  echo "  (skipped: OpenCode's optional package is not installed)"
+fi
+
+echo "[3/3] the request log says the requests were translated"
 ROWS=$(curl -fsS -H "X-Admin-Token: $TOKEN" "http://127.0.0.1:$PORT_PROXY/admin/requests?limit=20")
 echo "$ROWS" | grep -q "translated messages → responses" || fail "no translated row in the request log: $ROWS"
 cd "$REPO_ROOT"

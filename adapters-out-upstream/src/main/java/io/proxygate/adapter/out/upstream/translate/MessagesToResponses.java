@@ -36,11 +36,11 @@ public final class MessagesToResponses implements WireTranslation {
 
     @Override
     public byte[] request(byte[] clientBody, String servedModel) throws Untranslatable {
-        ObjectNode in = WireJson.object(clientBody);
+        // Long strings (prompts, descriptions, tool outputs) stay the body's own bytes and are copied out unchanged.
+        ObjectNode in = Json.requestObject(clientBody);
         ObjectNode out = WireJson.NODES.objectNode();
         out.put("model", servedModel);
-        String instructions = systemText(in.path("system"));
-        out.put("instructions", instructions);
+        out.set("instructions", systemText(in.path("system")));
         out.set("input", input(in.path("messages")));
         JsonNode tools = in.path("tools");
         if (tools.isArray() && !tools.isEmpty()) {
@@ -90,12 +90,20 @@ public final class MessagesToResponses implements WireTranslation {
         return budgetTokens < 4096 ? "low" : budgetTokens < 16384 ? "medium" : "high";
     }
 
-    private static String systemText(JsonNode system) {
+    /** A string node as it is (a raw slice of the body stays raw), anything else as its text. */
+    static JsonNode string(JsonNode node) {
+        return node.isTextual() ? node : WireJson.NODES.textNode(node.asText(""));
+    }
+
+    private static JsonNode systemText(JsonNode system) {
         if (system.isTextual()) {
-            return system.asText();
+            return system;
         }
         if (!system.isArray()) {
-            return "";
+            return WireJson.NODES.textNode("");
+        }
+        if (system.size() == 1 && system.get(0).path("type").asText("").equals("text")) {
+            return string(system.get(0).path("text"));
         }
         StringBuilder sb = new StringBuilder();
         for (JsonNode block : system) {
@@ -106,7 +114,7 @@ public final class MessagesToResponses implements WireTranslation {
                 sb.append(block.path("text").asText(""));
             }
         }
-        return sb.toString();
+        return WireJson.NODES.textNode(sb.toString());
     }
 
     private static ArrayNode input(JsonNode messages) throws Untranslatable {
@@ -126,14 +134,14 @@ public final class MessagesToResponses implements WireTranslation {
             boolean assistant = role.equals("assistant");
             JsonNode content = message.path("content");
             if (content.isTextual()) {
-                items.add(message(role, List.of(textPart(assistant, content.asText()))));
+                items.add(message(role, List.of(textPart(assistant, content))));
                 continue;
             }
             List<ObjectNode> parts = new ArrayList<>();
             for (JsonNode block : content) {
                 String type = block.path("type").asText("");
                 switch (type) {
-                    case "text" -> parts.add(textPart(assistant, block.path("text").asText("")));
+                    case "text" -> parts.add(textPart(assistant, block.path("text")));
                     case "image" -> parts.add(imagePart(block));
                     case "document" -> parts.add(documentPart(block));
                     case "tool_use" -> {
@@ -194,9 +202,13 @@ public final class MessagesToResponses implements WireTranslation {
     }
 
     private static ObjectNode textPart(boolean assistant, String text) {
+        return textPart(assistant, WireJson.NODES.textNode(text));
+    }
+
+    private static ObjectNode textPart(boolean assistant, JsonNode text) {
         ObjectNode p = WireJson.NODES.objectNode();
         p.put("type", assistant ? "output_text" : "input_text");
-        p.put("text", text);
+        p.set("text", string(text));
         return p;
     }
 
@@ -247,6 +259,15 @@ public final class MessagesToResponses implements WireTranslation {
         boolean error = block.path("is_error").asBoolean(false);
         // The Responses API has no error flag on a tool's output: the words say it instead.
         String prefix = error ? "Error: " : "";
+        if (content.isTextual() && !error) {
+            out.set("output", content);
+            return out;
+        }
+        if (!error && content.isArray() && content.size() == 1
+                && content.get(0).path("type").asText("").equals("text")) {
+            out.set("output", string(content.get(0).path("text")));
+            return out;
+        }
         if (content.isTextual() || content.isMissingNode() || content.isNull()) {
             out.put("output", prefix + content.asText(""));
             return out;
@@ -275,7 +296,7 @@ public final class MessagesToResponses implements WireTranslation {
         for (JsonNode part : content) {
             String type = part.path("type").asText("");
             if (type.equals("text")) {
-                parts.add(textPart(false, part.path("text").asText("")));
+                parts.add(textPart(false, part.path("text")));
             } else if (type.equals("image")) {
                 parts.add(imagePart(part));
             }
@@ -310,7 +331,7 @@ public final class MessagesToResponses implements WireTranslation {
             f.put("type", "function");
             f.put("name", tool.path("name").asText(""));
             if (tool.hasNonNull("description")) {
-                f.put("description", tool.path("description").asText(""));
+                f.set("description", string(tool.path("description")));
             }
             JsonNode schema = tool.path("input_schema");
             f.set("parameters", schema.isObject() ? schema : WireJson.NODES.objectNode().put("type", "object"));
