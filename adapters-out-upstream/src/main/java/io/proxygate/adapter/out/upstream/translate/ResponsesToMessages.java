@@ -339,6 +339,10 @@ public final class ResponsesToMessages implements RequestAwareTranslation {
             case "reasoning" -> reasoning(item, b);
             case "item_reference" -> throw new Untranslatable("item_reference points at OpenAI's stored items; send "
                     + "the items themselves");
+            case "web_search_call", "file_search_call", "code_interpreter_call", "image_generation_call" ->
+                // The record of a search OpenAI ran in an earlier turn: its results were never in the input, only
+                // the answer that followed, which stays. Dropping it lets a session started on OpenAI continue.
+                b.notes.add("a past " + type + " record was dropped (its results were OpenAI-internal)");
             case "compaction", "compaction_summary" -> throw new Untranslatable("this conversation was compacted by "
                     + "OpenAI (an encrypted compaction item) and cannot continue on Anthropic; start a new session");
             default -> throw new Untranslatable("input item " + type + " comes from an OpenAI server-side tool and "
