@@ -295,7 +295,7 @@ public final class ResponsesToMessages implements RequestAwareTranslation {
             case "message" -> message(item, b);
             case "function_call" -> {
                 ObjectNode use = Json.object().put("type", "tool_use");
-                use.put("id", callId(item));
+                use.put("id", AnthropicRequestBuilder.toolId(callId(item)));
                 String name = item.path("name").asText();
                 String ns = Json.text(item, "namespace");
                 use.put("name", ns == null ? name : upstreamNameOf.getOrDefault(ns + "\u0000" + name, name));
@@ -304,7 +304,7 @@ public final class ResponsesToMessages implements RequestAwareTranslation {
             }
             case "custom_tool_call" -> {
                 ObjectNode use = Json.object().put("type", "tool_use");
-                use.put("id", callId(item));
+                use.put("id", AnthropicRequestBuilder.toolId(callId(item)));
                 use.put("name", item.path("name").asText());
                 JsonNode freeformInput = item.get("input");
                 use.putObject("input").set(FREEFORM_FIELD, freeformInput != null && freeformInput.isTextual()
@@ -313,7 +313,7 @@ public final class ResponsesToMessages implements RequestAwareTranslation {
             }
             case "function_call_output", "custom_tool_call_output" -> {
                 ObjectNode result = Json.object().put("type", "tool_result");
-                result.put("tool_use_id", callId(item));
+                result.put("tool_use_id", AnthropicRequestBuilder.toolId(callId(item)));
                 JsonNode output = item.get("output");
                 if (output != null && output.isArray()) {
                     ArrayNode content = result.putArray("content");

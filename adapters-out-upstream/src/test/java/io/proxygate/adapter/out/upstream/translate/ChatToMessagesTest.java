@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -107,5 +108,19 @@ class ChatToMessagesTest {
         assertThat(last.path("role").asText()).isEqualTo("user");
         assertThat(last.path("content").get(0).path("text").asText()).isEqualTo("later");
         assertThat(t.notes()).anyMatch(n -> n.contains("system message after the conversation started"));
+    }
+
+    @Test
+    void callIdsAnthropicWouldRejectAreRewrittenAlikeForCallAndResult() throws Untranslatable {
+        JsonNode body = Golden.json(codec.request(utf8("{\"messages\":[{\"role\":\"user\",\"content\":\"x\"},"
+                + "{\"role\":\"assistant\",\"tool_calls\":[{\"id\":\"fc:1.a\",\"type\":\"function\",\"function\":"
+                + "{\"name\":\"f\",\"arguments\":\"{}\"}},{\"id\":\"fc:1/a\",\"type\":\"function\",\"function\":"
+                + "{\"name\":\"f\",\"arguments\":\"{}\"}}]},{\"role\":\"tool\",\"tool_call_id\":\"fc:1.a\","
+                + "\"content\":\"1\"},{\"role\":\"tool\",\"tool_call_id\":\"fc:1/a\",\"content\":\"2\"}],"
+                + "\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"f\"}}]}"), "c"));
+        List<String> uses = body.path("messages").get(1).findValuesAsText("id");
+        List<String> results = body.path("messages").get(2).findValuesAsText("tool_use_id");
+        assertThat(uses).allMatch(id -> id.matches("[A-Za-z0-9_-]+")).doesNotHaveDuplicates();
+        assertThat(results).isEqualTo(uses);
     }
 }
