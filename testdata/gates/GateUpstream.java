@@ -119,7 +119,7 @@ public class GateUpstream {
         } else if (body.contains("\"name\":\"Read\"")) {
             // Claude Code's Read tool.
             codexToolCall(ex, "Read", "{\"file_path\":\"" + escape(System.getenv("GATE_READ_FILE")) + "\"}");
-        } else if (body.contains("\"name\":\"read\"") && body.contains(System.getenv("GATE_ASK"))) {
+        } else if (body.contains("\"name\":\"read\"") && body.contains(String.valueOf(System.getenv("GATE_ASK")))) {
             // OpenCode's read tool, asked for the gate's question (not its title or summary requests).
             codexToolCall(ex, "read", "{\"filePath\":\"" + escape(System.getenv("GATE_READ_FILE")) + "\"}");
         } else {
@@ -159,9 +159,14 @@ public class GateUpstream {
             int content = rest.indexOf("\"content\":");
             String said = content >= 0 && rest.startsWith("\"", content + 10) ? stringAfter(rest, "\"content\":")
                     : stringAfter(rest, "\"text\":");
-            // Codex wraps a command's output in a header ("Chunk ID: ...", "Output:"): quote its last line.
-            String[] lines = said.strip().split("\n");
-            anthropicStream(ex, escape("The file says: " + lines[lines.length - 1]));
+            // Clients wrap a tool's output in their own framing (Codex's "Chunk ID: ... Output:", OpenCode's
+            // <content> with line numbers): quote the file's text only when it arrived inside the result.
+            String text = java.nio.file.Files.readString(java.nio.file.Path.of(file)).strip();
+            anthropicStream(ex, escape(said.contains(text) ? "The file says: " + text
+                    : "The tool result did not carry the file: " + said));
+        } else if (tools.contains("read") && body.contains(String.valueOf(System.getenv("GATE_ASK")))) {
+            // OpenCode's read tool, asked for the gate's question (not its title or summary requests).
+            anthropicToolCall(ex, "read", "{\"filePath\":\"" + escape(file) + "\"}");
         } else if (tools.contains("shell")) {
             anthropicToolCall(ex, "shell", "{\"command\":[\"cat\",\"" + escape(file) + "\"]}");
         } else if (tools.contains("exec_command")) {

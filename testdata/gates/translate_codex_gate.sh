@@ -13,7 +13,8 @@ TOKEN=translate-codex-gate-token PROXY_TOKEN=translate-codex-proxy-token
 WORK=$(mktemp -d)
 SECRET="TRANSLATED-SHELL-$RANDOM-$RANDOM"
 echo "$SECRET" > "$WORK/notes.txt"
-GATE_READ_FILE="$WORK/notes.txt" start_upstream translate-claude "$PORT_UP"
+ASK="What does notes.txt say?"
+GATE_READ_FILE="$WORK/notes.txt" GATE_ASK="$ASK" start_upstream translate-claude "$PORT_UP"
 mkdir -p "$POOLDIR/claude"
 cat > "$POOLDIR/claude/claude.json" <<JSON
 { "email":"claude@x.com","access_token":"sk-ant-oat01-pooled-claude-token","refresh_token":"sk-ant-ort01-r","expires_at":"2099-12-31T00:00:00Z" }
@@ -31,7 +32,7 @@ start_proxy PROXYGATE_PROXY_TOKEN="$PROXY_TOKEN" \
   PROXYGATE_UPSTREAM_ANTHROPIC_BASE_URL="http://127.0.0.1:$PORT_UP" \
   PROXYGATE_CLAUDE_USAGE_URL="http://127.0.0.1:$PORT_UP/api/oauth/usage"
 
-echo "[1/2] Codex CLI runs a shell command through a Claude-only pool"
+echo "[1/3] Codex CLI runs a shell command through a Claude-only pool"
 mkdir -p "$WORK/codex"
 cat > "$WORK/codex/config.toml" <<TOML
 model = "gpt-5"
@@ -45,7 +46,7 @@ wire_api = "responses"
 env_key = "PG_KEY"
 TOML
 OUT=$(cd "$WORK" && HOME="$WORK/home" CODEX_HOME="$WORK/codex" PG_KEY="$PROXY_TOKEN" \
-  timeout 180 "$CLIENTS/node_modules/.bin/codex" exec --skip-git-repo-check "What does notes.txt say?" </dev/null 2>&1) \
+  timeout 180 "$CLIENTS/node_modules/.bin/codex" exec --skip-git-repo-check "$ASK" </dev/null 2>&1) \
   || fail "codex exited non-zero: $OUT"
 echo "$OUT" | tail -3 | sed 's/^/  codex said: /'
 echo "$OUT" | grep -q "The file says: $SECRET" || fail "Codex did not print the upstream's answer quoting the file: $OUT"
@@ -58,7 +59,28 @@ grep "SEEN /v1/messages" "$LOGDIR/upstream.log" | grep -q "auth=Bearer sk-ant-oa
 ! grep -q "$PROXY_TOKEN" "$LOGDIR/upstream.log" || fail "the client's key leaked upstream"
 ! grep -q "chatgpt-must-not-be-called/codex" "$LOGDIR/upstream.log" || fail "a ChatGPT upstream was called"
 
-echo "[2/2] the request log says the requests were translated"
+echo "[2/3] OpenCode (OpenAI Responses provider) reads the same file through the same pool"
+if [ -x "$CLIENTS/node_modules/opencode-linux-x64/bin/opencode" ]; then
+  cat > "$WORK/opencode.json" <<JSON
+{"model": "pg/gpt-5",
+ "provider": {"pg": {"npm": "@ai-sdk/openai", "name": "PG",
+   "options": {"baseURL": "http://127.0.0.1:$PORT_PROXY/v1", "apiKey": "$PROXY_TOKEN"},
+   "models": {"gpt-5": {}}}}}
+JSON
+  BEFORE=$(grep -c "tool_result=true" "$LOGDIR/upstream.log" || true)
+  OUT=$(cd "$WORK" && env -i PATH=/usr/local/bin:/usr/bin:/bin TERM=dumb HOME="$WORK/ochome" \
+    XDG_CONFIG_HOME="$WORK/xdg/config" XDG_DATA_HOME="$WORK/xdg/data" XDG_CACHE_HOME="$WORK/xdg/cache" \
+    XDG_STATE_HOME="$WORK/xdg/state" OPENCODE_DISABLE_MODELS_FETCH=1 OPENCODE_DISABLE_AUTOUPDATE=1 \
+    timeout 180 "$CLIENTS/node_modules/opencode-linux-x64/bin/opencode" run --title t --format json \
+    -m pg/gpt-5 $ASK </dev/null 2>&1) || fail "opencode exited non-zero: $OUT"
+  echo "$OUT" | grep -q "The file says: $SECRET" || fail "OpenCode did not print the upstream's answer quoting the file: $OUT"
+  [ "$(grep -c "tool_result=true" "$LOGDIR/upstream.log")" -gt "$BEFORE" ] || fail "OpenCode's read output never reached the upstream"
+  echo "  opencode printed the file's text"
+else
+  echo "  (skipped: OpenCode's optional package is not installed)"
+fi
+
+echo "[3/3] the request log says the requests were translated"
 ROWS=$(curl -fsS -H "X-Admin-Token: $TOKEN" "http://127.0.0.1:$PORT_PROXY/admin/requests?limit=20")
 echo "$ROWS" | grep -q "translated responses → messages" || fail "no translated row in the request log: $ROWS"
 cd "$REPO_ROOT"

@@ -19,6 +19,8 @@ import java.util.Optional;
  * through unchanged; one with a plan is translated into the upstream's protocol (a refusal becomes a 400 in the
  * client's own shape, without calling the upstream), and its reply, stream or error translated back on the way out.
  * Usage is still read by the upstream call from the upstream's own events, so accounting prices the served model.
+ * A request that goes to its own family unchanged loses only reasoning an earlier translation wrapped for it
+ * ({@link ForeignReasoning}), which its own upstream would refuse.
  */
 public final class TranslatingUpstream implements UpstreamPort {
     private static final Logger LOG = LoggerFactory.getLogger(TranslatingUpstream.class);
@@ -88,7 +90,14 @@ public final class TranslatingUpstream implements UpstreamPort {
     @Override
     public UpstreamCall open(UpstreamRequest request) {
         if (request.translation().isEmpty()) {
-            return upstream.open(request);
+            Optional<byte[]> scrubbed = ForeignReasoning.strip(request.route(), request.body());
+            if (scrubbed.isEmpty()) {
+                return upstream.open(request);
+            }
+            LOG.debug("removed reasoning another API family produced from a {} request", request.route().path());
+            return upstream.open(new UpstreamRequest(request.route(), request.credential(), request.query(),
+                    request.clientHeaders(), scrubbed.get(), request.clientWantsStream(), request.method(),
+                    request.path(), Optional.empty(), Optional.empty()));
         }
         TranslationPlan plan = request.translation().get();
         Translation t = plan.translation();
