@@ -77,6 +77,27 @@ final class AnthropicRequestBuilder {
     }
 
     /**
+     * A tool call id as Anthropic accepts it (letters, digits, {@code _} and {@code -}). Other ids are rewritten the
+     * same way for the call and its result, so they still match; a hash of the original keeps rewritten ids apart.
+     */
+    static String toolId(String id) {
+        for (int i = 0; i < id.length(); i++) {
+            char c = id.charAt(i);
+            if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-')) {
+                StringBuilder sb = new StringBuilder(id.length() + 9);
+                for (int j = 0; j < id.length(); j++) {
+                    char d = id.charAt(j);
+                    boolean ok = d >= 'a' && d <= 'z' || d >= 'A' && d <= 'Z' || d >= '0' && d <= '9' || d == '_'
+                            || d == '-';
+                    sb.append(ok ? d : '_');
+                }
+                return sb.append('_').append(Integer.toHexString(id.hashCode())).toString();
+            }
+        }
+        return id;
+    }
+
+    /**
      * An image given as a URL (an https URL or a {@code data:} URL) as an Anthropic image block.
      */
     static ObjectNode image(String url) throws Untranslatable {

@@ -246,7 +246,7 @@ public final class ChatToMessages implements RequestAwareTranslation {
                     if (id == null || id.isEmpty()) {
                         throw new Untranslatable("a tool call without an id cannot be matched on Anthropic");
                     }
-                    ObjectNode use = Json.object().put("type", "tool_use").put("id", id);
+                    ObjectNode use = Json.object().put("type", "tool_use").put("id", AnthropicRequestBuilder.toolId(id));
                     String name = call.path("function").path("name").asText();
                     use.put("name", name);
                     String args = call.path("function").path("arguments").asText("");
@@ -263,7 +263,8 @@ public final class ChatToMessages implements RequestAwareTranslation {
                 if (id == null || id.isEmpty()) {
                     throw new Untranslatable("a tool message without tool_call_id cannot be matched on Anthropic");
                 }
-                ObjectNode result = Json.object().put("type", "tool_result").put("tool_use_id", id);
+                ObjectNode result = Json.object().put("type", "tool_result")
+                        .put("tool_use_id", AnthropicRequestBuilder.toolId(id));
                 if (content != null && content.isTextual()) {
                     JsonNode text = Json.nonEmptyText(content);
                     if (text != null) {

@@ -304,7 +304,7 @@ public final class ChatToResponses implements RequestAwareTranslation {
     static final class ResponsesEventsAsChunks implements EventTranslator {
         private final String model;
         private final boolean includeUsage;
-        private final long created = Instant.now().getEpochSecond();
+        private long created = Instant.now().getEpochSecond();
         /** Function-call item id to its tool_calls index. */
         private final Map<String, Integer> toolIndex = new HashMap<>();
         private final Set<String> argumentsStreamed = new HashSet<>();
@@ -426,6 +426,9 @@ public final class ChatToResponses implements RequestAwareTranslation {
             }
             started = true;
             id = chatId(response == null ? "resp_unknown" : response.path("id").asText("resp_unknown"));
+            if (response != null && response.path("created_at").canConvertToLong()) {
+                created = response.path("created_at").asLong();
+            }
             out.accept(chunk(Json.object().put("role", "assistant").put("content", ""), null));
         }
 

@@ -295,7 +295,7 @@ public final class ResponsesToMessages implements RequestAwareTranslation {
             case "message" -> message(item, b);
             case "function_call" -> {
                 ObjectNode use = Json.object().put("type", "tool_use");
-                use.put("id", callId(item));
+                use.put("id", AnthropicRequestBuilder.toolId(callId(item)));
                 String name = item.path("name").asText();
                 String ns = Json.text(item, "namespace");
                 use.put("name", ns == null ? name : upstreamNameOf.getOrDefault(ns + "\u0000" + name, name));
@@ -304,7 +304,7 @@ public final class ResponsesToMessages implements RequestAwareTranslation {
             }
             case "custom_tool_call" -> {
                 ObjectNode use = Json.object().put("type", "tool_use");
-                use.put("id", callId(item));
+                use.put("id", AnthropicRequestBuilder.toolId(callId(item)));
                 use.put("name", item.path("name").asText());
                 JsonNode freeformInput = item.get("input");
                 use.putObject("input").set(FREEFORM_FIELD, freeformInput != null && freeformInput.isTextual()
@@ -313,7 +313,7 @@ public final class ResponsesToMessages implements RequestAwareTranslation {
             }
             case "function_call_output", "custom_tool_call_output" -> {
                 ObjectNode result = Json.object().put("type", "tool_result");
-                result.put("tool_use_id", callId(item));
+                result.put("tool_use_id", AnthropicRequestBuilder.toolId(callId(item)));
                 JsonNode output = item.get("output");
                 if (output != null && output.isArray()) {
                     ArrayNode content = result.putArray("content");
@@ -339,6 +339,10 @@ public final class ResponsesToMessages implements RequestAwareTranslation {
             case "reasoning" -> reasoning(item, b);
             case "item_reference" -> throw new Untranslatable("item_reference points at OpenAI's stored items; send "
                     + "the items themselves");
+            case "web_search_call", "file_search_call", "code_interpreter_call", "image_generation_call" ->
+                // The record of a search OpenAI ran in an earlier turn: its results were never in the input, only
+                // the answer that followed, which stays. Dropping it lets a session started on OpenAI continue.
+                b.notes.add("a past " + type + " record was dropped (its results were OpenAI-internal)");
             case "compaction", "compaction_summary" -> throw new Untranslatable("this conversation was compacted by "
                     + "OpenAI (an encrypted compaction item) and cannot continue on Anthropic; start a new session");
             default -> throw new Untranslatable("input item " + type + " comes from an OpenAI server-side tool and "

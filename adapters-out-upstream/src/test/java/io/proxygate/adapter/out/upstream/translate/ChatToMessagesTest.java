@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -78,5 +79,48 @@ class ChatToMessagesTest {
                 + "\"error\",\"error\":{\"type\":\"rate_limit_error\",\"message\":\"slow down\"}}\n\n", true);
         assertThat(out).contains("data: {\"error\":{\"message\":\"slow down\",\"type\":\"rate_limit_error\","
                 + "\"param\":null,\"code\":\"rate_limit_exceeded\"}}\n\n").endsWith("data: [DONE]\n\n");
+    }
+
+    @Test
+    void reasoningEffortThinksUnlessHistoryContinuesAToolLoop() throws Untranslatable {
+        JsonNode fresh = Golden.json(codec.request(utf8("{\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],"
+                + "\"reasoning_effort\":\"medium\",\"temperature\":0.7}"), "claude-sonnet-4-5"));
+        assertThat(fresh.path("thinking").path("budget_tokens").asInt()).isEqualTo(10000);
+        assertThat(fresh.has("temperature")).isFalse();
+
+        TranslatedRequest loop = codec.translate(utf8("{\"messages\":[{\"role\":\"user\",\"content\":\"x\"},"
+                + "{\"role\":\"assistant\",\"tool_calls\":[{\"id\":\"c1\",\"type\":\"function\",\"function\":"
+                + "{\"name\":\"f\",\"arguments\":\"{}\"}}]},{\"role\":\"tool\",\"tool_call_id\":\"c1\","
+                + "\"content\":\"ok\"}],\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"f\"}}],"
+                + "\"reasoning_effort\":\"high\"}"), "claude-sonnet-4-5");
+        assertThat(Golden.json(loop.body()).has("thinking")).isFalse();
+        assertThat(loop.notes()).anyMatch(n -> n.startsWith("thinking off"));
+    }
+
+    @Test
+    void aLaterSystemMessageTravelsAsUserTextWithANote() throws Untranslatable {
+        TranslatedRequest t = codec.translate(utf8("{\"messages\":[{\"role\":\"system\",\"content\":\"S\"},"
+                + "{\"role\":\"user\",\"content\":\"u\"},{\"role\":\"assistant\",\"content\":\"a\"},"
+                + "{\"role\":\"system\",\"content\":\"later\"}]}"), "c");
+        JsonNode body = Golden.json(t.body());
+        assertThat(body.path("system").get(0).path("text").asText()).isEqualTo("S");
+        JsonNode last = body.path("messages").get(2);
+        assertThat(last.path("role").asText()).isEqualTo("user");
+        assertThat(last.path("content").get(0).path("text").asText()).isEqualTo("later");
+        assertThat(t.notes()).anyMatch(n -> n.contains("system message after the conversation started"));
+    }
+
+    @Test
+    void callIdsAnthropicWouldRejectAreRewrittenAlikeForCallAndResult() throws Untranslatable {
+        JsonNode body = Golden.json(codec.request(utf8("{\"messages\":[{\"role\":\"user\",\"content\":\"x\"},"
+                + "{\"role\":\"assistant\",\"tool_calls\":[{\"id\":\"fc:1.a\",\"type\":\"function\",\"function\":"
+                + "{\"name\":\"f\",\"arguments\":\"{}\"}},{\"id\":\"fc:1/a\",\"type\":\"function\",\"function\":"
+                + "{\"name\":\"f\",\"arguments\":\"{}\"}}]},{\"role\":\"tool\",\"tool_call_id\":\"fc:1.a\","
+                + "\"content\":\"1\"},{\"role\":\"tool\",\"tool_call_id\":\"fc:1/a\",\"content\":\"2\"}],"
+                + "\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"f\"}}]}"), "c"));
+        List<String> uses = body.path("messages").get(1).findValuesAsText("id");
+        List<String> results = body.path("messages").get(2).findValuesAsText("tool_use_id");
+        assertThat(uses).allMatch(id -> id.matches("[A-Za-z0-9_-]+")).doesNotHaveDuplicates();
+        assertThat(results).isEqualTo(uses);
     }
 }

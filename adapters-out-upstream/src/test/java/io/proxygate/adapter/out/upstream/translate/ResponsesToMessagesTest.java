@@ -68,8 +68,8 @@ class ResponsesToMessagesTest {
         }
         assertThatThrownBy(() -> codec.request(utf8("{\"input\":\"hi\",\"previous_response_id\":\"resp_1\"}"), "c"))
                 .hasMessageContaining("previous_response_id");
-        assertThatThrownBy(() -> codec.request(utf8("{\"input\":[{\"type\":\"web_search_call\",\"id\":\"ws_1\"}]}"),
-                "c")).hasMessageContaining("web_search_call");
+        assertThatThrownBy(() -> codec.request(utf8("{\"input\":[{\"type\":\"computer_call\",\"id\":\"cu_1\"}]}"),
+                "c")).hasMessageContaining("computer_call");
         assertThatThrownBy(() -> codec.request(utf8("{\"input\":[{\"type\":\"compaction\",\"encrypted_content\":\"x\"}]}"),
                 "c")).hasMessageContaining("compacted");
         assertThatThrownBy(() -> codec.request(utf8("{\"input\":\"hi\",\"text\":{\"format\":{\"type\":\"json_schema\"}}}"),
@@ -243,5 +243,18 @@ class ResponsesToMessagesTest {
         String cut = Golden.translateStream(codec.stream("gpt-5", ReplyContext.NONE), "event: message_start\ndata: "
                 + "{\"type\":\"message_start\",\"message\":{\"id\":\"msg_3\",\"usage\":{}}}\n\n", false);
         assertThat(cut).contains("event: response.failed\n").contains("the upstream stream was cut");
+    }
+
+    @Test
+    void aSessionStartedOnOpenAiContinuesWithoutItsPastSearchRecords() throws Untranslatable {
+        TranslatedRequest t = codec.translate(utf8("{\"input\":[{\"role\":\"user\",\"content\":\"news?\"},"
+                + "{\"type\":\"web_search_call\",\"id\":\"ws_1\",\"status\":\"completed\",\"action\":{\"type\":"
+                + "\"search\",\"query\":\"news\"}},{\"type\":\"message\",\"role\":\"assistant\",\"content\":"
+                + "[{\"type\":\"output_text\",\"text\":\"Here is the news.\"}]},{\"role\":\"user\",\"content\":"
+                + "\"thanks\"}]}"), "claude-sonnet-4-5");
+        JsonNode messages = Golden.json(t.body()).path("messages");
+        assertThat(messages).hasSize(3);
+        assertThat(messages.get(1).path("content").get(0).path("text").asText()).isEqualTo("Here is the news.");
+        assertThat(t.notes()).anyMatch(n -> n.contains("web_search_call record was dropped"));
     }
 }
