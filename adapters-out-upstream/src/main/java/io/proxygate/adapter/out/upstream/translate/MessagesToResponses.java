@@ -59,6 +59,7 @@ public final class MessagesToResponses implements WireTranslation {
             // With store:false the reasoning lives only in what the client keeps: ask for it encrypted.
             out.putArray("include").add("reasoning.encrypted_content");
         }
+        sessionOf(in.path("metadata").path("user_id")).ifPresent(session -> out.put("prompt_cache_key", session));
         out.put("store", false);
         out.put("stream", in.path("stream").asBoolean(false));
         if (in.path("max_tokens").isNumber()) {
@@ -80,6 +81,20 @@ public final class MessagesToResponses implements WireTranslation {
             LOG.info("translation messages → responses: dropped {} (no Responses counterpart)", dropped);
         }
         return WireJson.bytes(out);
+    }
+
+    /**
+     * The session a Claude Code request belongs to ({@code metadata.user_id} is a JSON text with a
+     * {@code session_id}), as the Responses API's {@code prompt_cache_key}: Codex sends its own session id there, and
+     * requests that share a key share the upstream's prompt cache, which is most of a long session's input.
+     */
+    static java.util.Optional<String> sessionOf(JsonNode userId) {
+        String text = userId.asText("");
+        if (!text.startsWith("{")) {
+            return java.util.Optional.empty();
+        }
+        String session = WireJson.parse(text).path("session_id").asText("");
+        return session.isEmpty() || session.length() > 64 ? java.util.Optional.empty() : java.util.Optional.of(session);
     }
 
     /** A thinking budget as a reasoning effort: the Responses API has levels, not token budgets. */
