@@ -21,8 +21,17 @@ final class CodexMock {
     private CodexMock() {
     }
 
+    /** Released by a test once its client has read the first text delta of a {@code gpt-5} stream. */
+    static volatile java.util.concurrent.CountDownLatch clientSawFirstDelta = new java.util.concurrent.CountDownLatch(0);
+    /** Whether the last {@code gpt-5} stream was released by the client before the rest was sent. */
+    static volatile boolean releasedByClient;
+
     static void handle(MockUpstream.Recorded request, HttpExchange exchange) throws IOException {
         JsonNode body = JSON.readTree(request.body());
+        if (body.path("model").asText().equals("gpt-5")) {
+            heldStream(exchange);
+            return;
+        }
         String output = null;
         for (JsonNode item : body.path("input")) {
             if (item.path("type").asText().equals("function_call_output") && output == null) {
@@ -57,6 +66,28 @@ final class CodexMock {
         MockUpstream.event(out, "response.output_item.done", "{\"type\":\"response.output_item.done\",\"output_index\":0,"
                 + "\"item\":" + item + "}");
         completed(out, "[" + item + "]", 300, 250, 12);
+    }
+
+    /**
+     * Sends one text delta, then waits until the client has read it (proof that nothing between holds the stream
+     * back), then finishes the reply.
+     */
+    private static void heldStream(HttpExchange exchange) throws IOException {
+        OutputStream out = MockUpstream.startSse(exchange, Map.of());
+        MockUpstream.event(out, "response.created", "{\"type\":\"response.created\",\"response\":{\"id\":\"resp_h\","
+                + "\"model\":\"gpt-5\",\"status\":\"in_progress\",\"output\":[]}}");
+        MockUpstream.event(out, "response.output_text.delta", "{\"type\":\"response.output_text.delta\","
+                + "\"item_id\":\"msg_h\",\"output_index\":0,\"content_index\":0,\"delta\":\"first\"}");
+        try {
+            releasedByClient = clientSawFirstDelta.await(20, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        MockUpstream.event(out, "response.output_text.delta", "{\"type\":\"response.output_text.delta\","
+                + "\"item_id\":\"msg_h\",\"output_index\":0,\"content_index\":0,\"delta\":\" second\"}");
+        completed(out, "[{\"type\":\"message\",\"id\":\"msg_h\",\"role\":\"assistant\",\"content\":[{\"type\":"
+                + "\"output_text\",\"text\":\"first second\"}]}]", 10, 0, 2);
     }
 
     private static String call(OutputStream out, int index, String id, String callId, String name, String arguments)

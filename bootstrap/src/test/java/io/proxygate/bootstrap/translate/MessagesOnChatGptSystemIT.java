@@ -157,6 +157,30 @@ class MessagesOnChatGptSystemIT {
     }
 
     @Test
+    void aTranslatedStreamReachesTheClientEventByEventNotWhenTheUpstreamIsDone() throws Exception {
+        CodexMock.clientSawFirstDelta = new java.util.concurrent.CountDownLatch(1);
+        CodexMock.releasedByClient = false;
+        HttpResponse<java.util.stream.Stream<String>> r = http.send(HttpRequest.newBuilder(URI.create(base() + "/v1/messages"))
+                .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"claude-opus-4-1\",\"max_tokens\":100,"
+                        + "\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"))
+                .header("Content-Type", "application/json").build(), HttpResponse.BodyHandlers.ofLines());
+
+        StringBuilder seen = new StringBuilder();
+        try (java.util.stream.Stream<String> lines = r.body()) {
+            for (java.util.Iterator<String> it = lines.iterator(); it.hasNext(); ) {
+                String line = it.next();
+                seen.append(line).append('\n');
+                if (line.contains("\"text\":\"first\"")) {
+                    CodexMock.clientSawFirstDelta.countDown();
+                }
+            }
+        }
+
+        assertThat(CodexMock.releasedByClient).as("the first delta reached the client while the upstream waited").isTrue();
+        assertThat(seen.toString()).contains("\"text\":\" second\"", "event: message_stop");
+    }
+
+    @Test
     void theToolResultsGoBackWithTheirCallIdsAndTheNonStreamedAnswerIsOneMessage() throws Exception {
         String body = "{\"model\":\"claude-sonnet-4-5\",\"max_tokens\":1024,\"tools\":" + TOOLS + ",\"messages\":["
                 + "{\"role\":\"user\",\"content\":\"What is in /tmp/notes.txt?\"},"
