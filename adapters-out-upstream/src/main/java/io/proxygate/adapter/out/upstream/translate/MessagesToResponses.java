@@ -65,13 +65,18 @@ public final class MessagesToResponses implements WireTranslation {
         if (in.path("max_tokens").isNumber()) {
             out.put("max_output_tokens", in.path("max_tokens").asLong());
         }
-        if (in.path("temperature").isNumber() && !thinkingType.equals("enabled")) {
-            out.set("temperature", in.path("temperature"));
-        }
-        if (in.path("top_p").isNumber()) {
-            out.set("top_p", in.path("top_p"));
-        }
         List<String> dropped = new ArrayList<>();
+        // Reasoning models (gpt-5*, o-series) refuse sampling parameters; others take them as Anthropic meant them.
+        boolean sampling = !reasoningModel(servedModel) && !thinkingType.equals("enabled");
+        for (String field : List.of("temperature", "top_p")) {
+            if (in.path(field).isNumber()) {
+                if (sampling) {
+                    out.set(field, in.path(field));
+                } else {
+                    dropped.add(field);
+                }
+            }
+        }
         for (String field : List.of("top_k", "stop_sequences", "context_management", "output_config")) {
             if (in.has(field)) {
                 dropped.add(field);
@@ -95,6 +100,13 @@ public final class MessagesToResponses implements WireTranslation {
         }
         String session = WireJson.parse(text).path("session_id").asText("");
         return session.isEmpty() || session.length() > 64 ? java.util.Optional.empty() : java.util.Optional.of(session);
+    }
+
+    /** Whether {@code model} is an OpenAI reasoning model, which takes no temperature or top_p. */
+    static boolean reasoningModel(String model) {
+        String m = model.toLowerCase(Locale.ROOT);
+        return m.startsWith("gpt-5") || m.startsWith("codex") || (m.length() > 1 && m.charAt(0) == 'o'
+                && Character.isDigit(m.charAt(1)));
     }
 
     /** A thinking budget as a reasoning effort: the Responses API has levels, not token budgets. */

@@ -103,6 +103,17 @@ class MessagesToResponsesTest {
     }
 
     @Test
+    void samplingParametersReachOnlyModelsThatTakeThem() throws Exception {
+        String body = "{\"model\":\"m\",\"temperature\":0.2,\"top_p\":0.9,\"messages\":[]}";
+        JsonNode toGpt5 = JSON.readTree(codec.request(body.getBytes(StandardCharsets.UTF_8), "gpt-5-codex"));
+        JsonNode toGpt41 = JSON.readTree(codec.request(body.getBytes(StandardCharsets.UTF_8), "gpt-4.1"));
+
+        assertThat(toGpt5.has("temperature") || toGpt5.has("top_p")).isFalse();
+        assertThat(toGpt41.path("temperature").asDouble()).isEqualTo(0.2);
+        assertThat(toGpt41.path("top_p").asDouble()).isEqualTo(0.9);
+    }
+
+    @Test
     void thinkingBudgetsBecomeEffortLevels() {
         assertThat(MessagesToResponses.effort(1024, "enabled")).isEqualTo("low");
         assertThat(MessagesToResponses.effort(8000, "enabled")).isEqualTo("medium");
