@@ -163,6 +163,8 @@ public final class Bench {
             streams(t, "/v1/responses", streamBody("/v1/responses", 20, 0), 20, quick ? 200 : 400, 0, 1, 0);
             streams(t, "/v1/messages", streamBody("/v1/messages", 20, 0), 20, quick ? 200 : 400, 0, 2, 0);
         }
+        // ... and the translated path (Messages client, Responses upstream).
+        streams(PROXYGATE, "/v1/messages", translatedBody(20, 0), 20, quick ? 200 : 400, 0, 3, 0);
         settleJit(quick ? Duration.ofSeconds(30) : Duration.ofSeconds(90));
 
         say("== scenario 1: non-streamed");
@@ -205,6 +207,25 @@ public final class Bench {
             }
             streamed.put(path, byTarget);
         }
+        // Translation: a Messages client served by the Responses upstream ([translate] in the bench's config). A is
+        // the same upstream stream fetched directly; B's first events are message_start (on response.created), then
+        // content_block_start with the first delta, so the 20 ms gaps are measured from the fourth event on.
+        Map<String, List<StreamStats>> translated = new LinkedHashMap<>();
+        for (int round = 0; round < rounds; round++) {
+            for (Target t : order(round)) {
+                if (t == PEER) {
+                    continue;
+                }
+                StreamStats s = t == DIRECT
+                        ? streams(t, "/v1/responses", streamBody("/v1/responses", 50, 20), 20, quick ? 60 : 120, 50, 1, 20)
+                        : streams(t, "/v1/messages", translatedBody(50, 20), 20, quick ? 60 : 120, 49, 3, 20);
+                translated.computeIfAbsent(t.name(), k -> new ArrayList<>()).add(s);
+                say(String.format(Locale.ROOT, "%-14s %-9s ttfb p50 %6.3f p99 %6.3f ms; gap error p50 %6.3f p99 %6.3f ms; ok %d/%d",
+                        "translated", t.label(), s.ttfbP50() / 1e6, s.ttfbP99() / 1e6, s.jitterP50() / 1e6,
+                        s.jitterP99() / 1e6, s.completed(), s.total()));
+            }
+        }
+        streamed.put(TRANSLATED, translated);
 
         say("== scenario 3: concurrent long streams");
         List<HeldStreams> held = new ArrayList<>();
@@ -240,14 +261,24 @@ public final class Bench {
         Files.createDirectories(keys);
         Files.writeString(keys.resolve("openai-bench.json"),
                 "{\"id\":\"openai-bench\",\"type\":\"openai\",\"api_key\":\"sk-test-bench-openai\"}");
+        // The Anthropic key does not serve the claude-xlate-* models: [translate] sends them to the Responses upstream.
         Files.writeString(keys.resolve("anthropic-bench.json"),
-                "{\"id\":\"anthropic-bench\",\"type\":\"anthropic\",\"api_key\":\"sk-ant-test-bench\"}");
+                "{\"id\":\"anthropic-bench\",\"type\":\"anthropic\",\"api_key\":\"sk-ant-test-bench\","
+                        + "\"exclude_models\":[\"claude-xlate-*\"]}");
+        Files.writeString(root.resolve("config.toml"), """
+                [translate]
+                enabled = true
+                [translate.models]
+                "claude-xlate-e20-g0"  = "gpt-bench-e20-g0"
+                "claude-xlate-e50-g20" = "gpt-bench-e50-g20"
+                """);
         return root;
     }
 
     /** Through the launcher, as a user starts it (its JVM defaults included); it execs java, so the pid is the JVM's. */
     private ProcessBuilder proxyGateCommand(Path root) {
         ProcessBuilder pb = new ProcessBuilder(launcher.toString(), "serve");
+        pb.directory(root.toFile()); // its config.toml turns translation on
         pb.environment().put("JAVA_HOME", Path.of(javaBin()).getParent().getParent().toString());
         Map<String, String> env = pb.environment();
         env.put("PROXYGATE_ADDR", "127.0.0.1:" + PROXY_PORT);
@@ -523,6 +554,15 @@ public final class Bench {
     }
 
     // ---------------------------------------------------------------------------------------------- streams
+
+    /** The streamed scenario's row for a Messages client served by the Responses upstream through translation. */
+    static final String TRANSLATED = "/v1/messages → /v1/responses (translated)";
+
+    /** A Messages request for a model that [translate] maps to the Responses upstream's {@code gpt-bench-…}. */
+    static String translatedBody(int events, int gapMillis) {
+        return "{\"model\":\"claude-xlate-e" + events + "-g" + gapMillis + "\",\"max_tokens\":256,\"stream\":true,"
+                + "\"messages\":[{\"role\":\"user\",\"content\":\"Say hello.\"}]}";
+    }
 
     static String streamBody(String path, int events, int gapMillis) {
         String model = (path.contains("messages") ? "claude-bench" : "gpt-bench") + "-e" + events + "-g" + gapMillis;
@@ -1062,11 +1102,24 @@ public final class Bench {
                             a ? "" : String.format(Locale.ROOT, "%+.3f", (p99 - a99) / 1e6),
                             j50 / 1e6, j99 / 1e6, a ? "" : String.format(Locale.ROOT, "%+.3f", (j99 - aj99) / 1e6),
                             max / 1e6));
-                    if (t.getKey().equals("B")) {
+                    if (t.getKey().equals("B") && !e.getKey().equals(TRANSLATED)) {
                         verdicts.add(verdict("TTFB overhead ≤ 1 ms (" + e.getKey() + ", p50)", (p50 - a50) / 1e6 <= 1.0,
                                 String.format(Locale.ROOT, "%.3f ms", (p50 - a50) / 1e6)));
                     }
                 }
+            }
+
+            Map<String, List<StreamStats>> translatedRow = streamed.get(TRANSLATED);
+            Map<String, List<StreamStats>> responsesRow = streamed.get("/v1/responses");
+            if (translatedRow != null && translatedRow.containsKey("B") && responsesRow != null
+                    && responsesRow.containsKey("B")) {
+                // Translation's own cost: the translated stream against the same upstream stream relayed untranslated.
+                double added = (mean(translatedRow.get("B"), StreamStats::ttfbP50)
+                        - mean(responsesRow.get("B"), StreamStats::ttfbP50)) / 1e6;
+                md.append(String.format(Locale.ROOT, "\nTranslation adds %+.3f ms to TTFB p50 over the untranslated "
+                        + "`/v1/responses` path through ProxyGate.\n", added));
+                verdicts.add(verdict("translation TTFB overhead ≤ 0.2 ms (p50, over the untranslated path)",
+                        added <= 0.2, String.format(Locale.ROOT, "%.3f ms", added)));
             }
 
             md.append("\n## 3. Many concurrent long streams (`/v1/responses`, 1 event a second)\n\n")
