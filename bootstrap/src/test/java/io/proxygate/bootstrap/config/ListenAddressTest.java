@@ -18,7 +18,7 @@ class ListenAddressTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"0.0.0.0", "::", "192.168.1.20", "10.0.0.1", "example.com", "localhost.example.com",
-            "128.0.0.1", "::2"})
+            "128.0.0.1", "::2", "127.example.com", "127.0.0.1.nip.io", "127.0.0.256"})
     void everyOtherAddressIsReachableFromOutside(String host) {
         assertThat(new ListenAddress(host, 19527).isLoopback()).isFalse();
     }
