@@ -361,7 +361,7 @@ public final class MessagesToResponses implements WireTranslation {
                 f.set("description", string(tool.path("description")));
             }
             JsonNode schema = tool.path("input_schema");
-            f.set("parameters", schema.isObject() ? schema : WireJson.NODES.objectNode().put("type", "object"));
+            f.set("parameters", Json.isObject(schema) ? schema : WireJson.NODES.objectNode().put("type", "object"));
             // Anthropic schemas are not written for OpenAI's strict mode (every property required, no extras).
             f.put("strict", false);
         }

@@ -19,10 +19,10 @@ final class SparseJsonReader {
     /** Strings at least this long (in bytes) stay raw; below it decoding is cheaper than the bookkeeping. */
     static final int RAW_FROM = 48;
     /**
-     * Objects under this field name are only ever moved by a translation (a function tool's JSON schema): they are
-     * kept whole as bytes.
+     * Objects under these field names are only ever moved by a translation (a tool's JSON schema: OpenAI's
+     * {@code parameters}, Anthropic's {@code input_schema}): they are kept whole as bytes.
      */
-    static final String MOVED_WHOLE = "parameters";
+    static final java.util.Set<String> MOVED_WHOLE = java.util.Set.of("parameters", "input_schema");
     private static final JsonFactory FACTORY = Json.MAPPER.getFactory();
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
@@ -51,7 +51,7 @@ final class SparseJsonReader {
                 while ((n = p.nextToken()) == JsonToken.FIELD_NAME) {
                     String name = p.currentName();
                     JsonToken v = p.nextToken();
-                    o.set(name, v == JsonToken.START_OBJECT && MOVED_WHOLE.equals(name) ? raw(p, body)
+                    o.set(name, v == JsonToken.START_OBJECT && MOVED_WHOLE.contains(name) ? raw(p, body)
                             : value(p, v, body));
                 }
                 if (n != JsonToken.END_OBJECT) {
