@@ -45,8 +45,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * and a ChatGPT account's rank (and its explained offer) is memoised for the current second until its state, its
  * success count or its in-flight count changes. Eligibility is always checked against the exact time.
  *
- * <p>Three parts: this class is the planner (the hot path: {@link #plan}, leases, reports); {@link OutcomePolicy}
- * learns from outcomes (what happens after a 429, a 5xx, a 401, a success); {@link RoutingStateSaver} writes state.
+ * <p>Three parts: this class is the planner (the hot path: {@link #plan}, leases, reports); the {@link OutcomePolicy}
+ * it extends learns from outcomes (what happens after a 429, a 5xx, a 401, a success) and implements the router's
+ * {@code on...} reports; {@link RoutingStateSaver} writes state.
  *
  * <p>Picks read lock-free state; outcome updates lock only the credential concerned. Cooldowns, needs-login marks,
  * failure streaks, usage windows and last use go to {@link CredentialStatePort} (those that change eligibility at
@@ -56,7 +57,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * saved, and keep conversation pins in a {@link ConversationPinPort} store (behind a short local cache) instead of
  * memory alone. In-flight counts stay per instance.
  */
-public final class RoutingService implements CredentialRouter {
+public final class RoutingService extends OutcomePolicy implements CredentialRouter {
     private static final System.Logger LOG = System.getLogger(RoutingService.class.getName());
     /** How long a request waits for a credential whose post-backoff probe is out before looking again. */
     static final long PROBE_WAIT_MILLIS = 500;
@@ -65,12 +66,8 @@ public final class RoutingService implements CredentialRouter {
     public static final String BUSY = "busy: ";
 
     private final CredentialPool pool;
-    private final RoutingStateSaver saver;
-    private final OutcomePolicy outcomes;
     private final RoutingSettings settings;
-    private final InstantSource clock;
     private final HeadroomScorer scorer;
-    private final PinTable pins;
     private final ConcurrentHashMap<CredentialId, CredentialRuntime> runtimes = new ConcurrentHashMap<>();
     private final CapacityQueue queue = new CapacityQueue();
     /**
@@ -114,13 +111,10 @@ public final class RoutingService implements CredentialRouter {
 
     private RoutingService(CredentialPool pool, CredentialStatePort state, PinTable pins, RoutingSettings settings,
                            InstantSource clock) {
+        super(pins, new RoutingStateSaver(state), clock);
         this.pool = pool;
-        this.saver = new RoutingStateSaver(state);
         this.settings = settings;
-        this.clock = clock;
         this.scorer = new HeadroomScorer(settings.weights(), settings.usageFreshness());
-        this.pins = pins;
-        this.outcomes = new OutcomePolicy(this::runtime, runtimes::get, pins, saver, clock);
         for (CredentialStateRecord saved : saver.loadAll()) {
             runtimes.put(saved.id(), CredentialRuntime.restored(saved));
         }
@@ -401,47 +395,7 @@ public final class RoutingService implements CredentialRouter {
         return queue;
     }
 
-    // ---- learning: the outcome policy's
-
-    @Override
-    public void onSuccess(CredentialId id, RouteQuery query, Optional<String> responseId) {
-        outcomes.onSuccess(id, query, responseId);
-    }
-
-    @Override
-    public void onAnswered(CredentialId id) {
-        outcomes.onAnswered(id);
-    }
-
-    @Override
-    public void onFailure(CredentialId id, AttemptFailure failure) {
-        outcomes.onFailure(id, failure);
-    }
-
-    @Override
-    public void onFailure(CredentialId id, AttemptFailure failure, Instant attemptStarted) {
-        outcomes.onFailure(id, failure, attemptStarted);
-    }
-
-    @Override
-    public void onFirstByte(CredentialId id, Duration ttft) {
-        outcomes.onFirstByte(id, ttft);
-    }
-
-    @Override
-    public void onStreamFailed(CredentialId id) {
-        outcomes.onStreamFailed(id);
-    }
-
-    @Override
-    public Optional<String> health(CredentialId id) {
-        return outcomes.health(id);
-    }
-
-    @Override
-    public boolean clearCooldown(CredentialId id) {
-        return outcomes.clearCooldown(id);
-    }
+    // ---- learning: model cooldowns here, the rest in the outcome policy
 
     @Override
     public void onModelRateLimited(CredentialId id, String family, Duration cooldown) {
@@ -518,21 +472,6 @@ public final class RoutingService implements CredentialRouter {
         long until = now.toEpochMilli() + duration.toMillis();
         rt.update(s -> until > s.cooldownUntilMillis() ? s.withCooldown(id, until, reason) : s);
         saver.save(rt, true, now);
-    }
-
-    @Override
-    public void onWindows(CredentialId id, UsageWindows windows) {
-        outcomes.onWindows(id, windows);
-    }
-
-    @Override
-    public void onUsage(CredentialId id, TokenUsage tokens) {
-        outcomes.onUsage(id, tokens);
-    }
-
-    @Override
-    public void onTokensRenewed(CredentialId id) {
-        outcomes.onTokensRenewed(id);
     }
 
     // ---- reporting
@@ -630,9 +569,15 @@ public final class RoutingService implements CredentialRouter {
         }
     }
 
-    private CredentialRuntime runtime(CredentialId id) {
+    @Override
+    CredentialRuntime runtime(CredentialId id) {
         CredentialRuntime rt = runtimes.get(id);
         return rt != null ? rt : runtimes.computeIfAbsent(id, CredentialRuntime::new);
+    }
+
+    @Override
+    CredentialRuntime knownRuntime(CredentialId id) {
+        return runtimes.get(id);
     }
 
     private RoutingIndex index() {
