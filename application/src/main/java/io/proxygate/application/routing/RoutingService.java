@@ -12,6 +12,7 @@ import io.proxygate.domain.credential.Api;
 import io.proxygate.domain.credential.CredentialControls;
 import io.proxygate.domain.credential.CredentialId;
 import io.proxygate.domain.credential.PlanType;
+import io.proxygate.domain.routing.AccountUsage;
 import io.proxygate.domain.routing.ConversationKey;
 import io.proxygate.domain.routing.ConversationPins;
 import io.proxygate.domain.routing.HeadroomScorer;
@@ -199,30 +200,19 @@ public final class RoutingService extends OutcomePolicy implements CredentialRou
         CredentialRuntime[] runtimes = group.runtimes();
         PlanType[] plans = group.plans();
         double threshold = Double.NEGATIVE_INFINITY;
-        boolean controlled = group.controlled();
         for (int i = 0; i < runtimes.length; i++) {
-            CredentialRuntime rt = runtimes[i];
-            if (passOver(rt, pinned, skipped, t)
-                    || (controlled || modelCoolings > 0) && refused(group.members()[i], model, skipped)) {
+            if (leftOut(group, i, model, pinned, skipped, t)) {
                 continue;
             }
-            int successes = rt.successes();
-            int inFlight = rt.get();
-            State s = rt.state();
-            CredentialRuntime.RankMemo memo = rt.rankFor(s, plans[i], successes, inFlight, second);
-            double rank;
-            if (memo != null) {
-                rank = memo.rank;
-            } else {
-                rank = scorer.chatGptRank(plans[i], s.usage(), successes, inFlight, now);
-                rt.rememberRank(s, plans[i], successes, inFlight, second, rank);
-            }
+            CredentialRuntime rt = runtimes[i];
+            CredentialRuntime.RankMemo memo = rt.chatGptRank(scorer, plans[i], second, now);
+            double rank = memo.rank;
             if (rank != rank) {
-                skipped.add(capSkip(rt, s, successes, now));
+                skipped.add(capSkip(rt, memo.state, memo.successes, now));
                 continue;
             }
             if (rank >= threshold) {
-                top.offer(i, rank, inFlight);
+                top.offer(i, rank, memo.inFlight);
                 threshold = top.threshold();
             }
         }
@@ -233,19 +223,27 @@ public final class RoutingService extends OutcomePolicy implements CredentialRou
                             TopPicks top, List<RoutingPlan.Skip> skipped, Instant now, long t) {
         CredentialRuntime[] runtimes = group.runtimes();
         boolean claude = group.mode() == RoutingIndex.Mode.CLAUDE;
-        boolean controlled = group.controlled();
         for (int i = 0; i < runtimes.length; i++) {
-            CredentialRuntime rt = runtimes[i];
-            if (passOver(rt, pinned, skipped, t)
-                    || (controlled || modelCoolings > 0) && refused(group.members()[i], model, skipped)) {
+            if (leftOut(group, i, model, pinned, skipped, t)) {
                 continue;
             }
+            CredentialRuntime rt = runtimes[i];
             int inFlight = rt.get();
             double rank = claude
                     ? scorer.claudeRank(rt.usage(), rt.successes(), inFlight, rt.tokenLoad(), maxLoad, now)
                     : HeadroomScorer.byLoad(rt.tokenLoad(), maxLoad, inFlight);
             top.offer(i, rank, inFlight);
         }
+    }
+
+    /**
+     * Whether the rankers leave member {@code i} of {@code group} out: passed over for its state (see
+     * {@link #passOver}), or refused by its controls or a model cooldown, the reason added to {@code skipped}.
+     */
+    private boolean leftOut(RoutingIndex.Group group, int i, String model, CredentialRuntime pinned,
+                            List<RoutingPlan.Skip> skipped, long t) {
+        return passOver(group.runtimes()[i], pinned, skipped, t)
+                || (group.controlled() || modelCoolings > 0) && refused(group.members()[i], model, skipped);
     }
 
     /**
@@ -309,21 +307,10 @@ public final class RoutingService extends OutcomePolicy implements CredentialRou
 
     /** A ChatGPT offer, reused within the second while nothing it depends on changed. */
     private RoutingPlan.Candidate memoCandidate(Member m, Instant now, long second, boolean pinned) {
-        CredentialRuntime rt = m.runtime;
-        State s = rt.state();
-        int successes = rt.successes();
-        int inFlight = rt.get();
-        CredentialRuntime.RankMemo memo = rt.rankFor(s, m.plan, successes, inFlight, second);
-        if (memo == null) {
-            memo = rt.rememberRank(s, m.plan, successes, inFlight, second,
-                    scorer.chatGptRank(m.plan, s.usage(), successes, inFlight, now));
-        }
+        CredentialRuntime.RankMemo memo = m.runtime.chatGptRank(scorer, m.plan, second, now);
         RoutingPlan.Candidate offer = pinned ? memo.pinnedCandidate : memo.candidate;
         if (offer == null || offer.credential() != m.credential) {
-            String why = scorer.explainChatGpt(m.plan, memo.state.usage(), memo.successes, memo.inFlight, now);
-            offer = new RoutingPlan.Candidate(m.credential,
-                    scorer.chatGpt(m.plan, memo.state.usage(), memo.successes, memo.inFlight, now),
-                    pinned ? PINNED + why : why);
+            offer = chatGptCandidate(m, memo.state.usage(), memo.successes, memo.inFlight, now, pinned ? PINNED : "");
             if (pinned) {
                 memo.pinnedCandidate = offer;
             } else {
@@ -339,18 +326,24 @@ public final class RoutingService extends OutcomePolicy implements CredentialRou
         State s = rt.state();
         int successes = rt.successes();
         int inFlight = rt.get();
+        if (m.mode == RoutingIndex.Mode.CHATGPT) {
+            return chatGptCandidate(m, s.usage(), successes, inFlight, now, prefix);
+        }
         long load = rt.tokenLoad();
-        String why = switch (m.mode) {
-            case CHATGPT -> scorer.explainChatGpt(m.plan, s.usage(), successes, inFlight, now);
-            case CLAUDE -> scorer.explainClaude(s.usage(), successes, inFlight, load, maxLoad, now);
-            case KEY -> "by load: " + HeadroomScorer.explainByLoad(load, maxLoad, inFlight);
-        };
-        double score = switch (m.mode) {
-            case CHATGPT -> scorer.chatGpt(m.plan, s.usage(), successes, inFlight, now);
-            case CLAUDE -> scorer.claude(s.usage(), successes, inFlight, load, maxLoad, now);
-            case KEY -> HeadroomScorer.byLoad(load, maxLoad, inFlight);
-        };
-        return new RoutingPlan.Candidate(m.credential, score, prefix.isEmpty() ? why : prefix + why);
+        boolean claude = m.mode == RoutingIndex.Mode.CLAUDE;
+        String why = claude ? scorer.explainClaude(s.usage(), successes, inFlight, load, maxLoad, now)
+                : "by load: " + HeadroomScorer.explainByLoad(load, maxLoad, inFlight);
+        double score = claude ? scorer.claude(s.usage(), successes, inFlight, load, maxLoad, now)
+                : HeadroomScorer.byLoad(load, maxLoad, inFlight);
+        return new RoutingPlan.Candidate(m.credential, score, prefix + why);
+    }
+
+    /** A ChatGPT account's offer: its score and the words explaining it, after {@code prefix}. */
+    private RoutingPlan.Candidate chatGptCandidate(Member m, AccountUsage usage, int successes, int inFlight,
+                                                   Instant now, String prefix) {
+        String why = scorer.explainChatGpt(m.plan, usage, successes, inFlight, now);
+        return new RoutingPlan.Candidate(m.credential, scorer.chatGpt(m.plan, usage, successes, inFlight, now),
+                prefix + why);
     }
 
     @Override
