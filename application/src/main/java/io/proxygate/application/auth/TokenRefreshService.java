@@ -216,8 +216,8 @@ public final class TokenRefreshService implements TokenKeeper {
         TokenGrant grant;
         try {
             grant = switch (current) {
-                case ChatGptAccount a -> oauth.refreshChatGpt(a.id(), refreshToken);
-                case ClaudeAccount a -> oauth.refreshClaude(a.id(), refreshToken);
+                case ChatGptAccount a -> oauth.refresh(OAuthProvider.CHATGPT, Optional.of(a.id()), refreshToken);
+                case ClaudeAccount a -> oauth.refresh(OAuthProvider.CLAUDE, Optional.of(a.id()), refreshToken);
                 case ApiKey k -> throw new IllegalStateException("unreachable: keys are never refreshed");
             };
         } catch (OAuthCallException e) {

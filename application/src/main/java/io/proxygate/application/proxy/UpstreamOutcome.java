@@ -49,9 +49,40 @@ public sealed interface UpstreamOutcome {
         Answered ANSWERED = new Answered();
     }
 
-    Consequence credential();
+    /** The two consequences of one outcome. */
+    record Handling(Consequence credential, Client client) {
+    }
 
-    Client client();
+    /** The table of consequences, one row per outcome. */
+    private Handling handling() {
+        return switch (this) {
+            case Success s -> new Handling(Consequence.ANSWERED, Client.RELAY);
+            case RefreshAndRetry r -> new Handling(Consequence.NONE, Client.FAIL_OVER);
+            case Unauthorized u -> new Handling(new Consequence.NeedsLogin("auth_unauthorized"), Client.FAIL_OVER);
+            case Forbidden f -> new Handling(new Consequence.NeedsLogin("auth_forbidden"), Client.FAIL_OVER);
+            case EdgeRefused e -> new Handling(new Consequence.Cooldown(e.cooldown(), "edge 403"), Client.RELAY);
+            case RateLimited r -> new Handling(new Consequence.Cooldown(r.cooldown(), "429"),
+                    r.bound() ? Client.ANSWER : Client.FAIL_OVER);
+            case ServerError e -> new Handling(new Consequence.Backoff("HTTP " + e.status()), Client.FAIL_OVER);
+            case Unreachable u -> new Handling(new Consequence.Backoff(u.detail()), Client.FAIL_OVER);
+            case RefreshFailed f -> new Handling(f.permanent()
+                    ? new Consequence.NeedsLogin("refresh: " + f.detail())
+                    : new Consequence.Backoff("refresh: " + f.detail()), Client.FAIL_OVER);
+            case ClientError c -> new Handling(Consequence.NONE, Client.RELAY);
+            case SideCall c -> new Handling(Consequence.NONE, Client.RELAY);
+            case SideCallUnreachable c -> new Handling(Consequence.NONE, Client.ANSWER);
+        };
+    }
+
+    /** What happens to the credential. */
+    default Consequence credential() {
+        return handling().credential();
+    }
+
+    /** What the client is told. */
+    default Client client() {
+        return handling().client();
+    }
 
     /** What the router is told about the credential: the consequence as an {@link AttemptFailure}, if it is one. */
     default Optional<AttemptFailure> failure() {
@@ -75,46 +106,18 @@ public sealed interface UpstreamOutcome {
 
     /** 2xx on an API route. */
     record Success(int status) implements UpstreamOutcome {
-        public Consequence credential() {
-            return Consequence.ANSWERED;
-        }
-
-        public Client client() {
-            return Client.RELAY;
-        }
     }
 
     /** 401 from an account not yet refreshed in this attempt: refresh its token and try the same account again. */
     record RefreshAndRetry() implements UpstreamOutcome {
-        public Consequence credential() {
-            return Consequence.NONE;
-        }
-
-        public Client client() {
-            return Client.FAIL_OVER;
-        }
     }
 
     /** 401 from a key, or from an account whose refresh did not cure it. */
     record Unauthorized(String message) implements UpstreamOutcome {
-        public Consequence credential() {
-            return new Consequence.NeedsLogin("auth_unauthorized");
-        }
-
-        public Client client() {
-            return Client.FAIL_OVER;
-        }
     }
 
     /** 403 with the API's own JSON error: the account itself is refused. */
     record Forbidden(String message) implements UpstreamOutcome {
-        public Consequence credential() {
-            return new Consequence.NeedsLogin("auth_forbidden");
-        }
-
-        public Client client() {
-            return Client.FAIL_OVER;
-        }
     }
 
     /**
@@ -122,13 +125,6 @@ public sealed interface UpstreamOutcome {
      * rests briefly, and the client sees the refusal as it came.
      */
     record EdgeRefused(Duration cooldown) implements UpstreamOutcome {
-        public Consequence credential() {
-            return new Consequence.Cooldown(cooldown, "edge 403");
-        }
-
-        public Client client() {
-            return Client.RELAY;
-        }
     }
 
     /**
@@ -136,79 +132,29 @@ public sealed interface UpstreamOutcome {
      * {@code bound}: the request may not leave its pinned account, so the client gets the 429 with Retry-After.
      */
     record RateLimited(Duration cooldown, String message, boolean bound) implements UpstreamOutcome {
-        public Consequence credential() {
-            return new Consequence.Cooldown(cooldown, "429");
-        }
-
-        public Client client() {
-            return bound ? Client.ANSWER : Client.FAIL_OVER;
-        }
     }
 
     /** 5xx (or a stream's {@code response.failed} with a server error). */
     record ServerError(int status, String message) implements UpstreamOutcome {
-        public Consequence credential() {
-            return new Consequence.Backoff("HTTP " + status);
-        }
-
-        public Client client() {
-            return Client.FAIL_OVER;
-        }
     }
 
     /** Connection refused or reset, a timeout, a protocol error, before any byte of the answer. */
     record Unreachable(String kind, String detail) implements UpstreamOutcome {
-        public Consequence credential() {
-            return new Consequence.Backoff(detail);
-        }
-
-        public Client client() {
-            return Client.FAIL_OVER;
-        }
     }
 
     /** The token refresh before the call failed: permanently (needs login) or for now (backoff). */
     record RefreshFailed(boolean permanent, String detail) implements UpstreamOutcome {
-        public Consequence credential() {
-            return permanent ? new Consequence.NeedsLogin("refresh: " + detail)
-                    : new Consequence.Backoff("refresh: " + detail);
-        }
-
-        public Client client() {
-            return Client.FAIL_OVER;
-        }
     }
 
     /** Any other status on an API route (400, 404, 413, ...): the request's own problem, relayed as it came. */
     record ClientError(int status) implements UpstreamOutcome {
-        public Consequence credential() {
-            return Consequence.NONE;
-        }
-
-        public Client client() {
-            return Client.RELAY;
-        }
     }
 
     /** Any status on a side call (passthrough, model list): relayed, and never the credential's business. */
     record SideCall(int status) implements UpstreamOutcome {
-        public Consequence credential() {
-            return Consequence.NONE;
-        }
-
-        public Client client() {
-            return Client.RELAY;
-        }
     }
 
     /** A side call that could not reach the upstream: 502 to the client, nothing to the credential. */
     record SideCallUnreachable(String detail) implements UpstreamOutcome {
-        public Consequence credential() {
-            return Consequence.NONE;
-        }
-
-        public Client client() {
-            return Client.ANSWER;
-        }
     }
 }

@@ -4,6 +4,7 @@ import io.proxygate.application.port.out.CredentialStateRecord;
 import io.proxygate.domain.credential.CredentialId;
 import io.proxygate.domain.credential.PlanType;
 import io.proxygate.domain.routing.AccountUsage;
+import io.proxygate.domain.routing.HeadroomScorer;
 import io.proxygate.domain.routing.InFlightCounter;
 import io.proxygate.domain.routing.ResponseHealth;
 import io.proxygate.domain.routing.UsageWindows;
@@ -252,14 +253,27 @@ final class CredentialRuntime extends InFlightCounter {
 
     private volatile RankMemo rankMemo;
 
+    /**
+     * This account's rank from one reading of its state, success and in-flight counts: the memo from earlier in the
+     * same second when none of them changed, else worked out by {@code scorer} and remembered.
+     */
+    RankMemo chatGptRank(HeadroomScorer scorer, PlanType plan, long second, Instant now) {
+        int successesNow = successes();
+        int inFlightNow = get();
+        State s = state();
+        RankMemo memo = rankFor(s, plan, successesNow, inFlightNow, second);
+        return memo != null ? memo : rememberRank(s, plan, successesNow, inFlightNow, second,
+                scorer.chatGptRank(plan, s.usage(), successesNow, inFlightNow, now));
+    }
+
     /** The memoised rank worked out from exactly these inputs within the same second, or null. */
-    RankMemo rankFor(State s, PlanType plan, int successesNow, int inFlightNow, long second) {
+    private RankMemo rankFor(State s, PlanType plan, int successesNow, int inFlightNow, long second) {
         RankMemo m = rankMemo;
         return m != null && m.state == s && m.successes == successesNow && m.inFlight == inFlightNow
                 && m.second == second && m.plan == plan ? m : null;
     }
 
-    RankMemo rememberRank(State s, PlanType plan, int successesNow, int inFlightNow, long second, double rank) {
+    private RankMemo rememberRank(State s, PlanType plan, int successesNow, int inFlightNow, long second, double rank) {
         RankMemo m = new RankMemo(s, plan, successesNow, inFlightNow, second, rank);
         rankMemo = m;
         return m;

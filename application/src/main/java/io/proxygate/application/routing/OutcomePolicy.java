@@ -13,37 +13,34 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.Optional;
-import java.util.function.Function;
 
 /**
  * What the router learns from each outcome: where a reader looks for "what happens after a 429". Cooldowns,
  * backoff episodes, needs-login marks, the health averages, usage windows, pins on success; every change is handed
- * to the {@link RoutingStateSaver}. The planner only reads what this writes.
+ * to the {@link RoutingStateSaver}. {@link RoutingService} adds the planner, which only reads what this writes; its
+ * public methods are the router's reports ({@link CredentialRouter#onSuccess} and the other {@code on...} methods).
  */
-final class OutcomePolicy {
+abstract class OutcomePolicy {
     private static final System.Logger LOG = System.getLogger(OutcomePolicy.class.getName());
 
-    private final Function<CredentialId, CredentialRuntime> runtimes;
-    private final Function<CredentialId, CredentialRuntime> known;
-    private final PinTable pins;
-    private final RoutingStateSaver saver;
-    private final InstantSource clock;
+    final PinTable pins;
+    final RoutingStateSaver saver;
+    final InstantSource clock;
 
-    /**
-     * @param runtimes the runtime of a credential, created on first sight
-     * @param known    the runtime of a credential, or null when it was never seen
-     */
-    OutcomePolicy(Function<CredentialId, CredentialRuntime> runtimes, Function<CredentialId, CredentialRuntime> known,
-                  PinTable pins, RoutingStateSaver saver, InstantSource clock) {
-        this.runtimes = runtimes;
-        this.known = known;
+    OutcomePolicy(PinTable pins, RoutingStateSaver saver, InstantSource clock) {
         this.pins = pins;
         this.saver = saver;
         this.clock = clock;
     }
 
+    /** The runtime of a credential, created on first sight. */
+    abstract CredentialRuntime runtime(CredentialId id);
+
+    /** The runtime of a credential, or null when it was never seen. */
+    abstract CredentialRuntime knownRuntime(CredentialId id);
+
     public void onSuccess(CredentialId id, RouteQuery query, Optional<String> responseId) {
-        CredentialRuntime rt = runtimes.apply(id);
+        CredentialRuntime rt = runtime(id);
         Instant now = clock.instant();
         rt.used(now);
         rt.succeeded();
@@ -64,7 +61,7 @@ final class OutcomePolicy {
     }
 
     public void onAnswered(CredentialId id) {
-        CredentialRuntime rt = runtimes.apply(id);
+        CredentialRuntime rt = runtime(id);
         if (rt.state().streak() != 0) {
             rt.update(s -> s.withStreak(0));
             saver.save(rt, true, clock.instant());
@@ -77,7 +74,7 @@ final class OutcomePolicy {
     }
 
     public void onFailure(CredentialId id, AttemptFailure failure, Instant attemptStarted) {
-        CredentialRuntime rt = runtimes.apply(id);
+        CredentialRuntime rt = runtime(id);
         Instant now = clock.instant();
         long t = now.toEpochMilli();
         long started = attemptStarted == null ? t : Math.min(t, attemptStarted.toEpochMilli());
@@ -113,21 +110,21 @@ final class OutcomePolicy {
 
     public void onFirstByte(CredentialId id, Duration ttft) {
         long t = clock.millis();
-        runtimes.apply(id).updateHealth(h -> h.withTtft(ttft, t));
+        runtime(id).updateHealth(h -> h.withTtft(ttft, t));
     }
 
     public void onStreamFailed(CredentialId id) {
         long t = clock.millis();
-        runtimes.apply(id).updateHealth(h -> h.withOutcome(true, t));
+        runtime(id).updateHealth(h -> h.withOutcome(true, t));
     }
 
     public Optional<String> health(CredentialId id) {
-        CredentialRuntime rt = known.apply(id);
+        CredentialRuntime rt = knownRuntime(id);
         return rt == null ? Optional.empty() : Optional.of(rt.health().describe(clock.millis()));
     }
 
     public boolean clearCooldown(CredentialId id) {
-        CredentialRuntime rt = runtimes.apply(id);
+        CredentialRuntime rt = runtime(id);
         Instant now = clock.instant();
         State before = rt.update(State::withoutCooldown);
         rt.releaseProbe(null);
@@ -141,7 +138,7 @@ final class OutcomePolicy {
     }
 
     public void onWindows(CredentialId id, UsageWindows windows) {
-        CredentialRuntime rt = runtimes.apply(id);
+        CredentialRuntime rt = runtime(id);
         CredentialRuntime.Observed observed = rt.observe(AccountUsage.of(windows), windows);
         if (observed != CredentialRuntime.Observed.OLDER_THAN_KNOWN) {
             saver.save(rt, observed == CredentialRuntime.Observed.BLOCKING, clock.instant());
@@ -149,11 +146,11 @@ final class OutcomePolicy {
     }
 
     public void onUsage(CredentialId id, TokenUsage tokens) {
-        runtimes.apply(id).addTokens(tokens.totalTokens());
+        runtime(id).addTokens(tokens.totalTokens());
     }
 
     public void onTokensRenewed(CredentialId id) {
-        CredentialRuntime rt = runtimes.apply(id);
+        CredentialRuntime rt = runtime(id);
         Instant now = clock.instant();
         // Stamped even without a mark: an older mark another instance saved must not come back after the renewal.
         State before = rt.update(s -> s.withNeedsLogin(id, null, now.toEpochMilli()));

@@ -12,6 +12,7 @@ import io.proxygate.domain.credential.Api;
 import io.proxygate.domain.credential.CredentialControls;
 import io.proxygate.domain.credential.CredentialId;
 import io.proxygate.domain.credential.PlanType;
+import io.proxygate.domain.routing.AccountUsage;
 import io.proxygate.domain.routing.ConversationKey;
 import io.proxygate.domain.routing.ConversationPins;
 import io.proxygate.domain.routing.HeadroomScorer;
@@ -45,8 +46,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * and a ChatGPT account's rank (and its explained offer) is memoised for the current second until its state, its
  * success count or its in-flight count changes. Eligibility is always checked against the exact time.
  *
- * <p>Three parts: this class is the planner (the hot path: {@link #plan}, leases, reports); {@link OutcomePolicy}
- * learns from outcomes (what happens after a 429, a 5xx, a 401, a success); {@link RoutingStateSaver} writes state.
+ * <p>Three parts: this class is the planner (the hot path: {@link #plan}, leases, reports); the {@link OutcomePolicy}
+ * it extends learns from outcomes (what happens after a 429, a 5xx, a 401, a success) and implements the router's
+ * {@code on...} reports; {@link RoutingStateSaver} writes state.
  *
  * <p>Picks read lock-free state; outcome updates lock only the credential concerned. Cooldowns, needs-login marks,
  * failure streaks, usage windows and last use go to {@link CredentialStatePort} (those that change eligibility at
@@ -56,7 +58,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * saved, and keep conversation pins in a {@link ConversationPinPort} store (behind a short local cache) instead of
  * memory alone. In-flight counts stay per instance.
  */
-public final class RoutingService implements CredentialRouter {
+public final class RoutingService extends OutcomePolicy implements CredentialRouter {
     private static final System.Logger LOG = System.getLogger(RoutingService.class.getName());
     /** How long a request waits for a credential whose post-backoff probe is out before looking again. */
     static final long PROBE_WAIT_MILLIS = 500;
@@ -65,12 +67,8 @@ public final class RoutingService implements CredentialRouter {
     public static final String BUSY = "busy: ";
 
     private final CredentialPool pool;
-    private final RoutingStateSaver saver;
-    private final OutcomePolicy outcomes;
     private final RoutingSettings settings;
-    private final InstantSource clock;
     private final HeadroomScorer scorer;
-    private final PinTable pins;
     private final ConcurrentHashMap<CredentialId, CredentialRuntime> runtimes = new ConcurrentHashMap<>();
     private final CapacityQueue queue = new CapacityQueue();
     /**
@@ -114,13 +112,10 @@ public final class RoutingService implements CredentialRouter {
 
     private RoutingService(CredentialPool pool, CredentialStatePort state, PinTable pins, RoutingSettings settings,
                            InstantSource clock) {
+        super(pins, new RoutingStateSaver(state), clock);
         this.pool = pool;
-        this.saver = new RoutingStateSaver(state);
         this.settings = settings;
-        this.clock = clock;
         this.scorer = new HeadroomScorer(settings.weights(), settings.usageFreshness());
-        this.pins = pins;
-        this.outcomes = new OutcomePolicy(this::runtime, runtimes::get, pins, saver, clock);
         for (CredentialStateRecord saved : saver.loadAll()) {
             runtimes.put(saved.id(), CredentialRuntime.restored(saved));
         }
@@ -205,30 +200,19 @@ public final class RoutingService implements CredentialRouter {
         CredentialRuntime[] runtimes = group.runtimes();
         PlanType[] plans = group.plans();
         double threshold = Double.NEGATIVE_INFINITY;
-        boolean controlled = group.controlled();
         for (int i = 0; i < runtimes.length; i++) {
-            CredentialRuntime rt = runtimes[i];
-            if (passOver(rt, pinned, skipped, t)
-                    || (controlled || modelCoolings > 0) && refused(group.members()[i], model, skipped)) {
+            if (leftOut(group, i, model, pinned, skipped, t)) {
                 continue;
             }
-            int successes = rt.successes();
-            int inFlight = rt.get();
-            State s = rt.state();
-            CredentialRuntime.RankMemo memo = rt.rankFor(s, plans[i], successes, inFlight, second);
-            double rank;
-            if (memo != null) {
-                rank = memo.rank;
-            } else {
-                rank = scorer.chatGptRank(plans[i], s.usage(), successes, inFlight, now);
-                rt.rememberRank(s, plans[i], successes, inFlight, second, rank);
-            }
+            CredentialRuntime rt = runtimes[i];
+            CredentialRuntime.RankMemo memo = rt.chatGptRank(scorer, plans[i], second, now);
+            double rank = memo.rank;
             if (rank != rank) {
-                skipped.add(capSkip(rt, s, successes, now));
+                skipped.add(capSkip(rt, memo.state, memo.successes, now));
                 continue;
             }
             if (rank >= threshold) {
-                top.offer(i, rank, inFlight);
+                top.offer(i, rank, memo.inFlight);
                 threshold = top.threshold();
             }
         }
@@ -239,19 +223,27 @@ public final class RoutingService implements CredentialRouter {
                             TopPicks top, List<RoutingPlan.Skip> skipped, Instant now, long t) {
         CredentialRuntime[] runtimes = group.runtimes();
         boolean claude = group.mode() == RoutingIndex.Mode.CLAUDE;
-        boolean controlled = group.controlled();
         for (int i = 0; i < runtimes.length; i++) {
-            CredentialRuntime rt = runtimes[i];
-            if (passOver(rt, pinned, skipped, t)
-                    || (controlled || modelCoolings > 0) && refused(group.members()[i], model, skipped)) {
+            if (leftOut(group, i, model, pinned, skipped, t)) {
                 continue;
             }
+            CredentialRuntime rt = runtimes[i];
             int inFlight = rt.get();
             double rank = claude
                     ? scorer.claudeRank(rt.usage(), rt.successes(), inFlight, rt.tokenLoad(), maxLoad, now)
                     : HeadroomScorer.byLoad(rt.tokenLoad(), maxLoad, inFlight);
             top.offer(i, rank, inFlight);
         }
+    }
+
+    /**
+     * Whether the rankers leave member {@code i} of {@code group} out: passed over for its state (see
+     * {@link #passOver}), or refused by its controls or a model cooldown, the reason added to {@code skipped}.
+     */
+    private boolean leftOut(RoutingIndex.Group group, int i, String model, CredentialRuntime pinned,
+                            List<RoutingPlan.Skip> skipped, long t) {
+        return passOver(group.runtimes()[i], pinned, skipped, t)
+                || (group.controlled() || modelCoolings > 0) && refused(group.members()[i], model, skipped);
     }
 
     /**
@@ -315,21 +307,10 @@ public final class RoutingService implements CredentialRouter {
 
     /** A ChatGPT offer, reused within the second while nothing it depends on changed. */
     private RoutingPlan.Candidate memoCandidate(Member m, Instant now, long second, boolean pinned) {
-        CredentialRuntime rt = m.runtime;
-        State s = rt.state();
-        int successes = rt.successes();
-        int inFlight = rt.get();
-        CredentialRuntime.RankMemo memo = rt.rankFor(s, m.plan, successes, inFlight, second);
-        if (memo == null) {
-            memo = rt.rememberRank(s, m.plan, successes, inFlight, second,
-                    scorer.chatGptRank(m.plan, s.usage(), successes, inFlight, now));
-        }
+        CredentialRuntime.RankMemo memo = m.runtime.chatGptRank(scorer, m.plan, second, now);
         RoutingPlan.Candidate offer = pinned ? memo.pinnedCandidate : memo.candidate;
         if (offer == null || offer.credential() != m.credential) {
-            String why = scorer.explainChatGpt(m.plan, memo.state.usage(), memo.successes, memo.inFlight, now);
-            offer = new RoutingPlan.Candidate(m.credential,
-                    scorer.chatGpt(m.plan, memo.state.usage(), memo.successes, memo.inFlight, now),
-                    pinned ? PINNED + why : why);
+            offer = chatGptCandidate(m, memo.state.usage(), memo.successes, memo.inFlight, now, pinned ? PINNED : "");
             if (pinned) {
                 memo.pinnedCandidate = offer;
             } else {
@@ -345,18 +326,24 @@ public final class RoutingService implements CredentialRouter {
         State s = rt.state();
         int successes = rt.successes();
         int inFlight = rt.get();
+        if (m.mode == RoutingIndex.Mode.CHATGPT) {
+            return chatGptCandidate(m, s.usage(), successes, inFlight, now, prefix);
+        }
         long load = rt.tokenLoad();
-        String why = switch (m.mode) {
-            case CHATGPT -> scorer.explainChatGpt(m.plan, s.usage(), successes, inFlight, now);
-            case CLAUDE -> scorer.explainClaude(s.usage(), successes, inFlight, load, maxLoad, now);
-            case KEY -> "by load: " + HeadroomScorer.explainByLoad(load, maxLoad, inFlight);
-        };
-        double score = switch (m.mode) {
-            case CHATGPT -> scorer.chatGpt(m.plan, s.usage(), successes, inFlight, now);
-            case CLAUDE -> scorer.claude(s.usage(), successes, inFlight, load, maxLoad, now);
-            case KEY -> HeadroomScorer.byLoad(load, maxLoad, inFlight);
-        };
-        return new RoutingPlan.Candidate(m.credential, score, prefix.isEmpty() ? why : prefix + why);
+        boolean claude = m.mode == RoutingIndex.Mode.CLAUDE;
+        String why = claude ? scorer.explainClaude(s.usage(), successes, inFlight, load, maxLoad, now)
+                : "by load: " + HeadroomScorer.explainByLoad(load, maxLoad, inFlight);
+        double score = claude ? scorer.claude(s.usage(), successes, inFlight, load, maxLoad, now)
+                : HeadroomScorer.byLoad(load, maxLoad, inFlight);
+        return new RoutingPlan.Candidate(m.credential, score, prefix + why);
+    }
+
+    /** A ChatGPT account's offer: its score and the words explaining it, after {@code prefix}. */
+    private RoutingPlan.Candidate chatGptCandidate(Member m, AccountUsage usage, int successes, int inFlight,
+                                                   Instant now, String prefix) {
+        String why = scorer.explainChatGpt(m.plan, usage, successes, inFlight, now);
+        return new RoutingPlan.Candidate(m.credential, scorer.chatGpt(m.plan, usage, successes, inFlight, now),
+                prefix + why);
     }
 
     @Override
@@ -401,47 +388,7 @@ public final class RoutingService implements CredentialRouter {
         return queue;
     }
 
-    // ---- learning: the outcome policy's
-
-    @Override
-    public void onSuccess(CredentialId id, RouteQuery query, Optional<String> responseId) {
-        outcomes.onSuccess(id, query, responseId);
-    }
-
-    @Override
-    public void onAnswered(CredentialId id) {
-        outcomes.onAnswered(id);
-    }
-
-    @Override
-    public void onFailure(CredentialId id, AttemptFailure failure) {
-        outcomes.onFailure(id, failure);
-    }
-
-    @Override
-    public void onFailure(CredentialId id, AttemptFailure failure, Instant attemptStarted) {
-        outcomes.onFailure(id, failure, attemptStarted);
-    }
-
-    @Override
-    public void onFirstByte(CredentialId id, Duration ttft) {
-        outcomes.onFirstByte(id, ttft);
-    }
-
-    @Override
-    public void onStreamFailed(CredentialId id) {
-        outcomes.onStreamFailed(id);
-    }
-
-    @Override
-    public Optional<String> health(CredentialId id) {
-        return outcomes.health(id);
-    }
-
-    @Override
-    public boolean clearCooldown(CredentialId id) {
-        return outcomes.clearCooldown(id);
-    }
+    // ---- learning: model cooldowns here, the rest in the outcome policy
 
     @Override
     public void onModelRateLimited(CredentialId id, String family, Duration cooldown) {
@@ -518,21 +465,6 @@ public final class RoutingService implements CredentialRouter {
         long until = now.toEpochMilli() + duration.toMillis();
         rt.update(s -> until > s.cooldownUntilMillis() ? s.withCooldown(id, until, reason) : s);
         saver.save(rt, true, now);
-    }
-
-    @Override
-    public void onWindows(CredentialId id, UsageWindows windows) {
-        outcomes.onWindows(id, windows);
-    }
-
-    @Override
-    public void onUsage(CredentialId id, TokenUsage tokens) {
-        outcomes.onUsage(id, tokens);
-    }
-
-    @Override
-    public void onTokensRenewed(CredentialId id) {
-        outcomes.onTokensRenewed(id);
     }
 
     // ---- reporting
@@ -630,9 +562,15 @@ public final class RoutingService implements CredentialRouter {
         }
     }
 
-    private CredentialRuntime runtime(CredentialId id) {
+    @Override
+    CredentialRuntime runtime(CredentialId id) {
         CredentialRuntime rt = runtimes.get(id);
         return rt != null ? rt : runtimes.computeIfAbsent(id, CredentialRuntime::new);
+    }
+
+    @Override
+    CredentialRuntime knownRuntime(CredentialId id) {
+        return runtimes.get(id);
     }
 
     private RoutingIndex index() {

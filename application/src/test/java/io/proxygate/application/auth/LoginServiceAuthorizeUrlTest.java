@@ -6,6 +6,7 @@ import io.proxygate.application.port.out.OAuthPort;
 import io.proxygate.application.port.out.PendingLoginPort;
 import io.proxygate.application.port.out.PoolDirectoryPort;
 import io.proxygate.application.port.out.PoolFile;
+import io.proxygate.domain.credential.CredentialId;
 import io.proxygate.domain.credential.Credential;
 import io.proxygate.domain.credential.Secret;
 import org.junit.jupiter.api.Test;
@@ -126,11 +127,7 @@ class LoginServiceAuthorizeUrlTest {
             throw new UnsupportedOperationException();
         }
 
-        public TokenGrant refreshChatGpt(Secret refreshToken) {
-            throw new UnsupportedOperationException();
-        }
-
-        public TokenGrant refreshClaude(Secret refreshToken) {
+        public TokenGrant refresh(OAuthProvider provider, Optional<CredentialId> account, Secret refreshToken) {
             throw new UnsupportedOperationException();
         }
 

@@ -160,17 +160,15 @@ class SharedRefreshLockTest {
         final AtomicInteger calls = new AtomicInteger();
 
         @Override
-        public TokenGrant refreshChatGpt(Secret refreshToken) {
+        public TokenGrant refresh(OAuthProvider provider, Optional<CredentialId> account, Secret refreshToken) {
+            if (provider != OAuthProvider.CHATGPT) {
+                throw new UnsupportedOperationException();
+            }
             int n = calls.incrementAndGet();
             events.add("oauth refresh");
             return new TokenGrant(Secret.of("fake-access-token-refreshed-" + n),
                     Optional.of(Secret.of("fake-refresh-token-rotated-" + n)), Optional.empty(),
                     Optional.of(Duration.ofHours(1)), TokenClaims.NONE);
-        }
-
-        @Override
-        public TokenGrant refreshClaude(Secret refreshToken) {
-            throw new UnsupportedOperationException();
         }
 
         @Override

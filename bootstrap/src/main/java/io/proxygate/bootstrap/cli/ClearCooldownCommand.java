@@ -1,9 +1,6 @@
 package io.proxygate.bootstrap.cli;
 
-import com.github.rvesse.airline.annotations.AirlineModule;
-import com.github.rvesse.airline.annotations.Arguments;
 import com.github.rvesse.airline.annotations.Command;
-import com.github.rvesse.airline.annotations.restrictions.Required;
 import io.proxygate.adapter.out.persistence.sql.Databases;
 import io.proxygate.adapter.out.persistence.sql.SqlCredentialState;
 import io.proxygate.adapter.out.persistence.sql.SqliteDatabase;
@@ -24,31 +21,17 @@ import java.util.Optional;
  * its routing state lives in memory; without a running server the database is all there is.
  */
 @Command(name = "clear-cooldown", description = "End a credential's cooldown and failure streak (by email or key id)")
-public final class ClearCooldownCommand implements CliCommand {
-    @AirlineModule
-    ConfigOption config = new ConfigOption();
-
-    @Arguments(title = "email|id", description = "account email or key id")
-    @Required
-    String target;
-
+public final class ClearCooldownCommand extends CredentialCommand {
     @Override
-    public int run(CliContext context) {
-        ProxyGateConfiguration cfg = config.load(context);
-        try (CliServices services = new CliServices(cfg)) {
-            PoolEntry entry = services.pool.findByLabel(target).orElse(null);
-            if (entry == null) {
-                context.err().println("not found: " + target);
-                return 1;
-            }
-            Credential credential = entry.credential();
-            database(cfg).ifPresent(db -> new SqlCredentialState(db, services.clock).clearCooldown(credential.id()));
-            String where = tellServer(cfg, credential)
-                    ? "cleared on the running server and in the database"
-                    : "cleared in the database (no server answered at " + cfg.server.addr + ")";
-            context.out().println("cooldown of " + target + " " + where);
-            return 0;
-        }
+    int run(CliContext context, CliServices services, PoolEntry entry) {
+        ProxyGateConfiguration cfg = services.config;
+        Credential credential = entry.credential();
+        database(cfg).ifPresent(db -> new SqlCredentialState(db, services.clock).clearCooldown(credential.id()));
+        String where = tellServer(cfg, credential)
+                ? "cleared on the running server and in the database"
+                : "cleared in the database (no server answered at " + cfg.server.addr + ")";
+        context.out().println("cooldown of " + target + " " + where);
+        return 0;
     }
 
     /** Asks the running server to clear its in-memory state; false when no server (or another program) answers. */

@@ -3,7 +3,6 @@ package io.proxygate.bootstrap.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.github.rvesse.airline.annotations.AirlineModule;
 import com.github.rvesse.airline.annotations.Arguments;
 import com.github.rvesse.airline.annotations.Command;
 import com.github.rvesse.airline.annotations.Option;
@@ -35,6 +34,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Optional;
+import java.util.function.BiFunction;
 
 /**
  * {@code client-key create|list|revoke|update}: client keys in the server's database. A running server takes the
@@ -47,7 +47,6 @@ final class ClientKeyCommands {
     private ClientKeyCommands() {
     }
 
-    /** The key service over the configured database (created and migrated when it does not exist yet). */
     /**
      * Tells a running server to read the keys again now, so the change applies at once; other instances on a shared
      * database take it in within {@code [database] sync_interval}. Says which happened.
@@ -59,6 +58,7 @@ final class ClientKeyCommands {
         }
     }
 
+    /** The key service over the configured database (created and migrated when it does not exist yet). */
     static ClientKeyService service(ProxyGateConfiguration config) {
         String url = config.database.jdbcUrl(config.paths.dataDir);
         if (SqlDialect.of(url) == SqlDialect.SQLITE) {
@@ -83,7 +83,7 @@ final class ClientKeyCommands {
     }
 
     /** The rule flags create and update share; an update changes only the flags it is given. */
-    abstract static class RuleFlags {
+    abstract static class RuleFlags extends ConfiguredCommand {
         @Option(name = "--models", title = "GLOBS", description = "allowed models, comma-separated globs "
                 + "(e.g. claude-sonnet-*,gpt-5*); 'none' clears")
         String models;
@@ -176,10 +176,7 @@ final class ClientKeyCommands {
     }
 
     @Command(name = "create", description = "Create a client key and print its secret (shown this once only)")
-    public static final class Create extends RuleFlags implements CliCommand {
-        @AirlineModule
-        ConfigOption config = new ConfigOption();
-
+    public static final class Create extends RuleFlags {
         @Option(name = "--name", title = "NAME", description = "who or what the key is for")
         @Required
         String name;
@@ -215,10 +212,7 @@ final class ClientKeyCommands {
     }
 
     @Command(name = "update", description = "Change a client key's rules (only the flags given)")
-    public static final class Update extends RuleFlags implements CliCommand {
-        @AirlineModule
-        ConfigOption config = new ConfigOption();
-
+    public static final class Update extends RuleFlags {
         @Arguments(title = "id|name", description = "the key's id or name")
         @Required
         String target;
@@ -228,45 +222,26 @@ final class ClientKeyCommands {
 
         @Override
         public int run(CliContext context) {
-            ProxyGateConfiguration cfg = config.load(context);
-            ClientKeyService keys = service(cfg);
-            ClientKey key = find(keys, target);
-            ClientKey changed = keys.update(key.id(), Optional.ofNullable(name), apply(key.rules()));
-            applyToRunningServer(cfg, context);
-            context.out().println("updated client key " + changed.name() + " (" + changed.id() + ")");
-            return 0;
+            return changeKey(context, config, target, "updated",
+                    (keys, key) -> keys.update(key.id(), Optional.ofNullable(name), apply(key.rules())));
         }
     }
 
     @Command(name = "revoke", description = "Revoke a client key: refused at once by a running server (by other "
             + "instances within [database] sync_interval)")
-    public static final class Revoke implements CliCommand {
-        @AirlineModule
-        ConfigOption config = new ConfigOption();
-
+    public static final class Revoke extends ConfiguredCommand {
         @Arguments(title = "id|name", description = "the key's id or name")
         @Required
         String target;
 
         @Override
         public int run(CliContext context) {
-            ProxyGateConfiguration cfg = config.load(context);
-            ClientKeyService keys = service(cfg);
-            ClientKey key = keys.revoke(find(keys, target).id());
-            applyToRunningServer(cfg, context);
-            context.out().println("revoked client key " + key.name() + " (" + key.id() + ")");
-            return 0;
+            return changeKey(context, config, target, "revoked", (keys, key) -> keys.revoke(key.id()));
         }
     }
 
     @Command(name = "list", description = "List client keys with today's and this month's usage")
-    public static final class ListKeys implements CliCommand {
-        @AirlineModule
-        ConfigOption config = new ConfigOption();
-
-        @Option(name = "--json", description = "print JSON")
-        boolean json;
-
+    public static final class ListKeys extends JsonOutputCommand {
         @Override
         public int run(CliContext context) {
             List<ClientKeyView> views = service(config.load(context)).list();
@@ -305,6 +280,20 @@ final class ClientKeyCommands {
             String s = "$" + spent.setScale(2, java.math.RoundingMode.HALF_UP).toPlainString();
             return budget.map(b -> s + "/" + b.stripTrailingZeros().toPlainString()).orElse(s);
         }
+    }
+
+    /**
+     * Applies {@code change} to the key {@code target} names (id or name), tells a running server and prints
+     * {@code <done> client key NAME (ID)}.
+     */
+    private static int changeKey(CliContext context, ConfigOption config, String target, String done,
+                                 BiFunction<ClientKeyService, ClientKey, ClientKey> change) {
+        ProxyGateConfiguration cfg = config.load(context);
+        ClientKeyService keys = service(cfg);
+        ClientKey changed = change.apply(keys, find(keys, target));
+        applyToRunningServer(cfg, context);
+        context.out().println(done + " client key " + changed.name() + " (" + changed.id() + ")");
+        return 0;
     }
 
     private static ClientKey find(ClientKeyService keys, String target) {

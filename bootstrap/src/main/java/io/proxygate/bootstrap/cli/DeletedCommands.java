@@ -3,10 +3,8 @@ package io.proxygate.bootstrap.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.github.rvesse.airline.annotations.AirlineModule;
 import com.github.rvesse.airline.annotations.Arguments;
 import com.github.rvesse.airline.annotations.Command;
-import com.github.rvesse.airline.annotations.Option;
 import com.github.rvesse.airline.annotations.restrictions.Required;
 import io.proxygate.application.port.out.DeletedFile;
 
@@ -25,13 +23,7 @@ final class DeletedCommands {
     }
 
     @Command(name = "deleted", description = "List deleted credential files that can be restored")
-    public static final class List_ implements CliCommand {
-        @AirlineModule
-        ConfigOption config = new ConfigOption();
-
-        @Option(name = "--json", description = "print JSON")
-        boolean json;
-
+    public static final class List_ extends JsonOutputCommand {
         @Override
         public int run(CliContext context) {
             try (CliServices services = new CliServices(config.load(context))) {
@@ -67,10 +59,7 @@ final class DeletedCommands {
     }
 
     @Command(name = "restore", description = "Put a deleted credential file back (never overwrites)")
-    public static final class Restore implements CliCommand {
-        @AirlineModule
-        ConfigOption config = new ConfigOption();
-
+    public static final class Restore extends ConfiguredCommand {
         @Arguments(title = "name", description = "the file's name in <pool_dir>/.deleted/ (see `proxy-gate deleted`)")
         @Required
         String name;

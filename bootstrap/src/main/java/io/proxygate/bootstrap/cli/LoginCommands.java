@@ -1,6 +1,5 @@
 package io.proxygate.bootstrap.cli;
 
-import com.github.rvesse.airline.annotations.AirlineModule;
 import com.github.rvesse.airline.annotations.Command;
 import com.github.rvesse.airline.annotations.Option;
 import io.proxygate.adapter.out.persistence.pool.CredentialImportException;
@@ -78,12 +77,9 @@ final class LoginCommands {
     }
 
     @Command(name = "add-account", description = "Log in a ChatGPT account (browser PKCE, --no-browser, --code, --device)")
-    public static final class ChatGpt implements CliCommand {
+    public static final class ChatGpt extends ConfiguredCommand {
         /** How long to wait for the browser to come back: enough to sign in, with two-factor, on another device. */
         private static final Duration DEFAULT_WAIT = Duration.ofMinutes(5);
-
-        @AirlineModule
-        ConfigOption config = new ConfigOption();
 
         @Option(name = "--no-browser", description = "print the login URL instead of opening a browser, then wait for "
                 + "the callback (a forwarded port) or the pasted redirect URL; or finish later with --code")
@@ -179,10 +175,7 @@ final class LoginCommands {
 
     @Command(name = "add-claude-account",
             description = "Add a Claude account: --from=credentials.json, or log in (browser, --no-browser, --code)")
-    public static final class Claude implements CliCommand {
-        @AirlineModule
-        ConfigOption config = new ConfigOption();
-
+    public static final class Claude extends ConfiguredCommand {
         @Option(name = "--from", title = "PATH", description = "import ~/.claude/.credentials.json or a Claude JSON file")
         String from;
 

@@ -1,6 +1,5 @@
 package io.proxygate.bootstrap.cli;
 
-import com.github.rvesse.airline.annotations.AirlineModule;
 import com.github.rvesse.airline.annotations.Command;
 import io.proxygate.bootstrap.ProxyGateServer;
 import io.proxygate.bootstrap.Wiring;
@@ -12,11 +11,8 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 
 @Command(name = "serve", description = "Run the proxy server (the default command)")
-public final class ServeCommand implements CliCommand {
+public final class ServeCommand extends ConfiguredCommand {
     private static final Logger LOG = LoggerFactory.getLogger(ServeCommand.class);
-
-    @AirlineModule
-    ConfigOption config = new ConfigOption();
 
     @Override
     public int run(CliContext context) throws Exception {

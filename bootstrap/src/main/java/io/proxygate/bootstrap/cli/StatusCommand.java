@@ -3,9 +3,7 @@ package io.proxygate.bootstrap.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.github.rvesse.airline.annotations.AirlineModule;
 import com.github.rvesse.airline.annotations.Command;
-import com.github.rvesse.airline.annotations.Option;
 import io.proxygate.adapter.out.persistence.bolt.BoltFile;
 import io.proxygate.adapter.out.persistence.sql.Databases;
 import io.proxygate.adapter.out.persistence.sql.SqlCredentialState;
@@ -38,14 +36,8 @@ import java.util.Optional;
  * (cooldown, needs-login, usage windows) read from SQLite, which works while the server runs (WAL mode).
  */
 @Command(name = "status", description = "Show configuration, pool counts and each credential's state")
-public final class StatusCommand implements CliCommand {
+public final class StatusCommand extends JsonOutputCommand {
     private static final ObjectMapper JSON = new ObjectMapper();
-
-    @AirlineModule
-    ConfigOption config = new ConfigOption();
-
-    @Option(name = "--json", description = "print JSON")
-    boolean json;
 
     @Override
     public int run(CliContext context) {

@@ -4,6 +4,7 @@ import io.proxygate.application.auth.ClaudeProfile;
 import io.proxygate.application.auth.DeviceAuthorization;
 import io.proxygate.application.auth.DeviceCode;
 import io.proxygate.application.auth.OAuthCallException;
+import io.proxygate.application.auth.OAuthProvider;
 import io.proxygate.application.auth.TokenGrant;
 import io.proxygate.domain.credential.CredentialId;
 import io.proxygate.domain.credential.Secret;
@@ -23,21 +24,13 @@ public interface OAuthPort {
     TokenGrant exchangeClaudeCode(String code, String verifier, String redirectUri, String state)
             throws OAuthCallException;
 
-    /** ChatGPT refresh; each token of the reply is optional (absent ones are kept by the caller). */
-    TokenGrant refreshChatGpt(Secret refreshToken) throws OAuthCallException;
-
-    /** Claude refresh (JSON). */
-    TokenGrant refreshClaude(Secret refreshToken) throws OAuthCallException;
-
-    /** ChatGPT refresh made for {@code account}: adapters send it through that account's outbound proxy. */
-    default TokenGrant refreshChatGpt(CredentialId account, Secret refreshToken) throws OAuthCallException {
-        return refreshChatGpt(refreshToken);
-    }
-
-    /** Claude refresh made for {@code account}: adapters send it through that account's outbound proxy. */
-    default TokenGrant refreshClaude(CredentialId account, Secret refreshToken) throws OAuthCallException {
-        return refreshClaude(refreshToken);
-    }
+    /**
+     * Refresh at {@code provider}'s token endpoint (ChatGPT form-encoded, Claude JSON); each token of the reply is
+     * optional (absent ones are kept by the caller). A refresh made for an {@code account} goes through that
+     * account's outbound proxy.
+     */
+    TokenGrant refresh(OAuthProvider provider, Optional<CredentialId> account, Secret refreshToken)
+            throws OAuthCallException;
 
     /** {@code GET /api/oauth/profile} with the new access token: email, account id, subscription, tier. */
     ClaudeProfile fetchClaudeProfile(Secret accessToken) throws OAuthCallException;

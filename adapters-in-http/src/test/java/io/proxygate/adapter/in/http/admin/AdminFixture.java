@@ -287,12 +287,8 @@ final class AdminFixture {
         }
 
         @Override
-        public TokenGrant refreshChatGpt(Secret refreshToken) throws OAuthCallException {
-            throw down();
-        }
-
-        @Override
-        public TokenGrant refreshClaude(Secret refreshToken) throws OAuthCallException {
+        public TokenGrant refresh(OAuthProvider provider, Optional<CredentialId> account, Secret refreshToken)
+                throws OAuthCallException {
             throw down();
         }
 

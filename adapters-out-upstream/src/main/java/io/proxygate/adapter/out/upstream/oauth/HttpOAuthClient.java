@@ -144,24 +144,6 @@ public final class HttpOAuthClient implements OAuthPort, AutoCloseable {
         return chatGptGrant(tokenCall("ChatGPT token endpoint", request));
     }
 
-    @Override
-    public TokenGrant refreshChatGpt(Secret refreshToken) throws OAuthCallException {
-        return refreshChatGpt(Optional.empty(), refreshToken);
-    }
-
-    @Override
-    public TokenGrant refreshChatGpt(CredentialId account, Secret refreshToken) throws OAuthCallException {
-        return refreshChatGpt(Optional.of(account), refreshToken);
-    }
-
-    private TokenGrant refreshChatGpt(Optional<CredentialId> account, Secret refreshToken) throws OAuthCallException {
-        SimpleHttpRequest request = form(settings.openai("/oauth/token"), List.of(
-                pair("grant_type", "refresh_token"),
-                pair("refresh_token", refreshToken.reveal()),
-                pair("client_id", OAuthProvider.CHATGPT.clientId())));
-        return chatGptGrant(tokenCall("ChatGPT token endpoint", request, account));
-    }
-
     private TokenGrant chatGptGrant(JsonNode reply) throws OAuthCallException {
         Secret access = accessToken(reply);
         Optional<Secret> id = secret(reply, "id_token");
@@ -226,6 +208,24 @@ public final class HttpOAuthClient implements OAuthPort, AutoCloseable {
                 settings.openai("/deviceauth/callback").toString()));
     }
 
+    // ---------------------------------------------------------------- refresh, either provider
+
+    @Override
+    public TokenGrant refresh(OAuthProvider provider, Optional<CredentialId> account, Secret refreshToken)
+            throws OAuthCallException {
+        return switch (provider) {
+            case CHATGPT -> chatGptGrant(tokenCall("ChatGPT token endpoint", form(settings.openai("/oauth/token"),
+                    List.of(pair("grant_type", "refresh_token"),
+                            pair("refresh_token", refreshToken.reveal()),
+                            pair("client_id", OAuthProvider.CHATGPT.clientId()))), account));
+            case CLAUDE -> claudeGrant(tokenCall("Claude token endpoint", jsonPost(settings.anthropicTokenUrl(),
+                    json.createObjectNode()
+                            .put("grant_type", "refresh_token")
+                            .put("refresh_token", refreshToken.reveal())
+                            .put("client_id", OAuthProvider.CLAUDE.clientId())), account));
+        };
+    }
+
     // ---------------------------------------------------------------- Claude
 
     @Override
@@ -239,24 +239,6 @@ public final class HttpOAuthClient implements OAuthPort, AutoCloseable {
                 .put("code_verifier", verifier)
                 .put("state", state);
         return claudeGrant(tokenCall("Claude token endpoint", jsonPost(settings.anthropicTokenUrl(), body)));
-    }
-
-    @Override
-    public TokenGrant refreshClaude(Secret refreshToken) throws OAuthCallException {
-        return refreshClaude(Optional.empty(), refreshToken);
-    }
-
-    @Override
-    public TokenGrant refreshClaude(CredentialId account, Secret refreshToken) throws OAuthCallException {
-        return refreshClaude(Optional.of(account), refreshToken);
-    }
-
-    private TokenGrant refreshClaude(Optional<CredentialId> account, Secret refreshToken) throws OAuthCallException {
-        ObjectNode body = json.createObjectNode()
-                .put("grant_type", "refresh_token")
-                .put("refresh_token", refreshToken.reveal())
-                .put("client_id", OAuthProvider.CLAUDE.clientId());
-        return claudeGrant(tokenCall("Claude token endpoint", jsonPost(settings.anthropicTokenUrl(), body), account));
     }
 
     private TokenGrant claudeGrant(JsonNode reply) throws OAuthCallException {

@@ -1,6 +1,7 @@
 package io.proxygate.adapter.out.upstream.oauth;
 
 import com.sun.net.httpserver.HttpServer;
+import io.proxygate.application.auth.OAuthProvider;
 import io.proxygate.application.auth.ClaudeProfile;
 import io.proxygate.application.auth.OAuthCallException;
 import io.proxygate.application.auth.TokenGrant;
@@ -72,7 +73,7 @@ class HttpOAuthClientTest {
         this.status = status;
         this.body = body;
         return catchThrowableOfType(OAuthCallException.class,
-                () -> client.refreshChatGpt(Secret.of("rt_fake_refresh")));
+                () -> client.refresh(OAuthProvider.CHATGPT, Optional.empty(), Secret.of("rt_fake_refresh")));
     }
 
     @Test
@@ -104,7 +105,7 @@ class HttpOAuthClientTest {
     void timeoutIsTransient() {
         hangRequests = true;
         OAuthCallException e = catchThrowableOfType(OAuthCallException.class,
-                () -> client.refreshClaude(Secret.of("sk-ant-ort01-fake")));
+                () -> client.refresh(OAuthProvider.CLAUDE, Optional.empty(), Secret.of("sk-ant-ort01-fake")));
         assertThat(e.permanent()).isFalse();
         assertThat(e.status()).isEmpty();
     }
@@ -113,7 +114,7 @@ class HttpOAuthClientTest {
     void unreachableEndpointIsTransient() {
         server.stop(0);
         OAuthCallException e = catchThrowableOfType(OAuthCallException.class,
-                () -> client.refreshChatGpt(Secret.of("rt_fake")));
+                () -> client.refresh(OAuthProvider.CHATGPT, Optional.empty(), Secret.of("rt_fake")));
         assertThat(e.permanent()).isFalse();
         assertThat(e.getMessage()).startsWith("ChatGPT token endpoint unreachable");
     }
@@ -123,7 +124,7 @@ class HttpOAuthClientTest {
         status = 200;
         body = "{\"refresh_token\":\"rt_fake\"}";
         OAuthCallException e = catchThrowableOfType(OAuthCallException.class,
-                () -> client.refreshChatGpt(Secret.of("rt_fake")));
+                () -> client.refresh(OAuthProvider.CHATGPT, Optional.empty(), Secret.of("rt_fake")));
         assertThat(e).hasMessage("token endpoint reply has no access_token");
     }
 
@@ -132,7 +133,7 @@ class HttpOAuthClientTest {
         Instant exp = Instant.parse("2026-12-01T00:00:00Z");
         body = "{\"access_token\":\"" + FakeJwt.accessToken("a@example.com", "acct-1", "team", exp, "n", true) + "\"}";
 
-        TokenGrant grant = client.refreshChatGpt(Secret.of("rt_fake"));
+        TokenGrant grant = client.refresh(OAuthProvider.CHATGPT, Optional.empty(), Secret.of("rt_fake"));
 
         assertThat(grant.refreshToken()).isEmpty();
         assertThat(grant.idToken()).isEmpty();
@@ -145,7 +146,7 @@ class HttpOAuthClientTest {
     @Test
     void expiresInMayBeAString() throws Exception {
         body = "{\"access_token\":\"sk-ant-oat01-fake\",\"expires_in\":\"600\"}";
-        assertThat(client.refreshClaude(Secret.of("r-fake")).expiresIn()).contains(Duration.ofSeconds(600));
+        assertThat(client.refresh(OAuthProvider.CLAUDE, Optional.empty(), Secret.of("r-fake")).expiresIn()).contains(Duration.ofSeconds(600));
     }
 
     @Test
@@ -174,8 +175,8 @@ class HttpOAuthClientTest {
     void tokenAndProfileCallsNameProxyGateAsTheirUserAgent() throws Exception {
         body = "{\"access_token\":\"" + FakeJwt.accessToken("a@example.com", "acct-1", "team",
                 Instant.parse("2026-12-01T00:00:00Z"), "n", true) + "\"}";
-        client.refreshChatGpt(Secret.of("rt_fake"));
-        catchThrowableOfType(OAuthCallException.class, () -> client.refreshClaude(Secret.of("sk-ant-ort01-fake")));
+        client.refresh(OAuthProvider.CHATGPT, Optional.empty(), Secret.of("rt_fake"));
+        catchThrowableOfType(OAuthCallException.class, () -> client.refresh(OAuthProvider.CLAUDE, Optional.empty(), Secret.of("sk-ant-ort01-fake")));
 
         assertThat(userAgents).hasSize(2).allSatisfy(ua -> assertThat(ua).startsWith("ProxyGate/"));
     }
