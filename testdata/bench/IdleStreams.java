@@ -79,6 +79,12 @@ public final class IdleStreams {
             String histo = run(List.of(jcmd(), Long.toString(pid), "GC.class_histogram"));
             histo.lines().limit(40).forEach(l -> System.err.println("histo " + l));
         }
+        String extra = System.getenv("IDLE_STREAMS_JCMD"); // e.g. "VM.native_memory summary" (needs NMT on)
+        if (extra != null) {
+            List<String> cmd = new java.util.ArrayList<>(List.of(jcmd(), Long.toString(pid)));
+            cmd.addAll(List.of(extra.split(" ")));
+            run(cmd).lines().forEach(l -> System.err.println("jcmd " + l));
+        }
 
         for (Socket s : sockets) {
             s.close();
@@ -158,8 +164,17 @@ public final class IdleStreams {
     static long heapAfterGcKiB(long pid) throws IOException, InterruptedException {
         run(List.of(jcmd(), Long.toString(pid), "GC.run"));
         String info = run(List.of(jcmd(), Long.toString(pid), "GC.heap_info"));
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("used (\\d+)K").matcher(info);
-        return m.find() ? Long.parseLong(m.group(1)) : -1;
+        // G1, ZGC and Shenandoah print one heap line, Serial and Parallel one per generation (summed); each says "total".
+        // Metaspace lines also say "used" and are not heap.
+        long used = -1;
+        java.util.regex.Pattern p = java.util.regex.Pattern.compile("used (\\d+)K");
+        for (String l : info.lines().toList()) {
+            java.util.regex.Matcher m = p.matcher(l);
+            if (l.contains(" total ") && m.find()) {
+                used = Math.max(used, 0) + Long.parseLong(m.group(1));
+            }
+        }
+        return used;
     }
 
     static long status(long pid, String field) throws IOException {

@@ -104,7 +104,7 @@ threads_of() { awk '/^Threads:/ {print $2}' "/proc/$1/status"; }
 # live heap after a full GC, in KiB
 heap_after_gc_kib() {
   "$JAVA_HOME/bin/jcmd" "$1" GC.run >/dev/null
-  "$JAVA_HOME/bin/jcmd" "$1" GC.heap_info | grep -o 'used [0-9]*K' | head -1 | tr -dc 0-9
+  "$JAVA_HOME/bin/jcmd" "$1" GC.heap_info | awk '/ total / && match($0, /used [0-9]+K/) { s += substr($0, RSTART+5, RLENGTH-6) } END { print s+0 }'
 }
 
 admin_get() { # admin_get PATH: prints "http_code seconds"
