@@ -21,21 +21,27 @@ interface UsageStatsDao {
             """)
     List<RequestLogRow> recent(@Bind("limit") int limit);
 
-    /** A credential's rows; Vertex AI rows (no credential) are found by their provider, {@code vertex-ai}. */
+    /**
+     * A credential's rows; Vertex AI rows (no credential) are found by their provider, {@code vertex-ai}. The filter
+     * is written as the expression index {@code request_log_credential_or_provider} holds (migration V7).
+     */
     @SqlQuery("""
             SELECT id, started_at, route, provider, credential_id, model, service_tier, status,
                    input_tokens, cached_input_tokens, cache_creation_tokens, output_tokens, reasoning_tokens,
                    cost_usd, latency_ms, ttfb_ms, error_class, error_text, response_id, incomplete, routing_note,
                    client_key
             FROM request_log
-            WHERE (credential_id = :credential OR (credential_id IS NULL AND provider = :credential))
+            WHERE COALESCE(credential_id, provider) = :credential
               AND route <> 'rollup'
             ORDER BY started_at DESC, row_id DESC
             LIMIT :limit
             """)
     List<RequestLogRow> recentOf(@Bind("credential") String credential, @Bind("limit") int limit);
 
-    /** A client key's rows ({@code open} also finds rows from before client keys, which have none). */
+    /**
+     * A client key's rows ({@code open} also finds rows from before client keys, which have none); the filter is the
+     * expression index {@code request_log_client_key_or_open} holds (migration V7).
+     */
     @SqlQuery("""
             SELECT id, started_at, route, provider, credential_id, model, service_tier, status,
                    input_tokens, cached_input_tokens, cache_creation_tokens, output_tokens, reasoning_tokens,
