@@ -43,15 +43,20 @@ proxygate_max_heap_mib() {
 proxygate_jvm_options() {
   local java_home=$1 jar=$2 major base stamp cache
   major=$(proxygate_java_major "$java_home")
-  jvm_options=(-XX:+UseSerialGC "-Xmx$(proxygate_max_heap_mib)m" -Xms48m -Xmn32m
-               -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30)
+  jvm_options=("-Xmx$(proxygate_max_heap_mib)m" -Xms48m -Xmn32m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30)
+  # The JVM refuses two collectors, so a user's choice in PROXYGATE_JAVA_OPTS replaces ours instead of following it.
+  case " ${PROXYGATE_JAVA_OPTS:-} " in
+    *" -XX:+Use"*GC" "*) ;;
+    *) jvm_options=(-XX:+UseSerialGC "${jvm_options[@]}") ;;
+  esac
   if [ "${major:-0}" -ge 25 ] 2>/dev/null; then
     jvm_options+=(-XX:+UseCompactObjectHeaders)
   fi
   [ "${PROXYGATE_AOT:-on}" = off ] && return 0
   base=${jar%.jar}
-  # The cache is only valid for this jar, this JDK and these options: their fingerprint names it.
-  stamp=$( { cat "$java_home/release" 2>/dev/null || echo "$java_home"; printf '%s\n' "${jvm_options[@]}"; } \
+  # The cache is only valid for this jar, this JDK and these options (the user's too): their fingerprint names it.
+  stamp=$( { cat "$java_home/release" 2>/dev/null || echo "$java_home"; printf '%s\n' "${jvm_options[@]}"
+             printf '%s\n' "${PROXYGATE_JAVA_OPTS:-}"; } \
            | cksum | cut -d' ' -f1)
   if [ "${major:-0}" -ge 25 ] 2>/dev/null; then
     cache="$base.$stamp.aot"

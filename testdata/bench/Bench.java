@@ -475,8 +475,15 @@ public final class Bench {
         try {
             run(List.of(jcmd.toString(), Long.toString(pid), "GC.run"));
             String info = run(List.of(jcmd.toString(), Long.toString(pid), "GC.heap_info"));
-            Matcher m = Pattern.compile("used (\\d+)K").matcher(info);
-            return m.find() ? Long.parseLong(m.group(1)) : -1;
+            // G1 prints one heap line, Serial and Parallel one per generation (summed); each says "total".
+            long used = -1;
+            for (String line : info.lines().toList()) {
+                Matcher m = Pattern.compile("used (\\d+)K").matcher(line);
+                if (line.contains(" total ") && m.find()) {
+                    used = Math.max(used, 0) + Long.parseLong(m.group(1));
+                }
+            }
+            return used;
         } catch (IOException | InterruptedException e) {
             return -1;
         }
