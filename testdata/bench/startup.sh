@@ -52,11 +52,11 @@ unset PROXYGATE_AOT
 median() { sort -n | awk '{ v[NR]=$1 } END { print v[int((NR+1)/2)] }'; }
 m=$(printf '%s\n' "${warm[@]}" | awk '{print $2}' | median)
 r=$(printf '%s\n' "${warm[@]}" | awk '{print $3}' | median)
-read -r _ cms _ cstop <<<"$cold"
+read -r _ cms _ cstop ccpu <<<"$cold"
 read -r _ pms _ _ pcpu <<<"$plain"
 wcpu=$(printf '%s\n' "${warm[@]}" | sed 's/.*cpu_ms=//' | median)
 verdict() { if [ "$1" -le "$2" ]; then echo met; else echo missed; fi; }
-echo "summary: cold ${cms} ms (target <= 3000: $(verdict "$cms" 3000); its stop, writing the cache, took ${cstop} ms)," \
+echo "summary: cold ${cms} ms, CPU ${ccpu#cpu_ms=} ms (target <= 3000: $(verdict "$cms" 3000); its stop, writing the cache, took ${cstop} ms)," \
   "warm median ${m} ms of ${runs} (target <= 1000: $(verdict "$m" 1000)), idle RSS warm median ${r} MiB" \
   "(target <= 128: $(verdict "$r" 128)), without a cache ${pms} ms; CPU to healthy: warm median ${wcpu} ms," \
   "without a cache ${pcpu#cpu_ms=} ms; load average $(cut -d' ' -f1-3 /proc/loadavg)"
