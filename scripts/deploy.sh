@@ -46,6 +46,7 @@ prefix=${prefix%/}
 
 launcher="$prefix/bin/proxy-gate"
 jar="$prefix/lib/proxy-gate.jar"
+jvm_options="$prefix/lib/jvm-options.sh"
 logs="$prefix/logs"
 plist="$HOME/Library/LaunchAgents/$LABEL.plist"
 unit="$HOME/.config/systemd/user/$UNIT.service"
@@ -156,7 +157,15 @@ launcher_text() {
 # data/ live unless config.toml says otherwise. A shell script: launchd and systemd run it as it is (no signing).
 set -euo pipefail
 cd $(printf '%q' "$prefix")
-exec "\${JAVA_HOME:-$(printf '%q' "$JAVA_HOME")}/bin/java" \${PROXYGATE_JAVA_OPTS:-} -jar $(printf '%q' "$jar") "\$@"
+java_home="\${JAVA_HOME:-$(printf '%q' "$JAVA_HOME")}"
+# JVM settings for the server (heap, GC, the ahead-of-time cache beside the jar); PROXYGATE_JAVA_OPTS win over them.
+defaults=()
+if [ "\${1:-serve}" = serve ] && [ -f $(printf '%q' "$jvm_options") ]; then
+  . $(printf '%q' "$jvm_options")
+  proxygate_jvm_options "\$java_home" $(printf '%q' "$jar")
+  defaults=("\${jvm_options[@]}")
+fi
+exec "\$java_home/bin/java" \${defaults[@]+"\${defaults[@]}"} \${PROXYGATE_JAVA_OPTS:-} -jar $(printf '%q' "$jar") "\$@"
 EOF
 }
 
@@ -224,8 +233,9 @@ ExecStart=$(unit_quote "$launcher") serve
 $env_line
 Restart=always
 RestartSec=5
-# SIGTERM lets in-flight streams drain ([server] shutdown_grace, 30s by default) before the JVM exits.
-TimeoutStopSec=45
+# SIGTERM lets in-flight streams drain ([server] shutdown_grace, 30s by default) before the JVM exits; the first
+# stop after an install also writes the start-up cache beside the jar (a few seconds, longer on a busy machine).
+TimeoutStopSec=90
 KillSignal=SIGTERM
 
 [Install]
@@ -284,6 +294,7 @@ install_files() {
   make_dir "$prefix"
   make_dir "$logs"
   copy_file "$root/bootstrap/target/proxy-gate.jar" "$jar" 0644
+  copy_file "$root/scripts/jvm-options.sh" "$jvm_options" 0644
   write_file "$launcher" 0755 "$(launcher_text)"
   if [ ! -e "$prefix/config.toml" ]; then
     copy_file "$root/config.toml.example" "$prefix/config.toml.example" 0644
@@ -338,6 +349,13 @@ uninstall() {
     # Only what deploy installed: config.toml, pool/ and data/ stay.
     remove "$launcher"
     remove "$jar"
+    remove "$jvm_options"
+    # The start-up caches the launcher wrote beside the jar (see scripts/jvm-options.sh).
+    if [ "$dry_run" = true ]; then
+      printf '=== remove %s\n' "$prefix/lib/proxy-gate.*.aot" "$prefix/lib/proxy-gate.*.jsa"
+    else
+      rm -f "$prefix"/lib/proxy-gate.*.aot "$prefix"/lib/proxy-gate.*.jsa
+    fi
     remove "$logs"
     remove "$prefix/config.toml.example"
     if [ "$dry_run" = false ]; then

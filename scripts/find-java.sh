@@ -2,7 +2,13 @@
 # PATH for it. Order: $JAVA_HOME, then `java` on PATH, then installed JDKs (by folder name, newest first):
 # /usr/lib/jvm, macOS, SDKMAN, IntelliJ's ~/.jdks, /opt/java (roughly where Maven's toolchains plugin looks, so the
 # gates that `mvn verify` runs find a JDK where the build found one).
-java_major() { # prints the major version of the java binary $1
+java_major() { # prints the major version of the java binary $1 (from the JDK's release file when it has one)
+  local v
+  v=$(sed -n 's/^JAVA_VERSION="\([0-9][0-9]*\)[".+].*/\1/p' "$(dirname "$(dirname "$1")")/release" 2>/dev/null | head -1)
+  if [ -n "$v" ] && [ "$v" != 1 ]; then
+    printf '%s\n' "$v"
+    return
+  fi
   "$1" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java\.specification\.version = //p' | head -1 | cut -d. -f1
 }
 find_java21() {

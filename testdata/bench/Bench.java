@@ -313,7 +313,7 @@ public final class Bench {
         waitForHttp("http://127.0.0.1:" + PEER_PORT + "/", Duration.ofSeconds(60));
     }
 
-    /** Start-ups in order; for ProxyGate the first is cold (the launcher's class-data archive is built at its stop). */
+    /** Start-ups in order; for ProxyGate the first is cold (the launcher's start-up cache is built at its stop). */
     record Startup(List<Long> millis, List<Long> idleRssKiB) {
         long coldMillis() {
             return millis.getFirst();
@@ -337,7 +337,13 @@ public final class Bench {
     }
 
     private Startup startupProxyGate(int runs) throws Exception {
-        Files.deleteIfExists(Path.of(jar.toString().replaceAll("\\.jar$", ".jsa")));
+        // The launcher's start-up cache (proxy-gate.<fingerprint>.aot on JDK 25, .jsa before): gone, so the first
+        // start is cold and trains it.
+        try (var caches = Files.newDirectoryStream(jar.getParent(), "proxy-gate.*.{aot,jsa}")) {
+            for (Path cache : caches) {
+                Files.deleteIfExists(cache);
+            }
+        }
         List<Long> times = new ArrayList<>();
         List<Long> rss = new ArrayList<>();
         for (int i = 0; i < runs; i++) {
@@ -500,8 +506,15 @@ public final class Bench {
         try {
             run(List.of(jcmd.toString(), Long.toString(pid), "GC.run"));
             String info = run(List.of(jcmd.toString(), Long.toString(pid), "GC.heap_info"));
-            Matcher m = Pattern.compile("used (\\d+)K").matcher(info);
-            return m.find() ? Long.parseLong(m.group(1)) : -1;
+            // G1 prints one heap line, Serial and Parallel one per generation (summed); each says "total".
+            long used = -1;
+            for (String line : info.lines().toList()) {
+                Matcher m = Pattern.compile("used (\\d+)K").matcher(line);
+                if (line.contains(" total ") && m.find()) {
+                    used = Math.max(used, 0) + Long.parseLong(m.group(1));
+                }
+            }
+            return used;
         } catch (IOException | InterruptedException e) {
             return -1;
         }
@@ -1153,7 +1166,7 @@ public final class Bench {
             md.append("\n## 4. Start-up and idle memory\n\n")
                     .append("Time from process start (`./proxy-gate serve`, the launcher; `node start-server.js` for the "
                             + "peer) to the first 200 from the health route (`/healthz`; the peer's `/`); idle RSS 3 s "
-                            + "after that. ProxyGate's first start is *cold*: the launcher's class-data archive does not "
+                            + "after that. ProxyGate's first start is *cold*: the launcher's start-up cache (AOT cache on JDK 25) does not "
                             + "exist yet and is written when that process stops; *warm* is the median of the later "
                             + "starts, which is what every start after the first costs.\n\n")
                     .append("| gateway | runs | cold start (ms) | warm start, median (ms) | idle RSS, median (MiB) | all starts (ms) |\n"

@@ -42,5 +42,10 @@ ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 out="$here/out"
 mkdir -p "$out/classes"
 "$JAVA_HOME/bin/javac" -nowarn -d "$out/classes" "$here/Bench.java" "$here/BenchUpstream.java"
-exec "$JAVA_HOME/bin/java" -cp "$out/classes" Bench --bench-dir="$here" --jar="$jar" --out="$out" \
+"$JAVA_HOME/bin/java" -cp "$out/classes" Bench --bench-dir="$here" --jar="$jar" --out="$out" \
   ${peer_args[@]+"${peer_args[@]}"} "$@"
+# The second peer, for /v1/messages only: claude-code-router (peer-ccr.sh; its table goes to out/peer-ccr.md).
+case " $* " in *" --soak"*) exit 0 ;; esac
+if [ -z "${BENCH_SKIP_PEER:-}" ] && command -v node >/dev/null && command -v npm >/dev/null; then
+  "$here/peer-ccr.sh" | tee "$out/peer-ccr.md" || echo "warning: the claude-code-router comparison failed" >&2
+fi

@@ -1,6 +1,10 @@
 package io.proxygate.bootstrap.logging;
 
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArraySet;
 import java.util.regex.Pattern;
@@ -46,7 +50,13 @@ public final class SecretMasking {
             new Rule(Pattern.compile("(AIza)[0-9A-Za-z_\\-]{20,}+"), "$1" + MASK));
 
     private static final Set<String> CONFIGURED = new CopyOnWriteArraySet<>();
-    private static volatile Set<String> pool = Set.of();
+    /**
+     * The pool's secrets by their first {@value #MIN_LITERAL} characters, longest first within a prefix. Looking up
+     * the window at each position of a line costs time linear in the line; testing every secret with
+     * {@code contains} cost time linear in the pool (17,000 secrets at 10,000 credentials: about a millisecond a
+     * line, i.e. a core's worth at 1,000 logged requests a second).
+     */
+    private static volatile Map<String, List<String>> poolByPrefix = Map.of();
 
     private SecretMasking() {
     }
@@ -69,7 +79,49 @@ public final class SecretMasking {
                 next.add(s.trim());
             }
         }
-        pool = Set.copyOf(next);
+        Map<String, List<String>> index = new HashMap<>();
+        for (String secret : next) {
+            index.computeIfAbsent(secret.substring(0, MIN_LITERAL), k -> new ArrayList<>()).add(secret);
+        }
+        index.replaceAll((prefix, list) -> {
+            list.sort(Comparator.comparingInt(String::length).reversed());
+            return List.copyOf(list);
+        });
+        poolByPrefix = Map.copyOf(index);
+    }
+
+    /** The line with every pool secret replaced, left to right, the longest where several start at one place. */
+    private static String maskPoolSecrets(String line) {
+        Map<String, List<String>> index = poolByPrefix;
+        if (index.isEmpty() || line.length() < MIN_LITERAL) {
+            return line;
+        }
+        StringBuilder out = null;
+        int copied = 0;
+        int i = 0;
+        while (i + MIN_LITERAL <= line.length()) {
+            List<String> candidates = index.get(line.substring(i, i + MIN_LITERAL));
+            String hit = null;
+            if (candidates != null) {
+                for (String secret : candidates) {
+                    if (line.startsWith(secret, i)) {
+                        hit = secret;
+                        break;
+                    }
+                }
+            }
+            if (hit == null) {
+                i++;
+                continue;
+            }
+            if (out == null) {
+                out = new StringBuilder(line.length());
+            }
+            out.append(line, copied, i).append(MASK);
+            i += hit.length();
+            copied = i;
+        }
+        return out == null ? line : out.append(line, copied, line.length()).toString();
     }
 
     /** The line with every recognised secret replaced by {@value #MASK}. */
@@ -83,11 +135,7 @@ public final class SecretMasking {
                 out = out.replace(secret, MASK);
             }
         }
-        for (String secret : pool) {
-            if (out.contains(secret)) {
-                out = out.replace(secret, MASK);
-            }
-        }
+        out = maskPoolSecrets(out);
         for (Rule rule : RULES) {
             out = rule.pattern().matcher(out).replaceAll(rule.replacement());
         }

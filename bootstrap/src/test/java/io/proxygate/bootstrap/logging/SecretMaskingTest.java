@@ -47,6 +47,24 @@ class SecretMaskingTest {
     }
 
     @Test
+    void masksAnyOfTensOfThousandsOfPoolSecretsWhereverTheyAppear() {
+        List<String> secrets = new java.util.ArrayList<>();
+        for (int i = 0; i < 20_000; i++) {
+            secrets.add("pooled-token-" + i + "-zz");
+        }
+        secrets.add("pooled-token-7-zz-longer"); // same start as another secret: the longer one is masked whole
+        SecretMasking.setPoolSecrets(secrets);
+        try {
+            assertThat(SecretMasking.mask("x=pooled-token-19999-zz,pooled-token-0-zzpooled-token-5-zz."))
+                    .isEqualTo("x=***,******.");
+            assertThat(SecretMasking.mask("[pooled-token-7-zz-longer] (pooled-token-7-zz)")).isEqualTo("[***] (***)");
+            assertThat(SecretMasking.mask("pooled-token-20000-zz is not one")).isEqualTo("pooled-token-20000-zz is not one");
+        } finally {
+            SecretMasking.setPoolSecrets(List.of());
+        }
+    }
+
+    @Test
     void leavesOrdinaryLinesAloneAndTheFingerprintReadable() {
         String line = "request id=1 route=/v1/responses credential=openai-1 status=200 in=5 out=7 ms=12"
                 + " sha256:1a2b3c4d authorization failed";

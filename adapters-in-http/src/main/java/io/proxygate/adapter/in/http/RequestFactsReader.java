@@ -19,8 +19,12 @@ import java.util.Optional;
  * body that is not a JSON object is rejected with a 400 {@code RuntimeException}.
  */
 public final class RequestFactsReader {
-    private static final JsonFactory JSON = new JsonFactory();
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    // Jackson's default keeps parse buffers in a thread-local, i.e. one set per request's virtual thread for as long
+    // as it lives (an open stream's whole life); a pool shared by all threads keeps only as many as parse at once.
+    private static final JsonFactory JSON = JsonFactory.builder()
+            .recyclerPool(com.fasterxml.jackson.core.util.JsonRecyclerPools.sharedConcurrentDequePool()).build();
+    private static final ObjectMapper MAPPER = new ObjectMapper(JsonFactory.builder()
+            .recyclerPool(com.fasterxml.jackson.core.util.JsonRecyclerPools.sharedConcurrentDequePool()).build());
 
     private RequestFactsReader() {
     }

@@ -198,6 +198,8 @@ public final class HttpUpstreamAdapter implements UpstreamPort, AutoCloseable {
 
     private static final java.time.Duration LEAK_GRACE = java.time.Duration.ofSeconds(5);
 
+    private static final int HTTP1_BUFFER_BYTES = 4 * 1024;
+
     private static PoolingAsyncClientConnectionManager buildPool(UpstreamSettings settings,
                                                                  HttpVersionPolicy versionPolicy) {
         Timeout connect = Timeout.of(settings.connectTimeout());
@@ -225,7 +227,10 @@ public final class HttpUpstreamAdapter implements UpstreamPort, AutoCloseable {
         return ProxiedClients.configure(HttpAsyncClients.custom(), proxy)
                 .setConnectionManager(pool)
                 .addExecInterceptorFirst("proxygate-connection-release", ConnectionRelease.RECORD_RUNTIME)
-                .setHttp1Config(Http1Config.custom().setInitialWindowSize(64 * 1024).build())
+                // Each HTTP/1.1 connection holds three buffers of this size for its life (an open stream's whole
+                // life): 4 KiB instead of 8 saves 12 KiB per stream; SSE events and JSON replies are far smaller.
+                .setHttp1Config(Http1Config.custom().setBufferSize(HTTP1_BUFFER_BYTES).setInitialWindowSize(64 * 1024)
+                        .build())
                 .setH2Config(H2Config.custom().setPushEnabled(false).setInitialWindowSize(64 * 1024).build())
                 .setDefaultRequestConfig(RequestConfig.custom()
                         .setConnectionRequestTimeout(Timeout.of(settings.responseTimeout()))

@@ -17,7 +17,7 @@ import java.util.Optional;
  * number formats, escapes and unknown fields survive exactly).
  */
 final class JsonFields {
-    static final JsonFactory FACTORY = new JsonFactory();
+    static final JsonFactory FACTORY = PooledJson.FACTORY;
 
     /**
      * One top-level field.

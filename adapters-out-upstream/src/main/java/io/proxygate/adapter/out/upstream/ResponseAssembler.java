@@ -22,7 +22,7 @@ import java.util.Set;
  * error reply in the OpenAI shape. What is held is bounded by {@code maxBytes}.
  */
 final class ResponseAssembler {
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final ObjectMapper MAPPER = PooledJson.mapper();
     private static final Set<String> WANTED = Set.of(
             "response.created", "response.in_progress", "response.output_item.done", "response.output_text.delta",
             "response.completed", "response.incomplete", "response.failed", "error", SseEvent.DEFAULT_TYPE);

@@ -9,7 +9,7 @@ import java.util.Optional;
 
 /** Small, forgiving JSON reads shared by the usage trackers: a malformed event never breaks a relay. */
 final class UsageJson {
-    static final ObjectMapper MAPPER = new ObjectMapper();
+    static final ObjectMapper MAPPER = io.proxygate.adapter.out.upstream.PooledJson.mapper();
 
     private UsageJson() {
     }

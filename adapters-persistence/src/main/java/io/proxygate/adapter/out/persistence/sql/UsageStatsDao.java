@@ -25,16 +25,22 @@ interface UsageStatsDao {
             """)
     List<RequestLogRow> recent(@Bind("limit") int limit);
 
-    /** A credential's rows; Vertex AI rows (no credential) are found by their provider, {@code vertex-ai}. */
+    /**
+     * A credential's rows; Vertex AI rows (no credential) are found by their provider, {@code vertex-ai}. The filter
+     * is written as the expression index {@code request_log_credential_or_provider} holds (migration V8).
+     */
     @SqlQuery(SELECT_ROWS + """
-            WHERE (credential_id = :credential OR (credential_id IS NULL AND provider = :credential))
+            WHERE COALESCE(credential_id, provider) = :credential
               AND route <> 'rollup'
             ORDER BY started_at DESC, row_id DESC
             LIMIT :limit
             """)
     List<RequestLogRow> recentOf(@Bind("credential") String credential, @Bind("limit") int limit);
 
-    /** A client key's rows ({@code open} also finds rows from before client keys, which have none). */
+    /**
+     * A client key's rows ({@code open} also finds rows from before client keys, which have none); the filter is the
+     * expression index {@code request_log_client_key_or_open} holds (migration V8).
+     */
     @SqlQuery(SELECT_ROWS + """
             WHERE COALESCE(client_key, 'open') = :client_key AND route <> 'rollup'
             ORDER BY started_at DESC, row_id DESC

@@ -233,6 +233,41 @@ class PoolDirectoryStoreTest {
         assertThat(only(store.scan()).label()).isEqualTo("r@example.com");
     }
 
+    // ---- rescans reuse what did not change ----
+
+    @Test
+    void aRescanSeesAFileRewrittenInPlaceAndOneReplacedByRename() throws IOException {
+        write("apikeys/k1.json", "{\"id\": \"k1\", \"type\": \"openai\", \"api_key\": \"sk-test-one\"}");
+        write("apikeys/k2.json", "{\"id\": \"k2\", \"type\": \"openai\", \"api_key\": \"sk-test-two\"}");
+        assertThat(store.scan()).hasSize(2).allSatisfy(f -> assertThat(f.credential().orElseThrow().disabled()).isFalse());
+
+        // In place (same inode, new size and time), and through a temporary file renamed over it (new inode).
+        write("apikeys/k1.json", "{\"id\": \"k1\", \"type\": \"openai\", \"api_key\": \"sk-test-one\", \"disabled\": true}");
+        Path tmp = pool.resolve("apikeys/.k2.json.tmp");
+        Files.writeString(tmp, "{\"id\": \"k2\", \"type\": \"openai\", \"api_key\": \"sk-test-two\", \"disabled\": true}");
+        Files.move(tmp, pool.resolve("apikeys/k2.json"), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+
+        assertThat(store.scan()).hasSize(2).allSatisfy(f -> assertThat(f.credential().orElseThrow().disabled()).isTrue());
+        Files.delete(pool.resolve("apikeys/k1.json"));
+        assertThat(store.scan()).extracting(f -> f.credential().orElseThrow().label()).containsExactly("k2");
+    }
+
+    @Test
+    void anUnchangedFileWhoseTokenCannotBeRefreshedIsRejectedOnceTheTokenExpires() throws IOException {
+        Instant[] now = {NOW};
+        PoolDirectoryStore ticking = new PoolDirectoryStore(pool, () -> now[0]);
+        write("claude/short.json", """
+                {"email": "s@example.com", "access_token": "sk-ant-oat01-fake", "expires_at": "2025-06-01T01:00:00Z"}""");
+        assertThat(only(ticking.scan()).label()).isEqualTo("s@example.com");
+
+        now[0] = Instant.parse("2025-06-01T02:00:00Z");
+
+        List<PoolFile> later = ticking.scan();
+        assertThat(later).hasSize(1);
+        assertThat(later.get(0).problem()).hasValueSatisfying(p -> assertThat(p).startsWith("access token expired"));
+    }
+
     @Test
     void ignoresHiddenFilesOtherExtensionsAndFolders() throws IOException {
         write("apikeys/.swap.json", "{\"api_key\": \"sk-test-hidden\"}");

@@ -34,10 +34,28 @@ class SqliteDatabaseTest {
                         "request_log", "settings");
         assertThat(list(jdbi,
                 "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'request_log' ORDER BY name"))
-                .contains("request_log_started_at", "request_log_credential_id");
+                .contains("request_log_started_at", "request_log_credential_id", "request_log_credential_or_provider",
+                        "request_log_client_key_or_open");
         assertThat(list(jdbi,
                 "SELECT version FROM flyway_schema_history WHERE success = 1 ORDER BY installed_rank")).containsExactly("1", "2", "3", "4", "5",
                         "6", "7");
+    }
+
+    @Test
+    void theRequestListFilteredByCredentialOrClientKeyReadsItsNewestRowsOffAnIndexWithoutSorting() throws IOException {
+        Jdbi jdbi = SqliteDatabase.open(dir.resolve("plan.db"));
+        String byCredential = plan(jdbi, "WHERE COALESCE(credential_id, provider) = 'chatgpt:a@example.com'");
+        String byClientKey = plan(jdbi, "WHERE COALESCE(client_key, 'open') = 'open'");
+
+        assertThat(byCredential).contains("request_log_credential_or_provider").doesNotContain("TEMP B-TREE");
+        assertThat(byClientKey).contains("request_log_client_key_or_open").doesNotContain("TEMP B-TREE");
+    }
+
+    private static String plan(Jdbi jdbi, String where) {
+        String sql = "EXPLAIN QUERY PLAN SELECT id FROM request_log " + where
+                + " AND route <> 'rollup' ORDER BY started_at DESC, row_id DESC LIMIT 100";
+        List<String> details = jdbi.withHandle(h -> h.createQuery(sql).map((rs, ctx) -> rs.getString("detail")).list());
+        return String.join("\n", details);
     }
 
     @Test
