@@ -38,7 +38,7 @@ class SqliteDatabaseTest {
                         "request_log_client_key_or_open");
         assertThat(list(jdbi,
                 "SELECT version FROM flyway_schema_history WHERE success = 1 ORDER BY installed_rank")).containsExactly("1", "2", "3", "4", "5",
-                        "6", "7");
+                        "6", "7", "8");
     }
 
     @Test
