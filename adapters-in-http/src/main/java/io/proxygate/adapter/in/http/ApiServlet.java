@@ -23,8 +23,28 @@ public final class ApiServlet extends ServletContainer {
     private static final URI BASE = URI.create("http://api.proxygate/");
     private static final String ORIGIN = "http://api.proxygate";
 
+    /**
+     * The servlet request and response of the exchange this thread is serving. Jersey runs a resource method on the
+     * thread that called it (the API application never suspends), so the resource reads them from here instead of
+     * having Jersey inject them per request.
+     */
+    private static final ThreadLocal<Exchange> CURRENT = new ThreadLocal<>();
+
+    /** A servlet request and its response. */
+    record Exchange(HttpServletRequest request, HttpServletResponse response) {
+    }
+
     public ApiServlet(ApiApplication application) {
         super(application);
+    }
+
+    /** The exchange this thread is serving; only valid inside a resource method. */
+    static Exchange current() {
+        Exchange exchange = CURRENT.get();
+        if (exchange == null) {
+            throw new IllegalStateException("no API exchange on this thread");
+        }
+        return exchange;
     }
 
     @Override
@@ -60,6 +80,11 @@ public final class ApiServlet extends ServletContainer {
                     Optional.empty());
             return;
         }
-        service(BASE, requestUri, request, response);
+        CURRENT.set(new Exchange(request, response));
+        try {
+            service(BASE, requestUri, request, response);
+        } finally {
+            CURRENT.remove();
+        }
     }
 }
