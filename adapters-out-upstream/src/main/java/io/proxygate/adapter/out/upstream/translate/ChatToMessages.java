@@ -327,19 +327,13 @@ public final class ChatToMessages implements RequestAwareTranslation {
     // ---------------------------------------------------------------- stream
 
     /** Anthropic Messages SSE in, chat.completion.chunk frames out. */
-    static final class MessagesEventsAsChunks implements EventTranslator {
-        private final String model;
-        private final boolean includeUsage;
+    static final class MessagesEventsAsChunks extends ChatChunkStream {
         private final AnthropicUsage usage = new AnthropicUsage();
-        private final long created = Instant.now().getEpochSecond();
         private final Map<Integer, Integer> toolIndexOfBlock = new HashMap<>();
-        private String id;
         private String stopReason;
-        private boolean finished;
 
         MessagesEventsAsChunks(String model, boolean includeUsage) {
-            this.model = model;
-            this.includeUsage = includeUsage;
+            super(model, includeUsage);
         }
 
         @Override
@@ -428,39 +422,6 @@ public final class ChatToMessages implements RequestAwareTranslation {
                         ? "the upstream stream ended before the message was complete"
                         : "the upstream stream was cut"), out);
             }
-        }
-
-        /** Chat streams have no error event; the OpenAI API sends an error object as a data frame and stops. */
-        private void fail(ObjectNode error, Consumer<byte[]> out) {
-            ObjectNode body = Json.object();
-            body.set("error", error);
-            out.accept(Json.dataFrame(body));
-            out.accept(Json.DONE_FRAME);
-            finished = true;
-        }
-
-        private ObjectNode base() {
-            ObjectNode c = Json.object();
-            c.put("id", id == null ? "chatcmpl-unknown" : id).put("object", "chat.completion.chunk");
-            c.put("created", created).put("model", model);
-            return c;
-        }
-
-        private byte[] chunk(ObjectNode delta, String finishReason) {
-            ObjectNode c = base();
-            ObjectNode choice = c.putArray("choices").addObject();
-            choice.put("index", 0);
-            choice.set("delta", delta);
-            choice.putNull("logprobs");
-            if (finishReason == null) {
-                choice.putNull("finish_reason");
-            } else {
-                choice.put("finish_reason", finishReason);
-            }
-            if (includeUsage) {
-                c.putNull("usage");
-            }
-            return Json.dataFrame(c);
         }
     }
 }

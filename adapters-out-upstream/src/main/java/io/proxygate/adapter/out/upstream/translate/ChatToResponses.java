@@ -301,21 +301,15 @@ public final class ChatToResponses implements RequestAwareTranslation {
     // ---------------------------------------------------------------- stream
 
     /** Responses SSE in, chat.completion.chunk frames out. */
-    static final class ResponsesEventsAsChunks implements EventTranslator {
-        private final String model;
-        private final boolean includeUsage;
-        private long created = Instant.now().getEpochSecond();
+    static final class ResponsesEventsAsChunks extends ChatChunkStream {
         /** Function-call item id to its tool_calls index. */
         private final Map<String, Integer> toolIndex = new HashMap<>();
         private final Set<String> argumentsStreamed = new HashSet<>();
         private final Set<String> textStreamed = new HashSet<>();
-        private String id;
         private boolean started;
-        private boolean finished;
 
         ResponsesEventsAsChunks(String model, boolean includeUsage) {
-            this.model = model;
-            this.includeUsage = includeUsage;
+            super(model, includeUsage);
         }
 
         @Override
@@ -450,38 +444,6 @@ public final class ChatToResponses implements RequestAwareTranslation {
             ObjectNode delta = Json.object();
             delta.putArray("tool_calls").add(call);
             return chunk(delta, null);
-        }
-
-        private void fail(ObjectNode error, Consumer<byte[]> out) {
-            ObjectNode body = Json.object();
-            body.set("error", error);
-            out.accept(Json.dataFrame(body));
-            out.accept(Json.DONE_FRAME);
-            finished = true;
-        }
-
-        private ObjectNode base() {
-            ObjectNode c = Json.object();
-            c.put("id", id == null ? "chatcmpl-unknown" : id).put("object", "chat.completion.chunk");
-            c.put("created", created).put("model", model);
-            return c;
-        }
-
-        private byte[] chunk(ObjectNode delta, String finishReason) {
-            ObjectNode c = base();
-            ObjectNode choice = c.putArray("choices").addObject();
-            choice.put("index", 0);
-            choice.set("delta", delta);
-            choice.putNull("logprobs");
-            if (finishReason == null) {
-                choice.putNull("finish_reason");
-            } else {
-                choice.put("finish_reason", finishReason);
-            }
-            if (includeUsage) {
-                c.putNull("usage");
-            }
-            return Json.dataFrame(c);
         }
     }
 }
