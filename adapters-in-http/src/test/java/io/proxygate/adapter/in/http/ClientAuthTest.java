@@ -164,7 +164,7 @@ class ClientAuthTest {
 
         assertThat(accepting.allows(Route.MESSAGES, Headers.of("x-api-key", "sk-ant-oat01-test-longer"))).isTrue();
         assertThat(accepting.allows(Route.MESSAGES, Headers.of("x-api-key", "sk-ant-oat01-short"))).isFalse();
-        assertThat(accepting.allows(Route.MESSAGES, Headers.of("x-api-key", "sk-ant-api03-test-a-real-api-key")))
+        assertThat(accepting.allows(Route.MESSAGES, Headers.of("x-api-key", "sk-ant-api03-test-fake-key")))
                 .isFalse();
         assertThat(accepting.allows(Route.RESPONSES, Headers.of("x-api-key", "sk-ant-oat01-test-longer"))).isFalse();
     }
