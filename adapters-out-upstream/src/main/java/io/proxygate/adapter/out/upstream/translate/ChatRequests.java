@@ -7,7 +7,26 @@ final class ChatRequests {
     private ChatRequests() {
     }
 
-    static void refuseUnservable(JsonNode in) throws Untranslatable {
+    /**
+     * The request's {@code messages}, after refusing what neither codec can serve: a request without messages cannot
+     * be translated.
+     */
+    static JsonNode servableMessages(JsonNode in) throws Untranslatable {
+        refuseUnservable(in);
+        JsonNode messages = in.get("messages");
+        if (messages == null || !messages.isArray() || messages.isEmpty()) {
+            throw new Untranslatable("the request has no messages");
+        }
+        return messages;
+    }
+
+    /** A Chat completion id made from the upstream's reply id, without the upstream's own id prefix. */
+    static String chatId(String upstreamId, String upstreamPrefix) {
+        return "chatcmpl-" + (upstreamId.startsWith(upstreamPrefix)
+                ? upstreamId.substring(upstreamPrefix.length()) : upstreamId);
+    }
+
+    private static void refuseUnservable(JsonNode in) throws Untranslatable {
         JsonNode n = in.get("n");
         if (n != null && n.isNumber() && n.intValue() > 1) {
             throw new Untranslatable("n > 1 (several choices per request) cannot be translated; send one request "

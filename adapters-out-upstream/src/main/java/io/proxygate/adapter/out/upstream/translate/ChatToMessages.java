@@ -76,7 +76,7 @@ public final class ChatToMessages implements RequestAwareTranslation {
     }
 
     static String chatId(String messageId) {
-        return "chatcmpl-" + (messageId.startsWith("msg_") ? messageId.substring(4) : messageId);
+        return ChatRequests.chatId(messageId, "msg_");
     }
 
     // ---------------------------------------------------------------- request
@@ -84,12 +84,8 @@ public final class ChatToMessages implements RequestAwareTranslation {
     @Override
     public TranslatedRequest translate(byte[] clientBody, String servedModel) throws Untranslatable {
         ObjectNode in = Json.requestObject(clientBody);
-        ChatRequests.refuseUnservable(in);
+        JsonNode messages = ChatRequests.servableMessages(in);
         AnthropicRequestBuilder b = new AnthropicRequestBuilder();
-        JsonNode messages = in.get("messages");
-        if (messages == null || !messages.isArray() || messages.isEmpty()) {
-            throw new Untranslatable("the request has no messages");
-        }
         for (JsonNode m : messages) {
             message(m, b);
         }
@@ -404,11 +400,7 @@ public final class ChatToMessages implements RequestAwareTranslation {
                     out.accept(Json.DONE_FRAME);
                     finished = true;
                 }
-                case "error" -> {
-                    JsonNode err = e.path("error");
-                    fail(ErrorShapes.openAiError(err.path("type").asText("api_error"),
-                            err.path("message").asText("")), out);
-                }
+                case "error" -> fail(ErrorShapes.openAiErrorFromAnthropicEvent(e), out);
                 default -> {
                     // ping
                 }
@@ -418,9 +410,7 @@ public final class ChatToMessages implements RequestAwareTranslation {
         @Override
         public void end(boolean clean, Consumer<byte[]> out) {
             if (!finished) {
-                fail(ErrorShapes.openAiError("api_error", clean
-                        ? "the upstream stream ended before the message was complete"
-                        : "the upstream stream was cut"), out);
+                fail(ErrorShapes.openAiStreamEnded(clean, "message"), out);
             }
         }
     }

@@ -30,7 +30,7 @@ public final class ChatToResponses implements RequestAwareTranslation {
     }
 
     static String chatId(String responseId) {
-        return "chatcmpl-" + (responseId.startsWith("resp_") ? responseId.substring(5) : responseId);
+        return ChatRequests.chatId(responseId, "resp_");
     }
 
     // ---------------------------------------------------------------- request
@@ -38,12 +38,8 @@ public final class ChatToResponses implements RequestAwareTranslation {
     @Override
     public TranslatedRequest translate(byte[] clientBody, String servedModel) throws Untranslatable {
         ObjectNode in = Json.requestObject(clientBody);
-        ChatRequests.refuseUnservable(in);
+        JsonNode messages = ChatRequests.servableMessages(in);
         java.util.List<String> notes = new java.util.ArrayList<>();
-        JsonNode messages = in.get("messages");
-        if (messages == null || !messages.isArray() || messages.isEmpty()) {
-            throw new Untranslatable("the request has no messages");
-        }
         ObjectNode out = Json.object();
         out.put("model", servedModel);
         StringBuilder instructions = new StringBuilder();
@@ -408,9 +404,7 @@ public final class ChatToResponses implements RequestAwareTranslation {
         @Override
         public void end(boolean clean, Consumer<byte[]> out) {
             if (!finished) {
-                fail(ErrorShapes.openAiError("api_error", clean
-                        ? "the upstream stream ended before the response was complete"
-                        : "the upstream stream was cut"), out);
+                fail(ErrorShapes.openAiStreamEnded(clean, "response"), out);
             }
         }
 

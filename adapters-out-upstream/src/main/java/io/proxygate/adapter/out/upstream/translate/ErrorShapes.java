@@ -31,6 +31,21 @@ final class ErrorShapes {
         return openAiError(tm[0], tm[1]);
     }
 
+    /** An Anthropic stream's {@code error} event as an OpenAI error object. */
+    static ObjectNode openAiErrorFromAnthropicEvent(JsonNode event) {
+        JsonNode error = event.path("error");
+        return openAiError(error.path("type").asText("api_error"), error.path("message").asText(""));
+    }
+
+    /**
+     * An OpenAI error object for an upstream stream that ended without its final event: cleanly ({@code clean}) before
+     * the {@code what} was complete, or cut.
+     */
+    static ObjectNode openAiStreamEnded(boolean clean, String what) {
+        return openAiError("api_error", clean ? "the upstream stream ended before the " + what + " was complete"
+                : "the upstream stream was cut");
+    }
+
     static ObjectNode openAiError(String anthropicType, String message) {
         ObjectNode e = Json.object();
         e.put("message", message);

@@ -669,11 +669,7 @@ public final class ResponsesToMessages implements RequestAwareTranslation {
                             Json.object().set("response", response));
                     finished = true;
                 }
-                case "error" -> {
-                    JsonNode err = e.path("error");
-                    fail(ErrorShapes.openAiError(err.path("type").asText("api_error"),
-                            err.path("message").asText("")), out);
-                }
+                case "error" -> fail(ErrorShapes.openAiErrorFromAnthropicEvent(e), out);
                 default -> {
                     // ping and unknown events carry nothing for the client
                 }
@@ -683,9 +679,7 @@ public final class ResponsesToMessages implements RequestAwareTranslation {
         @Override
         public void end(boolean clean, java.util.function.Consumer<byte[]> out) {
             if (!finished) {
-                fail(ErrorShapes.openAiError("api_error", clean
-                        ? "the upstream stream ended before the message was complete"
-                        : "the upstream stream was cut"), out);
+                fail(ErrorShapes.openAiStreamEnded(clean, "message"), out);
             }
         }
 
