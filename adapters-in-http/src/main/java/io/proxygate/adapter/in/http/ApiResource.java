@@ -20,7 +20,6 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.core.Response;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -60,7 +59,8 @@ public final class ApiResource {
      * which ApiServlet has already used to refuse methods a route does not accept. The servlet request and response
      * come from ApiServlet's exchange in progress rather than from @Context parameters: Jersey resolves those through
      * its injection framework on every request, which the profile showed as a measurable share of a relayed
-     * request's CPU; the body is read from the servlet request itself for the same reason (no entity provider).
+     * request's CPU; the body is read from the servlet request itself for the same reason (no entity provider), and
+     * the route ApiServlet found is used as found.
      */
 
     @GET
@@ -95,30 +95,12 @@ public final class ApiResource {
 
     private Response handle(String method) {
         ApiServlet.Exchange current = ApiServlet.current();
-        HttpServletRequest request = current.request();
-        HttpServletResponse response = current.response();
-        InputStream body;
-        try {
-            body = request.getInputStream();
-        } catch (IOException e) {
-            return ApiErrorReplies.reply(Api.CHAT_COMPLETIONS, 400, "invalid_request_error",
-                    "could not read request body", Optional.empty());
-        }
-        return handle(method, body, request, response);
+        Route route = current.route();
+        return handle(route, route == Route.PASSTHROUGH ? method : null, current.request(), current.response());
     }
 
-    private Response handle(String method, InputStream body, HttpServletRequest request,
+    private Response handle(Route route, String passthroughMethod, HttpServletRequest request,
                             HttpServletResponse response) {
-        Route route = ApiRoutes.route(request.getRequestURI());
-        if (route == null) {
-            return ApiErrorReplies.reply(Api.CHAT_COMPLETIONS, 404, "not_found",
-                    "no route for " + request.getRequestURI(), Optional.empty());
-        }
-        return handle(route, route == Route.PASSTHROUGH ? method : null, body, request, response);
-    }
-
-    private Response handle(Route route, String passthroughMethod, InputStream bodyStream,
-                            HttpServletRequest request, HttpServletResponse response) {
         Api api = route.api();
         Headers headers = headersOf(request);
         String principal;
@@ -132,7 +114,7 @@ public final class ApiResource {
         ClientKeyService.Ticket ticket = ClientKeyService.Ticket.NONE;
         ProxyExchange exchange;
         try {
-            RequestBodies.Read read = RequestBodies.read(bodyStream,
+            RequestBodies.Read read = RequestBodies.read(request.getInputStream(),
                     headers.first("Content-Encoding").orElse(""), maxBodyBytes, request.getContentLengthLong());
             byte[] body = read.decoded();
             // Passthrough bodies are the ChatGPT site's own business: relayed, never parsed.

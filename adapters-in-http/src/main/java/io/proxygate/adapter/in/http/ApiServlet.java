@@ -24,14 +24,14 @@ public final class ApiServlet extends ServletContainer {
     private static final String ORIGIN = "http://api.proxygate";
 
     /**
-     * The servlet request and response of the exchange this thread is serving. Jersey runs a resource method on the
-     * thread that called it (the API application never suspends), so the resource reads them from here instead of
-     * having Jersey inject them per request.
+     * The servlet request, response and route of the exchange this thread is serving. Jersey runs a resource method
+     * on the thread that called it (the API application never suspends), so the resource reads them from here instead
+     * of having Jersey inject them, and the route found here, per request.
      */
     private static final ThreadLocal<Exchange> CURRENT = new ThreadLocal<>();
 
-    /** A servlet request and its response. */
-    record Exchange(HttpServletRequest request, HttpServletResponse response) {
+    /** A servlet request, its response and the route its path was found to be. */
+    record Exchange(HttpServletRequest request, HttpServletResponse response, Route route) {
     }
 
     public ApiServlet(ApiApplication application) {
@@ -80,7 +80,7 @@ public final class ApiServlet extends ServletContainer {
                     Optional.empty());
             return;
         }
-        CURRENT.set(new Exchange(request, response));
+        CURRENT.set(new Exchange(request, response, route));
         try {
             service(BASE, requestUri, request, response);
         } finally {
