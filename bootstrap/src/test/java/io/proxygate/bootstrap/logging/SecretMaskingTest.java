@@ -34,6 +34,30 @@ class SecretMaskingTest {
         }
     }
 
+    /**
+     * Lines are only run through a pattern when they hold one of its literals; the case-insensitive patterns must
+     * still catch every spelling of a name, so the literal check cannot let a secret through.
+     */
+    @Test
+    void masksSecretFieldsWhateverTheCaseOfTheirNames() {
+        List<String> lines = List.of(
+                "AUTHORIZATION: Basic canary-two-abcdef",
+                "X-API-KEY=canary-two-abcdef",
+                "x-Goog-Api-Key: canary-two-abcdef",
+                "COOKIE: a=canary-two-abcdef",
+                "{\"Access_Token\" : \"canary-two-abcdef\"}",
+                "{\"APIKEY\":\"canary-two-abcdef\"}",
+                "{\"Client_Secret\":\"canary-two-abcdef\"}",
+                "{\"PassWord\":\"canary-two-abcdef\"}",
+                "ID_TOKEN=canary-two-abcdef&x=1",
+                "Code_Verifier=canary-two-abcdef",
+                "GET /cb?CODE=canary-two-abcdef",
+                "BeArEr canary-two-abcdef");
+        for (String line : lines) {
+            assertThat(SecretMasking.mask(line)).as(line).doesNotContain("canary-two-abcdef").contains("***");
+        }
+    }
+
     @Test
     void masksTokenShapesAndKnownSecretsAnywhere() {
         assertThat(SecretMasking.mask("sk-proj-AAAAAAAAAAAA and pgk_secretvalue")).isEqualTo("sk-*** and pgk_***");
