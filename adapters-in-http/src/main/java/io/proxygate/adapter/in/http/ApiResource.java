@@ -36,9 +36,8 @@ import java.util.Optional;
  * Paths reach this resource only through {@link ApiServlet}, which has already refused non-canonical paths and
  * methods the route does not accept.
  */
-@Path("/")
+@Path("{path: .+}")
 public final class ApiResource {
-    private static final String ANY_PATH = "{path: .+}";
     private static final RequestFacts NO_FACTS =
             new RequestFacts(null, false, Optional.empty(), Optional.empty(), Optional.empty());
 
@@ -55,7 +54,8 @@ public final class ApiResource {
     }
 
     /*
-     * One method per HTTP method, each taking any API path: which route a path is lives in one table, ApiRoutes,
+     * One method per HTTP method, each taking any API path (the class's one template, so Jersey matches a single
+     * pattern per request): which route a path is lives in one table, ApiRoutes,
      * which ApiServlet has already used to refuse methods a route does not accept. The servlet request and response
      * come from ApiServlet's exchange in progress rather than from @Context parameters: Jersey resolves those through
      * its injection framework on every request, which the profile showed as a measurable share of a relayed
@@ -64,31 +64,26 @@ public final class ApiResource {
      */
 
     @GET
-    @Path(ANY_PATH)
     public Response get() {
         return handle("GET");
     }
 
     @POST
-    @Path(ANY_PATH)
     public Response post() {
         return handle("POST");
     }
 
     @PUT
-    @Path(ANY_PATH)
     public Response put() {
         return handle("PUT");
     }
 
     @PATCH
-    @Path(ANY_PATH)
     public Response patch() {
         return handle("PATCH");
     }
 
     @DELETE
-    @Path(ANY_PATH)
     public Response delete() {
         return handle("DELETE");
     }
