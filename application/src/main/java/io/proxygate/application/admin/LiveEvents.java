@@ -12,11 +12,11 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Deque;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
@@ -25,7 +25,8 @@ import java.util.function.Consumer;
  * they happen, plus the state a new subscriber starts from (requests running now, the last finished ones).
  * Subscribers are called on the publishing thread, which is a request thread: they must only hand the event off.
  * Memory is bounded: {@value #MAX_RUNNING} running requests at most (the oldest is forgotten) and
- * {@value #RECENT} finished ones.
+ * {@value #RECENT} finished ones. Every request passes through here two or three times, so the running requests
+ * are a concurrent map rather than one lock that all request threads queue on.
  */
 public final class LiveEvents implements RequestObserver {
     public static final int RECENT = 100;
@@ -45,7 +46,7 @@ public final class LiveEvents implements RequestObserver {
 
     private final InstantSource clock;
     private final List<Consumer<LiveEvent>> subscribers = new CopyOnWriteArrayList<>();
-    private final Map<String, Running> running = new LinkedHashMap<>();
+    private final Map<String, Running> running = new ConcurrentHashMap<>();
     private final Deque<RequestRecord> finished = new ArrayDeque<>();
 
     public LiveEvents(InstantSource clock) {
@@ -64,15 +65,17 @@ public final class LiveEvents implements RequestObserver {
     }
 
     /** Requests running now, oldest first. */
-    public synchronized List<Running> running() {
+    public List<Running> running() {
         List<Running> out = new ArrayList<>(running.values());
         out.sort(Comparator.comparing(Running::startedAt));
         return out;
     }
 
     /** The last finished requests, newest first. */
-    public synchronized List<RequestRecord> recentlyFinished() {
-        return List.copyOf(finished);
+    public List<RequestRecord> recentlyFinished() {
+        synchronized (finished) {
+            return List.copyOf(finished);
+        }
     }
 
     /** A request log that also publishes each row as a {@link LiveEvent.RequestFinished}. */
@@ -94,30 +97,27 @@ public final class LiveEvents implements RequestObserver {
 
     @Override
     public void started(String requestId, Instant startedAt, String route, String model) {
-        synchronized (this) {
-            if (running.size() >= MAX_RUNNING) {
-                // A start whose end never came (it should not happen) must not grow the map forever.
-                running.remove(running.keySet().iterator().next());
-            }
-            running.put(requestId, new Running(requestId, startedAt, route, model, Optional.empty()));
+        if (running.size() >= MAX_RUNNING) {
+            // A start whose end never came (it should not happen) must not grow the map forever.
+            running.values().stream().min(Comparator.comparing(Running::startedAt))
+                    .ifPresent(oldest -> running.remove(oldest.requestId(), oldest));
         }
+        running.put(requestId, new Running(requestId, startedAt, route, model, Optional.empty()));
         publish(new LiveEvent.RequestStarted(requestId, startedAt, route, model));
     }
 
     @Override
     public void attempting(String requestId, CredentialId credential) {
-        synchronized (this) {
-            running.computeIfPresent(requestId, (id, r) -> new Running(id, r.startedAt(), r.route(), r.model(),
-                    Optional.of(credential)));
-        }
+        running.computeIfPresent(requestId, (id, r) -> new Running(id, r.startedAt(), r.route(), r.model(),
+                Optional.of(credential)));
         publish(new LiveEvent.RequestAttempt(requestId, clock.instant(), credential));
     }
 
     /** A request ended (from the proxy, or through {@link #recording}). */
     @Override
     public void finished(RequestRecord record) {
-        synchronized (this) {
-            running.remove(record.requestId());
+        running.remove(record.requestId());
+        synchronized (finished) {
             finished.addFirst(record);
             while (finished.size() > RECENT) {
                 finished.removeLast();
