@@ -36,6 +36,16 @@ public final class CredentialPool {
             return entries.values().stream().map(PoolEntry::credential).toList();
         }
 
+        /** Whether any credential matches; asked on every request, so it walks the entries without a copy. */
+        public boolean anyCredential(java.util.function.Predicate<Credential> test) {
+            for (PoolEntry entry : entries.values()) {
+                if (test.test(entry.credential())) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
         public Optional<PoolEntry> entry(CredentialId id) {
             return Optional.ofNullable(entries.get(id));
         }

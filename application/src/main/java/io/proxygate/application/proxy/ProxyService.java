@@ -319,8 +319,7 @@ public final class ProxyService implements ProxyUseCase {
                 return Optional.empty();
             }
             Api target = mapping.get().servedBy();
-            boolean otherServes = pool.snapshot().credentials().stream()
-                    .anyMatch(c -> c.serves(target) && !c.disabled());
+            boolean otherServes = pool.snapshot().anyCredential(c -> c.serves(target) && !c.disabled());
             return policy.decide(api, model, state, otherServes);
         }
 
@@ -370,15 +369,15 @@ public final class ProxyService implements ProxyUseCase {
 
         ProxyExchange run() {
             Api api = command.route().api();
-            if (passthrough() && pool.snapshot().credentials().stream().noneMatch(this::usable)) {
+            if (passthrough() && !pool.snapshot().anyCredential(this::usable)) {
                 throw new ProxyFailure(503, "overloaded_error", "no accounts available");
             }
-            if (pool.snapshot().credentials().stream().noneMatch(c -> c.serves(api))) {
+            if (!pool.snapshot().anyCredential(c -> c.serves(api))) {
                 return viaFallback().or(() -> viaTranslation(TranslationPolicy.FamilyState.NONE_ROUTABLE))
                         .orElseThrow(() -> translation != null ? exhausted(api)
                                 : new ProxyFailure(401, "authentication_error", Messages.nothingConfigured(api)));
             }
-            if (pool.snapshot().credentials().stream().noneMatch(c -> c.serves(api) && !c.disabled())) {
+            if (!pool.snapshot().anyCredential(c -> c.serves(api) && !c.disabled())) {
                 Optional<ProxyExchange> translated = viaTranslation(TranslationPolicy.FamilyState.NONE_ROUTABLE);
                 if (translated.isPresent()) {
                     return translated.get();
@@ -765,12 +764,20 @@ public final class ProxyService implements ProxyUseCase {
             return new ProxyFailure(status >= 500 ? 502 : status, type, message);
         }
 
+        /** The score as the explanation prints it, without {@code String.format}'s parsing on every request. */
+        private static String threeDecimals(double score) {
+            if (!Double.isFinite(score)) {
+                return String.valueOf(score);
+            }
+            return java.math.BigDecimal.valueOf(score).setScale(3, java.math.RoundingMode.HALF_UP).toPlainString();
+        }
+
         private void note(RoutingPlan.Candidate candidate, RoutingPlan plan) {
             if (!note.isEmpty()) {
                 note.append("; ");
             }
             note.append("picked ").append(candidate.credential().id()).append(" score=")
-                    .append(String.format(java.util.Locale.ROOT, "%.3f", candidate.score()));
+                    .append(threeDecimals(candidate.score()));
             if (plan.pinned()) {
                 note.append(" (pinned)");
             }
@@ -1043,10 +1050,11 @@ public final class ProxyService implements ProxyUseCase {
     }
 
     private void log(RequestRecord r) {
-        LOG.log(System.Logger.Level.INFO, () -> String.format(java.util.Locale.ROOT,
-                "request id=%s route=%s credential=%s status=%d in=%d out=%d ms=%d%s", r.requestId(), r.route(),
-                r.credential().map(CredentialId::value).orElse("-"), r.status(), r.tokens().inputTokens(),
-                r.tokens().outputTokens(), r.latency().toMillis(), r.errorClass().map(e -> " error=" + e).orElse(""))
+        // Concatenation, not String.format: this line is written for every request.
+        LOG.log(System.Logger.Level.INFO, () -> "request id=" + r.requestId() + " route=" + r.route()
+                + " credential=" + r.credential().map(CredentialId::value).orElse("-") + " status=" + r.status()
+                + " in=" + r.tokens().inputTokens() + " out=" + r.tokens().outputTokens()
+                + " ms=" + r.latency().toMillis() + r.errorClass().map(e -> " error=" + e).orElse("")
                 + r.translation().map(t -> " (" + t + ")").orElse(""));
     }
 

@@ -9,6 +9,8 @@ import java.util.Objects;
 /** A token or API key. Never prints itself: {@link #toString()} and {@link #fingerprint()} are safe for logs and UIs. */
 public final class Secret {
     private final String value;
+    /** Computed on first use (a digest per call showed in request profiles); a race computes the same string twice. */
+    private String fingerprint;
 
     public Secret(String value) {
         if (value == null || value.isBlank()) {
@@ -28,9 +30,15 @@ public final class Secret {
 
     /** A short, stable, non-reversible label such as {@code sha256:1a2b3c4d}. */
     public String fingerprint() {
+        String known = fingerprint;
+        if (known != null) {
+            return known;
+        }
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
-            return "sha256:" + HexFormat.of().formatHex(digest, 0, 4);
+            known = "sha256:" + HexFormat.of().formatHex(digest, 0, 4);
+            fingerprint = known;
+            return known;
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

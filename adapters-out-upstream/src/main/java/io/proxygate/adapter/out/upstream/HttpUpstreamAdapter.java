@@ -132,8 +132,10 @@ public final class HttpUpstreamAdapter implements UpstreamPort, AutoCloseable {
         PreparedRequest prepared = shaper.shape(request);
         OutboundProxy proxy = proxies.select(Optional.of(request.credential().id()), prepared.uri());
         HttpUpstreamCall call = execute(prepared, request.route(), proxy);
-        LOG.debug("opened {} {} for {} ({}) via {}", prepared.method(), prepared.uri().getHost(),
-                request.route().path(), request.credential().fingerprint(), proxy.display());
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("opened {} {} for {} ({}) via {}", prepared.method(), prepared.uri().getHost(),
+                    request.route().path(), request.credential().fingerprint(), proxy.display());
+        }
         return call;
     }
 
