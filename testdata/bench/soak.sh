@@ -7,7 +7,7 @@
 #   testdata/bench/soak.sh            the full soak: PT30M
 #   testdata/bench/soak.sh PT3M       a short check (DURATION: PT30M, 30m, 180s...)
 # Growth bounds, judged after a 5-minute warm-up (a third of DURATION when shorter) as the median of the last third
-# of the samples minus the median of the first third: heap after GC <= +5 % or +8 MiB (whichever is larger),
+# of the samples minus the median of the first third: live heap after a full GC <= +5 % or +4 MiB (whichever is larger),
 # threads <= +10, fds <= +20, RSS <= +32 MiB; zero request errors and zero failed streams; and the load really
 # there at every judged sample (>= 95 % of the rate, >= 95 % of the streams open). SOAK.md explains the choice.
 # Exits 1 with a "SOAK FAILED: <metric> ..." line for each bound broken. Report: out/soak.md; class histograms and
