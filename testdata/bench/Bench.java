@@ -35,8 +35,8 @@ import java.util.regex.Pattern;
  * The ProxyGate benchmark: starts the bench upstream, ProxyGate (the real jar) and, when installed, the Portkey
  * gateway, all pointed at the same upstream, then runs each scenario against the upstream directly (A), through
  * ProxyGate (B) and through the peer (C), alternating the order so drift cancels, and writes RESULTS.md.
- * Run it through {@code run.sh}, which builds what it needs; {@code --quick} for a short run, {@code --soak=20m}
- * for the soak test instead of the scenarios.
+ * Run it through {@code run.sh}, which builds what it needs; {@code --quick} for a short run. The soak test is
+ * {@code soak.sh}.
  */
 public final class Bench {
     // ---------------------------------------------------------------------------------------------------- settings
@@ -90,12 +90,7 @@ public final class Bench {
         Bench bench = new Bench(options);
         Runtime.getRuntime().addShutdownHook(new Thread(bench::stopAll));
         try {
-            if (options.containsKey("soak")) {
-                String d = options.get("soak");
-                bench.soak(d.isBlank() ? Duration.ofMinutes(20) : parseDuration(d));
-            } else {
-                bench.runAll();
-            }
+            bench.runAll();
         } finally {
             bench.stopAll();
         }
@@ -914,98 +909,6 @@ public final class Bench {
         return h;
     }
 
-    // ----------------------------------------------------------------------------------------------------- soak
-
-    private void soak(Duration duration) throws Exception {
-        Files.createDirectories(outDir);
-        String started = ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME);
-        startUpstream();
-        startProxyGate();
-        long pid = proxy.pid();
-        say("== soak for " + duration + ": 200 req/s non-streamed (chat and responses) + 10 concurrent streams");
-        record Sample(long minute, long heapKiB, long threads, long rssKiB, long requests, long errors, int streams,
-                      int streamFailures) {
-        }
-        List<Sample> samples = new ArrayList<>();
-        samples.add(new Sample(0, heapAfterGcKiB(pid), threads(pid), rssKiB(pid), 0, 0, 0, 0));
-        long end = System.nanoTime() + duration.toNanos();
-        long window = Math.min(60, Math.max(10, duration.toSeconds() / 10));
-        int i = 0;
-        while (System.nanoTime() < end) {
-            i++;
-            AtomicInteger streamsDone = new AtomicInteger();
-            AtomicInteger streamFailures = new AtomicInteger();
-            long windowEnd = System.nanoTime() + window * 1_000_000_000L;
-            Thread streamer = Thread.ofPlatform().start(() -> {
-                try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
-                    for (int s = 0; s < 10; s++) {
-                        int lane = s;
-                        pool.submit(() -> {
-                            String path = lane % 2 == 0 ? "/v1/responses" : "/v1/messages";
-                            while (System.nanoTime() < windowEnd) {
-                                StreamTrace trace = stream(PROXYGATE, path, streamBody(path, 20, 50),
-                                        Duration.ofSeconds(30), null);
-                                streamsDone.incrementAndGet();
-                                if (!trace.complete()) {
-                                    streamFailures.incrementAndGet();
-                                }
-                            }
-                        });
-                    }
-                }
-            });
-            WrkResult[] r = new WrkResult[1];
-            Thread other = Thread.ofPlatform().start(() -> {
-                try {
-                    r[0] = wrk(PROXYGATE, "/v1/responses", RESPONSES_BODY, 100, 10, (int) window);
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            });
-            WrkResult chat = wrk(PROXYGATE, "/v1/chat/completions", CHAT_BODY, 100, 10, (int) window);
-            other.join();
-            WrkResult responses = r[0];
-            streamer.join();
-            Sample sample = new Sample(i * window, heapAfterGcKiB(pid), threads(pid), rssKiB(pid),
-                    chat.requests() + responses.requests(), chat.errors() + responses.errors(), streamsDone.get(),
-                    streamFailures.get());
-            samples.add(sample);
-            say(String.format(Locale.ROOT, "t=%4ds heap after GC %6d KiB, threads %3d, RSS %4d MiB, %d requests "
-                            + "(%d errors), %d streams (%d failed)", sample.minute(), sample.heapKiB(), sample.threads(),
-                    sample.rssKiB() / 1024, sample.requests(), sample.errors(), sample.streams(), sample.streamFailures()));
-        }
-        // The first third is warm-up (pools fill, the JIT settles); growth is judged from the middle third to the last.
-        List<Sample> measured = samples.subList(1, samples.size());
-        int third = Math.max(1, measured.size() / 3);
-        List<Sample> middle = measured.subList(Math.min(third, measured.size() - 1), Math.min(2 * third, measured.size()));
-        List<Sample> last = measured.subList(Math.max(0, measured.size() - third), measured.size());
-        double firstHeap = middle.stream().mapToLong(Sample::heapKiB).average().orElse(0);
-        double lastHeap = last.stream().mapToLong(Sample::heapKiB).average().orElse(0);
-        double firstThreads = middle.stream().mapToLong(Sample::threads).average().orElse(0);
-        double lastThreads = last.stream().mapToLong(Sample::threads).average().orElse(0);
-        boolean heapFlat = lastHeap <= firstHeap * 1.10 + 2048;
-        boolean threadsFlat = lastThreads <= firstThreads + 5;
-        StringBuilder md = new StringBuilder();
-        md.append("# ProxyGate soak test\n\n").append("Generated by `testdata/bench/run.sh --soak=").append(duration)
-                .append("` on ").append(started).append(".\n\n").append(machine()).append('\n')
-                .append("Mixed traffic through ProxyGate: 100 req/s `/v1/chat/completions` + 100 req/s `/v1/responses` "
-                        + "(non-streamed) and 10 concurrent streams (`/v1/responses` and `/v1/messages`, 20 events "
-                        + "50 ms apart) without pause. Heap is measured after a full GC (`jcmd GC.run`).\n\n")
-                .append("| t (s) | heap after GC (KiB) | threads | RSS (MiB) | requests | errors | streams | failed streams |\n")
-                .append("|---:|---:|---:|---:|---:|---:|---:|---:|\n");
-        for (Sample s : samples) {
-            md.append(String.format(Locale.ROOT, "| %d | %d | %d | %d | %d | %d | %d | %d |\n", s.minute(), s.heapKiB(),
-                    s.threads(), s.rssKiB() / 1024, s.requests(), s.errors(), s.streams(), s.streamFailures()));
-        }
-        md.append(String.format(Locale.ROOT, "\nThe first third of the samples is warm-up. Heap after GC, middle third vs last third: "
-                        + "%.0f KiB -> %.0f KiB (%s). "
-                        + "Threads: %.1f -> %.1f (%s).\n", firstHeap, lastHeap, heapFlat ? "flat" : "GROWING",
-                firstThreads, lastThreads, threadsFlat ? "flat" : "GROWING"));
-        Files.writeString(benchDir.resolve("SOAK.md"), md.toString());
-        say("wrote " + benchDir.resolve("SOAK.md") + ": heap " + (heapFlat ? "flat" : "GROWING") + ", threads "
-                + (threadsFlat ? "flat" : "GROWING"));
-    }
-
     // --------------------------------------------------------------------------------------------- utilities
 
     static long percentile(List<Long> values, double p) {
@@ -1019,19 +922,6 @@ public final class Bench {
 
     static long median(List<Long> values) {
         return percentile(values, 50);
-    }
-
-    static Duration parseDuration(String s) {
-        Matcher m = Pattern.compile("(\\d+)([smh]?)").matcher(s.trim());
-        if (!m.matches()) {
-            throw new IllegalArgumentException("duration like 90s, 20m or 1h: " + s);
-        }
-        long n = Long.parseLong(m.group(1));
-        return switch (m.group(2)) {
-            case "h" -> Duration.ofHours(n);
-            case "m" -> Duration.ofMinutes(n);
-            default -> Duration.ofSeconds(n);
-        };
     }
 
     private String machine() {

@@ -3,10 +3,16 @@
 # missing, then runs every scenario and rewrites RESULTS.md beside this script.
 #   testdata/bench/run.sh            full run (~10 min on 2 cores)
 #   testdata/bench/run.sh --quick    short run (~3 min), writes RESULTS-quick.md
-#   testdata/bench/run.sh --soak=20m soak test (mixed traffic), writes SOAK.md
+#   testdata/bench/run.sh --soak=30m the soak test instead: runs soak.sh 30m (see there)
 # Set BENCH_SKIP_PEER=1 to leave the peer gateway out. Everything listens on 127.0.0.1 only.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+for arg in "$@"; do
+  case "$arg" in
+    --soak) exec "$here/soak.sh" ;;
+    --soak=*) exec "$here/soak.sh" "${arg#--soak=}" ;;
+  esac
+done
 root="$(cd "$here/../.." && pwd)"
 # shellcheck source=../../scripts/find-java.sh
 . "$root/scripts/find-java.sh"
@@ -45,7 +51,6 @@ mkdir -p "$out/classes"
 "$JAVA_HOME/bin/java" -cp "$out/classes" Bench --bench-dir="$here" --jar="$jar" --out="$out" \
   ${peer_args[@]+"${peer_args[@]}"} "$@"
 # The second peer, for /v1/messages only: claude-code-router (peer-ccr.sh; its table goes to out/peer-ccr.md).
-case " $* " in *" --soak"*) exit 0 ;; esac
 if [ -z "${BENCH_SKIP_PEER:-}" ] && command -v node >/dev/null && command -v npm >/dev/null; then
   "$here/peer-ccr.sh" | tee "$out/peer-ccr.md" || echo "warning: the claude-code-router comparison failed" >&2
 fi

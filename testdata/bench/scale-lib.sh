@@ -1,6 +1,6 @@
-# Sourced by the round-2 scale scripts (startup.sh, idle-streams.sh, pool-scale.sh, usage-scale.sh): starts the
-# bench upstream and ProxyGate (through the ./proxy-gate launcher, so with the JVM settings it ships) on their own
-# ports, and reads memory from /proc and jcmd. Everything listens on 127.0.0.1.
+# Sourced by the round-2 scale scripts (startup.sh, idle-streams.sh, pool-scale.sh, usage-scale.sh) and soak.sh:
+# starts the bench upstream and ProxyGate (through the ./proxy-gate launcher, so with the JVM settings it ships) on
+# their own ports, and reads memory from /proc and jcmd. Everything listens on 127.0.0.1.
 # Ports: SCALE_PORT_BASE (default 28180): +0 upstream, +10 ProxyGate API, +11 ProxyGate admin.
 set -euo pipefail
 scale_here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
