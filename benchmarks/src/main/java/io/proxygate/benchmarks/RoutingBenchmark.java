@@ -45,7 +45,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One {@code plan()} for a Responses request over pools of 10, 100 and 1,000 credentials (80 % ChatGPT accounts
+ * One {@code plan()} for a Responses request over pools of 10, 100, 1,000 and 10,000 credentials (80 % ChatGPT accounts
  * with varied plans and usage, 20 % OpenAI keys, 5 % cooling down) with 10,000 live conversation pins.
  * Run: {@code java -jar benchmarks/target/benchmarks.jar RoutingBenchmark -f 1 -wi 3 -i 5}.
  */
@@ -59,7 +59,7 @@ public class RoutingBenchmark {
     private static final Instant NOW = Instant.parse("2026-11-26T12:00:00Z");
     private static final int PINS = 10_000;
 
-    @Param({"10", "100", "1000"})
+    @Param({"10", "100", "1000", "10000"})
     public int credentials;
 
     private RoutingService router;
