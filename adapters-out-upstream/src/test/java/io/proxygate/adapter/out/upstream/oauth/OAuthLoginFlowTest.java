@@ -13,6 +13,7 @@ import io.proxygate.application.auth.ManualLogin;
 import io.proxygate.application.auth.OAuthProvider;
 import io.proxygate.application.auth.PendingLogin;
 import io.proxygate.application.pool.CredentialPool;
+import io.proxygate.application.testing.InMemoryPendingLogins;
 import io.proxygate.domain.credential.ChatGptAccount;
 import io.proxygate.domain.credential.ClaudeAccount;
 import io.proxygate.domain.credential.PlanType;
