@@ -5,13 +5,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
 import io.proxygate.application.routing.CredentialStatus;
-import io.proxygate.bootstrap.config.ConfigLoader;
 import io.proxygate.bootstrap.config.ProxyGateConfiguration;
 import io.proxygate.bootstrap.support.AppRequests;
 import io.proxygate.testsupport.UpstreamReplies;
 import io.proxygate.testsupport.MockUpstream;
 import io.proxygate.bootstrap.support.ProxyGateRunner;
-import io.dropwizard.jersey.validation.Validators;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -53,8 +51,7 @@ class ErrorRulesSystemIT {
                          "expires_at":"2099-12-31T00:00:00Z","priority":%2$d}
                         """.formatted(name, name.equals("first") ? 1 : 0));
             }
-            Path config = root.resolve("config.toml");
-            Files.writeString(config, """
+            APP = ProxyGateRunner.extension(ProxyGateRunner.config(root, """
                     [[routing.error_rules]]
                     name = "overloaded-400"
                     status = 400
@@ -66,18 +63,10 @@ class ErrorRulesSystemIT {
                     status = 400
                     body_regex = "quota (exceeded|exhausted)"
                     action = "relay"
-                    """);
-            Map<String, String> env = new java.util.HashMap<>(Map.of(
-                    "PROXYGATE_ADDR", "127.0.0.1:0",
-                    "PROXYGATE_ADMIN_ADDR", "127.0.0.1:0",
-                    "PROXYGATE_DATA_DIR", root.resolve("data").toString(),
-                    "PROXYGATE_POOL_DIR", root.resolve("pool").toString(),
-                    "PROXYGATE_PRICING_SOURCE", "builtin",
-                    "PROXYGATE_LOG_LEVEL", "warn",
+                    """, Map.of(
                     "PROXYGATE_ADMIN_TOKEN", ADMIN_TOKEN,
                     "PROXYGATE_UPSTREAM_CHATGPT_BASE_URL", UPSTREAM.url() + "/backend-api",
-                    "PROXYGATE_CHATGPT_USAGE_URL", UPSTREAM.url() + "/wham/usage"));
-            APP = ProxyGateRunner.extension(new ConfigLoader(Validators.newValidator()).load(config, env));
+                    "PROXYGATE_CHATGPT_USAGE_URL", UPSTREAM.url() + "/wham/usage")));
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
