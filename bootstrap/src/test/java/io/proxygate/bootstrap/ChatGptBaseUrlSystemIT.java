@@ -43,19 +43,15 @@ class ChatGptBaseUrlSystemIT {
     private final HttpClient http = HttpClient.newHttpClient();
 
     private static MockUpstream mock() {
-        try {
-            MockUpstream mock = new MockUpstream();
-            mock.on("POST", "/responses", (r, ex) -> UpstreamReplies.responsesStream(ex, "resp_moved", "moved"));
-            mock.on("GET", "/backend-api/codex/models", (r, ex) ->
-                    MockUpstream.json(ex, 200, "{\"models\":[{\"slug\":\"gpt-mock\"}]}"));
-            mock.on("GET", "/backend-api/wham/tasks", (r, ex) ->
-                    MockUpstream.json(ex, 200, "{\"items\":[],\"query\":\"" + r.query() + "\"}"));
-            mock.on("POST", "/codex/plugins/list", (r, ex) -> MockUpstream.json(ex, 200, "{\"plugins\":[]}"));
-            mock.on("GET", "/backend-api/wham/usage", (r, ex) -> MockUpstream.json(ex, 200, "{}"));
-            return mock;
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        MockUpstream mock = MockUpstream.started();
+        mock.on("POST", "/responses", (r, ex) -> UpstreamReplies.responsesStream(ex, "resp_moved", "moved"));
+        mock.on("GET", "/backend-api/codex/models", (r, ex) ->
+                MockUpstream.json(ex, 200, "{\"models\":[{\"slug\":\"gpt-mock\"}]}"));
+        mock.on("GET", "/backend-api/wham/tasks", (r, ex) ->
+                MockUpstream.json(ex, 200, "{\"items\":[],\"query\":\"" + r.query() + "\"}"));
+        mock.on("POST", "/codex/plugins/list", (r, ex) -> MockUpstream.json(ex, 200, "{\"plugins\":[]}"));
+        mock.on("GET", "/backend-api/wham/usage", (r, ex) -> MockUpstream.json(ex, 200, "{}"));
+        return mock;
     }
 
     private static DropwizardAppExtension<ProxyGateConfiguration> app(String variable, String url) {

@@ -45,14 +45,10 @@ class ClientKeysSystemIT {
     private final ObjectMapper json = new ObjectMapper();
 
     private static MockUpstream start() {
-        try {
-            MockUpstream mock = new MockUpstream();
-            mock.on("POST", "/v1/chat/completions", (r, ex) -> MockUpstream.json(ex, 200, UpstreamReplies.chatJson("ok")));
-            mock.on("POST", "/v1/messages", (r, ex) -> MockUpstream.json(ex, 200, UpstreamReplies.messageJson("ok")));
-            return mock;
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        MockUpstream mock = MockUpstream.started();
+        mock.on("POST", "/v1/chat/completions", (r, ex) -> MockUpstream.json(ex, 200, UpstreamReplies.chatJson("ok")));
+        mock.on("POST", "/v1/messages", (r, ex) -> MockUpstream.json(ex, 200, UpstreamReplies.messageJson("ok")));
+        return mock;
     }
 
     private static DropwizardAppExtension<ProxyGateConfiguration> app() {

@@ -63,24 +63,20 @@ class ConcurrencyCapSystemIT {
     }
 
     private static MockUpstream mock() {
-        try {
-            MockUpstream mock = new MockUpstream();
-            mock.on("POST", "/v1/responses", (r, ex) -> {
-                String marker = r.body().replaceAll("(?s).*\"input\":\"([^\"]*)\".*", "$1");
-                ARRIVALS.add(marker + "@" + r.header("Authorization"));
-                try {
-                    if (!GATE.tryAcquire(30, TimeUnit.SECONDS)) {
-                        throw new IOException("test never opened the gate");
-                    }
-                } catch (InterruptedException e) {
-                    throw new IOException(e);
+        MockUpstream mock = MockUpstream.started();
+        mock.on("POST", "/v1/responses", (r, ex) -> {
+            String marker = r.body().replaceAll("(?s).*\"input\":\"([^\"]*)\".*", "$1");
+            ARRIVALS.add(marker + "@" + r.header("Authorization"));
+            try {
+                if (!GATE.tryAcquire(30, TimeUnit.SECONDS)) {
+                    throw new IOException("test never opened the gate");
                 }
-                UpstreamReplies.responsesStream(ex, "resp_" + marker, marker);
-            });
-            return mock;
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+            } catch (InterruptedException e) {
+                throw new IOException(e);
+            }
+            UpstreamReplies.responsesStream(ex, "resp_" + marker, marker);
+        });
+        return mock;
     }
 
     @AfterAll

@@ -78,19 +78,15 @@ class CredentialProxySystemIT {
     }
 
     private static MockUpstream mock() {
-        try {
-            MockUpstream mock = new MockUpstream();
-            mock.on("POST", "/backend-api/codex/responses", (r, ex) -> UpstreamReplies.responsesStream(ex, "resp_p", "hi"));
-            mock.on("GET", "/wham/usage", (r, ex) -> MockUpstream.json(ex, 200, "{}"));
-            mock.on("POST", "/oauth/token", (r, ex) -> {
-                String who = r.body().contains("fake-refresh-alpha") ? "alpha" : "beta";
-                MockUpstream.json(ex, 200, "{\"access_token\":\"fake-new-" + who
-                        + "\",\"refresh_token\":\"fake-refresh-" + who + "\",\"expires_in\":3600}");
-            });
-            return mock;
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        MockUpstream mock = MockUpstream.started();
+        mock.on("POST", "/backend-api/codex/responses", (r, ex) -> UpstreamReplies.responsesStream(ex, "resp_p", "hi"));
+        mock.on("GET", "/wham/usage", (r, ex) -> MockUpstream.json(ex, 200, "{}"));
+        mock.on("POST", "/oauth/token", (r, ex) -> {
+            String who = r.body().contains("fake-refresh-alpha") ? "alpha" : "beta";
+            MockUpstream.json(ex, 200, "{\"access_token\":\"fake-new-" + who
+                    + "\",\"refresh_token\":\"fake-refresh-" + who + "\",\"expires_in\":3600}");
+        });
+        return mock;
     }
 
     @AfterAll

@@ -73,20 +73,16 @@ class ErrorRulesSystemIT {
     }
 
     private static MockUpstream mock() {
-        try {
-            MockUpstream mock = new MockUpstream();
-            mock.on("GET", "/wham/usage", (r, ex) -> MockUpstream.json(ex, 200, "{}"));
-            mock.on("POST", "/backend-api/codex/responses", (r, ex) -> {
-                if ("Bearer fake-access-first".equals(r.header("Authorization"))) {
-                    MockUpstream.json(ex, 400, "{\"error\":{\"message\":\"Upstream is overloaded, try again\"}}");
-                } else {
-                    UpstreamReplies.responsesStream(ex, "resp_second", "served");
-                }
-            });
-            return mock;
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        MockUpstream mock = MockUpstream.started();
+        mock.on("GET", "/wham/usage", (r, ex) -> MockUpstream.json(ex, 200, "{}"));
+        mock.on("POST", "/backend-api/codex/responses", (r, ex) -> {
+            if ("Bearer fake-access-first".equals(r.header("Authorization"))) {
+                MockUpstream.json(ex, 400, "{\"error\":{\"message\":\"Upstream is overloaded, try again\"}}");
+            } else {
+                UpstreamReplies.responsesStream(ex, "resp_second", "served");
+            }
+        });
+        return mock;
     }
 
     @AfterAll

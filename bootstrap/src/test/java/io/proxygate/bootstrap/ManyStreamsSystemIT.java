@@ -54,27 +54,23 @@ class ManyStreamsSystemIT {
     }
 
     private static MockUpstream start() {
-        try {
-            MockUpstream mock = new MockUpstream();
-            mock.on("POST", "/v1/responses", (r, ex) -> {
-                OutputStream out = MockUpstream.startSse(ex, Map.of());
-                MockUpstream.event(out, "response.created", "{\"type\":\"response.created\",\"response\":{\"id\":\"r\"}}");
-                ALL_ARRIVED.countDown();
-                try {
-                    // Every stream stays open until all of them have reached the upstream.
-                    if (!RELEASE.await(60, TimeUnit.SECONDS)) {
-                        return;
-                    }
-                } catch (InterruptedException e) {
+        MockUpstream mock = MockUpstream.started();
+        mock.on("POST", "/v1/responses", (r, ex) -> {
+            OutputStream out = MockUpstream.startSse(ex, Map.of());
+            MockUpstream.event(out, "response.created", "{\"type\":\"response.created\",\"response\":{\"id\":\"r\"}}");
+            ALL_ARRIVED.countDown();
+            try {
+                // Every stream stays open until all of them have reached the upstream.
+                if (!RELEASE.await(60, TimeUnit.SECONDS)) {
                     return;
                 }
-                MockUpstream.event(out, "response.completed", "{\"type\":\"response.completed\",\"response\":"
-                        + "{\"id\":\"r\",\"usage\":{\"input_tokens\":1,\"output_tokens\":1}}}");
-            });
-            return mock;
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+            } catch (InterruptedException e) {
+                return;
+            }
+            MockUpstream.event(out, "response.completed", "{\"type\":\"response.completed\",\"response\":"
+                    + "{\"id\":\"r\",\"usage\":{\"input_tokens\":1,\"output_tokens\":1}}}");
+        });
+        return mock;
     }
 
     @AfterAll

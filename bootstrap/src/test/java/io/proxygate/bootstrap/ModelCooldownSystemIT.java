@@ -46,22 +46,18 @@ class ModelCooldownSystemIT {
     }
 
     private static MockUpstream mock() {
-        try {
-            MockUpstream mock = new MockUpstream();
-            mock.on("GET", "/wham/usage", (r, ex) -> MockUpstream.json(ex, 200, "{}"));
-            mock.on("POST", "/backend-api/codex/responses", (r, ex) -> {
-                if (r.body().contains("\"gpt-5-pro\"")) {
-                    ex.getResponseHeaders().add("Retry-After", "600");
-                    MockUpstream.json(ex, 429, "{\"error\":{\"type\":\"usage_limit_reached\","
-                            + "\"message\":\"You have hit the usage limit for gpt-5-pro. Try again later.\"}}");
-                } else {
-                    UpstreamReplies.responsesStream(ex, "resp_other", "served");
-                }
-            });
-            return mock;
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        MockUpstream mock = MockUpstream.started();
+        mock.on("GET", "/wham/usage", (r, ex) -> MockUpstream.json(ex, 200, "{}"));
+        mock.on("POST", "/backend-api/codex/responses", (r, ex) -> {
+            if (r.body().contains("\"gpt-5-pro\"")) {
+                ex.getResponseHeaders().add("Retry-After", "600");
+                MockUpstream.json(ex, 429, "{\"error\":{\"type\":\"usage_limit_reached\","
+                        + "\"message\":\"You have hit the usage limit for gpt-5-pro. Try again later.\"}}");
+            } else {
+                UpstreamReplies.responsesStream(ex, "resp_other", "served");
+            }
+        });
+        return mock;
     }
 
     @AfterAll

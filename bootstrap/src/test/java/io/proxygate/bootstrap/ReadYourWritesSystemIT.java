@@ -44,22 +44,18 @@ class ReadYourWritesSystemIT {
     private final ObjectMapper json = new ObjectMapper();
 
     private static MockUpstream start() {
-        try {
-            MockUpstream mock = new MockUpstream();
-            mock.on("POST", "/responses", (r, ex) -> UpstreamReplies.responsesStream(ex, "resp_rw", "PHASE_1_PASS"));
-            mock.on("POST", "/v1/chat/completions", (r, ex) -> {
-                if (r.body().contains("\"stream\":true")) {
-                    UpstreamReplies.chatStream(ex, "ok");
-                } else {
-                    MockUpstream.json(ex, 200, UpstreamReplies.chatJson("ok"));
-                }
-            });
-            mock.on("POST", "/v1/messages", (r, ex) -> UpstreamReplies.messagesStream(ex, "ok"));
-            mock.on("GET", "/backend-api/wham/usage", (r, ex) -> MockUpstream.json(ex, 200, "{}"));
-            return mock;
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        MockUpstream mock = MockUpstream.started();
+        mock.on("POST", "/responses", (r, ex) -> UpstreamReplies.responsesStream(ex, "resp_rw", "PHASE_1_PASS"));
+        mock.on("POST", "/v1/chat/completions", (r, ex) -> {
+            if (r.body().contains("\"stream\":true")) {
+                UpstreamReplies.chatStream(ex, "ok");
+            } else {
+                MockUpstream.json(ex, 200, UpstreamReplies.chatJson("ok"));
+            }
+        });
+        mock.on("POST", "/v1/messages", (r, ex) -> UpstreamReplies.messagesStream(ex, "ok"));
+        mock.on("GET", "/backend-api/wham/usage", (r, ex) -> MockUpstream.json(ex, 200, "{}"));
+        return mock;
     }
 
     private static DropwizardAppExtension<ProxyGateConfiguration> app() {

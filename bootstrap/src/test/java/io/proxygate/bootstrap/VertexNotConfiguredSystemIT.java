@@ -35,12 +35,7 @@ class VertexNotConfiguredSystemIT {
     static {
         try {
             Path root = Files.createTempDirectory("proxygate-novertex");
-            Path claude = root.resolve("pool").resolve("claude");
-            Files.createDirectories(claude);
-            Files.writeString(claude.resolve("off_x.com.json"), """
-                    {"email":"off@x.com","access_token":"sk-ant-oat01-fake-off","refresh_token":"sk-ant-ort01-fake",
-                     "expires_at":"2099-12-31T00:00:00Z","disabled":true}
-                    """);
+            PoolFiles.disabledClaude(root.resolve("pool"), "off");
             PoolFiles.key(root.resolve("pool"), "anthropic-1", "anthropic", "sk-ant-test-key");
             APP = ProxyGateRunner.extension(ProxyGateRunner.config(root, Map.of(
                     "PROXYGATE_UPSTREAM_ANTHROPIC_BASE_URL", UPSTREAM.url(),
@@ -53,13 +48,9 @@ class VertexNotConfiguredSystemIT {
     private final AppRequests app = new AppRequests(APP::getLocalPort, () -> ((ProxyGateApplication) APP.getApplication()).wiring().adminToken().value());
 
     private static MockUpstream start() {
-        try {
-            MockUpstream mock = new MockUpstream();
-            mock.on("GET", "/api/oauth/usage", (r, ex) -> MockUpstream.json(ex, 200, "{}"));
-            return mock;
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        MockUpstream mock = MockUpstream.started();
+        mock.on("GET", "/api/oauth/usage", (r, ex) -> MockUpstream.json(ex, 200, "{}"));
+        return mock;
     }
 
     @AfterAll

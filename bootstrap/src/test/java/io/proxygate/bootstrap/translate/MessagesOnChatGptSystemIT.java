@@ -69,14 +69,10 @@ class MessagesOnChatGptSystemIT {
     private final HttpClient http = HttpClient.newHttpClient();
 
     private static MockUpstream start() {
-        try {
-            MockUpstream mock = new MockUpstream();
-            mock.on("GET", "/wham/usage", (r, ex) -> MockUpstream.json(ex, 200, "{}"));
-            mock.on("POST", CodexMock.PATH, CodexMock::handle);
-            return mock;
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        MockUpstream mock = MockUpstream.started();
+        mock.on("GET", "/wham/usage", (r, ex) -> MockUpstream.json(ex, 200, "{}"));
+        mock.on("POST", CodexMock.PATH, CodexMock::handle);
+        return mock;
     }
 
     @AfterAll

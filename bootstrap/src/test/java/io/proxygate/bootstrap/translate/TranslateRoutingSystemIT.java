@@ -67,15 +67,11 @@ class TranslateRoutingSystemIT {
     private final HttpClient http = HttpClient.newHttpClient();
 
     private static MockUpstream start() {
-        try {
-            MockUpstream mock = new MockUpstream();
-            mock.on("GET", "/wham/usage", (r, ex) -> MockUpstream.json(ex, 200, "{}"));
-            mock.on("GET", "/api/oauth/usage", (r, ex) -> MockUpstream.json(ex, 200, "{}"));
-            mock.on("POST", CodexMock.PATH, CodexMock::handle);
-            return mock;
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        MockUpstream mock = MockUpstream.started();
+        mock.on("GET", "/wham/usage", (r, ex) -> MockUpstream.json(ex, 200, "{}"));
+        mock.on("GET", "/api/oauth/usage", (r, ex) -> MockUpstream.json(ex, 200, "{}"));
+        mock.on("POST", CodexMock.PATH, CodexMock::handle);
+        return mock;
     }
 
     @AfterAll
