@@ -9,12 +9,12 @@ import io.proxygate.bootstrap.config.ProxyGateConfiguration;
 import io.proxygate.bootstrap.support.AppRequests;
 import io.proxygate.testsupport.UpstreamReplies;
 import io.proxygate.testsupport.MockUpstream;
+import io.proxygate.bootstrap.support.PoolFiles;
 import io.proxygate.bootstrap.support.ProxyGateRunner;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,10 +39,8 @@ class ErrorRulesSystemIT {
     private static Path pool;
 
     static {
-        try {
-            Path root = Files.createTempDirectory("proxygate-error-rules");
-            pool = root.resolve("pool");
-            Path chatgpt = pool.resolve("chatgpt");
+        Path root = PoolFiles.tempRoot("proxygate-error-rules", poolDir -> {
+            Path chatgpt = poolDir.resolve("chatgpt");
             Files.createDirectories(chatgpt);
             for (String name : new String[] {"first", "second"}) {
                 Files.writeString(chatgpt.resolve(name + "_x.com.json"), """
@@ -51,25 +49,24 @@ class ErrorRulesSystemIT {
                          "expires_at":"2099-12-31T00:00:00Z","priority":%2$d}
                         """.formatted(name, name.equals("first") ? 1 : 0));
             }
-            APP = ProxyGateRunner.extension(ProxyGateRunner.config(root, """
-                    [[routing.error_rules]]
-                    name = "overloaded-400"
-                    status = 400
-                    body_contains = "Overloaded"
-                    action = "cooldown"
-                    for = "5m"
+        });
+        pool = root.resolve("pool");
+        APP = ProxyGateRunner.extension(ProxyGateRunner.config(root, """
+                [[routing.error_rules]]
+                name = "overloaded-400"
+                status = 400
+                body_contains = "Overloaded"
+                action = "cooldown"
+                for = "5m"
 
-                    [[routing.error_rules]]
-                    status = 400
-                    body_regex = "quota (exceeded|exhausted)"
-                    action = "relay"
-                    """, Map.of(
-                    "PROXYGATE_ADMIN_TOKEN", ADMIN_TOKEN,
-                    "PROXYGATE_UPSTREAM_CHATGPT_BASE_URL", UPSTREAM.url() + "/backend-api",
-                    "PROXYGATE_CHATGPT_USAGE_URL", UPSTREAM.url() + "/wham/usage")));
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+                [[routing.error_rules]]
+                status = 400
+                body_regex = "quota (exceeded|exhausted)"
+                action = "relay"
+                """, Map.of(
+                "PROXYGATE_ADMIN_TOKEN", ADMIN_TOKEN,
+                "PROXYGATE_UPSTREAM_CHATGPT_BASE_URL", UPSTREAM.url() + "/backend-api",
+                "PROXYGATE_CHATGPT_USAGE_URL", UPSTREAM.url() + "/wham/usage")));
     }
 
     private static MockUpstream mock() {

@@ -15,7 +15,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,16 +40,12 @@ class ManyStreamsSystemIT {
     private static final DropwizardAppExtension<ProxyGateConfiguration> APP;
 
     static {
-        try {
-            Path root = Files.createTempDirectory("proxygate-many-streams");
-            PoolFiles.key(root.resolve("pool"), "openai-1", "openai", "sk-test-openai-many");
-            APP = ProxyGateRunner.extension(ProxyGateRunner.config(root, Map.of(
-                    "PROXYGATE_UPSTREAM_OPENAI_BASE_URL", UPSTREAM.url() + "/v1",
-                    // The mock speaks HTTP/1.1: one connection per stream.
-                    "PROXYGATE_UPSTREAM_MAX_CONNECTIONS_PER_ROUTE", "4096")));
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        Path root = PoolFiles.tempRoot("proxygate-many-streams",
+                pool -> PoolFiles.key(pool, "openai-1", "openai", "sk-test-openai-many"));
+        APP = ProxyGateRunner.extension(ProxyGateRunner.config(root, Map.of(
+                "PROXYGATE_UPSTREAM_OPENAI_BASE_URL", UPSTREAM.url() + "/v1",
+                // The mock speaks HTTP/1.1: one connection per stream.
+                "PROXYGATE_UPSTREAM_MAX_CONNECTIONS_PER_ROUTE", "4096")));
     }
 
     private static MockUpstream start() {

@@ -7,6 +7,7 @@ import io.proxygate.bootstrap.config.ConfigLoader;
 import io.proxygate.bootstrap.config.ProxyGateConfiguration;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -22,10 +23,17 @@ public final class ProxyGateRunner {
         return load(root.resolve("absent-config.toml"), root, env);
     }
 
-    /** As {@link #config(Path, Map)}, with {@code toml} as the user's {@code config.toml} (written under root). */
-    public static ProxyGateConfiguration config(Path root, String toml, Map<String, String> env) throws IOException {
+    /**
+     * As {@link #config(Path, Map)}, with {@code toml} as the user's {@code config.toml} (written under root); failing
+     * unchecked, for the static initialisers that start a test's application.
+     */
+    public static ProxyGateConfiguration config(Path root, String toml, Map<String, String> env) {
         Path file = root.resolve("config.toml");
-        Files.writeString(file, toml);
+        try {
+            Files.writeString(file, toml);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         return load(file, root, env);
     }
 

@@ -20,12 +20,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,23 +45,19 @@ class MessagesOnChatGptSystemIT {
             + "{\"name\":\"Glob\",\"input_schema\":{\"type\":\"object\",\"properties\":{\"pattern\":{\"type\":\"string\"}}}}]";
 
     static {
-        try {
-            Path root = Files.createTempDirectory("proxygate-translate");
-            PoolFiles.chatgpt(root.resolve("pool"), "alpha@x.com", "acc-alpha", "pro");
-            APP = ProxyGateRunner.extension(ProxyGateRunner.config(root, """
-                    [translate]
-                    enabled = true
-                    fallback_on_exhaustion = true
-                    [translate.models]
-                    "claude-sonnet-*" = "gpt-5-codex"
-                    "claude-opus-*"   = "gpt-5"
-                    """, Map.of(
-                    "PROXYGATE_UPSTREAM_CHATGPT_BASE_URL", CODEX.url() + "/backend-api",
-                    "PROXYGATE_UPSTREAM_ANTHROPIC_BASE_URL", CODEX.url() + "/anthropic-must-not-be-called",
-                    "PROXYGATE_CHATGPT_USAGE_URL", CODEX.url() + "/wham/usage")));
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        Path root = PoolFiles.tempRoot("proxygate-translate",
+                pool -> PoolFiles.chatgpt(pool, "alpha@x.com", "acc-alpha", "pro"));
+        APP = ProxyGateRunner.extension(ProxyGateRunner.config(root, """
+                [translate]
+                enabled = true
+                fallback_on_exhaustion = true
+                [translate.models]
+                "claude-sonnet-*" = "gpt-5-codex"
+                "claude-opus-*"   = "gpt-5"
+                """, Map.of(
+                "PROXYGATE_UPSTREAM_CHATGPT_BASE_URL", CODEX.url() + "/backend-api",
+                "PROXYGATE_UPSTREAM_ANTHROPIC_BASE_URL", CODEX.url() + "/anthropic-must-not-be-called",
+                "PROXYGATE_CHATGPT_USAGE_URL", CODEX.url() + "/wham/usage")));
     }
 
     private final HttpClient http = HttpClient.newHttpClient();

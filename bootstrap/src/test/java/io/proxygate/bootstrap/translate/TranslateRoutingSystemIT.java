@@ -18,12 +18,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -43,25 +41,22 @@ class TranslateRoutingSystemIT {
     private static final DropwizardAppExtension<ProxyGateConfiguration> APP;
 
     static {
-        try {
-            Path root = Files.createTempDirectory("proxygate-translate-routing");
-            POOL = root.resolve("pool");
-            PoolFiles.chatgpt(POOL, "alpha@x.com", "acc-alpha", "pro");
-            PoolFiles.claude(POOL, "claude@x.com");
-            APP = ProxyGateRunner.extension(ProxyGateRunner.config(root, """
-                    [translate]
-                    enabled = true
-                    [translate.models]
-                    "claude-sonnet-*" = "gpt-5-codex"
-                    "gpt-5.1*"        = "claude-sonnet-4-5"
-                    """, Map.of(
-                    "PROXYGATE_UPSTREAM_CHATGPT_BASE_URL", UPSTREAM.url() + "/backend-api",
-                    "PROXYGATE_UPSTREAM_ANTHROPIC_BASE_URL", UPSTREAM.url(),
-                    "PROXYGATE_CHATGPT_USAGE_URL", UPSTREAM.url() + "/wham/usage",
-                    "PROXYGATE_CLAUDE_USAGE_URL", UPSTREAM.url() + "/api/oauth/usage")));
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        Path root = PoolFiles.tempRoot("proxygate-translate-routing", pool -> {
+            PoolFiles.chatgpt(pool, "alpha@x.com", "acc-alpha", "pro");
+            PoolFiles.claude(pool, "claude@x.com");
+        });
+        POOL = root.resolve("pool");
+        APP = ProxyGateRunner.extension(ProxyGateRunner.config(root, """
+                [translate]
+                enabled = true
+                [translate.models]
+                "claude-sonnet-*" = "gpt-5-codex"
+                "gpt-5.1*"        = "claude-sonnet-4-5"
+                """, Map.of(
+                "PROXYGATE_UPSTREAM_CHATGPT_BASE_URL", UPSTREAM.url() + "/backend-api",
+                "PROXYGATE_UPSTREAM_ANTHROPIC_BASE_URL", UPSTREAM.url(),
+                "PROXYGATE_CHATGPT_USAGE_URL", UPSTREAM.url() + "/wham/usage",
+                "PROXYGATE_CLAUDE_USAGE_URL", UPSTREAM.url() + "/api/oauth/usage")));
     }
 
     private final HttpClient http = HttpClient.newHttpClient();
