@@ -6,6 +6,7 @@ import io.proxygate.application.routing.RoutingService;
 import io.proxygate.bootstrap.config.ProxyGateConfiguration;
 import io.proxygate.testsupport.UpstreamReplies;
 import io.proxygate.testsupport.MockUpstream;
+import io.proxygate.bootstrap.support.AppRequests;
 import io.proxygate.bootstrap.support.PoolFiles;
 import io.proxygate.bootstrap.support.ProxyGateRunner;
 import io.proxygate.domain.credential.CredentialId;
@@ -13,9 +14,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.Map;
@@ -59,14 +57,10 @@ class ModelCooldownSystemIT {
         UPSTREAM.close();
     }
 
-    private final HttpClient http = HttpClient.newHttpClient();
+    private final AppRequests app = new AppRequests(APP::getLocalPort, () -> "no admin token configured");
 
     private HttpResponse<String> responses(String model) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + APP.getLocalPort()
-                        + "/v1/responses")).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(
-                        "{\"model\":\"" + model + "\",\"stream\":true,\"input\":\"hi\"}")).build(),
-                HttpResponse.BodyHandlers.ofString());
+        return app.send("POST", "/v1/responses", "{\"model\":\"" + model + "\",\"stream\":true,\"input\":\"hi\"}");
     }
 
     private long upstreamCallsFor(String model) {
