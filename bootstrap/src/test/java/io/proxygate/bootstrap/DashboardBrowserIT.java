@@ -66,8 +66,7 @@ class DashboardBrowserIT {
 
     static {
         ROOT = PoolFiles.tempRoot("proxygate-dashboard", pool -> {
-            PoolFiles.chatgpt(pool, "alpha@x.com", "acc-alpha", "pro");
-            PoolFiles.chatgpt(pool, "beta@x.com", "acc-beta", "plus");
+            PoolFiles.alphaAndBeta(pool);
             PoolFiles.claude(pool, "claude@x.com");
             PoolFiles.key(pool, "openai-1", "openai", "sk-test-openai-key");
             Files.writeString(pool.resolve("chatgpt").resolve("broken.json"), "{not json");

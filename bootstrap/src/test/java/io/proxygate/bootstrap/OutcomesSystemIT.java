@@ -43,8 +43,7 @@ class OutcomesSystemIT {
 
     static {
         ROOT = PoolFiles.tempRoot("proxygate-outcomes", pool -> {
-            PoolFiles.chatgpt(pool, "alpha@x.com", "acc-alpha", "pro");
-            PoolFiles.chatgpt(pool, "beta@x.com", "acc-beta", "plus");
+            PoolFiles.alphaAndBeta(pool);
             PoolFiles.key(pool, "openai-1", "openai", "sk-test-outcomes-key");
         });
         APP = ProxyGateRunner.extension(ProxyGateRunner.config(ROOT, Map.of(

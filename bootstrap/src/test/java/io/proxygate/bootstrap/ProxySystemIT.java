@@ -46,8 +46,7 @@ class ProxySystemIT {
 
     static {
         ROOT = PoolFiles.tempRoot("proxygate-proxy", pool -> {
-            PoolFiles.chatgpt(pool, "alpha@x.com", "acc-alpha", "pro");
-            PoolFiles.chatgpt(pool, "beta@x.com", "acc-beta", "plus");
+            PoolFiles.alphaAndBeta(pool);
             PoolFiles.claude(pool, "claude@x.com");
             PoolFiles.key(pool, "openai-1", "openai", "sk-test-openai-key");
             PoolFiles.key(pool, "anthropic-1", "anthropic", "sk-ant-test-key");

@@ -47,8 +47,7 @@ class ScaleOutSystemIT {
         upstream.on("GET", "/wham/usage", (r, ex) -> MockUpstream.json(ex, 200, "{}"));
         Path root = Files.createTempDirectory("proxygate-scale-out");
         Path pool = root.resolve("shared-pool");
-        PoolFiles.chatgpt(pool, "alpha@x.com", "acc-alpha", "pro");
-        PoolFiles.chatgpt(pool, "beta@x.com", "acc-beta", "plus");
+        PoolFiles.alphaAndBeta(pool);
         PoolFiles.key(pool, "k1", "openai", "sk-test-key-one");
         PoolFiles.key(pool, "k2", "openai", "sk-test-key-two");
         instances = TwoInstances.start(root, pool, database, Map.of(

@@ -37,10 +37,7 @@ class StickyEscapeSystemIT {
     private static final DropwizardAppExtension<ProxyGateConfiguration> APP;
 
     static {
-        Path root = PoolFiles.tempRoot("proxygate-sticky", pool -> {
-            PoolFiles.chatgpt(pool, "alpha@x.com", "acc-alpha", "pro");
-            PoolFiles.chatgpt(pool, "beta@x.com", "acc-beta", "plus");
-        });
+        Path root = PoolFiles.tempRoot("proxygate-sticky", PoolFiles::alphaAndBeta);
         APP = ProxyGateRunner.extension(ProxyGateRunner.config(root, Map.of(
                 "PROXYGATE_ADMIN_TOKEN", ADMIN_TOKEN,
                 "PROXYGATE_ROUTING_STICKY_MAX_TTFT", "300ms",

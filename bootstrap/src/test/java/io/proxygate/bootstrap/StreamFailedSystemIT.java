@@ -40,10 +40,7 @@ class StreamFailedSystemIT {
     private static final DropwizardAppExtension<ProxyGateConfiguration> APP;
 
     static {
-        Path root = PoolFiles.tempRoot("proxygate-stream-failed", pool -> {
-            PoolFiles.chatgpt(pool, "alpha@x.com", "acc-alpha", "pro");
-            PoolFiles.chatgpt(pool, "beta@x.com", "acc-beta", "plus");
-        });
+        Path root = PoolFiles.tempRoot("proxygate-stream-failed", PoolFiles::alphaAndBeta);
         APP = ProxyGateRunner.extension(ProxyGateRunner.config(root, Map.of(
                 "PROXYGATE_ADMIN_TOKEN", ADMIN_TOKEN,
                 "PROXYGATE_UPSTREAM_CHATGPT_BASE_URL", UPSTREAM.url() + "/backend-api",

@@ -30,6 +30,15 @@ public final class PoolFiles {
         }
     }
 
+    /**
+     * The two ChatGPT accounts most system tests route between: "alpha" (pro, the first pick) and "beta" (plus), with
+     * account ids {@code acc-alpha} and {@code acc-beta}.
+     */
+    public static void alphaAndBeta(Path pool) throws IOException {
+        chatgpt(pool, "alpha@x.com", "acc-alpha", "pro");
+        chatgpt(pool, "beta@x.com", "acc-beta", "plus");
+    }
+
     public static void chatgpt(Path pool, String email, String accountId, String plan) throws IOException {
         write(pool.resolve("chatgpt").resolve(email.replace('@', '_') + ".json"), """
                 {"email":"%s","account_id":"%s","plan_type":"%s","access_token":"fake-access-%s",
