@@ -11,12 +11,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -55,13 +53,9 @@ class ChatGptBaseUrlSystemIT {
     }
 
     private static DropwizardAppExtension<ProxyGateConfiguration> app(String variable, String url) {
-        try {
-            Path root = Files.createTempDirectory("proxygate-chatgpt-base");
-            PoolFiles.chatgpt(root.resolve("pool"), "moved@x.com", "acc-moved", "pro");
-            return ProxyGateRunner.extension(ProxyGateRunner.config(root, Map.of(variable, url)));
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        Path root = PoolFiles.tempRoot("proxygate-chatgpt-base",
+                pool -> PoolFiles.chatgpt(pool, "moved@x.com", "acc-moved", "pro"));
+        return ProxyGateRunner.extension(ProxyGateRunner.config(root, Map.of(variable, url)));
     }
 
     @AfterAll

@@ -22,7 +22,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -59,20 +58,16 @@ class ReadYourWritesSystemIT {
     }
 
     private static DropwizardAppExtension<ProxyGateConfiguration> app() {
-        try {
-            Path root = Files.createTempDirectory("proxygate-read-your-writes");
-            Path pool = root.resolve("pool");
+        Path root = PoolFiles.tempRoot("proxygate-read-your-writes", pool -> {
             PoolFiles.chatgpt(pool, "test@example.com", "acc-gate", "pro");
             PoolFiles.key(pool, "openai-1", "openai", "sk-test-key-123");
             PoolFiles.key(pool, "anthropic-1", "anthropic", "sk-ant-test-key");
-            return ProxyGateRunner.extension(ProxyGateRunner.config(root, Map.of(
-                    "PROXYGATE_ADMIN_TOKEN", TOKEN,
-                    "PROXYGATE_CHATGPT_BASE_URL", UPSTREAM.url() + "/responses",
-                    "PROXYGATE_CHAT_BASE_URL", UPSTREAM.url() + "/v1/chat/completions",
-                    "PROXYGATE_ANTHROPIC_BASE_URL", UPSTREAM.url() + "/v1/messages")));
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        });
+        return ProxyGateRunner.extension(ProxyGateRunner.config(root, Map.of(
+                "PROXYGATE_ADMIN_TOKEN", TOKEN,
+                "PROXYGATE_CHATGPT_BASE_URL", UPSTREAM.url() + "/responses",
+                "PROXYGATE_CHAT_BASE_URL", UPSTREAM.url() + "/v1/chat/completions",
+                "PROXYGATE_ANTHROPIC_BASE_URL", UPSTREAM.url() + "/v1/messages")));
     }
 
     @AfterAll
