@@ -14,7 +14,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -49,9 +48,7 @@ class BadInputSystemIT {
     private static final DropwizardAppExtension<ProxyGateConfiguration> APP;
 
     static {
-        try {
-            ROOT = Files.createTempDirectory("proxygate-bad-input");
-            Path pool = ROOT.resolve("pool");
+        ROOT = PoolFiles.tempRoot("proxygate-bad-input", pool -> {
             PoolFiles.key(pool, "openai-1", "openai", "sk-test-openai-bad-input");
             PoolFiles.key(pool, "anthropic-1", "anthropic", "sk-ant-test-bad-input");
             Files.writeString(pool.resolve("apikeys/garbage.json"), "\u0000\u00ff not json at all");
@@ -59,9 +56,7 @@ class BadInputSystemIT {
             Files.createDirectories(pool.resolve("chatgpt"));
             Files.write(pool.resolve("chatgpt/bad-utf8.json"), new byte[]{'{', '"', 'e', '"', ':', '"', (byte) 0xC3,
                     (byte) 0x28, '"', '}'});
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        });
         APP = ProxyGateRunner.extension(ProxyGateRunner.config(ROOT, Map.of(
                 "PROXYGATE_UPSTREAM_OPENAI_BASE_URL", UPSTREAM.url() + "/v1",
                 "PROXYGATE_UPSTREAM_ANTHROPIC_BASE_URL", UPSTREAM.url(),
@@ -72,15 +67,11 @@ class BadInputSystemIT {
     private final HttpClient http = HttpClient.newHttpClient();
 
     private static MockUpstream start() {
-        try {
-            MockUpstream mock = new MockUpstream();
-            mock.on("POST", "/v1/chat/completions", (r, ex) -> MockUpstream.json(ex, 200, UpstreamReplies.chatJson("ok")));
-            mock.on("POST", "/v1/responses", (r, ex) -> UpstreamReplies.responsesStream(ex, "resp_1", "ok"));
-            mock.on("POST", "/v1/messages", (r, ex) -> MockUpstream.json(ex, 200, UpstreamReplies.messageJson("ok")));
-            return mock;
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        MockUpstream mock = MockUpstream.started();
+        mock.on("POST", "/v1/chat/completions", (r, ex) -> MockUpstream.json(ex, 200, UpstreamReplies.chatJson("ok")));
+        mock.on("POST", "/v1/responses", (r, ex) -> UpstreamReplies.responsesStream(ex, "resp_1", "ok"));
+        mock.on("POST", "/v1/messages", (r, ex) -> MockUpstream.json(ex, 200, UpstreamReplies.messageJson("ok")));
+        return mock;
     }
 
     @AfterAll

@@ -18,7 +18,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -42,16 +41,11 @@ class BrowserAttackSystemIT {
     private static final DropwizardAppExtension<ProxyGateConfiguration> APP;
 
     static {
-        Path root;
-        try {
-            root = Files.createTempDirectory("proxygate-browser");
-            Path pool = root.resolve("pool");
+        Path root = PoolFiles.tempRoot("proxygate-browser", pool -> {
             PoolFiles.chatgpt(pool, "alpha@x.com", "acc-alpha", "pro");
             PoolFiles.claude(pool, "claude@x.com");
             PoolFiles.key(pool, "openai-1", "openai", "sk-test-openai-key");
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        });
         APP = ProxyGateRunner.extension(ProxyGateRunner.config(root, Map.ofEntries(
                 Map.entry("PROXYGATE_PROXY_TOKEN", PROXY_TOKEN),
                 Map.entry("PROXYGATE_ADMIN_TOKEN", ADMIN_TOKEN),
@@ -67,17 +61,13 @@ class BrowserAttackSystemIT {
     }
 
     private static MockUpstream start() {
-        try {
-            MockUpstream mock = new MockUpstream();
-            mock.on("GET", "/wham/usage", (r, ex) -> MockUpstream.json(ex, 200, "{}"));
-            mock.on("GET", "/api/oauth/usage", (r, ex) -> MockUpstream.json(ex, 200, "{}"));
-            mock.on("POST", "/v1/chat/completions", (r, ex) -> MockUpstream.json(ex, 200, UpstreamReplies.chatJson("hi")));
-            mock.on("POST", "/v1/messages", (r, ex) -> MockUpstream.json(ex, 200, UpstreamReplies.messageJson("hi")));
-            mock.on("GET", "/backend-api/conversations", (r, ex) -> MockUpstream.json(ex, 200, "{\"items\":[]}"));
-            return mock;
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        MockUpstream mock = MockUpstream.started();
+        mock.on("GET", "/wham/usage", (r, ex) -> MockUpstream.json(ex, 200, "{}"));
+        mock.on("GET", "/api/oauth/usage", (r, ex) -> MockUpstream.json(ex, 200, "{}"));
+        mock.on("POST", "/v1/chat/completions", (r, ex) -> MockUpstream.json(ex, 200, UpstreamReplies.chatJson("hi")));
+        mock.on("POST", "/v1/messages", (r, ex) -> MockUpstream.json(ex, 200, UpstreamReplies.messageJson("hi")));
+        mock.on("GET", "/backend-api/conversations", (r, ex) -> MockUpstream.json(ex, 200, "{\"items\":[]}"));
+        return mock;
     }
 
     @AfterAll

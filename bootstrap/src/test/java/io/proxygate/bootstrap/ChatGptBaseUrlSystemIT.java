@@ -11,12 +11,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -43,29 +41,21 @@ class ChatGptBaseUrlSystemIT {
     private final HttpClient http = HttpClient.newHttpClient();
 
     private static MockUpstream mock() {
-        try {
-            MockUpstream mock = new MockUpstream();
-            mock.on("POST", "/responses", (r, ex) -> UpstreamReplies.responsesStream(ex, "resp_moved", "moved"));
-            mock.on("GET", "/backend-api/codex/models", (r, ex) ->
-                    MockUpstream.json(ex, 200, "{\"models\":[{\"slug\":\"gpt-mock\"}]}"));
-            mock.on("GET", "/backend-api/wham/tasks", (r, ex) ->
-                    MockUpstream.json(ex, 200, "{\"items\":[],\"query\":\"" + r.query() + "\"}"));
-            mock.on("POST", "/codex/plugins/list", (r, ex) -> MockUpstream.json(ex, 200, "{\"plugins\":[]}"));
-            mock.on("GET", "/backend-api/wham/usage", (r, ex) -> MockUpstream.json(ex, 200, "{}"));
-            return mock;
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        MockUpstream mock = MockUpstream.started();
+        mock.on("POST", "/responses", (r, ex) -> UpstreamReplies.responsesStream(ex, "resp_moved", "moved"));
+        mock.on("GET", "/backend-api/codex/models", (r, ex) ->
+                MockUpstream.json(ex, 200, "{\"models\":[{\"slug\":\"gpt-mock\"}]}"));
+        mock.on("GET", "/backend-api/wham/tasks", (r, ex) ->
+                MockUpstream.json(ex, 200, "{\"items\":[],\"query\":\"" + r.query() + "\"}"));
+        mock.on("POST", "/codex/plugins/list", (r, ex) -> MockUpstream.json(ex, 200, "{\"plugins\":[]}"));
+        mock.on("GET", "/backend-api/wham/usage", (r, ex) -> MockUpstream.json(ex, 200, "{}"));
+        return mock;
     }
 
     private static DropwizardAppExtension<ProxyGateConfiguration> app(String variable, String url) {
-        try {
-            Path root = Files.createTempDirectory("proxygate-chatgpt-base");
-            PoolFiles.chatgpt(root.resolve("pool"), "moved@x.com", "acc-moved", "pro");
-            return ProxyGateRunner.extension(ProxyGateRunner.config(root, Map.of(variable, url)));
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        Path root = PoolFiles.tempRoot("proxygate-chatgpt-base",
+                pool -> PoolFiles.chatgpt(pool, "moved@x.com", "acc-moved", "pro"));
+        return ProxyGateRunner.extension(ProxyGateRunner.config(root, Map.of(variable, url)));
     }
 
     @AfterAll

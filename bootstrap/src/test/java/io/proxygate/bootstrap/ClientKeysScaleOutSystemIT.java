@@ -7,8 +7,8 @@ import io.proxygate.bootstrap.config.ProxyGateConfiguration;
 import io.proxygate.testsupport.UpstreamReplies;
 import io.proxygate.testsupport.MockUpstream;
 import io.proxygate.bootstrap.support.PoolFiles;
-import io.proxygate.bootstrap.support.ProxyGateRunner;
 import io.proxygate.bootstrap.support.TestPostgres;
+import io.proxygate.bootstrap.support.TwoInstances;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -20,7 +20,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -36,6 +35,7 @@ class ClientKeysScaleOutSystemIT {
     private static final String CHAT = "{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static MockUpstream upstream;
+    private static TwoInstances instances;
     private static DropwizardAppExtension<ProxyGateConfiguration> first;
     private static DropwizardAppExtension<ProxyGateConfiguration> second;
 
@@ -47,30 +47,17 @@ class ClientKeysScaleOutSystemIT {
         Path root = Files.createTempDirectory("proxygate-client-keys-scale-out");
         Path pool = root.resolve("shared-pool");
         PoolFiles.key(pool, "k1", "openai", "sk-test-key-one");
-        first = start(root.resolve("one"), pool, database);
-        second = start(root.resolve("two"), pool, database);
-    }
-
-    private static DropwizardAppExtension<ProxyGateConfiguration> start(Path root, Path pool, String database)
-            throws Exception {
-        Map<String, String> env = new HashMap<>(Map.of(
-                "PROXYGATE_POOL_DIR", pool.toString(),
+        instances = TwoInstances.start(root, pool, database, Map.of(
                 "PROXYGATE_ADMIN_TOKEN", ADMIN,
-                "PROXYGATE_DATABASE_URL", database,
-                "PROXYGATE_DATABASE_SYNC_INTERVAL", "200ms",
                 "PROXYGATE_CHAT_BASE_URL", upstream.url() + "/v1/chat/completions"));
-        DropwizardAppExtension<ProxyGateConfiguration> app =
-                ProxyGateRunner.extension(ProxyGateRunner.config(root, env));
-        app.before();
-        return app;
+        first = instances.first;
+        second = instances.second;
     }
 
     @AfterAll
     static void stop() {
-        for (DropwizardAppExtension<ProxyGateConfiguration> app : new DropwizardAppExtension[]{first, second}) {
-            if (app != null) {
-                app.after();
-            }
+        if (instances != null) {
+            instances.close();
         }
         if (upstream != null) {
             upstream.close();

@@ -16,12 +16,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -45,29 +43,21 @@ class ClientKeysSystemIT {
     private final ObjectMapper json = new ObjectMapper();
 
     private static MockUpstream start() {
-        try {
-            MockUpstream mock = new MockUpstream();
-            mock.on("POST", "/v1/chat/completions", (r, ex) -> MockUpstream.json(ex, 200, UpstreamReplies.chatJson("ok")));
-            mock.on("POST", "/v1/messages", (r, ex) -> MockUpstream.json(ex, 200, UpstreamReplies.messageJson("ok")));
-            return mock;
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        MockUpstream mock = MockUpstream.started();
+        mock.on("POST", "/v1/chat/completions", (r, ex) -> MockUpstream.json(ex, 200, UpstreamReplies.chatJson("ok")));
+        mock.on("POST", "/v1/messages", (r, ex) -> MockUpstream.json(ex, 200, UpstreamReplies.messageJson("ok")));
+        return mock;
     }
 
     private static DropwizardAppExtension<ProxyGateConfiguration> app() {
-        try {
-            root = Files.createTempDirectory("proxygate-client-keys");
-            Path pool = root.resolve("pool");
+        root = PoolFiles.tempRoot("proxygate-client-keys", pool -> {
             PoolFiles.key(pool, "openai-1", "openai", "sk-test-key-123");
             PoolFiles.key(pool, "anthropic-1", "anthropic", "sk-ant-test-key");
-            return ProxyGateRunner.extension(ProxyGateRunner.config(root, Map.of(
-                    "PROXYGATE_ADMIN_TOKEN", ADMIN,
-                    "PROXYGATE_CHAT_BASE_URL", UPSTREAM.url() + "/v1/chat/completions",
-                    "PROXYGATE_ANTHROPIC_BASE_URL", UPSTREAM.url() + "/v1/messages")));
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        });
+        return ProxyGateRunner.extension(ProxyGateRunner.config(root, Map.of(
+                "PROXYGATE_ADMIN_TOKEN", ADMIN,
+                "PROXYGATE_CHAT_BASE_URL", UPSTREAM.url() + "/v1/chat/completions",
+                "PROXYGATE_ANTHROPIC_BASE_URL", UPSTREAM.url() + "/v1/messages")));
     }
 
     @AfterAll

@@ -5,6 +5,7 @@ import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
 import io.proxygate.bootstrap.config.ProxyGateConfiguration;
 import io.proxygate.testsupport.UpstreamReplies;
 import io.proxygate.testsupport.MockUpstream;
+import io.proxygate.bootstrap.support.PoolFiles;
 import io.proxygate.bootstrap.support.ProxyGateRunner;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -42,9 +43,8 @@ class ConcurrencyCapSystemIT {
     private static final DropwizardAppExtension<ProxyGateConfiguration> APP;
 
     static {
-        try {
-            Path root = Files.createTempDirectory("proxygate-caps");
-            Path keys = root.resolve("pool").resolve("apikeys");
+        Path root = PoolFiles.tempRoot("proxygate-caps", pool -> {
+            Path keys = pool.resolve("apikeys");
             Files.createDirectories(keys);
             for (String id : List.of("spread-1", "spread-2")) {
                 Files.writeString(keys.resolve(id + ".json"), """
@@ -54,33 +54,27 @@ class ConcurrencyCapSystemIT {
             Files.writeString(keys.resolve("single.json"), """
                     {"id":"single","type":"openai","api_key":"sk-test-single","max_concurrent":1,
                      "models":["gpt-queue*"]}""");
-            APP = ProxyGateRunner.extension(ProxyGateRunner.config(root, Map.of(
-                    "PROXYGATE_UPSTREAM_OPENAI_BASE_URL", UPSTREAM.url() + "/v1",
-                    "PROXYGATE_ROUTING_QUEUE_TIMEOUT", "30s")));
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        });
+        APP = ProxyGateRunner.extension(ProxyGateRunner.config(root, Map.of(
+                "PROXYGATE_UPSTREAM_OPENAI_BASE_URL", UPSTREAM.url() + "/v1",
+                "PROXYGATE_ROUTING_QUEUE_TIMEOUT", "30s")));
     }
 
     private static MockUpstream mock() {
-        try {
-            MockUpstream mock = new MockUpstream();
-            mock.on("POST", "/v1/responses", (r, ex) -> {
-                String marker = r.body().replaceAll("(?s).*\"input\":\"([^\"]*)\".*", "$1");
-                ARRIVALS.add(marker + "@" + r.header("Authorization"));
-                try {
-                    if (!GATE.tryAcquire(30, TimeUnit.SECONDS)) {
-                        throw new IOException("test never opened the gate");
-                    }
-                } catch (InterruptedException e) {
-                    throw new IOException(e);
+        MockUpstream mock = MockUpstream.started();
+        mock.on("POST", "/v1/responses", (r, ex) -> {
+            String marker = r.body().replaceAll("(?s).*\"input\":\"([^\"]*)\".*", "$1");
+            ARRIVALS.add(marker + "@" + r.header("Authorization"));
+            try {
+                if (!GATE.tryAcquire(30, TimeUnit.SECONDS)) {
+                    throw new IOException("test never opened the gate");
                 }
-                UpstreamReplies.responsesStream(ex, "resp_" + marker, marker);
-            });
-            return mock;
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+            } catch (InterruptedException e) {
+                throw new IOException(e);
+            }
+            UpstreamReplies.responsesStream(ex, "resp_" + marker, marker);
+        });
+        return mock;
     }
 
     @AfterAll

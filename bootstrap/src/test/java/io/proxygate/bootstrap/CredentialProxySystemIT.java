@@ -4,6 +4,7 @@ import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
 import io.proxygate.bootstrap.config.ProxyGateConfiguration;
 import io.proxygate.testsupport.UpstreamReplies;
+import io.proxygate.bootstrap.support.AppRequests;
 import io.proxygate.bootstrap.support.LoopbackProxies;
 import io.proxygate.testsupport.MockUpstream;
 import io.proxygate.bootstrap.support.ProxyGateRunner;
@@ -78,19 +79,15 @@ class CredentialProxySystemIT {
     }
 
     private static MockUpstream mock() {
-        try {
-            MockUpstream mock = new MockUpstream();
-            mock.on("POST", "/backend-api/codex/responses", (r, ex) -> UpstreamReplies.responsesStream(ex, "resp_p", "hi"));
-            mock.on("GET", "/wham/usage", (r, ex) -> MockUpstream.json(ex, 200, "{}"));
-            mock.on("POST", "/oauth/token", (r, ex) -> {
-                String who = r.body().contains("fake-refresh-alpha") ? "alpha" : "beta";
-                MockUpstream.json(ex, 200, "{\"access_token\":\"fake-new-" + who
-                        + "\",\"refresh_token\":\"fake-refresh-" + who + "\",\"expires_in\":3600}");
-            });
-            return mock;
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        MockUpstream mock = MockUpstream.started();
+        mock.on("POST", "/backend-api/codex/responses", (r, ex) -> UpstreamReplies.responsesStream(ex, "resp_p", "hi"));
+        mock.on("GET", "/wham/usage", (r, ex) -> MockUpstream.json(ex, 200, "{}"));
+        mock.on("POST", "/oauth/token", (r, ex) -> {
+            String who = r.body().contains("fake-refresh-alpha") ? "alpha" : "beta";
+            MockUpstream.json(ex, 200, "{\"access_token\":\"fake-new-" + who
+                    + "\",\"refresh_token\":\"fake-refresh-" + who + "\",\"expires_in\":3600}");
+        });
+        return mock;
     }
 
     @AfterAll
@@ -100,13 +97,10 @@ class CredentialProxySystemIT {
     }
 
     private final HttpClient http = HttpClient.newHttpClient();
+    private final AppRequests app = new AppRequests(APP::getLocalPort, () -> "pg-admin-proxies");
 
     private HttpResponse<String> responses(String model) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + APP.getLocalPort()
-                        + "/v1/responses")).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(
-                        "{\"model\":\"" + model + "\",\"stream\":true,\"input\":\"hi\"}")).build(),
-                HttpResponse.BodyHandlers.ofString());
+        return app.send("POST", "/v1/responses", "{\"model\":\"" + model + "\",\"stream\":true,\"input\":\"hi\"}");
     }
 
     private static String accountOf(MockUpstream.Recorded r) {

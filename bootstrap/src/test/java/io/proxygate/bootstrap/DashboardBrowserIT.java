@@ -65,17 +65,12 @@ class DashboardBrowserIT {
     private static final DropwizardAppExtension<ProxyGateConfiguration> APP;
 
     static {
-        try {
-            ROOT = Files.createTempDirectory("proxygate-dashboard");
-            Path pool = ROOT.resolve("pool");
-            PoolFiles.chatgpt(pool, "alpha@x.com", "acc-alpha", "pro");
-            PoolFiles.chatgpt(pool, "beta@x.com", "acc-beta", "plus");
+        ROOT = PoolFiles.tempRoot("proxygate-dashboard", pool -> {
+            PoolFiles.alphaAndBeta(pool);
             PoolFiles.claude(pool, "claude@x.com");
             PoolFiles.key(pool, "openai-1", "openai", "sk-test-openai-key");
             Files.writeString(pool.resolve("chatgpt").resolve("broken.json"), "{not json");
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        });
         APP = ProxyGateRunner.extension(ProxyGateRunner.config(ROOT, Map.of(
                 "PROXYGATE_ADMIN_TOKEN", ADMIN_TOKEN,
                 "PROXYGATE_UPSTREAM_CHATGPT_BASE_URL", UPSTREAM.url() + "/backend-api",
@@ -90,28 +85,24 @@ class DashboardBrowserIT {
     private static WebDriverWait wait;
 
     private static MockUpstream upstream() {
-        try {
-            MockUpstream mock = new MockUpstream();
-            mock.on("GET", "/wham/usage", (r, ex) -> MockUpstream.json(ex, 200, """
-                    {"plan_type":"pro","rate_limit":{"limit_reached":false,
-                     "primary_window":{"used_percent":42.5,"limit_window_seconds":18000,"reset_after_seconds":900},
-                     "secondary_window":{"used_percent":18.0,"limit_window_seconds":604800,"reset_after_seconds":86400}}}"""));
-            mock.on("GET", "/api/oauth/usage", (r, ex) -> MockUpstream.json(ex, 200, """
-                    {"five_hour":{"utilization":63.0,"resets_at":"2099-01-01T00:00:00Z"},
-                     "seven_day":{"utilization":12.0,"resets_at":"2099-01-02T00:00:00Z"}}"""));
-            // Holds the reply until the test has seen the request running.
-            mock.on("POST", "/backend-api/codex/responses", (r, ex) -> {
-                try {
-                    RELEASE.await(20, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                UpstreamReplies.responsesStream(ex, "resp_live", "LIVE_PASS");
-            });
-            return mock;
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        MockUpstream mock = MockUpstream.started();
+        mock.on("GET", "/wham/usage", (r, ex) -> MockUpstream.json(ex, 200, """
+                {"plan_type":"pro","rate_limit":{"limit_reached":false,
+                 "primary_window":{"used_percent":42.5,"limit_window_seconds":18000,"reset_after_seconds":900},
+                 "secondary_window":{"used_percent":18.0,"limit_window_seconds":604800,"reset_after_seconds":86400}}}"""));
+        mock.on("GET", "/api/oauth/usage", (r, ex) -> MockUpstream.json(ex, 200, """
+                {"five_hour":{"utilization":63.0,"resets_at":"2099-01-01T00:00:00Z"},
+                 "seven_day":{"utilization":12.0,"resets_at":"2099-01-02T00:00:00Z"}}"""));
+        // Holds the reply until the test has seen the request running.
+        mock.on("POST", "/backend-api/codex/responses", (r, ex) -> {
+            try {
+                RELEASE.await(20, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            UpstreamReplies.responsesStream(ex, "resp_live", "LIVE_PASS");
+        });
+        return mock;
     }
 
     @BeforeAll

@@ -5,18 +5,16 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
 import io.proxygate.application.routing.CredentialStatus;
-import io.proxygate.bootstrap.config.ConfigLoader;
 import io.proxygate.bootstrap.config.ProxyGateConfiguration;
 import io.proxygate.bootstrap.support.AppRequests;
 import io.proxygate.testsupport.UpstreamReplies;
 import io.proxygate.testsupport.MockUpstream;
+import io.proxygate.bootstrap.support.PoolFiles;
 import io.proxygate.bootstrap.support.ProxyGateRunner;
-import io.dropwizard.jersey.validation.Validators;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,10 +39,8 @@ class ErrorRulesSystemIT {
     private static Path pool;
 
     static {
-        try {
-            Path root = Files.createTempDirectory("proxygate-error-rules");
-            pool = root.resolve("pool");
-            Path chatgpt = pool.resolve("chatgpt");
+        Path root = PoolFiles.tempRoot("proxygate-error-rules", poolDir -> {
+            Path chatgpt = poolDir.resolve("chatgpt");
             Files.createDirectories(chatgpt);
             for (String name : new String[] {"first", "second"}) {
                 Files.writeString(chatgpt.resolve(name + "_x.com.json"), """
@@ -53,51 +49,37 @@ class ErrorRulesSystemIT {
                          "expires_at":"2099-12-31T00:00:00Z","priority":%2$d}
                         """.formatted(name, name.equals("first") ? 1 : 0));
             }
-            Path config = root.resolve("config.toml");
-            Files.writeString(config, """
-                    [[routing.error_rules]]
-                    name = "overloaded-400"
-                    status = 400
-                    body_contains = "Overloaded"
-                    action = "cooldown"
-                    for = "5m"
+        });
+        pool = root.resolve("pool");
+        APP = ProxyGateRunner.extension(ProxyGateRunner.config(root, """
+                [[routing.error_rules]]
+                name = "overloaded-400"
+                status = 400
+                body_contains = "Overloaded"
+                action = "cooldown"
+                for = "5m"
 
-                    [[routing.error_rules]]
-                    status = 400
-                    body_regex = "quota (exceeded|exhausted)"
-                    action = "relay"
-                    """);
-            Map<String, String> env = new java.util.HashMap<>(Map.of(
-                    "PROXYGATE_ADDR", "127.0.0.1:0",
-                    "PROXYGATE_ADMIN_ADDR", "127.0.0.1:0",
-                    "PROXYGATE_DATA_DIR", root.resolve("data").toString(),
-                    "PROXYGATE_POOL_DIR", root.resolve("pool").toString(),
-                    "PROXYGATE_PRICING_SOURCE", "builtin",
-                    "PROXYGATE_LOG_LEVEL", "warn",
-                    "PROXYGATE_ADMIN_TOKEN", ADMIN_TOKEN,
-                    "PROXYGATE_UPSTREAM_CHATGPT_BASE_URL", UPSTREAM.url() + "/backend-api",
-                    "PROXYGATE_CHATGPT_USAGE_URL", UPSTREAM.url() + "/wham/usage"));
-            APP = ProxyGateRunner.extension(new ConfigLoader(Validators.newValidator()).load(config, env));
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+                [[routing.error_rules]]
+                status = 400
+                body_regex = "quota (exceeded|exhausted)"
+                action = "relay"
+                """, Map.of(
+                "PROXYGATE_ADMIN_TOKEN", ADMIN_TOKEN,
+                "PROXYGATE_UPSTREAM_CHATGPT_BASE_URL", UPSTREAM.url() + "/backend-api",
+                "PROXYGATE_CHATGPT_USAGE_URL", UPSTREAM.url() + "/wham/usage")));
     }
 
     private static MockUpstream mock() {
-        try {
-            MockUpstream mock = new MockUpstream();
-            mock.on("GET", "/wham/usage", (r, ex) -> MockUpstream.json(ex, 200, "{}"));
-            mock.on("POST", "/backend-api/codex/responses", (r, ex) -> {
-                if ("Bearer fake-access-first".equals(r.header("Authorization"))) {
-                    MockUpstream.json(ex, 400, "{\"error\":{\"message\":\"Upstream is overloaded, try again\"}}");
-                } else {
-                    UpstreamReplies.responsesStream(ex, "resp_second", "served");
-                }
-            });
-            return mock;
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        MockUpstream mock = MockUpstream.started();
+        mock.on("GET", "/wham/usage", (r, ex) -> MockUpstream.json(ex, 200, "{}"));
+        mock.on("POST", "/backend-api/codex/responses", (r, ex) -> {
+            if ("Bearer fake-access-first".equals(r.header("Authorization"))) {
+                MockUpstream.json(ex, 400, "{\"error\":{\"message\":\"Upstream is overloaded, try again\"}}");
+            } else {
+                UpstreamReplies.responsesStream(ex, "resp_second", "served");
+            }
+        });
+        return mock;
     }
 
     @AfterAll

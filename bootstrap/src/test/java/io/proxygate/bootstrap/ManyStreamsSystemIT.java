@@ -15,7 +15,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,40 +40,32 @@ class ManyStreamsSystemIT {
     private static final DropwizardAppExtension<ProxyGateConfiguration> APP;
 
     static {
-        try {
-            Path root = Files.createTempDirectory("proxygate-many-streams");
-            PoolFiles.key(root.resolve("pool"), "openai-1", "openai", "sk-test-openai-many");
-            APP = ProxyGateRunner.extension(ProxyGateRunner.config(root, Map.of(
-                    "PROXYGATE_UPSTREAM_OPENAI_BASE_URL", UPSTREAM.url() + "/v1",
-                    // The mock speaks HTTP/1.1: one connection per stream.
-                    "PROXYGATE_UPSTREAM_MAX_CONNECTIONS_PER_ROUTE", "4096")));
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        Path root = PoolFiles.tempRoot("proxygate-many-streams",
+                pool -> PoolFiles.key(pool, "openai-1", "openai", "sk-test-openai-many"));
+        APP = ProxyGateRunner.extension(ProxyGateRunner.config(root, Map.of(
+                "PROXYGATE_UPSTREAM_OPENAI_BASE_URL", UPSTREAM.url() + "/v1",
+                // The mock speaks HTTP/1.1: one connection per stream.
+                "PROXYGATE_UPSTREAM_MAX_CONNECTIONS_PER_ROUTE", "4096")));
     }
 
     private static MockUpstream start() {
-        try {
-            MockUpstream mock = new MockUpstream();
-            mock.on("POST", "/v1/responses", (r, ex) -> {
-                OutputStream out = MockUpstream.startSse(ex, Map.of());
-                MockUpstream.event(out, "response.created", "{\"type\":\"response.created\",\"response\":{\"id\":\"r\"}}");
-                ALL_ARRIVED.countDown();
-                try {
-                    // Every stream stays open until all of them have reached the upstream.
-                    if (!RELEASE.await(60, TimeUnit.SECONDS)) {
-                        return;
-                    }
-                } catch (InterruptedException e) {
+        MockUpstream mock = MockUpstream.started();
+        mock.on("POST", "/v1/responses", (r, ex) -> {
+            OutputStream out = MockUpstream.startSse(ex, Map.of());
+            MockUpstream.event(out, "response.created", "{\"type\":\"response.created\",\"response\":{\"id\":\"r\"}}");
+            ALL_ARRIVED.countDown();
+            try {
+                // Every stream stays open until all of them have reached the upstream.
+                if (!RELEASE.await(60, TimeUnit.SECONDS)) {
                     return;
                 }
-                MockUpstream.event(out, "response.completed", "{\"type\":\"response.completed\",\"response\":"
-                        + "{\"id\":\"r\",\"usage\":{\"input_tokens\":1,\"output_tokens\":1}}}");
-            });
-            return mock;
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+            } catch (InterruptedException e) {
+                return;
+            }
+            MockUpstream.event(out, "response.completed", "{\"type\":\"response.completed\",\"response\":"
+                    + "{\"id\":\"r\",\"usage\":{\"input_tokens\":1,\"output_tokens\":1}}}");
+        });
+        return mock;
     }
 
     @AfterAll

@@ -6,6 +6,7 @@ import io.proxygate.application.routing.RoutingService;
 import io.proxygate.bootstrap.config.ProxyGateConfiguration;
 import io.proxygate.testsupport.UpstreamReplies;
 import io.proxygate.testsupport.MockUpstream;
+import io.proxygate.bootstrap.support.AppRequests;
 import io.proxygate.bootstrap.support.PoolFiles;
 import io.proxygate.bootstrap.support.ProxyGateRunner;
 import io.proxygate.domain.credential.CredentialId;
@@ -13,12 +14,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -34,34 +30,26 @@ class ModelCooldownSystemIT {
     private static final DropwizardAppExtension<ProxyGateConfiguration> APP;
 
     static {
-        try {
-            Path root = Files.createTempDirectory("proxygate-model-cooldown");
-            PoolFiles.chatgpt(root.resolve("pool"), "solo@x.com", "acc-solo", "pro");
-            APP = ProxyGateRunner.extension(ProxyGateRunner.config(root, Map.of(
-                    "PROXYGATE_UPSTREAM_CHATGPT_BASE_URL", UPSTREAM.url() + "/backend-api",
-                    "PROXYGATE_CHATGPT_USAGE_URL", UPSTREAM.url() + "/wham/usage")));
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        Path root = PoolFiles.tempRoot("proxygate-model-cooldown",
+                pool -> PoolFiles.chatgpt(pool, "solo@x.com", "acc-solo", "pro"));
+        APP = ProxyGateRunner.extension(ProxyGateRunner.config(root, Map.of(
+                "PROXYGATE_UPSTREAM_CHATGPT_BASE_URL", UPSTREAM.url() + "/backend-api",
+                "PROXYGATE_CHATGPT_USAGE_URL", UPSTREAM.url() + "/wham/usage")));
     }
 
     private static MockUpstream mock() {
-        try {
-            MockUpstream mock = new MockUpstream();
-            mock.on("GET", "/wham/usage", (r, ex) -> MockUpstream.json(ex, 200, "{}"));
-            mock.on("POST", "/backend-api/codex/responses", (r, ex) -> {
-                if (r.body().contains("\"gpt-5-pro\"")) {
-                    ex.getResponseHeaders().add("Retry-After", "600");
-                    MockUpstream.json(ex, 429, "{\"error\":{\"type\":\"usage_limit_reached\","
-                            + "\"message\":\"You have hit the usage limit for gpt-5-pro. Try again later.\"}}");
-                } else {
-                    UpstreamReplies.responsesStream(ex, "resp_other", "served");
-                }
-            });
-            return mock;
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        MockUpstream mock = MockUpstream.started();
+        mock.on("GET", "/wham/usage", (r, ex) -> MockUpstream.json(ex, 200, "{}"));
+        mock.on("POST", "/backend-api/codex/responses", (r, ex) -> {
+            if (r.body().contains("\"gpt-5-pro\"")) {
+                ex.getResponseHeaders().add("Retry-After", "600");
+                MockUpstream.json(ex, 429, "{\"error\":{\"type\":\"usage_limit_reached\","
+                        + "\"message\":\"You have hit the usage limit for gpt-5-pro. Try again later.\"}}");
+            } else {
+                UpstreamReplies.responsesStream(ex, "resp_other", "served");
+            }
+        });
+        return mock;
     }
 
     @AfterAll
@@ -69,14 +57,10 @@ class ModelCooldownSystemIT {
         UPSTREAM.close();
     }
 
-    private final HttpClient http = HttpClient.newHttpClient();
+    private final AppRequests app = new AppRequests(APP::getLocalPort, () -> "no admin token configured");
 
     private HttpResponse<String> responses(String model) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + APP.getLocalPort()
-                        + "/v1/responses")).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(
-                        "{\"model\":\"" + model + "\",\"stream\":true,\"input\":\"hi\"}")).build(),
-                HttpResponse.BodyHandlers.ofString());
+        return app.send("POST", "/v1/responses", "{\"model\":\"" + model + "\",\"stream\":true,\"input\":\"hi\"}");
     }
 
     private long upstreamCallsFor(String model) {

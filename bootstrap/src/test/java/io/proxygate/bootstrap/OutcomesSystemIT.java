@@ -15,7 +15,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -43,15 +42,10 @@ class OutcomesSystemIT {
     private static final DropwizardAppExtension<ProxyGateConfiguration> APP;
 
     static {
-        try {
-            ROOT = Files.createTempDirectory("proxygate-outcomes");
-            Path pool = ROOT.resolve("pool");
-            PoolFiles.chatgpt(pool, "alpha@x.com", "acc-alpha", "pro");
-            PoolFiles.chatgpt(pool, "beta@x.com", "acc-beta", "plus");
+        ROOT = PoolFiles.tempRoot("proxygate-outcomes", pool -> {
+            PoolFiles.alphaAndBeta(pool);
             PoolFiles.key(pool, "openai-1", "openai", "sk-test-outcomes-key");
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        });
         APP = ProxyGateRunner.extension(ProxyGateRunner.config(ROOT, Map.of(
                 "PROXYGATE_ADMIN_TOKEN", ADMIN_TOKEN,
                 "PROXYGATE_UPSTREAM_CHATGPT_BASE_URL", UPSTREAM.url() + "/backend-api",
@@ -63,16 +57,12 @@ class OutcomesSystemIT {
     private final AppRequests app = new AppRequests(APP::getLocalPort, () -> ADMIN_TOKEN);
 
     private static MockUpstream start() {
-        try {
-            MockUpstream mock = new MockUpstream();
-            mock.on("GET", "/wham/usage", (r, ex) -> MockUpstream.json(ex, 200, "{}"));
-            // A refresh after a passthrough 401 fails: the grant is gone. Still no account may be marked.
-            mock.on("POST", "/oauth/token", (r, ex) -> MockUpstream.json(ex, 400,
-                    "{\"error\":\"invalid_grant\",\"error_description\":\"Refresh token expired\"}"));
-            return mock;
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        MockUpstream mock = MockUpstream.started();
+        mock.on("GET", "/wham/usage", (r, ex) -> MockUpstream.json(ex, 200, "{}"));
+        // A refresh after a passthrough 401 fails: the grant is gone. Still no account may be marked.
+        mock.on("POST", "/oauth/token", (r, ex) -> MockUpstream.json(ex, 400,
+                "{\"error\":\"invalid_grant\",\"error_description\":\"Refresh token expired\"}"));
+        return mock;
     }
 
     @AfterAll

@@ -24,7 +24,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -46,17 +45,12 @@ class ProxySystemIT {
     private static final DropwizardAppExtension<ProxyGateConfiguration> APP;
 
     static {
-        try {
-            ROOT = Files.createTempDirectory("proxygate-proxy");
-            Path pool = ROOT.resolve("pool");
-            PoolFiles.chatgpt(pool, "alpha@x.com", "acc-alpha", "pro");
-            PoolFiles.chatgpt(pool, "beta@x.com", "acc-beta", "plus");
+        ROOT = PoolFiles.tempRoot("proxygate-proxy", pool -> {
+            PoolFiles.alphaAndBeta(pool);
             PoolFiles.claude(pool, "claude@x.com");
             PoolFiles.key(pool, "openai-1", "openai", "sk-test-openai-key");
             PoolFiles.key(pool, "anthropic-1", "anthropic", "sk-ant-test-key");
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        });
         APP = ProxyGateRunner.extension(ProxyGateRunner.config(ROOT, Map.of(
                 "PROXYGATE_UPSTREAM_CHATGPT_BASE_URL", UPSTREAM.url() + "/backend-api",
                 "PROXYGATE_UPSTREAM_OPENAI_BASE_URL", UPSTREAM.url() + "/v1",
@@ -69,14 +63,10 @@ class ProxySystemIT {
     private final HttpClient http = HttpClient.newHttpClient();
 
     private static MockUpstream start() {
-        try {
-            MockUpstream mock = new MockUpstream();
-            mock.on("GET", "/wham/usage", (r, ex) -> MockUpstream.json(ex, 200, "{}"));
-            mock.on("GET", "/api/oauth/usage", (r, ex) -> MockUpstream.json(ex, 200, "{}"));
-            return mock;
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        MockUpstream mock = MockUpstream.started();
+        mock.on("GET", "/wham/usage", (r, ex) -> MockUpstream.json(ex, 200, "{}"));
+        mock.on("GET", "/api/oauth/usage", (r, ex) -> MockUpstream.json(ex, 200, "{}"));
+        return mock;
     }
 
     @AfterAll

@@ -22,7 +22,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -44,39 +43,31 @@ class ReadYourWritesSystemIT {
     private final ObjectMapper json = new ObjectMapper();
 
     private static MockUpstream start() {
-        try {
-            MockUpstream mock = new MockUpstream();
-            mock.on("POST", "/responses", (r, ex) -> UpstreamReplies.responsesStream(ex, "resp_rw", "PHASE_1_PASS"));
-            mock.on("POST", "/v1/chat/completions", (r, ex) -> {
-                if (r.body().contains("\"stream\":true")) {
-                    UpstreamReplies.chatStream(ex, "ok");
-                } else {
-                    MockUpstream.json(ex, 200, UpstreamReplies.chatJson("ok"));
-                }
-            });
-            mock.on("POST", "/v1/messages", (r, ex) -> UpstreamReplies.messagesStream(ex, "ok"));
-            mock.on("GET", "/backend-api/wham/usage", (r, ex) -> MockUpstream.json(ex, 200, "{}"));
-            return mock;
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        MockUpstream mock = MockUpstream.started();
+        mock.on("POST", "/responses", (r, ex) -> UpstreamReplies.responsesStream(ex, "resp_rw", "PHASE_1_PASS"));
+        mock.on("POST", "/v1/chat/completions", (r, ex) -> {
+            if (r.body().contains("\"stream\":true")) {
+                UpstreamReplies.chatStream(ex, "ok");
+            } else {
+                MockUpstream.json(ex, 200, UpstreamReplies.chatJson("ok"));
+            }
+        });
+        mock.on("POST", "/v1/messages", (r, ex) -> UpstreamReplies.messagesStream(ex, "ok"));
+        mock.on("GET", "/backend-api/wham/usage", (r, ex) -> MockUpstream.json(ex, 200, "{}"));
+        return mock;
     }
 
     private static DropwizardAppExtension<ProxyGateConfiguration> app() {
-        try {
-            Path root = Files.createTempDirectory("proxygate-read-your-writes");
-            Path pool = root.resolve("pool");
+        Path root = PoolFiles.tempRoot("proxygate-read-your-writes", pool -> {
             PoolFiles.chatgpt(pool, "test@example.com", "acc-gate", "pro");
             PoolFiles.key(pool, "openai-1", "openai", "sk-test-key-123");
             PoolFiles.key(pool, "anthropic-1", "anthropic", "sk-ant-test-key");
-            return ProxyGateRunner.extension(ProxyGateRunner.config(root, Map.of(
-                    "PROXYGATE_ADMIN_TOKEN", TOKEN,
-                    "PROXYGATE_CHATGPT_BASE_URL", UPSTREAM.url() + "/responses",
-                    "PROXYGATE_CHAT_BASE_URL", UPSTREAM.url() + "/v1/chat/completions",
-                    "PROXYGATE_ANTHROPIC_BASE_URL", UPSTREAM.url() + "/v1/messages")));
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        });
+        return ProxyGateRunner.extension(ProxyGateRunner.config(root, Map.of(
+                "PROXYGATE_ADMIN_TOKEN", TOKEN,
+                "PROXYGATE_CHATGPT_BASE_URL", UPSTREAM.url() + "/responses",
+                "PROXYGATE_CHAT_BASE_URL", UPSTREAM.url() + "/v1/chat/completions",
+                "PROXYGATE_ANTHROPIC_BASE_URL", UPSTREAM.url() + "/v1/messages")));
     }
 
     @AfterAll

@@ -21,7 +21,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -38,12 +37,8 @@ class RelayHardeningSystemIT {
     private static final DropwizardAppExtension<ProxyGateConfiguration> APP;
 
     static {
-        try {
-            ROOT = Files.createTempDirectory("proxygate-relay-hardening");
-            PoolFiles.chatgpt(ROOT.resolve("pool"), "alpha@x.com", "acc-alpha", "pro");
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        ROOT = PoolFiles.tempRoot("proxygate-relay-hardening",
+                pool -> PoolFiles.chatgpt(pool, "alpha@x.com", "acc-alpha", "pro"));
         APP = ProxyGateRunner.extension(ProxyGateRunner.config(ROOT, Map.of(
                 "PROXYGATE_UPSTREAM_CHATGPT_BASE_URL", UPSTREAM.url() + "/backend-api",
                 "PROXYGATE_CHATGPT_USAGE_URL", UPSTREAM.url() + "/wham/usage")));
@@ -52,25 +47,21 @@ class RelayHardeningSystemIT {
     private final HttpClient http = HttpClient.newHttpClient();
 
     private static MockUpstream start() {
-        try {
-            MockUpstream mock = new MockUpstream();
-            mock.on("GET", "/wham/usage", (r, ex) -> MockUpstream.json(ex, 200, "{}"));
-            mock.on("GET", "/backend-api/page", (r, ex) -> {
-                byte[] body = "<html><script>fetch('/admin/keys')</script></html>".getBytes(StandardCharsets.UTF_8);
-                ex.getResponseHeaders().set("Content-Type", "text/html; charset=utf-8");
-                ex.getResponseHeaders().set("Access-Control-Allow-Origin", "https://evil.example");
-                ex.getResponseHeaders().set("Access-Control-Allow-Credentials", "true");
-                ex.getResponseHeaders().set("Set-Cookie", "proxygate_admin=planted; Path=/");
-                ex.getResponseHeaders().set("Clear-Site-Data", "\"cookies\"");
-                ex.getResponseHeaders().set("X-Upstream-Note", "kept");
-                ex.sendResponseHeaders(200, body.length);
-                ex.getResponseBody().write(body);
-            });
-            mock.on("GET", "/backend-api/data", (r, ex) -> MockUpstream.json(ex, 200, "{\"ok\":true}"));
-            return mock;
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        MockUpstream mock = MockUpstream.started();
+        mock.on("GET", "/wham/usage", (r, ex) -> MockUpstream.json(ex, 200, "{}"));
+        mock.on("GET", "/backend-api/page", (r, ex) -> {
+            byte[] body = "<html><script>fetch('/admin/keys')</script></html>".getBytes(StandardCharsets.UTF_8);
+            ex.getResponseHeaders().set("Content-Type", "text/html; charset=utf-8");
+            ex.getResponseHeaders().set("Access-Control-Allow-Origin", "https://evil.example");
+            ex.getResponseHeaders().set("Access-Control-Allow-Credentials", "true");
+            ex.getResponseHeaders().set("Set-Cookie", "proxygate_admin=planted; Path=/");
+            ex.getResponseHeaders().set("Clear-Site-Data", "\"cookies\"");
+            ex.getResponseHeaders().set("X-Upstream-Note", "kept");
+            ex.sendResponseHeaders(200, body.length);
+            ex.getResponseBody().write(body);
+        });
+        mock.on("GET", "/backend-api/data", (r, ex) -> MockUpstream.json(ex, 200, "{\"ok\":true}"));
+        return mock;
     }
 
     @AfterAll

@@ -13,9 +13,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-import java.io.IOException;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -37,16 +35,11 @@ class RevokedKeysSystemIT {
     private static final DropwizardAppExtension<ProxyGateConfiguration> APP;
 
     static {
-        Path root;
-        try {
-            root = Files.createTempDirectory("proxygate-revoked");
-            Path pool = root.resolve("pool");
+        Path root = PoolFiles.tempRoot("proxygate-revoked", pool -> {
             PoolFiles.key(pool, "openai-1", "openai", "sk-test-revoked-1");
             PoolFiles.key(pool, "openai-2", "openai", "sk-test-revoked-2");
             PoolFiles.key(pool, "anthropic-1", "anthropic", "sk-ant-test-revoked");
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        });
         APP = ProxyGateRunner.extension(ProxyGateRunner.config(root, Map.of(
                 "PROXYGATE_ADMIN_TOKEN", ADMIN_TOKEN,
                 "PROXYGATE_UPSTREAM_OPENAI_BASE_URL", UPSTREAM.url() + "/v1",
@@ -56,15 +49,11 @@ class RevokedKeysSystemIT {
     private final AppRequests app = new AppRequests(APP::getLocalPort, () -> ADMIN_TOKEN);
 
     private static MockUpstream start() {
-        try {
-            MockUpstream mock = new MockUpstream();
-            mock.on("POST", "/v1/responses", (r, ex) -> MockUpstream.json(ex, 401, OPENAI_401));
-            mock.on("POST", "/v1/chat/completions", (r, ex) -> MockUpstream.json(ex, 401, OPENAI_401));
-            mock.on("POST", "/v1/messages", (r, ex) -> MockUpstream.json(ex, 401, ANTHROPIC_401));
-            return mock;
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        MockUpstream mock = MockUpstream.started();
+        mock.on("POST", "/v1/responses", (r, ex) -> MockUpstream.json(ex, 401, OPENAI_401));
+        mock.on("POST", "/v1/chat/completions", (r, ex) -> MockUpstream.json(ex, 401, OPENAI_401));
+        mock.on("POST", "/v1/messages", (r, ex) -> MockUpstream.json(ex, 401, ANTHROPIC_401));
+        return mock;
     }
 
     @AfterAll

@@ -7,8 +7,8 @@ import io.proxygate.bootstrap.config.ProxyGateConfiguration;
 import io.proxygate.testsupport.UpstreamReplies;
 import io.proxygate.testsupport.MockUpstream;
 import io.proxygate.bootstrap.support.PoolFiles;
-import io.proxygate.bootstrap.support.ProxyGateRunner;
 import io.proxygate.bootstrap.support.TestPostgres;
+import io.proxygate.bootstrap.support.TwoInstances;
 import io.proxygate.domain.credential.CredentialId;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -22,7 +22,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -37,6 +36,7 @@ import static org.awaitility.Awaitility.await;
 class ScaleOutSystemIT {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static MockUpstream upstream;
+    private static TwoInstances instances;
     private static DropwizardAppExtension<ProxyGateConfiguration> first;
     private static DropwizardAppExtension<ProxyGateConfiguration> second;
 
@@ -47,35 +47,21 @@ class ScaleOutSystemIT {
         upstream.on("GET", "/wham/usage", (r, ex) -> MockUpstream.json(ex, 200, "{}"));
         Path root = Files.createTempDirectory("proxygate-scale-out");
         Path pool = root.resolve("shared-pool");
-        PoolFiles.chatgpt(pool, "alpha@x.com", "acc-alpha", "pro");
-        PoolFiles.chatgpt(pool, "beta@x.com", "acc-beta", "plus");
+        PoolFiles.alphaAndBeta(pool);
         PoolFiles.key(pool, "k1", "openai", "sk-test-key-one");
         PoolFiles.key(pool, "k2", "openai", "sk-test-key-two");
-        first = start(root.resolve("one"), pool, database);
-        second = start(root.resolve("two"), pool, database);
-    }
-
-    private static DropwizardAppExtension<ProxyGateConfiguration> start(Path root, Path pool, String database)
-            throws Exception {
-        Map<String, String> env = new HashMap<>(Map.of(
-                "PROXYGATE_POOL_DIR", pool.toString(),
-                "PROXYGATE_DATABASE_URL", database,
-                "PROXYGATE_DATABASE_SYNC_INTERVAL", "200ms",
+        instances = TwoInstances.start(root, pool, database, Map.of(
                 "PROXYGATE_UPSTREAM_CHATGPT_BASE_URL", upstream.url() + "/backend-api",
                 "PROXYGATE_UPSTREAM_OPENAI_BASE_URL", upstream.url() + "/v1",
                 "PROXYGATE_CHATGPT_USAGE_URL", upstream.url() + "/wham/usage"));
-        DropwizardAppExtension<ProxyGateConfiguration> app =
-                ProxyGateRunner.extension(ProxyGateRunner.config(root, env));
-        app.before();
-        return app;
+        first = instances.first;
+        second = instances.second;
     }
 
     @AfterAll
     static void stop() {
-        for (DropwizardAppExtension<ProxyGateConfiguration> app : new DropwizardAppExtension[]{first, second}) {
-            if (app != null) {
-                app.after();
-            }
+        if (instances != null) {
+            instances.close();
         }
         if (upstream != null) {
             upstream.close();

@@ -13,11 +13,9 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
@@ -39,16 +37,10 @@ class ShutdownCutSystemIT {
         try (FaultyUpstream upstream = new FaultyUpstream()) {
             upstream.behave(Behaviour.DRIPPING_STREAM);
             PoolFiles.key(root.resolve("pool"), "openai-1", "openai", "sk-test-openai-cut");
-            List<CompletableFuture<String>> streams = new ArrayList<>();
             try (ServerProcess server = ServerProcess.start(root, Map.of(
                     "PROXYGATE_UPSTREAM_OPENAI_BASE_URL", upstream.url() + "/v1",
                     "PROXYGATE_SERVER_SHUTDOWN_GRACE", "2s"))) {
-                CountDownLatch started = new CountDownLatch(STREAMS);
-                for (int i = 0; i < STREAMS; i++) {
-                    streams.add(CompletableFuture.supplyAsync(() -> server.readResponsesStream(http, started),
-                            Executors.newVirtualThreadPerTaskExecutor()));
-                }
-                assertThat(started.await(30, TimeUnit.SECONDS)).as("every stream began").isTrue();
+                List<CompletableFuture<String>> streams = server.openResponsesStreams(http, STREAMS);
 
                 server.process().destroy(); // SIGTERM
 

@@ -26,7 +26,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -100,13 +99,7 @@ class ShutdownSystemIT {
     void sigtermLetsStreamsInFlightFinishRecordsEveryRequestAndExitsZero(@TempDir Path root) throws Exception {
         PoolFiles.key(root.resolve("pool"), "openai-1", "openai", "sk-test-openai-shutdown");
         try (ServerProcess server = ServerProcess.start(root, env())) {
-            CountDownLatch started = new CountDownLatch(STREAMS);
-            List<CompletableFuture<String>> streams = new ArrayList<>();
-            for (int i = 0; i < STREAMS; i++) {
-                streams.add(CompletableFuture.supplyAsync(() -> server.readResponsesStream(http, started),
-                        Executors.newVirtualThreadPerTaskExecutor()));
-            }
-            assertThat(started.await(30, TimeUnit.SECONDS)).as("every stream began").isTrue();
+            List<CompletableFuture<String>> streams = server.openResponsesStreams(http, STREAMS);
 
             server.process().destroy(); // SIGTERM
 

@@ -14,9 +14,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-import java.io.IOException;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -39,15 +37,7 @@ class StickyEscapeSystemIT {
     private static final DropwizardAppExtension<ProxyGateConfiguration> APP;
 
     static {
-        Path root;
-        try {
-            root = Files.createTempDirectory("proxygate-sticky");
-            Path pool = root.resolve("pool");
-            PoolFiles.chatgpt(pool, "alpha@x.com", "acc-alpha", "pro");
-            PoolFiles.chatgpt(pool, "beta@x.com", "acc-beta", "plus");
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        Path root = PoolFiles.tempRoot("proxygate-sticky", PoolFiles::alphaAndBeta);
         APP = ProxyGateRunner.extension(ProxyGateRunner.config(root, Map.of(
                 "PROXYGATE_ADMIN_TOKEN", ADMIN_TOKEN,
                 "PROXYGATE_ROUTING_STICKY_MAX_TTFT", "300ms",
@@ -57,24 +47,20 @@ class StickyEscapeSystemIT {
     }
 
     private static MockUpstream start() {
-        try {
-            MockUpstream mock = new MockUpstream();
-            mock.on("GET", "/wham/usage", (r, ex) -> MockUpstream.json(ex, 200, "{}"));
-            mock.on("POST", "/backend-api/codex/responses", (r, ex) -> {
-                String account = r.header("chatgpt-account-id");
-                if ("acc-alpha".equals(account)) {
-                    try {
-                        Thread.sleep(700); // the slow account: its head comes late
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
+        MockUpstream mock = MockUpstream.started();
+        mock.on("GET", "/wham/usage", (r, ex) -> MockUpstream.json(ex, 200, "{}"));
+        mock.on("POST", "/backend-api/codex/responses", (r, ex) -> {
+            String account = r.header("chatgpt-account-id");
+            if ("acc-alpha".equals(account)) {
+                try {
+                    Thread.sleep(700); // the slow account: its head comes late
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
                 }
-                UpstreamReplies.responsesStream(ex, "resp_" + account + "_" + SERIAL.incrementAndGet(), "ok");
-            });
-            return mock;
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+            }
+            UpstreamReplies.responsesStream(ex, "resp_" + account + "_" + SERIAL.incrementAndGet(), "ok");
+        });
+        return mock;
     }
 
     @AfterAll

@@ -16,10 +16,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-import java.io.IOException;
 import java.io.OutputStream;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -42,15 +40,7 @@ class StreamFailedSystemIT {
     private static final DropwizardAppExtension<ProxyGateConfiguration> APP;
 
     static {
-        Path root;
-        try {
-            root = Files.createTempDirectory("proxygate-stream-failed");
-            Path pool = root.resolve("pool");
-            PoolFiles.chatgpt(pool, "alpha@x.com", "acc-alpha", "pro");
-            PoolFiles.chatgpt(pool, "beta@x.com", "acc-beta", "plus");
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        Path root = PoolFiles.tempRoot("proxygate-stream-failed", PoolFiles::alphaAndBeta);
         APP = ProxyGateRunner.extension(ProxyGateRunner.config(root, Map.of(
                 "PROXYGATE_ADMIN_TOKEN", ADMIN_TOKEN,
                 "PROXYGATE_UPSTREAM_CHATGPT_BASE_URL", UPSTREAM.url() + "/backend-api",
@@ -59,27 +49,23 @@ class StreamFailedSystemIT {
     }
 
     private static MockUpstream start() {
-        try {
-            MockUpstream mock = new MockUpstream();
-            mock.on("GET", "/wham/usage", (r, ex) -> MockUpstream.json(ex, 200, "{}"));
-            mock.on("POST", "/backend-api/codex/responses", (r, ex) -> {
-                if (!"acc-alpha".equals(r.header("chatgpt-account-id"))) {
-                    UpstreamReplies.responsesStream(ex, "resp_beta", "ok");
-                    return;
-                }
-                OutputStream out = MockUpstream.startSse(ex, Map.of());
-                MockUpstream.event(out, "response.created", "{\"type\":\"response.created\",\"response\":"
-                        + "{\"id\":\"resp_alpha\",\"object\":\"response\",\"model\":\"gpt-5\",\"status\":\"in_progress\","
-                        + "\"output\":[]}}");
-                MockUpstream.event(out, "response.failed", "{\"type\":\"response.failed\",\"response\":"
-                        + "{\"id\":\"resp_alpha\",\"object\":\"response\",\"model\":\"gpt-5\",\"status\":\"failed\","
-                        + "\"error\":{\"code\":\"rate_limit_exceeded\",\"message\":\"Rate limit reached, retry after "
-                        + "600 sec\"},\"output\":[]}}");
-            });
-            return mock;
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        MockUpstream mock = MockUpstream.started();
+        mock.on("GET", "/wham/usage", (r, ex) -> MockUpstream.json(ex, 200, "{}"));
+        mock.on("POST", "/backend-api/codex/responses", (r, ex) -> {
+            if (!"acc-alpha".equals(r.header("chatgpt-account-id"))) {
+                UpstreamReplies.responsesStream(ex, "resp_beta", "ok");
+                return;
+            }
+            OutputStream out = MockUpstream.startSse(ex, Map.of());
+            MockUpstream.event(out, "response.created", "{\"type\":\"response.created\",\"response\":"
+                    + "{\"id\":\"resp_alpha\",\"object\":\"response\",\"model\":\"gpt-5\",\"status\":\"in_progress\","
+                    + "\"output\":[]}}");
+            MockUpstream.event(out, "response.failed", "{\"type\":\"response.failed\",\"response\":"
+                    + "{\"id\":\"resp_alpha\",\"object\":\"response\",\"model\":\"gpt-5\",\"status\":\"failed\","
+                    + "\"error\":{\"code\":\"rate_limit_exceeded\",\"message\":\"Rate limit reached, retry after "
+                    + "600 sec\"},\"output\":[]}}");
+        });
+        return mock;
     }
 
     @AfterAll

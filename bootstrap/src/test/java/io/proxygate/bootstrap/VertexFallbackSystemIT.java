@@ -8,6 +8,7 @@ import io.proxygate.application.usage.RequestRecord;
 import io.proxygate.bootstrap.config.ProxyGateConfiguration;
 import io.proxygate.bootstrap.support.AppRequests;
 import io.proxygate.bootstrap.support.GoogleFixtures;
+import io.proxygate.bootstrap.support.PoolFiles;
 import io.proxygate.testsupport.MockUpstream;
 import io.proxygate.bootstrap.support.ProxyGateRunner;
 import org.junit.jupiter.api.AfterAll;
@@ -44,12 +45,7 @@ class VertexFallbackSystemIT {
     static {
         try {
             Path root = Files.createTempDirectory("proxygate-vertex");
-            Path claude = root.resolve("pool").resolve("claude");
-            Files.createDirectories(claude);
-            Files.writeString(claude.resolve("off_x.com.json"), """
-                    {"email":"off@x.com","access_token":"sk-ant-oat01-fake-off","refresh_token":"sk-ant-ort01-fake",
-                     "expires_at":"2099-12-31T00:00:00Z","disabled":true}
-                    """);
+            PoolFiles.disabledClaude(root.resolve("pool"), "off");
             Path credentials = GoogleFixtures.serviceAccount(root.resolve("gcp"), GOOGLE.url() + "/token");
             APP = ProxyGateRunner.extension(ProxyGateRunner.config(root, Map.of(
                     "PROXYGATE_UPSTREAM_ANTHROPIC_BASE_URL", GOOGLE.url() + "/anthropic-must-not-be-called",
@@ -66,15 +62,11 @@ class VertexFallbackSystemIT {
     private final AppRequests app = new AppRequests(APP::getLocalPort, () -> wiring().adminToken().value());
 
     private static MockUpstream start() {
-        try {
-            MockUpstream mock = new MockUpstream();
-            mock.on("POST", "/token", (r, ex) -> MockUpstream.json(ex, 200,
-                    "{\"access_token\":\"fake-google-access-token\",\"expires_in\":3600,\"token_type\":\"Bearer\"}"));
-            mock.on("GET", "/api/oauth/usage", (r, ex) -> MockUpstream.json(ex, 200, "{}"));
-            return mock;
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        MockUpstream mock = MockUpstream.started();
+        mock.on("POST", "/token", (r, ex) -> MockUpstream.json(ex, 200,
+                "{\"access_token\":\"fake-google-access-token\",\"expires_in\":3600,\"token_type\":\"Bearer\"}"));
+        mock.on("GET", "/api/oauth/usage", (r, ex) -> MockUpstream.json(ex, 200, "{}"));
+        return mock;
     }
 
     @AfterAll

@@ -14,9 +14,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-import java.io.IOException;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -33,33 +31,21 @@ class VertexNotConfiguredSystemIT {
     private static final DropwizardAppExtension<ProxyGateConfiguration> APP;
 
     static {
-        try {
-            Path root = Files.createTempDirectory("proxygate-novertex");
-            Path claude = root.resolve("pool").resolve("claude");
-            Files.createDirectories(claude);
-            Files.writeString(claude.resolve("off_x.com.json"), """
-                    {"email":"off@x.com","access_token":"sk-ant-oat01-fake-off","refresh_token":"sk-ant-ort01-fake",
-                     "expires_at":"2099-12-31T00:00:00Z","disabled":true}
-                    """);
-            PoolFiles.key(root.resolve("pool"), "anthropic-1", "anthropic", "sk-ant-test-key");
-            APP = ProxyGateRunner.extension(ProxyGateRunner.config(root, Map.of(
-                    "PROXYGATE_UPSTREAM_ANTHROPIC_BASE_URL", UPSTREAM.url(),
-                    "PROXYGATE_CLAUDE_USAGE_URL", UPSTREAM.url() + "/api/oauth/usage")));
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        Path root = PoolFiles.tempRoot("proxygate-novertex", pool -> {
+            PoolFiles.disabledClaude(pool, "off");
+            PoolFiles.key(pool, "anthropic-1", "anthropic", "sk-ant-test-key");
+        });
+        APP = ProxyGateRunner.extension(ProxyGateRunner.config(root, Map.of(
+                "PROXYGATE_UPSTREAM_ANTHROPIC_BASE_URL", UPSTREAM.url(),
+                "PROXYGATE_CLAUDE_USAGE_URL", UPSTREAM.url() + "/api/oauth/usage")));
     }
 
     private final AppRequests app = new AppRequests(APP::getLocalPort, () -> ((ProxyGateApplication) APP.getApplication()).wiring().adminToken().value());
 
     private static MockUpstream start() {
-        try {
-            MockUpstream mock = new MockUpstream();
-            mock.on("GET", "/api/oauth/usage", (r, ex) -> MockUpstream.json(ex, 200, "{}"));
-            return mock;
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        MockUpstream mock = MockUpstream.started();
+        mock.on("GET", "/api/oauth/usage", (r, ex) -> MockUpstream.json(ex, 200, "{}"));
+        return mock;
     }
 
     @AfterAll

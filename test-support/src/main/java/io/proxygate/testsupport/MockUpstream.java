@@ -5,6 +5,7 @@ import com.sun.net.httpserver.HttpServer;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -84,6 +85,18 @@ public final class MockUpstream implements AutoCloseable {
         server.setExecutor(executor);
         server.createContext("/", this::dispatch);
         server.start();
+    }
+
+    /**
+     * A started mock, its start failing unchecked: for static fields and initialisers, where a test class cannot let
+     * the checked {@link IOException} escape.
+     */
+    public static MockUpstream started() {
+        try {
+            return new MockUpstream();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     public String url() {

@@ -12,16 +12,8 @@ import java.nio.charset.StandardCharsets;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class MockUpstreamTest {
-    private final MockUpstream mock = newMock();
+    private final MockUpstream mock = MockUpstream.started();
     private final HttpClient http = HttpClient.newHttpClient();
-
-    private static MockUpstream newMock() {
-        try {
-            return new MockUpstream();
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
     @AfterEach
     void stop() {

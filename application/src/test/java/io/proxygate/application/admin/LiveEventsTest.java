@@ -3,6 +3,7 @@ package io.proxygate.application.admin;
 import io.proxygate.application.pool.PoolChange;
 import io.proxygate.application.port.out.RequestLogPort;
 import io.proxygate.application.usage.RequestRecord;
+import io.proxygate.application.testing.ListRequestLog;
 import io.proxygate.domain.credential.CredentialId;
 import org.junit.jupiter.api.Test;
 
@@ -25,7 +26,7 @@ class LiveEventsTest {
         List<String> seen = new ArrayList<>();
         events.subscribe(e -> seen.add(e.getClass().getSimpleName()));
         List<RequestRecord> logged = new ArrayList<>();
-        RequestLogPort log = events.recording(new ListLog(logged));
+        RequestLogPort log = events.recording(new ListRequestLog(logged));
 
         events.started("r1", T0, "/v1/responses", "gpt-5");
         events.attempting("r1", CredentialId.chatgpt("a@example.com"));
@@ -87,17 +88,5 @@ class LiveEventsTest {
         return new RequestRecord(id, T0, "/v1/responses", "chatgpt-pool", Optional.empty(), "gpt-5", Optional.empty(),
                 200, null, Optional.empty(), Duration.ofMillis(5), Optional.empty(), Optional.empty(), Optional.empty(),
                 Optional.empty(), false, "");
-    }
-
-    private record ListLog(List<RequestRecord> rows) implements RequestLogPort {
-        @Override
-        public void append(RequestRecord record) {
-            rows.add(record);
-        }
-
-        @Override
-        public List<RequestRecord> recent(int limit) {
-            return rows;
-        }
     }
 }

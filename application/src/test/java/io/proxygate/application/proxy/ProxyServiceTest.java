@@ -27,6 +27,7 @@ import io.proxygate.domain.routing.ConversationKey;
 import io.proxygate.domain.usage.StreamFailure;
 import io.proxygate.domain.usage.TokenUsage;
 import io.proxygate.domain.usage.UsageReport;
+import io.proxygate.application.testing.ListRequestLog;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -91,17 +92,7 @@ class ProxyServiceTest {
             calls.add(request.credential().label() + ":" + request.credential().fingerprint());
             return new FakeCall(upstream.apply(request), usageAtEnd);
         };
-        RequestLogPort requestLog = new RequestLogPort() {
-            @Override
-            public void append(RequestRecord record) {
-                log.add(record);
-            }
-
-            @Override
-            public List<RequestRecord> recent(int limit) {
-                return log;
-            }
-        };
+        RequestLogPort requestLog = new ListRequestLog(log);
         return new ProxyService(pool, router, port, tokens, requestLog, CostEstimator.UNPRICED,
                 settings, clock, pauses::add, () -> "req-" + log.size());
     }

@@ -22,6 +22,7 @@ import io.proxygate.domain.translate.TranslationPolicy;
 import io.proxygate.domain.usage.UsageReport;
 import io.proxygate.testsupport.FakeCredentials;
 import io.proxygate.testsupport.MutableClock;
+import io.proxygate.application.testing.ListRequestLog;
 import org.junit.jupiter.api.Test;
 
 import java.nio.ByteBuffer;
@@ -60,17 +61,7 @@ class ProxyServiceTranslationTest {
             calls.add(request);
             return new Answer(status.apply(request));
         };
-        RequestLogPort requestLog = new RequestLogPort() {
-            @Override
-            public void append(RequestRecord record) {
-                log.add(record);
-            }
-
-            @Override
-            public List<RequestRecord> recent(int limit) {
-                return log;
-            }
-        };
+        RequestLogPort requestLog = new ListRequestLog(log);
         ProxyService service = new ProxyService(pool, router, port, TokenKeeper.AS_IS, requestLog,
                 CostEstimator.UNPRICED, ProxySettings.DEFAULTS, clock, pauses::add, () -> "req-" + log.size());
         service.translate(policy);

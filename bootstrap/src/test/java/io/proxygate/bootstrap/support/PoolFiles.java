@@ -1,12 +1,42 @@
 package io.proxygate.bootstrap.support;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Writes pool files in the Go original's formats, with obviously fake secrets. */
 public final class PoolFiles {
     private PoolFiles() {
+    }
+
+    /** What a test puts in its pool folder. */
+    @FunctionalInterface
+    public interface Contents {
+        void writeTo(Path pool) throws IOException;
+    }
+
+    /**
+     * A new temp directory (named from {@code prefix}) to run the application in, with {@code contents} written to
+     * its {@code pool} folder; failing unchecked, for the static initialisers that start a test's application.
+     */
+    public static Path tempRoot(String prefix, Contents contents) {
+        try {
+            Path root = Files.createTempDirectory(prefix);
+            contents.writeTo(root.resolve("pool"));
+            return root;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * The two ChatGPT accounts most system tests route between: "alpha" (pro, the first pick) and "beta" (plus), with
+     * account ids {@code acc-alpha} and {@code acc-beta}.
+     */
+    public static void alphaAndBeta(Path pool) throws IOException {
+        chatgpt(pool, "alpha@x.com", "acc-alpha", "pro");
+        chatgpt(pool, "beta@x.com", "acc-beta", "plus");
     }
 
     public static void chatgpt(Path pool, String email, String accountId, String plan) throws IOException {
@@ -22,6 +52,14 @@ public final class PoolFiles {
                  "access_token":"sk-ant-oat01-fake-%s","refresh_token":"sk-ant-ort01-fake",
                  "expires_at":"2099-12-31T00:00:00Z"}
                 """.formatted(email, email.hashCode()));
+    }
+
+    /** A disabled Claude account with no plan details ({@code name@x.com}). */
+    public static void disabledClaude(Path pool, String name) throws IOException {
+        write(pool.resolve("claude").resolve(name + "_x.com.json"), """
+                {"email":"%1$s@x.com","access_token":"sk-ant-oat01-fake-%1$s","refresh_token":"sk-ant-ort01-fake",
+                 "expires_at":"2099-12-31T00:00:00Z","disabled":true}
+                """.formatted(name));
     }
 
     public static void key(Path pool, String id, String type, String secret) throws IOException {

@@ -6,6 +6,9 @@ import io.proxygate.bootstrap.ProxyGateApplication;
 import io.proxygate.bootstrap.config.ConfigLoader;
 import io.proxygate.bootstrap.config.ProxyGateConfiguration;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -17,6 +20,24 @@ public final class ProxyGateRunner {
 
     /** Configuration as a user would give it through {@code PROXYGATE_*} variables, plus test defaults. */
     public static ProxyGateConfiguration config(Path root, Map<String, String> env) {
+        return load(root.resolve("absent-config.toml"), root, env);
+    }
+
+    /**
+     * As {@link #config(Path, Map)}, with {@code toml} as the user's {@code config.toml} (written under root); failing
+     * unchecked, for the static initialisers that start a test's application.
+     */
+    public static ProxyGateConfiguration config(Path root, String toml, Map<String, String> env) {
+        Path file = root.resolve("config.toml");
+        try {
+            Files.writeString(file, toml);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return load(file, root, env);
+    }
+
+    private static ProxyGateConfiguration load(Path file, Path root, Map<String, String> env) {
         Map<String, String> all = new HashMap<>();
         all.put("PROXYGATE_ADDR", "127.0.0.1:0");
         all.put("PROXYGATE_ADMIN_ADDR", "127.0.0.1:0");
@@ -25,7 +46,7 @@ public final class ProxyGateRunner {
         all.put("PROXYGATE_PRICING_SOURCE", "builtin");
         all.put("PROXYGATE_LOG_LEVEL", System.getProperty("proxygate.test.log", "warn"));
         all.putAll(env);
-        return new ConfigLoader(Validators.newValidator()).load(root.resolve("absent-config.toml"), all);
+        return new ConfigLoader(Validators.newValidator()).load(file, all);
     }
 
     public static DropwizardAppExtension<ProxyGateConfiguration> extension(ProxyGateConfiguration config) {

@@ -14,7 +14,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The real server in a process of its own ({@code Main serve} on the test class path, as the jar runs it), so a
@@ -96,11 +101,28 @@ public final class ServerProcess implements AutoCloseable {
     }
 
     /**
+     * Opens {@code count} Responses streams through the server at once ({@link #readResponsesStream}, each on its own
+     * virtual thread) and returns them once every one has had its first event; fails the test when that takes more
+     * than 30 s.
+     */
+    public List<CompletableFuture<String>> openResponsesStreams(HttpClient http, int count)
+            throws InterruptedException {
+        CountDownLatch started = new CountDownLatch(count);
+        List<CompletableFuture<String>> streams = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            streams.add(CompletableFuture.supplyAsync(() -> readResponsesStream(http, started),
+                    Executors.newVirtualThreadPerTaskExecutor()));
+        }
+        assertThat(started.await(30, TimeUnit.SECONDS)).as("every stream began").isTrue();
+        return streams;
+    }
+
+    /**
      * Streams one Responses request through the server and reads the reply to its end, counting {@code started} down
      * at its first event. A client-side failure ends the text with a note instead of throwing, so the caller can
      * assert on what arrived before it.
      */
-    public String readResponsesStream(HttpClient http, CountDownLatch started) {
+    private String readResponsesStream(HttpClient http, CountDownLatch started) {
         HttpRequest request = HttpRequest.newBuilder(URI.create(url("/v1/responses")))
                 .header("Content-Type", "application/json").timeout(Duration.ofSeconds(30))
                 .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"gpt-5\",\"stream\":true,\"input\":\"hi\"}"))

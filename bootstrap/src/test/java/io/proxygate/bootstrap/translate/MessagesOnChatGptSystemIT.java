@@ -7,29 +7,25 @@ import com.anthropic.models.messages.Message;
 import com.anthropic.models.messages.MessageCreateParams;
 import com.anthropic.models.messages.Tool;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.dropwizard.jersey.validation.Validators;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
 import io.proxygate.application.usage.RequestRecord;
 import io.proxygate.bootstrap.ProxyGateApplication;
 import io.proxygate.bootstrap.Wiring;
-import io.proxygate.bootstrap.config.ConfigLoader;
 import io.proxygate.bootstrap.config.ProxyGateConfiguration;
 import io.proxygate.testsupport.MockUpstream;
 import io.proxygate.bootstrap.support.PoolFiles;
+import io.proxygate.bootstrap.support.ProxyGateRunner;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -49,46 +45,28 @@ class MessagesOnChatGptSystemIT {
             + "{\"name\":\"Glob\",\"input_schema\":{\"type\":\"object\",\"properties\":{\"pattern\":{\"type\":\"string\"}}}}]";
 
     static {
-        try {
-            Path root = Files.createTempDirectory("proxygate-translate");
-            PoolFiles.chatgpt(root.resolve("pool"), "alpha@x.com", "acc-alpha", "pro");
-            Path toml = root.resolve("config.toml");
-            Files.writeString(toml, """
-                    [translate]
-                    enabled = true
-                    fallback_on_exhaustion = true
-                    [translate.models]
-                    "claude-sonnet-*" = "gpt-5-codex"
-                    "claude-opus-*"   = "gpt-5"
-                    """);
-            Map<String, String> env = new HashMap<>();
-            env.put("PROXYGATE_ADDR", "127.0.0.1:0");
-            env.put("PROXYGATE_ADMIN_ADDR", "127.0.0.1:0");
-            env.put("PROXYGATE_DATA_DIR", root.resolve("data").toString());
-            env.put("PROXYGATE_POOL_DIR", root.resolve("pool").toString());
-            env.put("PROXYGATE_PRICING_SOURCE", "builtin");
-            env.put("PROXYGATE_LOG_LEVEL", System.getProperty("proxygate.test.log", "warn"));
-            env.put("PROXYGATE_UPSTREAM_CHATGPT_BASE_URL", CODEX.url() + "/backend-api");
-            env.put("PROXYGATE_UPSTREAM_ANTHROPIC_BASE_URL", CODEX.url() + "/anthropic-must-not-be-called");
-            env.put("PROXYGATE_CHATGPT_USAGE_URL", CODEX.url() + "/wham/usage");
-            APP = new DropwizardAppExtension<>(ProxyGateApplication.class,
-                    new ConfigLoader(Validators.newValidator()).load(toml, env));
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        Path root = PoolFiles.tempRoot("proxygate-translate",
+                pool -> PoolFiles.chatgpt(pool, "alpha@x.com", "acc-alpha", "pro"));
+        APP = ProxyGateRunner.extension(ProxyGateRunner.config(root, """
+                [translate]
+                enabled = true
+                fallback_on_exhaustion = true
+                [translate.models]
+                "claude-sonnet-*" = "gpt-5-codex"
+                "claude-opus-*"   = "gpt-5"
+                """, Map.of(
+                "PROXYGATE_UPSTREAM_CHATGPT_BASE_URL", CODEX.url() + "/backend-api",
+                "PROXYGATE_UPSTREAM_ANTHROPIC_BASE_URL", CODEX.url() + "/anthropic-must-not-be-called",
+                "PROXYGATE_CHATGPT_USAGE_URL", CODEX.url() + "/wham/usage")));
     }
 
     private final HttpClient http = HttpClient.newHttpClient();
 
     private static MockUpstream start() {
-        try {
-            MockUpstream mock = new MockUpstream();
-            mock.on("GET", "/wham/usage", (r, ex) -> MockUpstream.json(ex, 200, "{}"));
-            mock.on("POST", CodexMock.PATH, CodexMock::handle);
-            return mock;
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        MockUpstream mock = MockUpstream.started();
+        mock.on("GET", "/wham/usage", (r, ex) -> MockUpstream.json(ex, 200, "{}"));
+        mock.on("POST", CodexMock.PATH, CodexMock::handle);
+        return mock;
     }
 
     @AfterAll

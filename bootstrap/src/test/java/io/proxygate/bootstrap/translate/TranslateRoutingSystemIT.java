@@ -1,17 +1,16 @@
 package io.proxygate.bootstrap.translate;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.dropwizard.jersey.validation.Validators;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
 import io.proxygate.application.usage.RequestRecord;
 import io.proxygate.bootstrap.ProxyGateApplication;
 import io.proxygate.bootstrap.Wiring;
-import io.proxygate.bootstrap.config.ConfigLoader;
 import io.proxygate.bootstrap.config.ProxyGateConfiguration;
 import io.proxygate.testsupport.UpstreamReplies;
 import io.proxygate.testsupport.MockUpstream;
 import io.proxygate.bootstrap.support.PoolFiles;
+import io.proxygate.bootstrap.support.ProxyGateRunner;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -19,14 +18,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -45,49 +41,32 @@ class TranslateRoutingSystemIT {
     private static final DropwizardAppExtension<ProxyGateConfiguration> APP;
 
     static {
-        try {
-            Path root = Files.createTempDirectory("proxygate-translate-routing");
-            POOL = root.resolve("pool");
-            PoolFiles.chatgpt(POOL, "alpha@x.com", "acc-alpha", "pro");
-            PoolFiles.claude(POOL, "claude@x.com");
-            Path toml = root.resolve("config.toml");
-            Files.writeString(toml, """
-                    [translate]
-                    enabled = true
-                    [translate.models]
-                    "claude-sonnet-*" = "gpt-5-codex"
-                    "gpt-5.1*"        = "claude-sonnet-4-5"
-                    """);
-            Map<String, String> env = new HashMap<>();
-            env.put("PROXYGATE_ADDR", "127.0.0.1:0");
-            env.put("PROXYGATE_ADMIN_ADDR", "127.0.0.1:0");
-            env.put("PROXYGATE_DATA_DIR", root.resolve("data").toString());
-            env.put("PROXYGATE_POOL_DIR", POOL.toString());
-            env.put("PROXYGATE_PRICING_SOURCE", "builtin");
-            env.put("PROXYGATE_LOG_LEVEL", System.getProperty("proxygate.test.log", "warn"));
-            env.put("PROXYGATE_UPSTREAM_CHATGPT_BASE_URL", UPSTREAM.url() + "/backend-api");
-            env.put("PROXYGATE_UPSTREAM_ANTHROPIC_BASE_URL", UPSTREAM.url());
-            env.put("PROXYGATE_CHATGPT_USAGE_URL", UPSTREAM.url() + "/wham/usage");
-            env.put("PROXYGATE_CLAUDE_USAGE_URL", UPSTREAM.url() + "/api/oauth/usage");
-            APP = new DropwizardAppExtension<>(ProxyGateApplication.class,
-                    new ConfigLoader(Validators.newValidator()).load(toml, env));
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        Path root = PoolFiles.tempRoot("proxygate-translate-routing", pool -> {
+            PoolFiles.chatgpt(pool, "alpha@x.com", "acc-alpha", "pro");
+            PoolFiles.claude(pool, "claude@x.com");
+        });
+        POOL = root.resolve("pool");
+        APP = ProxyGateRunner.extension(ProxyGateRunner.config(root, """
+                [translate]
+                enabled = true
+                [translate.models]
+                "claude-sonnet-*" = "gpt-5-codex"
+                "gpt-5.1*"        = "claude-sonnet-4-5"
+                """, Map.of(
+                "PROXYGATE_UPSTREAM_CHATGPT_BASE_URL", UPSTREAM.url() + "/backend-api",
+                "PROXYGATE_UPSTREAM_ANTHROPIC_BASE_URL", UPSTREAM.url(),
+                "PROXYGATE_CHATGPT_USAGE_URL", UPSTREAM.url() + "/wham/usage",
+                "PROXYGATE_CLAUDE_USAGE_URL", UPSTREAM.url() + "/api/oauth/usage")));
     }
 
     private final HttpClient http = HttpClient.newHttpClient();
 
     private static MockUpstream start() {
-        try {
-            MockUpstream mock = new MockUpstream();
-            mock.on("GET", "/wham/usage", (r, ex) -> MockUpstream.json(ex, 200, "{}"));
-            mock.on("GET", "/api/oauth/usage", (r, ex) -> MockUpstream.json(ex, 200, "{}"));
-            mock.on("POST", CodexMock.PATH, CodexMock::handle);
-            return mock;
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        MockUpstream mock = MockUpstream.started();
+        mock.on("GET", "/wham/usage", (r, ex) -> MockUpstream.json(ex, 200, "{}"));
+        mock.on("GET", "/api/oauth/usage", (r, ex) -> MockUpstream.json(ex, 200, "{}"));
+        mock.on("POST", CodexMock.PATH, CodexMock::handle);
+        return mock;
     }
 
     @AfterAll

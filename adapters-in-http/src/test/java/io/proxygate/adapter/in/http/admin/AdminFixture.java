@@ -15,8 +15,6 @@ import io.proxygate.application.auth.LoginSettings;
 import io.proxygate.application.auth.OAuthCallException;
 import io.proxygate.application.port.out.OAuthPort;
 import io.proxygate.application.auth.OAuthProvider;
-import io.proxygate.application.auth.PendingLogin;
-import io.proxygate.application.port.out.PendingLoginPort;
 import io.proxygate.application.auth.TokenGrant;
 import io.proxygate.application.pool.CredentialPool;
 import io.proxygate.application.port.out.CredentialImportPort;
@@ -28,6 +26,7 @@ import io.proxygate.application.port.out.UsageSeriesPort;
 import io.proxygate.application.port.out.UsageStatsPort;
 import io.proxygate.application.routing.CredentialStatus;
 import io.proxygate.application.routing.RoutingPlan;
+import io.proxygate.application.testing.InMemoryPendingLogins;
 import io.proxygate.application.testing.InMemoryPoolDirectory;
 import io.proxygate.application.testing.RecordingRouter;
 import io.proxygate.application.usage.PollStatus;
@@ -59,9 +58,7 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
@@ -93,7 +90,7 @@ final class AdminFixture {
     final RecordingRouter router = new RecordingRouter(InstantSource.fixed(NOW));
     final FakeUsage usage = new FakeUsage();
     final LiveEvents events = new LiveEvents(InstantSource.fixed(NOW));
-    final InMemoryPending pending = new InMemoryPending();
+    final InMemoryPendingLogins pending = new InMemoryPendingLogins();
     final List<PollStatus> polls = new CopyOnWriteArrayList<>();
     final AdminApi api;
 
@@ -239,25 +236,6 @@ final class AdminFixture {
         @Override
         public PriceTable fetch() throws PriceSourceException {
             throw new PriceSourceException("price source unreachable (offline in tests)");
-        }
-    }
-
-    static final class InMemoryPending implements PendingLoginPort {
-        final Map<OAuthProvider, PendingLogin> saved = new ConcurrentHashMap<>();
-
-        @Override
-        public void save(OAuthProvider provider, PendingLogin login) {
-            saved.put(provider, login);
-        }
-
-        @Override
-        public Optional<PendingLogin> load(OAuthProvider provider) {
-            return Optional.ofNullable(saved.get(provider));
-        }
-
-        @Override
-        public boolean clear(OAuthProvider provider) {
-            return saved.remove(provider) != null;
         }
     }
 

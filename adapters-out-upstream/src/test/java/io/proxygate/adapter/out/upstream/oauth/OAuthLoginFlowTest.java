@@ -12,15 +12,11 @@ import io.proxygate.application.auth.LoginSettings;
 import io.proxygate.application.auth.ManualLogin;
 import io.proxygate.application.auth.OAuthProvider;
 import io.proxygate.application.auth.PendingLogin;
-import io.proxygate.application.pool.CredentialPool;
+import io.proxygate.application.testing.InMemoryPendingLogins;
 import io.proxygate.domain.credential.ChatGptAccount;
 import io.proxygate.domain.credential.ClaudeAccount;
 import io.proxygate.domain.credential.PlanType;
-import io.proxygate.testsupport.MutableClock;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.net.URI;
@@ -28,7 +24,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
@@ -44,37 +39,10 @@ import static org.assertj.core.api.Assertions.catchThrowable;
  * Logins end to end against the mock provider over real HTTP: the real HttpOAuthClient, loopback listener and
  * pending logins kept in memory, with a file-backed pool directory.
  */
-class OAuthLoginFlowTest {
-    private static final Instant T0 = Instant.parse("2026-11-26T10:00:00Z");
+class OAuthLoginFlowTest extends MockProviderTest {
     private final ObjectMapper json = new ObjectMapper();
-
-    @TempDir
-    Path tmp;
-
-    private MockOAuthServer mock;
-    private HttpOAuthClient client;
-    private FilePoolDirectory directory;
-    private CredentialPool pool;
-    private InMemoryPendingLogins pending;
-    private MutableClock clock;
+    private final InMemoryPendingLogins pending = new InMemoryPendingLogins();
     private final TestBrowser browser = new TestBrowser();
-
-    @BeforeEach
-    void start() throws IOException {
-        mock = MockOAuthServer.start();
-        client = new HttpOAuthClient(mock.settings());
-        directory = new FilePoolDirectory(tmp.resolve("pool"));
-        pool = new CredentialPool(directory);
-        pending = new InMemoryPendingLogins();
-        clock = new MutableClock(T0);
-    }
-
-    @AfterEach
-    void stop() {
-        client.close();
-        mock.close();
-        assertThat(mock.problems()).as("what the mock provider objected to").isEmpty();
-    }
 
     private LoginService service(BrowserPort browserPort) {
         LoginSettings settings = LoginSettings.withEndpoints(mock.issuer(), mock.claudeAuthorizeUrl())

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.proxygate.application.auth.CredentialUnavailable;
 import io.proxygate.application.auth.RefreshHistory;
 import io.proxygate.application.auth.TokenRefreshService;
-import io.proxygate.application.pool.CredentialPool;
 import io.proxygate.domain.credential.ApiKey;
 import io.proxygate.domain.credential.ApiKeyType;
 import io.proxygate.domain.credential.ChatGptAccount;
@@ -13,11 +12,8 @@ import io.proxygate.domain.credential.Credential;
 import io.proxygate.domain.credential.OAuthTokens;
 import io.proxygate.domain.credential.PlanType;
 import io.proxygate.domain.credential.Secret;
-import io.proxygate.testsupport.MutableClock;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -40,35 +36,14 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.awaitility.Awaitility.await;
 
 /** Token refresh against the mock provider over real HTTP, persisted through a file-backed pool directory. */
-class TokenRefreshFlowTest {
-    private static final Instant T0 = Instant.parse("2026-11-26T10:00:00Z");
+class TokenRefreshFlowTest extends MockProviderTest {
     private static final String EMAIL = MockOAuthServer.CHATGPT_EMAIL;
 
-    @TempDir
-    Path tmp;
-
-    private MockOAuthServer mock;
-    private HttpOAuthClient client;
-    private FilePoolDirectory directory;
-    private CredentialPool pool;
-    private MutableClock clock;
     private TokenRefreshService refresher;
 
     @BeforeEach
-    void start() throws IOException {
-        mock = MockOAuthServer.start();
-        client = new HttpOAuthClient(mock.settings());
-        directory = new FilePoolDirectory(tmp.resolve("pool"));
-        pool = new CredentialPool(directory);
-        clock = new MutableClock(T0);
+    void startRefresher() {
         refresher = new TokenRefreshService(pool, client, Duration.ofMinutes(5), clock);
-    }
-
-    @AfterEach
-    void stop() {
-        client.close();
-        mock.close();
-        assertThat(mock.problems()).as("what the mock provider objected to").isEmpty();
     }
 
     /** Writes a ChatGPT account file (with a field this version does not know) and loads the pool. */

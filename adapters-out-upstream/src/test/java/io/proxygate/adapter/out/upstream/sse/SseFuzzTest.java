@@ -10,7 +10,6 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -107,17 +106,7 @@ class SseFuzzTest {
     }
 
     private static List<SseEvent> scanInPieces(byte[] bytes, long seed) {
-        Random random = new Random(seed);
-        SseScanner scanner = new SseScanner(CAP, type -> true);
-        List<SseEvent> out = new ArrayList<>();
-        int at = 0;
-        while (at < bytes.length) {
-            int n = 1 + random.nextInt(Math.min(23, bytes.length - at));
-            scanner.feed(ByteBuffer.wrap(bytes, at, n).slice(), out::add);
-            at += n;
-        }
-        scanner.finish(out::add);
-        return out;
+        return RandomPieces.scan(new SseScanner(CAP, type -> true), bytes, seed, 23);
     }
 
     private static byte[] concat(List<byte[]> parts) {

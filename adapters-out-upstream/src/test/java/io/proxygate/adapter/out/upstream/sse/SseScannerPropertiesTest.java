@@ -7,11 +7,8 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -50,17 +47,7 @@ class SseScannerPropertiesTest {
     }
 
     private static List<SseEvent> scanInPieces(byte[] bytes, long seed) {
-        Random random = new Random(seed);
-        SseScanner scanner = new SseScanner();
-        List<SseEvent> out = new ArrayList<>();
-        int at = 0;
-        while (at < bytes.length) {
-            int n = 1 + random.nextInt(Math.min(17, bytes.length - at));
-            scanner.feed(ByteBuffer.wrap(bytes, at, n).slice(), out::add);
-            at += n;
-        }
-        scanner.finish(out::add);
-        return out;
+        return RandomPieces.scan(new SseScanner(), bytes, seed, 17);
     }
 
     @Property(tries = 300, seed = "20261126")

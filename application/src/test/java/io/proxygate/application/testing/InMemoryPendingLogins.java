@@ -1,4 +1,4 @@
-package io.proxygate.adapter.out.upstream.oauth;
+package io.proxygate.application.testing;
 
 import io.proxygate.application.auth.OAuthProvider;
 import io.proxygate.application.auth.PendingLogin;
@@ -8,9 +8,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** Pending logins kept in memory: the file store is tested in the persistence adapter. */
-final class InMemoryPendingLogins implements PendingLoginPort {
-    final Map<OAuthProvider, PendingLogin> saved = new ConcurrentHashMap<>();
+/**
+ * Pending logins kept in memory, open to inspection through {@link #saved}: the file store is tested in the
+ * persistence adapter.
+ */
+public final class InMemoryPendingLogins implements PendingLoginPort {
+    public final Map<OAuthProvider, PendingLogin> saved = new ConcurrentHashMap<>();
 
     @Override
     public void save(OAuthProvider provider, PendingLogin login) {
