@@ -169,7 +169,7 @@ public final class ChatToMessages implements RequestAwareTranslation {
                 b.notes.add(ignored + " dropped: Anthropic has no such parameter");
             }
         }
-        return new TranslatedRequest(Json.bytes(out), new ReplyContext(Set.of(), Map.of(),
+        return new TranslatedRequest(Json.bytes(out, clientBody.length), new ReplyContext(Set.of(), Map.of(),
                 ChatRequests.includeUsage(in)), b.notes);
     }
 

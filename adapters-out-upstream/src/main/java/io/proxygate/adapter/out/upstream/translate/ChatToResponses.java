@@ -135,7 +135,7 @@ public final class ChatToResponses implements RequestAwareTranslation {
                 notes.add(ignored + " dropped: the Responses API has no such parameter");
             }
         }
-        return new TranslatedRequest(Json.bytes(out), new ReplyContext(Set.of(), Map.of(),
+        return new TranslatedRequest(Json.bytes(out, clientBody.length), new ReplyContext(Set.of(), Map.of(),
                 ChatRequests.includeUsage(in)), notes);
     }
 

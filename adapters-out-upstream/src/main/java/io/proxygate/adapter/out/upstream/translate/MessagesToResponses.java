@@ -85,7 +85,7 @@ public final class MessagesToResponses implements WireTranslation {
         if (!dropped.isEmpty()) {
             LOG.info("translation messages → responses: dropped {} (no Responses counterpart)", dropped);
         }
-        return WireJson.bytes(out);
+        return Json.bytes(out, clientBody.length);
     }
 
     /**
@@ -177,8 +177,7 @@ public final class MessagesToResponses implements WireTranslation {
                         call.put("type", "function_call");
                         call.put("call_id", block.path("id").asText(""));
                         call.put("name", block.path("name").asText(""));
-                        call.put("arguments", WireJson.text(block.path("input").isMissingNode()
-                                ? WireJson.NODES.objectNode() : block.path("input")));
+                        call.put("arguments", argumentsText(block.path("input")));
                     }
                     case "tool_result" -> {
                         flush(items, role, parts);
@@ -210,6 +209,14 @@ public final class MessagesToResponses implements WireTranslation {
                     droppedThinking);
         }
         return items;
+    }
+
+    /** A tool call's input as the JSON text of a Responses call's arguments. */
+    private static String argumentsText(JsonNode input) {
+        if (input instanceof RawJsonNode raw) {
+            return raw.compactText();
+        }
+        return WireJson.text(input.isMissingNode() ? WireJson.NODES.objectNode() : input);
     }
 
     private static void flush(ArrayNode items, String role, List<ObjectNode> parts) {

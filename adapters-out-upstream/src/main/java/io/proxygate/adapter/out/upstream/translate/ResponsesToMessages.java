@@ -118,7 +118,8 @@ public final class ResponsesToMessages implements RequestAwareTranslation {
         if (in.has("metadata") && !in.get("metadata").isEmpty()) {
             b.notes.add("metadata dropped: Anthropic accepts only a user id there");
         }
-        return new TranslatedRequest(Json.bytes(out), new ReplyContext(freeform, namespaced, false), b.notes);
+        return new TranslatedRequest(Json.bytes(out, clientBody.length), new ReplyContext(freeform, namespaced, false),
+                b.notes);
     }
 
     private static void refuseStatefulFeatures(ObjectNode in) throws Untranslatable {
