@@ -25,7 +25,7 @@ import java.util.Set;
  * Responses upstream, cache-control marks. What is refused: Anthropic's server-side tools (web search, computer use,
  * code execution, text editor, bash): they would run on Anthropic's servers, which do not take part here.
  */
-public final class MessagesToResponses implements WireTranslation {
+public final class MessagesToResponses implements RequestAwareTranslation {
     private static final Logger LOG = LoggerFactory.getLogger(MessagesToResponses.class);
     /**
      * Prefix of a thinking block's signature that carries a Responses reasoning item's encrypted content: the
@@ -33,6 +33,32 @@ public final class MessagesToResponses implements WireTranslation {
      */
     static final String SIGNATURE_PREFIX = "pgr1:";
     private static final Set<String> CLIENT_TOOL_TYPES = Set.of("custom");
+
+    /**
+     * The translated request, and an estimate of its input tokens for the stream's {@code message_start}: a Responses
+     * stream reports its usage only at the end, and Claude Code shows the context's size from
+     * {@code message_start} (the upstream's own count follows in {@code message_delta}).
+     */
+    @Override
+    public TranslatedRequest translate(byte[] clientBody, String servedModel) throws Untranslatable {
+        byte[] body = request(clientBody, servedModel);
+        return new TranslatedRequest(body, ReplyContext.withInputTokensEstimate(inputTokensOf(body)), List.of());
+    }
+
+    @Override
+    public byte[] reply(byte[] upstreamBody, String requestedModel, ReplyContext context) {
+        return reply(upstreamBody, requestedModel);
+    }
+
+    @Override
+    public EventTranslator stream(String requestedModel, ReplyContext context) {
+        return new Stream(requestedModel, context.inputTokensEstimate());
+    }
+
+    /** About four characters a token: what {@code count_tokens} answers and {@code message_start} announces. */
+    static long inputTokensOf(byte[] translatedRequest) {
+        return Math.max(1, (translatedRequest.length + 3) / 4);
+    }
 
     @Override
     public byte[] request(byte[] clientBody, String servedModel) throws Untranslatable {
@@ -537,13 +563,12 @@ public final class MessagesToResponses implements WireTranslation {
     public long estimateInputTokens(byte[] clientBody) throws Untranslatable {
         ObjectNode in = WireJson.object(clientBody);
         in.put("model", in.path("model").asText("unknown"));
-        byte[] translated = request(WireJson.bytes(in), in.path("model").asText());
-        return Math.max(1, (translated.length + 3) / 4);
+        return inputTokensOf(request(WireJson.bytes(in), in.path("model").asText()));
     }
 
     @Override
     public EventTranslator stream(String requestedModel) {
-        return new Stream(requestedModel);
+        return new Stream(requestedModel, 0);
     }
 
     /**
@@ -553,6 +578,8 @@ public final class MessagesToResponses implements WireTranslation {
      */
     static final class Stream implements EventTranslator {
         private final String requestedModel;
+        /** What message_start announces as input tokens, before the upstream's count arrives with the end. */
+        private final long inputTokensEstimate;
         private boolean started;
         private boolean finished;
         private int nextIndex;
@@ -564,8 +591,9 @@ public final class MessagesToResponses implements WireTranslation {
         private boolean toolUse;
         private boolean thinkingNoted;
 
-        Stream(String requestedModel) {
+        Stream(String requestedModel, long inputTokensEstimate) {
             this.requestedModel = requestedModel;
+            this.inputTokensEstimate = inputTokensEstimate;
         }
 
         @Override
@@ -731,7 +759,7 @@ public final class MessagesToResponses implements WireTranslation {
             message.putNull("stop_reason");
             message.putNull("stop_sequence");
             ObjectNode usage = message.putObject("usage");
-            usage.put("input_tokens", 0);
+            usage.put("input_tokens", inputTokensEstimate);
             usage.put("cache_creation_input_tokens", 0);
             usage.put("cache_read_input_tokens", 0);
             usage.put("output_tokens", 0);
