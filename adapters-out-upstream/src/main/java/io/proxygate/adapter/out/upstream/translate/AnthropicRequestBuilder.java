@@ -169,6 +169,16 @@ final class AnthropicRequestBuilder {
         return budget < MIN_THINKING_BUDGET ? 0 : budget;
     }
 
+    /** An OpenAI {@code tool_choice} mode ({@code auto}, {@code none}, {@code required}) as Anthropic's object. */
+    static ObjectNode toolChoiceForMode(String mode) throws Untranslatable {
+        return switch (mode) {
+            case "auto" -> Json.object().put("type", "auto");
+            case "none" -> Json.object().put("type", "none");
+            case "required" -> Json.object().put("type", "any");
+            default -> throw new Untranslatable("unknown tool_choice " + mode);
+        };
+    }
+
     /**
      * With thinking on, Anthropic requires the assistant turn a tool loop continues from to start with its thinking
      * block; history from another provider has none, so thinking must stay off for such a request.

@@ -307,12 +307,7 @@ public final class ChatToMessages implements RequestAwareTranslation {
             return null;
         }
         if (choice.isTextual()) {
-            return switch (choice.textValue()) {
-                case "auto" -> Json.object().put("type", "auto");
-                case "none" -> Json.object().put("type", "none");
-                case "required" -> Json.object().put("type", "any");
-                default -> throw new Untranslatable("unknown tool_choice " + choice.textValue());
-            };
+            return AnthropicRequestBuilder.toolChoiceForMode(choice.textValue());
         }
         if ("function".equals(choice.path("type").asText())) {
             return Json.object().put("type", "tool").put("name", choice.path("function").path("name").asText());

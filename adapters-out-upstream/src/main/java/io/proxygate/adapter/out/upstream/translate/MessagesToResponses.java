@@ -610,14 +610,7 @@ public final class MessagesToResponses implements RequestAwareTranslation {
                     JsonNode item = e.path("item");
                     String itemType = item.path("type").asText("");
                     if (itemType.equals("function_call") || itemType.equals("custom_tool_call")) {
-                        close(out);
-                        toolUse = true;
-                        ObjectNode block = WireJson.NODES.objectNode();
-                        block.put("type", "tool_use");
-                        block.put("id", item.path("call_id").asText(item.path("id").asText("")));
-                        block.put("name", item.path("name").asText(""));
-                        block.putObject("input");
-                        open("tool_use", item.path("id").asText(""), block, out);
+                        openToolUse(item, out);
                         argumentsStreamed = false;
                     }
                 }
@@ -633,10 +626,7 @@ public final class MessagesToResponses implements RequestAwareTranslation {
                     if (!openKind.equals("text")) {
                         openText(e.path("item_id").asText(""), out);
                     }
-                    ObjectNode delta = WireJson.NODES.objectNode();
-                    delta.put("type", "text_delta");
-                    delta.put("text", e.path("delta").asText(""));
-                    delta(delta, out);
+                    delta("text_delta", "text", e.path("delta").asText(""), out);
                 }
                 case "response.content_part.done" -> {
                     if (openKind.equals("text")) {
@@ -646,33 +636,19 @@ public final class MessagesToResponses implements RequestAwareTranslation {
                 case "response.function_call_arguments.delta", "response.custom_tool_call_input.delta" -> {
                     if (openKind.equals("tool_use")) {
                         argumentsStreamed = true;
-                        ObjectNode delta = WireJson.NODES.objectNode();
-                        delta.put("type", "input_json_delta");
-                        delta.put("partial_json", e.path("delta").asText(""));
-                        delta(delta, out);
+                        delta("input_json_delta", "partial_json", e.path("delta").asText(""), out);
                     }
                 }
                 case "response.reasoning_summary_text.delta" -> {
                     start(e.path("response"), out);
                     if (!openKind.equals("thinking")) {
-                        close(out);
-                        ObjectNode block = WireJson.NODES.objectNode();
-                        block.put("type", "thinking");
-                        block.put("thinking", "");
-                        block.put("signature", "");
-                        open("thinking", e.path("item_id").asText(""), block, out);
+                        openThinking(e.path("item_id").asText(""), out);
                     }
-                    ObjectNode delta = WireJson.NODES.objectNode();
-                    delta.put("type", "thinking_delta");
-                    delta.put("thinking", e.path("delta").asText(""));
-                    delta(delta, out);
+                    delta("thinking_delta", "thinking", e.path("delta").asText(""), out);
                 }
                 case "response.reasoning_summary_part.done" -> {
                     if (openKind.equals("thinking")) {
-                        ObjectNode delta = WireJson.NODES.objectNode();
-                        delta.put("type", "thinking_delta");
-                        delta.put("thinking", "\n\n");
-                        delta(delta, out);
+                        delta("thinking_delta", "thinking", "\n\n", out);
                     }
                 }
                 case "response.output_item.done" -> itemDone(e.path("item"), out);
@@ -690,20 +666,10 @@ public final class MessagesToResponses implements RequestAwareTranslation {
                 case "function_call", "custom_tool_call" -> {
                     if (!openKind.equals("tool_use")) {
                         // Announced only when done: open and close the block in one go.
-                        close(out);
-                        toolUse = true;
-                        ObjectNode block = WireJson.NODES.objectNode();
-                        block.put("type", "tool_use");
-                        block.put("id", item.path("call_id").asText(item.path("id").asText("")));
-                        block.put("name", item.path("name").asText(""));
-                        block.putObject("input");
-                        open("tool_use", item.path("id").asText(""), block, out);
+                        openToolUse(item, out);
                     }
                     if (!argumentsStreamed) {
-                        ObjectNode delta = WireJson.NODES.objectNode();
-                        delta.put("type", "input_json_delta");
-                        delta.put("partial_json", WireJson.text(toolInput(item)));
-                        delta(delta, out);
+                        delta("input_json_delta", "partial_json", WireJson.text(toolInput(item)), out);
                     }
                     argumentsStreamed = false;
                     close(out);
@@ -712,23 +678,13 @@ public final class MessagesToResponses implements RequestAwareTranslation {
                     String encrypted = item.path("encrypted_content").asText("");
                     if (openKind.equals("thinking")) {
                         if (!encrypted.isEmpty()) {
-                            ObjectNode delta = WireJson.NODES.objectNode();
-                            delta.put("type", "signature_delta");
-                            delta.put("signature", SIGNATURE_PREFIX + encrypted);
-                            delta(delta, out);
+                            delta("signature_delta", "signature", SIGNATURE_PREFIX + encrypted, out);
                         }
                         close(out);
                     } else if (!encrypted.isEmpty()) {
                         // Reasoning without a summary: an empty thinking block keeps it for the next turn.
-                        ObjectNode block = WireJson.NODES.objectNode();
-                        block.put("type", "thinking");
-                        block.put("thinking", "");
-                        block.put("signature", "");
-                        open("thinking", item.path("id").asText(""), block, out);
-                        ObjectNode delta = WireJson.NODES.objectNode();
-                        delta.put("type", "signature_delta");
-                        delta.put("signature", SIGNATURE_PREFIX + encrypted);
-                        delta(delta, out);
+                        openThinking(item.path("id").asText(""), out);
+                        delta("signature_delta", "signature", SIGNATURE_PREFIX + encrypted, out);
                         close(out);
                     } else if (!thinkingNoted) {
                         thinkingNoted = true;
@@ -786,6 +742,36 @@ public final class MessagesToResponses implements RequestAwareTranslation {
             event.put("index", openIndex);
             event.set("content_block", block);
             out.accept(WireJson.frame("content_block_start", event));
+        }
+
+        /** Closes the open block and opens a tool_use block for a function or custom tool call item. */
+        private void openToolUse(JsonNode item, java.util.function.Consumer<byte[]> out) {
+            close(out);
+            toolUse = true;
+            ObjectNode block = WireJson.NODES.objectNode();
+            block.put("type", "tool_use");
+            block.put("id", item.path("call_id").asText(item.path("id").asText("")));
+            block.put("name", item.path("name").asText(""));
+            block.putObject("input");
+            open("tool_use", item.path("id").asText(""), block, out);
+        }
+
+        /** Closes the open block and opens an empty thinking block for a reasoning item. */
+        private void openThinking(String itemId, java.util.function.Consumer<byte[]> out) {
+            close(out);
+            ObjectNode block = WireJson.NODES.objectNode();
+            block.put("type", "thinking");
+            block.put("thinking", "");
+            block.put("signature", "");
+            open("thinking", itemId, block, out);
+        }
+
+        /** A content_block_delta of the open block: {@code {"type": type, field: value}}. */
+        private void delta(String type, String field, String value, java.util.function.Consumer<byte[]> out) {
+            ObjectNode delta = WireJson.NODES.objectNode();
+            delta.put("type", type);
+            delta.put(field, value);
+            delta(delta, out);
         }
 
         private void delta(ObjectNode delta, java.util.function.Consumer<byte[]> out) {

@@ -272,12 +272,7 @@ public final class ResponsesToMessages implements RequestAwareTranslation {
             return null;
         }
         if (choice.isTextual()) {
-            return switch (choice.textValue()) {
-                case "auto" -> Json.object().put("type", "auto");
-                case "none" -> Json.object().put("type", "none");
-                case "required" -> Json.object().put("type", "any");
-                default -> throw new Untranslatable("unknown tool_choice " + choice.textValue());
-            };
+            return AnthropicRequestBuilder.toolChoiceForMode(choice.textValue());
         }
         String type = choice.path("type").asText();
         if ("function".equals(type) || "custom".equals(type)) {
