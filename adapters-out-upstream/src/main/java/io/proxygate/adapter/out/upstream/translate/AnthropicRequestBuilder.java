@@ -169,6 +169,23 @@ final class AnthropicRequestBuilder {
         return budget < MIN_THINKING_BUDGET ? 0 : budget;
     }
 
+    /**
+     * The tool choice with OpenAI's {@code parallel_tool_calls: false} as Anthropic's
+     * {@code disable_parallel_tool_use} (which lives in the tool choice, so one is made when the client sent none);
+     * unchanged when parallel calls are allowed, there are no tools, or the choice is {@code none}.
+     */
+    static ObjectNode withParallelToolUse(ObjectNode toolChoice, JsonNode parallelToolCalls, boolean hasTools) {
+        if (parallelToolCalls == null || !parallelToolCalls.isBoolean() || parallelToolCalls.booleanValue()
+                || !hasTools) {
+            return toolChoice;
+        }
+        ObjectNode choice = toolChoice == null ? Json.object().put("type", "auto") : toolChoice;
+        if (!"none".equals(choice.get("type").textValue())) {
+            choice.put("disable_parallel_tool_use", true);
+        }
+        return choice;
+    }
+
     /** An OpenAI {@code tool_choice} mode ({@code auto}, {@code none}, {@code required}) as Anthropic's object. */
     static ObjectNode toolChoiceForMode(String mode) throws Untranslatable {
         return switch (mode) {

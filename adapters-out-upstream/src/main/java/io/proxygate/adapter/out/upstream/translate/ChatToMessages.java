@@ -41,28 +41,10 @@ public final class ChatToMessages implements RequestAwareTranslation {
                 }
             }
         }
-        ObjectNode out = Json.object();
-        out.put("id", id).put("object", "chat.completion").put("created", Instant.now().getEpochSecond());
-        out.put("model", requestedModel);
-        ObjectNode choice = out.putArray("choices").addObject();
-        choice.put("index", 0);
-        ObjectNode message = choice.putObject("message");
-        message.put("role", "assistant");
-        if (text.isEmpty() && !calls.isEmpty()) {
-            message.putNull("content");
-        } else {
-            message.put("content", text.toString());
-        }
-        message.putNull("refusal");
-        if (!calls.isEmpty()) {
-            message.set("tool_calls", calls);
-        }
-        choice.putNull("logprobs");
-        choice.put("finish_reason", ChatRequests.finishReasonFromAnthropic(msg.path("stop_reason").asText(null)));
         AnthropicUsage usage = new AnthropicUsage();
         usage.read(msg.get("usage"));
-        out.set("usage", usage.asChat());
-        return Json.bytes(out);
+        return Json.bytes(ChatRequests.completion(id, Instant.now().getEpochSecond(), requestedModel, text, calls,
+                ChatRequests.finishReasonFromAnthropic(msg.path("stop_reason").asText(null)), usage.asChat()));
     }
 
     @Override
@@ -99,15 +81,8 @@ public final class ChatToMessages implements RequestAwareTranslation {
         int maxTokens = max > 0 ? max : AnthropicRequestBuilder.defaultMaxTokens(servedModel);
         out.put("max_tokens", maxTokens);
         ObjectNode toolChoice = toolChoice(in.get("tool_choice"));
-        JsonNode parallel = in.get("parallel_tool_calls");
-        if (parallel != null && parallel.isBoolean() && !parallel.booleanValue() && tools != null) {
-            if (toolChoice == null) {
-                toolChoice = Json.object().put("type", "auto");
-            }
-            if (!"none".equals(toolChoice.get("type").textValue())) {
-                toolChoice.put("disable_parallel_tool_use", true);
-            }
-        }
+        toolChoice = AnthropicRequestBuilder.withParallelToolUse(toolChoice, in.get("parallel_tool_calls"),
+                tools != null);
         int budget = 0;
         String effort = Json.text(in, "reasoning_effort");
         if (effort != null) {
@@ -384,17 +359,7 @@ public final class ChatToMessages implements RequestAwareTranslation {
                     stopReason = Json.text(e.path("delta"), "stop_reason");
                     usage.read(e.get("usage"));
                 }
-                case "message_stop" -> {
-                    out.accept(chunk(Json.object(), ChatRequests.finishReasonFromAnthropic(stopReason)));
-                    if (includeUsage) {
-                        ObjectNode last = base();
-                        last.putArray("choices");
-                        last.set("usage", usage.asChat());
-                        out.accept(Json.dataFrame(last));
-                    }
-                    out.accept(Json.DONE_FRAME);
-                    finished = true;
-                }
+                case "message_stop" -> finish(ChatRequests.finishReasonFromAnthropic(stopReason), usage.asChat(), out);
                 case "error" -> fail(ErrorShapes.openAiErrorFromAnthropicEvent(e), out);
                 default -> {
                     // ping

@@ -79,15 +79,8 @@ public final class ResponsesToMessages implements RequestAwareTranslation {
         out.put("max_tokens", maxTokens);
 
         ObjectNode toolChoice = toolChoice(in.get("tool_choice"), upstreamNameOf);
-        JsonNode parallel = in.get("parallel_tool_calls");
-        if (parallel != null && parallel.isBoolean() && !parallel.booleanValue() && tools != null) {
-            if (toolChoice == null) {
-                toolChoice = Json.object().put("type", "auto");
-            }
-            if (!"none".equals(toolChoice.get("type").textValue())) {
-                toolChoice.put("disable_parallel_tool_use", true);
-            }
-        }
+        toolChoice = AnthropicRequestBuilder.withParallelToolUse(toolChoice, in.get("parallel_tool_calls"),
+                tools != null);
 
         int budget = thinkingBudget(in.get("reasoning"), maxTokens, toolChoice, b);
         b.cacheBreakpoints(tools);
