@@ -223,10 +223,28 @@ final class AnthropicRequestBuilder {
     }
 
     /**
+     * Writes the request's {@code system}, {@code messages}, {@code tools} and {@code tool_choice} (only with tools)
+     * into {@code out}, with the cache breakpoints set.
+     */
+    void writeConversation(ObjectNode out, ArrayNode tools, ObjectNode toolChoice) {
+        cacheBreakpoints(tools);
+        if (!system.isEmpty()) {
+            out.set("system", system);
+        }
+        out.set("messages", messages);
+        if (tools != null) {
+            out.set("tools", tools);
+            if (toolChoice != null) {
+                out.set("tool_choice", toolChoice);
+            }
+        }
+    }
+
+    /**
      * Marks the prompt prefix cacheable (tools, system, conversation so far): OpenAI caches prefixes on its own, and
      * without these breakpoints every turn of an agent loop would pay full input price on Anthropic.
      */
-    void cacheBreakpoints(ArrayNode tools) {
+    private void cacheBreakpoints(ArrayNode tools) {
         if (tools != null && !tools.isEmpty()) {
             ((ObjectNode) tools.get(tools.size() - 1)).putObject("cache_control").put("type", "ephemeral");
         }

@@ -98,17 +98,7 @@ public final class ChatToMessages implements RequestAwareTranslation {
                 budget = 0;
             }
         }
-        b.cacheBreakpoints(tools);
-        if (!b.system.isEmpty()) {
-            out.set("system", b.system);
-        }
-        out.set("messages", b.messages);
-        if (tools != null) {
-            out.set("tools", tools);
-            if (toolChoice != null) {
-                out.set("tool_choice", toolChoice);
-            }
-        }
+        b.writeConversation(out, tools, toolChoice);
         if (budget > 0) {
             out.putObject("thinking").put("type", "enabled").put("budget_tokens", budget);
         } else {

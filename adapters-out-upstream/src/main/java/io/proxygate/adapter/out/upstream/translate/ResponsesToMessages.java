@@ -83,17 +83,7 @@ public final class ResponsesToMessages implements RequestAwareTranslation {
                 tools != null);
 
         int budget = thinkingBudget(in.get("reasoning"), maxTokens, toolChoice, b);
-        b.cacheBreakpoints(tools);
-        if (!b.system.isEmpty()) {
-            out.set("system", b.system);
-        }
-        out.set("messages", b.messages);
-        if (tools != null) {
-            out.set("tools", tools);
-        }
-        if (toolChoice != null && tools != null) {
-            out.set("tool_choice", toolChoice);
-        }
+        b.writeConversation(out, tools, toolChoice);
         if (budget > 0) {
             out.putObject("thinking").put("type", "enabled").put("budget_tokens", budget);
             if (in.has("temperature") || in.has("top_p")) {
