@@ -16,6 +16,11 @@ final class AnthropicRequestBuilder {
     /** Anthropic's smallest thinking budget. */
     static final int MIN_THINKING_BUDGET = 1024;
 
+    /** The user turn put before a history that starts with the assistant. */
+    static final String CONVERSATION_OPENER = "(conversation start)";
+    /** The user turn put after a history that ends with the assistant: go on from there. */
+    static final String CONTINUE_AFTER_ASSISTANT = "Continue.";
+
     final ArrayNode system = Json.array();
     final ArrayNode messages = Json.array();
     final List<String> notes = new ArrayList<>();
@@ -227,6 +232,7 @@ final class AnthropicRequestBuilder {
      * into {@code out}, with the cache breakpoints set.
      */
     void writeConversation(ObjectNode out, ArrayNode tools, ObjectNode toolChoice) {
+        openAndCloseWithUserTurns();
         cacheBreakpoints(tools);
         if (!system.isEmpty()) {
             out.set("system", system);
@@ -238,6 +244,32 @@ final class AnthropicRequestBuilder {
                 out.set("tool_choice", toolChoice);
             }
         }
+    }
+
+    /**
+     * OpenAI's APIs take a history that starts with an assistant turn (a greeting the application showed) or ends
+     * with one (answer after it); Anthropic refuses the first, and reads the second as the start of the answer to
+     * continue, which thinking and newer models refuse. A short user turn is added where one is missing, with a note.
+     */
+    private void openAndCloseWithUserTurns() {
+        if (messages.isEmpty()) {
+            return;
+        }
+        if ("assistant".equals(messages.get(0).get("role").textValue())) {
+            messages.insert(0, userText(CONVERSATION_OPENER));
+            notes.add("a user turn was put first: Anthropic requires the conversation to start with one");
+        }
+        if ("assistant".equals(messages.get(messages.size() - 1).get("role").textValue())) {
+            last = userText(CONTINUE_AFTER_ASSISTANT);
+            messages.add(last);
+            notes.add("a user turn was added last: the history ended with an assistant turn");
+        }
+    }
+
+    private static ObjectNode userText(String text) {
+        ObjectNode m = Json.object().put("role", "user");
+        m.putArray("content").addObject().put("type", "text").put("text", text);
+        return m;
     }
 
     /**
