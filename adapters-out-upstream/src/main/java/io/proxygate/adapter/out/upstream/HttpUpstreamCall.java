@@ -79,7 +79,7 @@ final class HttpUpstreamCall implements UpstreamCall {
     private UpstreamHead head;
     private SseScanner scanner;
     private TopLevelJsonCapture jsonCapture;
-    private ByteBuffer assembled;
+    private OneChunkBody assembled;
     private boolean bodyDone;
 
     HttpUpstreamCall(PreparedRequest request, Route route, UpstreamSettings settings, InstantSource clock,
@@ -195,9 +195,7 @@ final class HttpUpstreamCall implements UpstreamCall {
             awaitHead();
         }
         if (assembled != null) {
-            ByteBuffer once = assembled;
-            assembled = ByteBuffer.allocate(0);
-            return once.hasRemaining() ? Optional.of(once) : Optional.empty();
+            return assembled.next();
         }
         Optional<ByteBuffer> chunk = take(wait == null ? -1 : Math.max(0, wait.toNanos()));
         if (chunk == null) {
@@ -290,11 +288,11 @@ final class HttpUpstreamCall implements UpstreamCall {
         Headers clientHeaders = ResponseHeaderPolicy.clientHeaders(route, upstreamHeaders, false, true);
         return switch (assembler.result()) {
             case ResponseAssembler.Result.Completed c -> {
-                assembled = ByteBuffer.wrap(c.json());
+                assembled = new OneChunkBody(c.json());
                 yield new UpstreamHead(status, upstreamHeaders, clientHeaders, false, windows);
             }
             case ResponseAssembler.Result.Failed f -> {
-                assembled = ByteBuffer.wrap(f.json());
+                assembled = new OneChunkBody(f.json());
                 yield new UpstreamHead(f.status(), upstreamHeaders, clientHeaders, false, windows);
             }
             case ResponseAssembler.Result.Truncated t -> throw new UpstreamException(Kind.RESET,

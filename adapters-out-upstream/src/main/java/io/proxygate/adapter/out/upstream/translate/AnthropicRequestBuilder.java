@@ -16,6 +16,11 @@ final class AnthropicRequestBuilder {
     /** Anthropic's smallest thinking budget. */
     static final int MIN_THINKING_BUDGET = 1024;
 
+    /** The user turn put before a history that starts with the assistant. */
+    static final String CONVERSATION_OPENER = "(conversation start)";
+    /** The user turn put after a history that ends with the assistant: go on from there. */
+    static final String CONTINUE_AFTER_ASSISTANT = "Continue.";
+
     final ArrayNode system = Json.array();
     final ArrayNode messages = Json.array();
     final List<String> notes = new ArrayList<>();
@@ -170,6 +175,33 @@ final class AnthropicRequestBuilder {
     }
 
     /**
+     * The tool choice with OpenAI's {@code parallel_tool_calls: false} as Anthropic's
+     * {@code disable_parallel_tool_use} (which lives in the tool choice, so one is made when the client sent none);
+     * unchanged when parallel calls are allowed, there are no tools, or the choice is {@code none}.
+     */
+    static ObjectNode withParallelToolUse(ObjectNode toolChoice, JsonNode parallelToolCalls, boolean hasTools) {
+        if (parallelToolCalls == null || !parallelToolCalls.isBoolean() || parallelToolCalls.booleanValue()
+                || !hasTools) {
+            return toolChoice;
+        }
+        ObjectNode choice = toolChoice == null ? Json.object().put("type", "auto") : toolChoice;
+        if (!"none".equals(choice.get("type").textValue())) {
+            choice.put("disable_parallel_tool_use", true);
+        }
+        return choice;
+    }
+
+    /** An OpenAI {@code tool_choice} mode ({@code auto}, {@code none}, {@code required}) as Anthropic's object. */
+    static ObjectNode toolChoiceForMode(String mode) throws Untranslatable {
+        return switch (mode) {
+            case "auto" -> Json.object().put("type", "auto");
+            case "none" -> Json.object().put("type", "none");
+            case "required" -> Json.object().put("type", "any");
+            default -> throw new Untranslatable("unknown tool_choice " + mode);
+        };
+    }
+
+    /**
      * With thinking on, Anthropic requires the assistant turn a tool loop continues from to start with its thinking
      * block; history from another provider has none, so thinking must stay off for such a request.
      */
@@ -196,10 +228,55 @@ final class AnthropicRequestBuilder {
     }
 
     /**
+     * Writes the request's {@code system}, {@code messages}, {@code tools} and {@code tool_choice} (only with tools)
+     * into {@code out}, with the cache breakpoints set.
+     */
+    void writeConversation(ObjectNode out, ArrayNode tools, ObjectNode toolChoice) {
+        openAndCloseWithUserTurns();
+        cacheBreakpoints(tools);
+        if (!system.isEmpty()) {
+            out.set("system", system);
+        }
+        out.set("messages", messages);
+        if (tools != null) {
+            out.set("tools", tools);
+            if (toolChoice != null) {
+                out.set("tool_choice", toolChoice);
+            }
+        }
+    }
+
+    /**
+     * OpenAI's APIs take a history that starts with an assistant turn (a greeting the application showed) or ends
+     * with one (answer after it); Anthropic refuses the first, and reads the second as the start of the answer to
+     * continue, which thinking and newer models refuse. A short user turn is added where one is missing, with a note.
+     */
+    private void openAndCloseWithUserTurns() {
+        if (messages.isEmpty()) {
+            return;
+        }
+        if ("assistant".equals(messages.get(0).get("role").textValue())) {
+            messages.insert(0, userText(CONVERSATION_OPENER));
+            notes.add("a user turn was put first: Anthropic requires the conversation to start with one");
+        }
+        if ("assistant".equals(messages.get(messages.size() - 1).get("role").textValue())) {
+            last = userText(CONTINUE_AFTER_ASSISTANT);
+            messages.add(last);
+            notes.add("a user turn was added last: the history ended with an assistant turn");
+        }
+    }
+
+    private static ObjectNode userText(String text) {
+        ObjectNode m = Json.object().put("role", "user");
+        m.putArray("content").addObject().put("type", "text").put("text", text);
+        return m;
+    }
+
+    /**
      * Marks the prompt prefix cacheable (tools, system, conversation so far): OpenAI caches prefixes on its own, and
      * without these breakpoints every turn of an agent loop would pay full input price on Anthropic.
      */
-    void cacheBreakpoints(ArrayNode tools) {
+    private void cacheBreakpoints(ArrayNode tools) {
         if (tools != null && !tools.isEmpty()) {
             ((ObjectNode) tools.get(tools.size() - 1)).putObject("cache_control").put("type", "ephemeral");
         }

@@ -30,6 +30,22 @@ abstract class ChatChunkStream implements EventTranslator {
         finished = true;
     }
 
+    /**
+     * The stream's last chunk (why it stopped), the usage chunk when the client asked for one ({@code choices}
+     * empty, as OpenAI sends it), and {@code [DONE]}.
+     */
+    protected final void finish(String finishReason, ObjectNode usage, Consumer<byte[]> out) {
+        out.accept(chunk(Json.object(), finishReason));
+        if (includeUsage) {
+            ObjectNode last = base();
+            last.putArray("choices");
+            last.set("usage", usage);
+            out.accept(Json.dataFrame(last));
+        }
+        out.accept(Json.DONE_FRAME);
+        finished = true;
+    }
+
     protected final ObjectNode base() {
         ObjectNode c = Json.object();
         c.put("id", id == null ? "chatcmpl-unknown" : id).put("object", "chat.completion.chunk");

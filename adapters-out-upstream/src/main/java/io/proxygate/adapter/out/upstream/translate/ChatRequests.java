@@ -1,6 +1,8 @@
 package io.proxygate.adapter.out.upstream.translate;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /** Reading a Chat Completions request: the pieces both Chat codecs need and the features neither can serve. */
 final class ChatRequests {
@@ -24,6 +26,33 @@ final class ChatRequests {
     static String chatId(String upstreamId, String upstreamPrefix) {
         return "chatcmpl-" + (upstreamId.startsWith(upstreamPrefix)
                 ? upstreamId.substring(upstreamPrefix.length()) : upstreamId);
+    }
+
+    /**
+     * A non-streamed Chat completion with one assistant message: its text ({@code null} content when it only calls
+     * tools), its tool calls, why it stopped and its usage.
+     */
+    static ObjectNode completion(String id, long created, String model, CharSequence text, ArrayNode calls,
+                                 String finishReason, ObjectNode usage) {
+        ObjectNode out = Json.object();
+        out.put("id", id).put("object", "chat.completion").put("created", created);
+        out.put("model", model);
+        ObjectNode choice = out.putArray("choices").addObject();
+        choice.put("index", 0);
+        ObjectNode message = choice.putObject("message").put("role", "assistant");
+        if (text.isEmpty() && !calls.isEmpty()) {
+            message.putNull("content");
+        } else {
+            message.put("content", text.toString());
+        }
+        message.putNull("refusal");
+        if (!calls.isEmpty()) {
+            message.set("tool_calls", calls);
+        }
+        choice.putNull("logprobs");
+        choice.put("finish_reason", finishReason);
+        out.set("usage", usage);
+        return out;
     }
 
     private static void refuseUnservable(JsonNode in) throws Untranslatable {

@@ -41,28 +41,10 @@ public final class ChatToMessages implements RequestAwareTranslation {
                 }
             }
         }
-        ObjectNode out = Json.object();
-        out.put("id", id).put("object", "chat.completion").put("created", Instant.now().getEpochSecond());
-        out.put("model", requestedModel);
-        ObjectNode choice = out.putArray("choices").addObject();
-        choice.put("index", 0);
-        ObjectNode message = choice.putObject("message");
-        message.put("role", "assistant");
-        if (text.isEmpty() && !calls.isEmpty()) {
-            message.putNull("content");
-        } else {
-            message.put("content", text.toString());
-        }
-        message.putNull("refusal");
-        if (!calls.isEmpty()) {
-            message.set("tool_calls", calls);
-        }
-        choice.putNull("logprobs");
-        choice.put("finish_reason", ChatRequests.finishReasonFromAnthropic(msg.path("stop_reason").asText(null)));
         AnthropicUsage usage = new AnthropicUsage();
         usage.read(msg.get("usage"));
-        out.set("usage", usage.asChat());
-        return Json.bytes(out);
+        return Json.bytes(ChatRequests.completion(id, Instant.now().getEpochSecond(), requestedModel, text, calls,
+                ChatRequests.finishReasonFromAnthropic(msg.path("stop_reason").asText(null)), usage.asChat()));
     }
 
     @Override
@@ -99,15 +81,8 @@ public final class ChatToMessages implements RequestAwareTranslation {
         int maxTokens = max > 0 ? max : AnthropicRequestBuilder.defaultMaxTokens(servedModel);
         out.put("max_tokens", maxTokens);
         ObjectNode toolChoice = toolChoice(in.get("tool_choice"));
-        JsonNode parallel = in.get("parallel_tool_calls");
-        if (parallel != null && parallel.isBoolean() && !parallel.booleanValue() && tools != null) {
-            if (toolChoice == null) {
-                toolChoice = Json.object().put("type", "auto");
-            }
-            if (!"none".equals(toolChoice.get("type").textValue())) {
-                toolChoice.put("disable_parallel_tool_use", true);
-            }
-        }
+        toolChoice = AnthropicRequestBuilder.withParallelToolUse(toolChoice, in.get("parallel_tool_calls"),
+                tools != null);
         int budget = 0;
         String effort = Json.text(in, "reasoning_effort");
         if (effort != null) {
@@ -123,17 +98,7 @@ public final class ChatToMessages implements RequestAwareTranslation {
                 budget = 0;
             }
         }
-        b.cacheBreakpoints(tools);
-        if (!b.system.isEmpty()) {
-            out.set("system", b.system);
-        }
-        out.set("messages", b.messages);
-        if (tools != null) {
-            out.set("tools", tools);
-            if (toolChoice != null) {
-                out.set("tool_choice", toolChoice);
-            }
-        }
+        b.writeConversation(out, tools, toolChoice);
         if (budget > 0) {
             out.putObject("thinking").put("type", "enabled").put("budget_tokens", budget);
         } else {
@@ -169,7 +134,7 @@ public final class ChatToMessages implements RequestAwareTranslation {
                 b.notes.add(ignored + " dropped: Anthropic has no such parameter");
             }
         }
-        return new TranslatedRequest(Json.bytes(out), new ReplyContext(Set.of(), Map.of(),
+        return new TranslatedRequest(Json.bytes(out, clientBody.length), new ReplyContext(Set.of(), Map.of(),
                 ChatRequests.includeUsage(in)), b.notes);
     }
 
@@ -307,12 +272,7 @@ public final class ChatToMessages implements RequestAwareTranslation {
             return null;
         }
         if (choice.isTextual()) {
-            return switch (choice.textValue()) {
-                case "auto" -> Json.object().put("type", "auto");
-                case "none" -> Json.object().put("type", "none");
-                case "required" -> Json.object().put("type", "any");
-                default -> throw new Untranslatable("unknown tool_choice " + choice.textValue());
-            };
+            return AnthropicRequestBuilder.toolChoiceForMode(choice.textValue());
         }
         if ("function".equals(choice.path("type").asText())) {
             return Json.object().put("type", "tool").put("name", choice.path("function").path("name").asText());
@@ -389,17 +349,7 @@ public final class ChatToMessages implements RequestAwareTranslation {
                     stopReason = Json.text(e.path("delta"), "stop_reason");
                     usage.read(e.get("usage"));
                 }
-                case "message_stop" -> {
-                    out.accept(chunk(Json.object(), ChatRequests.finishReasonFromAnthropic(stopReason)));
-                    if (includeUsage) {
-                        ObjectNode last = base();
-                        last.putArray("choices");
-                        last.set("usage", usage.asChat());
-                        out.accept(Json.dataFrame(last));
-                    }
-                    out.accept(Json.DONE_FRAME);
-                    finished = true;
-                }
+                case "message_stop" -> finish(ChatRequests.finishReasonFromAnthropic(stopReason), usage.asChat(), out);
                 case "error" -> fail(ErrorShapes.openAiErrorFromAnthropicEvent(e), out);
                 default -> {
                     // ping

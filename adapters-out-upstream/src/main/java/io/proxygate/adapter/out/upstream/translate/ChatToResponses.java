@@ -135,7 +135,7 @@ public final class ChatToResponses implements RequestAwareTranslation {
                 notes.add(ignored + " dropped: the Responses API has no such parameter");
             }
         }
-        return new TranslatedRequest(Json.bytes(out), new ReplyContext(Set.of(), Map.of(),
+        return new TranslatedRequest(Json.bytes(out, clientBody.length), new ReplyContext(Set.of(), Map.of(),
                 ChatRequests.includeUsage(in)), notes);
     }
 
@@ -247,26 +247,9 @@ public final class ChatToResponses implements RequestAwareTranslation {
                 }
             }
         }
-        ObjectNode out = Json.object();
-        out.put("id", chatId(r.path("id").asText("resp"))).put("object", "chat.completion");
-        out.put("created", r.path("created_at").asLong(Instant.now().getEpochSecond()));
-        out.put("model", requestedModel);
-        ObjectNode choice = out.putArray("choices").addObject();
-        choice.put("index", 0);
-        ObjectNode message = choice.putObject("message").put("role", "assistant");
-        if (text.isEmpty() && !calls.isEmpty()) {
-            message.putNull("content");
-        } else {
-            message.put("content", text.toString());
-        }
-        message.putNull("refusal");
-        if (!calls.isEmpty()) {
-            message.set("tool_calls", calls);
-        }
-        choice.putNull("logprobs");
-        choice.put("finish_reason", finishReason(r, !calls.isEmpty()));
-        out.set("usage", chatUsage(r.get("usage")));
-        return Json.bytes(out);
+        return Json.bytes(ChatRequests.completion(chatId(r.path("id").asText("resp")),
+                r.path("created_at").asLong(Instant.now().getEpochSecond()), requestedModel, text, calls,
+                finishReason(r, !calls.isEmpty()), chatUsage(r.get("usage"))));
     }
 
     static String finishReason(JsonNode response, boolean toolCalls) {
@@ -368,15 +351,7 @@ public final class ChatToResponses implements RequestAwareTranslation {
                 case "response.completed", "response.incomplete" -> {
                     start(null, out);
                     JsonNode response = e.path("response");
-                    out.accept(chunk(Json.object(), finishReason(response, !toolIndex.isEmpty())));
-                    if (includeUsage) {
-                        ObjectNode last = base();
-                        last.putArray("choices");
-                        last.set("usage", chatUsage(response.get("usage")));
-                        out.accept(Json.dataFrame(last));
-                    }
-                    out.accept(Json.DONE_FRAME);
-                    finished = true;
+                    finish(finishReason(response, !toolIndex.isEmpty()), chatUsage(response.get("usage")), out);
                 }
                 case "response.failed" -> {
                     JsonNode err = e.path("response").path("error");

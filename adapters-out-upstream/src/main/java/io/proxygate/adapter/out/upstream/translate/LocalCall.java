@@ -1,5 +1,6 @@
 package io.proxygate.adapter.out.upstream.translate;
 
+import io.proxygate.adapter.out.upstream.OneChunkBody;
 import io.proxygate.application.port.out.UpstreamCall;
 import io.proxygate.application.port.out.UpstreamHead;
 import io.proxygate.application.http.Headers;
@@ -11,11 +12,11 @@ import java.util.Optional;
 /** An answer made here without calling an upstream: a refusal in the client's shape, or an estimate. */
 final class LocalCall implements UpstreamCall {
     private final UpstreamHead head;
-    private ByteBuffer body;
+    private final OneChunkBody body;
 
     private LocalCall(UpstreamHead head, byte[] body) {
         this.head = head;
-        this.body = ByteBuffer.wrap(body);
+        this.body = new OneChunkBody(body);
     }
 
     static LocalCall json(int status, byte[] body, String... extraHeaders) {
@@ -33,9 +34,7 @@ final class LocalCall implements UpstreamCall {
 
     @Override
     public Optional<ByteBuffer> nextChunk() {
-        ByteBuffer once = body;
-        body = null;
-        return once == null || !once.hasRemaining() ? Optional.empty() : Optional.of(once);
+        return body.next();
     }
 
     @Override

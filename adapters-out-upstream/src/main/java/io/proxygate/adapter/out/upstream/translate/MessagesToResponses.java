@@ -25,7 +25,7 @@ import java.util.Set;
  * Responses upstream, cache-control marks. What is refused: Anthropic's server-side tools (web search, computer use,
  * code execution, text editor, bash): they would run on Anthropic's servers, which do not take part here.
  */
-public final class MessagesToResponses implements WireTranslation {
+public final class MessagesToResponses implements RequestAwareTranslation {
     private static final Logger LOG = LoggerFactory.getLogger(MessagesToResponses.class);
     /**
      * Prefix of a thinking block's signature that carries a Responses reasoning item's encrypted content: the
@@ -33,6 +33,32 @@ public final class MessagesToResponses implements WireTranslation {
      */
     static final String SIGNATURE_PREFIX = "pgr1:";
     private static final Set<String> CLIENT_TOOL_TYPES = Set.of("custom");
+
+    /**
+     * The translated request, and an estimate of its input tokens for the stream's {@code message_start}: a Responses
+     * stream reports its usage only at the end, and Claude Code shows the context's size from
+     * {@code message_start} (the upstream's own count follows in {@code message_delta}).
+     */
+    @Override
+    public TranslatedRequest translate(byte[] clientBody, String servedModel) throws Untranslatable {
+        byte[] body = request(clientBody, servedModel);
+        return new TranslatedRequest(body, ReplyContext.withInputTokensEstimate(inputTokensOf(body)), List.of());
+    }
+
+    @Override
+    public byte[] reply(byte[] upstreamBody, String requestedModel, ReplyContext context) {
+        return reply(upstreamBody, requestedModel);
+    }
+
+    @Override
+    public EventTranslator stream(String requestedModel, ReplyContext context) {
+        return new Stream(requestedModel, context.inputTokensEstimate());
+    }
+
+    /** About four characters a token: what {@code count_tokens} answers and {@code message_start} announces. */
+    static long inputTokensOf(byte[] translatedRequest) {
+        return Math.max(1, (translatedRequest.length + 3) / 4);
+    }
 
     @Override
     public byte[] request(byte[] clientBody, String servedModel) throws Untranslatable {
@@ -85,7 +111,7 @@ public final class MessagesToResponses implements WireTranslation {
         if (!dropped.isEmpty()) {
             LOG.info("translation messages → responses: dropped {} (no Responses counterpart)", dropped);
         }
-        return WireJson.bytes(out);
+        return Json.bytes(out, clientBody.length);
     }
 
     /**
@@ -177,8 +203,7 @@ public final class MessagesToResponses implements WireTranslation {
                         call.put("type", "function_call");
                         call.put("call_id", block.path("id").asText(""));
                         call.put("name", block.path("name").asText(""));
-                        call.put("arguments", WireJson.text(block.path("input").isMissingNode()
-                                ? WireJson.NODES.objectNode() : block.path("input")));
+                        call.put("arguments", argumentsText(block.path("input")));
                     }
                     case "tool_result" -> {
                         flush(items, role, parts);
@@ -210,6 +235,14 @@ public final class MessagesToResponses implements WireTranslation {
                     droppedThinking);
         }
         return items;
+    }
+
+    /** A tool call's input as the JSON text of a Responses call's arguments. */
+    private static String argumentsText(JsonNode input) {
+        if (input instanceof RawJsonNode raw) {
+            return raw.compactText();
+        }
+        return WireJson.text(input.isMissingNode() ? WireJson.NODES.objectNode() : input);
     }
 
     private static void flush(ArrayNode items, String role, List<ObjectNode> parts) {
@@ -530,13 +563,12 @@ public final class MessagesToResponses implements WireTranslation {
     public long estimateInputTokens(byte[] clientBody) throws Untranslatable {
         ObjectNode in = WireJson.object(clientBody);
         in.put("model", in.path("model").asText("unknown"));
-        byte[] translated = request(WireJson.bytes(in), in.path("model").asText());
-        return Math.max(1, (translated.length + 3) / 4);
+        return inputTokensOf(request(WireJson.bytes(in), in.path("model").asText()));
     }
 
     @Override
     public EventTranslator stream(String requestedModel) {
-        return new Stream(requestedModel);
+        return new Stream(requestedModel, 0);
     }
 
     /**
@@ -546,6 +578,8 @@ public final class MessagesToResponses implements WireTranslation {
      */
     static final class Stream implements EventTranslator {
         private final String requestedModel;
+        /** What message_start announces as input tokens, before the upstream's count arrives with the end. */
+        private final long inputTokensEstimate;
         private boolean started;
         private boolean finished;
         private int nextIndex;
@@ -557,8 +591,9 @@ public final class MessagesToResponses implements WireTranslation {
         private boolean toolUse;
         private boolean thinkingNoted;
 
-        Stream(String requestedModel) {
+        Stream(String requestedModel, long inputTokensEstimate) {
             this.requestedModel = requestedModel;
+            this.inputTokensEstimate = inputTokensEstimate;
         }
 
         @Override
@@ -575,14 +610,7 @@ public final class MessagesToResponses implements WireTranslation {
                     JsonNode item = e.path("item");
                     String itemType = item.path("type").asText("");
                     if (itemType.equals("function_call") || itemType.equals("custom_tool_call")) {
-                        close(out);
-                        toolUse = true;
-                        ObjectNode block = WireJson.NODES.objectNode();
-                        block.put("type", "tool_use");
-                        block.put("id", item.path("call_id").asText(item.path("id").asText("")));
-                        block.put("name", item.path("name").asText(""));
-                        block.putObject("input");
-                        open("tool_use", item.path("id").asText(""), block, out);
+                        openToolUse(item, out);
                         argumentsStreamed = false;
                     }
                 }
@@ -598,10 +626,7 @@ public final class MessagesToResponses implements WireTranslation {
                     if (!openKind.equals("text")) {
                         openText(e.path("item_id").asText(""), out);
                     }
-                    ObjectNode delta = WireJson.NODES.objectNode();
-                    delta.put("type", "text_delta");
-                    delta.put("text", e.path("delta").asText(""));
-                    delta(delta, out);
+                    delta("text_delta", "text", e.path("delta").asText(""), out);
                 }
                 case "response.content_part.done" -> {
                     if (openKind.equals("text")) {
@@ -611,33 +636,19 @@ public final class MessagesToResponses implements WireTranslation {
                 case "response.function_call_arguments.delta", "response.custom_tool_call_input.delta" -> {
                     if (openKind.equals("tool_use")) {
                         argumentsStreamed = true;
-                        ObjectNode delta = WireJson.NODES.objectNode();
-                        delta.put("type", "input_json_delta");
-                        delta.put("partial_json", e.path("delta").asText(""));
-                        delta(delta, out);
+                        delta("input_json_delta", "partial_json", e.path("delta").asText(""), out);
                     }
                 }
                 case "response.reasoning_summary_text.delta" -> {
                     start(e.path("response"), out);
                     if (!openKind.equals("thinking")) {
-                        close(out);
-                        ObjectNode block = WireJson.NODES.objectNode();
-                        block.put("type", "thinking");
-                        block.put("thinking", "");
-                        block.put("signature", "");
-                        open("thinking", e.path("item_id").asText(""), block, out);
+                        openThinking(e.path("item_id").asText(""), out);
                     }
-                    ObjectNode delta = WireJson.NODES.objectNode();
-                    delta.put("type", "thinking_delta");
-                    delta.put("thinking", e.path("delta").asText(""));
-                    delta(delta, out);
+                    delta("thinking_delta", "thinking", e.path("delta").asText(""), out);
                 }
                 case "response.reasoning_summary_part.done" -> {
                     if (openKind.equals("thinking")) {
-                        ObjectNode delta = WireJson.NODES.objectNode();
-                        delta.put("type", "thinking_delta");
-                        delta.put("thinking", "\n\n");
-                        delta(delta, out);
+                        delta("thinking_delta", "thinking", "\n\n", out);
                     }
                 }
                 case "response.output_item.done" -> itemDone(e.path("item"), out);
@@ -655,20 +666,10 @@ public final class MessagesToResponses implements WireTranslation {
                 case "function_call", "custom_tool_call" -> {
                     if (!openKind.equals("tool_use")) {
                         // Announced only when done: open and close the block in one go.
-                        close(out);
-                        toolUse = true;
-                        ObjectNode block = WireJson.NODES.objectNode();
-                        block.put("type", "tool_use");
-                        block.put("id", item.path("call_id").asText(item.path("id").asText("")));
-                        block.put("name", item.path("name").asText(""));
-                        block.putObject("input");
-                        open("tool_use", item.path("id").asText(""), block, out);
+                        openToolUse(item, out);
                     }
                     if (!argumentsStreamed) {
-                        ObjectNode delta = WireJson.NODES.objectNode();
-                        delta.put("type", "input_json_delta");
-                        delta.put("partial_json", WireJson.text(toolInput(item)));
-                        delta(delta, out);
+                        delta("input_json_delta", "partial_json", WireJson.text(toolInput(item)), out);
                     }
                     argumentsStreamed = false;
                     close(out);
@@ -677,23 +678,13 @@ public final class MessagesToResponses implements WireTranslation {
                     String encrypted = item.path("encrypted_content").asText("");
                     if (openKind.equals("thinking")) {
                         if (!encrypted.isEmpty()) {
-                            ObjectNode delta = WireJson.NODES.objectNode();
-                            delta.put("type", "signature_delta");
-                            delta.put("signature", SIGNATURE_PREFIX + encrypted);
-                            delta(delta, out);
+                            delta("signature_delta", "signature", SIGNATURE_PREFIX + encrypted, out);
                         }
                         close(out);
                     } else if (!encrypted.isEmpty()) {
                         // Reasoning without a summary: an empty thinking block keeps it for the next turn.
-                        ObjectNode block = WireJson.NODES.objectNode();
-                        block.put("type", "thinking");
-                        block.put("thinking", "");
-                        block.put("signature", "");
-                        open("thinking", item.path("id").asText(""), block, out);
-                        ObjectNode delta = WireJson.NODES.objectNode();
-                        delta.put("type", "signature_delta");
-                        delta.put("signature", SIGNATURE_PREFIX + encrypted);
-                        delta(delta, out);
+                        openThinking(item.path("id").asText(""), out);
+                        delta("signature_delta", "signature", SIGNATURE_PREFIX + encrypted, out);
                         close(out);
                     } else if (!thinkingNoted) {
                         thinkingNoted = true;
@@ -724,7 +715,7 @@ public final class MessagesToResponses implements WireTranslation {
             message.putNull("stop_reason");
             message.putNull("stop_sequence");
             ObjectNode usage = message.putObject("usage");
-            usage.put("input_tokens", 0);
+            usage.put("input_tokens", inputTokensEstimate);
             usage.put("cache_creation_input_tokens", 0);
             usage.put("cache_read_input_tokens", 0);
             usage.put("output_tokens", 0);
@@ -751,6 +742,36 @@ public final class MessagesToResponses implements WireTranslation {
             event.put("index", openIndex);
             event.set("content_block", block);
             out.accept(WireJson.frame("content_block_start", event));
+        }
+
+        /** Closes the open block and opens a tool_use block for a function or custom tool call item. */
+        private void openToolUse(JsonNode item, java.util.function.Consumer<byte[]> out) {
+            close(out);
+            toolUse = true;
+            ObjectNode block = WireJson.NODES.objectNode();
+            block.put("type", "tool_use");
+            block.put("id", item.path("call_id").asText(item.path("id").asText("")));
+            block.put("name", item.path("name").asText(""));
+            block.putObject("input");
+            open("tool_use", item.path("id").asText(""), block, out);
+        }
+
+        /** Closes the open block and opens an empty thinking block for a reasoning item. */
+        private void openThinking(String itemId, java.util.function.Consumer<byte[]> out) {
+            close(out);
+            ObjectNode block = WireJson.NODES.objectNode();
+            block.put("type", "thinking");
+            block.put("thinking", "");
+            block.put("signature", "");
+            open("thinking", itemId, block, out);
+        }
+
+        /** A content_block_delta of the open block: {@code {"type": type, field: value}}. */
+        private void delta(String type, String field, String value, java.util.function.Consumer<byte[]> out) {
+            ObjectNode delta = WireJson.NODES.objectNode();
+            delta.put("type", type);
+            delta.put(field, value);
+            delta(delta, out);
         }
 
         private void delta(ObjectNode delta, java.util.function.Consumer<byte[]> out) {

@@ -43,6 +43,28 @@ final class RawJsonNode extends ValueNode {
         }
     }
 
+    /** The object's JSON text without whitespace between tokens; escapes and numbers stay as the request wrote them. */
+    String compactText() {
+        byte[] out = new byte[length];
+        int n = 0;
+        boolean inString = false;
+        for (int i = offset; i < offset + length; i++) {
+            byte b = buffer[i];
+            if (inString) {
+                out[n++] = b;
+                if (b == '\\') {
+                    out[n++] = buffer[++i];
+                } else if (b == '"') {
+                    inString = false;
+                }
+            } else if (b != ' ' && b != '\n' && b != '\r' && b != '\t') {
+                out[n++] = b;
+                inString = b == '"';
+            }
+        }
+        return new String(out, 0, n, StandardCharsets.UTF_8);
+    }
+
     @Override
     public JsonToken asToken() {
         return JsonToken.START_OBJECT;

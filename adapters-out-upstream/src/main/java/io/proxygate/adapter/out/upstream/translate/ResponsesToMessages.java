@@ -79,28 +79,11 @@ public final class ResponsesToMessages implements RequestAwareTranslation {
         out.put("max_tokens", maxTokens);
 
         ObjectNode toolChoice = toolChoice(in.get("tool_choice"), upstreamNameOf);
-        JsonNode parallel = in.get("parallel_tool_calls");
-        if (parallel != null && parallel.isBoolean() && !parallel.booleanValue() && tools != null) {
-            if (toolChoice == null) {
-                toolChoice = Json.object().put("type", "auto");
-            }
-            if (!"none".equals(toolChoice.get("type").textValue())) {
-                toolChoice.put("disable_parallel_tool_use", true);
-            }
-        }
+        toolChoice = AnthropicRequestBuilder.withParallelToolUse(toolChoice, in.get("parallel_tool_calls"),
+                tools != null);
 
         int budget = thinkingBudget(in.get("reasoning"), maxTokens, toolChoice, b);
-        b.cacheBreakpoints(tools);
-        if (!b.system.isEmpty()) {
-            out.set("system", b.system);
-        }
-        out.set("messages", b.messages);
-        if (tools != null) {
-            out.set("tools", tools);
-        }
-        if (toolChoice != null && tools != null) {
-            out.set("tool_choice", toolChoice);
-        }
+        b.writeConversation(out, tools, toolChoice);
         if (budget > 0) {
             out.putObject("thinking").put("type", "enabled").put("budget_tokens", budget);
             if (in.has("temperature") || in.has("top_p")) {
@@ -118,7 +101,8 @@ public final class ResponsesToMessages implements RequestAwareTranslation {
         if (in.has("metadata") && !in.get("metadata").isEmpty()) {
             b.notes.add("metadata dropped: Anthropic accepts only a user id there");
         }
-        return new TranslatedRequest(Json.bytes(out), new ReplyContext(freeform, namespaced, false), b.notes);
+        return new TranslatedRequest(Json.bytes(out, clientBody.length), new ReplyContext(freeform, namespaced, false),
+                b.notes);
     }
 
     private static void refuseStatefulFeatures(ObjectNode in) throws Untranslatable {
@@ -271,12 +255,7 @@ public final class ResponsesToMessages implements RequestAwareTranslation {
             return null;
         }
         if (choice.isTextual()) {
-            return switch (choice.textValue()) {
-                case "auto" -> Json.object().put("type", "auto");
-                case "none" -> Json.object().put("type", "none");
-                case "required" -> Json.object().put("type", "any");
-                default -> throw new Untranslatable("unknown tool_choice " + choice.textValue());
-            };
+            return AnthropicRequestBuilder.toolChoiceForMode(choice.textValue());
         }
         String type = choice.path("type").asText();
         if ("function".equals(type) || "custom".equals(type)) {

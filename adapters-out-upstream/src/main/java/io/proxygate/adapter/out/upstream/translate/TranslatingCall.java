@@ -1,5 +1,6 @@
 package io.proxygate.adapter.out.upstream.translate;
 
+import io.proxygate.adapter.out.upstream.OneChunkBody;
 import io.proxygate.adapter.out.upstream.sse.SseEvent;
 import io.proxygate.adapter.out.upstream.sse.SseScanner;
 import io.proxygate.application.port.out.UpstreamCall;
@@ -30,7 +31,8 @@ final class TranslatingCall implements UpstreamCall {
     private final WireTranslation codec;
     private final String requestedModel;
     private UpstreamHead head;
-    private ByteBuffer whole;
+    /** A JSON reply or error, translated whole. */
+    private OneChunkBody whole;
     private SseScanner scanner;
     private EventTranslator translator;
     private boolean ended;
@@ -57,7 +59,7 @@ final class TranslatingCall implements UpstreamCall {
         }
         UpstreamHead upstream = limit == null ? call.awaitHead() : call.awaitHead(limit);
         if (!upstream.isSuccess()) {
-            whole = ByteBuffer.wrap(codec.error(upstream.status(), readAll(MAX_ERROR_BYTES)));
+            whole = new OneChunkBody(codec.error(upstream.status(), readAll(MAX_ERROR_BYTES)));
             head = new UpstreamHead(upstream.status(), upstream.upstreamHeaders(), json(upstream), false,
                     upstream.windows());
         } else if (upstream.eventStream()) {
@@ -67,7 +69,7 @@ final class TranslatingCall implements UpstreamCall {
                     "Content-Type", "text/event-stream", "Cache-Control", "no-cache", "X-Accel-Buffering", "no"),
                     true, upstream.windows());
         } else {
-            whole = ByteBuffer.wrap(codec.reply(readAll(MAX_REPLY_BYTES), requestedModel));
+            whole = new OneChunkBody(codec.reply(readAll(MAX_REPLY_BYTES), requestedModel));
             head = new UpstreamHead(upstream.status(), upstream.upstreamHeaders(), json(upstream), false,
                     upstream.windows());
         }
@@ -106,9 +108,7 @@ final class TranslatingCall implements UpstreamCall {
             awaitHead();
         }
         if (whole != null) {
-            ByteBuffer once = whole;
-            whole = ByteBuffer.allocate(0);
-            return once.hasRemaining() ? Optional.of(once) : Optional.empty();
+            return whole.next();
         }
         while (true) {
             if (ended) {

@@ -183,6 +183,31 @@ class MessagesToResponsesTest {
         assertThat(codec.estimateInputTokens(body.getBytes(StandardCharsets.UTF_8))).isBetween(1000L, 1100L);
     }
 
+    @Test
+    void messageStartAnnouncesTheEstimatedInputAndMessageDeltaTheUpstreamsCount() throws Exception {
+        String body = "{\"model\":\"claude-sonnet-4-5\",\"max_tokens\":100,\"stream\":true,\"messages\":[{\"role\":"
+                + "\"user\",\"content\":\"" + "x".repeat(4000) + "\"}]}";
+        TranslatedRequest translated = codec.translate(body.getBytes(StandardCharsets.UTF_8), "gpt-5-codex");
+        EventTranslator stream = codec.stream("claude-sonnet-4-5", translated.context());
+        List<byte[]> out = new ArrayList<>();
+        stream.event("response.created", "{\"type\":\"response.created\",\"response\":{\"id\":\"r\"}}", out::add);
+        stream.event("response.completed", "{\"type\":\"response.completed\",\"response\":{\"id\":\"r\","
+                + "\"status\":\"completed\",\"output\":[],\"usage\":{\"input_tokens\":1234,\"output_tokens\":5}}}",
+                out::add);
+
+        JsonNode start = data(out.get(0));
+        // About four characters a token of the translated request, as count_tokens estimates.
+        assertThat(start.path("message").path("usage").path("input_tokens").asLong()).isBetween(1000L, 1100L);
+        JsonNode delta = data(out.get(1));
+        assertThat(delta.path("type").asText()).isEqualTo("message_delta");
+        assertThat(delta.path("usage").path("input_tokens").asLong()).isEqualTo(1234);
+    }
+
+    private static JsonNode data(byte[] frame) throws IOException {
+        String text = new String(frame, StandardCharsets.UTF_8);
+        return JSON.readTree(text.substring(text.indexOf("data: ") + 6).trim());
+    }
+
     // ---- helpers ----
 
     record Frame(String name, JsonNode data) {

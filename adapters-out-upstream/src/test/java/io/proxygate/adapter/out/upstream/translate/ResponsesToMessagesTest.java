@@ -52,6 +52,25 @@ class ResponsesToMessagesTest {
     }
 
     @Test
+    void aHistoryThatStartsOrEndsWithTheAssistantGetsUserTurnsAroundIt() throws Exception {
+        String body = "{\"model\":\"gpt-5\",\"input\":[{\"type\":\"message\",\"role\":\"assistant\",\"content\":"
+                + "[{\"type\":\"output_text\",\"text\":\"Hi, how can I help?\"}]},{\"type\":\"message\",\"role\":\"user\","
+                + "\"content\":[{\"type\":\"input_text\",\"text\":\"Name a colour.\"}]},{\"type\":\"message\","
+                + "\"role\":\"assistant\",\"content\":[{\"type\":\"output_text\",\"text\":\"Blue\"}]}]}";
+        TranslatedRequest t = codec.translate(body.getBytes(java.nio.charset.StandardCharsets.UTF_8), "claude-sonnet-4-5");
+
+        JsonNode messages = Golden.json(t.body()).path("messages");
+        assertThat(messages.findValuesAsText("role")).containsExactly("user", "assistant", "user", "assistant", "user");
+        assertThat(messages.get(0).path("content").get(0).path("text").asText())
+                .isEqualTo(AnthropicRequestBuilder.CONVERSATION_OPENER);
+        assertThat(messages.get(3).path("content").get(0).path("text").asText()).isEqualTo("Blue");
+        assertThat(messages.get(4).path("content").get(0).path("text").asText())
+                .isEqualTo(AnthropicRequestBuilder.CONTINUE_AFTER_ASSISTANT);
+        assertThat(t.notes()).anyMatch(n -> n.contains("user turn was put first"))
+                .anyMatch(n -> n.contains("user turn was added last"));
+    }
+
+    @Test
     void refusesCodexDefaultWebSearchToolWithAHintHowToTurnItOff() {
         assertThatThrownBy(() -> codec.request(Golden.bytes("codex-first-turn.json"), "claude-sonnet-4-5"))
                 .isInstanceOf(Untranslatable.class)

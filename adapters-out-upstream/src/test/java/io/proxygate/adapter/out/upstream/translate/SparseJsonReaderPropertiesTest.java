@@ -50,4 +50,47 @@ class SparseJsonReaderPropertiesTest {
             assertThat(Json.MAPPER.readTree(Json.string(sparse))).isEqualTo(original);
         }
     }
+
+    @Provide
+    Arbitrary<String> damagedBodies() {
+        String valid = "{\"model\":\"m\",\"n\":[1,-2,3.5e2,0,-0.25,12345678901234567890],\"t\":true,\"f\":false,"
+                + "\"z\":null,\"s\":\"a\\\"b\\\\c\\u00e9d\",\"long\":\"" + "x".repeat(60) + "\","
+                + "\"parameters\":{\"type\":\"object\",\"properties\":{\"p\":{\"enum\":[1,\"two\",[]]}}}}";
+        // One edit anywhere: a character JSON gives meaning to, inserted, swapped in or taken out.
+        Arbitrary<Character> chars = Arbitraries.of('{', '}', '[', ']', ',', ':', '"', '\\', '0', '1', '-', '.', 'e',
+                'u', 't', 'x', ' ', '\n', '\u0001');
+        Arbitrary<Integer> positions = Arbitraries.integers().between(0, valid.length() - 1);
+        Arbitrary<Integer> kinds = Arbitraries.integers().between(0, 2);
+        return net.jqwik.api.Combinators.combine(positions, chars, kinds).as((at, c, kind) -> switch (kind) {
+            case 0 -> valid.substring(0, at) + c + valid.substring(at);
+            case 1 -> valid.substring(0, at) + c + valid.substring(at + 1);
+            default -> valid.substring(0, at) + valid.substring(at + 1);
+        });
+    }
+
+    /** The reader refuses exactly what Jackson refuses, and what both accept reads the same. */
+    @Property(tries = 1500)
+    void refusesWhatJacksonRefuses(@ForAll("damagedBodies") String text) throws IOException {
+        byte[] body = text.getBytes(StandardCharsets.UTF_8);
+        JsonNode strict;
+        try {
+            strict = Json.MAPPER.reader().with(com.fasterxml.jackson.databind.DeserializationFeature
+                    .FAIL_ON_TRAILING_TOKENS).readTree(body);
+        } catch (IOException refused) {
+            strict = null;
+        }
+        JsonNode sparse;
+        try {
+            sparse = SparseJsonReader.read(body);
+        } catch (IOException refused) {
+            sparse = null;
+        }
+        if (strict == null || strict.isMissingNode()) {
+            assertThat(sparse).as(text).isNull();
+        } else {
+            assertThat(sparse).as(text).isNotNull();
+            // Compared from the sparse side: its raw nodes know how to equal Jackson's, not the other way round.
+            assertThat(sparse.equals(strict)).as(text + " reads as " + strict).isTrue();
+        }
+    }
 }
