@@ -38,13 +38,15 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>A plan lists, in order: the credential the conversation is pinned to (when it is still eligible), then each
  * credential family in priority order ({@code account-first}: accounts, then keys; {@code apikey-first}: the
  * reverse), each family ranked by {@link Standing} and then by {@link HeadroomScorer} score, ties broken by fewer
- * requests in flight and then by label. At most {@link RoutingSettings#candidatesPerKind()} are offered per kind,
- * which keeps a pick linear in the pool size and free of sorting. Every credential serving the API that is not
- * offered because it is ineligible is listed with its reason; so are key types ProxyGate never routes.
+ * requests in flight and then by label. At most {@link RoutingSettings#candidatesPerKind()} are offered per kind.
+ * The explain plan lists every credential serving the API that is not offered because it is ineligible, with its
+ * reason, and key types ProxyGate never routes; a request's plan lists those its walk passed.
  *
- * <p>A pick touches every credential, so the hot path is kept lean: skip reasons are prepared when a state changes,
- * and a ChatGPT account's rank (and its explained offer) is memoised for the current second until its state, its
- * success count or its in-flight count changes. Eligibility is always checked against the exact time.
+ * <p>A pick walks a large family in its {@link RankOrder} and stops once no credential left can make the offered
+ * few; small families, and the explain plan, are walked whole. Each credential looked at is kept cheap: skip
+ * reasons are prepared when a state changes, and a ChatGPT account's rank (and its explained offer) is memoised for
+ * the current second until its state, its success count or its in-flight count changes. Eligibility is always
+ * checked against the exact time.
  *
  * <p>Three parts: this class is the planner (the hot path: {@link #plan}, leases, reports); the {@link OutcomePolicy}
  * it extends learns from outcomes (what happens after a 429, a 5xx, a 401, a success) and implements the router's
