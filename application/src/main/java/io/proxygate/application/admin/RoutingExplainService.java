@@ -48,7 +48,7 @@ public final class RoutingExplainService {
         Objects.requireNonNull(api, "api");
         String m = model == null || model.isBlank() ? "unknown" : model.trim();
         Optional<String> s = session == null ? Optional.empty() : session.map(String::trim).filter(v -> !v.isEmpty());
-        RoutingPlan plan = router.plan(new RouteQuery(api, m, s.map(ConversationKey::session), Optional.empty()));
+        RoutingPlan plan = router.explainPlan(new RouteQuery(api, m, s.map(ConversationKey::session), Optional.empty()));
 
         List<RoutingExplanation.Entry> entries = new ArrayList<>();
         Set<CredentialId> seen = new HashSet<>();

@@ -18,6 +18,14 @@ public interface CredentialRouter {
     /** Ranks the credentials that may serve {@code query} now (priority, pin, scores) and explains the rest. */
     RoutingPlan plan(RouteQuery query);
 
+    /**
+     * The plan with every credential looked at, for explanations: the same candidates as {@link #plan}, and a skip
+     * listed for every credential left out (a plan served to a request may list only those its walk passed).
+     */
+    default RoutingPlan explainPlan(RouteQuery query) {
+        return plan(query);
+    }
+
     /** Marks one more request in flight on {@code id}; the lease must be closed when the request ends. */
     Lease begin(CredentialId id);
 

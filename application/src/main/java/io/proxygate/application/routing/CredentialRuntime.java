@@ -207,8 +207,25 @@ final class CredentialRuntime extends InFlightCounter {
         return tokenLoad;
     }
 
+    /**
+     * Counts tokens served. A count is never negative; ignoring one keeps loads only growing, which the running
+     * {@link LoadPeak}s and the router's rank bounds rely on.
+     */
     void addTokens(long tokens) {
-        TOKEN_LOAD.getAndAdd(this, tokens);
+        if (tokens <= 0) {
+            return;
+        }
+        long load = (long) TOKEN_LOAD.getAndAdd(this, tokens) + tokens;
+        for (LoadPeak peak : loadPeaks) {
+            peak.raise(load);
+        }
+    }
+
+    /** The peaks of the families this credential belongs to in the current routing index. */
+    private volatile LoadPeak[] loadPeaks = new LoadPeak[0];
+
+    void watchLoad(LoadPeak[] peaks) {
+        loadPeaks = peaks;
     }
 
     private record CapSkip(State state, int successes, RoutingPlan.Skip skip) {

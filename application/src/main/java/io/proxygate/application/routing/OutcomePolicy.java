@@ -39,6 +39,10 @@ abstract class OutcomePolicy {
     /** The runtime of a credential, or null when it was never seen. */
     abstract CredentialRuntime knownRuntime(CredentialId id);
 
+    /** Called after {@code rt} took in a new usage observation (which also resets its local estimate). */
+    void usageChanged(CredentialRuntime rt) {
+    }
+
     public void onSuccess(CredentialId id, RouteQuery query, Optional<String> responseId) {
         CredentialRuntime rt = runtime(id);
         Instant now = clock.instant();
@@ -141,6 +145,7 @@ abstract class OutcomePolicy {
         CredentialRuntime rt = runtime(id);
         CredentialRuntime.Observed observed = rt.observe(AccountUsage.of(windows), windows);
         if (observed != CredentialRuntime.Observed.OLDER_THAN_KNOWN) {
+            usageChanged(rt);
             saver.save(rt, observed == CredentialRuntime.Observed.BLOCKING, clock.instant());
         }
     }

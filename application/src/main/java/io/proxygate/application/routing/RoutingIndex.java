@@ -15,9 +15,12 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.Function;
 
 /**
@@ -65,17 +68,19 @@ final class RoutingIndex {
      * tie-break). The parallel arrays spare the picker a hop through {@link Member} for every credential.
      */
     record Group(Mode mode, Member[] members, CredentialRuntime[] runtimes, PlanType[] plans, int tier,
-                 boolean controlled) {
+                 boolean controlled, boolean capped, LoadPeak peak) {
         static Group of(Mode mode, Member[] members, int tier) {
             CredentialRuntime[] runtimes = new CredentialRuntime[members.length];
             PlanType[] plans = new PlanType[members.length];
             boolean controlled = false;
+            boolean capped = false;
             for (int i = 0; i < members.length; i++) {
                 runtimes[i] = members[i].runtime;
                 plans[i] = members[i].plan;
                 controlled |= members[i].controlled;
+                capped |= members[i].controls.maxConcurrent() > 0;
             }
-            return new Group(mode, members, runtimes, plans, tier, controlled);
+            return new Group(mode, members, runtimes, plans, tier, controlled, capped, new LoadPeak());
         }
 
         /** Ranked by token load, which needs the group's largest load. */
@@ -84,8 +89,16 @@ final class RoutingIndex {
         }
     }
 
-    /** Everything needed to plan one API. */
-    record Routes(Group[] groups, List<RoutingPlan.Skip> staticSkips, Map<CredentialId, Member> byId) {
+    /**
+     * Everything needed to plan one API. {@code orders} holds each group's {@link RankOrder} (null until the first
+     * pick builds one), {@code rebuilding} whether a pick is building one for it now.
+     */
+    record Routes(Group[] groups, List<RoutingPlan.Skip> staticSkips, Map<CredentialId, Member> byId,
+                  AtomicReferenceArray<RankOrder> orders, AtomicIntegerArray rebuilding) {
+        Routes(Group[] groups, List<RoutingPlan.Skip> staticSkips, Map<CredentialId, Member> byId) {
+            this(groups, staticSkips, byId, new AtomicReferenceArray<>(groups.length),
+                    new AtomicIntegerArray(groups.length));
+        }
     }
 
     final CredentialPool.Snapshot snapshot;
@@ -162,6 +175,30 @@ final class RoutingIndex {
                 }
             }
             routes.put(api, new Routes(groups.toArray(Group[]::new), List.copyOf(skips), Map.copyOf(byId)));
+        }
+        watchLoads();
+    }
+
+    /**
+     * Hands each credential the load peaks of the families it belongs to (a key may serve several APIs), then
+     * starts each peak at its family's largest load: counted after the hand-over, so no tokens are missed.
+     */
+    private void watchLoads() {
+        Map<CredentialRuntime, List<LoadPeak>> peaks = new IdentityHashMap<>();
+        for (Routes r : routes.values()) {
+            for (Group g : r.groups()) {
+                for (CredentialRuntime rt : g.runtimes()) {
+                    peaks.computeIfAbsent(rt, k -> new ArrayList<>(2)).add(g.peak());
+                }
+            }
+        }
+        peaks.forEach((rt, list) -> rt.watchLoad(list.toArray(LoadPeak[]::new)));
+        for (Routes r : routes.values()) {
+            for (Group g : r.groups()) {
+                for (CredentialRuntime rt : g.runtimes()) {
+                    g.peak().raise(rt.tokenLoad());
+                }
+            }
         }
     }
 

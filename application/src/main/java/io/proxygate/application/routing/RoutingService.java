@@ -38,13 +38,15 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>A plan lists, in order: the credential the conversation is pinned to (when it is still eligible), then each
  * credential family in priority order ({@code account-first}: accounts, then keys; {@code apikey-first}: the
  * reverse), each family ranked by {@link Standing} and then by {@link HeadroomScorer} score, ties broken by fewer
- * requests in flight and then by label. At most {@link RoutingSettings#candidatesPerKind()} are offered per kind,
- * which keeps a pick linear in the pool size and free of sorting. Every credential serving the API that is not
- * offered because it is ineligible is listed with its reason; so are key types ProxyGate never routes.
+ * requests in flight and then by label. At most {@link RoutingSettings#candidatesPerKind()} are offered per kind.
+ * The explain plan lists every credential serving the API that is not offered because it is ineligible, with its
+ * reason, and key types ProxyGate never routes; a request's plan lists those its walk passed.
  *
- * <p>A pick touches every credential, so the hot path is kept lean: skip reasons are prepared when a state changes,
- * and a ChatGPT account's rank (and its explained offer) is memoised for the current second until its state, its
- * success count or its in-flight count changes. Eligibility is always checked against the exact time.
+ * <p>A pick walks a large family in its {@link RankOrder} and stops once no credential left can make the offered
+ * few; small families, and the explain plan, are walked whole. Each credential looked at is kept cheap: skip
+ * reasons are prepared when a state changes, and a ChatGPT account's rank (and its explained offer) is memoised for
+ * the current second until its state, its success count or its in-flight count changes. Eligibility is always
+ * checked against the exact time.
  *
  * <p>Three parts: this class is the planner (the hot path: {@link #plan}, leases, reports); the {@link OutcomePolicy}
  * it extends learns from outcomes (what happens after a 429, a 5xx, a 401, a success) and implements the router's
@@ -84,6 +86,11 @@ public final class RoutingService extends OutcomePolicy implements CredentialRou
     public record ModelCooldown(long untilMillis, String reason) {
     }
     private volatile RoutingIndex index;
+    /** Usage changes since the rank orders were built (see {@link RankOrder}). */
+    private final java.util.concurrent.atomic.AtomicReference<RankOrder.ChangeLog> changes =
+            new java.util.concurrent.atomic.AtomicReference<>(new RankOrder.ChangeLog());
+    /** Families smaller than this are walked whole: for a few credentials that is cheaper than an order. */
+    private volatile int rankOrderFrom = 32;
 
     /** Conversation pins in memory: one instance alone. */
     public RoutingService(CredentialPool pool, CredentialStatePort state, RoutingSettings settings,
@@ -124,8 +131,30 @@ public final class RoutingService extends OutcomePolicy implements CredentialRou
 
     // ---- picking
 
+    /**
+     * The plan for a request. Families of more than a few credentials are walked in their {@link RankOrder} and
+     * the walk stops once no credential left can make the best few: the candidates are exactly those of
+     * {@link #explainPlan}, but the skip list names only the credentials the walk passed (it is complete for a
+     * family that offers fewer than {@link RoutingSettings#candidatesPerKind()}, and for families with an in-flight
+     * cap, whose busy skips tell a request to wait in line).
+     */
     @Override
     public RoutingPlan plan(RouteQuery query) {
+        return plan(query, true);
+    }
+
+    /** The plan with every credential looked at: the same candidates as {@link #plan}, every skip listed. */
+    @Override
+    public RoutingPlan explainPlan(RouteQuery query) {
+        return plan(query, false);
+    }
+
+    /** Families of at least this many credentials are walked in rank order (tests lower it to cover small pools). */
+    void walkInRankOrderFrom(int familySize) {
+        this.rankOrderFrom = familySize;
+    }
+
+    private RoutingPlan plan(RouteQuery query, boolean bounded) {
         Instant now = clock.instant();
         long t = now.toEpochMilli();
         long second = Math.floorDiv(t, 1000);
@@ -136,7 +165,8 @@ public final class RoutingService extends OutcomePolicy implements CredentialRou
         RoutingIndex.Group[] groups = routes.groups();
         long[] maxLoads = new long[groups.length];
         for (int g = 0; g < groups.length; g++) {
-            maxLoads[g] = groups[g].usesLoad() ? maxLoad(groups[g]) : 1;
+            maxLoads[g] = !groups[g].usesLoad() ? 1 : bounded ? Math.max(1, groups[g].peak().get())
+                    : maxLoad(groups[g]);
         }
 
         Member pinned = pinnedMember(routes, query, now);
@@ -175,13 +205,20 @@ public final class RoutingService extends OutcomePolicy implements CredentialRou
         for (int g = 0; g < groups.length; g++) {
             RoutingIndex.Group group = groups[g];
             top.clear(group.runtimes(), t);
-            if (group.mode() == RoutingIndex.Mode.CHATGPT) {
+            RankOrder order = bounded ? orderFor(routes, g, maxLoads[g], now) : null;
+            if (order != null) {
+                rankInOrder(routes, g, order, query.model(), maxLoads[g], pinnedRuntime, top, skipped, now, second);
+            } else if (group.mode() == RoutingIndex.Mode.CHATGPT) {
                 rankChatGpt(group, query.model(), pinnedRuntime, top, skipped, now, t, second);
+            }
+            if (group.mode() == RoutingIndex.Mode.CHATGPT) {
                 for (int k = 0; k < top.size; k++) {
                     candidates.add(memoCandidate(group.members()[top.slots[k]], now, second, false));
                 }
             } else {
-                rankOthers(group, query.model(), maxLoads[g], pinnedRuntime, top, skipped, now, t);
+                if (order == null) {
+                    rankOthers(group, query.model(), maxLoads[g], pinnedRuntime, top, skipped, now, t);
+                }
                 for (int k = 0; k < top.size; k++) {
                     candidates.add(candidate(group.members()[top.slots[k]], maxLoads[g], now, ""));
                 }
@@ -266,6 +303,240 @@ public final class RoutingService extends OutcomePolicy implements CredentialRou
             }
         }
         return false;
+    }
+
+    // ---- picking in rank order
+
+    /**
+     * The family's rank order for a pick at {@code now}, rebuilt when it has expired; null when the family is
+     * walked whole: small, capped (a request may wait in line only when a busy credential is listed), or its
+     * order being rebuilt by another pick right now.
+     */
+    private RankOrder orderFor(RoutingIndex.Routes routes, int g, long maxLoad, Instant now) {
+        RoutingIndex.Group group = routes.groups()[g];
+        if (group.members().length < rankOrderFrom || group.capped()) {
+            return null;
+        }
+        long t = now.toEpochMilli();
+        RankOrder.ChangeLog log = changes.get();
+        RankOrder order = routes.orders().get(g);
+        if (order != null && order.usableAt(t, log)) {
+            return order;
+        }
+        if (!routes.rebuilding().compareAndSet(g, 0, 1)) {
+            return null;
+        }
+        try {
+            order = buildOrder(group, maxLoad, log, t);
+            routes.orders().set(g, order);
+            return order;
+        } finally {
+            routes.rebuilding().set(g, 0);
+        }
+    }
+
+    /** Works out every member's ceiling (see {@link RankOrder}) and sorts the family by it, highest first. */
+    private RankOrder buildOrder(RoutingIndex.Group group, long maxLoad, RankOrder.ChangeLog log, long t) {
+        // Read before any state: a change after this point is in the log, and picks visit it.
+        int logFrom = log.size();
+        long from = t - RankOrder.REACH_BACK_MILLIS;
+        long until = t + RankOrder.SPAN_MILLIS;
+        Instant end = Instant.ofEpochMilli(until);
+        CredentialRuntime[] runtimes = group.runtimes();
+        PlanType[] plans = group.plans();
+        int n = runtimes.length;
+        double[] ceilings = new double[n];
+        long[] loads = new long[n];
+        double[] offsets = new double[n];
+        boolean[] unbounded = new boolean[n];
+        double unmeasured = Standing.UNMEASURED.ordinal() * HeadroomScorer.BAND_GAP;
+        for (int i = 0; i < n; i++) {
+            CredentialRuntime rt = runtimes[i];
+            AccountUsage usage = rt.usage();
+            int successes = rt.successes();
+            loads[i] = -1;
+            switch (group.mode()) {
+                case CHATGPT -> {
+                    if (scorer.mayJump(usage, from, until, false)) {
+                        unbounded[i] = true;
+                    } else {
+                        double rank = scorer.chatGptRank(plans[i], usage, successes, 0, end);
+                        // Over the caps now, over them for the whole span: never offered.
+                        ceilings[i] = rank != rank ? Double.NEGATIVE_INFINITY : rank;
+                    }
+                }
+                case CLAUDE -> {
+                    if (scorer.mayJump(usage, from, until, true)) {
+                        unbounded[i] = true;
+                    } else if (scorer.claudeStanding(usage, successes, end) != Standing.UNMEASURED) {
+                        ceilings[i] = scorer.claudeRank(usage, successes, 0, 0, 1, end);
+                    } else {
+                        loads[i] = rt.tokenLoad();
+                        offsets[i] = unmeasured;
+                    }
+                }
+                case KEY -> loads[i] = rt.tokenLoad();
+            }
+        }
+        Integer[] bySlot = new Integer[n];
+        double[] keys = new double[n];
+        for (int i = 0; i < n; i++) {
+            bySlot[i] = i;
+            keys[i] = unbounded[i] ? Double.POSITIVE_INFINITY
+                    : loads[i] < 0 ? ceilings[i] : HeadroomScorer.byLoad(loads[i], maxLoad, 0) - offsets[i];
+        }
+        // Highest ceiling first; among equal ones the lighter load first, so that load-ranked ceilings stay in
+        // order whatever the family's largest load becomes.
+        java.util.Arrays.sort(bySlot, (a, b) -> {
+            int c = Double.compare(keys[b], keys[a]);
+            if (c != 0) {
+                return c;
+            }
+            c = Long.compare(loads[a], loads[b]);
+            return c != 0 ? c : Integer.compare(a, b);
+        });
+        int[] slots = new int[n];
+        double[] orderedCeilings = new double[n];
+        long[] orderedLoads = new long[n];
+        double[] orderedOffsets = new double[n];
+        int always = 0;
+        for (int p = 0; p < n; p++) {
+            int i = bySlot[p];
+            slots[p] = i;
+            orderedCeilings[p] = unbounded[i] ? Double.POSITIVE_INFINITY : ceilings[i];
+            orderedLoads[p] = unbounded[i] ? -1 : loads[i];
+            orderedOffsets[p] = offsets[i];
+            if (unbounded[i]) {
+                always++;
+            }
+        }
+        return new RankOrder(t, slots, orderedCeilings, orderedLoads, orderedOffsets, always, log, logFrom);
+    }
+
+    /**
+     * Ranks a family by walking its order until no credential left can make the best few, then the credentials
+     * whose usage changed since the order was built (their ceilings may no longer hold). Each credential is judged
+     * exactly as the whole-family walks judge it. The offers that could make the best few are then made again in
+     * label order, as the whole-family walks make them: the tie-break on health is not transitive (an unmeasured
+     * time to first byte ties with any), so the arrival order decides among such ties. Offers left out all rank
+     * strictly below the last of the best few, and those never change the order of the others.
+     */
+    private void rankInOrder(RoutingIndex.Routes routes, int g, RankOrder order, String model, long maxLoad,
+                             CredentialRuntime pinned, TopPicks top, List<RoutingPlan.Skip> skipped, Instant now,
+                             long second) {
+        RoutingIndex.Group group = routes.groups()[g];
+        long t = now.toEpochMilli();
+        int[] slots = order.slots;
+        Offers offers = new Offers();
+        int p = 0;
+        for (; p < slots.length; p++) {
+            if (p >= order.alwaysVisit && top.full() && order.ceiling(p, maxLoad) < top.threshold()) {
+                break;
+            }
+            judge(group, slots[p], model, maxLoad, pinned, top, offers, skipped, now, t, second);
+        }
+        RankOrder.ChangeLog log = order.log;
+        int end = log.size();
+        long[] seen = null;
+        for (int j = order.logFrom; j < end; j++) {
+            CredentialRuntime rt = log.get(j);
+            Member m = rt == null ? null : routes.byId().get(rt.id);
+            // Null while being logged: a change made during this pick, which may or may not see it.
+            if (m == null || m.group != g || m.runtime != rt || order.positions[m.slot] < p) {
+                continue;
+            }
+            int slot = m.slot;
+            if (seen == null) {
+                seen = new long[(slots.length + 63) >>> 6];
+            }
+            if ((seen[slot >>> 6] & 1L << slot) != 0) {
+                continue;
+            }
+            seen[slot >>> 6] |= 1L << slot;
+            judge(group, slot, model, maxLoad, pinned, top, offers, skipped, now, t, second);
+        }
+        top.clear(group.runtimes(), t);
+        offers.replayInLabelOrder(top);
+    }
+
+    /** The offers a walk in rank order made that could still make the best few. */
+    private static final class Offers {
+        private int[] slots = new int[16];
+        private double[] ranks = new double[16];
+        private int[] inFlights = new int[16];
+        private int size;
+
+        void add(int slot, double rank, int inFlight) {
+            if (size == slots.length) {
+                slots = java.util.Arrays.copyOf(slots, size * 2);
+                ranks = java.util.Arrays.copyOf(ranks, size * 2);
+                inFlights = java.util.Arrays.copyOf(inFlights, size * 2);
+            }
+            slots[size] = slot;
+            ranks[size] = rank;
+            inFlights[size] = inFlight;
+            size++;
+        }
+
+        void replayInLabelOrder(TopPicks top) {
+            long[] bySlot = new long[size];
+            for (int j = 0; j < size; j++) {
+                bySlot[j] = (long) slots[j] << 32 | j;
+            }
+            java.util.Arrays.sort(bySlot);
+            for (long key : bySlot) {
+                int j = (int) key;
+                top.offer(slots[j], ranks[j], inFlights[j]);
+            }
+        }
+    }
+
+    /** One credential of a family, judged as {@link #rankChatGpt} and {@link #rankOthers} judge each. */
+    private void judge(RoutingIndex.Group group, int i, String model, long maxLoad, CredentialRuntime pinned,
+                       TopPicks top, Offers offers, List<RoutingPlan.Skip> skipped, Instant now, long t,
+                       long second) {
+        if (leftOut(group, i, model, pinned, skipped, t)) {
+            return;
+        }
+        CredentialRuntime rt = group.runtimes()[i];
+        double rank;
+        int inFlight;
+        switch (group.mode()) {
+            case CHATGPT -> {
+                CredentialRuntime.RankMemo memo = rt.chatGptRank(scorer, group.plans()[i], second, now);
+                if (memo.rank != memo.rank) {
+                    skipped.add(capSkip(rt, memo.state, memo.successes, now));
+                    return;
+                }
+                rank = memo.rank;
+                inFlight = memo.inFlight;
+            }
+            case CLAUDE -> {
+                inFlight = rt.get();
+                rank = scorer.claudeRank(rt.usage(), rt.successes(), inFlight, rt.tokenLoad(), maxLoad, now);
+            }
+            default -> {
+                inFlight = rt.get();
+                rank = HeadroomScorer.byLoad(rt.tokenLoad(), maxLoad, inFlight);
+            }
+        }
+        // Below the last of the best few already: it can only rank below the final last one too.
+        if (rank >= top.threshold()) {
+            top.offer(i, rank, inFlight);
+            offers.add(i, rank, inFlight);
+        }
+    }
+
+    /** Records that {@code rt}'s usage observation changed, after the change: rank orders no longer bound it. */
+    @Override
+    void usageChanged(CredentialRuntime rt) {
+        while (true) {
+            RankOrder.ChangeLog log = changes.get();
+            if (log.add(rt)) {
+                return;
+            }
+            changes.compareAndSet(log, new RankOrder.ChangeLog());
+        }
     }
 
     /** Whether the pool file's model rules or in-flight cap leave {@code m} out; the reason goes to skipped. */
@@ -537,7 +808,9 @@ public final class RoutingService extends OutcomePolicy implements CredentialRou
         long t = clock.millis();
         int changed = 0;
         for (CredentialStateRecord record : shared) {
-            if (runtime(record.id()).absorb(record, t)) {
+            CredentialRuntime rt = runtime(record.id());
+            if (rt.absorb(record, t)) {
+                usageChanged(rt);
                 changed++;
             }
         }
@@ -673,6 +946,10 @@ public final class RoutingService extends OutcomePolicy implements CredentialRou
             size = 0;
             runtimes = family;
             t = nowMillis;
+        }
+
+        boolean full() {
+            return size == slots.length;
         }
 
         /** The rank a newcomer must reach to get in. */

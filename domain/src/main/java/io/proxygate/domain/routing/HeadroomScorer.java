@@ -120,6 +120,30 @@ public final class HeadroomScorer {
         return claude(u, successes, inFlight, load, maxLoad, now) - standing.ordinal() * BAND_GAP;
     }
 
+    /**
+     * Whether a rank key of an account with usage {@code u} can rise between {@code fromMillis} and
+     * {@code toMillis} (inclusive) other than through a new observation. Only two events can raise one: a window
+     * reset (the window rolls over, its use drops to 0 and its hot standing may end) and, for a Claude account
+     * ({@code claude}), the observation going stale (a hot account then ranks by load, above the hot band).
+     * Between them, time only ever raises a key gradually (the reset factor grows), successes and requests in
+     * flight only lower it, so a key worked out at {@code toMillis} with none in flight bounds every key of the
+     * span from above: what lets the router stop a pick early.
+     */
+    public boolean mayJump(AccountUsage u, long fromMillis, long toMillis, boolean claude) {
+        if (!u.known) {
+            return false;
+        }
+        if (within(u.fiveResetMillis, fromMillis, toMillis) || within(u.weekResetMillis, fromMillis, toMillis)) {
+            return true;
+        }
+        // freshAt holds up to observedAt + freshness inclusive: the standing changes one millisecond later.
+        return claude && within(u.observedAtMillis + freshness.toMillis(), fromMillis - 1, toMillis);
+    }
+
+    private static boolean within(long instant, long fromMillis, long toMillis) {
+        return instant != AccountUsage.UNKNOWN_RESET && instant >= fromMillis && instant <= toMillis;
+    }
+
     // ---- ChatGPT
 
     public double chatGpt(PlanType plan, AccountUsage u, int successes, int inFlight, Instant now) {
