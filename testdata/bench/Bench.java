@@ -1106,15 +1106,22 @@ public final class Bench {
             }
 
             Map<String, List<StreamStats>> translatedRow = streamed.get(TRANSLATED);
-            Map<String, List<StreamStats>> responsesRow = streamed.get("/v1/responses");
-            if (translatedRow != null && translatedRow.containsKey("B") && responsesRow != null
-                    && responsesRow.containsKey("B")) {
-                // Translation's own cost: the translated stream against the same upstream stream relayed untranslated.
-                double added = (mean(translatedRow.get("B"), StreamStats::ttfbP50)
-                        - mean(responsesRow.get("B"), StreamStats::ttfbP50)) / 1e6;
-                md.append(String.format(Locale.ROOT, "\nTranslation adds %+.3f ms to TTFB p50 over the untranslated "
-                        + "`/v1/responses` path through ProxyGate.\n", added));
-                verdicts.add(verdict("translation TTFB overhead ≤ 0.2 ms (p50, over the untranslated path)",
+            Map<String, List<StreamStats>> messagesRow = streamed.get("/v1/messages");
+            if (translatedRow != null && translatedRow.containsKey("B") && messagesRow != null
+                    && messagesRow.containsKey("B")) {
+                // Translation's own cost, for the same client: what the gateway adds to a Messages client's TTFB when
+                // the stream is translated from a Responses upstream, against what it adds when a Messages upstream
+                // serves it as is. Each "added" is over its own upstream fetched directly, so the two upstreams'
+                // own speeds cancel.
+                double translatedAdded = (mean(translatedRow.get("B"), StreamStats::ttfbP50)
+                        - mean(translatedRow.get("A"), StreamStats::ttfbP50)) / 1e6;
+                double plainAdded = (mean(messagesRow.get("B"), StreamStats::ttfbP50)
+                        - mean(messagesRow.get("A"), StreamStats::ttfbP50)) / 1e6;
+                double added = translatedAdded - plainAdded;
+                md.append(String.format(Locale.ROOT, "\nTranslation adds %+.3f ms to a Messages client's added TTFB p50 "
+                        + "(%+.3f ms translated from a Responses upstream, %+.3f ms from a Messages upstream as is).\n",
+                        added, translatedAdded, plainAdded));
+                verdicts.add(verdict("translation TTFB overhead ≤ 0.2 ms (p50, over the untranslated Messages path)",
                         added <= 0.2, String.format(Locale.ROOT, "%.3f ms", added)));
             }
 
