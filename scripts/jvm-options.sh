@@ -1,6 +1,7 @@
 # Sourced by ./proxy-gate and by the launcher scripts/deploy.sh installs (copied beside the jar): the JVM settings
-# ProxyGate's server ships with. `proxygate_jvm_options JAVA_HOME JAR` fills the array `jvm_options`; the caller puts
-# PROXYGATE_JAVA_OPTS after them, so a user's own options win. Measured in testdata/bench/RESULTS.md (round 2).
+# ProxyGate's server ships with. `proxygate_jvm_options JAVA_HOME JAR` fills the array `jvm_options` (and exports
+# MALLOC_ARENA_MAX for the JVM it starts); the caller puts PROXYGATE_JAVA_OPTS after them, so a user's own options win.
+# Measured in testdata/bench/RESULTS.md (rounds 2 and 3).
 #
 # Memory (fits a 256 MiB VPS at idle and under load; 5,000 open streams stay under 512 MiB):
 #  - Serial GC: the smallest footprint (no remembered sets or concurrent threads, which cost G1 tens of MiB of native
@@ -10,6 +11,12 @@
 #  - Heap at most 512 MiB, or 60 % of the machine's memory when that is less; after a collection the old generation
 #    keeps at most 30 % free, so a burst's memory goes back.
 #  - Compact object headers (JDK 25+): 8 bytes less per object, ~10 % less heap.
+#  - MALLOC_ARENA_MAX=2 (exported to the JVM unless already set): glibc gives each thread that mallocs under
+#    contention an arena of its own, up to 8 per core, and memory freed in one arena is not reused by another; the JIT
+#    compilers, GC and Jetty threads then each keep their own slack.
+#  - -XX:TrimNativeHeapInterval=5000 (JDK 22+): every 5 s the JVM asks glibc to give freed native memory back to the
+#    system (malloc_trim). The JIT compilers' arenas are freed after a burst of compilation, but glibc kept those
+#    pages: after start-up and after load they stayed in RSS.
 # Start-up: an ahead-of-time cache beside the jar (JDK 25+, JEP 483/514/515: classes loaded and linked, method
 # profiles), written when the first server run after a build stops and used by every later start; JDK 21-24 get a
 # dynamic class-data archive instead. Either is rebuilt when the jar, the JDK or these options change. Set
@@ -52,6 +59,10 @@ proxygate_jvm_options() {
   if [ "${major:-0}" -ge 25 ] 2>/dev/null; then
     jvm_options+=(-XX:+UseCompactObjectHeaders)
   fi
+  if [ "${major:-0}" -ge 22 ] 2>/dev/null; then
+    jvm_options+=(-XX:TrimNativeHeapInterval=5000)
+  fi
+  export MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2}
   [ "${PROXYGATE_AOT:-on}" = off ] && return 0
   base=${jar%.jar}
   # The cache is only valid for this jar, this JDK and these options (the user's too): their fingerprint names it.

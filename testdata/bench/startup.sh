@@ -3,6 +3,8 @@
 # it ships): cold (no cache beside the jar: this run trains it, and it is written when the server stops) and warm
 # (later starts, using the cache). Time = launcher started -> first 200 from /healthz; idle RSS 3 s after.
 #   testdata/bench/startup.sh [WARM_RUNS]     default 5
+# Every start gets a new data folder (a first start: the database is created and migrated), unless
+# STARTUP_SAME_DATA=1: then all starts share one, so the warm ones are restarts of an install whose database is current.
 # Targets (issue 28): warm <= 1 s, cold <= 3 s, idle RSS <= 128 MiB.
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source=scale-lib.sh
@@ -14,8 +16,12 @@ base=${jar%.jar}
 
 one_start() { # one_start LABEL: prints "LABEL ms rss_mib stop_ms"
   local label=$1 r t0 t1 rss s0 s1
-  r=$(mktemp -d "${TMPDIR:-/tmp}/proxygate-start.XXXXXX")
-  new_root "$r"
+  if [ -n "${shared_root:-}" ]; then
+    r=$shared_root
+  else
+    r=$(mktemp -d "${TMPDIR:-/tmp}/proxygate-start.XXXXXX")
+    new_root "$r"
+  fi
   t0=$(now_ms)
   start_server "$r" "$scale_out/startup-$label.log"
   wait_for "http://127.0.0.1:$PG_PORT/healthz" 60
@@ -28,14 +34,27 @@ one_start() { # one_start LABEL: prints "LABEL ms rss_mib stop_ms"
   s0=$(now_ms)
   stop_server
   s1=$(now_ms)
-  rm -rf "$r"
+  [ -n "${shared_root:-}" ] || rm -rf "$r"
   echo "$label $((t1 - t0)) $rss $((s1 - s0)) cpu_ms=$cpu"
 }
 
 rm -f "$base".*.aot "$base".*.jsa
+shared_root=
+if [ "${STARTUP_SAME_DATA:-0}" = 1 ]; then
+  shared_root=$(mktemp -d "${TMPDIR:-/tmp}/proxygate-start.XXXXXX")
+  new_root "$shared_root"
+  trap 'scale_cleanup; rm -rf "$shared_root"' EXIT
+fi
 say "cold start (no cache; the run trains it and writes it at stop)"
 cold=$(one_start cold)
 echo "$cold"
+# On JDK 25 the trained JVM hands the cache to a child JVM that assembles it after the server has exited (and holds
+# its ports meanwhile): the warm runs wait for it.
+for _ in $(seq 1 240); do
+  ls "$base".*.aot >/dev/null 2>&1 || ls "$base".*.jsa >/dev/null 2>&1 || { sleep 0.5; continue; }
+  pgrep -f -- "$jar" >/dev/null 2>&1 || break
+  sleep 0.5
+done
 if ls "$base".*.aot >/dev/null 2>&1 || ls "$base".*.jsa >/dev/null 2>&1; then
   say "cache written: $(ls -s --block-size=M "$base".*.aot "$base".*.jsa 2>/dev/null | tr '\n' ' ')"
 else
