@@ -48,8 +48,9 @@ fi
 say "cold start (no cache; the run trains it and writes it at stop)"
 cold=$(one_start cold)
 echo "$cold"
-# On JDK 25 the trained JVM hands the cache to a child JVM that assembles it after the server has exited (and holds
-# its ports meanwhile): the warm runs wait for it.
+# On JDK 25 the trained JVM has a child JVM assemble the cache while it stops. When that stop outlasts stop_server's
+# patience and the JVM is killed, the child lives on, with the server's listening sockets, until the cache is written:
+# the warm runs wait for it rather than fail to bind or start without the cache.
 for _ in $(seq 1 240); do
   ls "$base".*.aot >/dev/null 2>&1 || ls "$base".*.jsa >/dev/null 2>&1 || { sleep 0.5; continue; }
   pgrep -f -- "$jar" >/dev/null 2>&1 || break
