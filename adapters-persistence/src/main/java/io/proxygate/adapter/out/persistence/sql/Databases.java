@@ -28,8 +28,8 @@ public final class Databases {
     /**
      * Applies {@code dialect}'s pending migrations; safe to call on every start, by several instances at once. A
      * database that already holds every migration this build ships is left alone without loading Flyway, which on
-     * such a start only scanned its folder and validated the applied scripts: some 400 classes kept in memory for
-     * the process's life and a good part of a warm start's CPU time, for nothing to do.
+     * such a start only scanned its folder and validated the applied scripts: ~560 classes (with their lambdas) kept
+     * for the process's life and 0.15 s of a restart's CPU time (0.6 s without the start-up cache), for nothing to do.
      */
     public static void migrate(DataSource dataSource, SqlDialect dialect) {
         if (upToDate(dataSource)) {
