@@ -1,15 +1,25 @@
 # Sourced by ./proxy-gate and by the launcher scripts/deploy.sh installs (copied beside the jar): the JVM settings
-# ProxyGate's server ships with. `proxygate_jvm_options JAVA_HOME JAR` fills the array `jvm_options`; the caller puts
-# PROXYGATE_JAVA_OPTS after them, so a user's own options win. Measured in testdata/bench/RESULTS.md (round 2).
+# ProxyGate's server ships with. `proxygate_jvm_options JAVA_HOME JAR` fills the array `jvm_options` (and exports
+# MALLOC_ARENA_MAX for the JVM it starts); the caller puts PROXYGATE_JAVA_OPTS after them, so a user's own options win.
+# Measured in testdata/bench/RESULTS.md (rounds 2 and 3).
 #
 # Memory (fits a 256 MiB VPS at idle and under load; 5,000 open streams stay under 512 MiB):
 #  - Serial GC: the smallest footprint (no remembered sets or concurrent threads, which cost G1 tens of MiB of native
 #    memory); under saturating load on 2 cores it served as many requests as G1 with 120-140 MiB less RSS.
-#  - A fixed 32 MiB young generation: load makes garbage, not live data, so the heap only grows with what is kept
+#  - A fixed 16 MiB young generation: load makes garbage, not live data, so the heap only grows with what is kept
 #    (open streams, the pool); G1's default sizing grew the heap under load and kept it (569 MiB RSS in round 1).
+#    Start-up's garbage fills eden once, so all of it stays resident: 16 MiB instead of 32 is 9-14 MiB less RSS at
+#    idle and under load, for twice as many young collections that are half as long (2-3 ms instead of 4-7); GC time
+#    per request measured the same (10-13 us against 8-16 us, round 3), survivors stayed under half their space.
 #  - Heap at most 512 MiB, or 60 % of the machine's memory when that is less; after a collection the old generation
 #    keeps at most 30 % free, so a burst's memory goes back.
 #  - Compact object headers (JDK 25+): 8 bytes less per object, ~10 % less heap.
+#  - MALLOC_ARENA_MAX=2 (exported to the JVM unless already set): glibc gives each thread that mallocs under
+#    contention an arena of its own, up to 8 per core, and memory freed in one arena is not reused by another; the JIT
+#    compilers, GC and Jetty threads then each keep their own slack.
+#  - -XX:TrimNativeHeapInterval=5000 (JDK 22+): every 5 s the JVM asks glibc to give freed native memory back to the
+#    system (malloc_trim). The JIT compilers' arenas are freed after a burst of compilation, but glibc kept those
+#    pages: after start-up and after load they stayed in RSS.
 # Start-up: an ahead-of-time cache beside the jar (JDK 25+, JEP 483/514/515: classes loaded and linked, method
 # profiles), written when the first server run after a build stops and used by every later start; JDK 21-24 get a
 # dynamic class-data archive instead. Either is rebuilt when the jar, the JDK or these options change. Set
@@ -43,7 +53,7 @@ proxygate_max_heap_mib() {
 proxygate_jvm_options() {
   local java_home=$1 jar=$2 major base stamp cache
   major=$(proxygate_java_major "$java_home")
-  jvm_options=("-Xmx$(proxygate_max_heap_mib)m" -Xms48m -Xmn32m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30)
+  jvm_options=("-Xmx$(proxygate_max_heap_mib)m" -Xms32m -Xmn16m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30)
   # The JVM refuses two collectors, so a user's choice in PROXYGATE_JAVA_OPTS replaces ours instead of following it.
   case " ${PROXYGATE_JAVA_OPTS:-} " in
     *" -XX:+Use"*GC" "*) ;;
@@ -52,6 +62,10 @@ proxygate_jvm_options() {
   if [ "${major:-0}" -ge 25 ] 2>/dev/null; then
     jvm_options+=(-XX:+UseCompactObjectHeaders)
   fi
+  if [ "${major:-0}" -ge 22 ] 2>/dev/null; then
+    jvm_options+=(-XX:TrimNativeHeapInterval=5000)
+  fi
+  export MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2}
   [ "${PROXYGATE_AOT:-on}" = off ] && return 0
   base=${jar%.jar}
   # The cache is only valid for this jar, this JDK and these options (the user's too): their fingerprint names it.

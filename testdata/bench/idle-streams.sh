@@ -22,6 +22,12 @@ for _ in $(seq 1 50); do
   curl -s -o /dev/null -X POST -H 'Content-Type: application/json' \
     -d '{"model":"gpt-bench-e3-g0","stream":true,"input":"hi"}' "http://127.0.0.1:$PG_PORT/v1/responses"
 done
+# IDLE_STREAMS_WARMUP_SECONDS=N: N more seconds of streamed traffic (wrk) first, so the relay path is JIT-compiled
+# as on a server that has been serving for a while (a parked stream's frozen stack is smaller in compiled code).
+if [ -n "${IDLE_STREAMS_WARMUP_SECONDS:-}" ]; then
+  BENCH_BODY='{"model":"gpt-bench-e3-g0","stream":true,"input":"hi"}' wrk -t1 -c16 -d"${IDLE_STREAMS_WARMUP_SECONDS}s" \
+    -s "$here/post.lua" "http://127.0.0.1:$PG_PORT/v1/responses" -- 0 >/dev/null 2>&1 || say "warm-up with wrk failed"
+fi
 sleep 2
 say "opening $n idle streams (JVM options: $(tr '\0' ' ' <"/proc/$server_pid/cmdline" | sed 's/ -jar .*//'))"
 "$JAVA_HOME/bin/java" -Xss256k -cp "$scale_out/classes" IdleStreams "$PG_PORT" "$n" "$server_pid" \

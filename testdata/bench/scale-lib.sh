@@ -78,7 +78,8 @@ start_server() {
 
 stop_server() {
   kill "$server_pid" 2>/dev/null || true
-  for _ in $(seq 1 300); do kill -0 "$server_pid" 2>/dev/null || break; sleep 0.1; done
+  # Up to 2 minutes: a JVM that trained the AOT cache assembles it while it stops (half a minute at load 15).
+  for _ in $(seq 1 1200); do kill -0 "$server_pid" 2>/dev/null || break; sleep 0.1; done
   kill -9 "$server_pid" 2>/dev/null || true
   wait "$server_pid" 2>/dev/null || true
 }

@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 
 /**
@@ -51,6 +52,10 @@ public final class ProxyGateCli {
         PrintStream out = TerminalSafeOutput.wrap(raw.out());
         PrintStream err = TerminalSafeOutput.wrap(raw.err());
         CliContext context = new CliContext(out, err, raw.env(), raw.in(), raw.terminal());
+        Optional<ServeCommand> serve = plainServe(args);
+        if (serve.isPresent()) {
+            return runCommand(serve.get(), context);
+        }
         Cli<CliCommand> cli = new Cli<>(ProxyGateCli.class);
         List<String> argList = new ArrayList<>(Arrays.asList(args));
         if (argList.size() == 1 && (argList.get(0).equals("-h") || argList.get(0).equals("--help"))) {
@@ -69,10 +74,15 @@ public final class ProxyGateCli {
             printHelp(cli.getMetadata(), List.of(), err, err);
             return 2;
         }
+        if (command instanceof HelpCommand help) {
+            return printHelp(cli.getMetadata(), help.commandNames(), out, err);
+        }
+        return runCommand(command, context);
+    }
+
+    private static int runCommand(CliCommand command, CliContext context) {
+        PrintStream err = context.err();
         try {
-            if (command instanceof HelpCommand help) {
-                return printHelp(cli.getMetadata(), help.commandNames(), out, err);
-            }
             return command.run(context);
         } catch (ConfigException | CliFailure e) {
             err.println("error: " + e.getMessage());
@@ -81,6 +91,29 @@ public final class ProxyGateCli {
             err.println("error: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
             return 1;
         }
+    }
+
+    /**
+     * The server's own command lines, {@code serve} (or nothing) with at most {@code --config PATH}, read without the
+     * command-line library: every service start runs one, and building the library's model of all the commands
+     * first loaded some 170 classes, kept for the server's life, and cost a start CPU time for nothing. Any other
+     * form (help, another flag, a path starting with a dash) is left to the library, which reads these the same way.
+     */
+    static Optional<ServeCommand> plainServe(String[] args) {
+        List<String> rest = new ArrayList<>(Arrays.asList(args));
+        if (!rest.isEmpty() && rest.get(0).equals("serve")) {
+            rest.remove(0);
+        }
+        ServeCommand serve = new ServeCommand();
+        if (rest.size() == 1 && rest.get(0).startsWith("--config=")) {
+            serve.config.path = rest.get(0).substring("--config=".length());
+        } else if (rest.size() == 2 && (rest.get(0).equals("--config") || rest.get(0).equals("-c"))) {
+            serve.config.path = rest.get(1);
+        } else if (!rest.isEmpty()) {
+            return Optional.empty();
+        }
+        return serve.config.path.isEmpty() || serve.config.path.startsWith("-") ? Optional.empty()
+                : Optional.of(serve);
     }
 
     static int printHelp(GlobalMetadata<CliCommand> metadata, List<String> commandNames, PrintStream out,

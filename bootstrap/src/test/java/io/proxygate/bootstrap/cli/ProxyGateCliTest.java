@@ -56,4 +56,26 @@ class ProxyGateCliTest {
         assertThat(err.toString(StandardCharsets.UTF_8).strip())
                 .startsWith("error: invalid config [routing] priority").doesNotContain("\n").doesNotContain("Exception");
     }
+
+    @Test
+    void theServersCommandLinesAreReadAsTheLibraryReadsThem() {
+        com.github.rvesse.airline.Cli<CliCommand> library = new com.github.rvesse.airline.Cli<>(ProxyGateCli.class);
+        for (String[] args : new String[][]{{}, {"serve"}, {"serve", "--config", "/etc/pg.toml"},
+                {"serve", "-c", "pg.toml"}, {"serve", "--config=conf/pg.toml"}, {"--config", "x.toml"},
+                {"--config=x.toml"}}) {
+            ServeCommand parsed = (ServeCommand) library.parse(args);
+
+            assertThat(ProxyGateCli.plainServe(args)).as(String.join(" ", args))
+                    .hasValueSatisfying(serve -> assertThat(serve.config.path).isEqualTo(parsed.config.path));
+        }
+    }
+
+    @Test
+    void everyOtherCommandLineIsLeftToTheLibrary() {
+        for (String[] args : new String[][]{{"serve", "--help"}, {"--help"}, {"version"}, {"serve", "--bogus"},
+                {"serve", "--config"}, {"serve", "--config="}, {"serve", "--config", "-h"},
+                {"serve", "--config", "a", "extra"}, {"serve", "serve"}}) {
+            assertThat(ProxyGateCli.plainServe(args)).as(String.join(" ", args)).isEmpty();
+        }
+    }
 }

@@ -38,6 +38,19 @@ class MigrationParityTest {
     }
 
     @Test
+    void theLatestMigrationConstantIsTheNewestScriptOfBothFolders() throws Exception {
+        for (SqlDialect dialect : SqlDialect.values()) {
+            int newest = migrations(dialect).stream()
+                    .mapToInt(name -> Integer.parseInt(name.substring(1, name.indexOf("__")))).max().orElseThrow();
+
+            assertThat(Databases.LATEST_MIGRATION)
+                    .as("Databases.LATEST_MIGRATION must follow the newest script of " + dialect.migrations()
+                            + ", or starts would skip a pending migration")
+                    .isEqualTo(newest);
+        }
+    }
+
+    @Test
     void bothDatabasesEndUpWithTheSameTablesColumnsAndIndexes() {
         Jdbi sqlite = TestDatabase.fresh(SqlDialect.SQLITE, dir).open();
         Jdbi postgres = TestDatabase.fresh(SqlDialect.POSTGRESQL, dir).open();

@@ -156,4 +156,47 @@ class SqliteDatabaseTest {
     private static List<String> list(Jdbi jdbi, String sql) {
         return jdbi.withHandle(h -> h.createQuery(sql).mapTo(String.class).list());
     }
+
+    @Test
+    void onlyADatabaseWithEveryMigrationAppliedIsUpToDate() {
+        SQLiteDataSource fresh = dataSource(dir.resolve("fresh.db"));
+        assertThat(Databases.upToDate(fresh)).as("no history table yet").isFalse();
+
+        Path file = dir.resolve("migrated.db");
+        Jdbi jdbi = SqliteDatabase.open(file);
+        SQLiteDataSource migrated = dataSource(file);
+        assertThat(Databases.upToDate(migrated)).isTrue();
+
+        jdbi.useHandle(h -> h.execute("UPDATE flyway_schema_history SET success = 0 WHERE version = '3'"));
+        assertThat(Databases.upToDate(migrated)).as("a failed migration is Flyway's to report").isFalse();
+
+        jdbi.useHandle(h -> h.execute("UPDATE flyway_schema_history SET success = 1 WHERE version = '3'"));
+        jdbi.useHandle(h -> h.execute("DELETE FROM flyway_schema_history WHERE version = ?",
+                Integer.toString(Databases.LATEST_MIGRATION)));
+        assertThat(Databases.upToDate(migrated)).as("the newest migration is pending").isFalse();
+    }
+
+    @Test
+    void aDatabaseFromBeforeTheNewestMigrationGetsItOnTheNextOpen() {
+        Path file = dir.resolve("older.db");
+        // What V8 added undone: the database of a server one version older.
+        SqliteDatabase.open(file).useHandle(h -> {
+            h.execute("DELETE FROM flyway_schema_history WHERE version = '8'");
+            h.execute("DROP INDEX request_log_credential_or_provider");
+            h.execute("DROP INDEX request_log_client_key_or_open");
+        });
+
+        Jdbi reopened = SqliteDatabase.open(file);
+
+        assertThat(list(reopened, "SELECT version FROM flyway_schema_history WHERE success = 1")).contains("8");
+        assertThat(list(reopened, "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'request_log'"))
+                .contains("request_log_credential_or_provider", "request_log_client_key_or_open");
+        assertThat(Databases.upToDate(dataSource(file))).isTrue();
+    }
+
+    private static SQLiteDataSource dataSource(Path file) {
+        SQLiteDataSource dataSource = new SQLiteDataSource();
+        dataSource.setUrl("jdbc:sqlite:" + file);
+        return dataSource;
+    }
 }
