@@ -20,6 +20,7 @@ public final class Databases {
         Flyway.configure()
                 .dataSource(dataSource)
                 .locations(dialect.migrations())
+                .javaMigrations(new UsageSummaryBackfill())
                 .failOnMissingLocations(true)
                 .load()
                 .migrate();

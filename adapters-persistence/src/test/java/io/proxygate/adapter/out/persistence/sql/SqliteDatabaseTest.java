@@ -31,14 +31,14 @@ class SqliteDatabaseTest {
         assertThat(list(jdbi,
                 "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name"))
                 .containsExactly("client_keys", "conversation_pins", "credential_state", "flyway_schema_history",
-                        "request_log", "settings");
+                        "request_log", "settings", "usage_summary");
         assertThat(list(jdbi,
                 "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'request_log' ORDER BY name"))
                 .contains("request_log_started_at", "request_log_credential_id", "request_log_credential_or_provider",
                         "request_log_client_key_or_open");
         assertThat(list(jdbi,
                 "SELECT version FROM flyway_schema_history WHERE success = 1 ORDER BY installed_rank")).containsExactly("1", "2", "3", "4", "5",
-                        "6", "7", "8");
+                        "6", "7", "8", "9", "9.1");
     }
 
     @Test
