@@ -143,6 +143,37 @@ class UsageSummaryTest {
         assertThat(stats.series(Bucket.HOUR, Split.MODEL, from, to, ZoneOffset.UTC)).isEqualTo(chartBefore);
     }
 
+    @Test
+    void aDatabaseFromBeforeTheSummaryIsSummedWhenItIsUpgraded() throws SQLException {
+        TestDatabase old = TestDatabase.fresh(dialect(), dir);
+        org.flywaydb.core.Flyway.configure().dataSource(old.url(), null, null)
+                .locations(dialect().migrations()).target("8").load().migrate();
+        // Rows as a server before V9 wrote them: request_log only (one of them a roll-up of three requests).
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(old.url());
+             java.sql.Statement s = c.createStatement()) {
+            long hour = Instant.parse("2026-03-29T10:00:00Z").toEpochMilli();
+            s.executeUpdate("INSERT INTO request_log (id, started_at, route, provider, credential_id, model, status, "
+                    + "input_tokens, cost_usd, latency_ms, ttfb_ms, error_class, client_key, request_count) VALUES "
+                    + "('r1', " + (hour + 1000) + ", '/v1/responses', 'chatgpt-pool', 'chatgpt:a@x.com', 'gpt-5', 200,"
+                    + " 10, '0.25', 120, 30, NULL, 'ck_1', 1),"
+                    + "('r2', " + (hour + 2000) + ", '/v1/responses', 'chatgpt-pool', 'chatgpt:a@x.com', 'gpt-5', 429,"
+                    + " 0, NULL, 40, NULL, 'rate_limited', NULL, 1),"
+                    + "('rollup', " + (hour + 3000) + ", 'rollup', 'chatgpt-pool', 'chatgpt:a@x.com', 'gpt-5', 200,"
+                    + " 300, '1.5', 999999, NULL, NULL, 'ck_1', 3)");
+        }
+
+        SqlUsageStats upgraded = new SqlUsageStats(old.open());
+
+        List<StatsRow> byKey = upgraded.stats(GroupBy.CLIENT_KEY, Instant.parse("2026-03-29T00:00:00Z"),
+                Instant.parse("2026-03-30T00:00:00Z"), ZoneOffset.UTC);
+        assertThat(byKey).extracting(r -> r.group() + " " + r.requests() + " " + r.errors() + " "
+                        + r.tokens().inputTokens() + " " + r.costUsd().stripTrailingZeros().toPlainString())
+                .containsExactly("ck_1 4 0 310 1.75", "open 1 1 0 0");
+        // The roll-up's latency is an average, not a request's: the percentiles are of the ordinary row alone.
+        assertInBucketOf(byKey.getFirst().latencyP95(), 120, "ck_1 latency p95");
+        assertInBucketOf(byKey.getFirst().ttfbP50(), 30, "ck_1 ttfb p50");
+    }
+
     // ---------------------------------------------------------------- fixtures
 
     private void assertStatsMatchRows(GroupBy groupBy, Instant from, Instant to, ZoneId zone) {
