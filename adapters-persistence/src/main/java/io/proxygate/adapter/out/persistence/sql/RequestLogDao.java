@@ -11,7 +11,10 @@ import java.sql.SQLException;
 import java.sql.Types;
 import java.util.List;
 
-/** Inserts into the {@code request_log} table (and its {@code usage_summary}), and its row count; the reads are in {@code UsageStatsDao}. */
+/**
+ * Inserts into the {@code request_log} table (and its {@code usage_summary}), and its row count; the reads are in
+ * {@code UsageStatsDao}.
+ */
 public interface RequestLogDao extends SqlObject {
     String INSERT = """
             INSERT INTO request_log (id, started_at, route, provider, credential_id, model, service_tier, status,
@@ -29,9 +32,9 @@ public interface RequestLogDao extends SqlObject {
 
     /**
      * Inserts the rows on the handle, in its transaction, and adds them to {@code usage_summary} in the same
-     * transaction, so the summary never disagrees with the committed rows. Plain JDBC with positional parameters, callable without
-     * attaching this interface: the request log's writer runs it for every batch, and attaching the SQL object and
-     * binding by reflection cost more than the inserts themselves.
+     * transaction, so the summary never disagrees with the committed rows. Plain JDBC with positional parameters,
+     * callable without attaching this interface: the request log's writer runs it for every batch, and attaching the
+     * SQL object and binding by reflection cost more than the inserts themselves.
      */
     static void insert(Handle handle, List<RequestLogRow> rows) {
         UsageSummary summary = new UsageSummary();

@@ -35,11 +35,15 @@ import java.util.Optional;
  * recent rows.
  *
  * <ul>
- *   <li>Every query runs over a small per-connection table of time buckets ({@code stat_buckets}, a temporary table) joined to
- *       the log by {@code started_at}, so days and hours follow the asked zone's local clock (DST included) and each
- *       bucket is one range scan of the {@code started_at} index.</li>
- *   <li>Percentiles are nearest-rank ({@code ceil(p * n)}-th smallest), computed inside SQLite with window functions:
- *       only two rows per group and measure come back, whatever the group's size.</li>
+ *   <li>Every query runs over a small per-connection table of time buckets (temporary tables {@code stat_buckets} and
+ *       {@code stat_pieces}), so days and hours follow the asked zone's local clock (DST included).</li>
+ *   <li>Grouped statistics and series read the usage summary ({@link UsageSummary}, migration V9) for the whole UTC
+ *       days and hours of each bucket, and {@code request_log} only for the rest (part hours at the ends of the
+ *       range, or of buckets in zones whose offset is not whole hours): their cost follows the number of hours, not
+ *       of requests. Totals still read the rows (today's, for the usage views).</li>
+ *   <li>Percentiles are nearest-rank ({@code ceil(p * n)}-th smallest) over merged fixed-bucket histograms
+ *       ({@link UsageHistogram}): the middle of the bucket holding the exact value, within 10 % of it. Roll-up rows
+ *       have no latency of a request and are left out, as before.</li>
  *   <li>Costs are summed in SQL as integer nano-dollars (each stored decimal rounded to 1e-9 USD), so sums are exact
  *       to that unit and never accumulate floating-point error.</li>
  *   <li>Fallback traffic without a credential (Vertex AI) is grouped under a credential id equal to its provider,
