@@ -17,8 +17,9 @@ import java.sql.Statement;
  *
  * <p>One pass over the table in storage order; the sums are flushed as additive upserts whenever
  * {@link #FLUSH_CELLS} summary rows are gathered, so memory stays bounded whatever the table's size and order. It
- * empties the summary first, so running it again (a database restored over an old summary) rebuilds it. About 40 s for
- * 10 million rows on SQLite (testdata/bench/usage-scale.sh), inside the migration's transaction.
+ * empties the summary first, so running it again (a database restored over an old summary) rebuilds it. 6.4 minutes
+ * for 10 million rows on SQLite on a loaded two-core machine (testdata/bench/usage-scale.sh), inside the migration's
+ * transaction.
  */
 public final class UsageSummaryBackfill implements JavaMigration {
     static final int FLUSH_CELLS = 10_000;
