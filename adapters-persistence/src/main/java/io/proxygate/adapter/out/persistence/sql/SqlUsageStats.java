@@ -139,11 +139,12 @@ public final class SqlUsageStats implements UsageStatsPort, UsageSeriesPort {
     private static final String SUMMARY_STATS_SQL = "SELECT <group> AS grp, " + SUMMARY_SUMS + HISTOGRAM_SUMS
             + "\n" + FROM_SUMMARY + "\nGROUP BY grp";
 
-    private static final String RAW_STATS_SQL = "SELECT <group> AS grp, min(b.lo) AS first_lo, " + SUMS + "\n"
-            + FROM_RAW + "\nGROUP BY grp";
-
-    private static final String RAW_HISTOGRAM_SQL = "SELECT <group> AS grp, r.latency_ms AS latency, "
-            + "r.ttfb_ms AS ttfb\n" + FROM_RAW;
+    /** The part-hour rows one by one, read once for both their sums and their histograms. */
+    private static final String RAW_ROWS_SQL = """
+            SELECT <group> AS grp, b.lo AS first_lo, r.request_count, r.status, r.error_class, r.input_tokens,
+                   r.cached_input_tokens, r.cache_creation_tokens, r.output_tokens, r.reasoning_tokens, r.cost_usd,
+                   r.latency_ms, r.ttfb_ms
+            """ + FROM_RAW;
 
     private static final String SUMMARY_SERIES_SQL = "SELECT b.start AS bucket, <series> AS series, " + SUMMARY_SUMS
             + "\n" + FROM_SUMMARY + "\nGROUP BY bucket, series";
@@ -240,15 +241,9 @@ public final class SqlUsageStats implements UsageStatsPort, UsageSeriesPort {
                         }
                         return g;
                     }).list();
-            h.createQuery(RAW_STATS_SQL).define("group", dim.raw)
-                    .map((rs, ctx) -> groups.computeIfAbsent(rs.getString("grp"), Group::new).add(rs)).list();
-            h.createQuery(RAW_HISTOGRAM_SQL).define("group", dim.raw).map((rs, ctx) -> {
+            h.createQuery(RAW_ROWS_SQL).define("group", dim.raw).map((rs, ctx) -> {
                 Group g = groups.computeIfAbsent(rs.getString("grp"), Group::new);
-                g.latency[UsageHistogram.bucket(rs.getLong("latency"))]++;
-                long ttfb = rs.getLong("ttfb");
-                if (!rs.wasNull()) {
-                    g.ttfb[UsageHistogram.bucket(ttfb)]++;
-                }
+                g.addRow(rs);
                 return g;
             }).list();
             List<Group> ordered = new ArrayList<>(groups.values());
@@ -321,6 +316,28 @@ public final class SqlUsageStats implements UsageStatsPort, UsageSeriesPort {
             tokens[4] += rs.getLong("reasoning_tokens");
             costNanos += rs.getLong("cost_nanos");
             return this;
+        }
+
+        /** One {@code request_log} row, by the rules of {@link #SUMS} (the summary's, {@link UsageSummary#add}). */
+        void addRow(ResultSet rs) throws SQLException {
+            firstLo = Math.min(firstLo, rs.getLong("first_lo"));
+            long count = rs.getLong("request_count");
+            int status = rs.getInt("status");
+            boolean ok = status >= 200 && status <= 299 && rs.getString("error_class") == null;
+            requests += count;
+            errors += ok ? 0 : count;
+            tokens[0] += rs.getLong("input_tokens");
+            tokens[1] += rs.getLong("cached_input_tokens");
+            tokens[2] += rs.getLong("cache_creation_tokens");
+            tokens[3] += rs.getLong("output_tokens");
+            tokens[4] += rs.getLong("reasoning_tokens");
+            String cost = rs.getString("cost_usd");
+            costNanos += cost == null ? 0 : Math.round(Double.parseDouble(cost) * 1e9);
+            latency[UsageHistogram.bucket(rs.getLong("latency_ms"))]++;
+            long firstByte = rs.getLong("ttfb_ms");
+            if (!rs.wasNull()) {
+                ttfb[UsageHistogram.bucket(firstByte)]++;
+            }
         }
 
         TokenUsage tokens() {
