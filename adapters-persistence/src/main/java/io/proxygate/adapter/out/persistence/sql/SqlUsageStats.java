@@ -52,7 +52,7 @@ import java.util.Optional;
  *       cost; the service tiers {@code default} and {@code auto} count as no tier.</li>
  *   <li>Totals and recent rows include the rows the request log holds but has not committed yet
  *       ({@link UnwrittenRows}), by the same rules, so a finished request counts at once. Grouped statistics and
- *       series read committed rows only: percentiles cannot be merged, and charts may trail by one batch.</li>
+ *       series read committed rows (and the summary committed with them) only: they may trail by one batch.</li>
  * </ul>
  */
 public final class SqlUsageStats implements UsageStatsPort, UsageSeriesPort {
