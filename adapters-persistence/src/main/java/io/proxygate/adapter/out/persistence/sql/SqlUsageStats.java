@@ -161,12 +161,12 @@ public final class SqlUsageStats implements UsageStatsPort, UsageSeriesPort {
         /** Days or hours of the asked zone: every row, grouped by its bucket's label. */
         BUCKET(UsageSummary.DIM_ALL, "b.label", Expr.BUCKET.sql);
 
-        final String name;
+        final String dim;
         final String summary;
         final String raw;
 
-        Dimension(String name, String summary, String raw) {
-            this.name = name;
+        Dimension(String dim, String summary, String raw) {
+            this.dim = dim;
             this.summary = summary;
             this.raw = raw;
         }
@@ -231,7 +231,7 @@ public final class SqlUsageStats implements UsageStatsPort, UsageSeriesPort {
         };
         return withPieces(buckets, h -> {
             Map<String, Group> groups = new HashMap<>();
-            h.createQuery(SUMMARY_STATS_SQL).define("group", dim.summary).bind("dim", dim.name)
+            h.createQuery(SUMMARY_STATS_SQL).define("group", dim.summary).bind("dim", dim.dim)
                     .map((rs, ctx) -> {
                         Group g = groups.computeIfAbsent(rs.getString("grp"), Group::new);
                         g.add(rs);
@@ -274,7 +274,7 @@ public final class SqlUsageStats implements UsageStatsPort, UsageSeriesPort {
             record Point(long start, String series) {
             }
             Map<Point, Group> points = new HashMap<>();
-            h.createQuery(SUMMARY_SERIES_SQL).define("series", dim.summary).bind("dim", dim.name)
+            h.createQuery(SUMMARY_SERIES_SQL).define("series", dim.summary).bind("dim", dim.dim)
                     .map((rs, ctx) -> points.computeIfAbsent(new Point(rs.getLong("bucket"), rs.getString("series")),
                             p -> new Group(p.series())).add(rs)).list();
             h.createQuery(RAW_SERIES_SQL).define("series", dim.raw)
