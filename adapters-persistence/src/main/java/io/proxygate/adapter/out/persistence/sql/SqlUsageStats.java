@@ -174,6 +174,8 @@ public final class SqlUsageStats implements UsageStatsPort, UsageSeriesPort {
 
     private final Jdbi jdbi;
     private final UnwrittenRows unwritten;
+    /** Whether the database is PostgreSQL; found out on first use. */
+    private volatile Boolean postgres;
 
     /** Committed rows only (the CLI, which writes no rows). */
     public SqlUsageStats(Jdbi jdbi) {
@@ -476,6 +478,7 @@ public final class SqlUsageStats implements UsageStatsPort, UsageSeriesPort {
                     }
                     batch.execute();
                 }
+                analyze(h, "stat_buckets");
                 return work.run(h);
             } finally {
                 h.execute("DELETE FROM stat_buckets");
@@ -522,6 +525,24 @@ public final class SqlUsageStats implements UsageStatsPort, UsageSeriesPort {
         }
     }
 
+    /**
+     * PostgreSQL never analyses temporary tables by itself; without row counts it guesses hundreds of buckets and
+     * joins them by scanning the whole summary (or log) instead of looking each bucket up in its index. SQLite plans
+     * these joins by their CROSS JOIN order and needs nothing.
+     */
+    private void analyze(Handle h, String table) {
+        if (postgres == null) {
+            try {
+                postgres = "PostgreSQL".equalsIgnoreCase(h.getConnection().getMetaData().getDatabaseProductName());
+            } catch (SQLException e) {
+                postgres = false;
+            }
+        }
+        if (postgres) {
+            h.execute("ANALYZE " + table);
+        }
+    }
+
     private static long ceil(long value, long unit) {
         return -Math.floorDiv(-value, unit) * unit;
     }
@@ -546,6 +567,7 @@ public final class SqlUsageStats implements UsageStatsPort, UsageSeriesPort {
                     }
                     batch.execute();
                 }
+                analyze(h, "stat_pieces");
                 return work.run(h);
             } finally {
                 h.execute("DELETE FROM stat_pieces");
