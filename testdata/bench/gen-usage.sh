@@ -6,6 +6,8 @@
 # Defaults: 10,000,000 rows over the last 90 days (~111k a day), evenly spread with jitter, ending now. Mix: three
 # routes, four providers, 200 credentials, eight models, 40 client keys, ~2 % 429s and ~1 % 5xx, token counts and
 # costs that vary per row, so every group and percentile has real work to do.
+# The rows bypass the usage summary (usage_summary, migration V9), as a database from before the summary would;
+# usage-scale.sh then has the server's own upgrade (migration 9.1, the backfill) sum them.
 set -euo pipefail
 kind=$1 target=$2 rows=${3:-10000000} days=${4:-90}
 now_ms=$(date +%s%3N)

@@ -1,6 +1,7 @@
 package io.proxygate.adapter.out.persistence.bolt;
 
 import io.proxygate.adapter.out.persistence.sql.SqliteDatabase;
+import io.proxygate.adapter.out.persistence.sql.UsageSummaryBackfill;
 import io.proxygate.domain.routing.ConversationKey;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
@@ -110,7 +111,16 @@ public final class GoDatabaseImport {
         Counts counts;
         try {
             Jdbi jdbi = SqliteDatabase.open(building);
-            counts = jdbi.inTransaction(h -> write(h, go));
+            counts = jdbi.inTransaction(h -> {
+                Counts written = write(h, go);
+                // The imported roll-ups bypass the request log's writer: sum them into the statistics summary.
+                try {
+                    UsageSummaryBackfill.rebuild(h.getConnection());
+                } catch (java.sql.SQLException e) {
+                    throw new IllegalStateException("summing the imported usage failed: " + e.getMessage(), e);
+                }
+                return written;
+            });
             // Fold the write-ahead log into the file, so the file alone is the whole database when moved.
             jdbi.useHandle(h -> h.execute("PRAGMA wal_checkpoint(TRUNCATE)"));
         } catch (RuntimeException e) {

@@ -1,15 +1,16 @@
 package io.proxygate.adapter.out.persistence.sql;
 
 import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.migration.JavaMigration;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.sqlobject.SqlObjectPlugin;
 import org.postgresql.ds.PGSimpleDataSource;
 
 import javax.sql.DataSource;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 
 /**
  * Opens ProxyGate's database, SQLite or PostgreSQL by its JDBC URL, and applies that database's migrations.
@@ -17,10 +18,11 @@ import java.sql.Statement;
  */
 public final class Databases {
     /**
-     * The newest migration version, the same in both folders ({@code MigrationParityTest} holds it to the files).
-     * Adding {@code V9__...} means raising it, or every start would take the database for up to date too early.
+     * The newest migration version, scripts (the same in both folders) and Java migrations together
+     * ({@code MigrationParityTest} holds it to them). Adding a migration means raising it, or every start would take
+     * the database for up to date too early.
      */
-    static final int LATEST_MIGRATION = 8;
+    static final String LATEST_MIGRATION = "9.1";
 
     private Databases() {
     }
@@ -38,23 +40,32 @@ public final class Databases {
         Flyway.configure()
                 .dataSource(dataSource)
                 .locations(dialect.migrations())
+                .javaMigrations(javaMigrations())
                 .failOnMissingLocations(true)
                 .load()
                 .migrate();
     }
 
+    /** The migrations written in Java, on both databases. */
+    static JavaMigration[] javaMigrations() {
+        return new JavaMigration[]{new UsageSummaryBackfill()};
+    }
+
     /**
-     * Whether Flyway's history says every migration up to {@link #LATEST_MIGRATION} was applied and none failed. A
+     * Whether Flyway's history says the migration {@link #LATEST_MIGRATION} was applied and none failed. A
      * database without the history table, with a failed or missing version, or that cannot be read this way is not
      * up to date: Flyway then runs as always, migrating, or reporting what is wrong. A newer server's migrations
      * (versions above ours) count as up to date, as they do for Flyway, which ignores future migrations.
      */
     static boolean upToDate(DataSource dataSource) {
         try (Connection connection = dataSource.getConnection()) {
-            try (Statement statement = connection.createStatement();
-                 ResultSet row = statement.executeQuery("SELECT MAX(CASE WHEN success THEN CAST(version AS INTEGER) "
-                         + "END), COUNT(CASE WHEN success THEN NULL ELSE 1 END) FROM flyway_schema_history")) {
-                return row.next() && row.getInt(1) >= LATEST_MIGRATION && row.getInt(2) == 0;
+            try (PreparedStatement statement = connection.prepareStatement("SELECT COUNT(CASE WHEN success AND "
+                    + "version = ? THEN 1 END), COUNT(CASE WHEN success THEN NULL ELSE 1 END) FROM flyway_schema_history")) {
+                // Versions compared as written ("9.1"), not as numbers: Flyway's dotted versions are not integers.
+                statement.setString(1, LATEST_MIGRATION);
+                try (ResultSet row = statement.executeQuery()) {
+                    return row.next() && row.getInt(1) > 0 && row.getInt(2) == 0;
+                }
             } catch (SQLException | RuntimeException unreadable) {
                 if (!connection.getAutoCommit()) {
                     // PostgreSQL keeps a failed statement's transaction aborted: the pooled connection goes back clean.

@@ -11,7 +11,10 @@ import java.sql.SQLException;
 import java.sql.Types;
 import java.util.List;
 
-/** Inserts into the {@code request_log} table, and its row count; the reads are in {@code UsageStatsDao}. */
+/**
+ * Inserts into the {@code request_log} table (and its {@code usage_summary}), and its row count; the reads are in
+ * {@code UsageStatsDao}.
+ */
 public interface RequestLogDao extends SqlObject {
     String INSERT = """
             INSERT INTO request_log (id, started_at, route, provider, credential_id, model, service_tier, status,
@@ -28,13 +31,16 @@ public interface RequestLogDao extends SqlObject {
     }
 
     /**
-     * Inserts the rows on the handle, in its transaction. Plain JDBC with positional parameters, callable without
-     * attaching this interface: the request log's writer runs it for every batch, and attaching the SQL object and
-     * binding by reflection cost more than the inserts themselves.
+     * Inserts the rows on the handle, in its transaction, and adds them to {@code usage_summary} in the same
+     * transaction, so the summary never disagrees with the committed rows. Plain JDBC with positional parameters,
+     * callable without attaching this interface: the request log's writer runs it for every batch, and attaching the
+     * SQL object and binding by reflection cost more than the inserts themselves.
      */
     static void insert(Handle handle, List<RequestLogRow> rows) {
+        UsageSummary summary = new UsageSummary();
         try (PreparedStatement insert = driverConnection(handle).prepareStatement(INSERT)) {
             for (RequestLogRow row : rows) {
+                summary.add(row);
                 int i = 0;
                 insert.setString(++i, row.id());
                 insert.setLong(++i, row.startedAt());
@@ -66,6 +72,7 @@ public interface RequestLogDao extends SqlObject {
                 insert.addBatch();
             }
             insert.executeBatch();
+            summary.write(driverConnection(handle));
         } catch (SQLException e) {
             throw new IllegalStateException("request log insert failed: " + e.getMessage(), e);
         }

@@ -35,11 +35,15 @@ import java.util.Optional;
  * recent rows.
  *
  * <ul>
- *   <li>Every query runs over a small per-connection table of time buckets ({@code stat_buckets}, a temporary table) joined to
- *       the log by {@code started_at}, so days and hours follow the asked zone's local clock (DST included) and each
- *       bucket is one range scan of the {@code started_at} index.</li>
- *   <li>Percentiles are nearest-rank ({@code ceil(p * n)}-th smallest), computed inside SQLite with window functions:
- *       only two rows per group and measure come back, whatever the group's size.</li>
+ *   <li>Every query runs over a small per-connection table of time buckets (temporary tables {@code stat_buckets} and
+ *       {@code stat_pieces}), so days and hours follow the asked zone's local clock (DST included).</li>
+ *   <li>Grouped statistics and series read the usage summary ({@link UsageSummary}, migration V9) for the whole UTC
+ *       days and hours of each bucket, and {@code request_log} only for the rest (part hours at the ends of the
+ *       range, or of buckets in zones whose offset is not whole hours): their cost follows the number of hours, not
+ *       of requests. Totals still read the rows (today's, for the usage views).</li>
+ *   <li>Percentiles are nearest-rank ({@code ceil(p * n)}-th smallest) over merged fixed-bucket histograms
+ *       ({@link UsageHistogram}): the middle of the bucket holding the exact value, within 10 % of it. Roll-up rows
+ *       have no latency of a request and are left out, as before.</li>
  *   <li>Costs are summed in SQL as integer nano-dollars (each stored decimal rounded to 1e-9 USD), so sums are exact
  *       to that unit and never accumulate floating-point error.</li>
  *   <li>Fallback traffic without a credential (Vertex AI) is grouped under a credential id equal to its provider,
@@ -48,7 +52,7 @@ import java.util.Optional;
  *       cost; the service tiers {@code default} and {@code auto} count as no tier.</li>
  *   <li>Totals and recent rows include the rows the request log holds but has not committed yet
  *       ({@link UnwrittenRows}), by the same rules, so a finished request counts at once. Grouped statistics and
- *       series read committed rows only: percentiles cannot be merged, and charts may trail by one batch.</li>
+ *       series read committed rows (and the summary committed with them) only: they may trail by one batch.</li>
  * </ul>
  */
 public final class SqlUsageStats implements UsageStatsPort, UsageSeriesPort {
@@ -95,31 +99,83 @@ public final class SqlUsageStats implements UsageStatsPort, UsageSeriesPort {
     private static final String TOTALS_SQL = "SELECT <group> AS grp, <tier> AS tier, <model> AS mdl, " + SUMS + "\n"
             + FROM_BUCKETS + "\nGROUP BY grp, tier, mdl";
 
-    private static final String STATS_SQL = "SELECT <group> AS grp, min(b.lo) AS first_lo, " + SUMS + "\n"
-            + FROM_BUCKETS + "\nGROUP BY grp";
+    /** The histogram columns of {@code usage_summary}, summed. */
+    private static final String HISTOGRAM_SUMS = histogramSums();
 
-    /** Nearest rank: the {@code ceil(n * p / 100)}-th smallest, as integer arithmetic. */
-    private static final String PERCENTILES_SQL = """
-            WITH src AS (SELECT <group> AS grp, r.latency_ms AS latency, r.ttfb_ms AS ttfb
-            """ + FROM_BUCKETS + """
-             AND r.route <> 'rollup'
-            ),
-            lat AS (SELECT grp, latency AS v, row_number() OVER (PARTITION BY grp ORDER BY latency) AS rn,
-                           count(*) OVER (PARTITION BY grp) AS n FROM src),
-            fb AS (SELECT grp, ttfb AS v, row_number() OVER (PARTITION BY grp ORDER BY ttfb) AS rn,
-                          count(*) OVER (PARTITION BY grp) AS n FROM src WHERE ttfb IS NOT NULL)
-            SELECT grp, 'latency' AS measure, rn, n, v FROM lat
-             WHERE rn = (n * 50 + 99) / 100 OR rn = (n * 95 + 99) / 100
-            UNION ALL
-            SELECT grp, 'ttfb' AS measure, rn, n, v FROM fb
-             WHERE rn = (n * 50 + 99) / 100 OR rn = (n * 95 + 99) / 100
-            """;
+    private static String histogramSums() {
+        StringBuilder out = new StringBuilder();
+        for (String measure : List.of("latency", "ttfb")) {
+            for (int i = 0; i < UsageHistogram.BUCKETS; i++) {
+                String c = UsageSummary.histogramColumn(measure, i);
+                out.append(",\n    sum(s.").append(c).append(") AS ").append(c);
+            }
+        }
+        return out.toString();
+    }
 
-    private static final String SERIES_SQL = "SELECT b.lo AS bucket, <series> AS series, " + SUMS + "\n"
-            + FROM_BUCKETS + "\nGROUP BY bucket, series ORDER BY bucket, series";
+    private static final String SUMMARY_SUMS = """
+            min(b.lo) AS first_lo, sum(s.requests) AS requests, sum(s.errors) AS errors,
+            sum(s.input_tokens) AS input_tokens, sum(s.cached_input_tokens) AS cached_input_tokens,
+            sum(s.cache_creation_tokens) AS cache_creation_tokens, sum(s.output_tokens) AS output_tokens,
+            sum(s.reasoning_tokens) AS reasoning_tokens, sum(s.cost_nanos) AS cost_nanos""";
+
+    /** Whole UTC days and hours of the range, from the summary (migration V9); CROSS JOIN keeps the pieces outer. */
+    private static final String FROM_SUMMARY = """
+            FROM stat_pieces b
+            CROSS JOIN usage_summary s
+            WHERE b.period_ms > 0 AND s.period_ms = b.period_ms AND s.dim = :dim
+              AND s.period_start >= b.lo AND s.period_start < b.hi""";
+
+    /**
+     * The rest of the range (the parts of hours at its ends, or of buckets that do not start on a UTC hour), from the
+     * rows themselves. Roll-up rows are left out here: they stand for whole days folded by retention, whose requests
+     * the summary already holds in their own hours.
+     */
+    private static final String FROM_RAW = """
+            FROM stat_pieces b
+            CROSS JOIN request_log r
+            WHERE b.period_ms = 0 AND r.started_at >= b.lo AND r.started_at < b.hi AND r.route <> 'rollup'""";
+
+    private static final String SUMMARY_STATS_SQL = "SELECT <group> AS grp, " + SUMMARY_SUMS + HISTOGRAM_SUMS
+            + "\n" + FROM_SUMMARY + "\nGROUP BY grp";
+
+    /** The part-hour rows one by one, read once for both their sums and their histograms. */
+    private static final String RAW_ROWS_SQL = """
+            SELECT <group> AS grp, b.lo AS first_lo, r.request_count, r.status, r.error_class, r.input_tokens,
+                   r.cached_input_tokens, r.cache_creation_tokens, r.output_tokens, r.reasoning_tokens, r.cost_usd,
+                   r.latency_ms, r.ttfb_ms
+            """ + FROM_RAW;
+
+    private static final String SUMMARY_SERIES_SQL = "SELECT b.start AS bucket, <series> AS series, " + SUMMARY_SUMS
+            + "\n" + FROM_SUMMARY + "\nGROUP BY bucket, series";
+
+    private static final String RAW_SERIES_SQL = "SELECT b.start AS bucket, <series> AS series, "
+            + "min(b.lo) AS first_lo, " + SUMS + "\n" + FROM_RAW + "\nGROUP BY bucket, series";
+
+    /** What statistics group by: the summary's dimension and value, and the same grouping over raw rows. */
+    private enum Dimension {
+        ALL(UsageSummary.DIM_ALL, "s.value", Expr.ALL.sql),
+        CREDENTIAL(UsageSummary.DIM_CREDENTIAL, "s.value", Expr.CREDENTIAL_OR_PROVIDER.sql),
+        MODEL(UsageSummary.DIM_MODEL, "s.value", Expr.MODEL.sql),
+        CLIENT_KEY(UsageSummary.DIM_CLIENT_KEY, "s.value", Expr.CLIENT_KEY.sql),
+        /** Days or hours of the asked zone: every row, grouped by its bucket's label. */
+        BUCKET(UsageSummary.DIM_ALL, "b.label", Expr.BUCKET.sql);
+
+        final String dim;
+        final String summary;
+        final String raw;
+
+        Dimension(String dim, String summary, String raw) {
+            this.dim = dim;
+            this.summary = summary;
+            this.raw = raw;
+        }
+    }
 
     private final Jdbi jdbi;
     private final UnwrittenRows unwritten;
+    /** Whether the database is PostgreSQL; found out on first use. */
+    private volatile Boolean postgres;
 
     /** Committed rows only (the CLI, which writes no rows). */
     public SqlUsageStats(Jdbi jdbi) {
@@ -166,46 +222,41 @@ public final class SqlUsageStats implements UsageStatsPort, UsageSeriesPort {
         List<Span> buckets = switch (groupBy) {
             case DAY -> buckets(ChronoUnit.DAYS, from, to, zone);
             case HOUR -> buckets(ChronoUnit.HOURS, from, to, zone);
-            case CREDENTIAL, MODEL, CLIENT_KEY -> List.of(new Span("", from.toEpochMilli(), to.toEpochMilli()));
+            case CREDENTIAL, MODEL, CLIENT_KEY -> from.isBefore(to)
+                    ? List.of(new Span("", from.toEpochMilli(), to.toEpochMilli())) : List.of();
         };
-        String group = switch (groupBy) {
-            case CREDENTIAL -> Expr.CREDENTIAL_OR_PROVIDER.sql;
-            case MODEL -> Expr.MODEL.sql;
-            case CLIENT_KEY -> Expr.CLIENT_KEY.sql;
-            case DAY, HOUR -> Expr.BUCKET.sql;
+        Dimension dim = switch (groupBy) {
+            case CREDENTIAL -> Dimension.CREDENTIAL;
+            case MODEL -> Dimension.MODEL;
+            case CLIENT_KEY -> Dimension.CLIENT_KEY;
+            case DAY, HOUR -> Dimension.BUCKET;
         };
-        return withBuckets(buckets, h -> {
-            record Sums(String group, long firstLo, long requests, long errors, TokenUsage tokens, BigDecimal cost) {
-            }
-            List<Sums> sums = h.createQuery(STATS_SQL).define("group", group)
-                    .map((rs, ctx) -> new Sums(rs.getString("grp"), rs.getLong("first_lo"), rs.getLong("requests"),
-                            rs.getLong("errors"), tokens(rs), cost(rs)))
-                    .list();
-            Map<String, long[]> percentiles = new HashMap<>();
-            h.createQuery(PERCENTILES_SQL).define("group", group).map((rs, ctx) -> {
-                long n = rs.getLong("n");
-                long rn = rs.getLong("rn");
-                // slots: latency p50, latency p95, ttfb p50, ttfb p95 (-1 = none)
-                long[] slots = percentiles.computeIfAbsent(rs.getString("grp"), g -> new long[]{-1, -1, -1, -1});
-                int base = "latency".equals(rs.getString("measure")) ? 0 : 2;
-                long value = rs.getLong("v");
-                if (rn == (n * 50 + 99) / 100) {
-                    slots[base] = value;
-                }
-                if (rn == (n * 95 + 99) / 100) {
-                    slots[base + 1] = value;
-                }
-                return value;
+        return withPieces(buckets, h -> {
+            Map<String, Group> groups = new HashMap<>();
+            h.createQuery(SUMMARY_STATS_SQL).define("group", dim.summary).bind("dim", dim.dim)
+                    .map((rs, ctx) -> {
+                        Group g = groups.computeIfAbsent(rs.getString("grp"), Group::new);
+                        g.add(rs);
+                        for (int i = 0; i < UsageHistogram.BUCKETS; i++) {
+                            g.latency[i] += rs.getLong(UsageSummary.histogramColumn("latency", i));
+                            g.ttfb[i] += rs.getLong(UsageSummary.histogramColumn("ttfb", i));
+                        }
+                        return g;
+                    }).list();
+            h.createQuery(RAW_ROWS_SQL).define("group", dim.raw).map((rs, ctx) -> {
+                Group g = groups.computeIfAbsent(rs.getString("grp"), Group::new);
+                g.addRow(rs);
+                return g;
             }).list();
-            List<StatsRow> rows = new ArrayList<>(sums.size());
-            List<Sums> ordered = new ArrayList<>(sums);
+            List<Group> ordered = new ArrayList<>(groups.values());
             ordered.sort(groupBy == GroupBy.DAY || groupBy == GroupBy.HOUR
-                    ? Comparator.comparingLong(Sums::firstLo)
-                    : Comparator.comparingLong(Sums::requests).reversed().thenComparing(Sums::group));
-            for (Sums s : ordered) {
-                long[] p = percentiles.getOrDefault(s.group(), new long[]{-1, -1, -1, -1});
-                rows.add(new StatsRow(s.group(), s.requests(), s.errors(), s.tokens(), s.cost(), millis(p[0]),
-                        millis(p[1]), millis(p[2]), millis(p[3])));
+                    ? Comparator.comparingLong((Group g) -> g.firstLo)
+                    : Comparator.comparingLong((Group g) -> g.requests).reversed().thenComparing(g -> g.name));
+            List<StatsRow> rows = new ArrayList<>(ordered.size());
+            for (Group g : ordered) {
+                rows.add(new StatsRow(g.name, g.requests, g.errors, g.tokens(), nanos(g.costNanos),
+                        UsageHistogram.percentile(g.latency, 50), UsageHistogram.percentile(g.latency, 95),
+                        UsageHistogram.percentile(g.ttfb, 50), UsageHistogram.percentile(g.ttfb, 95)));
             }
             return rows;
         });
@@ -215,20 +266,85 @@ public final class SqlUsageStats implements UsageStatsPort, UsageSeriesPort {
     public List<SeriesPoint> series(Bucket bucket, Split split, Instant from, Instant to, ZoneId zone) {
         List<Span> buckets = buckets(bucket == Bucket.DAY ? ChronoUnit.DAYS : ChronoUnit.HOURS,
                 from, to, zone);
-        Map<Long, Instant> starts = new LinkedHashMap<>();
-        for (Span b : buckets) {
-            starts.put(b.lo(), Instant.ofEpochMilli(b.start()));
-        }
-        String series = switch (split) {
-            case NONE -> Expr.ALL.sql;
-            case CREDENTIAL -> Expr.CREDENTIAL_OR_PROVIDER.sql;
-            case MODEL -> Expr.MODEL.sql;
-            case CLIENT_KEY -> Expr.CLIENT_KEY.sql;
+        Dimension dim = switch (split) {
+            case NONE -> Dimension.ALL;
+            case CREDENTIAL -> Dimension.CREDENTIAL;
+            case MODEL -> Dimension.MODEL;
+            case CLIENT_KEY -> Dimension.CLIENT_KEY;
         };
-        return withBuckets(buckets, h -> h.createQuery(SERIES_SQL).define("series", series)
-                .map((rs, ctx) -> new SeriesPoint(starts.get(rs.getLong("bucket")), rs.getString("series"),
-                        rs.getLong("requests"), rs.getLong("errors"), tokens(rs), cost(rs)))
-                .list());
+        return withPieces(buckets, h -> {
+            record Point(long start, String series) {
+            }
+            Map<Point, Group> points = new HashMap<>();
+            h.createQuery(SUMMARY_SERIES_SQL).define("series", dim.summary).bind("dim", dim.dim)
+                    .map((rs, ctx) -> points.computeIfAbsent(new Point(rs.getLong("bucket"), rs.getString("series")),
+                            p -> new Group(p.series())).add(rs)).list();
+            h.createQuery(RAW_SERIES_SQL).define("series", dim.raw)
+                    .map((rs, ctx) -> points.computeIfAbsent(new Point(rs.getLong("bucket"), rs.getString("series")),
+                            p -> new Group(p.series())).add(rs)).list();
+            return points.entrySet().stream()
+                    .sorted(Comparator.comparingLong((Map.Entry<Point, Group> e) -> e.getKey().start())
+                            .thenComparing(e -> e.getKey().series()))
+                    .map(e -> new SeriesPoint(Instant.ofEpochMilli(e.getKey().start()), e.getKey().series(),
+                            e.getValue().requests, e.getValue().errors, e.getValue().tokens(),
+                            nanos(e.getValue().costNanos)))
+                    .toList();
+        });
+    }
+
+    /** One group's (or chart point's) sums, gathered from summary rows and raw rows. */
+    private static final class Group {
+        final String name;
+        long firstLo = Long.MAX_VALUE;
+        long requests;
+        long errors;
+        final long[] tokens = new long[5];
+        long costNanos;
+        final long[] latency = new long[UsageHistogram.BUCKETS];
+        final long[] ttfb = new long[UsageHistogram.BUCKETS];
+
+        Group(String name) {
+            this.name = name;
+        }
+
+        Group add(ResultSet rs) throws SQLException {
+            firstLo = Math.min(firstLo, rs.getLong("first_lo"));
+            requests += rs.getLong("requests");
+            errors += rs.getLong("errors");
+            tokens[0] += rs.getLong("input_tokens");
+            tokens[1] += rs.getLong("cached_input_tokens");
+            tokens[2] += rs.getLong("cache_creation_tokens");
+            tokens[3] += rs.getLong("output_tokens");
+            tokens[4] += rs.getLong("reasoning_tokens");
+            costNanos += rs.getLong("cost_nanos");
+            return this;
+        }
+
+        /** One {@code request_log} row, by the rules of {@link #SUMS} (the summary's, {@link UsageSummary#add}). */
+        void addRow(ResultSet rs) throws SQLException {
+            firstLo = Math.min(firstLo, rs.getLong("first_lo"));
+            long count = rs.getLong("request_count");
+            int status = rs.getInt("status");
+            boolean ok = status >= 200 && status <= 299 && rs.getString("error_class") == null;
+            requests += count;
+            errors += ok ? 0 : count;
+            tokens[0] += rs.getLong("input_tokens");
+            tokens[1] += rs.getLong("cached_input_tokens");
+            tokens[2] += rs.getLong("cache_creation_tokens");
+            tokens[3] += rs.getLong("output_tokens");
+            tokens[4] += rs.getLong("reasoning_tokens");
+            String cost = rs.getString("cost_usd");
+            costNanos += cost == null ? 0 : Math.round(Double.parseDouble(cost) * 1e9);
+            latency[UsageHistogram.bucket(rs.getLong("latency_ms"))]++;
+            long firstByte = rs.getLong("ttfb_ms");
+            if (!rs.wasNull()) {
+                ttfb[UsageHistogram.bucket(firstByte)]++;
+            }
+        }
+
+        TokenUsage tokens() {
+            return new TokenUsage(tokens[0], tokens[1], tokens[2], tokens[3], tokens[4]);
+        }
     }
 
     @Override
@@ -362,9 +478,99 @@ public final class SqlUsageStats implements UsageStatsPort, UsageSeriesPort {
                     }
                     batch.execute();
                 }
+                analyze(h, "stat_buckets");
                 return work.run(h);
             } finally {
                 h.execute("DELETE FROM stat_buckets");
+            }
+        });
+    }
+
+    /**
+     * Part of a bucket: {@code [lo, hi)} read from the summary's rows of {@code periodMs} (whole UTC days or hours),
+     * or from {@code request_log} when {@code periodMs} is 0.
+     */
+    private record Piece(String label, long lo, long hi, long start, long periodMs) {
+    }
+
+    /**
+     * Splits a bucket into whole UTC days and hours (from the summary) and the ends that are parts of an hour (from
+     * the rows): a range of 30 days reads ~29 day rows, ~47 hour rows and the rows of two part hours per value.
+     */
+    private static void split(String label, long lo, long hi, long start, List<Piece> out) {
+        long hourLo = ceil(lo, UsageSummary.HOUR_MS);
+        long hourHi = Math.floorDiv(hi, UsageSummary.HOUR_MS) * UsageSummary.HOUR_MS;
+        if (hourLo >= hourHi) {
+            out.add(new Piece(label, lo, hi, start, 0));
+            return;
+        }
+        if (lo < hourLo) {
+            out.add(new Piece(label, lo, hourLo, start, 0));
+        }
+        if (hourHi < hi) {
+            out.add(new Piece(label, hourHi, hi, start, 0));
+        }
+        long dayLo = ceil(hourLo, UsageSummary.DAY_MS);
+        long dayHi = Math.floorDiv(hourHi, UsageSummary.DAY_MS) * UsageSummary.DAY_MS;
+        if (dayLo >= dayHi) {
+            out.add(new Piece(label, hourLo, hourHi, start, UsageSummary.HOUR_MS));
+            return;
+        }
+        out.add(new Piece(label, dayLo, dayHi, start, UsageSummary.DAY_MS));
+        if (hourLo < dayLo) {
+            out.add(new Piece(label, hourLo, dayLo, start, UsageSummary.HOUR_MS));
+        }
+        if (dayHi < hourHi) {
+            out.add(new Piece(label, dayHi, hourHi, start, UsageSummary.HOUR_MS));
+        }
+    }
+
+    /**
+     * PostgreSQL never analyses temporary tables by itself; without row counts it guesses hundreds of buckets and
+     * joins them by scanning the whole summary (or log) instead of looking each bucket up in its index. SQLite plans
+     * these joins by their CROSS JOIN order and needs nothing.
+     */
+    private void analyze(Handle h, String table) {
+        if (postgres == null) {
+            try {
+                postgres = "PostgreSQL".equalsIgnoreCase(h.getConnection().getMetaData().getDatabaseProductName());
+            } catch (SQLException e) {
+                postgres = false;
+            }
+        }
+        if (postgres) {
+            h.execute("ANALYZE " + table);
+        }
+    }
+
+    private static long ceil(long value, long unit) {
+        return -Math.floorDiv(-value, unit) * unit;
+    }
+
+    /** Fills this connection's piece table with the buckets' pieces, runs {@code work}, and empties it again. */
+    private <T> T withPieces(List<Span> buckets, Work<T> work) {
+        List<Piece> pieces = new ArrayList<>();
+        for (Span b : buckets) {
+            split(b.label(), b.lo(), b.hi(), b.start(), pieces);
+        }
+        return jdbi.withHandle(h -> {
+            h.execute("CREATE TEMP TABLE IF NOT EXISTS stat_pieces (label TEXT NOT NULL, lo BIGINT NOT NULL, "
+                    + "hi BIGINT NOT NULL, start BIGINT NOT NULL, period_ms BIGINT NOT NULL)");
+            h.execute("DELETE FROM stat_pieces");
+            try {
+                if (!pieces.isEmpty()) {
+                    PreparedBatch batch = h.prepareBatch("INSERT INTO stat_pieces (label, lo, hi, start, period_ms) "
+                            + "VALUES (:label, :lo, :hi, :start, :period_ms)");
+                    for (Piece p : pieces) {
+                        batch.bind("label", p.label()).bind("lo", p.lo()).bind("hi", p.hi())
+                                .bind("start", p.start()).bind("period_ms", p.periodMs()).add();
+                    }
+                    batch.execute();
+                }
+                analyze(h, "stat_pieces");
+                return work.run(h);
+            } finally {
+                h.execute("DELETE FROM stat_pieces");
             }
         });
     }
@@ -376,9 +582,5 @@ public final class SqlUsageStats implements UsageStatsPort, UsageSeriesPort {
 
     private static BigDecimal cost(ResultSet rs) throws SQLException {
         return nanos(rs.getLong("cost_nanos"));
-    }
-
-    private static Duration millis(long value) {
-        return value < 0 ? Duration.ZERO : Duration.ofMillis(value);
     }
 }

@@ -147,6 +147,21 @@ class GoDatabaseImportTest {
     }
 
     @Test
+    void theImportedUsageIsInTheStatisticsSummaryToo() throws IOException {
+        Path db = goDatabase();
+        importer().importIfBolt(db);
+        Jdbi jdbi = SqliteDatabase.open(db);
+
+        // Whole UTC days only: read from usage_summary alone, which the import must have filled.
+        Map<String, Long> requests = new io.proxygate.adapter.out.persistence.sql.SqlUsageStats(jdbi)
+                .stats(io.proxygate.application.port.out.UsageStatsPort.GroupBy.CREDENTIAL, Instant.EPOCH,
+                        Instant.parse("3000-01-01T00:00:00Z"), ZONE).stream()
+                .collect(java.util.stream.Collectors.toMap(r -> r.group(), r -> r.requests()));
+        assertThat(requests).containsEntry("chatgpt:user@example.com", 132L)
+                .containsEntry("claude:claude@example.com", 25L).containsEntry("key:openai-main", 11L);
+    }
+
+    @Test
     void unexpiredPinsKeepTheirAccountAndExpireWhenTheyWouldHave() throws IOException {
         Path db = goDatabase();
         importer().importIfBolt(db);

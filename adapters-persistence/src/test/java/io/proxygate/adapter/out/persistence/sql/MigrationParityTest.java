@@ -1,6 +1,7 @@
 package io.proxygate.adapter.out.persistence.sql;
 
 import io.proxygate.adapter.out.persistence.testing.TestDatabase;
+import org.flywaydb.core.api.MigrationVersion;
 import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -10,6 +11,7 @@ import java.net.URISyntaxException;
 import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -40,10 +42,13 @@ class MigrationParityTest {
     @Test
     void theLatestMigrationConstantIsTheNewestScriptOfBothFolders() throws Exception {
         for (SqlDialect dialect : SqlDialect.values()) {
-            int newest = migrations(dialect).stream()
-                    .mapToInt(name -> Integer.parseInt(name.substring(1, name.indexOf("__")))).max().orElseThrow();
+            MigrationVersion newest = Stream.concat(
+                            migrations(dialect).stream()
+                                    .map(name -> MigrationVersion.fromVersion(name.substring(1, name.indexOf("__")))),
+                            java.util.Arrays.stream(Databases.javaMigrations()).map(m -> m.getVersion()))
+                    .max(Comparator.naturalOrder()).orElseThrow();
 
-            assertThat(Databases.LATEST_MIGRATION)
+            assertThat(MigrationVersion.fromVersion(Databases.LATEST_MIGRATION))
                     .as("Databases.LATEST_MIGRATION must follow the newest script of " + dialect.migrations()
                             + ", or starts would skip a pending migration")
                     .isEqualTo(newest);

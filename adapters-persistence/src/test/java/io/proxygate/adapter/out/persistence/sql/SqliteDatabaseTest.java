@@ -31,14 +31,14 @@ class SqliteDatabaseTest {
         assertThat(list(jdbi,
                 "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name"))
                 .containsExactly("client_keys", "conversation_pins", "credential_state", "flyway_schema_history",
-                        "request_log", "settings");
+                        "request_log", "settings", "usage_summary");
         assertThat(list(jdbi,
                 "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'request_log' ORDER BY name"))
                 .contains("request_log_started_at", "request_log_credential_id", "request_log_credential_or_provider",
                         "request_log_client_key_or_open");
         assertThat(list(jdbi,
                 "SELECT version FROM flyway_schema_history WHERE success = 1 ORDER BY installed_rank")).containsExactly("1", "2", "3", "4", "5",
-                        "6", "7", "8");
+                        "6", "7", "8", "9", "9.1");
     }
 
     @Test
@@ -172,25 +172,28 @@ class SqliteDatabaseTest {
 
         jdbi.useHandle(h -> h.execute("UPDATE flyway_schema_history SET success = 1 WHERE version = '3'"));
         jdbi.useHandle(h -> h.execute("DELETE FROM flyway_schema_history WHERE version = ?",
-                Integer.toString(Databases.LATEST_MIGRATION)));
+                Databases.LATEST_MIGRATION));
         assertThat(Databases.upToDate(migrated)).as("the newest migration is pending").isFalse();
     }
 
     @Test
     void aDatabaseFromBeforeTheNewestMigrationGetsItOnTheNextOpen() {
         Path file = dir.resolve("older.db");
-        // What V8 added undone: the database of a server one version older.
+        // The newest migration (the usage summary's backfill) undone: the database of a server one version older.
         SqliteDatabase.open(file).useHandle(h -> {
-            h.execute("DELETE FROM flyway_schema_history WHERE version = '8'");
-            h.execute("DROP INDEX request_log_credential_or_provider");
-            h.execute("DROP INDEX request_log_client_key_or_open");
+            h.execute("INSERT INTO request_log (id, started_at, route, provider, credential_id, model, status,"
+                    + " input_tokens, output_tokens, latency_ms, ttfb_ms) VALUES ('r1', 1764000000000,"
+                    + " '/v1/responses', 'chatgpt', 'chatgpt:a', 'gpt-5', 200, 10, 5, 100, 20)");
+            h.execute("DELETE FROM usage_summary");
+            h.execute("DELETE FROM flyway_schema_history WHERE version = ?", Databases.LATEST_MIGRATION);
         });
+        assertThat(Databases.upToDate(dataSource(file))).isFalse();
 
         Jdbi reopened = SqliteDatabase.open(file);
 
-        assertThat(list(reopened, "SELECT version FROM flyway_schema_history WHERE success = 1")).contains("8");
-        assertThat(list(reopened, "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'request_log'"))
-                .contains("request_log_credential_or_provider", "request_log_client_key_or_open");
+        assertThat(list(reopened, "SELECT version FROM flyway_schema_history WHERE success = 1"))
+                .contains(Databases.LATEST_MIGRATION);
+        assertThat(list(reopened, "SELECT COUNT(*) FROM usage_summary")).doesNotContain("0");
         assertThat(Databases.upToDate(dataSource(file))).isTrue();
     }
 
