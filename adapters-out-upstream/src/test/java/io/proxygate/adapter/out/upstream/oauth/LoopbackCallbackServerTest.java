@@ -25,7 +25,7 @@ class LoopbackCallbackServerTest {
 
     @Test
     void skipsATakenPortAndHandsOverTheDecodedQuery() throws Exception {
-        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+        try (ServerSocket taken = portWithAFreeNeighbour()) {
             int busy = taken.getLocalPort();
             try (CallbackListenerPort.Listener listener = listenNear(busy)) {
                 assertThat(listener.port()).isEqualTo(busy + 1);
@@ -131,7 +131,23 @@ class LoopbackCallbackServerTest {
                 Map.of("code", "1", "flag", ""));
     }
 
-    /** Listens on busy..busy+1 (an ephemeral port's neighbour is practically always free). */
+    /**
+     * A listening socket on an ephemeral port whose next port is free right now: on a machine with many open
+     * connections an ephemeral port's neighbour is often taken by one of them.
+     */
+    private static ServerSocket portWithAFreeNeighbour() throws IOException {
+        for (int attempt = 0; attempt < 50; attempt++) {
+            ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+            try (ServerSocket probe = new ServerSocket(taken.getLocalPort() + 1, 1, InetAddress.getLoopbackAddress())) {
+                return taken;
+            } catch (IOException neighbourBusy) {
+                taken.close();
+            }
+        }
+        throw new IOException("no ephemeral port with a free neighbour");
+    }
+
+    /** Listens on busy..busy+1. */
     private CallbackListenerPort.Listener listenNear(int busy) throws IOException {
         return server.listen(busy, busy + 1, "/cb", "s t");
     }
