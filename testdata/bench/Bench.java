@@ -773,7 +773,7 @@ public final class Bench {
         }
     }
 
-    private static String line(InputStream in) throws IOException {
+    static String line(InputStream in) throws IOException {
         StringBuilder sb = new StringBuilder();
         int b;
         while ((b = in.read()) >= 0) {
@@ -786,8 +786,8 @@ public final class Bench {
         return sb.isEmpty() ? null : sb.toString();
     }
 
-    /** The response body, de-chunked when needed. */
-    private static final class BodyReader {
+    /** The response body, de-chunked when needed (also the soak's reader, {@code Soak.java}). */
+    static final class BodyReader extends InputStream {
         private final InputStream in;
         private final boolean chunked;
         private long left;
@@ -798,7 +798,8 @@ public final class Bench {
             this.chunked = chunked;
         }
 
-        int read() throws IOException {
+        @Override
+        public int read() throws IOException {
             if (!chunked) {
                 return in.read();
             }

@@ -347,21 +347,21 @@ public final class Soak {
 
     /** Reads one reply; null when it is a 200 with usage in its JSON, else what was wrong. */
     private static String readReply(InputStream in) throws IOException {
-        String status = line(in);
+        String status = Bench.line(in);
         if (status == null) {
             throw new IOException("connection closed before the reply");
         }
         long length = -1;
         boolean chunked = false;
         String h;
-        while ((h = line(in)) != null && !h.isEmpty()) {
+        while ((h = Bench.line(in)) != null && !h.isEmpty()) {
             String lower = h.toLowerCase(Locale.ROOT);
             if (lower.startsWith("content-length:")) {
                 length = Long.parseLong(lower.substring(15).trim());
             }
             chunked |= lower.startsWith("transfer-encoding:") && lower.contains("chunked");
         }
-        byte[] body = chunked ? new Dechunked(in).readAllBytes() : in.readNBytes((int) Math.max(0, length));
+        byte[] body = chunked ? new Bench.BodyReader(in, true).readAllBytes() : in.readNBytes((int) Math.max(0, length));
         if (!status.contains(" 200")) {
             return "request " + status;
         }
@@ -436,23 +436,23 @@ public final class Soak {
             o.write(bytes);
             o.flush();
             InputStream in = new BufferedInputStream(socket.getInputStream(), 8192);
-            String status = line(in);
+            String status = Bench.line(in);
             if (status == null || !status.contains(" 200")) {
                 return "status " + status;
             }
             boolean chunked = false;
             String h;
-            while ((h = line(in)) != null && !h.isEmpty()) {
+            while ((h = Bench.line(in)) != null && !h.isEmpty()) {
                 String lower = h.toLowerCase(Locale.ROOT);
                 chunked |= lower.startsWith("transfer-encoding:") && lower.contains("chunked");
             }
-            InputStream sse = chunked ? new Dechunked(in) : in;
+            InputStream sse = new Bench.BodyReader(in, chunked);
             int seen = 0;
             String last = "";
             long previous = System.nanoTime();
             StringBuilder event = new StringBuilder();
             String l;
-            while ((l = line(sse)) != null) {
+            while ((l = Bench.line(sse)) != null) {
                 if (l.isEmpty()) {
                     if (!event.isEmpty()) {
                         seen++;
@@ -479,55 +479,6 @@ public final class Soak {
                 streamsOpen.decrementAndGet();
             }
         }
-    }
-
-    /** A chunked body's bytes without the chunk framing. */
-    private static final class Dechunked extends InputStream {
-        private final InputStream in;
-        private long left;
-        private boolean done;
-
-        Dechunked(InputStream in) {
-            this.in = in;
-        }
-
-        @Override
-        public int read() throws IOException {
-            if (done) {
-                return -1;
-            }
-            if (left == 0) {
-                String size = line(in);
-                if (size != null && size.isEmpty()) {
-                    size = line(in); // the CRLF that ends the previous chunk
-                }
-                int semicolon = size == null ? -1 : size.indexOf(';');
-                left = size == null ? 0 : Long.parseLong(semicolon < 0 ? size.trim() : size.substring(0, semicolon).trim(), 16);
-                if (left == 0) {
-                    done = true;
-                    return -1;
-                }
-            }
-            int b = in.read();
-            if (b < 0) {
-                throw new IOException("connection closed inside a chunk");
-            }
-            left--;
-            return b;
-        }
-    }
-
-    private static String line(InputStream in) throws IOException {
-        StringBuilder sb = new StringBuilder();
-        int b;
-        while ((b = in.read()) >= 0) {
-            if (b == '\n') {
-                int n = sb.length();
-                return n > 0 && sb.charAt(n - 1) == '\r' ? sb.substring(0, n - 1) : sb.toString();
-            }
-            sb.append((char) b);
-        }
-        return sb.isEmpty() ? null : sb.toString();
     }
 
     // ---------------------------------------------------------------------------------------------- samples

@@ -7,8 +7,6 @@ import io.proxygate.application.port.out.UpstreamRequest;
 import io.proxygate.application.http.Headers;
 import io.proxygate.application.http.Route;
 import io.proxygate.testsupport.MockUpstream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
@@ -37,28 +35,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /** Streaming behaviour against real HTTP servers: flow, back-pressure, cancellation, errors and timeouts. */
-class StreamingTest {
+class StreamingTest extends AdapterOverMockUpstream {
     private static final String BODY = "{\"model\":\"gpt-4.1\",\"input\":\"hi\",\"stream\":true}";
-    private MockUpstream mock;
-    private HttpUpstreamAdapter adapter;
 
-    @BeforeEach
-    void start() throws IOException {
-        mock = new MockUpstream();
-    }
-
-    @AfterEach
-    void stop() {
-        if (adapter != null) {
-            adapter.close();
-        }
-        mock.close();
-    }
-
-    private HttpUpstreamAdapter adapter(UpstreamSettings.Builder settings) {
-        adapter = new HttpUpstreamAdapter(settings.build());
-        return adapter;
-    }
 
     private UpstreamCall openResponses() {
         return adapter.open(request(Route.RESPONSES, Fixtures.openaiKey(null), Headers.EMPTY, BODY, true));

@@ -10,11 +10,8 @@ import io.proxygate.application.port.out.UpstreamRequest;
 import io.proxygate.domain.credential.Api;
 import io.proxygate.domain.translate.Translation;
 import io.proxygate.testsupport.MockUpstream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -32,25 +29,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * then waits until the reader has its translation, so a translator that held on for a second event would never get
  * it (the read would time out instead).
  */
-class TranslatedStreamingTest {
+class TranslatedStreamingTest extends AdapterOverMockUpstream {
     /** Far longer than any honest hand-over on a loaded machine; only reached when something waits for more. */
     private static final Duration PATIENCE = Duration.ofSeconds(10);
 
-    private MockUpstream mock;
-    private HttpUpstreamAdapter adapter;
-
-    @BeforeEach
-    void start() throws IOException {
-        mock = new MockUpstream();
-    }
-
-    @AfterEach
-    void stop() {
-        if (adapter != null) {
-            adapter.close();
-        }
-        mock.close();
-    }
 
     private static String frame(String event, String data) {
         return "event: " + event + "\ndata: " + data + "\n\n";
@@ -86,7 +68,7 @@ class TranslatedStreamingTest {
     }
 
     private UpstreamCall openTranslated(Route upstreamRoute, Route clientRoute, Api from, Api to, String body) {
-        adapter = new HttpUpstreamAdapter(Fixtures.settingsFor(mock).build());
+        adapter(Fixtures.settingsFor(mock));
         TranslatingUpstream upstream = new TranslatingUpstream(adapter);
         return upstream.open(new UpstreamRequest(upstreamRoute, to == Api.MESSAGES ? Fixtures.anthropicKey(null)
                 : Fixtures.openaiKey(null), "", Headers.EMPTY, body.getBytes(StandardCharsets.UTF_8), true, "POST",

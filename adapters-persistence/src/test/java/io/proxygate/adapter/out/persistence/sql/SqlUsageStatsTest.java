@@ -8,14 +8,9 @@ import io.proxygate.application.usage.StatsRow;
 import io.proxygate.application.usage.UsageTotals;
 import io.proxygate.domain.credential.CredentialId;
 import io.proxygate.domain.usage.TokenUsage;
-import io.proxygate.adapter.out.persistence.testing.TestDatabase;
-import org.jdbi.v3.core.Jdbi;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.math.BigDecimal;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -33,29 +28,13 @@ import java.util.stream.Collectors;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-class SqlUsageStatsTest {
+class SqlUsageStatsTest extends UsageStatsOnAFreshDatabase {
     private static final Instant T0 = Instant.parse("2025-06-01T12:00:00Z");
     private static final Instant FAR = Instant.parse("2100-01-01T00:00:00Z");
     private static final CredentialId ALICE = CredentialId.chatgpt("alice@example.com");
     private static final CredentialId KEY = CredentialId.apiKey("openai-1");
 
-    @TempDir
-    Path dir;
-
-    private Jdbi jdbi;
-    private SqlUsageStats stats;
     private final AtomicInteger ids = new AtomicInteger();
-
-    /** The database the inherited tests run on ({@link PostgresUsageStatsTest} runs them all on PostgreSQL). */
-    SqlDialect dialect() {
-        return SqlDialect.SQLITE;
-    }
-
-    @BeforeEach
-    void setUp() {
-        jdbi = TestDatabase.fresh(dialect(), dir).open();
-        stats = new SqlUsageStats(jdbi);
-    }
 
     @Test
     void totalsAddUpTokensExactCostsErrorsAndUnpricedPerCredential() {

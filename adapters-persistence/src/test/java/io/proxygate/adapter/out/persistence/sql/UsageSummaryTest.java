@@ -9,13 +9,9 @@ import io.proxygate.application.usage.SeriesPoint;
 import io.proxygate.application.usage.StatsRow;
 import io.proxygate.domain.credential.CredentialId;
 import io.proxygate.domain.usage.TokenUsage;
-import org.jdbi.v3.core.Jdbi;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.math.BigDecimal;
-import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
@@ -40,30 +36,14 @@ import static org.assertj.core.api.Assertions.assertThat;
  * over {@code request_log} computed here row by row, percentiles fall in the bucket of the exact nearest-rank value,
  * the backfill builds the same summary as the writer, and an upgraded database keeps its history.
  */
-class UsageSummaryTest {
+class UsageSummaryTest extends UsageStatsOnAFreshDatabase {
     /** Three days and a bit of rows, starting at an odd minute so ranges and hours do not line up. */
     private static final Instant START = Instant.parse("2026-03-28T21:17:03Z");
     private static final String[] CREDENTIALS = {"chatgpt:a@x.com", "chatgpt:b@x.com", "apikey:k1", null};
     private static final String[] MODELS = {"gpt-5", "claude-sonnet-4-5", ""};
     private static final String[] CLIENT_KEYS = {"open", "owner", "ck_1", "ck_2"};
 
-    @TempDir
-    Path dir;
-
-    Jdbi jdbi;
-    SqlUsageStats stats;
     final List<RequestRecord> written = new ArrayList<>();
-
-    /** The database these tests run on ({@link PostgresUsageSummaryTest} runs them on PostgreSQL). */
-    SqlDialect dialect() {
-        return SqlDialect.SQLITE;
-    }
-
-    @BeforeEach
-    void setUp() {
-        jdbi = TestDatabase.fresh(dialect(), dir).open();
-        stats = new SqlUsageStats(jdbi);
-    }
 
     @Test
     void statisticsFromTheSummaryEqualTheRowsAndPercentilesFallInTheExactValuesBucket() {
