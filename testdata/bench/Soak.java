@@ -219,7 +219,7 @@ public final class Soak {
                 .append(" req/s non-streamed + ").append(streams).append(" open streams; warm-up ")
                 .append(warmup.toSeconds()).append(" s; a sample every ").append(interval.toSeconds()).append(" s")
                 .append(baselineSecond >= 0 ? " (growth judged from t=" + baselineSecond + " s)" : "")
-                .append(".\nLoad average at the end: ").append(loadAverage()).append(".\n\n")
+                .append(".\nLoad average at the end: ").append(Bench.loadAverage()).append(".\n\n")
                 .append("Bounds: ").append(bounds).append(".\n\n")
                 .append("| t (s) | live heap after full GC (KiB) | threads | fds | RSS (MiB) | requests | errors | streams open "
                         + "| streams done | failed | max event gap (ms) |\n")
@@ -604,14 +604,6 @@ public final class Soak {
         return v == null || v.isBlank() ? fallback : v;
     }
 
-    private static String loadAverage() {
-        try {
-            String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
-            return f[0] + " / " + f[1] + " / " + f[2];
-        } catch (IOException e) {
-            return "n/a";
-        }
-    }
 
     private static void say(String line) {
         System.out.println(java.time.LocalTime.now().truncatedTo(ChronoUnit.SECONDS) + " " + line);
