@@ -281,11 +281,9 @@ public final class Wiring {
                 .addMappingForUrlPatterns(java.util.EnumSet.of(jakarta.servlet.DispatcherType.REQUEST), false, "/*");
         // The API routes have a lean Jersey application of their own: its exact and prefix mappings win over the
         // admin application's "/*", so admin providers, validation and metrics stay off the relay's hot path.
-        // One timer probes clients waiting for an upstream; most requests end before their first probe, so a
-        // cancelled probe leaves the queue at once rather than at its due time.
+        // One timer sweeps the clients waiting for an upstream, probing those that have waited a period.
         java.util.concurrent.ScheduledThreadPoolExecutor watchTimer = new java.util.concurrent.ScheduledThreadPoolExecutor(
                 1, Thread.ofPlatform().name("client-watch").daemon(true).factory());
-        watchTimer.setRemoveOnCancelPolicy(true);
         environment.lifecycle().manage(managed(() -> { }, watchTimer::shutdownNow));
         ApiResource api = new ApiResource(proxy, auth, config.server.maxBodyBytes,
                 new JettyDisconnectWatch(watchTimer, 250));
