@@ -17,7 +17,7 @@ ASK="What does notes.txt say?"
 GATE_READ_FILE="$WORK/notes.txt" GATE_ASK="$ASK" start_upstream translate-claude "$PORT_UP"
 mkdir -p "$POOLDIR/claude"
 cat > "$POOLDIR/claude/claude.json" <<JSON
-{ "email":"claude@x.com","access_token":"sk-ant-oat01-test-pooled-claude","refresh_token":"sk-ant-ort01-r","expires_at":"2099-12-31T00:00:00Z" }
+{ "email":"claude@x.com","access_token":"sk-ant-oat01-test-pooled-claude","refresh_token":"sk-ant-ort01-test-refresh","expires_at":"2099-12-31T00:00:00Z" }
 JSON
 CONF=$(mktemp -d)
 cat > "$CONF/config.toml" <<TOML

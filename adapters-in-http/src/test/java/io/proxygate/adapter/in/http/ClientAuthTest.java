@@ -99,11 +99,11 @@ class ClientAuthTest {
 
     @Test
     void aRefusalIsA401AuthenticationErrorThatNeverEchoesTheToken() {
-        assertThatThrownBy(() -> auth(false).identify(Route.RESPONSES, Headers.of("x-api-key", "sk-wrong-secret")))
+        assertThatThrownBy(() -> auth(false).identify(Route.RESPONSES, Headers.of("x-api-key", "sk-test-wrong-secret")))
                 .isInstanceOfSatisfying(ProxyFailure.class, f -> {
                     assertThat(f.status()).isEqualTo(401);
                     assertThat(f.errorType()).isEqualTo("authentication_error");
-                    assertThat(f.getMessage()).doesNotContain("sk-wrong-secret");
+                    assertThat(f.getMessage()).doesNotContain("sk-test-wrong-secret");
                 });
         assertThatThrownBy(() -> auth(false).identify(Route.RESPONSES, Headers.EMPTY))
                 .isInstanceOfSatisfying(ProxyFailure.class, f -> assertThat(f.status()).isEqualTo(401));
