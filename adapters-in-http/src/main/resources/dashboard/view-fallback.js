@@ -4,8 +4,13 @@ import { api } from './api.js';
 import { $, h } from './dom.js';
 import { state } from './state.js';
 
+// Live events redraw the whole page from the server; while the rules hold edits not yet saved, this view keeps
+// them (and says so) instead of replacing them with the server's copy.
+let unsaved = false;
+
 export function renderFallback() {
   const box = $('fallback-body');
+  if (unsaved && box.childElementCount) return;
   const fb = state.fallback;
   const gcp = state.gcp;
   box.replaceChildren();
@@ -21,6 +26,9 @@ export function renderFallback() {
   const variants = fb.variants || [];
   const rules = (fb.policy.rules || []).map((r) => Object.assign({}, r));
   const enabled = h('input', { type: 'checkbox', checked: fb.policy.enabled, style: 'width:auto' });
+  const note = h('span', { class: 'muted small', role: 'status' });
+  const edited = () => { unsaved = true; note.textContent = 'unsaved changes'; };
+  enabled.addEventListener('change', edited);
   const tbody = h('tbody');
   const variantSelect = (value, any) => {
     const s = h('select', {}, any ? h('option', { value: '' }, 'any') : null,
@@ -32,32 +40,32 @@ export function renderFallback() {
     tbody.replaceChildren();
     rules.forEach((r, i) => {
       const on = h('input', { type: 'checkbox', checked: r.enabled !== false, style: 'width:auto', 'aria-label': 'Rule ' + (i + 1) + ' on' });
-      on.addEventListener('change', () => { r.enabled = on.checked; });
+      on.addEventListener('change', () => { r.enabled = on.checked; edited(); });
       const from = h('input', { value: r.from_model || '', 'aria-label': 'From model' });
-      from.addEventListener('input', () => { r.from_model = from.value; });
+      from.addEventListener('input', () => { r.from_model = from.value; edited(); });
       const fromV = variantSelect(r.from_variant, true);
-      fromV.addEventListener('change', () => { r.from_variant = fromV.value; });
+      fromV.addEventListener('change', () => { r.from_variant = fromV.value; edited(); });
       const to = h('input', { value: r.to_model || '', 'aria-label': 'To Vertex model' });
-      to.addEventListener('input', () => { r.to_model = to.value; });
+      to.addEventListener('input', () => { r.to_model = to.value; edited(); });
       const toV = variantSelect(r.to_variant || 'preserve', false);
-      toV.addEventListener('change', () => { r.to_variant = toV.value; });
+      toV.addEventListener('change', () => { r.to_variant = toV.value; edited(); });
       tbody.append(h('tr', {}, h('td', {}, on), h('td', {}, from), h('td', {}, fromV), h('td', {}, to), h('td', {}, toV),
         h('td', {}, h('button', { type: 'button', class: 'small-btn danger', 'aria-label': 'Remove rule ' + (i + 1),
-          onclick: () => { rules.splice(i, 1); draw(); } }, '×'))));
+          onclick: () => { rules.splice(i, 1); draw(); edited(); } }, '×'))));
     });
   };
   draw();
-  const note = h('span', { class: 'muted small', role: 'status' });
   box.append(
     h('label', { class: 'check' }, enabled, 'Fallback enabled'),
     h('div', { class: 'table-wrap', style: 'margin:.6rem 0' }, h('table', { class: 'compact' },
       h('thead', {}, h('tr', {}, ['On', 'From model', 'From variant', 'To Vertex model', 'To variant', ''].map((t) => h('th', {}, t)))), tbody)),
     h('div', { class: 'actions' },
-      h('button', { type: 'button', onclick: () => { rules.push({ enabled: true, from_model: '', from_variant: '', to_model: '', to_variant: 'preserve' }); draw(); } }, 'Add rule'),
+      h('button', { type: 'button', onclick: () => { rules.push({ enabled: true, from_model: '', from_variant: '', to_model: '', to_variant: 'preserve' }); draw(); edited(); } }, 'Add rule'),
       h('button', { type: 'button', class: 'primary', onclick: async () => {
         note.textContent = 'saving…';
         try {
           await api('PUT', '/admin/claude-fallback', { policy: { enabled: enabled.checked, rules } });
+          unsaved = false;
           note.textContent = 'saved';
         } catch (e) { note.textContent = 'error: ' + e.message; }
       } }, 'Save routing'), note));

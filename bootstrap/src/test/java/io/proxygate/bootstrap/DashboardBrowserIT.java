@@ -14,6 +14,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
@@ -125,6 +126,8 @@ class DashboardBrowserIT {
         driver = new ChromeDriver(service, options);
         driver.manage().window().setSize(new Dimension(1280, 800));
         wait = new WebDriverWait(driver, Duration.ofSeconds(15));
+        // Tables re-render on every live update, so an element found a moment ago may already be replaced.
+        wait.ignoring(StaleElementReferenceException.class);
     }
 
     @AfterAll
@@ -145,7 +148,7 @@ class DashboardBrowserIT {
         screenshot("01-login");
 
         token.sendKeys(ADMIN_TOKEN);
-        driver.findElement(By.cssSelector("#login-form button[type=submit]")).click();
+        click(By.cssSelector("#login-form button[type=submit]"));
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#t-openai tr[data-id='alpha@x.com']")));
         assertThat(driver.findElement(By.id("s-accounts")).getText()).isEqualTo("2 · 2 healthy");
         // The usage poll fills the windows shortly after start.
@@ -162,13 +165,13 @@ class DashboardBrowserIT {
                 java.time.Duration.ofMinutes(20)));
         wait.until(d -> !d.findElements(By.cssSelector("button[aria-label='Clear cooldown of beta@x.com']")).isEmpty()
                 || reloadAndFalse(d));
-        driver.findElement(By.cssSelector("button[aria-label='Clear cooldown of beta@x.com']")).click();
+        click(By.cssSelector("button[aria-label='Clear cooldown of beta@x.com']"));
         wait.until(d -> d.findElements(By.cssSelector("button[aria-label='Clear cooldown of beta@x.com']")).isEmpty());
         assertThat(router.statuses().stream().filter(st -> st.id().equals(beta)).findFirst().orElseThrow()
                 .cooldownUntil()).isEmpty();
 
         // Disable alpha: the file says so, and the badge shows it.
-        driver.findElement(By.cssSelector("button[aria-label='Disable alpha@x.com']")).click();
+        click(By.cssSelector("button[aria-label='Disable alpha@x.com']"));
         wait.until(d -> row(d, "#t-openai", "alpha@x.com").getText().contains("disabled"));
         String file = Files.readString(ROOT.resolve("pool/chatgpt/alpha_x.com.json"));
         assertThat(file).containsPattern("\"disabled\"\\s*:\\s*true");
@@ -176,8 +179,8 @@ class DashboardBrowserIT {
                 .isTrue();
 
         // Add an API key through the dialog: a 0600 file appears and the key is listed.
-        driver.findElement(By.id("tab-keys")).click();
-        driver.findElement(By.id("add-key")).click();
+        click(By.id("tab-keys"));
+        click(By.id("add-key"));
         WebElement dialog = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("dlg")));
         List<WebElement> inputs = dialog.findElements(By.cssSelector("#dlg-body input"));
         inputs.get(0).sendKeys("openai-9");
@@ -185,7 +188,7 @@ class DashboardBrowserIT {
         new Select(dialog.findElement(By.cssSelector("#dlg-body select"))).selectByValue("openai");
         inputs.get(2).sendKeys("sk-test-browser-key-9");
         screenshot("03-add-key");
-        driver.findElement(By.id("dlg-ok")).click();
+        click(By.id("dlg-ok"));
         wait.until(d -> !d.findElements(By.cssSelector("#t-keys tr[data-id='openai-9']")).isEmpty());
         Path keyFile = ROOT.resolve("pool/apikeys/openai-9.json");
         assertThat(keyFile).exists();
@@ -195,19 +198,19 @@ class DashboardBrowserIT {
         screenshot("04-keys");
 
         // Deleting moves the file aside; Health lists it, and its Restore button brings the key back.
-        driver.findElement(By.cssSelector("button[aria-label='Delete openai-9']")).click();
+        click(By.cssSelector("button[aria-label='Delete openai-9']"));
         wait.until(ExpectedConditions.elementToBeClickable(By.id("dlg-ok"))).click();
         wait.until(d -> d.findElements(By.cssSelector("#t-keys tr[data-id='openai-9']")).isEmpty());
         assertThat(keyFile).doesNotExist();
-        driver.findElement(By.id("tab-health")).click();
+        click(By.id("tab-health"));
         wait.until(d -> d.findElement(By.id("health-deleted")).getText().contains("openai-9"));
-        driver.findElement(By.cssSelector("button[aria-label='Restore openai-9']")).click();
+        click(By.cssSelector("button[aria-label='Restore openai-9']"));
         wait.until(d -> Files.exists(keyFile));
-        driver.findElement(By.id("tab-keys")).click();
+        click(By.id("tab-keys"));
         wait.until(d -> !d.findElements(By.cssSelector("#t-keys tr[data-id='openai-9']")).isEmpty());
 
         // A proxied request shows up running, then finished, without a reload.
-        driver.findElement(By.id("tab-live")).click();
+        click(By.id("tab-live"));
         wait.until(d -> d.findElement(By.id("live-dot")).getAttribute("class").contains("on"));
         CompletableFuture<HttpResponse<String>> request = HttpClient.newHttpClient().sendAsync(
                 HttpRequest.newBuilder(URI.create(url("/v1/responses"))).header("Content-Type", "application/json")
@@ -223,38 +226,50 @@ class DashboardBrowserIT {
         screenshot("06-live-finished");
 
         // The other views render.
-        driver.findElement(By.id("tab-usage")).click();
+        click(By.id("tab-usage"));
         wait.until(d -> !d.findElements(By.cssSelector("#ch-requests .uplot")).isEmpty());
         wait.until(d -> d.findElement(By.cssSelector("#t-stats tbody")).getText().contains("beta@x.com"));
         screenshot("07-usage");
-        driver.findElement(By.id("tab-routing")).click();
+        click(By.id("tab-routing"));
         driver.findElement(By.id("r-model")).sendKeys("gpt-5");
-        driver.findElement(By.cssSelector("#routing-form button[type=submit]")).click();
+        click(By.cssSelector("#routing-form button[type=submit]"));
         wait.until(d -> d.findElement(By.id("routing-summary")).getText().contains("beta@x.com"));
         assertThat(driver.findElement(By.cssSelector("#t-routing tbody")).getText()).contains("alpha@x.com")
                 .contains("disabled");
         screenshot("08-routing");
-        driver.findElement(By.id("tab-health")).click();
+        click(By.id("tab-health"));
         wait.until(d -> d.findElement(By.id("health-problems")).getText().contains("broken.json"));
         screenshot("09-health");
-        driver.findElement(By.id("tab-claude")).click();
+        click(By.id("tab-claude"));
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#t-claude tr[data-id='claude@x.com']")));
         // The fallback view has replaced the page's placeholder with its own state.
         assertThat(driver.findElement(By.id("fallback-body")).getText()).isNotBlank()
                 .doesNotContain("appear here when the server offers them");
         screenshot("10-claude");
         // A fallback rule added in the view is saved, and a reload draws it from the server.
-        driver.findElement(By.xpath("//*[@id='fallback-body']//button[normalize-space()='Add rule']")).click();
+        click(By.xpath("//*[@id='fallback-body']//button[normalize-space()='Add rule']"));
         List<WebElement> fromModels = driver.findElements(
                 By.cssSelector("#fallback-body input[aria-label='From model']"));
         fromModels.get(fromModels.size() - 1).sendKeys("claude-browser-test");
         List<WebElement> toModels = driver.findElements(
                 By.cssSelector("#fallback-body input[aria-label='To Vertex model']"));
         toModels.get(toModels.size() - 1).sendKeys("claude-sonnet-4-6");
-        driver.findElement(By.xpath("//*[@id='fallback-body']//button[normalize-space()='Save routing']")).click();
-        wait.until(d -> !d.findElement(By.cssSelector("#fallback-body [role=status]")).getText().startsWith("saving"));
-        assertThat(driver.findElement(By.cssSelector("#fallback-body [role=status]")).getText()).isEqualTo("saved");
-        driver.findElement(By.id("refresh")).click();
+        // A reload (live events cause them at any moment) keeps the edits that are not saved yet.
+        WebElement drawnBefore = row(driver, "#t-claude", "claude@x.com");
+        click(By.id("refresh"));
+        wait.until(ExpectedConditions.stalenessOf(drawnBefore)); // the page was drawn again
+        assertThat(driver.findElement(By.cssSelector("#fallback-body [role=status]")).getText())
+                .isEqualTo("unsaved changes");
+        assertThat(driver.findElements(By.cssSelector("#fallback-body input[aria-label='From model']"))
+                .get(fromModels.size() - 1).getAttribute("value")).isEqualTo("claude-browser-test");
+        click(By.xpath("//*[@id='fallback-body']//button[normalize-space()='Save routing']"));
+        // The note is empty before the click, then "saving…", then "saved" or the error.
+        String saveNote = wait.until(d -> {
+            String text = d.findElement(By.cssSelector("#fallback-body [role=status]")).getText();
+            return text.isEmpty() || text.startsWith("saving") ? null : text;
+        });
+        assertThat(saveNote).isEqualTo("saved");
+        click(By.id("refresh"));
         wait.until(d -> !d.findElements(
                 By.cssSelector("#fallback-body input[aria-label='From model'][value='claude-browser-test']")).isEmpty());
         ((ChromeDriver) driver).executeScript("window.scrollTo(0, 0)"); // back to the tabs for the next steps
@@ -262,7 +277,7 @@ class DashboardBrowserIT {
         // Dark scheme and a phone-sized window.
         ((ChromeDriver) driver).executeCdpCommand("Emulation.setEmulatedMedia", Map.of("features",
                 List.of(Map.of("name", "prefers-color-scheme", "value", "dark"))));
-        driver.findElement(By.id("tab-openai")).click();
+        click(By.id("tab-openai"));
         screenshot("11-dark");
         driver.manage().window().setSize(new Dimension(390, 844));
         wait.until(d -> d.findElement(By.cssSelector("#t-openai tr[data-id='beta@x.com']")).isDisplayed());
@@ -286,14 +301,14 @@ class DashboardBrowserIT {
 
     /** The Clients view: a new key's secret is shown once with a working copy button, then the key is revoked. */
     private static void clientKeysAreCreatedCopiedAndRevoked() throws Exception {
-        driver.findElement(By.id("tab-clients")).click();
-        driver.findElement(By.id("add-client")).click();
+        click(By.id("tab-clients"));
+        click(By.id("add-client"));
         WebElement dialog = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("dlg")));
         dialog.findElement(By.cssSelector("#dlg-body input[name=name]")).sendKeys("alice-laptop");
         dialog.findElement(By.cssSelector("#dlg-body input[name=models]")).sendKeys("gpt-5*, claude-sonnet-*");
         dialog.findElement(By.cssSelector("#dlg-body input[name=daily_budget_usd]")).sendKeys("5");
         screenshot("14-client-new");
-        driver.findElement(By.id("dlg-ok")).click();
+        click(By.id("dlg-ok"));
 
         WebElement secretBox = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("client-secret")));
         String secret = secretBox.getAttribute("value");
@@ -309,7 +324,7 @@ class DashboardBrowserIT {
         String origin = base;
         ((ChromeDriver) driver).executeCdpCommand("Browser.grantPermissions", Map.of("origin", origin,
                 "permissions", List.of("clipboardReadWrite", "clipboardSanitizedWrite")));
-        driver.findElement(By.id("copy-secret")).click();
+        click(By.id("copy-secret"));
         wait.until(d -> d.findElement(By.id("toast")).getText().contains("Copied key"));
         Object clipboard = ((org.openqa.selenium.JavascriptExecutor) driver).executeAsyncScript(
                 "const done = arguments[arguments.length - 1];"
@@ -326,19 +341,27 @@ class DashboardBrowserIT {
         assertThat(client.send(call.copy().build(), HttpResponse.BodyHandlers.ofString()).statusCode())
                 .isEqualTo(401);
 
-        driver.findElement(By.id("dlg-cancel")).click();
-        driver.findElement(By.id("refresh")).click();
+        click(By.id("dlg-cancel"));
+        click(By.id("refresh"));
         wait.until(d -> !d.findElements(By.cssSelector("#t-clients tr[data-id] ")).isEmpty()
                 && d.findElement(By.cssSelector("#t-clients tbody")).getText().contains("1 today"));
         assertThat(driver.getPageSource()).doesNotContain(secret);
         screenshot("16-clients");
 
-        driver.findElement(By.cssSelector("button[aria-label='Revoke alice-laptop']")).click();
+        click(By.cssSelector("button[aria-label='Revoke alice-laptop']"));
         wait.until(ExpectedConditions.elementToBeClickable(By.id("dlg-ok"))).click();
         wait.until(d -> d.findElement(By.cssSelector("#t-clients tbody")).getText().contains("revoked"));
         assertThat(client.send(call.copy().header("Authorization", "Bearer " + secret).build(),
                 HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(401);
         screenshot("17-client-revoked");
+    }
+
+    /** Finds and clicks in one step, again if a re-render replaced the element in between. */
+    private static void click(By by) {
+        wait.until(d -> {
+            d.findElement(by).click();
+            return true;
+        });
     }
 
     private static WebElement row(WebDriver d, String table, String id) {
