@@ -1,7 +1,6 @@
 package io.proxygate.bootstrap.cli;
 
 import com.github.rvesse.airline.annotations.Option;
-import io.dropwizard.jersey.validation.Validators;
 import io.proxygate.bootstrap.config.ConfigLoader;
 import io.proxygate.bootstrap.config.ProxyGateConfiguration;
 
@@ -21,6 +20,6 @@ public final class ConfigOption {
 
     /** Loads the configuration, leaving its warnings to the server, which logs them once logging is set up. */
     public ProxyGateConfiguration loadForServer(CliContext context) {
-        return new ConfigLoader(Validators.newValidator()).load(Path.of(path), context.env());
+        return new ConfigLoader().load(Path.of(path), context.env());
     }
 }

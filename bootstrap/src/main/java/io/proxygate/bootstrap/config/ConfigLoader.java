@@ -1,8 +1,6 @@
 package io.proxygate.bootstrap.config;
 
 import io.proxygate.domain.routing.RoutingPriority;
-import jakarta.validation.ConstraintViolation;
-import jakarta.validation.Validator;
 import org.tomlj.Toml;
 import org.tomlj.TomlParseResult;
 import org.tomlj.TomlTable;
@@ -95,6 +93,10 @@ public final class ConfigLoader {
         return (key, text) -> Values.integer(key, text, min);
     }
 
+    private static Parser<Long> integerBetween(long min, long max) {
+        return (key, text) -> Values.integer(key, text, min, max);
+    }
+
     /** A comma-separated list (a list key's environment variable form), trimmed, without empty items. */
     private static List<String> commaList(String text) {
         return java.util.Arrays.stream(text.split(",")).map(String::trim).filter(item -> !item.isEmpty()).toList();
@@ -117,9 +119,9 @@ public final class ConfigLoader {
         key("routing", "priority", (c, v) -> c.routing.priority = RoutingPriority.parse(v)
                 .orElseThrow(() -> Values.bad("[routing] priority", v, "\"account-first\" or \"apikey-first\"")));
         // 0 means unset: ignoring weekly headroom is never intended.
-        key("routing", "drain_multiplier", Values::number, (c, v) -> c.routing.drainMultiplier = v == 0 ? 1.0 : v);
-        key("routing", "primary_bonus", Values::number, (c, v) -> c.routing.primaryBonus = v);
-        key("routing", "max_attempts", integerAtLeast(1), (c, v) -> c.routing.maxAttempts = v.intValue());
+        key("routing", "drain_multiplier", Values::nonNegative, (c, v) -> c.routing.drainMultiplier = v == 0 ? 1.0 : v);
+        key("routing", "primary_bonus", Values::nonNegative, (c, v) -> c.routing.primaryBonus = v);
+        key("routing", "max_attempts", integerBetween(1, 20), (c, v) -> c.routing.maxAttempts = v.intValue());
         key("routing", "move_pinned_on_rate_limit", Values::bool, (c, v) -> c.routing.movePinnedOnRateLimit = v);
         key("routing", "queue_timeout", Values::duration, (c, v) -> c.routing.queueTimeout = v);
         key("routing", "sticky_max_ttft", Values::duration, (c, v) -> c.routing.stickyMaxTtft = v);
@@ -182,13 +184,7 @@ public final class ConfigLoader {
         key("database", "password", (c, v) -> c.database.password = v);
         key("database", "sync_interval", Values::duration,
                 (c, v) -> c.database.syncInterval = positiveOr(v, Duration.ofSeconds(3)));
-        key("database", "max_connections", integerAtLeast(1), (c, v) -> c.database.maxConnections = v.intValue());
-    }
-
-    private final Validator validator;
-
-    public ConfigLoader(Validator validator) {
-        this.validator = validator;
+        key("database", "max_connections", integerBetween(1, 200), (c, v) -> c.database.maxConnections = v.intValue());
     }
 
     /**
@@ -207,7 +203,6 @@ public final class ConfigLoader {
         applyEnv(config, env);
         applyGcloudDefaults(config, env);
         config.upstream.proxyEnvironment = proxyEnvironment(env);
-        validate(config);
         config.applyToDropwizard();
         return config;
     }
@@ -407,14 +402,6 @@ public final class ConfigLoader {
         }
         if (config.vertex.location.isBlank()) {
             gcloud.region().ifPresent(r -> KEYS.get("vertex.location").apply().accept(config, r));
-        }
-    }
-
-    private void validate(ProxyGateConfiguration config) {
-        Set<ConstraintViolation<ProxyGateConfiguration>> violations = validator.validate(config);
-        if (!violations.isEmpty()) {
-            ConstraintViolation<ProxyGateConfiguration> v = violations.iterator().next();
-            throw new ConfigException("invalid config " + v.getPropertyPath() + ": " + v.getMessage());
         }
     }
 

@@ -2,12 +2,6 @@ package io.proxygate.bootstrap.config;
 
 import io.dropwizard.core.Configuration;
 import io.proxygate.domain.routing.RoutingPriority;
-import jakarta.validation.Valid;
-import jakarta.validation.constraints.DecimalMax;
-import jakarta.validation.constraints.DecimalMin;
-import jakarta.validation.constraints.Max;
-import jakarta.validation.constraints.Min;
-import jakarta.validation.constraints.NotNull;
 
 import io.dropwizard.core.server.DefaultServerFactory;
 import io.dropwizard.jetty.GzipHandlerFactory;
@@ -26,20 +20,20 @@ import java.util.Optional;
  * {@code PROXYGATE_*} variables, then bean-validated.
  */
 public class ProxyGateConfiguration extends Configuration {
-    @Valid @NotNull public final ServerSection server = new ServerSection();
-    @Valid @NotNull public final PathsSection paths = new PathsSection();
-    @Valid @NotNull public final RoutingSection routing = new RoutingSection();
-    @Valid @NotNull public final BrokerSection broker = new BrokerSection();
-    @Valid @NotNull public final WhamSection wham = new WhamSection();
-    @Valid @NotNull public final VertexSection vertex = new VertexSection();
-    @Valid @NotNull public final LogSection log = new LogSection();
-    @Valid @NotNull public final AdminSection admin = new AdminSection();
-    @Valid @NotNull public final UpstreamSection upstream = new UpstreamSection();
-    @Valid @NotNull public final OAuthSection oauth = new OAuthSection();
-    @Valid @NotNull public final PricingSection pricing = new PricingSection();
-    @Valid @NotNull public final UsageSection usage = new UsageSection();
-    @Valid @NotNull public final DatabaseSection database = new DatabaseSection();
-    @Valid @NotNull public final TranslateSection translate = new TranslateSection();
+    public final ServerSection server = new ServerSection();
+    public final PathsSection paths = new PathsSection();
+    public final RoutingSection routing = new RoutingSection();
+    public final BrokerSection broker = new BrokerSection();
+    public final WhamSection wham = new WhamSection();
+    public final VertexSection vertex = new VertexSection();
+    public final LogSection log = new LogSection();
+    public final AdminSection admin = new AdminSection();
+    public final UpstreamSection upstream = new UpstreamSection();
+    public final OAuthSection oauth = new OAuthSection();
+    public final PricingSection pricing = new PricingSection();
+    public final UsageSection usage = new UsageSection();
+    public final DatabaseSection database = new DatabaseSection();
+    public final TranslateSection translate = new TranslateSection();
 
     /** Requests (streams included) the server handles at once; each runs on its own virtual thread. */
     public static final int MAX_CONCURRENT_REQUESTS = 16_384;
@@ -109,18 +103,18 @@ public class ProxyGateConfiguration extends Configuration {
     }
 
     public static final class ServerSection {
-        @NotNull public ListenAddress addr = new ListenAddress("127.0.0.1", 19527);
-        @NotNull public String adminToken = "";
-        @NotNull public String proxyToken = "";
-        @NotNull public String publicBaseUrl = "";
+        public ListenAddress addr = new ListenAddress("127.0.0.1", 19527);
+        public String adminToken = "";
+        public String proxyToken = "";
+        public String publicBaseUrl = "";
         /** Accept any Claude OAuth token ({@code sk-ant-oat...}) as client auth on /v1/messages, anywhere. */
         public boolean acceptClaudeOauthClients = false;
         /** Host names the main port answers to besides loopback, the listen host and the public URL's host. */
-        @NotNull public java.util.List<String> allowedHosts = java.util.List.of();
+        public java.util.List<String> allowedHosts = java.util.List.of();
         /** Browser origins ({@code scheme://host[:port]}) allowed to call the API routes cross-site. */
-        @NotNull public java.util.List<String> allowedOrigins = java.util.List.of();
-        @Min(1024) public long maxBodyBytes = 64L * 1024 * 1024;
-        @NotNull public Duration shutdownGrace = Duration.ofSeconds(30);
+        public java.util.List<String> allowedOrigins = java.util.List.of();
+        public long maxBodyBytes = 64L * 1024 * 1024;
+        public Duration shutdownGrace = Duration.ofSeconds(30);
 
         public String addrText() {
             return addr.toString();
@@ -132,26 +126,26 @@ public class ProxyGateConfiguration extends Configuration {
     }
 
     public static final class PathsSection {
-        @NotNull public Path dataDir = Path.of("./data");
-        @NotNull public Path poolDir = Path.of("./pool");
+        public Path dataDir = Path.of("./data");
+        public Path poolDir = Path.of("./pool");
     }
 
     public static final class RoutingSection {
-        @NotNull public RoutingPriority priority = RoutingPriority.ACCOUNT_FIRST;
-        @DecimalMin("0") public double drainMultiplier = 1.0;
-        @DecimalMin("0") public double primaryBonus = 0.1;
-        @Min(1) @Max(20) public int maxAttempts = 5;
+        public RoutingPriority priority = RoutingPriority.ACCOUNT_FIRST;
+        public double drainMultiplier = 1.0;
+        public double primaryBonus = 0.1;
+        public int maxAttempts = 5;
         /** Whether a pinned conversation that hits a 429 may move to another credential when that is safe. */
         public boolean movePinnedOnRateLimit = true;
         /** How long a request may wait for a slot when every capable credential is at max_concurrent; 0 = off. */
-        @NotNull public Duration queueTimeout = Duration.ZERO;
+        public Duration queueTimeout = Duration.ZERO;
         /** {@code [[routing.error_rules]]}, in file order. */
         @com.fasterxml.jackson.annotation.JsonIgnore
         public java.util.List<io.proxygate.domain.routing.ErrorRule> errorRules = java.util.List.of();
         /** A fresh turn leaves its pinned credential when that one's time-to-first-byte average is above this. */
-        @NotNull public Duration stickyMaxTtft = Duration.ofSeconds(15);
+        public Duration stickyMaxTtft = Duration.ofSeconds(15);
         /** ... or when its error-rate average (0..1) is above this. Zero turns either check off. */
-        @DecimalMin("0") @DecimalMax("1") public double stickyMaxErrorRate = 0.5;
+        public double stickyMaxErrorRate = 0.5;
     }
 
     /** {@code [translate]}: serving a request from the other API family (off by default). */
@@ -169,60 +163,60 @@ public class ProxyGateConfiguration extends Configuration {
     }
 
     public static final class BrokerSection {
-        @DecimalMin("0") @DecimalMax("1") public double primaryUsedPctMax = 1.0;
-        @DecimalMin("0") @DecimalMax("1") public double secondaryUsedPctMax = 1.0;
-        @NotNull public Duration pinTtl = Duration.ofHours(1);
+        public double primaryUsedPctMax = 1.0;
+        public double secondaryUsedPctMax = 1.0;
+        public Duration pinTtl = Duration.ofHours(1);
     }
 
     public static final class WhamSection {
-        @NotNull public Duration pollInterval = Duration.ofMinutes(5);
+        public Duration pollInterval = Duration.ofMinutes(5);
     }
 
     public static final class VertexSection {
-        @NotNull public String projectId = "";
-        @NotNull public String location = "";
-        @NotNull public String credentialsFile = "";
+        public String projectId = "";
+        public String location = "";
+        public String credentialsFile = "";
         /** Overrides {@code https://{location}-aiplatform.googleapis.com} (tests, private endpoints). */
-        @NotNull public String baseUrl = "";
+        public String baseUrl = "";
     }
 
     public static final class LogSection {
-        @NotNull public String level = "info";
+        public String level = "info";
     }
 
     public static final class AdminSection {
-        @NotNull public ListenAddress addr = new ListenAddress("127.0.0.1", 19528);
+        public ListenAddress addr = new ListenAddress("127.0.0.1", 19528);
     }
 
     public static final class UpstreamSection {
-        @NotNull public String chatgptBaseUrl = "https://chatgpt.com/backend-api";
-        @NotNull public String openaiBaseUrl = "https://api.openai.com/v1";
-        @NotNull public String anthropicBaseUrl = "https://api.anthropic.com";
-        @NotNull public String anthropicApiBaseUrl = "https://api.anthropic.com";
+        public String chatgptBaseUrl = "https://chatgpt.com/backend-api";
+        public String openaiBaseUrl = "https://api.openai.com/v1";
+        public String anthropicBaseUrl = "https://api.anthropic.com";
+        public String anthropicApiBaseUrl = "https://api.anthropic.com";
         /** Full-URL overrides, set by the PROXYGATE_*_URL variables; blank = derived from the bases. */
-        @NotNull public String chatgptResponsesUrl = "";
-        @NotNull public String chatgptUsageUrl = "";
-        @NotNull public String claudeUsageUrl = "";
-        @NotNull public String openaiResponsesUrl = "";
-        @NotNull public String chatCompletionsUrl = "";
-        @NotNull public String anthropicMessagesUrl = "";
-        @NotNull public Duration connectTimeout = Duration.ofSeconds(10);
+        public String chatgptResponsesUrl = "";
+        public String chatgptUsageUrl = "";
+        public String claudeUsageUrl = "";
+        public String openaiResponsesUrl = "";
+        public String chatCompletionsUrl = "";
+        public String anthropicMessagesUrl = "";
+        public Duration connectTimeout = Duration.ofSeconds(10);
         /** Longest wait for the upstream's response headers. */
-        @NotNull public Duration responseTimeout = Duration.ofMinutes(10);
+        public Duration responseTimeout = Duration.ofMinutes(10);
         /** A stream that sends nothing for this long is cut. */
-        @NotNull public Duration idleTimeout = Duration.ofMinutes(5);
+        public Duration idleTimeout = Duration.ofMinutes(5);
         /**
          * The whole failover sequence before the first byte (every attempt and cooldown wait) ends by then, and the
          * client gets its error; null (unset) = twice the response timeout.
          */
         public Duration attemptDeadline;
         /** A stream running longer than this is ended with an error event; zero = no limit. */
-        @NotNull public Duration maxStreamDuration = Duration.ZERO;
+        public Duration maxStreamDuration = Duration.ZERO;
         /**
          * While an event stream's upstream is quiet this long, an SSE comment goes to the client, so a client that
          * left is noticed without waiting for the next event; zero = off.
          */
-        @NotNull public Duration keepaliveInterval = Duration.ofSeconds(15);
+        public Duration keepaliveInterval = Duration.ofSeconds(15);
 
         /** {@code attempt_deadline}, or twice the response timeout when unset. */
         public Duration effectiveAttemptDeadline() {
@@ -231,25 +225,25 @@ public class ProxyGateConfiguration extends Configuration {
         }
         /** Off: a relay forwards what the client sent; rewriting it as Claude Code is the operator's explicit choice. */
         public boolean claudeCodeMimicry = false;
-        @Min(1) public int maxConnectionsPerRoute = 512;
+        public int maxConnectionsPerRoute = 512;
         /** Default outbound proxy for credentials whose pool file names none; blank = the environment's, if any. */
-        @NotNull public String proxy = "";
+        public String proxy = "";
         /** {@code HTTPS_PROXY}, {@code HTTP_PROXY}, {@code NO_PROXY} (either case) as the process saw them. */
         @com.fasterxml.jackson.annotation.JsonIgnore
         public java.util.Map<String, String> proxyEnvironment = java.util.Map.of();
     }
 
     public static final class OAuthSection {
-        @NotNull public String openaiIssuer = "https://auth.openai.com";
-        @NotNull public String claudeAuthorizeUrl = "https://claude.ai/oauth/authorize";
-        @NotNull public String anthropicTokenUrl = "https://console.anthropic.com/v1/oauth/token";
-        @NotNull public Duration refreshSkew = Duration.ofMinutes(5);
+        public String openaiIssuer = "https://auth.openai.com";
+        public String claudeAuthorizeUrl = "https://claude.ai/oauth/authorize";
+        public String anthropicTokenUrl = "https://console.anthropic.com/v1/oauth/token";
+        public Duration refreshSkew = Duration.ofMinutes(5);
     }
 
     public static final class PricingSection {
-        @NotNull public String source =
+        public String source =
                 "https://raw.githubusercontent.com/BerriAI/litellm/main/model_prices_and_context_window.json";
-        @NotNull public Duration refreshInterval = Duration.ofHours(24);
+        public Duration refreshInterval = Duration.ofHours(24);
     }
 
     /**
@@ -258,13 +252,13 @@ public class ProxyGateConfiguration extends Configuration {
      */
     public static final class DatabaseSection {
         /** Blank: the SQLite file in the data directory. */
-        @NotNull public String url = "";
+        public String url = "";
         /** For PostgreSQL, unless the URL carries them. */
-        @NotNull public String user = "";
-        @NotNull public String password = "";
+        public String user = "";
+        public String password = "";
         /** How often an instance on a shared database reads the state the others saved. */
-        @NotNull public Duration syncInterval = Duration.ofSeconds(3);
-        @Min(1) @Max(200) public int maxConnections = 16;
+        public Duration syncInterval = Duration.ofSeconds(3);
+        public int maxConnections = 16;
 
         /** The JDBC URL to open: {@link #url}, or the SQLite file in {@code dataDir}. */
         public String jdbcUrl(Path dataDir) {
@@ -277,10 +271,10 @@ public class ProxyGateConfiguration extends Configuration {
     }
 
     public static final class UsageSection {
-        @NotNull public Duration retention = Duration.ofDays(90);
+        public Duration retention = Duration.ofDays(90);
         /** Estimated USD a subscription account may use per local day; 0 = no budget. */
-        @NotNull public java.math.BigDecimal accountDailyBudgetUsd = java.math.BigDecimal.ZERO;
+        public java.math.BigDecimal accountDailyBudgetUsd = java.math.BigDecimal.ZERO;
         /** Estimated USD an API key may spend per local day; 0 = no budget. */
-        @NotNull public java.math.BigDecimal keyDailyBudgetUsd = java.math.BigDecimal.ZERO;
+        public java.math.BigDecimal keyDailyBudgetUsd = java.math.BigDecimal.ZERO;
     }
 }

@@ -75,6 +75,14 @@ final class Values {
         return v;
     }
 
+    static double nonNegative(String key, String text) {
+        double v = number(key, text);
+        if (v < 0) {
+            throw bad(key, text, "a number of at least 0, e.g. 1.0");
+        }
+        return v;
+    }
+
     static double number(String key, String text) {
         try {
             double v = Double.parseDouble(text.trim());
@@ -101,10 +109,15 @@ final class Values {
     }
 
     static long integer(String key, String text, long min) {
+        return integer(key, text, min, Long.MAX_VALUE);
+    }
+
+    static long integer(String key, String text, long min, long max) {
         try {
             long v = Long.parseLong(text.trim());
-            if (v < min) {
-                throw bad(key, text, "an integer of at least " + min);
+            if (v < min || v > max) {
+                throw bad(key, text, max == Long.MAX_VALUE ? "an integer of at least " + min
+                        : "an integer from " + min + " to " + max);
             }
             return v;
         } catch (NumberFormatException e) {

@@ -1,6 +1,5 @@
 package io.proxygate.bootstrap.config;
 
-import io.dropwizard.jersey.validation.Validators;
 import io.proxygate.bootstrap.TestPaths;
 import io.proxygate.domain.routing.RoutingPriority;
 import org.junit.jupiter.api.Test;
@@ -16,7 +15,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class ConfigLoaderTest {
-    private final ConfigLoader loader = new ConfigLoader(Validators.newValidator());
+    private final ConfigLoader loader = new ConfigLoader();
 
     @TempDir
     Path dir;
@@ -137,6 +136,22 @@ class ConfigLoaderTest {
         Path file = write("[routing]\npriority = \"random\"\n");
         assertThatThrownBy(() -> loader.load(file, Map.of())).isInstanceOf(ConfigException.class)
                 .hasMessageContaining("[routing] priority").hasMessageContaining("account-first");
+    }
+
+    @Test
+    void numbersOutsideTheirRangeAreRejectedNamingTheKeyAndTheRange() throws IOException {
+        assertThatThrownBy(() -> loader.load(write("[routing]\nmax_attempts = 21\n"), Map.of()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("[routing] max_attempts")
+                .hasMessageContaining("from 1 to 20");
+        assertThatThrownBy(() -> loader.load(write("[database]\nmax_connections = 201\n"), Map.of()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("[database] max_connections")
+                .hasMessageContaining("from 1 to 200");
+        assertThatThrownBy(() -> loader.load(write("[routing]\ndrain_multiplier = -0.5\n"), Map.of()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("[routing] drain_multiplier")
+                .hasMessageContaining("at least 0");
+        assertThatThrownBy(() -> loader.load(dir.resolve("none.toml"), Map.of("PROXYGATE_ROUTING_PRIMARY_BONUS", "-1")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("[routing] primary_bonus");
+        assertThat(loader.load(write("[routing]\nmax_attempts = 20\n"), Map.of()).routing.maxAttempts).isEqualTo(20);
     }
 
     @Test

@@ -1,6 +1,5 @@
 package io.proxygate.bootstrap.config;
 
-import io.dropwizard.jersey.validation.Validators;
 import io.proxygate.domain.routing.ErrorRule;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -15,7 +14,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class CredentialControlsConfigTest {
-    private final ConfigLoader loader = new ConfigLoader(Validators.newValidator());
+    private final ConfigLoader loader = new ConfigLoader();
 
     @TempDir
     Path dir;

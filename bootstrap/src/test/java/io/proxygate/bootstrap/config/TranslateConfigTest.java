@@ -1,6 +1,5 @@
 package io.proxygate.bootstrap.config;
 
-import io.dropwizard.jersey.validation.Validators;
 import io.proxygate.domain.translate.TranslationPolicy;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,7 +19,7 @@ class TranslateConfigTest {
     private ProxyGateConfiguration load(String toml, Map<String, String> env) throws IOException {
         Path file = dir.resolve("config.toml");
         Files.writeString(file, toml);
-        return new ConfigLoader(Validators.newValidator()).load(file, env);
+        return new ConfigLoader().load(file, env);
     }
 
     @Test

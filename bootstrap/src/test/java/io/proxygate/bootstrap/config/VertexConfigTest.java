@@ -1,6 +1,5 @@
 package io.proxygate.bootstrap.config;
 
-import io.dropwizard.jersey.validation.Validators;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -13,7 +12,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class VertexConfigTest {
-    private final ConfigLoader loader = new ConfigLoader(Validators.newValidator());
+    private final ConfigLoader loader = new ConfigLoader();
 
     @TempDir
     Path dir;

@@ -1,6 +1,5 @@
 package io.proxygate.bootstrap.support;
 
-import io.dropwizard.jersey.validation.Validators;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.proxygate.bootstrap.ProxyGateApplication;
 import io.proxygate.bootstrap.config.ConfigLoader;
@@ -46,7 +45,7 @@ public final class ProxyGateRunner {
         all.put("PROXYGATE_PRICING_SOURCE", "builtin");
         all.put("PROXYGATE_LOG_LEVEL", System.getProperty("proxygate.test.log", "warn"));
         all.putAll(env);
-        return new ConfigLoader(Validators.newValidator()).load(file, all);
+        return new ConfigLoader().load(file, all);
     }
 
     public static DropwizardAppExtension<ProxyGateConfiguration> extension(ProxyGateConfiguration config) {
