@@ -200,7 +200,7 @@ public final class HttpUpstreamAdapter implements UpstreamPort, AutoCloseable {
 
     private static final java.time.Duration LEAK_GRACE = java.time.Duration.ofSeconds(5);
 
-    private static final int HTTP1_BUFFER_BYTES = 4 * 1024;
+    private static final int HTTP1_BUFFER_BYTES = 2 * 1024;
 
     private static PoolingAsyncClientConnectionManager buildPool(UpstreamSettings settings,
                                                                  HttpVersionPolicy versionPolicy) {
@@ -229,8 +229,10 @@ public final class HttpUpstreamAdapter implements UpstreamPort, AutoCloseable {
         return ProxiedClients.configure(HttpAsyncClients.custom(), proxy)
                 .setConnectionManager(pool)
                 .addExecInterceptorFirst("proxygate-connection-release", ConnectionRelease.RECORD_RUNTIME)
-                // Each HTTP/1.1 connection holds three buffers of this size for its life (an open stream's whole
-                // life): 4 KiB instead of 8 saves 12 KiB per stream; SSE events and JSON replies are far smaller.
+                // Each HTTP/1.1 connection holds three heap buffers of this size for its life (an open stream's
+                // whole life): 2 KiB instead of HttpCore's 8 saves 18 KiB per stream. Most SSE events are far
+                // smaller; a larger event or reply arrives in more reads, and the input buffer grows for a header
+                // line longer than itself.
                 .setHttp1Config(Http1Config.custom().setBufferSize(HTTP1_BUFFER_BYTES).setInitialWindowSize(64 * 1024)
                         .build())
                 .setH2Config(H2Config.custom().setPushEnabled(false).setInitialWindowSize(64 * 1024).build())

@@ -68,6 +68,29 @@ class UsageThroughAdapterTest {
         }
     }
 
+    /** The connection's buffers are small (2 KiB): a longer header line and a larger event still arrive whole. */
+    @Test
+    void aHeaderAndAnEventLargerThanTheConnectionBufferArriveWholeAndCount() throws Exception {
+        String longHeader = "r".repeat(6_000);
+        String text = "x".repeat(40_000);
+        String sse = "event: message_start\r\ndata: {\"type\":\"message_start\",\"message\":{\"id\":\"msg_2\","
+                + "\"model\":\"claude-opus-4-7\",\"usage\":{\"input_tokens\":7,\"output_tokens\":1}}}\r\n\r\n"
+                + "event: content_block_delta\r\ndata: {\"type\":\"content_block_delta\",\"index\":0,"
+                + "\"delta\":{\"type\":\"text_delta\",\"text\":\"" + text + "\"}}\r\n\r\n"
+                + "event: message_delta\r\ndata: {\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\"},"
+                + "\"usage\":{\"output_tokens\":9000}}\r\n\r\n";
+        mock.reply("/v1/messages", 200, "text/event-stream", sse, "request-id", longHeader);
+
+        try (UpstreamCall call = adapter.open(request(Route.MESSAGES, Fixtures.claude(), Headers.of("x-app", "cli"),
+                "{\"stream\":true}", true))) {
+            Reading.Reply reply = Reading.readAll(call);
+
+            assertThat(reply.head().clientHeaders().first("request-id")).contains(longHeader);
+            assertThat(reply.body()).isEqualTo(sse);
+            assertThat(call.usage().tokens()).isEqualTo(new TokenUsage(7, 0, 0, 9000, 0));
+        }
+    }
+
     @Test
     void aNonStreamedJsonBodyReportsUsage() throws Exception {
         mock.reply("/v1/chat/completions", 200, "application/json; charset=utf-8",
