@@ -73,5 +73,17 @@ start_proxy() { # extra env assignments as arguments; PORT_PROXY and TOKEN must 
   done
 }
 
+# run_opencode DIR MODEL PROMPT...: OpenCode's headless run in DIR (where its opencode.json is), with a private home
+# and XDG folders under $WORK and no network fetches of its own; prints what it printed, fails as it fails.
+run_opencode() {
+  local dir=$1 model=$2
+  shift 2
+  (cd "$dir" && env -i PATH=/usr/local/bin:/usr/bin:/bin TERM=dumb HOME="$WORK/ochome" \
+    XDG_CONFIG_HOME="$WORK/xdg/config" XDG_DATA_HOME="$WORK/xdg/data" XDG_CACHE_HOME="$WORK/xdg/cache" \
+    XDG_STATE_HOME="$WORK/xdg/state" OPENCODE_DISABLE_MODELS_FETCH=1 OPENCODE_DISABLE_AUTOUPDATE=1 \
+    timeout 180 "$REPO_ROOT/testdata/clients/node_modules/opencode-linux-x64/bin/opencode" run --title t \
+    --format json -m "$model" "$@" </dev/null 2>&1)
+}
+
 fail() { echo "FAIL: $*"; exit 1; }
 pass() { GATE_FAILED=0; echo; echo "$1"; }

@@ -68,11 +68,7 @@ if [ -x "$CLIENTS/node_modules/opencode-linux-x64/bin/opencode" ]; then
    "models": {"gpt-5": {}}}}}
 JSON
   BEFORE=$(grep -c "tool_result=true" "$LOGDIR/upstream.log" || true)
-  OUT=$(cd "$WORK" && env -i PATH=/usr/local/bin:/usr/bin:/bin TERM=dumb HOME="$WORK/ochome" \
-    XDG_CONFIG_HOME="$WORK/xdg/config" XDG_DATA_HOME="$WORK/xdg/data" XDG_CACHE_HOME="$WORK/xdg/cache" \
-    XDG_STATE_HOME="$WORK/xdg/state" OPENCODE_DISABLE_MODELS_FETCH=1 OPENCODE_DISABLE_AUTOUPDATE=1 \
-    timeout 180 "$CLIENTS/node_modules/opencode-linux-x64/bin/opencode" run --title t --format json \
-    -m pg/gpt-5 $ASK </dev/null 2>&1) || fail "opencode exited non-zero: $OUT"
+  OUT=$(run_opencode "$WORK" pg/gpt-5 $ASK) || fail "opencode exited non-zero: $OUT"
   echo "$OUT" | grep -q "The file says: $SECRET" || fail "OpenCode did not print the upstream's answer quoting the file: $OUT"
   [ "$(grep -c "tool_result=true" "$LOGDIR/upstream.log")" -gt "$BEFORE" ] || fail "OpenCode's read output never reached the upstream"
   echo "  opencode printed the file's text"
