@@ -85,5 +85,12 @@ run_opencode() {
     --format json -m "$model" "$@" </dev/null 2>&1)
 }
 
+# expect_translated DIRECTION: the request log's newest rows include one translated that way ("messages → responses").
+expect_translated() {
+  local rows
+  rows=$(curl -fsS -H "X-Admin-Token: $TOKEN" "http://127.0.0.1:$PORT_PROXY/admin/requests?limit=20")
+  echo "$rows" | grep -q "translated $1" || fail "no row translated $1 in the request log: $rows"
+}
+
 fail() { echo "FAIL: $*"; exit 1; }
 pass() { GATE_FAILED=0; echo; echo "$1"; }

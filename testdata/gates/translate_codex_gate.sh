@@ -77,8 +77,7 @@ else
 fi
 
 echo "[3/3] the request log says the requests were translated"
-ROWS=$(curl -fsS -H "X-Admin-Token: $TOKEN" "http://127.0.0.1:$PORT_PROXY/admin/requests?limit=20")
-echo "$ROWS" | grep -q "translated responses → messages" || fail "no translated row in the request log: $ROWS"
+expect_translated "responses → messages"
 cd "$REPO_ROOT"
 rm -rf "$WORK" "$CONF"
 pass "TRANSLATE CODEX GATE PASS"
