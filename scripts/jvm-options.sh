@@ -50,6 +50,19 @@ proxygate_max_heap_mib() {
   fi
 }
 
+# proxygate_aot_usable JAVA_HOME JAR CACHE: whether the JVM starts with the cache and the options chosen so far (the
+# user's included); checked once per cache with a JVM that only prints its version, then remembered beside it.
+proxygate_aot_usable() {
+  [ -f "$3.ok" ] && [ "$3.ok" -nt "$3" ] && return 0
+  # shellcheck disable=SC2086 # PROXYGATE_JAVA_OPTS is a list of options, split as the launcher splits it
+  if "$1/bin/java" "${jvm_options[@]}" ${PROXYGATE_JAVA_OPTS:-} "-XX:AOTCache=$3" -Xlog:aot=off -Xlog:cds=off \
+       -cp "$2" -version >/dev/null 2>&1; then
+    : >"$3.ok" 2>/dev/null || true
+    return 0
+  fi
+  return 1
+}
+
 proxygate_jvm_options() {
   local java_home=$1 jar=$2 major base stamp cache
   major=$(proxygate_java_major "$java_home")
@@ -74,10 +87,17 @@ proxygate_jvm_options() {
            | cksum | cut -d' ' -f1)
   if [ "${major:-0}" -ge 25 ] 2>/dev/null; then
     cache="$base.$stamp.aot"
-    if [ -f "$cache" ] && [ "$cache" -nt "$jar" ]; then
+    if [ -f "$base.$stamp.unusable" ] && [ "$base.$stamp.unusable" -nt "$jar" ]; then
+      : # these options cannot use a cache (below): start without one
+    elif [ -f "$cache" ] && [ "$cache" -nt "$jar" ] && proxygate_aot_usable "$java_home" "$jar" "$cache"; then
       jvm_options+=("-XX:AOTCache=$cache")
+    elif [ -f "$cache" ] && [ "$cache" -nt "$jar" ]; then
+      # JDK 25 refuses to start at all with a cache whose archived objects do not fit the heap these options give
+      # (e.g. -Xmn as large as -Xms in PROXYGATE_JAVA_OPTS): drop it, and do not train one again for these options.
+      rm -f "$cache" "$cache.ok" 2>/dev/null || true
+      : >"$base.$stamp.unusable" 2>/dev/null || true
     elif [ -w "$(dirname "$jar")" ]; then
-      rm -f "$base".*.aot "$base".*.jsa 2>/dev/null || true
+      rm -f "$base".*.aot "$base".*.aot.ok "$base".*.unusable "$base".*.jsa 2>/dev/null || true
       # One-step training (JDK 25): this run records what it loads and profiles; the cache is assembled at exit.
       jvm_options+=("-XX:AOTCacheOutput=$cache")
     fi
