@@ -352,9 +352,11 @@ uninstall() {
     remove "$jvm_options"
     # The start-up caches the launcher wrote beside the jar (see scripts/jvm-options.sh).
     if [ "$dry_run" = true ]; then
-      printf '=== remove %s\n' "$prefix/lib/proxy-gate.*.aot" "$prefix/lib/proxy-gate.*.jsa"
+      printf '=== remove %s\n' "$prefix/lib/proxy-gate.*.aot" "$prefix/lib/proxy-gate.*.aot.ok" \
+        "$prefix/lib/proxy-gate.*.unusable" "$prefix/lib/proxy-gate.*.jsa"
     else
-      rm -f "$prefix"/lib/proxy-gate.*.aot "$prefix"/lib/proxy-gate.*.jsa
+      rm -f "$prefix"/lib/proxy-gate.*.aot "$prefix"/lib/proxy-gate.*.aot.ok "$prefix"/lib/proxy-gate.*.unusable \
+        "$prefix"/lib/proxy-gate.*.jsa
     fi
     remove "$logs"
     remove "$prefix/config.toml.example"
