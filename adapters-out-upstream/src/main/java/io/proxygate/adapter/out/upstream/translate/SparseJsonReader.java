@@ -150,16 +150,9 @@ final class SparseJsonReader {
             } else {
                 value(depth + 1, false);
             }
-            skipWhitespace();
-            byte next = peek();
-            at++;
-            if (next == '}') {
+            if (closedAfterMember('}')) {
                 return o;
             }
-            if (next != ',') {
-                throw error("expected ',' or '}'");
-            }
-            skipWhitespace();
         }
     }
 
@@ -176,17 +169,28 @@ final class SparseJsonReader {
             if (build) {
                 a.add(v);
             }
-            skipWhitespace();
-            byte next = peek();
-            at++;
-            if (next == ']') {
+            if (closedAfterMember(']')) {
                 return a;
             }
-            if (next != ',') {
-                throw error("expected ',' or ']'");
-            }
-            skipWhitespace();
         }
+    }
+
+    /**
+     * After an object's or array's member: true past its closing {@code close}, false past the comma before the next
+     * member (and the whitespace after it).
+     */
+    private boolean closedAfterMember(char close) throws IOException {
+        skipWhitespace();
+        byte next = peek();
+        at++;
+        if (next == close) {
+            return true;
+        }
+        if (next != ',') {
+            throw error("expected ',' or '" + close + "'");
+        }
+        skipWhitespace();
+        return false;
     }
 
     /** An object checked (every token, as if built) and kept as its bytes. */
