@@ -89,13 +89,15 @@ proxygate_jvm_options() {
     cache="$base.$stamp.aot"
     if [ -f "$base.$stamp.unusable" ] && [ "$base.$stamp.unusable" -nt "$jar" ]; then
       : # these options cannot use a cache (below): start without one
-    elif [ -f "$cache" ] && [ "$cache" -nt "$jar" ] && proxygate_aot_usable "$java_home" "$jar" "$cache"; then
-      jvm_options+=("-XX:AOTCache=$cache")
     elif [ -f "$cache" ] && [ "$cache" -nt "$jar" ]; then
-      # JDK 25 refuses to start at all with a cache whose archived objects do not fit the heap these options give
-      # (e.g. -Xmn as large as -Xms in PROXYGATE_JAVA_OPTS): drop it, and do not train one again for these options.
-      rm -f "$cache" "$cache.ok" 2>/dev/null || true
-      : >"$base.$stamp.unusable" 2>/dev/null || true
+      if proxygate_aot_usable "$java_home" "$jar" "$cache"; then
+        jvm_options+=("-XX:AOTCache=$cache")
+      else
+        # JDK 25 refuses to start at all with a cache whose archived objects do not fit the heap these options give
+        # (e.g. -Xmn as large as -Xms in PROXYGATE_JAVA_OPTS): drop it, and do not train one again for these options.
+        rm -f "$cache" "$cache.ok" 2>/dev/null || true
+        : >"$base.$stamp.unusable" 2>/dev/null || true
+      fi
     elif [ -w "$(dirname "$jar")" ]; then
       rm -f "$base".*.aot "$base".*.aot.ok "$base".*.unusable "$base".*.jsa 2>/dev/null || true
       # One-step training (JDK 25): this run records what it loads and profiles; the cache is assembled at exit.
