@@ -14,7 +14,7 @@ cat > "$POOLDIR/chatgpt/codex.json" <<JSON
 { "email":"codex@x.com","account_id":"acc-codex","plan_type":"pro","access_token":"pooled-chatgpt-token","refresh_token":"r","expires_at":"2099-12-31T00:00:00Z","created_at":"2026-04-26T00:00:00Z" }
 JSON
 cat > "$POOLDIR/claude/claude.json" <<JSON
-{ "email":"claude@x.com","access_token":"sk-ant-oat01-test-pooled-claude","refresh_token":"sk-ant-ort01-test-refresh","expires_at":"2099-12-31T00:00:00Z" }
+{ "email":"claude@x.com","access_token":"fake-pooled-claude-access-token","refresh_token":"fake-claude-refresh-token","expires_at":"2099-12-31T00:00:00Z" }
 JSON
 start_proxy PROXYGATE_PROXY_TOKEN="$PROXY_TOKEN" \
   PROXYGATE_UPSTREAM_CHATGPT_BASE_URL="http://127.0.0.1:$PORT_UP/backend-api" \
@@ -29,7 +29,7 @@ OUT=$(cd "$HOMES" && HOME="$HOMES/claude" ANTHROPIC_BASE_URL="http://127.0.0.1:$
   || fail "claude exited non-zero: $OUT"
 echo "  claude said: $OUT"
 echo "$OUT" | grep -q "pong" || fail "Claude Code did not print the mock's answer"
-grep "SEEN /v1/messages" "$LOGDIR/upstream.log" | grep -q "auth=Bearer sk-ant-oat01-test-pooled-claude" \
+grep "SEEN /v1/messages" "$LOGDIR/upstream.log" | grep -q "auth=Bearer fake-pooled-claude-access-token" \
   || fail "upstream did not see the pooled Claude token: $(grep SEEN "$LOGDIR/upstream.log")"
 ! grep "SEEN /v1/messages" "$LOGDIR/upstream.log" | grep -q "$PROXY_TOKEN" || fail "the client's key leaked upstream"
 

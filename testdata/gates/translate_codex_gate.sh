@@ -17,7 +17,7 @@ ASK="What does notes.txt say?"
 GATE_READ_FILE="$WORK/notes.txt" GATE_ASK="$ASK" start_upstream translate-claude "$PORT_UP"
 mkdir -p "$POOLDIR/claude"
 cat > "$POOLDIR/claude/claude.json" <<JSON
-{ "email":"claude@x.com","access_token":"sk-ant-oat01-test-pooled-claude","refresh_token":"sk-ant-ort01-test-refresh","expires_at":"2099-12-31T00:00:00Z" }
+{ "email":"claude@x.com","access_token":"fake-pooled-claude-access-token","refresh_token":"fake-claude-refresh-token","expires_at":"2099-12-31T00:00:00Z" }
 JSON
 CONF=$(mktemp -d)
 cat > "$CONF/config.toml" <<TOML
@@ -54,7 +54,7 @@ grep "SEEN /v1/messages" "$LOGDIR/upstream.log" | grep -q "tool_result=true" \
   || fail "the upstream never got the shell call's result: $(grep SEEN "$LOGDIR/upstream.log")"
 grep "SEEN /v1/messages" "$LOGDIR/upstream.log" | grep -q "model=claude-sonnet-4-5" \
   || fail "the upstream was not asked for the mapped model"
-grep "SEEN /v1/messages" "$LOGDIR/upstream.log" | grep -q "auth=Bearer sk-ant-oat01-test-pooled-claude" \
+grep "SEEN /v1/messages" "$LOGDIR/upstream.log" | grep -q "auth=Bearer fake-pooled-claude-access-token" \
   || fail "upstream did not see the pooled Claude token"
 ! grep -q "$PROXY_TOKEN" "$LOGDIR/upstream.log" || fail "the client's key leaked upstream"
 ! grep -q "chatgpt-must-not-be-called/codex" "$LOGDIR/upstream.log" || fail "a ChatGPT upstream was called"
