@@ -27,18 +27,28 @@ public interface RequestLogDao extends SqlObject {
     /** All rows in one transaction: one commit for the batch instead of one per row. */
     @Transaction
     default void insertAll(List<RequestLogRow> rows) {
-        insert(getHandle(), rows);
+        try (StatementCache statements = new StatementCache()) {
+            insert(getHandle(), rows, statements);
+        }
     }
 
     /**
      * Inserts the rows on the handle, in its transaction, and adds them to {@code usage_summary} in the same
      * transaction, so the summary never disagrees with the committed rows. Plain JDBC with positional parameters,
      * callable without attaching this interface: the request log's writer runs it for every batch, and attaching the
-     * SQL object and binding by reflection cost more than the inserts themselves.
+     * SQL object and binding by reflection cost more than the inserts themselves. The statements come from
+     * {@code statements}, which keeps them for the next batch.
      */
-    static void insert(Handle handle, List<RequestLogRow> rows) {
+    static void insert(Handle handle, List<RequestLogRow> rows, StatementCache statements) {
         UsageSummary summary = new UsageSummary();
-        try (PreparedStatement insert = driverConnection(handle).prepareStatement(INSERT)) {
+        Connection connection;
+        try {
+            connection = driverConnection(handle);
+        } catch (SQLException e) {
+            throw new IllegalStateException("request log insert failed: " + e.getMessage(), e);
+        }
+        try {
+            PreparedStatement insert = statements.prepare(connection, INSERT);
             for (RequestLogRow row : rows) {
                 summary.add(row);
                 int i = 0;
@@ -72,8 +82,10 @@ public interface RequestLogDao extends SqlObject {
                 insert.addBatch();
             }
             insert.executeBatch();
-            summary.write(driverConnection(handle));
+            summary.write(connection, statements);
         } catch (SQLException e) {
+            statements.discard(connection, INSERT);
+            statements.discard(connection, UsageSummary.UPSERT);
             throw new IllegalStateException("request log insert failed: " + e.getMessage(), e);
         }
     }

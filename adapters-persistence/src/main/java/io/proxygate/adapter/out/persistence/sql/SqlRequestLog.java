@@ -61,6 +61,8 @@ public final class SqlRequestLog implements RequestLogPort, AutoCloseable {
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
     private final UnwrittenRows unwritten = new UnwrittenRows();
+    /** The writer's prepared inserts, kept between batches (the writer thread's, then close()'s after it ended). */
+    private final StatementCache statements = new StatementCache();
     private final AtomicLong written = new AtomicLong();
     private final AtomicLong lastDropLogNanos = new AtomicLong(System.nanoTime() - DROP_LOG_INTERVAL_NANOS);
     /** Rows the database would not take yet; writer thread only, its size mirrored for readers. */
@@ -221,7 +223,7 @@ public final class SqlRequestLog implements RequestLogPort, AutoCloseable {
         }
         List<RequestLogRow> rows = batch.stream().map(RowMapping::toRow).toList();
         try {
-            unwritten.written(batch, () -> jdbi.useTransaction(handle -> RequestLogDao.insert(handle, rows)));
+            unwritten.written(batch, () -> jdbi.useTransaction(handle -> RequestLogDao.insert(handle, rows, statements)));
             written.addAndGet(rows.size());
             recovered();
         } catch (RuntimeException batchFailure) {
@@ -239,7 +241,7 @@ public final class SqlRequestLog implements RequestLogPort, AutoCloseable {
                 RequestRecord record = batch.get(i);
                 try {
                     unwritten.written(List.of(record),
-                            () -> jdbi.useTransaction(handle -> RequestLogDao.insert(handle, List.of(row))));
+                            () -> jdbi.useTransaction(handle -> RequestLogDao.insert(handle, List.of(row), statements)));
                     written.incrementAndGet();
                 } catch (RuntimeException rowFailure) {
                     unwritten.forget(record);
@@ -278,7 +280,7 @@ public final class SqlRequestLog implements RequestLogPort, AutoCloseable {
             }
             List<RequestLogRow> rows = chunk.stream().map(RowMapping::toRow).toList();
             try {
-                unwritten.written(chunk, () -> jdbi.useTransaction(handle -> RequestLogDao.insert(handle, rows)));
+                unwritten.written(chunk, () -> jdbi.useTransaction(handle -> RequestLogDao.insert(handle, rows, statements)));
             } catch (RuntimeException e) {
                 Optional<String> storage = storageProblem(e);
                 if (storage.isPresent()) {
@@ -383,5 +385,6 @@ public final class SqlRequestLog implements RequestLogPort, AutoCloseable {
             dropped.addAndGet(lost);
             LOG.error("request log: {} rows could not be written before shutdown ({})", lost, problem);
         }
+        statements.close();
     }
 }

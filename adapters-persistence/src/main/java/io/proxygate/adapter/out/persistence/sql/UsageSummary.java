@@ -126,33 +126,35 @@ final class UsageSummary {
         }
     }
 
-    /** Adds everything gathered to the table, on {@code connection} and in its transaction, and starts over. */
-    void write(Connection connection) throws SQLException {
+    /**
+     * Adds everything gathered to the table, on {@code connection} and in its transaction, and starts over; the
+     * upsert is prepared through {@code statements}, which keeps it for the next write.
+     */
+    void write(Connection connection, StatementCache statements) throws SQLException {
         if (cells.isEmpty()) {
             return;
         }
-        try (PreparedStatement upsert = connection.prepareStatement(UPSERT)) {
-            for (Map.Entry<Key, Cell> e : cells.entrySet()) {
-                Key k = e.getKey();
-                Cell c = e.getValue();
-                int i = 0;
-                upsert.setLong(++i, k.periodMs());
-                upsert.setString(++i, k.dim());
-                upsert.setLong(++i, k.periodStart());
-                upsert.setString(++i, k.value());
-                for (long v : c.sums) {
-                    upsert.setLong(++i, v);
-                }
-                for (long v : c.latency) {
-                    upsert.setLong(++i, v);
-                }
-                for (long v : c.ttfb) {
-                    upsert.setLong(++i, v);
-                }
-                upsert.addBatch();
+        PreparedStatement upsert = statements.prepare(connection, UPSERT);
+        for (Map.Entry<Key, Cell> e : cells.entrySet()) {
+            Key k = e.getKey();
+            Cell c = e.getValue();
+            int i = 0;
+            upsert.setLong(++i, k.periodMs());
+            upsert.setString(++i, k.dim());
+            upsert.setLong(++i, k.periodStart());
+            upsert.setString(++i, k.value());
+            for (long v : c.sums) {
+                upsert.setLong(++i, v);
             }
-            upsert.executeBatch();
+            for (long v : c.latency) {
+                upsert.setLong(++i, v);
+            }
+            for (long v : c.ttfb) {
+                upsert.setLong(++i, v);
+            }
+            upsert.addBatch();
         }
+        upsert.executeBatch();
         cells.clear();
     }
 }

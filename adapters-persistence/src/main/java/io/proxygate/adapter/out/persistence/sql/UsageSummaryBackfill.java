@@ -62,7 +62,8 @@ public final class UsageSummaryBackfill implements JavaMigration {
             clear.executeUpdate("DELETE FROM usage_summary");
         }
         UsageSummary summary = new UsageSummary();
-        try (PreparedStatement rows = connection.prepareStatement(ROWS)) {
+        try (StatementCache statements = new StatementCache();
+             PreparedStatement rows = connection.prepareStatement(ROWS)) {
             // PostgreSQL streams with a cursor only when given a fetch size (and not in auto-commit).
             rows.setFetchSize(10_000);
             try (ResultSet rs = rows.executeQuery()) {
@@ -77,11 +78,11 @@ public final class UsageSummaryBackfill implements JavaMigration {
                             rs.getInt(6), rs.getString(7), tokens, rs.getString(13), rs.getLong(14), ttfbMs,
                             rs.getLong(16), rs.getString(17));
                     if (summary.size() >= FLUSH_CELLS) {
-                        summary.write(connection);
+                        summary.write(connection, statements);
                     }
                 }
             }
+            summary.write(connection, statements);
         }
-        summary.write(connection);
     }
 }
