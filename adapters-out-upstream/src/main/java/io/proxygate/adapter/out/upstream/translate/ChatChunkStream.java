@@ -10,12 +10,11 @@ import java.util.function.Consumer;
  * one choice, the usage placeholder {@code include_usage} asks for) and how it fails. Chat streams have no error
  * event: the OpenAI API sends an error object as a data frame and stops.
  */
-abstract class ChatChunkStream implements EventTranslator {
+abstract class ChatChunkStream extends JsonEventTranslator {
     protected final String model;
     protected final boolean includeUsage;
     protected long created = Instant.now().getEpochSecond();
     protected String id;
-    protected boolean finished;
 
     ChatChunkStream(String model, boolean includeUsage) {
         this.model = model;

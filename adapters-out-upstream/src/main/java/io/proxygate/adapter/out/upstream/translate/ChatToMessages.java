@@ -293,15 +293,8 @@ public final class ChatToMessages implements RequestAwareTranslation {
         }
 
         @Override
-        public void event(String name, String data, Consumer<byte[]> out) {
-            if (finished) {
-                return;
-            }
-            JsonNode e = Json.parse(data);
-            if (e == null) {
-                return;
-            }
-            switch (e.path("type").asText(name == null ? "" : name)) {
+        protected void event(String type, JsonNode e, Consumer<byte[]> out) {
+            switch (type) {
                 case "message_start" -> {
                     id = chatId(e.path("message").path("id").asText("msg"));
                     usage.read(e.path("message").get("usage"));

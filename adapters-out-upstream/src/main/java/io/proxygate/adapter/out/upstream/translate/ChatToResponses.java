@@ -292,15 +292,7 @@ public final class ChatToResponses implements RequestAwareTranslation {
         }
 
         @Override
-        public void event(String name, String data, Consumer<byte[]> out) {
-            if (finished) {
-                return;
-            }
-            JsonNode e = Json.parse(data);
-            if (e == null) {
-                return;
-            }
-            String type = e.path("type").asText(name == null ? "" : name);
+        protected void event(String type, JsonNode e, Consumer<byte[]> out) {
             switch (type) {
                 case "response.created", "response.in_progress" -> start(e.path("response"), out);
                 case "response.output_text.delta" -> {

@@ -582,12 +582,11 @@ public final class ResponsesToMessages implements RequestAwareTranslation {
     // ---------------------------------------------------------------- stream
 
     /** Anthropic Messages SSE in, Responses SSE out, frame by frame. */
-    static final class MessagesEventsAsResponses implements EventTranslator {
+    static final class MessagesEventsAsResponses extends JsonEventTranslator {
         private final String requestedModel;
         private final ReplyContext context;
         private ResponseBuilder r;
         private int sequence;
-        private boolean finished;
         private String stopReason = "end_turn";
         /** Per Anthropic block index: what the open output item is. */
         private final Map<Integer, OpenItem> open = new HashMap<>();
@@ -618,15 +617,7 @@ public final class ResponsesToMessages implements RequestAwareTranslation {
         }
 
         @Override
-        public void event(String name, String data, java.util.function.Consumer<byte[]> out) {
-            if (finished) {
-                return;
-            }
-            JsonNode e = Json.parse(data);
-            if (e == null) {
-                return;
-            }
-            String type = e.path("type").asText(name == null ? "" : name);
+        protected void event(String type, JsonNode e, java.util.function.Consumer<byte[]> out) {
             switch (type) {
                 case "message_start" -> start(e.path("message"), out);
                 case "content_block_start" -> blockStart(e.path("index").asInt(), e.path("content_block"), out);
