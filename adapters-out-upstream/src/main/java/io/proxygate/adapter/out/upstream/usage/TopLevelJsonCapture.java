@@ -82,7 +82,21 @@ public final class TopLevelJsonCapture {
                 failed = true;
             }
         }
+        release();
         return done && !failed ? Optional.of(captured) : Optional.empty();
+    }
+
+    /**
+     * Closes the parser, which hands its buffers back to Jackson for the next body and adds the field names it
+     * met to the factory's shared table. Unclosed, every body's parser copied that table again (its arrays were
+     * the largest single allocation of a relayed JSON reply).
+     */
+    private void release() {
+        try {
+            parser.close();
+        } catch (IOException | RuntimeException ignored) {
+            // Nothing is read after finish(): a parser that cannot close costs only its buffers.
+        }
     }
 
     private void drain() throws IOException {
