@@ -40,7 +40,7 @@ import static org.awaitility.Awaitility.await;
  */
 @ExtendWith(DropwizardExtensionsSupport.class)
 class ProxySystemIT {
-    private static final MockUpstream UPSTREAM = start();
+    private static final MockUpstream UPSTREAM = ProxyGateRunner.upstreamWithEmptyUsage();
     private static final Path ROOT;
     private static final DropwizardAppExtension<ProxyGateConfiguration> APP;
 
@@ -51,23 +51,11 @@ class ProxySystemIT {
             PoolFiles.key(pool, "openai-1", "openai", "sk-test-openai-key");
             PoolFiles.key(pool, "anthropic-1", "anthropic", "sk-ant-test-key");
         });
-        APP = ProxyGateRunner.extension(ProxyGateRunner.config(ROOT, Map.of(
-                "PROXYGATE_UPSTREAM_CHATGPT_BASE_URL", UPSTREAM.url() + "/backend-api",
-                "PROXYGATE_UPSTREAM_OPENAI_BASE_URL", UPSTREAM.url() + "/v1",
-                "PROXYGATE_UPSTREAM_ANTHROPIC_BASE_URL", UPSTREAM.url(),
-                "PROXYGATE_UPSTREAM_ANTHROPIC_API_BASE_URL", UPSTREAM.url(),
-                "PROXYGATE_CHATGPT_USAGE_URL", UPSTREAM.url() + "/wham/usage",
-                "PROXYGATE_CLAUDE_USAGE_URL", UPSTREAM.url() + "/api/oauth/usage")));
+        APP = ProxyGateRunner.extension(ProxyGateRunner.config(ROOT, ProxyGateRunner.upstreamsAt(UPSTREAM.url(),
+                Map.of("PROXYGATE_UPSTREAM_ANTHROPIC_API_BASE_URL", UPSTREAM.url()))));
     }
 
     private final HttpClient http = HttpClient.newHttpClient();
-
-    private static MockUpstream start() {
-        MockUpstream mock = MockUpstream.started();
-        mock.on("GET", "/wham/usage", (r, ex) -> MockUpstream.json(ex, 200, "{}"));
-        mock.on("GET", "/api/oauth/usage", (r, ex) -> MockUpstream.json(ex, 200, "{}"));
-        return mock;
-    }
 
     @AfterAll
     static void stop() {
