@@ -67,6 +67,20 @@ public final class ProxyGateRunner {
     }
 
     /**
+     * {@code env} plus the short variables the gates and the Go original's deployments use, each a full endpoint URL
+     * at the mock at {@code url}: ChatGPT at {@code /responses}, chat completions at {@code /v1/chat/completions},
+     * Anthropic Messages at {@code /v1/messages}. {@code env} wins where it names the same variable.
+     */
+    public static Map<String, String> fullUpstreamUrlsAt(String url, Map<String, String> env) {
+        Map<String, String> all = new HashMap<>();
+        all.put("PROXYGATE_CHATGPT_BASE_URL", url + "/responses");
+        all.put("PROXYGATE_CHAT_BASE_URL", url + "/v1/chat/completions");
+        all.put("PROXYGATE_ANTHROPIC_BASE_URL", url + "/v1/messages");
+        all.putAll(env);
+        return all;
+    }
+
+    /**
      * A started mock whose ChatGPT and Claude usage endpoints answer {@code {}}: the accounts' usage polls (see
      * {@link #upstreamsAt}) then report nothing, and no account's state moves because of them.
      */
