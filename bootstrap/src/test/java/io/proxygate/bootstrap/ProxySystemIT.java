@@ -205,12 +205,10 @@ class ProxySystemIT {
     @Test
     void oneHourCacheWritesArePricedAtTheEmbeddedSnapshotsOneHourRate() throws Exception {
         UPSTREAM.on("POST", "/v1/messages", (r, ex) -> {
-            OutputStream out = MockUpstream.startSse(ex, Map.of("request-id", "req_1h"));
-            MockUpstream.event(out, "message_start", "{\"type\":\"message_start\",\"message\":{\"id\":\"msg_1h\","
-                    + "\"type\":\"message\",\"role\":\"assistant\",\"model\":\"claude-opus-4-6\",\"content\":[],"
-                    + "\"usage\":{\"input_tokens\":10,\"cache_creation_input_tokens\":1000,\"cache_read_input_tokens\":0,"
+            OutputStream out = UpstreamReplies.messagesStreamStart(ex, "req_1h", "msg_1h", "claude-opus-4-6",
+                    "{\"input_tokens\":10,\"cache_creation_input_tokens\":1000,\"cache_read_input_tokens\":0,"
                     + "\"cache_creation\":{\"ephemeral_5m_input_tokens\":400,\"ephemeral_1h_input_tokens\":600},"
-                    + "\"output_tokens\":1}}}");
+                    + "\"output_tokens\":1}");
             MockUpstream.event(out, "message_delta", "{\"type\":\"message_delta\",\"delta\":{\"stop_reason\":"
                     + "\"end_turn\"},\"usage\":{\"output_tokens\":5}}");
             MockUpstream.event(out, "message_stop", "{\"type\":\"message_stop\"}");
