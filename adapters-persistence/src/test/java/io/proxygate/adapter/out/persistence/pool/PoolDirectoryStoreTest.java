@@ -80,9 +80,7 @@ class PoolDirectoryStoreTest {
 
         ChatGptAccount account = (ChatGptAccount) only(store.scan());
 
-        assertThat(account.email()).isEqualTo("alice@example.com");
-        assertThat(account.accountId()).isEqualTo("acct-fake-1");
-        assertThat(account.plan()).isEqualTo(PlanType.PRO);
+        assertIdentity(account, "alice@example.com", "acct-fake-1", PlanType.PRO);
         assertThat(account.tokens().accessToken().reveal()).isEqualTo("fake-access-token");
         assertThat(account.tokens().refreshToken()).contains(Secret.of("fake-refresh-token"));
         assertThat(account.tokens().idToken()).contains(Secret.of("fake-id-token"));
@@ -99,9 +97,7 @@ class PoolDirectoryStoreTest {
 
         ChatGptAccount account = (ChatGptAccount) only(store.scan());
 
-        assertThat(account.email()).isEqualTo("claims@example.com");
-        assertThat(account.accountId()).isEqualTo("acct-from-claims");
-        assertThat(account.plan()).isEqualTo(PlanType.PLUS);
+        assertIdentity(account, "claims@example.com", "acct-from-claims", PlanType.PLUS);
     }
 
     @Test
@@ -112,9 +108,7 @@ class PoolDirectoryStoreTest {
 
         ChatGptAccount account = (ChatGptAccount) only(store.scan());
 
-        assertThat(account.email()).isEqualTo("id@example.com");
-        assertThat(account.accountId()).isEqualTo("acct-from-id");
-        assertThat(account.plan()).isEqualTo(PlanType.TEAM);
+        assertIdentity(account, "id@example.com", "acct-from-id", PlanType.TEAM);
     }
 
     @Test
@@ -126,9 +120,7 @@ class PoolDirectoryStoreTest {
 
         ChatGptAccount account = (ChatGptAccount) only(store.scan());
 
-        assertThat(account.email()).isEqualTo("file@example.com");
-        assertThat(account.accountId()).isEqualTo("acct-file");
-        assertThat(account.plan()).isEqualTo(PlanType.ENTERPRISE);
+        assertIdentity(account, "file@example.com", "acct-file", PlanType.ENTERPRISE);
     }
 
     @Test
@@ -548,6 +540,13 @@ class PoolDirectoryStoreTest {
         Path file = pool.resolve(relative);
         Files.createDirectories(file.getParent());
         Files.writeString(file, content);
+    }
+
+    /** Who the account is: the facts every ChatGPT file must yield, whether written in it or read from its tokens. */
+    private static void assertIdentity(ChatGptAccount account, String email, String accountId, PlanType plan) {
+        assertThat(account.email()).isEqualTo(email);
+        assertThat(account.accountId()).isEqualTo(accountId);
+        assertThat(account.plan()).isEqualTo(plan);
     }
 
     private static Credential only(List<PoolFile> files) {
