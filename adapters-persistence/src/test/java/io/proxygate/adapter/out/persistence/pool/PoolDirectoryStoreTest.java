@@ -91,34 +91,28 @@ class PoolDirectoryStoreTest {
 
     @Test
     void derivesChatGptEmailAccountAndPlanFromAccessTokenClaims() throws IOException {
-        write("chatgpt/claims.json", """
+        ChatGptAccount account = onlyChatGpt("chatgpt/claims.json", """
                 {"access_token": "%s", "refresh_token": "fake-refresh-token", "plan_type": ""}"""
                 .formatted(FakeJwt.chatGpt("claims@example.com", "acct-from-claims", "plus")));
-
-        ChatGptAccount account = (ChatGptAccount) only(store.scan());
 
         assertIdentity(account, "claims@example.com", "acct-from-claims", PlanType.PLUS);
     }
 
     @Test
     void derivesChatGptFactsFromIdTokenWhenAccessTokenIsOpaque() throws IOException {
-        write("chatgpt/id.json", """
+        ChatGptAccount account = onlyChatGpt("chatgpt/id.json", """
                 {"access_token": "fake-opaque-access", "refresh_token": "fake-refresh-token", "id_token": "%s"}"""
                 .formatted(FakeJwt.chatGpt("id@example.com", "acct-from-id", "team")));
-
-        ChatGptAccount account = (ChatGptAccount) only(store.scan());
 
         assertIdentity(account, "id@example.com", "acct-from-id", PlanType.TEAM);
     }
 
     @Test
     void fileFieldsWinOverClaims() throws IOException {
-        write("chatgpt/both.json", """
+        ChatGptAccount account = onlyChatGpt("chatgpt/both.json", """
                 {"email": "file@example.com", "account_id": "acct-file", "plan_type": "Enterprise",
                  "access_token": "%s", "refresh_token": "fake-refresh-token"}"""
                 .formatted(FakeJwt.chatGpt("claims@example.com", "acct-claims", "free")));
-
-        ChatGptAccount account = (ChatGptAccount) only(store.scan());
 
         assertIdentity(account, "file@example.com", "acct-file", PlanType.ENTERPRISE);
     }
@@ -540,6 +534,12 @@ class PoolDirectoryStoreTest {
         Path file = pool.resolve(relative);
         Files.createDirectories(file.getParent());
         Files.writeString(file, content);
+    }
+
+    /** The one ChatGPT account the store finds once {@code content} is written as {@code relative}. */
+    private ChatGptAccount onlyChatGpt(String relative, String content) throws IOException {
+        write(relative, content);
+        return (ChatGptAccount) only(store.scan());
     }
 
     /** Who the account is: the facts every ChatGPT file must yield, whether written in it or read from its tokens. */
