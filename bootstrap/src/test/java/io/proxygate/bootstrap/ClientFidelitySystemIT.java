@@ -86,13 +86,8 @@ class ClientFidelitySystemIT {
                     PoolFiles.key(pool, "openai-1", "openai", "sk-fidelity-openai");
                     PoolFiles.key(pool, "anthropic-1", "anthropic", "sk-ant-fidelity-key");
                 }
-                app = ProxyGateRunner.extension(ProxyGateRunner.config(root, Map.of(
-                        "PROXYGATE_PROXY_TOKEN", PROXY_TOKEN,
-                        "PROXYGATE_UPSTREAM_CHATGPT_BASE_URL", upstream.url() + "/backend-api",
-                        "PROXYGATE_UPSTREAM_OPENAI_BASE_URL", upstream.url() + "/v1",
-                        "PROXYGATE_UPSTREAM_ANTHROPIC_BASE_URL", upstream.url(),
-                        "PROXYGATE_CHATGPT_USAGE_URL", upstream.url() + "/wham/usage",
-                        "PROXYGATE_CLAUDE_USAGE_URL", upstream.url() + "/api/oauth/usage")));
+                app = ProxyGateRunner.extension(ProxyGateRunner.config(root,
+                        ProxyGateRunner.upstreamsAt(upstream.url(), Map.of("PROXYGATE_PROXY_TOKEN", PROXY_TOKEN))));
             } catch (IOException e) {
                 throw new IllegalStateException(e);
             }

@@ -6,6 +6,7 @@ import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.proxygate.bootstrap.config.ProxyGateConfiguration;
 import io.proxygate.testsupport.UpstreamReplies;
 import io.proxygate.testsupport.MockUpstream;
+import io.proxygate.bootstrap.support.Closeables;
 import io.proxygate.bootstrap.support.PoolFiles;
 import io.proxygate.bootstrap.support.TestPostgres;
 import io.proxygate.bootstrap.support.TwoInstances;
@@ -36,8 +37,6 @@ class ClientKeysScaleOutSystemIT {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static MockUpstream upstream;
     private static TwoInstances instances;
-    private static DropwizardAppExtension<ProxyGateConfiguration> first;
-    private static DropwizardAppExtension<ProxyGateConfiguration> second;
 
     @BeforeAll
     static void start() throws Exception {
@@ -50,24 +49,17 @@ class ClientKeysScaleOutSystemIT {
         instances = TwoInstances.start(root, pool, database, Map.of(
                 "PROXYGATE_ADMIN_TOKEN", ADMIN,
                 "PROXYGATE_CHAT_BASE_URL", upstream.url() + "/v1/chat/completions"));
-        first = instances.first;
-        second = instances.second;
     }
 
     @AfterAll
-    static void stop() {
-        if (instances != null) {
-            instances.close();
-        }
-        if (upstream != null) {
-            upstream.close();
-        }
+    static void stop() throws Exception {
+        Closeables.closeAll(instances, upstream);
     }
 
     @Test
     void keysRevocationsAndSpendAreSharedAcrossInstances() throws Exception {
         // One gpt-4o reply costs about $0.0000675: after one request, a $0.00005 budget is spent everywhere.
-        HttpResponse<String> created = admin(first, "POST", "/admin/client-keys",
+        HttpResponse<String> created = admin(instances.first, "POST", "/admin/client-keys",
                 "{\"name\":\"shared\",\"daily_budget_usd\":0.00005}");
         assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
         JsonNode key = new ObjectMapper().readTree(created.body());
@@ -75,22 +67,22 @@ class ClientKeysScaleOutSystemIT {
         String id = key.path("id").asText();
 
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-                assertThat(chat(second, null).statusCode()).as("the second instance knows keys exist").isEqualTo(401));
-        assertThat(chat(second, secret).statusCode()).isEqualTo(200);
+                assertThat(chat(instances.second, null).statusCode()).as("the second instance knows keys exist").isEqualTo(401));
+        assertThat(chat(instances.second, secret).statusCode()).isEqualTo(200);
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-            HttpResponse<String> refused = chat(first, secret);
+            HttpResponse<String> refused = chat(instances.first, secret);
             assertThat(refused.statusCode()).as("the second instance's spend counts on the first").isEqualTo(429);
             assertThat(refused.body()).contains("daily budget");
         });
 
-        assertThat(admin(second, "PATCH", "/admin/client-keys/" + id, "{\"daily_budget_usd\":null}").statusCode())
+        assertThat(admin(instances.second, "PATCH", "/admin/client-keys/" + id, "{\"daily_budget_usd\":null}").statusCode())
                 .isEqualTo(200);
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-                assertThat(chat(first, secret).statusCode()).isEqualTo(200));
-        assertThat(admin(first, "POST", "/admin/client-keys/" + id + "/revoke", null).statusCode()).isEqualTo(200);
+                assertThat(chat(instances.first, secret).statusCode()).isEqualTo(200));
+        assertThat(admin(instances.first, "POST", "/admin/client-keys/" + id + "/revoke", null).statusCode()).isEqualTo(200);
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-                assertThat(chat(second, secret).statusCode()).as("revoked everywhere").isEqualTo(401));
-        HttpResponse<String> listed = admin(second, "GET", "/admin/client-keys", null);
+                assertThat(chat(instances.second, secret).statusCode()).as("revoked everywhere").isEqualTo(401));
+        HttpResponse<String> listed = admin(instances.second, "GET", "/admin/client-keys", null);
         JsonNode shared = new ObjectMapper().readTree(listed.body()).path("client_keys").get(0);
         assertThat(shared.path("state").asText()).isEqualTo("revoked");
         // Both instances' requests, from the one request log (the first may have served one more before it synced).

@@ -54,10 +54,8 @@ class ClientKeysSystemIT {
             PoolFiles.key(pool, "openai-1", "openai", "sk-test-key-123");
             PoolFiles.key(pool, "anthropic-1", "anthropic", "sk-ant-test-key");
         });
-        return ProxyGateRunner.extension(ProxyGateRunner.config(root, Map.of(
-                "PROXYGATE_ADMIN_TOKEN", ADMIN,
-                "PROXYGATE_CHAT_BASE_URL", UPSTREAM.url() + "/v1/chat/completions",
-                "PROXYGATE_ANTHROPIC_BASE_URL", UPSTREAM.url() + "/v1/messages")));
+        return ProxyGateRunner.extension(ProxyGateRunner.config(root,
+                ProxyGateRunner.fullUpstreamUrlsAt(UPSTREAM.url(), Map.of("PROXYGATE_ADMIN_TOKEN", ADMIN))));
     }
 
     @AfterAll

@@ -55,9 +55,8 @@ class ConcurrencyCapSystemIT {
                     {"id":"single","type":"openai","api_key":"sk-test-single","max_concurrent":1,
                      "models":["gpt-queue*"]}""");
         });
-        APP = ProxyGateRunner.extension(ProxyGateRunner.config(root, Map.of(
-                "PROXYGATE_UPSTREAM_OPENAI_BASE_URL", UPSTREAM.url() + "/v1",
-                "PROXYGATE_ROUTING_QUEUE_TIMEOUT", "30s")));
+        APP = ProxyGateRunner.extension(ProxyGateRunner.config(root, ProxyGateRunner.upstreamsAt(UPSTREAM.url(),
+                Map.of("PROXYGATE_ROUTING_QUEUE_TIMEOUT", "30s"))));
     }
 
     private static MockUpstream mock() {

@@ -72,14 +72,9 @@ class DashboardBrowserIT {
             PoolFiles.key(pool, "openai-1", "openai", "sk-test-openai-key");
             Files.writeString(pool.resolve("chatgpt").resolve("broken.json"), "{not json");
         });
-        APP = ProxyGateRunner.extension(ProxyGateRunner.config(ROOT, Map.of(
-                "PROXYGATE_ADMIN_TOKEN", ADMIN_TOKEN,
-                "PROXYGATE_UPSTREAM_CHATGPT_BASE_URL", UPSTREAM.url() + "/backend-api",
-                "PROXYGATE_UPSTREAM_OPENAI_BASE_URL", UPSTREAM.url() + "/v1",
-                "PROXYGATE_UPSTREAM_ANTHROPIC_BASE_URL", UPSTREAM.url(),
-                "PROXYGATE_UPSTREAM_ANTHROPIC_API_BASE_URL", UPSTREAM.url(),
-                "PROXYGATE_CHATGPT_USAGE_URL", UPSTREAM.url() + "/wham/usage",
-                "PROXYGATE_CLAUDE_USAGE_URL", UPSTREAM.url() + "/api/oauth/usage")));
+        APP = ProxyGateRunner.extension(ProxyGateRunner.config(ROOT, ProxyGateRunner.upstreamsAt(UPSTREAM.url(),
+                Map.of("PROXYGATE_ADMIN_TOKEN", ADMIN_TOKEN,
+                        "PROXYGATE_UPSTREAM_ANTHROPIC_API_BASE_URL", UPSTREAM.url()))));
     }
 
     private static WebDriver driver;

@@ -63,15 +63,11 @@ class ErrorRulesSystemIT {
                 status = 400
                 body_regex = "quota (exceeded|exhausted)"
                 action = "relay"
-                """, Map.of(
-                "PROXYGATE_ADMIN_TOKEN", ADMIN_TOKEN,
-                "PROXYGATE_UPSTREAM_CHATGPT_BASE_URL", UPSTREAM.url() + "/backend-api",
-                "PROXYGATE_CHATGPT_USAGE_URL", UPSTREAM.url() + "/wham/usage")));
+                """, ProxyGateRunner.upstreamsAt(UPSTREAM.url(), Map.of("PROXYGATE_ADMIN_TOKEN", ADMIN_TOKEN))));
     }
 
     private static MockUpstream mock() {
-        MockUpstream mock = MockUpstream.started();
-        mock.on("GET", "/wham/usage", (r, ex) -> MockUpstream.json(ex, 200, "{}"));
+        MockUpstream mock = ProxyGateRunner.upstreamWithEmptyUsage();
         mock.on("POST", "/backend-api/codex/responses", (r, ex) -> {
             if ("Bearer fake-access-first".equals(r.header("Authorization"))) {
                 MockUpstream.json(ex, 400, "{\"error\":{\"message\":\"Upstream is overloaded, try again\"}}");

@@ -42,10 +42,9 @@ class ManyStreamsSystemIT {
     static {
         Path root = PoolFiles.tempRoot("proxygate-many-streams",
                 pool -> PoolFiles.key(pool, "openai-1", "openai", "sk-test-openai-many"));
-        APP = ProxyGateRunner.extension(ProxyGateRunner.config(root, Map.of(
-                "PROXYGATE_UPSTREAM_OPENAI_BASE_URL", UPSTREAM.url() + "/v1",
+        APP = ProxyGateRunner.extension(ProxyGateRunner.config(root, ProxyGateRunner.upstreamsAt(UPSTREAM.url(),
                 // The mock speaks HTTP/1.1: one connection per stream.
-                "PROXYGATE_UPSTREAM_MAX_CONNECTIONS_PER_ROUTE", "4096")));
+                Map.of("PROXYGATE_UPSTREAM_MAX_CONNECTIONS_PER_ROUTE", "4096"))));
     }
 
     private static MockUpstream start() {

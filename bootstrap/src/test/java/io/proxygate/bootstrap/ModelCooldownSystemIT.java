@@ -32,14 +32,12 @@ class ModelCooldownSystemIT {
     static {
         Path root = PoolFiles.tempRoot("proxygate-model-cooldown",
                 pool -> PoolFiles.chatgpt(pool, "solo@x.com", "acc-solo", "pro"));
-        APP = ProxyGateRunner.extension(ProxyGateRunner.config(root, Map.of(
-                "PROXYGATE_UPSTREAM_CHATGPT_BASE_URL", UPSTREAM.url() + "/backend-api",
-                "PROXYGATE_CHATGPT_USAGE_URL", UPSTREAM.url() + "/wham/usage")));
+        APP = ProxyGateRunner.extension(
+                ProxyGateRunner.config(root, ProxyGateRunner.upstreamsAt(UPSTREAM.url(), Map.of())));
     }
 
     private static MockUpstream mock() {
-        MockUpstream mock = MockUpstream.started();
-        mock.on("GET", "/wham/usage", (r, ex) -> MockUpstream.json(ex, 200, "{}"));
+        MockUpstream mock = ProxyGateRunner.upstreamWithEmptyUsage();
         mock.on("POST", "/backend-api/codex/responses", (r, ex) -> {
             if (r.body().contains("\"gpt-5-pro\"")) {
                 ex.getResponseHeaders().add("Retry-After", "600");

@@ -46,19 +46,15 @@ class OutcomesSystemIT {
             PoolFiles.alphaAndBeta(pool);
             PoolFiles.key(pool, "openai-1", "openai", "sk-test-outcomes-key");
         });
-        APP = ProxyGateRunner.extension(ProxyGateRunner.config(ROOT, Map.of(
-                "PROXYGATE_ADMIN_TOKEN", ADMIN_TOKEN,
-                "PROXYGATE_UPSTREAM_CHATGPT_BASE_URL", UPSTREAM.url() + "/backend-api",
-                "PROXYGATE_UPSTREAM_OPENAI_BASE_URL", UPSTREAM.url() + "/v1",
-                "PROXYGATE_OAUTH_OPENAI_ISSUER", UPSTREAM.url(),
-                "PROXYGATE_CHATGPT_USAGE_URL", UPSTREAM.url() + "/wham/usage")));
+        APP = ProxyGateRunner.extension(ProxyGateRunner.config(ROOT, ProxyGateRunner.upstreamsAt(UPSTREAM.url(),
+                Map.of("PROXYGATE_ADMIN_TOKEN", ADMIN_TOKEN,
+                        "PROXYGATE_OAUTH_OPENAI_ISSUER", UPSTREAM.url()))));
     }
 
     private final AppRequests app = new AppRequests(APP::getLocalPort, () -> ADMIN_TOKEN);
 
     private static MockUpstream start() {
-        MockUpstream mock = MockUpstream.started();
-        mock.on("GET", "/wham/usage", (r, ex) -> MockUpstream.json(ex, 200, "{}"));
+        MockUpstream mock = ProxyGateRunner.upstreamWithEmptyUsage();
         // A refresh after a passthrough 401 fails: the grant is gone. Still no account may be marked.
         mock.on("POST", "/oauth/token", (r, ex) -> MockUpstream.json(ex, 400,
                 "{\"error\":\"invalid_grant\",\"error_description\":\"Refresh token expired\"}"));

@@ -40,7 +40,7 @@ import static org.awaitility.Awaitility.await;
  */
 @ExtendWith(DropwizardExtensionsSupport.class)
 class ProxySystemIT {
-    private static final MockUpstream UPSTREAM = start();
+    private static final MockUpstream UPSTREAM = ProxyGateRunner.upstreamWithEmptyUsage();
     private static final Path ROOT;
     private static final DropwizardAppExtension<ProxyGateConfiguration> APP;
 
@@ -51,23 +51,11 @@ class ProxySystemIT {
             PoolFiles.key(pool, "openai-1", "openai", "sk-test-openai-key");
             PoolFiles.key(pool, "anthropic-1", "anthropic", "sk-ant-test-key");
         });
-        APP = ProxyGateRunner.extension(ProxyGateRunner.config(ROOT, Map.of(
-                "PROXYGATE_UPSTREAM_CHATGPT_BASE_URL", UPSTREAM.url() + "/backend-api",
-                "PROXYGATE_UPSTREAM_OPENAI_BASE_URL", UPSTREAM.url() + "/v1",
-                "PROXYGATE_UPSTREAM_ANTHROPIC_BASE_URL", UPSTREAM.url(),
-                "PROXYGATE_UPSTREAM_ANTHROPIC_API_BASE_URL", UPSTREAM.url(),
-                "PROXYGATE_CHATGPT_USAGE_URL", UPSTREAM.url() + "/wham/usage",
-                "PROXYGATE_CLAUDE_USAGE_URL", UPSTREAM.url() + "/api/oauth/usage")));
+        APP = ProxyGateRunner.extension(ProxyGateRunner.config(ROOT, ProxyGateRunner.upstreamsAt(UPSTREAM.url(),
+                Map.of("PROXYGATE_UPSTREAM_ANTHROPIC_API_BASE_URL", UPSTREAM.url()))));
     }
 
     private final HttpClient http = HttpClient.newHttpClient();
-
-    private static MockUpstream start() {
-        MockUpstream mock = MockUpstream.started();
-        mock.on("GET", "/wham/usage", (r, ex) -> MockUpstream.json(ex, 200, "{}"));
-        mock.on("GET", "/api/oauth/usage", (r, ex) -> MockUpstream.json(ex, 200, "{}"));
-        return mock;
-    }
 
     @AfterAll
     static void stop() {
@@ -217,12 +205,10 @@ class ProxySystemIT {
     @Test
     void oneHourCacheWritesArePricedAtTheEmbeddedSnapshotsOneHourRate() throws Exception {
         UPSTREAM.on("POST", "/v1/messages", (r, ex) -> {
-            OutputStream out = MockUpstream.startSse(ex, Map.of("request-id", "req_1h"));
-            MockUpstream.event(out, "message_start", "{\"type\":\"message_start\",\"message\":{\"id\":\"msg_1h\","
-                    + "\"type\":\"message\",\"role\":\"assistant\",\"model\":\"claude-opus-4-6\",\"content\":[],"
-                    + "\"usage\":{\"input_tokens\":10,\"cache_creation_input_tokens\":1000,\"cache_read_input_tokens\":0,"
+            OutputStream out = UpstreamReplies.messagesStreamStart(ex, "req_1h", "msg_1h", "claude-opus-4-6",
+                    "{\"input_tokens\":10,\"cache_creation_input_tokens\":1000,\"cache_read_input_tokens\":0,"
                     + "\"cache_creation\":{\"ephemeral_5m_input_tokens\":400,\"ephemeral_1h_input_tokens\":600},"
-                    + "\"output_tokens\":1}}}");
+                    + "\"output_tokens\":1}");
             MockUpstream.event(out, "message_delta", "{\"type\":\"message_delta\",\"delta\":{\"stop_reason\":"
                     + "\"end_turn\"},\"usage\":{\"output_tokens\":5}}");
             MockUpstream.event(out, "message_stop", "{\"type\":\"message_stop\"}");

@@ -6,6 +6,7 @@ import io.proxygate.application.usage.RequestRecord;
 import io.proxygate.bootstrap.config.ProxyGateConfiguration;
 import io.proxygate.testsupport.UpstreamReplies;
 import io.proxygate.testsupport.MockUpstream;
+import io.proxygate.bootstrap.support.Closeables;
 import io.proxygate.bootstrap.support.PoolFiles;
 import io.proxygate.bootstrap.support.TestPostgres;
 import io.proxygate.bootstrap.support.TwoInstances;
@@ -37,8 +38,6 @@ class ScaleOutSystemIT {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static MockUpstream upstream;
     private static TwoInstances instances;
-    private static DropwizardAppExtension<ProxyGateConfiguration> first;
-    private static DropwizardAppExtension<ProxyGateConfiguration> second;
 
     @BeforeAll
     static void start() throws Exception {
@@ -54,18 +53,11 @@ class ScaleOutSystemIT {
                 "PROXYGATE_UPSTREAM_CHATGPT_BASE_URL", upstream.url() + "/backend-api",
                 "PROXYGATE_UPSTREAM_OPENAI_BASE_URL", upstream.url() + "/v1",
                 "PROXYGATE_CHATGPT_USAGE_URL", upstream.url() + "/wham/usage"));
-        first = instances.first;
-        second = instances.second;
     }
 
     @AfterAll
-    static void stop() {
-        if (instances != null) {
-            instances.close();
-        }
-        if (upstream != null) {
-            upstream.close();
-        }
+    static void stop() throws Exception {
+        Closeables.closeAll(instances, upstream);
     }
 
     @Test
@@ -83,17 +75,17 @@ class ScaleOutSystemIT {
         });
         String conversation = "{\"model\":\"gpt-5\",\"stream\":true,\"input\":\"hi\",\"prompt_cache_key\":\"chat-42\"}";
 
-        assertThat(post(first, "/v1/responses", conversation).body()).contains("resp_from_acc-beta");
-        await().atMost(Duration.ofSeconds(15)).until(() -> !cooling(second, CredentialId.chatgpt("alpha@x.com"))
-                && !cooling(first, CredentialId.chatgpt("alpha@x.com")));
+        assertThat(post(instances.first, "/v1/responses", conversation).body()).contains("resp_from_acc-beta");
+        await().atMost(Duration.ofSeconds(15)).until(() -> !cooling(instances.second, CredentialId.chatgpt("alpha@x.com"))
+                && !cooling(instances.first, CredentialId.chatgpt("alpha@x.com")));
         // Left to itself, the second instance prefers alpha...
-        assertThat(post(second, "/v1/responses", "{\"model\":\"gpt-5\",\"stream\":true,\"input\":\"hi\"}").body())
+        assertThat(post(instances.second, "/v1/responses", "{\"model\":\"gpt-5\",\"stream\":true,\"input\":\"hi\"}").body())
                 .contains("resp_from_acc-alpha");
 
         // ...but the conversation stays where the first instance put it.
-        assertThat(post(second, "/v1/responses", conversation).body()).contains("resp_from_acc-beta");
-        assertThat(post(first, "/v1/responses", conversation).body()).contains("resp_from_acc-beta");
-        assertThat(post(second, "/v1/responses", conversation).body()).contains("resp_from_acc-beta");
+        assertThat(post(instances.second, "/v1/responses", conversation).body()).contains("resp_from_acc-beta");
+        assertThat(post(instances.first, "/v1/responses", conversation).body()).contains("resp_from_acc-beta");
+        assertThat(post(instances.second, "/v1/responses", conversation).body()).contains("resp_from_acc-beta");
     }
 
     @Test
@@ -108,15 +100,16 @@ class ScaleOutSystemIT {
         });
         String chat = "{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
 
-        assertThat(post(first, "/v1/chat/completions", chat).statusCode()).isEqualTo(200);
+        assertThat(post(instances.first, "/v1/chat/completions", chat).statusCode()).isEqualTo(200);
         assertThat(keyOneCalls()).isEqualTo(1);
-        await().atMost(Duration.ofSeconds(15)).until(() -> cooling(second, CredentialId.apiKey("k1")));
+        await().atMost(Duration.ofSeconds(15)).until(() -> cooling(instances.second, CredentialId.apiKey("k1")));
 
-        HttpResponse<String> fromSecond = post(second, "/v1/chat/completions", chat);
+        HttpResponse<String> fromSecond = post(instances.second, "/v1/chat/completions", chat);
 
         assertThat(fromSecond.statusCode()).isEqualTo(200);
         assertThat(keyOneCalls()).as("the second instance never tried the key the first saw refused").isEqualTo(1);
-        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(wiring(first).requestLog().recent(100)
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(
+                wiring(instances.first).requestLog().recent(100)
                 .stream().filter(r -> r.route().equals("/v1/chat/completions") && r.status() == 200)
                 .map(RequestRecord::requestId).distinct().count()).isEqualTo(2));
     }

@@ -50,26 +50,18 @@ class SdkClientsIT {
 
         Scenario(String priority) {
             try {
-                upstream = new MockUpstream();
+                upstream = ProxyGateRunner.upstreamWithEmptyUsage();
                 Path root = Files.createTempDirectory("proxygate-sdk");
                 Path pool = root.resolve("pool");
                 PoolFiles.chatgpt(pool, "alpha@x.com", "acc-alpha", "pro");
                 PoolFiles.claude(pool, "claude@x.com");
                 PoolFiles.key(pool, "openai-1", "openai", "sk-test-openai-key");
                 PoolFiles.key(pool, "anthropic-1", "anthropic", "sk-ant-test-key");
-                app = ProxyGateRunner.extension(ProxyGateRunner.config(root, Map.of(
-                        "PROXYGATE_PROXY_TOKEN", PROXY_TOKEN,
-                        "PROXYGATE_ROUTING_PRIORITY", priority,
-                        "PROXYGATE_UPSTREAM_CHATGPT_BASE_URL", upstream.url() + "/backend-api",
-                        "PROXYGATE_UPSTREAM_OPENAI_BASE_URL", upstream.url() + "/v1",
-                        "PROXYGATE_UPSTREAM_ANTHROPIC_BASE_URL", upstream.url(),
-                        "PROXYGATE_CHATGPT_USAGE_URL", upstream.url() + "/wham/usage",
-                        "PROXYGATE_CLAUDE_USAGE_URL", upstream.url() + "/api/oauth/usage")));
+                app = ProxyGateRunner.extension(ProxyGateRunner.config(root, ProxyGateRunner.upstreamsAt(upstream.url(),
+                        Map.of("PROXYGATE_PROXY_TOKEN", PROXY_TOKEN, "PROXYGATE_ROUTING_PRIORITY", priority))));
             } catch (IOException e) {
                 throw new IllegalStateException(e);
             }
-            upstream.on("GET", "/wham/usage", (r, ex) -> MockUpstream.json(ex, 200, "{}"));
-            upstream.on("GET", "/api/oauth/usage", (r, ex) -> MockUpstream.json(ex, 200, "{}"));
             upstream.on("POST", "/backend-api/codex/responses", (r, ex) -> UpstreamReplies.responsesStream(ex, "resp_account", "Hello from the account"));
             upstream.on("POST", "/v1/responses", (r, ex) -> {
                 if (r.body().contains("\"stream\":true")) {

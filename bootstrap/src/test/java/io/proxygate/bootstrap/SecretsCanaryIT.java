@@ -3,11 +3,11 @@ package io.proxygate.bootstrap;
 import io.proxygate.testsupport.UpstreamReplies;
 import io.proxygate.testsupport.MockUpstream;
 import io.proxygate.bootstrap.support.PoolFiles;
+import io.proxygate.bootstrap.support.ProxyGateRunner;
 import io.proxygate.bootstrap.support.ServerProcess;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -64,24 +64,16 @@ class SecretsCanaryIT {
             upstream.on("GET", "/wham/usage", (r, ex) -> MockUpstream.json(ex, 200, "{}"));
 
             Path pool = root.resolve("pool");
-            Files.createDirectories(pool.resolve("chatgpt"));
-            Files.writeString(pool.resolve("chatgpt/canary_x.com.json"), """
-                    {"email":"canary@x.com","account_id":"acc-canary","plan_type":"pro","access_token":"%s",
-                     "refresh_token":"%s","expires_at":"2099-01-01T00:00:00Z"}
-                    """.formatted(CHATGPT_ACCESS, CHATGPT_REFRESH));
+            PoolFiles.chatgptWithTokens(pool, "canary", CHATGPT_ACCESS, CHATGPT_REFRESH);
             PoolFiles.key(pool, "openai-canary", "openai", OPENAI_KEY);
             PoolFiles.key(pool, "anthropic-canary", "anthropic", ANTHROPIC_KEY);
-            int adminPort = freePort();
-            try (ServerProcess server = ServerProcess.start(root, Map.of(
+            int adminPort = ServerProcess.freePort();
+            try (ServerProcess server = ServerProcess.start(root, ProxyGateRunner.upstreamsAt(upstream.url(), Map.of(
                     "PROXYGATE_PROXY_TOKEN", PROXY_TOKEN,
                     "PROXYGATE_ADMIN_TOKEN", ADMIN_TOKEN,
                     "PROXYGATE_ADMIN_ADDR", "127.0.0.1:" + adminPort,
                     "PROXYGATE_LOG_LEVEL", "debug",
-                    "PROXYGATE_UPSTREAM_CHATGPT_BASE_URL", upstream.url() + "/backend-api",
-                    "PROXYGATE_UPSTREAM_OPENAI_BASE_URL", upstream.url() + "/v1",
-                    "PROXYGATE_UPSTREAM_ANTHROPIC_BASE_URL", upstream.url(),
-                    "PROXYGATE_CHATGPT_USAGE_URL", upstream.url() + "/wham/usage",
-                    "PROXYGATE_OAUTH_OPENAI_ISSUER", upstream.url()))) {
+                    "PROXYGATE_OAUTH_OPENAI_ISSUER", upstream.url())))) {
                 String auth = "Bearer " + PROXY_TOKEN;
                 assertThat(call(server.url("/v1/responses"), "{\"model\":\"gpt-5\",\"input\":\"hi\"}", auth)
                         .statusCode()).isEqualTo(200);
@@ -144,11 +136,5 @@ class SecretsCanaryIT {
     private HttpResponse<String> record(HttpResponse<String> r) {
         seen.add(r.uri() + " " + r.statusCode() + "\n" + r.headers().map() + "\n" + r.body());
         return r;
-    }
-
-    private static int freePort() throws java.io.IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
     }
 }

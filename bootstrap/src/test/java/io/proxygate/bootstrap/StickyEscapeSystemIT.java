@@ -38,17 +38,14 @@ class StickyEscapeSystemIT {
 
     static {
         Path root = PoolFiles.tempRoot("proxygate-sticky", PoolFiles::alphaAndBeta);
-        APP = ProxyGateRunner.extension(ProxyGateRunner.config(root, Map.of(
-                "PROXYGATE_ADMIN_TOKEN", ADMIN_TOKEN,
-                "PROXYGATE_ROUTING_STICKY_MAX_TTFT", "300ms",
-                "PROXYGATE_UPSTREAM_CHATGPT_BASE_URL", UPSTREAM.url() + "/backend-api",
-                "PROXYGATE_OAUTH_OPENAI_ISSUER", UPSTREAM.url(),
-                "PROXYGATE_CHATGPT_USAGE_URL", UPSTREAM.url() + "/wham/usage")));
+        APP = ProxyGateRunner.extension(ProxyGateRunner.config(root, ProxyGateRunner.upstreamsAt(UPSTREAM.url(),
+                Map.of("PROXYGATE_ADMIN_TOKEN", ADMIN_TOKEN,
+                        "PROXYGATE_ROUTING_STICKY_MAX_TTFT", "300ms",
+                        "PROXYGATE_OAUTH_OPENAI_ISSUER", UPSTREAM.url()))));
     }
 
     private static MockUpstream start() {
-        MockUpstream mock = MockUpstream.started();
-        mock.on("GET", "/wham/usage", (r, ex) -> MockUpstream.json(ex, 200, "{}"));
+        MockUpstream mock = ProxyGateRunner.upstreamWithEmptyUsage();
         mock.on("POST", "/backend-api/codex/responses", (r, ex) -> {
             String account = r.header("chatgpt-account-id");
             if ("acc-alpha".equals(account)) {

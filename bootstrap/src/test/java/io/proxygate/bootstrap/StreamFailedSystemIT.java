@@ -41,16 +41,13 @@ class StreamFailedSystemIT {
 
     static {
         Path root = PoolFiles.tempRoot("proxygate-stream-failed", PoolFiles::alphaAndBeta);
-        APP = ProxyGateRunner.extension(ProxyGateRunner.config(root, Map.of(
-                "PROXYGATE_ADMIN_TOKEN", ADMIN_TOKEN,
-                "PROXYGATE_UPSTREAM_CHATGPT_BASE_URL", UPSTREAM.url() + "/backend-api",
-                "PROXYGATE_OAUTH_OPENAI_ISSUER", UPSTREAM.url(),
-                "PROXYGATE_CHATGPT_USAGE_URL", UPSTREAM.url() + "/wham/usage")));
+        APP = ProxyGateRunner.extension(ProxyGateRunner.config(root, ProxyGateRunner.upstreamsAt(UPSTREAM.url(),
+                Map.of("PROXYGATE_ADMIN_TOKEN", ADMIN_TOKEN,
+                        "PROXYGATE_OAUTH_OPENAI_ISSUER", UPSTREAM.url()))));
     }
 
     private static MockUpstream start() {
-        MockUpstream mock = MockUpstream.started();
-        mock.on("GET", "/wham/usage", (r, ex) -> MockUpstream.json(ex, 200, "{}"));
+        MockUpstream mock = ProxyGateRunner.upstreamWithEmptyUsage();
         mock.on("POST", "/backend-api/codex/responses", (r, ex) -> {
             if (!"acc-alpha".equals(r.header("chatgpt-account-id"))) {
                 UpstreamReplies.responsesStream(ex, "resp_beta", "ok");

@@ -3,11 +3,11 @@ package io.proxygate.bootstrap;
 import io.proxygate.testsupport.UpstreamReplies;
 import io.proxygate.testsupport.MockUpstream;
 import io.proxygate.bootstrap.support.PoolFiles;
+import io.proxygate.bootstrap.support.ProxyGateRunner;
 import io.proxygate.bootstrap.support.ServerProcess;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -48,22 +48,14 @@ class TraceLoggingCanaryIT {
             upstream.on("POST", "/v1/messages", (r, ex) -> MockUpstream.json(ex, 200, UpstreamReplies.messageJson("hi")));
             upstream.on("GET", "/wham/usage", (r, ex) -> MockUpstream.json(ex, 200, "{}"));
             Path pool = root.resolve("pool");
-            Files.createDirectories(pool.resolve("chatgpt"));
-            Files.writeString(pool.resolve("chatgpt/trace_x.com.json"), """
-                    {"email":"trace@x.com","account_id":"acc-trace","plan_type":"pro","access_token":"%s",
-                     "refresh_token":"fake-refresh-trace-canary-0d0d","expires_at":"2099-01-01T00:00:00Z"}
-                    """.formatted(CHATGPT_ACCESS));
+            PoolFiles.chatgptWithTokens(pool, "trace", CHATGPT_ACCESS, "fake-refresh-trace-canary-0d0d");
             PoolFiles.key(pool, "openai-trace", "openai", OPENAI_KEY);
             PoolFiles.key(pool, "anthropic-trace", "anthropic", ANTHROPIC_KEY);
-            int adminPort = freePort();
-            try (ServerProcess server = ServerProcess.start(root, Map.of(
+            int adminPort = ServerProcess.freePort();
+            try (ServerProcess server = ServerProcess.start(root, ProxyGateRunner.upstreamsAt(upstream.url(), Map.of(
                     "PROXYGATE_PROXY_TOKEN", PROXY_TOKEN,
                     "PROXYGATE_ADMIN_TOKEN", ADMIN_TOKEN,
-                    "PROXYGATE_ADMIN_ADDR", "127.0.0.1:" + adminPort,
-                    "PROXYGATE_UPSTREAM_CHATGPT_BASE_URL", upstream.url() + "/backend-api",
-                    "PROXYGATE_UPSTREAM_OPENAI_BASE_URL", upstream.url() + "/v1",
-                    "PROXYGATE_UPSTREAM_ANTHROPIC_BASE_URL", upstream.url(),
-                    "PROXYGATE_CHATGPT_USAGE_URL", upstream.url() + "/wham/usage"))) {
+                    "PROXYGATE_ADMIN_ADDR", "127.0.0.1:" + adminPort)))) {
                 String tasks = "http://127.0.0.1:" + adminPort + "/tasks/log-level";
                 // No token (what a cross-site form post carries): refused, and the level stays.
                 assertThat(task(tasks, LOGGERS.get(0), null).statusCode()).isEqualTo(401);
@@ -112,11 +104,5 @@ class TraceLoggingCanaryIT {
         return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(20))
                 .header("Content-Type", "application/json").header(header, value)
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static int freePort() throws java.io.IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
     }
 }

@@ -10,6 +10,7 @@ import io.proxygate.bootstrap.support.FaultyUpstream;
 import io.proxygate.bootstrap.support.FaultyUpstream.Behaviour;
 import io.proxygate.bootstrap.support.PoolFiles;
 import io.proxygate.bootstrap.support.ProxyGateRunner;
+import io.proxygate.bootstrap.support.ServerProcess;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -19,7 +20,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -64,9 +64,7 @@ class UpstreamFaultsSystemIT {
     @BeforeAll
     static void startUpstream() throws IOException {
         upstream = new FaultyUpstream();
-        try (ServerSocket s = new ServerSocket(0)) {
-            closedPort = s.getLocalPort();
-        }
+        closedPort = ServerProcess.freePort();
     }
 
     @AfterAll
@@ -113,43 +111,22 @@ class UpstreamFaultsSystemIT {
 
     @Test
     void upstream500sBecome502WithAnErrorBody() throws Exception {
-        upstream.behave(Behaviour.SERVER_ERROR);
-        for (HttpResponse<String> r : storm("/v1/chat/completions", "/v1/responses")) {
-            assertThat(r.statusCode()).isIn(BROKEN);
-            assertOpenAiError(r);
-        }
-        assertSettled();
+        assertEveryRequestFailsInTheOpenAiShape(Behaviour.SERVER_ERROR, "/v1/chat/completions", "/v1/responses");
     }
 
     @Test
     void aConnectionResetBeforeTheFirstByteBecomes502() throws Exception {
-        upstream.behave(Behaviour.RESET_BEFORE_HEAD);
-        for (HttpResponse<String> r : storm("/v1/chat/completions", "/v1/responses")) {
-            assertThat(r.statusCode()).isIn(BROKEN);
-            assertOpenAiError(r);
-        }
-        assertSettled();
+        assertEveryRequestFailsInTheOpenAiShape(Behaviour.RESET_BEFORE_HEAD, "/v1/chat/completions", "/v1/responses");
     }
 
     @Test
     void aJsonReplyCutMidBodyBecomes502NotATruncated200() throws Exception {
-        upstream.behave(Behaviour.RESET_MID_JSON);
-        for (HttpResponse<String> r : storm("/v1/chat/completions")) {
-            assertThat(r.statusCode()).isIn(BROKEN);
-            assertOpenAiError(r);
-        }
-        assertSettled();
+        assertEveryRequestFailsInTheOpenAiShape(Behaviour.RESET_MID_JSON, "/v1/chat/completions");
     }
 
     @Test
     void aConnectionResetAfterTheFirstEventEndsTheStreamWithAnErrorEvent() throws Exception {
-        upstream.behave(Behaviour.RESET_AFTER_FIRST_EVENT);
-        for (HttpResponse<String> r : storm("/v1/responses")) {
-            assertThat(r.statusCode()).isEqualTo(200);
-            assertThat(r.body()).contains("event: response.created");
-            assertErrorEventLast(r.body());
-        }
-        assertSettled();
+        assertEveryStreamEndsWithAnErrorEvent(Behaviour.RESET_AFTER_FIRST_EVENT);
     }
 
     /**
@@ -159,33 +136,17 @@ class UpstreamFaultsSystemIT {
      */
     @Test
     void anUpstreamDrippingItsHeadersTimesOutWith502() throws Exception {
-        upstream.behave(Behaviour.SLOW_LORIS_HEAD);
-        for (HttpResponse<String> r : storm("/v1/chat/completions", "/v1/responses")) {
-            assertThat(r.statusCode()).isIn(BROKEN);
-            assertOpenAiError(r);
-        }
-        assertSettled();
+        assertEveryRequestFailsInTheOpenAiShape(Behaviour.SLOW_LORIS_HEAD, "/v1/chat/completions", "/v1/responses");
     }
 
     @Test
     void anUpstreamThatNeverAnswersTimesOutWith502() throws Exception {
-        upstream.behave(Behaviour.NEVER_ANSWERS);
-        for (HttpResponse<String> r : storm("/v1/chat/completions", "/v1/responses")) {
-            assertThat(r.statusCode()).isIn(BROKEN);
-            assertOpenAiError(r);
-        }
-        assertSettled();
+        assertEveryRequestFailsInTheOpenAiShape(Behaviour.NEVER_ANSWERS, "/v1/chat/completions", "/v1/responses");
     }
 
     @Test
     void aStreamThatFallsSilentIsCutByTheIdleTimeoutWithAnErrorEvent() throws Exception {
-        upstream.behave(Behaviour.STALLS_AFTER_FIRST_EVENT);
-        for (HttpResponse<String> r : storm("/v1/responses")) {
-            assertThat(r.statusCode()).isEqualTo(200);
-            assertThat(r.body()).contains("event: response.created");
-            assertErrorEventLast(r.body());
-        }
-        assertSettled();
+        assertEveryStreamEndsWithAnErrorEvent(Behaviour.STALLS_AFTER_FIRST_EVENT);
     }
 
     @Test
@@ -196,6 +157,33 @@ class UpstreamFaultsSystemIT {
             assertThat(body.path("type").asText()).isEqualTo("error");
             assertThat(body.path("error").path("message").asText()).isNotBlank();
             assertThat(body.path("error").path("type").asText()).isNotBlank();
+        }
+        assertSettled();
+    }
+
+    /**
+     * With the upstream behaving so, a storm over {@code paths} gets a 502 or 503 for every request, each with an
+     * OpenAI-shaped error body, and the server settles afterwards.
+     */
+    private void assertEveryRequestFailsInTheOpenAiShape(Behaviour behaviour, String... paths) throws Exception {
+        upstream.behave(behaviour);
+        for (HttpResponse<String> r : storm(paths)) {
+            assertThat(r.statusCode()).isIn(BROKEN);
+            assertOpenAiError(r);
+        }
+        assertSettled();
+    }
+
+    /**
+     * With the upstream behaving so, every Responses stream of a storm has begun (200, {@code response.created})
+     * and ends with an error event, and the server settles afterwards.
+     */
+    private void assertEveryStreamEndsWithAnErrorEvent(Behaviour behaviour) throws Exception {
+        upstream.behave(behaviour);
+        for (HttpResponse<String> r : storm("/v1/responses")) {
+            assertThat(r.statusCode()).isEqualTo(200);
+            assertThat(r.body()).contains("event: response.created");
+            assertErrorEventLast(r.body());
         }
         assertSettled();
     }

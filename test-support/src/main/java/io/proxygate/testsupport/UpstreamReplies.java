@@ -28,11 +28,8 @@ public final class UpstreamReplies {
 
     /** An Anthropic Messages stream saying {@code text}: 12 in, 3 cache read, 2 cache write, 8 out. */
     public static void messagesStream(HttpExchange exchange, String text) throws IOException {
-        OutputStream out = MockUpstream.startSse(exchange, Map.of("request-id", "req_mock"));
-        MockUpstream.event(out, "message_start", "{\"type\":\"message_start\",\"message\":{\"id\":\"msg_1\",\"type\":\"message\","
-                + "\"role\":\"assistant\",\"model\":\"claude-sonnet-4-5\",\"content\":[],\"stop_reason\":null,"
-                + "\"stop_sequence\":null,\"usage\":{\"input_tokens\":12,\"cache_creation_input_tokens\":2,"
-                + "\"cache_read_input_tokens\":3,\"output_tokens\":1}}}");
+        OutputStream out = messagesStreamStart(exchange, "req_mock", "msg_1", "claude-sonnet-4-5",
+                "{\"input_tokens\":12,\"cache_creation_input_tokens\":2,\"cache_read_input_tokens\":3,\"output_tokens\":1}");
         MockUpstream.event(out, "content_block_start", "{\"type\":\"content_block_start\",\"index\":0,"
                 + "\"content_block\":{\"type\":\"text\",\"text\":\"\"}}");
         MockUpstream.event(out, "ping", "{\"type\":\"ping\"}");
@@ -42,6 +39,19 @@ public final class UpstreamReplies {
         MockUpstream.event(out, "message_delta", "{\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\","
                 + "\"stop_sequence\":null},\"usage\":{\"output_tokens\":8}}");
         MockUpstream.event(out, "message_stop", "{\"type\":\"message_stop\"}");
+    }
+
+    /**
+     * Begins an Anthropic Messages stream: the SSE head (with {@code request-id}) and a {@code message_start} for
+     * {@code messageId} and {@code model} whose usage is {@code usageJson}, a JSON object. The caller sends the rest.
+     */
+    public static OutputStream messagesStreamStart(HttpExchange exchange, String requestId, String messageId,
+                                                   String model, String usageJson) throws IOException {
+        OutputStream out = MockUpstream.startSse(exchange, Map.of("request-id", requestId));
+        MockUpstream.event(out, "message_start", "{\"type\":\"message_start\",\"message\":{\"id\":\"" + messageId
+                + "\",\"type\":\"message\",\"role\":\"assistant\",\"model\":\"" + model + "\",\"content\":[],"
+                + "\"stop_reason\":null,\"stop_sequence\":null,\"usage\":" + usageJson + "}}");
+        return out;
     }
 
     /** A non-streamed Anthropic reply. */

@@ -10,17 +10,13 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 class AuthorizationInputTest {
     @Test
     void fullRedirectUrlGivesItsUrlDecodedCodeAndState() throws LoginFailed {
-        AuthorizationInput input = AuthorizationInput.parse(
-                "http://localhost:1455/auth/callback?code=ac_abc%2Fdef%2Bghi&scope=openid+profile&state=0123abcd");
-        assertThat(input.code()).isEqualTo("ac_abc/def+ghi");
-        assertThat(input.state()).contains("0123abcd");
+        assertParsesTo("http://localhost:1455/auth/callback?code=ac_abc%2Fdef%2Bghi&scope=openid+profile&state=0123abcd",
+                "ac_abc/def+ghi", "0123abcd");
     }
 
     @Test
     void fragmentIsNotPartOfTheState() throws LoginFailed {
-        AuthorizationInput input = AuthorizationInput.parse("https://localhost/callback?state=s1&code=abcdefghijkl#x");
-        assertThat(input.state()).contains("s1");
-        assertThat(input.code()).isEqualTo("abcdefghijkl");
+        assertParsesTo("https://localhost/callback?state=s1&code=abcdefghijkl#x", "abcdefghijkl", "s1");
     }
 
     @Test
@@ -54,13 +50,18 @@ class AuthorizationInputTest {
 
     @Test
     void claudeCodeHashStateFormIsSplit() throws LoginFailed {
-        AuthorizationInput input = AuthorizationInput.parse("claude-code-value#stateval");
-        assertThat(input.code()).isEqualTo("claude-code-value");
-        assertThat(input.state()).contains("stateval");
+        assertParsesTo("claude-code-value#stateval", "claude-code-value", "stateval");
     }
 
     @Test
     void toStringDoesNotShowTheCode() throws LoginFailed {
         assertThat(AuthorizationInput.parse("secret-code-value").toString()).doesNotContain("secret-code-value");
+    }
+
+    /** {@code raw}, as pasted, gives this code and this state. */
+    private static void assertParsesTo(String raw, String code, String state) throws LoginFailed {
+        AuthorizationInput input = AuthorizationInput.parse(raw);
+        assertThat(input.code()).isEqualTo(code);
+        assertThat(input.state()).contains(state);
     }
 }

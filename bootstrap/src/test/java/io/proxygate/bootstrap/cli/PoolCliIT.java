@@ -165,10 +165,7 @@ class PoolCliIT {
 
     @Test
     void aRunningServerPicksUpDisableWithinTwoSeconds() throws Exception {
-        PoolFiles.chatgpt(root.resolve("pool"), "a@x.com", "acc-a", "pro");
-        ProxyGateConfiguration config = ProxyGateRunner.config(root, Map.of());
-        DropwizardAppExtension<ProxyGateConfiguration> app = ProxyGateRunner.extension(config);
-        app.before();
+        DropwizardAppExtension<ProxyGateConfiguration> app = runningServerWithAccountA();
         try {
             var pool = ((ProxyGateApplication) app.getApplication()).wiring().pool();
             assertThat(pool.snapshot().entry(CredentialId.chatgpt("a@x.com")).orElseThrow().credential().disabled())
@@ -183,10 +180,8 @@ class PoolCliIT {
 
     @Test
     void clearCooldownReachesARunningServerAndTheDatabase() throws Exception {
-        PoolFiles.chatgpt(root.resolve("pool"), "a@x.com", "acc-a", "pro");
-        ProxyGateConfiguration config = ProxyGateRunner.config(root, Map.of());
-        DropwizardAppExtension<ProxyGateConfiguration> app = ProxyGateRunner.extension(config);
-        app.before();
+        DropwizardAppExtension<ProxyGateConfiguration> app = runningServerWithAccountA();
+        ProxyGateConfiguration config = app.getConfiguration();
         CredentialId id = CredentialId.chatgpt("a@x.com");
         try {
             var router = ((ProxyGateApplication) app.getApplication()).wiring().router();
@@ -214,6 +209,15 @@ class PoolCliIT {
                 io.proxygate.adapter.out.persistence.sql.SqliteDatabase.open(config.paths.dataDir.resolve("proxygate.db")),
                 java.time.InstantSource.system()).loadAll().get(id);
         assertThat(saved == null || saved.cooldownUntil().isEmpty()).isTrue();
+    }
+
+    /** The application started over a pool holding ChatGPT account a@x.com: the running server a command must reach. */
+    private DropwizardAppExtension<ProxyGateConfiguration> runningServerWithAccountA() throws Exception {
+        PoolFiles.chatgpt(root.resolve("pool"), "a@x.com", "acc-a", "pro");
+        DropwizardAppExtension<ProxyGateConfiguration> app =
+                ProxyGateRunner.extension(ProxyGateRunner.config(root, Map.of()));
+        app.before();
+        return app;
     }
 
     private static java.util.Optional<java.time.Instant> cooldown(

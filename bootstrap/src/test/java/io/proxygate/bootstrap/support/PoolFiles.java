@@ -46,6 +46,18 @@ public final class PoolFiles {
                 """.formatted(email, accountId, plan, accountId));
     }
 
+    /**
+     * A ChatGPT account {@code name@x.com} (pro, account id {@code acc-name}) holding exactly the given tokens: for
+     * the tests that look for those tokens afterwards, where {@link #chatgpt}'s made-up ones would not do.
+     */
+    public static void chatgptWithTokens(Path pool, String name, String accessToken, String refreshToken)
+            throws IOException {
+        write(pool.resolve("chatgpt").resolve(name + "_x.com.json"), """
+                {"email":"%1$s@x.com","account_id":"acc-%1$s","plan_type":"pro","access_token":"%2$s",
+                 "refresh_token":"%3$s","expires_at":"2099-01-01T00:00:00Z"}
+                """.formatted(name, accessToken, refreshToken));
+    }
+
     public static void claude(Path pool, String email) throws IOException {
         write(pool.resolve("claude").resolve(email.replace('@', '_') + ".json"), """
                 {"email":"%s","account_id":"claude-acc","subscription_type":"max",

@@ -94,7 +94,12 @@ public final class ServerProcess implements AutoCloseable {
         throw new IllegalStateException("server not healthy within " + limit + ":\n" + log());
     }
 
-    private static int freePort() throws IOException {
+    /**
+     * A loopback port that was free a moment ago: for a port a server must be told before it starts (its own, its
+     * admin port), or for an upstream address nobody listens on. Another process may take it in between; a server
+     * then fails to start, loudly.
+     */
+    public static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
         }

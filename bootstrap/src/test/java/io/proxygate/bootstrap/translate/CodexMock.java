@@ -3,6 +3,7 @@ package io.proxygate.bootstrap.translate;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
+import io.proxygate.bootstrap.support.ProxyGateRunner;
 import io.proxygate.testsupport.MockUpstream;
 
 import java.io.IOException;
@@ -19,6 +20,13 @@ final class CodexMock {
     static final String PATH = "/backend-api/codex/responses";
 
     private CodexMock() {
+    }
+
+    /** A started upstream that serves {@link #PATH} with {@link #handle} and answers the usage polls with nothing. */
+    static MockUpstream started() {
+        MockUpstream mock = ProxyGateRunner.upstreamWithEmptyUsage();
+        mock.on("POST", PATH, CodexMock::handle);
+        return mock;
     }
 
     /** Released by a test once its client has read the first text delta of a {@code gpt-5} stream. */

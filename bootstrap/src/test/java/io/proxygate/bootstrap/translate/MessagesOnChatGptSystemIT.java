@@ -38,7 +38,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @ExtendWith(DropwizardExtensionsSupport.class)
 class MessagesOnChatGptSystemIT {
-    private static final MockUpstream CODEX = start();
+    private static final MockUpstream CODEX = CodexMock.started();
     private static final DropwizardAppExtension<ProxyGateConfiguration> APP;
     static final String TOOLS = "[{\"name\":\"Read\",\"description\":\"Reads a file\",\"input_schema\":{\"type\":\"object\","
             + "\"properties\":{\"file_path\":{\"type\":\"string\"}},\"required\":[\"file_path\"]}},"
@@ -54,20 +54,11 @@ class MessagesOnChatGptSystemIT {
                 [translate.models]
                 "claude-sonnet-*" = "gpt-5-codex"
                 "claude-opus-*"   = "gpt-5"
-                """, Map.of(
-                "PROXYGATE_UPSTREAM_CHATGPT_BASE_URL", CODEX.url() + "/backend-api",
-                "PROXYGATE_UPSTREAM_ANTHROPIC_BASE_URL", CODEX.url() + "/anthropic-must-not-be-called",
-                "PROXYGATE_CHATGPT_USAGE_URL", CODEX.url() + "/wham/usage")));
+                """, ProxyGateRunner.upstreamsAt(CODEX.url(),
+                Map.of("PROXYGATE_UPSTREAM_ANTHROPIC_BASE_URL", CODEX.url() + "/anthropic-must-not-be-called"))));
     }
 
     private final HttpClient http = HttpClient.newHttpClient();
-
-    private static MockUpstream start() {
-        MockUpstream mock = MockUpstream.started();
-        mock.on("GET", "/wham/usage", (r, ex) -> MockUpstream.json(ex, 200, "{}"));
-        mock.on("POST", CodexMock.PATH, CodexMock::handle);
-        return mock;
-    }
 
     @AfterAll
     static void stop() {

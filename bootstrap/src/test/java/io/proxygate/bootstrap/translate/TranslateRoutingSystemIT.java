@@ -36,7 +36,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @ExtendWith(DropwizardExtensionsSupport.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class TranslateRoutingSystemIT {
-    private static final MockUpstream UPSTREAM = start();
+    private static final MockUpstream UPSTREAM = CodexMock.started();
     private static final Path POOL;
     private static final DropwizardAppExtension<ProxyGateConfiguration> APP;
 
@@ -52,22 +52,10 @@ class TranslateRoutingSystemIT {
                 [translate.models]
                 "claude-sonnet-*" = "gpt-5-codex"
                 "gpt-5.1*"        = "claude-sonnet-4-5"
-                """, Map.of(
-                "PROXYGATE_UPSTREAM_CHATGPT_BASE_URL", UPSTREAM.url() + "/backend-api",
-                "PROXYGATE_UPSTREAM_ANTHROPIC_BASE_URL", UPSTREAM.url(),
-                "PROXYGATE_CHATGPT_USAGE_URL", UPSTREAM.url() + "/wham/usage",
-                "PROXYGATE_CLAUDE_USAGE_URL", UPSTREAM.url() + "/api/oauth/usage")));
+                """, ProxyGateRunner.upstreamsAt(UPSTREAM.url(), Map.of())));
     }
 
     private final HttpClient http = HttpClient.newHttpClient();
-
-    private static MockUpstream start() {
-        MockUpstream mock = MockUpstream.started();
-        mock.on("GET", "/wham/usage", (r, ex) -> MockUpstream.json(ex, 200, "{}"));
-        mock.on("GET", "/api/oauth/usage", (r, ex) -> MockUpstream.json(ex, 200, "{}"));
-        mock.on("POST", CodexMock.PATH, CodexMock::handle);
-        return mock;
-    }
 
     @AfterAll
     static void stop() {

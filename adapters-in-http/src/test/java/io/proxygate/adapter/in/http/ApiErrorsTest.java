@@ -79,11 +79,8 @@ class ApiErrorsTest {
 
     @Test
     void aMessagesStreamEndsWithAnAnthropicErrorEvent() throws Exception {
-        String event = new String(ApiErrors.streamEvent(Api.MESSAGES, "overloaded_error", "try later"),
-                StandardCharsets.UTF_8);
+        JsonNode data = streamErrorData(Api.MESSAGES, "overloaded_error", "try later");
 
-        assertThat(event).startsWith("event: error\ndata: ").endsWith("\n\n");
-        JsonNode data = JSON.readTree(dataOf(event));
         assertThat(data.path("type").asText()).isEqualTo("error");
         assertThat(data.path("error").path("type").asText()).isEqualTo("overloaded_error");
         assertThat(data.path("error").path("message").asText()).isEqualTo("try later");
@@ -91,11 +88,8 @@ class ApiErrorsTest {
 
     @Test
     void aResponsesStreamEndsWithAResponsesErrorEvent() throws Exception {
-        String event = new String(ApiErrors.streamEvent(Api.RESPONSES, "server_error", "upstream went away"),
-                StandardCharsets.UTF_8);
+        JsonNode data = streamErrorData(Api.RESPONSES, "server_error", "upstream went away");
 
-        assertThat(event).startsWith("event: error\ndata: ").endsWith("\n\n");
-        JsonNode data = JSON.readTree(dataOf(event));
         assertThat(data.path("type").asText()).isEqualTo("error");
         assertThat(data.path("code").asText()).isEqualTo("server_error");
         assertThat(data.path("message").asText()).isEqualTo("upstream went away");
@@ -112,6 +106,13 @@ class ApiErrorsTest {
         JsonNode data = JSON.readTree(dataOf(event));
         assertThat(data.path("error").path("type").asText()).isEqualTo("server_error");
         assertThat(data.path("error").path("message").asText()).isEqualTo("upstream went away");
+    }
+
+    /** The JSON data of the error event that ends an {@code api} stream, once it is seen framed as one SSE event. */
+    private static JsonNode streamErrorData(Api api, String type, String message) throws Exception {
+        String event = new String(ApiErrors.streamEvent(api, type, message), StandardCharsets.UTF_8);
+        assertThat(event).startsWith("event: error\ndata: ").endsWith("\n\n");
+        return JSON.readTree(dataOf(event));
     }
 
     private static String dataOf(String event) {

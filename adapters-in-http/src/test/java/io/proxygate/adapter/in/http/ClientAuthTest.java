@@ -1,5 +1,6 @@
 package io.proxygate.adapter.in.http;
 
+import io.proxygate.application.clientkey.ClientKeyService;
 import io.proxygate.application.http.Headers;
 import io.proxygate.application.http.Route;
 import io.proxygate.application.proxy.ProxyFailure;
@@ -66,10 +67,7 @@ class ClientAuthTest {
 
     @Test
     void theFirstClientKeyClosesAnOpenServerToAllButKeysAndTheProxyToken() {
-        MemoryKeys store = new MemoryKeys();
-        io.proxygate.application.clientkey.ClientKeyService keys = new io.proxygate.application.clientkey
-                .ClientKeyService(store, io.proxygate.application.usage.CostEstimator.UNPRICED,
-                java.time.InstantSource.system(), java.time.ZoneOffset.UTC, new java.security.SecureRandom(), false);
+        ClientKeyService keys = clientKeys();
         ClientAuth open = new ClientAuth(Optional.empty(), true, false, List::of, Optional.of(keys));
         assertThat(open.identify(Route.RESPONSES, Headers.EMPTY)).isEqualTo("open");
 
@@ -171,13 +169,10 @@ class ClientAuthTest {
 
     @Test
     void anUnknownOrRevokedClientKeyIsRefusedWithItsReasonAndAKeyLikeProxyTokenStillPasses() {
-        MemoryKeys store = new MemoryKeys();
-        io.proxygate.application.clientkey.ClientKeyService keys = new io.proxygate.application.clientkey
-                .ClientKeyService(store, io.proxygate.application.usage.CostEstimator.UNPRICED,
-                java.time.InstantSource.system(), java.time.ZoneOffset.UTC, new java.security.SecureRandom(), false);
+        ClientKeyService keys = clientKeys();
         String secret = keys.create("bob", io.proxygate.domain.clientkey.ClientKeyRules.NONE).secret();
         // An owner whose proxy token happens to start like a client key is still the owner.
-        String keyLikeToken = io.proxygate.application.clientkey.ClientKeyService.SECRET_PREFIX + "owner-token-0000";
+        String keyLikeToken = ClientKeyService.SECRET_PREFIX + "owner-token-0000";
         ClientAuth auth = new ClientAuth(Optional.of(Secret.of(keyLikeToken)), true, false, List::of,
                 Optional.of(keys));
 
@@ -224,5 +219,11 @@ class ClientAuthTest {
         public java.util.Map<String, java.time.Instant> lastUsed() {
             return java.util.Map.of();
         }
+    }
+
+    /** Client keys kept in memory, unpriced, on the system clock with UTC days: only who holds which key matters here. */
+    private static ClientKeyService clientKeys() {
+        return new ClientKeyService(new MemoryKeys(), io.proxygate.application.usage.CostEstimator.UNPRICED,
+                java.time.InstantSource.system(), java.time.ZoneOffset.UTC, new java.security.SecureRandom(), false);
     }
 }

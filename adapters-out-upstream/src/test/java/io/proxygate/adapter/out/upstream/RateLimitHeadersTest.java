@@ -16,15 +16,13 @@ class RateLimitHeadersTest {
 
     @Test
     void codexHeadersAreClassifiedByWindowLength() {
-        Headers h = Headers.of(
+        UsageWindows w = windows(
                 "x-codex-primary-used-percent", "42.5",
                 "x-codex-primary-window-minutes", "300",
                 "x-codex-primary-reset-at", "1795698000",
                 "x-codex-secondary-used-percent", "10",
                 "x-codex-secondary-window-minutes", "10080",
                 "x-codex-secondary-reset-after-seconds", "3600");
-
-        UsageWindows w = RateLimitHeaders.parse(h, NOW).orElseThrow();
 
         assertThat(w.fiveHour()).contains(new UsageWindow(0.425, Optional.of(Instant.ofEpochSecond(1795698000L)),
                 Duration.ofMinutes(300)));
@@ -36,9 +34,9 @@ class RateLimitHeadersTest {
 
     @Test
     void aWeeklyOnlyPrimaryIsWeekly() {
-        UsageWindows w = RateLimitHeaders.parse(Headers.of(
+        UsageWindows w = windows(
                 "x-codex-primary-used-percent", "100",
-                "x-codex-primary-window-minutes", "10080"), NOW).orElseThrow();
+                "x-codex-primary-window-minutes", "10080");
 
         assertThat(w.fiveHour()).isEmpty();
         assertThat(w.weekly()).map(UsageWindow::usedFraction).contains(1.0);
@@ -47,14 +45,12 @@ class RateLimitHeadersTest {
 
     @Test
     void anthropicUnifiedHeadersAreFractions() {
-        Headers h = Headers.of(
+        UsageWindows w = windows(
                 "anthropic-ratelimit-unified-status", "allowed_warning",
                 "anthropic-ratelimit-unified-5h-utilization", "0.83",
                 "anthropic-ratelimit-unified-5h-reset", "1795700000",
                 "anthropic-ratelimit-unified-7d-utilization", "0.4",
                 "anthropic-ratelimit-unified-7d-reset", "1796000000");
-
-        UsageWindows w = RateLimitHeaders.parse(h, NOW).orElseThrow();
 
         assertThat(w.fiveHour()).contains(new UsageWindow(0.83, Optional.of(Instant.ofEpochSecond(1795700000L)),
                 UsageWindow.FIVE_HOURS));
@@ -65,9 +61,9 @@ class RateLimitHeadersTest {
 
     @Test
     void aRejectedStatusMeansTheLimitIsReached() {
-        UsageWindows w = RateLimitHeaders.parse(Headers.of(
+        UsageWindows w = windows(
                 "anthropic-ratelimit-unified-status", "rejected",
-                "anthropic-ratelimit-unified-5h-utilization", "0.99"), NOW).orElseThrow();
+                "anthropic-ratelimit-unified-5h-utilization", "0.99");
 
         assertThat(w.limitReached()).isTrue();
     }
@@ -76,5 +72,10 @@ class RateLimitHeadersTest {
     void noRateLimitHeadersNoWindows() {
         assertThat(RateLimitHeaders.parse(Headers.of("x-ratelimit-remaining-requests", "5",
                 "x-codex-primary-used-percent", "garbage"), NOW)).isEmpty();
+    }
+
+    /** The windows read from response headers given as name, value pairs, at {@link #NOW}; there must be some. */
+    private static UsageWindows windows(String... namesAndValues) {
+        return RateLimitHeaders.parse(Headers.of(namesAndValues), NOW).orElseThrow();
     }
 }

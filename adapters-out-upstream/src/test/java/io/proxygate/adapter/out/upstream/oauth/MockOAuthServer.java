@@ -231,10 +231,7 @@ final class MockOAuthServer implements AutoCloseable {
                 send(exchange, 200, json.writeValueAsString(chatGptTokens(true)));
             }
             case "refresh_token" -> {
-                refreshCalls.incrementAndGet();
-                awaitGate();
-                if (refreshFailureStatus != 0) {
-                    send(exchange, refreshFailureStatus, refreshFailureBody);
+                if (answeredWithRefreshFailure(exchange)) {
                     return;
                 }
                 String old = f.getOrDefault("refresh_token", "");
@@ -300,10 +297,7 @@ final class MockOAuthServer implements AutoCloseable {
                 send(exchange, 200, json.writeValueAsString(claudeTokens(true)));
             }
             case "refresh_token" -> {
-                refreshCalls.incrementAndGet();
-                awaitGate();
-                if (refreshFailureStatus != 0) {
-                    send(exchange, refreshFailureStatus, refreshFailureBody);
+                if (answeredWithRefreshFailure(exchange)) {
                     return;
                 }
                 String old = body.path("refresh_token").asText();
@@ -419,6 +413,20 @@ final class MockOAuthServer implements AutoCloseable {
             return null;
         }
         return issued;
+    }
+
+    /**
+     * What every refresh goes through first, whichever provider: it is counted, waits while a test holds the gate,
+     * and gets the failure a test set ({@link #refreshFailureStatus}), if any. True when that failure was sent.
+     */
+    private boolean answeredWithRefreshFailure(HttpExchange exchange) throws IOException, InterruptedException {
+        refreshCalls.incrementAndGet();
+        awaitGate();
+        if (refreshFailureStatus == 0) {
+            return false;
+        }
+        send(exchange, refreshFailureStatus, refreshFailureBody);
+        return true;
     }
 
     private void awaitGate() throws InterruptedException {

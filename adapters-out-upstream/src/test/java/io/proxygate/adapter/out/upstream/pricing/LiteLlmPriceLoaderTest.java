@@ -13,6 +13,8 @@ import io.proxygate.domain.usage.TokenUsage;
 import io.proxygate.domain.usage.UsageConvention;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -129,16 +131,17 @@ class LiteLlmPriceLoaderTest {
                 .isEqualByComparingTo("1.36");
     }
 
-    @Test
-    void pricesGpt5OnEachServiceTier() {
-        TokenUsage million = new TokenUsage(1_000_000, 0, 0, 0, 0);
-        assertThat(cost(full, "gpt-5", null, million, UsageConvention.OPENAI)).isEqualByComparingTo("1.25");
-        assertThat(cost(full, "gpt-5", "priority", million, UsageConvention.OPENAI)).isEqualByComparingTo("2.50");
-        assertThat(cost(full, "gpt-5", "flex", million, UsageConvention.OPENAI)).isEqualByComparingTo("0.625");
-        assertThat(cost(full, "gpt-5", null, new TokenUsage(1_000_000, 1_000_000, 0, 0, 0), UsageConvention.OPENAI))
-                .isEqualByComparingTo("0.125");
-        assertThat(cost(full, "gpt-5", null, new TokenUsage(1_000_000, 200_000, 0, 500_000, 0),
-                UsageConvention.OPENAI)).isEqualByComparingTo("6.025");
+    @ParameterizedTest(name = "{0}: {1} in, {2} of them cached, {3} out cost {4}")
+    @CsvSource(nullValues = "standard", textBlock = """
+            standard, 1000000,       0,      0, 1.25
+            priority, 1000000,       0,      0, 2.50
+            flex,     1000000,       0,      0, 0.625
+            standard, 1000000, 1000000,      0, 0.125
+            standard, 1000000,  200000, 500000, 6.025
+            """)
+    void pricesGpt5OnEachServiceTier(String tier, long input, long cached, long output, String expected) {
+        assertThat(cost(full, "gpt-5", tier, new TokenUsage(input, cached, 0, output, 0), UsageConvention.OPENAI))
+                .isEqualByComparingTo(expected);
     }
 
     @Test

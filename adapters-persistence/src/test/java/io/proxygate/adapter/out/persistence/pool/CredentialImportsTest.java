@@ -69,10 +69,8 @@ class CredentialImportsTest {
 
     @Test
     void codexApiKeyLoginIsSkippedWithAReason() throws IOException {
-        Path file = dir.resolve("auth.json");
-        Files.writeString(file, "{\"OPENAI_API_KEY\": \"sk-test-not-pooled\", \"tokens\": null}");
-
-        ImportResult result = imports.v1Accounts(file);
+        ImportResult result = imports.v1Accounts(
+                written("auth.json", "{\"OPENAI_API_KEY\": \"sk-test-not-pooled\", \"tokens\": null}"));
 
         assertThat(result.credentials()).isEmpty();
         assertThat(result.skipped()).singleElement().asString().contains("API-key login").doesNotContain("sk-test");
@@ -80,8 +78,7 @@ class CredentialImportsTest {
 
     @Test
     void skipsAnExpiredAccountThatCannotBeRefreshed() throws IOException {
-        Path file = dir.resolve("v1.json");
-        Files.writeString(file, """
+        Path file = written("v1.json", """
                 {"accounts": [{"email": "dead@example.com", "accessToken": "fake-a", "expiresAt": 1000},
                               {"email": "fine@example.com", "accessToken": "%s", "refreshToken": "fake-r"}, 7]}"""
                 .formatted(FakeJwt.chatGpt("ignored@example.com", "acct-x", "pro")));
@@ -124,10 +121,8 @@ class CredentialImportsTest {
 
     @Test
     void skipsKeysWhoseIdCannotBeAFileName() throws IOException {
-        Path file = dir.resolve("keys.json");
-        Files.writeString(file, "[{\"id\": \"../escape\", \"apiKey\": \"sk-test-x\"}]");
-
-        ImportResult result = imports.apiKeys(file);
+        ImportResult result = imports.apiKeys(
+                written("keys.json", "[{\"id\": \"../escape\", \"apiKey\": \"sk-test-x\"}]"));
 
         assertThat(result.credentials()).isEmpty();
         assertThat(result.skipped()).singleElement().asString().startsWith("entry 1 (../escape): ");
@@ -179,8 +174,7 @@ class CredentialImportsTest {
 
     @Test
     void topLevelFieldsWinOverClaudeCodesNestedOnes() throws IOException {
-        Path file = dir.resolve("mixed.json");
-        Files.writeString(file, """
+        Path file = written("mixed.json", """
                 {"email": "top@example.com", "access_token": "  ",
                  "claudeAiOauth": {"email": "nested@example.com", "accessToken": "sk-ant-oat01-nested",
                                    "expiresAt": 1767225600000}}""");
@@ -223,5 +217,12 @@ class CredentialImportsTest {
 
         assertThat(store.scan()).allSatisfy(f -> assertThat(f.problem()).isEmpty())
                 .extracting(f -> f.credential().orElseThrow()).containsExactlyInAnyOrderElementsOf(all);
+    }
+
+    /** {@code content} written as {@code name} in the test's directory: a file to import. */
+    private Path written(String name, String content) throws IOException {
+        Path file = dir.resolve(name);
+        Files.writeString(file, content);
+        return file;
     }
 }

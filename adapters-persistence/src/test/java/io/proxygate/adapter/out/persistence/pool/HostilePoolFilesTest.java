@@ -32,20 +32,20 @@ class HostilePoolFilesTest {
         Files.writeString(file, content);
     }
 
+    /** An OpenAI key file {@code apikeys/<file>.json}: id {@code id}, secret {@code sk-test-<id>}, {@code baseUrl}. */
+    private void keyWithBaseUrl(String file, String id, String baseUrl) throws IOException {
+        write("apikeys/" + file + ".json", """
+                {"id": "%s", "api_key": "sk-test-%s", "base_url": "%s"}""".formatted(id, id, baseUrl));
+    }
+
     @Test
     void keysWhoseBaseUrlCouldRedirectTheirCallsAreSkippedWithTheReason() throws IOException {
-        write("apikeys/fragment.json", """
-                {"id": "f", "api_key": "sk-test-f", "base_url": "http://127.0.0.1:8080/internal/admin#"}""");
-        write("apikeys/userinfo.json", """
-                {"id": "u", "api_key": "sk-test-u", "base_url": "https://api.openai.com@evil.example/v1"}""");
-        write("apikeys/scheme.json", """
-                {"id": "s", "api_key": "sk-test-s", "base_url": "file:///etc/passwd"}""");
-        write("apikeys/cleartext.json", """
-                {"id": "c", "api_key": "sk-test-c", "base_url": "http://gateway.internal.example/v1"}""");
-        write("apikeys/good.json", """
-                {"id": "g", "api_key": "sk-test-g", "base_url": "https://fake-resource.openai.azure.example"}""");
-        write("apikeys/local.json", """
-                {"id": "l", "api_key": "sk-test-l", "base_url": "http://127.0.0.1:4000/v1"}""");
+        keyWithBaseUrl("fragment", "f", "http://127.0.0.1:8080/internal/admin#");
+        keyWithBaseUrl("userinfo", "u", "https://api.openai.com@evil.example/v1");
+        keyWithBaseUrl("scheme", "s", "file:///etc/passwd");
+        keyWithBaseUrl("cleartext", "c", "http://gateway.internal.example/v1");
+        keyWithBaseUrl("good", "g", "https://fake-resource.openai.azure.example");
+        keyWithBaseUrl("local", "l", "http://127.0.0.1:4000/v1");
 
         List<PoolFile> files = store().scan();
 

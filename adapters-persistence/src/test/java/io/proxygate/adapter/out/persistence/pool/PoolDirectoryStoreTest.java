@@ -80,9 +80,7 @@ class PoolDirectoryStoreTest {
 
         ChatGptAccount account = (ChatGptAccount) only(store.scan());
 
-        assertThat(account.email()).isEqualTo("alice@example.com");
-        assertThat(account.accountId()).isEqualTo("acct-fake-1");
-        assertThat(account.plan()).isEqualTo(PlanType.PRO);
+        assertIdentity(account, "alice@example.com", "acct-fake-1", PlanType.PRO);
         assertThat(account.tokens().accessToken().reveal()).isEqualTo("fake-access-token");
         assertThat(account.tokens().refreshToken()).contains(Secret.of("fake-refresh-token"));
         assertThat(account.tokens().idToken()).contains(Secret.of("fake-id-token"));
@@ -93,42 +91,30 @@ class PoolDirectoryStoreTest {
 
     @Test
     void derivesChatGptEmailAccountAndPlanFromAccessTokenClaims() throws IOException {
-        write("chatgpt/claims.json", """
+        ChatGptAccount account = onlyChatGpt("chatgpt/claims.json", """
                 {"access_token": "%s", "refresh_token": "fake-refresh-token", "plan_type": ""}"""
                 .formatted(FakeJwt.chatGpt("claims@example.com", "acct-from-claims", "plus")));
 
-        ChatGptAccount account = (ChatGptAccount) only(store.scan());
-
-        assertThat(account.email()).isEqualTo("claims@example.com");
-        assertThat(account.accountId()).isEqualTo("acct-from-claims");
-        assertThat(account.plan()).isEqualTo(PlanType.PLUS);
+        assertIdentity(account, "claims@example.com", "acct-from-claims", PlanType.PLUS);
     }
 
     @Test
     void derivesChatGptFactsFromIdTokenWhenAccessTokenIsOpaque() throws IOException {
-        write("chatgpt/id.json", """
+        ChatGptAccount account = onlyChatGpt("chatgpt/id.json", """
                 {"access_token": "fake-opaque-access", "refresh_token": "fake-refresh-token", "id_token": "%s"}"""
                 .formatted(FakeJwt.chatGpt("id@example.com", "acct-from-id", "team")));
 
-        ChatGptAccount account = (ChatGptAccount) only(store.scan());
-
-        assertThat(account.email()).isEqualTo("id@example.com");
-        assertThat(account.accountId()).isEqualTo("acct-from-id");
-        assertThat(account.plan()).isEqualTo(PlanType.TEAM);
+        assertIdentity(account, "id@example.com", "acct-from-id", PlanType.TEAM);
     }
 
     @Test
     void fileFieldsWinOverClaims() throws IOException {
-        write("chatgpt/both.json", """
+        ChatGptAccount account = onlyChatGpt("chatgpt/both.json", """
                 {"email": "file@example.com", "account_id": "acct-file", "plan_type": "Enterprise",
                  "access_token": "%s", "refresh_token": "fake-refresh-token"}"""
                 .formatted(FakeJwt.chatGpt("claims@example.com", "acct-claims", "free")));
 
-        ChatGptAccount account = (ChatGptAccount) only(store.scan());
-
-        assertThat(account.email()).isEqualTo("file@example.com");
-        assertThat(account.accountId()).isEqualTo("acct-file");
-        assertThat(account.plan()).isEqualTo(PlanType.ENTERPRISE);
+        assertIdentity(account, "file@example.com", "acct-file", PlanType.ENTERPRISE);
     }
 
     @Test
@@ -548,6 +534,19 @@ class PoolDirectoryStoreTest {
         Path file = pool.resolve(relative);
         Files.createDirectories(file.getParent());
         Files.writeString(file, content);
+    }
+
+    /** The one ChatGPT account the store finds once {@code content} is written as {@code relative}. */
+    private ChatGptAccount onlyChatGpt(String relative, String content) throws IOException {
+        write(relative, content);
+        return (ChatGptAccount) only(store.scan());
+    }
+
+    /** Who the account is: the facts every ChatGPT file must yield, whether written in it or read from its tokens. */
+    private static void assertIdentity(ChatGptAccount account, String email, String accountId, PlanType plan) {
+        assertThat(account.email()).isEqualTo(email);
+        assertThat(account.accountId()).isEqualTo(accountId);
+        assertThat(account.plan()).isEqualTo(plan);
     }
 
     private static Credential only(List<PoolFile> files) {

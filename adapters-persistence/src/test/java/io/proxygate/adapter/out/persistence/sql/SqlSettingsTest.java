@@ -58,8 +58,7 @@ class SqlSettingsTest {
     @ParameterizedTest
     @EnumSource(SqlDialect.class)
     void readsAPolicyWrittenByTheOriginal(SqlDialect dialect) {
-        TestDatabase db = TestDatabase.fresh(dialect, dir);
-        SqlSettings settings = new SqlSettings(db.open(), CLOCK);
+        SqlSettings settings = settingsOnAFreshDatabase(dialect);
         settings.put("claude_fallback_policy", "{\"enabled\":true,\"rules\":[{\"enabled\":true,"
                 + "\"from_model\":\"claude-opus4.7\",\"to_model\":\"claude-opus-4-6\"}],\"extra\":1}");
 
@@ -70,8 +69,7 @@ class SqlSettingsTest {
     @ParameterizedTest
     @EnumSource(SqlDialect.class)
     void anUnreadableOrInvalidStoredPolicyIsIgnored(SqlDialect dialect) {
-        TestDatabase db = TestDatabase.fresh(dialect, dir);
-        SqlSettings settings = new SqlSettings(db.open(), CLOCK);
+        SqlSettings settings = settingsOnAFreshDatabase(dialect);
         settings.put("claude_fallback_policy", "{not json");
         assertThat(settings.load()).isEmpty();
 
@@ -82,10 +80,13 @@ class SqlSettingsTest {
     @ParameterizedTest
     @EnumSource(SqlDialect.class)
     void putReplacesTheEarlierValue(SqlDialect dialect) {
-        TestDatabase db = TestDatabase.fresh(dialect, dir);
-        SqlSettings settings = new SqlSettings(db.open(), CLOCK);
+        SqlSettings settings = settingsOnAFreshDatabase(dialect);
         settings.put("k", "one");
         settings.put("k", "two");
         assertThat(settings.value("k")).contains("two");
+    }
+
+    private SqlSettings settingsOnAFreshDatabase(SqlDialect dialect) {
+        return new SqlSettings(TestDatabase.fresh(dialect, dir).open(), CLOCK);
     }
 }
