@@ -7,6 +7,7 @@ import io.proxygate.application.http.Route;
 import io.proxygate.application.pool.CredentialPool;
 import io.proxygate.application.port.out.RequestLogPort;
 import io.proxygate.application.port.out.TranslationPlan;
+import io.proxygate.application.port.out.ForwardingUpstreamCall;
 import io.proxygate.application.port.out.UpstreamCall;
 import io.proxygate.application.port.out.UpstreamException;
 import io.proxygate.application.port.out.UpstreamHead;
@@ -1083,38 +1084,28 @@ public final class ProxyService implements ProxyUseCase {
     }
 
     /** An upstream call whose first bytes were already read (to classify it), replayed ahead of the rest. */
-    private static final class Replayed implements UpstreamCall {
-        private final UpstreamCall call;
+    private static final class Replayed extends ForwardingUpstreamCall {
         private ByteBuffer prefix;
 
         Replayed(UpstreamCall call, byte[] prefix) {
-            this.call = call;
+            super(call);
             this.prefix = prefix.length == 0 ? null : ByteBuffer.wrap(prefix);
         }
 
         @Override
-        public UpstreamHead awaitHead() throws UpstreamException {
-            return call.awaitHead();
-        }
-
-        @Override
         public Optional<ByteBuffer> nextChunk() throws UpstreamException {
-            if (prefix != null) {
-                ByteBuffer first = prefix;
-                prefix = null;
-                return Optional.of(first);
-            }
-            return call.nextChunk();
+            return prefix != null ? Optional.of(takePrefix()) : call.nextChunk();
         }
 
         @Override
-        public UsageReport usage() {
-            return call.usage();
+        public Optional<ByteBuffer> nextChunk(Duration wait) throws UpstreamException {
+            return prefix != null ? Optional.of(takePrefix()) : call.nextChunk(wait);
         }
 
-        @Override
-        public void close() {
-            call.close();
+        private ByteBuffer takePrefix() {
+            ByteBuffer first = prefix;
+            prefix = null;
+            return first;
         }
     }
 

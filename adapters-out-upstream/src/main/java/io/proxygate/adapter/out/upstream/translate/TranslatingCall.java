@@ -3,11 +3,11 @@ package io.proxygate.adapter.out.upstream.translate;
 import io.proxygate.adapter.out.upstream.OneChunkBody;
 import io.proxygate.adapter.out.upstream.sse.SseEvent;
 import io.proxygate.adapter.out.upstream.sse.SseScanner;
+import io.proxygate.application.port.out.ForwardingUpstreamCall;
 import io.proxygate.application.port.out.UpstreamCall;
 import io.proxygate.application.port.out.UpstreamException;
 import io.proxygate.application.port.out.UpstreamHead;
 import io.proxygate.application.http.Headers;
-import io.proxygate.domain.usage.UsageReport;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
@@ -21,13 +21,12 @@ import java.util.function.Consumer;
  * them as soon as the upstream sent them. A JSON reply or error body is read whole (it is one document) and
  * translated in one piece. Usage and everything else come from the upstream call itself.
  */
-final class TranslatingCall implements UpstreamCall {
+final class TranslatingCall extends ForwardingUpstreamCall {
     /** The most an error body may hold while it is read for translation; beyond it the rest is cut. */
     private static final int MAX_ERROR_BYTES = 1 << 20;
     /** The most a non-streamed reply may hold while it is read for translation. */
     private static final int MAX_REPLY_BYTES = 64 << 20;
 
-    private final UpstreamCall call;
     private final WireTranslation codec;
     private final String requestedModel;
     private UpstreamHead head;
@@ -41,7 +40,7 @@ final class TranslatingCall implements UpstreamCall {
     private final Consumer<SseEvent> events;
 
     TranslatingCall(UpstreamCall call, WireTranslation codec, String requestedModel) {
-        this.call = call;
+        super(call);
         this.codec = codec;
         this.requestedModel = requestedModel;
         this.events = e -> translator.event(SseEvent.DEFAULT_TYPE.equals(e.type()) ? null : e.type(), e.data(), out);
@@ -139,15 +138,5 @@ final class TranslatingCall implements UpstreamCall {
         ByteBuffer frames = ByteBuffer.wrap(pending.toByteArray());
         pending.reset();
         return Optional.of(frames);
-    }
-
-    @Override
-    public UsageReport usage() {
-        return call.usage();
-    }
-
-    @Override
-    public void close() {
-        call.close();
     }
 }
