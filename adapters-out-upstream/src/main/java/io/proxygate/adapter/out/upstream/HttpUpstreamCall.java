@@ -352,7 +352,7 @@ final class HttpUpstreamCall implements UpstreamCall {
 
     /**
      * Run by the watchdog's sweep: fails the call when its head is later than the response timeout, or when, after
-     * the head, the upstream has sent nothing for the idle timeout.
+     * the head, the upstream has sent nothing for the idle timeout; and ends a reader's limited wait that has run out.
      */
     void check() {
         if (closed.get() || finished || body.ended()) {
@@ -367,6 +367,7 @@ final class HttpUpstreamCall implements UpstreamCall {
             }
             return;
         }
+        body.wakeReaderIfDue(now);
         if (body.starved()) {
             // The reader holds the upstream back: that is not upstream silence.
             body.touch();

@@ -105,6 +105,47 @@ class StreamingTest extends AdapterOverMockUpstream {
     }
 
     @Test
+    void aLimitedWaitOnAQuietStreamEndsEmptyHandedAndTheStreamGoesOn() throws Exception {
+        CountDownLatch gaveUp = new CountDownLatch(1);
+        mock.onPrefix("/v1/responses", exchange -> {
+            exchange.getResponseHeaders().add("Content-Type", "text/event-stream; charset=utf-8");
+            exchange.sendResponseHeaders(200, 0);
+            OutputStream out = exchange.getResponseBody();
+            out.write(event(0).getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            try {
+                // Quiet until the reader's wait has run out: then the second event.
+                gaveUp.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            out.write(event(1).getBytes(StandardCharsets.UTF_8));
+            out.close();
+        });
+        adapter(Fixtures.settingsFor(mock));
+
+        try (UpstreamCall call = openResponses()) {
+            call.awaitHead();
+            assertThat(text(call.nextChunk(Duration.ofSeconds(10)).orElseThrow())).isEqualTo(event(0));
+
+            // The reader parks without a timer; the call's watchdog ends the wait once it has run out.
+            long started = System.nanoTime();
+            Optional<ByteBuffer> nothing = call.nextChunk(Duration.ofMillis(50));
+            long waitedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+            gaveUp.countDown();
+
+            assertThat(nothing).isNull();
+            assertThat(waitedMillis).isGreaterThanOrEqualTo(50);
+            StringBuilder rest = new StringBuilder();
+            Optional<ByteBuffer> chunk;
+            while ((chunk = call.nextChunk(Duration.ofSeconds(10))) != null && chunk.isPresent()) {
+                rest.append(text(chunk.get()));
+            }
+            assertThat(rest.toString()).isEqualTo(event(1));
+        }
+    }
+
+    @Test
     void aSlowReaderHoldsTheUpstreamBackWithABoundedBuffer() throws Exception {
         int limit = 64 * 1024;
         long total = 48L * 1024 * 1024;

@@ -29,8 +29,9 @@ public interface UpstreamCall extends AutoCloseable {
     Optional<ByteBuffer> nextChunk() throws UpstreamException;
 
     /**
-     * Like {@link #nextChunk()}, waiting at most {@code wait}: a chunk, empty at the end of the body, or {@code null}
-     * when nothing arrived in time (the relay then checks on its client). Default: the plain wait.
+     * Like {@link #nextChunk()}, waiting about {@code wait}: a chunk, empty at the end of the body, or {@code null}
+     * when nothing arrived in time (the relay then checks on its client). An adapter may end the wait somewhat later
+     * than asked (the HTTP adapter's watchdog ends it within a sweep period), never earlier. Default: the plain wait.
      */
     default Optional<ByteBuffer> nextChunk(java.time.Duration wait) throws UpstreamException {
         return nextChunk();
