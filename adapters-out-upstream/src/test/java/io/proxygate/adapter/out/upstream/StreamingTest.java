@@ -1,5 +1,6 @@
 package io.proxygate.adapter.out.upstream;
 
+import com.sun.net.httpserver.HttpExchange;
 import io.proxygate.application.port.out.UpstreamCall;
 import io.proxygate.application.port.out.UpstreamException;
 import io.proxygate.application.port.out.UpstreamHead;
@@ -48,6 +49,13 @@ class StreamingTest extends AdapterOverMockUpstream {
                 + i + "\"}\n\n";
     }
 
+    /** Answers 200 with an event stream and returns its body, for the mock's handler to write events to. */
+    private static OutputStream startEventStream(HttpExchange exchange) throws IOException {
+        exchange.getResponseHeaders().add("Content-Type", "text/event-stream; charset=utf-8");
+        exchange.sendResponseHeaders(200, 0);
+        return exchange.getResponseBody();
+    }
+
     private static String text(ByteBuffer b) {
         byte[] bytes = new byte[b.remaining()];
         b.duplicate().get(bytes);
@@ -63,9 +71,7 @@ class StreamingTest extends AdapterOverMockUpstream {
         }
         List<String> problems = new CopyOnWriteArrayList<>();
         mock.onPrefix("/v1/responses", exchange -> {
-            exchange.getResponseHeaders().add("Content-Type", "text/event-stream; charset=utf-8");
-            exchange.sendResponseHeaders(200, 0);
-            OutputStream out = exchange.getResponseBody();
+            OutputStream out = startEventStream(exchange);
             for (int i = 0; i < events; i++) {
                 out.write(event(i).getBytes(StandardCharsets.UTF_8));
                 out.flush();
@@ -108,9 +114,7 @@ class StreamingTest extends AdapterOverMockUpstream {
     void aLimitedWaitOnAQuietStreamEndsEmptyHandedAndTheStreamGoesOn() throws Exception {
         CountDownLatch gaveUp = new CountDownLatch(1);
         mock.onPrefix("/v1/responses", exchange -> {
-            exchange.getResponseHeaders().add("Content-Type", "text/event-stream; charset=utf-8");
-            exchange.sendResponseHeaders(200, 0);
-            OutputStream out = exchange.getResponseBody();
+            OutputStream out = startEventStream(exchange);
             out.write(event(0).getBytes(StandardCharsets.UTF_8));
             out.flush();
             try {
@@ -223,9 +227,7 @@ class StreamingTest extends AdapterOverMockUpstream {
     void closeFromAnotherThreadWakesABlockedReader() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
         mock.onPrefix("/v1/responses", exchange -> {
-            exchange.getResponseHeaders().add("Content-Type", "text/event-stream");
-            exchange.sendResponseHeaders(200, 0);
-            exchange.getResponseBody().flush();
+            startEventStream(exchange).flush();
             release.await(10, TimeUnit.SECONDS);
         });
         adapter(Fixtures.settingsFor(mock));
@@ -351,10 +353,9 @@ class StreamingTest extends AdapterOverMockUpstream {
     private CountDownLatch oneEventThenSilence() {
         CountDownLatch release = new CountDownLatch(1);
         mock.onPrefix("/v1/responses", exchange -> {
-            exchange.getResponseHeaders().add("Content-Type", "text/event-stream");
-            exchange.sendResponseHeaders(200, 0);
-            exchange.getResponseBody().write(event(0).getBytes(StandardCharsets.UTF_8));
-            exchange.getResponseBody().flush();
+            OutputStream out = startEventStream(exchange);
+            out.write(event(0).getBytes(StandardCharsets.UTF_8));
+            out.flush();
             if (exchange.getRequestURI().getQuery() == null) {
                 release.await(10, TimeUnit.SECONDS);
             }
