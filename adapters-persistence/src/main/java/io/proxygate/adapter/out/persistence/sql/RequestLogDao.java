@@ -41,13 +41,9 @@ public interface RequestLogDao extends SqlObject {
      */
     static void insert(Handle handle, List<RequestLogRow> rows, StatementCache statements) {
         UsageSummary summary = new UsageSummary();
-        Connection connection;
+        Connection connection = null;
         try {
             connection = driverConnection(handle);
-        } catch (SQLException e) {
-            throw new IllegalStateException("request log insert failed: " + e.getMessage(), e);
-        }
-        try {
             PreparedStatement insert = statements.prepare(connection, INSERT);
             for (RequestLogRow row : rows) {
                 summary.add(row);
@@ -84,8 +80,9 @@ public interface RequestLogDao extends SqlObject {
             insert.executeBatch();
             summary.write(connection, statements);
         } catch (SQLException e) {
-            statements.discard(connection, INSERT);
-            statements.discard(connection, UsageSummary.UPSERT);
+            if (connection != null) {
+                statements.forget(connection);
+            }
             throw new IllegalStateException("request log insert failed: " + e.getMessage(), e);
         }
     }

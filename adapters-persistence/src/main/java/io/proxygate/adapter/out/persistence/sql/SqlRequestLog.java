@@ -223,7 +223,7 @@ public final class SqlRequestLog implements RequestLogPort, AutoCloseable {
         }
         List<RequestLogRow> rows = batch.stream().map(RowMapping::toRow).toList();
         try {
-            unwritten.written(batch, () -> jdbi.useTransaction(handle -> RequestLogDao.insert(handle, rows, statements)));
+            unwritten.written(batch, () -> insert(rows));
             written.addAndGet(rows.size());
             recovered();
         } catch (RuntimeException batchFailure) {
@@ -241,7 +241,7 @@ public final class SqlRequestLog implements RequestLogPort, AutoCloseable {
                 RequestRecord record = batch.get(i);
                 try {
                     unwritten.written(List.of(record),
-                            () -> jdbi.useTransaction(handle -> RequestLogDao.insert(handle, List.of(row), statements)));
+                            () -> insert(List.of(row)));
                     written.incrementAndGet();
                 } catch (RuntimeException rowFailure) {
                     unwritten.forget(record);
@@ -251,6 +251,11 @@ public final class SqlRequestLog implements RequestLogPort, AutoCloseable {
                 }
             }
         }
+    }
+
+    /** Inserts the rows in one transaction, with the writer's kept statements. */
+    private void insert(List<RequestLogRow> rows) {
+        jdbi.useTransaction(handle -> RequestLogDao.insert(handle, rows, statements));
     }
 
     /** Keeps rows for a later retry, as many as the buffer holds; the rest are counted as dropped. */
@@ -280,7 +285,7 @@ public final class SqlRequestLog implements RequestLogPort, AutoCloseable {
             }
             List<RequestLogRow> rows = chunk.stream().map(RowMapping::toRow).toList();
             try {
-                unwritten.written(chunk, () -> jdbi.useTransaction(handle -> RequestLogDao.insert(handle, rows, statements)));
+                unwritten.written(chunk, () -> insert(rows));
             } catch (RuntimeException e) {
                 Optional<String> storage = storageProblem(e);
                 if (storage.isPresent()) {

@@ -6,7 +6,6 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 
@@ -43,22 +42,24 @@ final class StatementCache implements AutoCloseable {
     }
 
     private void forgetClosedConnections() throws SQLException {
-        for (Iterator<Map.Entry<Connection, Map<String, PreparedStatement>>> it = byConnection.entrySet().iterator();
-             it.hasNext(); ) {
-            Map.Entry<Connection, Map<String, PreparedStatement>> entry = it.next();
-            if (entry.getKey().isClosed()) {
-                Map<String, PreparedStatement> statements = entry.getValue();
-                it.remove();
-                statements.values().forEach(StatementCache::closeQuietly);
+        List<Connection> closed = new ArrayList<>();
+        for (Connection connection : byConnection.keySet()) {
+            if (connection.isClosed()) {
+                closed.add(connection);
             }
         }
+        closed.forEach(this::forget);
     }
 
-    /** Forgets (and closes) {@code statement} after it failed: its state is unknown, the next use prepares anew. */
-    void discard(Connection connection, String sql) {
-        Map<String, PreparedStatement> statements = byConnection.get(connection);
-        PreparedStatement statement = statements == null ? null : statements.remove(sql);
-        closeQuietly(statement);
+    /**
+     * Forgets (and closes) the statements kept for {@code connection} after one of them failed: their state is
+     * unknown, the next use prepares anew.
+     */
+    void forget(Connection connection) {
+        Map<String, PreparedStatement> statements = byConnection.remove(connection);
+        if (statements != null) {
+            statements.values().forEach(StatementCache::closeQuietly);
+        }
     }
 
     /** Closes every kept statement. */

@@ -68,10 +68,10 @@ class StatementCacheTest {
     }
 
     @Test
-    void aDiscardedStatementIsClosedAndPreparedAnew() throws SQLException {
+    void theStatementsOfAConnectionThatFailedAreClosedAndPreparedAnew() throws SQLException {
         try (Connection connection = open(); StatementCache cache = new StatementCache()) {
             PreparedStatement failed = cache.prepare(connection, INSERT);
-            cache.discard(connection, INSERT);
+            cache.forget(connection);
 
             assertThat(failed.isClosed()).isTrue();
             assertThat(cache.prepare(connection, INSERT)).isNotSameAs(failed);
