@@ -384,7 +384,7 @@ public final class Wiring {
     private static Jdbi database(ProxyGateConfiguration config, String url, SqlDialect dialect,
                                  Environment environment) {
         if (dialect == SqlDialect.SQLITE) {
-            SqliteDatabase.fileOf(url).ifPresent(SqliteDatabase::restrictFiles);
+            SqliteDatabase.fileOf(url).ifPresent(SqliteDatabase::prepare);
         }
         DataSourceFactory factory = new DataSourceFactory();
         factory.setDriverClass(dialect.driverClass());

@@ -17,6 +17,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -153,6 +154,15 @@ class ShutdownSystemIT {
             assertThat(server.process().waitFor(10, TimeUnit.SECONDS)).isTrue();
         }
         assertThat(refreshes.get() - before).as("token refreshes (pool file rewrites) under load").isGreaterThan(8);
+        // SQLite's native library came from the copy beside the database, so the killed JVM left none behind in
+        // its temporary folder (the driver's own unpacking deletes its file only at a clean exit).
+        try (Stream<Path> data = Files.list(root.resolve("data")); Stream<Path> tmp = Files.list(root.resolve("tmp"))) {
+            List<Path> copies = data.filter(f -> f.getFileName().toString().startsWith(".sqlite-native-")).toList();
+            assertThat(copies).hasSize(1);
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(copies.get(0))))
+                    .isEqualTo("rw-------");
+            assertThat(tmp.map(f -> f.getFileName().toString())).noneMatch(n -> n.startsWith("sqlite-"));
+        }
         try (Stream<Path> files = Files.walk(pool)) {
             List<Path> all = files.filter(Files::isRegularFile).toList();
             assertThat(all).filteredOn(f -> f.toString().endsWith(".json")).hasSize(4);

@@ -77,7 +77,7 @@ final class ClientKeyCommands {
             }
         }
         var jdbi = Databases.open(url, config.database.user, config.database.password);
-        SqliteDatabase.fileOf(url).ifPresent(SqliteDatabase::restrictFiles);
+        SqliteDatabase.fileOf(url).ifPresent(SqliteDatabase::prepare);
         return new ClientKeyService(new SqlClientKeyStore(jdbi), CostEstimator.UNPRICED, InstantSource.system(),
                 ZoneId.systemDefault(), new SecureRandom(), false);
     }

@@ -39,9 +39,11 @@ public final class ServerProcess implements AutoCloseable {
     /** Starts the server with data and pool under {@code root} and waits until {@code /healthz} answers. */
     public static ServerProcess start(Path root, Map<String, String> env) throws Exception {
         int port = freePort();
+        // A temporary folder of its own, so a test can see what the server leaves there.
+        Path tmp = java.nio.file.Files.createDirectories(root.resolve("tmp"));
         List<String> command = new ArrayList<>(List.of(
                 ProcessHandle.current().info().command().orElse("java"),
-                "--enable-native-access=ALL-UNNAMED", "-Xmx256m",
+                "--enable-native-access=ALL-UNNAMED", "-Xmx256m", "-Djava.io.tmpdir=" + tmp,
                 "-cp", System.getProperty("java.class.path"), "io.proxygate.bootstrap.Main", "serve",
                 "--config", root.resolve("absent-config.toml").toString()));
         ProcessBuilder pb = new ProcessBuilder(command);

@@ -18,8 +18,9 @@ import java.util.Map;
 
 /**
  * {@code GET /assets/{name}}: the dashboard's script modules, styles and icon, from the jar (the chart library from
- * its WebJar). Only the listed files exist; each is loaded once and served with an ETag, revalidated on every load
- * so an upgrade is never hidden by a cache.
+ * its WebJar). Only the listed files exist; each is loaded when first asked for (not at start, where reading and
+ * hashing them all took 20 ms before the server could answer) and served with an ETag, revalidated on every load so
+ * an upgrade is never hidden by a cache.
  */
 @Path("/assets")
 public final class AssetsResource {
@@ -47,24 +48,24 @@ public final class AssetsResource {
         return Map.copyOf(files);
     }
 
-    private final Map<String, Asset> assets;
-
-    public AssetsResource() {
-        java.util.HashMap<String, Asset> loaded = new java.util.HashMap<>();
-        FILES.forEach((name, spec) -> {
-            byte[] bytes = load(spec[0]);
-            loaded.put(name, new Asset(bytes, spec[1], new EntityTag(digest(bytes))));
-        });
-        assets = Map.copyOf(loaded);
+    /** Every name served. */
+    static java.util.Set<String> names() {
+        return FILES.keySet();
     }
+
+    private final Map<String, Asset> loaded = new java.util.concurrent.ConcurrentHashMap<>();
 
     @GET
     @Path("{name}")
     public Response get(@PathParam("name") String name, @HeaderParam("If-None-Match") String ifNoneMatch) {
-        Asset asset = assets.get(name);
-        if (asset == null) {
+        String[] spec = FILES.get(name);
+        if (spec == null) {
             return Response.status(404).type("text/plain").entity("not found\n").build();
         }
+        Asset asset = loaded.computeIfAbsent(name, n -> {
+            byte[] bytes = load(spec[0]);
+            return new Asset(bytes, spec[1], new EntityTag(digest(bytes)));
+        });
         if (ifNoneMatch != null && ifNoneMatch.contains(asset.tag().getValue())) {
             return Response.notModified(asset.tag()).header("Cache-Control", "no-cache").build();
         }

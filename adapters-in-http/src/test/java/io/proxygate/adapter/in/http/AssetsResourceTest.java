@@ -60,6 +60,20 @@ class AssetsResourceTest {
         assertThat(page).contains("<script type=\"module\" src=\"/assets/app.js\"></script>");
     }
 
+    /** Assets are read when first asked for, so a file missing from the jar would only show there. */
+    @Test
+    void everyListedAssetIsInTheJarAndKeepsItsTag() {
+        assertThat(AssetsResource.names()).contains("app.css", "favicon.svg", "uplot.js", "uplot.css")
+                .containsAll(AssetsResource.MODULES);
+        for (String name : AssetsResource.names()) {
+            Response first = assets.get(name, null);
+            assertThat(first.getStatus()).as(name).isEqualTo(200);
+            assertThat((byte[]) first.getEntity()).as(name).isNotEmpty();
+            String tag = first.getEntityTag().getValue();
+            assertThat(assets.get(name, "\"" + tag + "\"").getStatus()).as(name).isEqualTo(304);
+        }
+    }
+
     @Test
     void unlistedNamesAreNotFound() {
         assertThat(assets.get("../index.html", null).getStatus()).isEqualTo(404);

@@ -16,6 +16,7 @@ import org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient;
 import org.apache.hc.client5.http.impl.async.HttpAsyncClients;
 import org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManager;
 import org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManagerBuilder;
+import org.apache.hc.client5.http.ssl.DefaultClientTlsStrategy;
 import org.apache.hc.client5.http.protocol.HttpClientContext;
 import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.Header;
@@ -215,6 +216,7 @@ public final class HttpUpstreamAdapter implements UpstreamPort, AutoCloseable {
                         .setSocketTimeout(Timeout.of(leakBackstop(settings)))
                         .setValidateAfterInactivity(TimeValue.ofSeconds(2))
                         .build())
+                .setTlsStrategy(new FirstUseTlsStrategy(DefaultClientTlsStrategy::createDefault))
                 .setDefaultTlsConfig(TlsConfig.custom()
                         .setHandshakeTimeout(connect)
                         .setVersionPolicy(versionPolicy)

@@ -68,8 +68,19 @@ public final class SqliteDatabase {
     /** Opens (creating it 0600 if missing, with its parent folders) the database file at {@code dbFile}. */
     public static Jdbi open(Path dbFile) {
         Path file = dbFile.toAbsolutePath().normalize();
-        restrictFiles(file);
+        prepare(file);
         return open("jdbc:sqlite:" + file);
+    }
+
+    /**
+     * Before the first connection to the database at {@code dbFile}: its files made owner-only
+     * ({@link #restrictFiles}) and the driver's native library taken from a copy beside it instead of being unpacked
+     * from the jar again ({@link SqliteNativeLibrary}).
+     */
+    public static void prepare(Path dbFile) {
+        Path file = dbFile.toAbsolutePath().normalize();
+        restrictFiles(file);
+        SqliteNativeLibrary.useCopyIn(file.getParent());
     }
 
     /**
