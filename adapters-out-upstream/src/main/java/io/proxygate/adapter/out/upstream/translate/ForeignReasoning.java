@@ -48,7 +48,7 @@ final class ForeignReasoning {
                 }
             }
         }
-        return changed ? Optional.of(WireJson.bytes(root)) : Optional.empty();
+        return changed ? Optional.of(Json.bytes(root)) : Optional.empty();
     }
 
     private static Optional<byte[]> stripReasoning(byte[] body) {
@@ -67,7 +67,7 @@ final class ForeignReasoning {
                 changed = true;
             }
         }
-        return changed ? Optional.of(WireJson.bytes(root)) : Optional.empty();
+        return changed ? Optional.of(Json.bytes(root)) : Optional.empty();
     }
 
     static boolean contains(byte[] haystack, byte[] needle) {
