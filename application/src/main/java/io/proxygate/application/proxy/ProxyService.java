@@ -2,6 +2,7 @@ package io.proxygate.application.proxy;
 
 import io.proxygate.application.auth.CredentialUnavailable;
 import io.proxygate.application.auth.TokenKeeper;
+import io.proxygate.application.http.BodyBytes;
 import io.proxygate.application.http.Headers;
 import io.proxygate.application.http.Route;
 import io.proxygate.application.pool.CredentialPool;
@@ -65,6 +66,8 @@ import java.util.function.Supplier;
  */
 public final class ProxyService implements ProxyUseCase {
     private static final System.Logger LOG = System.getLogger(ProxyService.class.getName());
+    /** A body carrying account-encrypted reasoning holds this field; only its account can read it. */
+    private static final byte[] ENCRYPTED_CONTENT_MARK = "\"encrypted_content\"".getBytes(StandardCharsets.US_ASCII);
     /** The request log's error class (and the failure type) of a request whose client left. */
     public static final String CLIENT_DISCONNECTED = "client_disconnected";
     /** The request log's error class of a request that shutdown ended before its upstream did. */
@@ -280,7 +283,7 @@ public final class ProxyService implements ProxyUseCase {
             this.startedAt = startedAt;
             RequestFacts facts = command.facts();
             this.query = new RouteQuery(command.route().api(), facts.model(), facts.conversation(),
-                    facts.previousResponseId(), containsAscii(command.body(), "\"encrypted_content\""));
+                    facts.previousResponseId(), BodyBytes.contains(command.body(), ENCRYPTED_CONTENT_MARK));
             this.deadline = settings.attemptDeadline().isZero() ? null : startedAt.plus(settings.attemptDeadline());
             this.upstreamRoute = command.route();
         }
@@ -1134,19 +1137,5 @@ public final class ProxyService implements ProxyUseCase {
 
     private static Duration min(Duration a, Duration b) {
         return a.compareTo(b) <= 0 ? a : b;
-    }
-
-    private static boolean containsAscii(byte[] haystack, String needle) {
-        byte[] n = needle.getBytes(StandardCharsets.US_ASCII);
-        outer:
-        for (int i = 0; i <= haystack.length - n.length; i++) {
-            for (int j = 0; j < n.length; j++) {
-                if (haystack[i + j] != n[j]) {
-                    continue outer;
-                }
-            }
-            return true;
-        }
-        return false;
     }
 }

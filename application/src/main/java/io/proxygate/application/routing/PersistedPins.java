@@ -10,7 +10,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -20,22 +19,21 @@ import java.util.concurrent.ConcurrentHashMap;
  * often it is used, and {@link #flush} writes them in one batch. A store that fails costs only persistence: the
  * entries wait for the next flush and routing goes on from memory.
  */
-final class PersistedPins implements PinTable {
+final class PersistedPins extends MemoryPins {
     private static final System.Logger LOG = System.getLogger(PersistedPins.class.getName());
 
-    private final ConversationPins memory;
     private final ConversationPinPort store;
     private final long ttlMillis;
     private final ConcurrentHashMap<ConversationKey, SavedPin> unsaved = new ConcurrentHashMap<>();
     private final PinStoreFailures storeFailures = new PinStoreFailures(LOG);
 
     PersistedPins(ConversationPinPort store, Duration ttl, int maxPins, Instant now) {
+        super(new ConversationPins(ttl, maxPins));
         this.store = store;
-        this.memory = new ConversationPins(ttl, maxPins);
         this.ttlMillis = ttl.toMillis();
         try {
             for (SavedPin p : store.live(liveSince(now))) {
-                memory.pin(p.key(), p.credential(), p.touchedAt().isAfter(now) ? now : p.touchedAt());
+                super.pin(p.key(), p.credential(), p.touchedAt().isAfter(now) ? now : p.touchedAt());
             }
         } catch (RuntimeException e) {
             storeFailures.record("read", e);
@@ -43,19 +41,14 @@ final class PersistedPins implements PinTable {
     }
 
     @Override
-    public Optional<CredentialId> lookup(ConversationKey key, Instant now) {
-        return memory.lookup(key, now);
-    }
-
-    @Override
     public void pin(ConversationKey key, CredentialId credential, Instant now) {
-        memory.pin(key, credential, now);
+        super.pin(key, credential, now);
         unsaved.put(key, new SavedPin(key, credential, now));
     }
 
     @Override
     public int sweep(Instant now) {
-        int gone = memory.sweep(now);
+        int gone = super.sweep(now);
         try {
             store.deleteIdleBefore(liveSince(now));
         } catch (RuntimeException e) {

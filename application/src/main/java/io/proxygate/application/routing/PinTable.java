@@ -2,7 +2,6 @@ package io.proxygate.application.routing;
 
 import io.proxygate.domain.credential.CredentialId;
 import io.proxygate.domain.routing.ConversationKey;
-import io.proxygate.domain.routing.ConversationPins;
 
 import java.time.Instant;
 import java.util.Optional;
@@ -24,24 +23,5 @@ interface PinTable {
     /** Writes pins not yet stored, for tables that store behind; returns how many were written. */
     default int flush() {
         return 0;
-    }
-
-    static PinTable inMemory(ConversationPins pins) {
-        return new PinTable() {
-            @Override
-            public Optional<CredentialId> lookup(ConversationKey key, Instant now) {
-                return pins.lookup(key, now);
-            }
-
-            @Override
-            public void pin(ConversationKey key, CredentialId credential, Instant now) {
-                pins.pin(key, credential, now);
-            }
-
-            @Override
-            public int sweep(Instant now) {
-                return pins.sweep(now);
-            }
-        };
     }
 }

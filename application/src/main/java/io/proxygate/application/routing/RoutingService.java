@@ -95,7 +95,7 @@ public final class RoutingService extends OutcomePolicy implements CredentialRou
     /** Conversation pins in memory: one instance alone. */
     public RoutingService(CredentialPool pool, CredentialStatePort state, RoutingSettings settings,
                           InstantSource clock) {
-        this(pool, state, PinTable.inMemory(new ConversationPins(settings.pinTtl(), settings.maxPins())), settings,
+        this(pool, state, new MemoryPins(new ConversationPins(settings.pinTtl(), settings.maxPins())), settings,
                 clock);
     }
 

@@ -13,12 +13,27 @@ import java.util.function.Consumer;
 abstract class ChatChunkStream extends JsonEventTranslator {
     protected final String model;
     protected final boolean includeUsage;
+    /** What the upstream streams ("message", "response"): named in the error when its stream ends too early. */
+    private final String upstreamReply;
     protected long created = Instant.now().getEpochSecond();
     protected String id;
 
-    ChatChunkStream(String model, boolean includeUsage) {
+    ChatChunkStream(String model, boolean includeUsage, String upstreamReply) {
         this.model = model;
         this.includeUsage = includeUsage;
+        this.upstreamReply = upstreamReply;
+    }
+
+    @Override
+    public final void end(boolean clean, Consumer<byte[]> out) {
+        if (!finished) {
+            fail(ErrorShapes.openAiStreamEnded(clean, upstreamReply), out);
+        }
+    }
+
+    /** The stream's first chunk: the assistant's role, with empty content. */
+    protected final byte[] openingChunk() {
+        return chunk(Json.object().put("role", "assistant").put("content", ""), null);
     }
 
     protected final void fail(ObjectNode error, Consumer<byte[]> out) {
@@ -67,5 +82,26 @@ abstract class ChatChunkStream extends JsonEventTranslator {
             c.putNull("usage");
         }
         return Json.dataFrame(c);
+    }
+
+    /** The chunk that opens tool call {@code index}: its call id and function name, its arguments still empty. */
+    protected final byte[] toolCallStart(int index, String callId, String name) {
+        ObjectNode call = Json.object().put("index", index);
+        call.put("id", callId).put("type", "function");
+        call.putObject("function").put("name", name).put("arguments", "");
+        return toolCallChunk(call);
+    }
+
+    /** The chunk that adds {@code part} to tool call {@code index}'s arguments. */
+    protected final byte[] toolCallArguments(int index, String part) {
+        ObjectNode call = Json.object().put("index", index);
+        call.putObject("function").put("arguments", part);
+        return toolCallChunk(call);
+    }
+
+    private byte[] toolCallChunk(ObjectNode call) {
+        ObjectNode delta = Json.object();
+        delta.putArray("tool_calls").add(call);
+        return chunk(delta, null);
     }
 }

@@ -289,7 +289,7 @@ public final class ChatToMessages implements RequestAwareTranslation {
         private String stopReason;
 
         MessagesEventsAsChunks(String model, boolean includeUsage) {
-            super(model, includeUsage);
+            super(model, includeUsage, "message");
         }
 
         @Override
@@ -298,20 +298,14 @@ public final class ChatToMessages implements RequestAwareTranslation {
                 case "message_start" -> {
                     id = chatId(e.path("message").path("id").asText("msg"));
                     usage.read(e.path("message").get("usage"));
-                    ObjectNode delta = Json.object().put("role", "assistant").put("content", "");
-                    out.accept(chunk(delta, null));
+                    out.accept(openingChunk());
                 }
                 case "content_block_start" -> {
                     JsonNode block = e.path("content_block");
                     if ("tool_use".equals(block.path("type").asText())) {
                         int toolIndex = toolIndexOfBlock.size();
                         toolIndexOfBlock.put(e.path("index").asInt(), toolIndex);
-                        ObjectNode call = Json.object().put("index", toolIndex);
-                        call.put("id", block.path("id").asText()).put("type", "function");
-                        call.putObject("function").put("name", block.path("name").asText()).put("arguments", "");
-                        ObjectNode delta = Json.object();
-                        delta.putArray("tool_calls").add(call);
-                        out.accept(chunk(delta, null));
+                        out.accept(toolCallStart(toolIndex, block.path("id").asText(), block.path("name").asText()));
                     } else if ("text".equals(block.path("type").asText())
                             && !block.path("text").asText("").isEmpty()) {
                         out.accept(chunk(Json.object().put("content", block.path("text").asText()), null));
@@ -326,11 +320,7 @@ public final class ChatToMessages implements RequestAwareTranslation {
                             Integer toolIndex = toolIndexOfBlock.get(e.path("index").asInt());
                             String part = d.path("partial_json").asText("");
                             if (toolIndex != null && !part.isEmpty()) {
-                                ObjectNode call = Json.object().put("index", toolIndex);
-                                call.putObject("function").put("arguments", part);
-                                ObjectNode delta = Json.object();
-                                delta.putArray("tool_calls").add(call);
-                                out.accept(chunk(delta, null));
+                                out.accept(toolCallArguments(toolIndex, part));
                             }
                         }
                         default -> {
@@ -347,13 +337,6 @@ public final class ChatToMessages implements RequestAwareTranslation {
                 default -> {
                     // ping
                 }
-            }
-        }
-
-        @Override
-        public void end(boolean clean, Consumer<byte[]> out) {
-            if (!finished) {
-                fail(ErrorShapes.openAiStreamEnded(clean, "message"), out);
             }
         }
     }

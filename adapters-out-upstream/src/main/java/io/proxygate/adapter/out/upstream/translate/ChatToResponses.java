@@ -288,7 +288,7 @@ public final class ChatToResponses implements RequestAwareTranslation {
         private boolean started;
 
         ResponsesEventsAsChunks(String model, boolean includeUsage) {
-            super(model, includeUsage);
+            super(model, includeUsage, "response");
         }
 
         @Override
@@ -312,7 +312,7 @@ public final class ChatToResponses implements RequestAwareTranslation {
                     String d = e.path("delta").asText("");
                     if (index != null && !d.isEmpty()) {
                         argumentsStreamed.add(e.path("item_id").asText());
-                        out.accept(arguments(index, d));
+                        out.accept(toolCallArguments(index, d));
                     }
                 }
                 case "response.output_item.done" -> {
@@ -327,7 +327,7 @@ public final class ChatToResponses implements RequestAwareTranslation {
                         }
                         String args = item.path("arguments").asText("");
                         if (!argumentsStreamed.contains(itemId) && !args.isEmpty()) {
-                            out.accept(arguments(index, args));
+                            out.accept(toolCallArguments(index, args));
                         }
                     } else if ("message".equals(itemType) && !textStreamed.contains(itemId)) {
                         // Some upstreams send a message whole, without deltas.
@@ -368,13 +368,6 @@ public final class ChatToResponses implements RequestAwareTranslation {
             }
         }
 
-        @Override
-        public void end(boolean clean, Consumer<byte[]> out) {
-            if (!finished) {
-                fail(ErrorShapes.openAiStreamEnded(clean, "response"), out);
-            }
-        }
-
         private void start(JsonNode response, Consumer<byte[]> out) {
             if (started) {
                 return;
@@ -384,27 +377,14 @@ public final class ChatToResponses implements RequestAwareTranslation {
             if (response != null && response.path("created_at").canConvertToLong()) {
                 created = response.path("created_at").asLong();
             }
-            out.accept(chunk(Json.object().put("role", "assistant").put("content", ""), null));
+            out.accept(openingChunk());
         }
 
         private int toolStart(JsonNode item, Consumer<byte[]> out) {
             int index = toolIndex.size();
             toolIndex.put(item.path("id").asText(), index);
-            ObjectNode call = Json.object().put("index", index);
-            call.put("id", item.path("call_id").asText()).put("type", "function");
-            call.putObject("function").put("name", item.path("name").asText()).put("arguments", "");
-            ObjectNode delta = Json.object();
-            delta.putArray("tool_calls").add(call);
-            out.accept(chunk(delta, null));
+            out.accept(toolCallStart(index, item.path("call_id").asText(), item.path("name").asText()));
             return index;
-        }
-
-        private byte[] arguments(int index, String part) {
-            ObjectNode call = Json.object().put("index", index);
-            call.putObject("function").put("arguments", part);
-            ObjectNode delta = Json.object();
-            delta.putArray("tool_calls").add(call);
-            return chunk(delta, null);
         }
     }
 }

@@ -18,6 +18,6 @@ final class ClientErrors {
         error.put("type", type);
         error.putNull("param");
         error.putNull("code");
-        return WireJson.bytes(e);
+        return Json.bytes(e);
     }
 }

@@ -3,6 +3,7 @@ package io.proxygate.adapter.out.upstream.translate;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.proxygate.application.http.BodyBytes;
 import io.proxygate.application.http.Route;
 
 import java.nio.charset.StandardCharsets;
@@ -27,8 +28,10 @@ final class ForeignReasoning {
     /** The body without foreign reasoning, or empty when it has none (the common case: nothing parsed). */
     static Optional<byte[]> strip(Route route, byte[] body) {
         return switch (route) {
-            case MESSAGES, MESSAGES_COUNT_TOKENS -> contains(body, THINKING_MARK) ? stripThinking(body) : Optional.empty();
-            case RESPONSES, RESPONSES_COMPACT -> contains(body, REASONING_MARK) ? stripReasoning(body) : Optional.empty();
+            case MESSAGES, MESSAGES_COUNT_TOKENS ->
+                    BodyBytes.contains(body, THINKING_MARK) ? stripThinking(body) : Optional.empty();
+            case RESPONSES, RESPONSES_COMPACT ->
+                    BodyBytes.contains(body, REASONING_MARK) ? stripReasoning(body) : Optional.empty();
             default -> Optional.empty();
         };
     }
@@ -48,7 +51,7 @@ final class ForeignReasoning {
                 }
             }
         }
-        return changed ? Optional.of(WireJson.bytes(root)) : Optional.empty();
+        return changed ? Optional.of(Json.bytes(root)) : Optional.empty();
     }
 
     private static Optional<byte[]> stripReasoning(byte[] body) {
@@ -67,19 +70,6 @@ final class ForeignReasoning {
                 changed = true;
             }
         }
-        return changed ? Optional.of(WireJson.bytes(root)) : Optional.empty();
-    }
-
-    static boolean contains(byte[] haystack, byte[] needle) {
-        outer:
-        for (int i = 0; i <= haystack.length - needle.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (haystack[i + j] != needle[j]) {
-                    continue outer;
-                }
-            }
-            return true;
-        }
-        return false;
+        return changed ? Optional.of(Json.bytes(root)) : Optional.empty();
     }
 }

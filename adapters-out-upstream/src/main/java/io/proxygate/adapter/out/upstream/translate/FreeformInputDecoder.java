@@ -69,30 +69,35 @@ final class FreeformInputDecoder {
         if (k < 0) {
             return false;
         }
-        int i = k + key.length();
-        while (i < raw.length() && Character.isWhitespace(raw.charAt(i))) {
-            i++;
-        }
-        if (i >= raw.length()) {
+        int colon = next(':', k + key.length());
+        if (colon < 0) {
             return false;
         }
-        if (raw.charAt(i) != ':') {
-            done = true;
+        int quote = next('"', colon + 1);
+        if (quote < 0) {
             return false;
         }
-        i++;
-        while (i < raw.length() && Character.isWhitespace(raw.charAt(i))) {
-            i++;
-        }
-        if (i >= raw.length()) {
-            return false;
-        }
-        if (raw.charAt(i) != '"') {
-            done = true;
-            return false;
-        }
-        pos = i + 1;
+        pos = quote + 1;
         inValue = true;
         return true;
+    }
+
+    /**
+     * Where {@code expected} stands, after any white space from {@code from}; -1 while the fragments have not reached
+     * it, and -1 (and nothing more to decode) when another character stands there: the field holds no string.
+     */
+    private int next(char expected, int from) {
+        int i = from;
+        while (i < raw.length() && Character.isWhitespace(raw.charAt(i))) {
+            i++;
+        }
+        if (i >= raw.length()) {
+            return -1;
+        }
+        if (raw.charAt(i) != expected) {
+            done = true;
+            return -1;
+        }
+        return i;
     }
 }

@@ -242,7 +242,7 @@ public final class MessagesToResponses implements RequestAwareTranslation {
         if (input instanceof RawJsonNode raw) {
             return raw.compactText();
         }
-        return WireJson.text(input.isMissingNode() ? WireJson.NODES.objectNode() : input);
+        return Json.string(input.isMissingNode() ? WireJson.NODES.objectNode() : input);
     }
 
     private static void flush(ArrayNode items, String role, List<ObjectNode> parts) {
@@ -463,7 +463,7 @@ public final class MessagesToResponses implements RequestAwareTranslation {
         out.put("stop_reason", stopReason(response, toolUse));
         out.putNull("stop_sequence");
         out.set("usage", usage(response.path("usage")));
-        return WireJson.bytes(out);
+        return Json.bytes(out);
     }
 
     /** A tool call's arguments as the object Anthropic clients expect; a free-form call's text under "input". */
@@ -553,7 +553,7 @@ public final class MessagesToResponses implements RequestAwareTranslation {
         ObjectNode e = WireJson.NODES.objectNode();
         e.put("type", "error");
         e.putObject("error").put("type", type).put("message", message);
-        return WireJson.bytes(e);
+        return Json.bytes(e);
     }
 
     /**
@@ -563,7 +563,7 @@ public final class MessagesToResponses implements RequestAwareTranslation {
     public long estimateInputTokens(byte[] clientBody) throws Untranslatable {
         ObjectNode in = WireJson.object(clientBody);
         in.put("model", in.path("model").asText("unknown"));
-        return inputTokensOf(request(WireJson.bytes(in), in.path("model").asText()));
+        return inputTokensOf(request(Json.bytes(in), in.path("model").asText()));
     }
 
     @Override
@@ -669,7 +669,7 @@ public final class MessagesToResponses implements RequestAwareTranslation {
                         openToolUse(item, out);
                     }
                     if (!argumentsStreamed) {
-                        delta("input_json_delta", "partial_json", WireJson.text(toolInput(item)), out);
+                        delta("input_json_delta", "partial_json", Json.string(toolInput(item)), out);
                     }
                     argumentsStreamed = false;
                     close(out);

@@ -9,10 +9,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
-/** JSON and SSE helpers the codecs share: one mapper, forgiving reads, and SSE frames as bytes. */
+/** Forgiving JSON reads and named SSE frames, over {@link Json}'s mapper (which also writes the trees). */
 final class WireJson {
-    static final ObjectMapper MAPPER = new ObjectMapper();
-    static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    private static final ObjectMapper MAPPER = Json.MAPPER;
+    static final JsonNodeFactory NODES = Json.NODES;
 
     private WireJson() {
     }
@@ -51,25 +51,9 @@ final class WireJson {
         }
     }
 
-    static byte[] bytes(JsonNode node) {
-        try {
-            return MAPPER.writeValueAsBytes(node);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("a JSON tree always serialises", e);
-        }
-    }
-
-    static String text(JsonNode node) {
-        try {
-            return MAPPER.writeValueAsString(node);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("a JSON tree always serialises", e);
-        }
-    }
-
     /** One complete SSE frame: {@code event: name}, one {@code data:} line, blank line. */
     static byte[] frame(String name, JsonNode data) {
-        String json = text(data);
+        String json = Json.string(data);
         StringBuilder sb = new StringBuilder(json.length() + name.length() + 20);
         if (name != null) {
             sb.append("event: ").append(name).append('\n');

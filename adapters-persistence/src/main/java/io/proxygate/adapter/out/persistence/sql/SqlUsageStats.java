@@ -29,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.BiConsumer;
 
 /**
  * Reads usage out of the {@code request_log} table: totals, grouped statistics with percentiles, chart series and
@@ -465,23 +466,33 @@ public final class SqlUsageStats implements UsageStatsPort, UsageSeriesPort {
 
     /** Fills this connection's bucket table, runs {@code work} on the same connection, and empties it again. */
     private <T> T withBuckets(List<Span> buckets, Work<T> work) {
+        return withTempRows("stat_buckets", "label TEXT NOT NULL, lo BIGINT NOT NULL, hi BIGINT NOT NULL",
+                "INSERT INTO stat_buckets (label, lo, hi) VALUES (:label, :lo, :hi)", buckets,
+                (batch, b) -> batch.bind("label", b.label()).bind("lo", b.lo()).bind("hi", b.hi()), work);
+    }
+
+    /**
+     * Fills this connection's temporary {@code table} (made with {@code columns} when missing) with {@code rows}
+     * through {@code insert}, runs {@code work} on the same connection, and empties the table again.
+     */
+    private <R, T> T withTempRows(String table, String columns, String insert, List<R> rows,
+                                  BiConsumer<PreparedBatch, R> bind, Work<T> work) {
         return jdbi.withHandle(h -> {
-            h.execute("CREATE TEMP TABLE IF NOT EXISTS stat_buckets (label TEXT NOT NULL, lo BIGINT NOT NULL, "
-                    + "hi BIGINT NOT NULL)");
-            h.execute("DELETE FROM stat_buckets");
+            h.execute("CREATE TEMP TABLE IF NOT EXISTS " + table + " (" + columns + ")");
+            h.execute("DELETE FROM " + table);
             try {
-                if (!buckets.isEmpty()) {
-                    PreparedBatch batch = h.prepareBatch(
-                            "INSERT INTO stat_buckets (label, lo, hi) VALUES (:label, :lo, :hi)");
-                    for (Span b : buckets) {
-                        batch.bind("label", b.label()).bind("lo", b.lo()).bind("hi", b.hi()).add();
+                if (!rows.isEmpty()) {
+                    PreparedBatch batch = h.prepareBatch(insert);
+                    for (R row : rows) {
+                        bind.accept(batch, row);
+                        batch.add();
                     }
                     batch.execute();
                 }
-                analyze(h, "stat_buckets");
+                analyze(h, table);
                 return work.run(h);
             } finally {
-                h.execute("DELETE FROM stat_buckets");
+                h.execute("DELETE FROM " + table);
             }
         });
     }
@@ -553,26 +564,12 @@ public final class SqlUsageStats implements UsageStatsPort, UsageSeriesPort {
         for (Span b : buckets) {
             split(b.label(), b.lo(), b.hi(), b.start(), pieces);
         }
-        return jdbi.withHandle(h -> {
-            h.execute("CREATE TEMP TABLE IF NOT EXISTS stat_pieces (label TEXT NOT NULL, lo BIGINT NOT NULL, "
-                    + "hi BIGINT NOT NULL, start BIGINT NOT NULL, period_ms BIGINT NOT NULL)");
-            h.execute("DELETE FROM stat_pieces");
-            try {
-                if (!pieces.isEmpty()) {
-                    PreparedBatch batch = h.prepareBatch("INSERT INTO stat_pieces (label, lo, hi, start, period_ms) "
-                            + "VALUES (:label, :lo, :hi, :start, :period_ms)");
-                    for (Piece p : pieces) {
-                        batch.bind("label", p.label()).bind("lo", p.lo()).bind("hi", p.hi())
-                                .bind("start", p.start()).bind("period_ms", p.periodMs()).add();
-                    }
-                    batch.execute();
-                }
-                analyze(h, "stat_pieces");
-                return work.run(h);
-            } finally {
-                h.execute("DELETE FROM stat_pieces");
-            }
-        });
+        return withTempRows("stat_pieces", "label TEXT NOT NULL, lo BIGINT NOT NULL, hi BIGINT NOT NULL, "
+                        + "start BIGINT NOT NULL, period_ms BIGINT NOT NULL",
+                "INSERT INTO stat_pieces (label, lo, hi, start, period_ms) "
+                        + "VALUES (:label, :lo, :hi, :start, :period_ms)",
+                pieces, (batch, p) -> batch.bind("label", p.label()).bind("lo", p.lo()).bind("hi", p.hi())
+                        .bind("start", p.start()).bind("period_ms", p.periodMs()), work);
     }
 
     private static TokenUsage tokens(ResultSet rs) throws SQLException {
