@@ -17,9 +17,10 @@
 #  - MALLOC_ARENA_MAX=2 (exported to the JVM unless already set): glibc gives each thread that mallocs under
 #    contention an arena of its own, up to 8 per core, and memory freed in one arena is not reused by another; the JIT
 #    compilers, GC and Jetty threads then each keep their own slack.
-#  - -XX:TrimNativeHeapInterval=5000 (JDK 22+): every 5 s the JVM asks glibc to give freed native memory back to the
-#    system (malloc_trim). The JIT compilers' arenas are freed after a burst of compilation, but glibc kept those
-#    pages: after start-up and after load they stayed in RSS.
+#  - -XX:TrimNativeHeapInterval=1000 (JDK 22+): every second the JVM asks glibc to give freed native memory back to
+#    the system (malloc_trim). The JIT compilers' arenas are freed after a burst of compilation, but glibc kept those
+#    pages: after start-up and after load they stayed in RSS. A trim takes 0.1-0.8 ms here; every second instead of
+#    every 5 s, RSS 3 s after start is 165-168 MiB instead of 185.
 # Start-up: an ahead-of-time cache beside the jar (JDK 25+, JEP 483/514/515: classes loaded and linked, method
 # profiles), written when the first server run after a build stops and used by every later start; JDK 21-24 get a
 # dynamic class-data archive instead. Either is rebuilt when the jar, the JDK or these options change. Set
@@ -76,7 +77,7 @@ proxygate_jvm_options() {
     jvm_options+=(-XX:+UseCompactObjectHeaders)
   fi
   if [ "${major:-0}" -ge 22 ] 2>/dev/null; then
-    jvm_options+=(-XX:TrimNativeHeapInterval=5000)
+    jvm_options+=(-XX:TrimNativeHeapInterval=1000)
   fi
   export MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2}
   [ "${PROXYGATE_AOT:-on}" = off ] && return 0
