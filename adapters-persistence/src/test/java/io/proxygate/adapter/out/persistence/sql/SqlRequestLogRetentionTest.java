@@ -76,6 +76,55 @@ class SqlRequestLogRetentionTest {
         assertThat(stats.recent(10, Optional.empty())).extracting(RequestRecord::requestId).containsExactly("e");
     }
 
+    /**
+     * The request-log writer commits new rows all the while (as on a server under load): every day still folds, no
+     * new row is lost, and the totals hold. A fold that read before taking the write lock failed here at once.
+     */
+    @Test
+    void oldDaysFoldWhileTheWriterCommitsNewRows() throws Exception {
+        List<RequestRecord> old = new java.util.ArrayList<>();
+        for (int day = 0; day < 20; day++) {
+            for (int i = 0; i < 50; i++) {
+                old.add(row("old-" + day + "-" + i, NOW.minus(Duration.ofDays(100 + day)).plusSeconds(i), 200, 10, 1,
+                        "0.001"));
+            }
+        }
+        write(old.toArray(RequestRecord[]::new));
+        java.util.concurrent.atomic.AtomicBoolean folding = new java.util.concurrent.atomic.AtomicBoolean(true);
+        int appended;
+        long folded;
+        SqlRequestLog log = new SqlRequestLog(jdbi, 8192, 1024, Duration.ZERO, Duration.ofSeconds(5));
+        try (log) {
+            java.util.concurrent.CompletableFuture<Integer> writer = java.util.concurrent.CompletableFuture.supplyAsync(
+                    () -> {
+                        int n = 0;
+                        while (folding.get()) {
+                            log.append(row("new-" + n, NOW.minusSeconds(1 + n % 3600), 200, 1, 1, "0.5"));
+                            n++;
+                            java.util.concurrent.locks.LockSupport.parkNanos(100_000);
+                        }
+                        return n;
+                    });
+            try {
+                folded = new SqlRequestLogRetention(jdbi).rollUpBefore(NOW.minus(Duration.ofDays(90)), ZoneOffset.UTC);
+            } finally {
+                folding.set(false);
+            }
+            appended = writer.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        }
+
+        assertThat(folded).isEqualTo(1000);
+        assertThat(appended).as("new rows appended during the fold").isPositive();
+        assertThat(log.writtenCount()).isEqualTo(appended);
+        assertThat(log.droppedCount() + log.failedCount()).isZero();
+        UsageTotals total = stats.totalsByCredential(Instant.EPOCH, NOW).getFirst();
+        assertThat(total.requests()).isEqualTo(1000 + appended);
+        assertThat(total.tokens().inputTokens()).isEqualTo(10_000 + appended);
+        long rollups = jdbi.withHandle(h -> h.createQuery("SELECT count(*) FROM request_log WHERE route = 'rollup'")
+                .mapTo(Long.class).one());
+        assertThat(rollups).as("one roll-up a day").isEqualTo(20);
+    }
+
     @Test
     void foldingTwiceChangesNothing() {
         write(row("a", NOW.minus(Duration.ofDays(100)), 200, 100, 10, "0.01"));
