@@ -792,6 +792,20 @@ public final class RoutingService extends OutcomePolicy implements CredentialRou
         return pins.flush();
     }
 
+    /**
+     * From now on the routing state of each credential is written behind: requests only note it, and
+     * {@link #flushState} writes it (call it a few times a second, and once more on shutdown). Without this call
+     * every change is written as it is made, on the caller's thread.
+     */
+    public void writeStateBehind() {
+        saver.writeBehind();
+    }
+
+    /** Writes the routing state noted since the last call (see {@link #writeStateBehind}); returns how many. */
+    public int flushState() {
+        return saver.flush();
+    }
+
     // ---- sharing a database with other instances
 
     /**

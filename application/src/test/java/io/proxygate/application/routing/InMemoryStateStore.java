@@ -13,6 +13,8 @@ public final class InMemoryStateStore implements CredentialStatePort {
     final Map<CredentialId, CredentialStateRecord> saved = new ConcurrentHashMap<>();
     final AtomicInteger saves = new AtomicInteger();
     volatile boolean failing;
+    /** Runs at the start of every save: a test can hold a write up here. */
+    volatile Runnable beforeSave = () -> { };
 
     @Override
     public Map<CredentialId, CredentialStateRecord> loadAll() {
@@ -21,6 +23,7 @@ public final class InMemoryStateStore implements CredentialStatePort {
 
     @Override
     public void save(CredentialStateRecord state) {
+        beforeSave.run();
         saves.incrementAndGet();
         if (failing) {
             throw new IllegalStateException("database is locked");
