@@ -2,6 +2,8 @@ package io.proxygate.bootstrap;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -36,19 +38,12 @@ class LauncherRebuildTest {
         assertThat(root.resolve("mvn-runs")).as("Maven not run").doesNotExist();
     }
 
-    @Test
-    void aNewerMainSourceInAnyModuleRebuilds() throws Exception {
+    /** A module's main source, however deep, or a module's build file. */
+    @ParameterizedTest
+    @ValueSource(strings = {"domain/src/main/java/io/example/Deep.java", "application/pom.xml"})
+    void aNewerSourceOrBuildFileRebuilds(String changed) throws Exception {
         checkout();
-        newer("domain/src/main/java/io/example/Deep.java");
-
-        assertThat(launch()).isEqualTo("ran\n");
-        assertThat(root.resolve("mvn-runs")).hasContent("built");
-    }
-
-    @Test
-    void aNewerBuildFileRebuilds() throws Exception {
-        checkout();
-        newer("application/pom.xml");
+        newer(changed);
 
         assertThat(launch()).isEqualTo("ran\n");
         assertThat(root.resolve("mvn-runs")).hasContent("built");

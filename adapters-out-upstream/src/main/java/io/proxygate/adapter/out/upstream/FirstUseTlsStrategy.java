@@ -17,24 +17,18 @@ import java.util.function.Supplier;
  */
 final class FirstUseTlsStrategy implements TlsStrategy {
     private final Supplier<? extends TlsStrategy> factory;
-    private volatile TlsStrategy strategy;
+    private TlsStrategy strategy;
 
     FirstUseTlsStrategy(Supplier<? extends TlsStrategy> factory) {
         this.factory = factory;
     }
 
-    private TlsStrategy strategy() {
-        TlsStrategy made = strategy;
-        if (made == null) {
-            synchronized (this) {
-                made = strategy;
-                if (made == null) {
-                    made = factory.get();
-                    strategy = made;
-                }
-            }
+    /** Taken once per TLS handshake, so a plain lock costs nothing worth saving. */
+    private synchronized TlsStrategy strategy() {
+        if (strategy == null) {
+            strategy = factory.get();
         }
-        return made;
+        return strategy;
     }
 
     @Override
