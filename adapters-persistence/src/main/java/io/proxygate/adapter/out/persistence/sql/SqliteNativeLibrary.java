@@ -27,7 +27,7 @@ import java.util.zip.CRC32;
  * copy (and the old one is deleted). It is written under a temporary name and renamed into place, so a half-written
  * copy is never loaded. It lives in the database's folder, which only its owner can write (the data folder is 0700),
  * so nobody else can swap the library. When anything here fails, or the user chose a library with the driver's own
- * {@code org.sqlite.lib.path}, the driver finds its library as before.
+ * {@code org.sqlite.lib.path} or {@code org.sqlite.lib.name}, the driver finds its library as before.
  */
 final class SqliteNativeLibrary {
     static final String PATH_PROPERTY = "org.sqlite.lib.path";
@@ -40,7 +40,7 @@ final class SqliteNativeLibrary {
 
     /** Points the driver at the copy in {@code folder}, writing it first when it is missing or stale. */
     static synchronized void useCopyIn(Path folder) {
-        if (System.getProperty(PATH_PROPERTY) != null) {
+        if (System.getProperty(PATH_PROPERTY) != null || System.getProperty(NAME_PROPERTY) != null) {
             return;
         }
         String resourceFolder = LibraryLoaderUtil.getNativeLibResourcePath();
