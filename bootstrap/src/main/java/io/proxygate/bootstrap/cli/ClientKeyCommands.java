@@ -76,8 +76,10 @@ final class ClientKeyCommands {
                 throw new UncheckedIOException(e);
             }
         }
-        var jdbi = Databases.open(url, config.database.user, config.database.password);
+        // Before the first connection, as the server does: the file is made owner-only before SQLite creates it, and
+        // the driver's library is taken from its copy beside the database.
         SqliteDatabase.fileOf(url).ifPresent(SqliteDatabase::prepare);
+        var jdbi = Databases.open(url, config.database.user, config.database.password);
         return new ClientKeyService(new SqlClientKeyStore(jdbi), CostEstimator.UNPRICED, InstantSource.system(),
                 ZoneId.systemDefault(), new SecureRandom(), false);
     }
