@@ -33,7 +33,9 @@ say() { printf '%s %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
 now_ms() { date +%s%3N; }
 
 ensure_jar() {
-  if [ ! -f "$jar" ] || [ -n "$(find "$scale_root" -path "$scale_root/*/src/main/*" -newer "$jar" -type f -print -quit 2>/dev/null)" ]; then
+  # The launcher's test (./proxy-gate): a module's main sources or a build file newer than the jar.
+  if [ ! -f "$jar" ] || [ -n "$(find "$scale_root"/*/src/main -newer "$jar" -type f -print -quit 2>/dev/null)" ] \
+     || [ -n "$(find "$scale_root" -maxdepth 2 -name pom.xml -newer "$jar" -print -quit)" ]; then
     say "building ProxyGate..."
     (cd "$scale_root" && mvn -B -q -DskipTests package) >&2
   fi
