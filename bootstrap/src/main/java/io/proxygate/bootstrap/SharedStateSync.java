@@ -27,7 +27,7 @@ final class SharedStateSync {
 
     /** Several instances on one database: take in what the others saved, every {@code interval}. */
     static PeriodicTasks shared(RoutingService router, Duration interval) {
-        return common(new PeriodicTasks("shared-state-sync")
+        return writingStateBehindAndSweepingPins(new PeriodicTasks("shared-state-sync")
                 .every(interval, Duration.ZERO, "read shared routing state", () -> {
                     int changed = router.syncShared();
                     if (changed > 0) {
@@ -39,7 +39,7 @@ final class SharedStateSync {
 
     /** One instance on SQLite: write conversation pins behind, and once more on shutdown. */
     static PeriodicTasks persistingPins(RoutingService router) {
-        return common(new PeriodicTasks("pin-persistence")
+        return writingStateBehindAndSweepingPins(new PeriodicTasks("pin-persistence")
                 .every(PIN_FLUSH_INTERVAL, PIN_FLUSH_INTERVAL, "save conversation pins", router::flushPins)
                 .onStop(() -> {
                     router.flushState();
@@ -47,7 +47,7 @@ final class SharedStateSync {
                 }), router);
     }
 
-    private static PeriodicTasks common(PeriodicTasks tasks, RoutingService router) {
+    private static PeriodicTasks writingStateBehindAndSweepingPins(PeriodicTasks tasks, RoutingService router) {
         router.writeStateBehind();
         return tasks.every(STATE_FLUSH_INTERVAL, STATE_FLUSH_INTERVAL, "save routing state", router::flushState)
                 .every(PIN_SWEEP_INTERVAL, PIN_SWEEP_INTERVAL, "sweep conversation pins", router::sweepPins);

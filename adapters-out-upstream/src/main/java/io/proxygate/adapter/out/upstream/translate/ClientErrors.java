@@ -12,7 +12,7 @@ final class ClientErrors {
         if (clientApi == Api.MESSAGES) {
             return MessagesToResponses.anthropicError(type, message);
         }
-        ObjectNode e = WireJson.NODES.objectNode();
+        ObjectNode e = Json.NODES.objectNode();
         ObjectNode error = e.putObject("error");
         error.put("message", message);
         error.put("type", type);

@@ -64,7 +64,7 @@ public final class MessagesToResponses implements RequestAwareTranslation {
     public byte[] request(byte[] clientBody, String servedModel) throws Untranslatable {
         // Long strings (prompts, descriptions, tool outputs) stay the body's own bytes and are copied out unchanged.
         ObjectNode in = Json.requestObject(clientBody);
-        ObjectNode out = WireJson.NODES.objectNode();
+        ObjectNode out = Json.NODES.objectNode();
         out.put("model", servedModel);
         out.set("instructions", systemText(in.path("system")));
         out.set("input", input(in.path("messages")));
@@ -145,7 +145,7 @@ public final class MessagesToResponses implements RequestAwareTranslation {
 
     /** A string node as it is (a raw slice of the body stays raw), anything else as its text. */
     static JsonNode string(JsonNode node) {
-        return node.isTextual() ? node : WireJson.NODES.textNode(node.asText(""));
+        return node.isTextual() ? node : Json.NODES.textNode(node.asText(""));
     }
 
     private static JsonNode systemText(JsonNode system) {
@@ -153,7 +153,7 @@ public final class MessagesToResponses implements RequestAwareTranslation {
             return system;
         }
         if (!system.isArray()) {
-            return WireJson.NODES.textNode("");
+            return Json.NODES.textNode("");
         }
         if (system.size() == 1 && system.get(0).path("type").asText("").equals("text")) {
             return string(system.get(0).path("text"));
@@ -167,11 +167,11 @@ public final class MessagesToResponses implements RequestAwareTranslation {
                 sb.append(block.path("text").asText(""));
             }
         }
-        return WireJson.NODES.textNode(sb.toString());
+        return Json.NODES.textNode(sb.toString());
     }
 
     private static ArrayNode input(JsonNode messages) throws Untranslatable {
-        ArrayNode items = WireJson.NODES.arrayNode();
+        ArrayNode items = Json.NODES.arrayNode();
         if (!messages.isArray()) {
             throw new Untranslatable("messages: an array of messages is required");
         }
@@ -242,7 +242,7 @@ public final class MessagesToResponses implements RequestAwareTranslation {
         if (input instanceof RawJsonNode raw) {
             return raw.compactText();
         }
-        return Json.string(input.isMissingNode() ? WireJson.NODES.objectNode() : input);
+        return Json.string(input.isMissingNode() ? Json.NODES.objectNode() : input);
     }
 
     private static void flush(ArrayNode items, String role, List<ObjectNode> parts) {
@@ -253,7 +253,7 @@ public final class MessagesToResponses implements RequestAwareTranslation {
     }
 
     private static ObjectNode message(String role, List<ObjectNode> parts) {
-        ObjectNode m = WireJson.NODES.objectNode();
+        ObjectNode m = Json.NODES.objectNode();
         m.put("type", "message");
         m.put("role", role);
         ArrayNode content = m.putArray("content");
@@ -262,11 +262,11 @@ public final class MessagesToResponses implements RequestAwareTranslation {
     }
 
     private static ObjectNode textPart(boolean assistant, String text) {
-        return textPart(assistant, WireJson.NODES.textNode(text));
+        return textPart(assistant, Json.NODES.textNode(text));
     }
 
     private static ObjectNode textPart(boolean assistant, JsonNode text) {
-        ObjectNode p = WireJson.NODES.objectNode();
+        ObjectNode p = Json.NODES.objectNode();
         p.put("type", assistant ? "output_text" : "input_text");
         p.set("text", string(text));
         return p;
@@ -274,7 +274,7 @@ public final class MessagesToResponses implements RequestAwareTranslation {
 
     private static ObjectNode imagePart(JsonNode block) throws Untranslatable {
         JsonNode source = block.path("source");
-        ObjectNode p = WireJson.NODES.objectNode();
+        ObjectNode p = Json.NODES.objectNode();
         p.put("type", "input_image");
         switch (source.path("type").asText("")) {
             case "base64" -> p.put("image_url", "data:" + source.path("media_type").asText("image/png") + ";base64,"
@@ -289,7 +289,7 @@ public final class MessagesToResponses implements RequestAwareTranslation {
 
     private static ObjectNode documentPart(JsonNode block) throws Untranslatable {
         JsonNode source = block.path("source");
-        ObjectNode p = WireJson.NODES.objectNode();
+        ObjectNode p = Json.NODES.objectNode();
         switch (source.path("type").asText("")) {
             case "base64" -> {
                 p.put("type", "input_file");
@@ -312,7 +312,7 @@ public final class MessagesToResponses implements RequestAwareTranslation {
     }
 
     private static ObjectNode toolResult(JsonNode block) throws Untranslatable {
-        ObjectNode out = WireJson.NODES.objectNode();
+        ObjectNode out = Json.NODES.objectNode();
         out.put("type", "function_call_output");
         out.put("call_id", block.path("tool_use_id").asText(""));
         JsonNode content = block.path("content");
@@ -365,7 +365,7 @@ public final class MessagesToResponses implements RequestAwareTranslation {
     }
 
     private static ObjectNode reasoningItem(String summary, String encrypted) {
-        ObjectNode r = WireJson.NODES.objectNode();
+        ObjectNode r = Json.NODES.objectNode();
         r.put("type", "reasoning");
         ArrayNode s = r.putArray("summary");
         if (!summary.isEmpty()) {
@@ -380,7 +380,7 @@ public final class MessagesToResponses implements RequestAwareTranslation {
     }
 
     private static ArrayNode tools(JsonNode tools) throws Untranslatable {
-        ArrayNode out = WireJson.NODES.arrayNode();
+        ArrayNode out = Json.NODES.arrayNode();
         for (JsonNode tool : tools) {
             String type = tool.path("type").asText("");
             if (!type.isEmpty() && !CLIENT_TOOL_TYPES.contains(type)) {
@@ -394,7 +394,7 @@ public final class MessagesToResponses implements RequestAwareTranslation {
                 f.set("description", string(tool.path("description")));
             }
             JsonNode schema = tool.path("input_schema");
-            f.set("parameters", Json.isObject(schema) ? schema : WireJson.NODES.objectNode().put("type", "object"));
+            f.set("parameters", Json.isObject(schema) ? schema : Json.NODES.objectNode().put("type", "object"));
             // Anthropic schemas are not written for OpenAI's strict mode (every property required, no extras).
             f.put("strict", false);
         }
@@ -403,11 +403,11 @@ public final class MessagesToResponses implements RequestAwareTranslation {
 
     private static JsonNode toolChoice(JsonNode choice) {
         return switch (choice.path("type").asText("auto")) {
-            case "any" -> WireJson.NODES.textNode("required");
-            case "none" -> WireJson.NODES.textNode("none");
-            case "tool" -> WireJson.NODES.objectNode().put("type", "function")
+            case "any" -> Json.NODES.textNode("required");
+            case "none" -> Json.NODES.textNode("none");
+            case "tool" -> Json.NODES.objectNode().put("type", "function")
                     .put("name", choice.path("name").asText(""));
-            default -> WireJson.NODES.textNode("auto");
+            default -> Json.NODES.textNode("auto");
         };
     }
 
@@ -419,7 +419,7 @@ public final class MessagesToResponses implements RequestAwareTranslation {
         if (response.has("response") && !response.has("output")) {
             response = response.path("response");
         }
-        ObjectNode out = WireJson.NODES.objectNode();
+        ObjectNode out = Json.NODES.objectNode();
         out.put("id", messageId(response.path("id").asText("")));
         out.put("type", "message");
         out.put("role", "assistant");
@@ -469,11 +469,11 @@ public final class MessagesToResponses implements RequestAwareTranslation {
     /** A tool call's arguments as the object Anthropic clients expect; a free-form call's text under "input". */
     static JsonNode toolInput(JsonNode item) {
         if (item.path("type").asText("").equals("custom_tool_call")) {
-            return WireJson.NODES.objectNode().put("input", item.path("input").asText(""));
+            return Json.NODES.objectNode().put("input", item.path("input").asText(""));
         }
         String arguments = item.path("arguments").asText("");
-        JsonNode parsed = arguments.isBlank() ? WireJson.NODES.objectNode() : WireJson.parse(arguments);
-        return parsed.isObject() ? parsed : WireJson.NODES.objectNode().put("arguments", arguments);
+        JsonNode parsed = arguments.isBlank() ? Json.NODES.objectNode() : WireJson.parse(arguments);
+        return parsed.isObject() ? parsed : Json.NODES.objectNode().put("arguments", arguments);
     }
 
     private static String summaryText(JsonNode reasoning) {
@@ -510,7 +510,7 @@ public final class MessagesToResponses implements RequestAwareTranslation {
     static ObjectNode usage(JsonNode usage) {
         long input = WireJson.count(usage, "input_tokens");
         long cached = WireJson.count(usage.path("input_tokens_details"), "cached_tokens");
-        ObjectNode u = WireJson.NODES.objectNode();
+        ObjectNode u = Json.NODES.objectNode();
         u.put("input_tokens", Math.max(0, input - cached));
         u.put("cache_creation_input_tokens", 0);
         u.put("cache_read_input_tokens", cached);
@@ -550,7 +550,7 @@ public final class MessagesToResponses implements RequestAwareTranslation {
     }
 
     static byte[] anthropicError(String type, String message) {
-        ObjectNode e = WireJson.NODES.objectNode();
+        ObjectNode e = Json.NODES.objectNode();
         e.put("type", "error");
         e.putObject("error").put("type", type).put("message", message);
         return Json.bytes(e);
@@ -706,7 +706,7 @@ public final class MessagesToResponses implements RequestAwareTranslation {
                 return;
             }
             started = true;
-            ObjectNode message = WireJson.NODES.objectNode();
+            ObjectNode message = Json.NODES.objectNode();
             message.put("id", messageId(response.path("id").asText("")));
             message.put("type", "message");
             message.put("role", "assistant");
@@ -719,7 +719,7 @@ public final class MessagesToResponses implements RequestAwareTranslation {
             usage.put("cache_creation_input_tokens", 0);
             usage.put("cache_read_input_tokens", 0);
             usage.put("output_tokens", 0);
-            ObjectNode event = WireJson.NODES.objectNode();
+            ObjectNode event = Json.NODES.objectNode();
             event.put("type", "message_start");
             event.set("message", message);
             out.accept(WireJson.frame("message_start", event));
@@ -727,7 +727,7 @@ public final class MessagesToResponses implements RequestAwareTranslation {
 
         private void openText(String itemId, java.util.function.Consumer<byte[]> out) {
             close(out);
-            ObjectNode block = WireJson.NODES.objectNode();
+            ObjectNode block = Json.NODES.objectNode();
             block.put("type", "text");
             block.put("text", "");
             open("text", itemId, block, out);
@@ -737,7 +737,7 @@ public final class MessagesToResponses implements RequestAwareTranslation {
             openIndex = nextIndex++;
             openKind = kind;
             openItemId = itemId;
-            ObjectNode event = WireJson.NODES.objectNode();
+            ObjectNode event = Json.NODES.objectNode();
             event.put("type", "content_block_start");
             event.put("index", openIndex);
             event.set("content_block", block);
@@ -748,7 +748,7 @@ public final class MessagesToResponses implements RequestAwareTranslation {
         private void openToolUse(JsonNode item, java.util.function.Consumer<byte[]> out) {
             close(out);
             toolUse = true;
-            ObjectNode block = WireJson.NODES.objectNode();
+            ObjectNode block = Json.NODES.objectNode();
             block.put("type", "tool_use");
             block.put("id", item.path("call_id").asText(item.path("id").asText("")));
             block.put("name", item.path("name").asText(""));
@@ -759,7 +759,7 @@ public final class MessagesToResponses implements RequestAwareTranslation {
         /** Closes the open block and opens an empty thinking block for a reasoning item. */
         private void openThinking(String itemId, java.util.function.Consumer<byte[]> out) {
             close(out);
-            ObjectNode block = WireJson.NODES.objectNode();
+            ObjectNode block = Json.NODES.objectNode();
             block.put("type", "thinking");
             block.put("thinking", "");
             block.put("signature", "");
@@ -768,14 +768,14 @@ public final class MessagesToResponses implements RequestAwareTranslation {
 
         /** A content_block_delta of the open block: {@code {"type": type, field: value}}. */
         private void delta(String type, String field, String value, java.util.function.Consumer<byte[]> out) {
-            ObjectNode delta = WireJson.NODES.objectNode();
+            ObjectNode delta = Json.NODES.objectNode();
             delta.put("type", type);
             delta.put(field, value);
             delta(delta, out);
         }
 
         private void delta(ObjectNode delta, java.util.function.Consumer<byte[]> out) {
-            ObjectNode event = WireJson.NODES.objectNode();
+            ObjectNode event = Json.NODES.objectNode();
             event.put("type", "content_block_delta");
             event.put("index", openIndex);
             event.set("delta", delta);
@@ -786,7 +786,7 @@ public final class MessagesToResponses implements RequestAwareTranslation {
             if (openIndex < 0) {
                 return;
             }
-            ObjectNode event = WireJson.NODES.objectNode();
+            ObjectNode event = Json.NODES.objectNode();
             event.put("type", "content_block_stop");
             event.put("index", openIndex);
             out.accept(WireJson.frame("content_block_stop", event));
@@ -803,14 +803,14 @@ public final class MessagesToResponses implements RequestAwareTranslation {
                 String t = item.path("type").asText("");
                 tools |= t.equals("function_call") || t.equals("custom_tool_call");
             }
-            ObjectNode event = WireJson.NODES.objectNode();
+            ObjectNode event = Json.NODES.objectNode();
             event.put("type", "message_delta");
             ObjectNode delta = event.putObject("delta");
             delta.put("stop_reason", stopReason(response, tools));
             delta.putNull("stop_sequence");
             event.set("usage", usage(response.path("usage")));
             out.accept(WireJson.frame("message_delta", event));
-            ObjectNode stop = WireJson.NODES.objectNode();
+            ObjectNode stop = Json.NODES.objectNode();
             stop.put("type", "message_stop");
             out.accept(WireJson.frame("message_stop", stop));
             finished = true;

@@ -2,8 +2,6 @@ package io.proxygate.adapter.out.upstream.translate;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
@@ -11,16 +9,13 @@ import java.nio.charset.StandardCharsets;
 
 /** Forgiving JSON reads and named SSE frames, over {@link Json}'s mapper (which also writes the trees). */
 final class WireJson {
-    private static final ObjectMapper MAPPER = Json.MAPPER;
-    static final JsonNodeFactory NODES = Json.NODES;
-
     private WireJson() {
     }
 
     /** The body as a JSON object; a body that is not one is the client's mistake, named as such. */
     static ObjectNode object(byte[] body) throws Untranslatable {
         try {
-            JsonNode node = MAPPER.readTree(body);
+            JsonNode node = Json.MAPPER.readTree(body);
             if (node instanceof ObjectNode o) {
                 return o;
             }
@@ -35,19 +30,19 @@ final class WireJson {
     /** A JSON text, or a missing node when it does not parse (a malformed upstream event never breaks a relay). */
     static JsonNode parse(String text) {
         try {
-            JsonNode node = MAPPER.readTree(text);
-            return node == null ? NODES.missingNode() : node;
+            JsonNode node = Json.MAPPER.readTree(text);
+            return node == null ? Json.NODES.missingNode() : node;
         } catch (JsonProcessingException e) {
-            return NODES.missingNode();
+            return Json.NODES.missingNode();
         }
     }
 
     static JsonNode parse(byte[] body) {
         try {
-            JsonNode node = MAPPER.readTree(body);
-            return node == null ? NODES.missingNode() : node;
+            JsonNode node = Json.MAPPER.readTree(body);
+            return node == null ? Json.NODES.missingNode() : node;
         } catch (IOException e) {
-            return NODES.missingNode();
+            return Json.NODES.missingNode();
         }
     }
 
