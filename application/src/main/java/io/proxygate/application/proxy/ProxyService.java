@@ -453,11 +453,13 @@ public final class ProxyService implements ProxyUseCase {
                 }
                 if (next.isEmpty()) {
                     Optional<Duration> cooling = router.nearestCooldown(api);
-                    if (!waitedForCooldown && cooling.isPresent() && !cooling.get().isZero()) {
+                    Duration left = remaining();
+                    // A cooldown that outlasts the deadline is not waited for: the wait could only end in a 504
+                    // that blames the clock, when the truth (every credential cooling) is known now.
+                    if (!waitedForCooldown && cooling.isPresent() && !cooling.get().isZero()
+                            && (left == null || cooling.get().compareTo(left) < 0)) {
                         waitedForCooldown = true;
-                        Duration wait = min(cooling.get(), settings.maxCooldownWait());
-                        Duration left = remaining();
-                        sleep(left == null ? wait : min(wait, left.isNegative() ? Duration.ZERO : left));
+                        sleep(min(cooling.get(), settings.maxCooldownWait()));
                         triedOnce.clear();
                         plan = null;
                         continue;

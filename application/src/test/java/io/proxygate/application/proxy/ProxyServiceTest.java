@@ -392,6 +392,22 @@ class ProxyServiceTest {
     }
 
     @Test
+    void aCooldownThatOutlastsTheDeadlineIsNotWaitedForButAnsweredAtOnceWithRetryAfter() {
+        settings = new ProxySettings(5, Duration.ofSeconds(10), true, 1 << 20, Duration.ofSeconds(2), Duration.ZERO);
+        ProxyService proxy = service(chatgpt("a@x.com", PlanType.PRO));
+        upstream = r -> Reply.status(429, "{}", Map.of("retry-after", "5"));
+        assertThatThrownBy(() -> proxy.open(responses())).isInstanceOf(ProxyFailure.class);
+        pauses.clear();
+        calls.clear();
+        assertThatThrownBy(() -> proxy.open(responses())).isInstanceOfSatisfying(ProxyFailure.class, f -> {
+            assertThat(f.status()).isEqualTo(503);
+            assertThat(f.retryAfter()).isPresent();
+        });
+        assertThat(pauses).isEmpty();
+        assertThat(calls).isEmpty();
+    }
+
+    @Test
     void whenEveryCandidateIsCoolingItWaitsOnceForTheNearestCooldown() throws IOException {
         ProxyService proxy = service(chatgpt("a@x.com", PlanType.PRO));
         upstream = r -> Reply.status(429, "{}", Map.of("retry-after", "4"));
