@@ -52,14 +52,18 @@ final class LiveState {
     static LiveState fetch(ProxyGateConfiguration cfg) {
         String base = RunningServer.base(cfg);
         String where = base.substring("http://".length());
-        Optional<String> token = RunningServer.adminToken(cfg);
-        if (token.isEmpty()) {
+        if (RunningServer.adminToken(cfg).isEmpty()) {
             // The server writes its token at start-up; no token means no server has run with this data directory.
             return down("server not running at " + where);
         }
         Instant now = Instant.now();
         Map<String, Live> byLabel = new HashMap<>();
         try (HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build()) {
+            Optional<String> token = RunningServer.trustedToken(client, cfg);
+            if (token.isEmpty()) {
+                return down("the listener at " + where + " could not prove it is this ProxyGate (it does not hold "
+                        + "the data directory's admin token), so the token was not sent");
+            }
             for (String section : SECTIONS) {
                 HttpResponse<String> reply = client.send(HttpRequest.newBuilder(URI.create(base + "/admin/" + section))
                                 .timeout(Duration.ofSeconds(3)).header("X-Admin-Token", token.get()).GET().build(),

@@ -1,5 +1,7 @@
 package io.proxygate.bootstrap.cli;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.proxygate.adapter.in.http.admin.AdminAuth;
 import io.proxygate.bootstrap.config.ProxyGateConfiguration;
 
 import java.io.IOException;
@@ -10,7 +12,10 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.HexFormat;
 import java.util.Optional;
 
 /**
@@ -19,6 +24,9 @@ import java.util.Optional;
  * change applies at once rather than at the server's next sync.
  */
 final class RunningServer {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final SecureRandom RANDOM = new SecureRandom();
+
     private RunningServer() {
     }
 
@@ -46,13 +54,46 @@ final class RunningServer {
         }
     }
 
-    /** POSTs to an admin path ({@code /admin/...}); false when no server (or another program) answers 200. */
-    static boolean post(ProxyGateConfiguration cfg, String path) {
+    /**
+     * The admin token, once the listener has proved it holds the same token ({@link AdminAuth#identityProof}); empty
+     * when there is no token or the listener cannot prove it. While the server is down any local user can bind its
+     * port, so the token is never sent to a listener on the strength of the address alone.
+     *
+     * @throws IOException when nothing answers at the address
+     */
+    static Optional<String> trustedToken(HttpClient client, ProxyGateConfiguration cfg)
+            throws IOException, InterruptedException {
         Optional<String> token = adminToken(cfg);
         if (token.isEmpty()) {
-            return false;
+            return Optional.empty();
         }
+        byte[] random = new byte[32];
+        RANDOM.nextBytes(random);
+        String challenge = HexFormat.of().formatHex(random);
+        HttpResponse<String> reply = client.send(HttpRequest.newBuilder(
+                        URI.create(base(cfg) + "/admin/ui/identity?challenge=" + challenge))
+                .timeout(Duration.ofSeconds(3)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        String proof;
+        try {
+            proof = reply.statusCode() == 200 ? JSON.readTree(reply.body()).path("proof").asText("") : "";
+        } catch (IOException notJson) {
+            return Optional.empty();
+        }
+        String expected = AdminAuth.identityProof(token.get(), challenge);
+        return MessageDigest.isEqual(proof.getBytes(StandardCharsets.UTF_8),
+                expected.getBytes(StandardCharsets.UTF_8)) ? token : Optional.empty();
+    }
+
+    /**
+     * POSTs to an admin path ({@code /admin/...}); false when no server answers 200, or the listener could not
+     * prove it is this ProxyGate (then the token is not sent).
+     */
+    static boolean post(ProxyGateConfiguration cfg, String path) {
         try (HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build()) {
+            Optional<String> token = trustedToken(client, cfg);
+            if (token.isEmpty()) {
+                return false;
+            }
             HttpResponse<Void> reply = client.send(HttpRequest.newBuilder(URI.create(base(cfg) + path))
                             .timeout(Duration.ofSeconds(5)).header("X-Admin-Token", token.get())
                             .POST(HttpRequest.BodyPublishers.noBody()).build(),

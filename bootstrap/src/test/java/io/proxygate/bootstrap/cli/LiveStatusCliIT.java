@@ -7,13 +7,17 @@ import io.proxygate.bootstrap.ProxyGateApplication;
 import io.proxygate.bootstrap.config.ProxyGateConfiguration;
 import io.proxygate.testsupport.UpstreamReplies;
 import io.proxygate.testsupport.MockUpstream;
+import io.proxygate.bootstrap.support.PoolFiles;
 import io.proxygate.bootstrap.support.ProxyGateRunner;
 import io.proxygate.domain.credential.CredentialId;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import com.sun.net.httpserver.HttpServer;
+
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -23,8 +27,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -135,6 +141,40 @@ class LiveStatusCliIT {
         JsonNode offline = new ObjectMapper().readTree(run(env, "status", "--json") == 0 ? out : "{}");
         assertThat(offline.path("server_running").asBoolean(true)).isFalse();
         assertThat(offline.path("credentials").get(0).has("in_flight")).isFalse();
+    }
+
+    /**
+     * While the server is down any local user can bind its port. The CLI asks the listener to prove it holds the
+     * admin token before sending it, so a squatter that cannot sees requests, but never the token.
+     */
+    @Test
+    void aListenerThatCannotProveItHoldsTheAdminTokenIsNeverSentIt() throws Exception {
+        Path data = Files.createDirectories(root.resolve("data"));
+        String token = "squatted-admin-token-0123456789abcdef";
+        Files.writeString(data.resolve(".admin_token"), token);
+        List<String> seen = new CopyOnWriteArrayList<>();
+        HttpServer squatter = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        squatter.createContext("/", ex -> {
+            seen.add(ex.getRequestMethod() + " " + ex.getRequestURI() + " " + ex.getRequestHeaders());
+            byte[] reply = "{\"proof\":\"0000\"}".getBytes(StandardCharsets.UTF_8);
+            ex.sendResponseHeaders(200, reply.length);
+            ex.getResponseBody().write(reply);
+            ex.close();
+        });
+        squatter.start();
+        try {
+            PoolFiles.key(root.resolve("pool"), "openai-1", "openai", "sk-test-squatter");
+            Map<String, String> env = Map.of("PROXYGATE_DATA_DIR", data.toString(),
+                    "PROXYGATE_POOL_DIR", root.resolve("pool").toString(),
+                    "PROXYGATE_ADDR", "127.0.0.1:" + squatter.getAddress().getPort());
+            assertThat(run(env, "status")).isZero();
+            assertThat(out).contains("could not prove it is this ProxyGate");
+            assertThat(run(env, "client-key", "create", "--name", "laptop")).isZero();
+        } finally {
+            squatter.stop(0);
+        }
+        assertThat(seen).isNotEmpty().allSatisfy(request -> assertThat(request).startsWith("GET /admin/ui/identity?")
+                .doesNotContain(token));
     }
 
     private static HttpRequest request(DropwizardAppExtension<ProxyGateConfiguration> app, String model) {

@@ -76,4 +76,38 @@ public final class AdminAuth {
     Optional<Secret> token() {
         return token;
     }
+
+    /**
+     * This server's answer to an identity challenge (see {@link #identityProof(String, String)}); empty when no
+     * admin token is configured or the challenge is not what a CLI sends.
+     */
+    public Optional<String> proveIdentity(String challenge) {
+        if (token.isEmpty() || challenge == null || !CHALLENGE.matcher(challenge).matches()) {
+            return Optional.empty();
+        }
+        return Optional.of(identityProof(token.get().reveal(), challenge));
+    }
+
+    /** What a challenge looks like: 32 to 128 hex digits, so the proof is never computed over arbitrary text. */
+    private static final java.util.regex.Pattern CHALLENGE = java.util.regex.Pattern.compile("[0-9a-f]{32,128}");
+
+    /**
+     * Proof that whoever answers knows the admin token, without sending it: HMAC-SHA256 keyed by the token over a
+     * fixed label and the caller's fresh random challenge, in hex. The CLI asks for it before it sends the token to
+     * a listener, because any local user can bind the configured port while the server is down and would otherwise
+     * be handed the token. Nothing accepts this value as a credential, so answering it to anyone reveals nothing
+     * usable.
+     */
+    public static String identityProof(String adminToken, String challenge) {
+        try {
+            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+            mac.init(new javax.crypto.spec.SecretKeySpec(
+                    adminToken.getBytes(java.nio.charset.StandardCharsets.UTF_8), "HmacSHA256"));
+            byte[] proof = mac.doFinal(("proxy-gate admin identity\n" + challenge)
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return java.util.HexFormat.of().formatHex(proof);
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
+        }
+    }
 }

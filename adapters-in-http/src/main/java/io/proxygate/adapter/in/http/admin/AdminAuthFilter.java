@@ -17,9 +17,9 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * Guards every path under {@code /admin/} (those of other resources and unknown ones too), except the login and
- * logout calls. Runs before matching so that nothing under {@code /admin} is reachable without the admin token or a
- * live dashboard session. A session cookie rides along with any request the browser makes, so a call made with the
+ * Guards every path under {@code /admin/} (those of other resources and unknown ones too), except the sign-in,
+ * session, identity and logout calls. Runs before matching so that nothing under {@code /admin} is reachable without
+ * the admin token or a live dashboard session. A session cookie rides along with any request the browser makes, so a call made with the
  * cookie alone that changes state must also prove it comes from our own page: the {@value #CSRF_HEADER} header
  * (which no other site can make a browser send without our CORS consent) or a same-origin {@code Origin}.
  */
@@ -28,7 +28,8 @@ import java.util.stream.Collectors;
 public final class AdminAuthFilter implements ContainerRequestFilter {
     /** Sent by the dashboard on every call. */
     public static final String CSRF_HEADER = "X-ProxyGate-Admin";
-    private static final Set<String> OPEN = Set.of("admin/ui/login", "admin/ui/logout", "admin/ui/session");
+    private static final Set<String> OPEN = Set.of("admin/ui/login", "admin/ui/logout", "admin/ui/session",
+            "admin/ui/identity");
     private static final Set<String> SAFE_METHODS = Set.of("GET", "HEAD", "OPTIONS");
 
     private final AdminAuth auth;

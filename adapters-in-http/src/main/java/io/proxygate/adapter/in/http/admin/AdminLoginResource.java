@@ -19,8 +19,8 @@ import java.util.Objects;
 /**
  * The dashboard's sign-in: {@code POST /admin/ui/login} with the raw token as the body (≤ 1 KiB) starts a
  * server-side session and sets its random id as the {@code proxygate_admin} cookie; {@code POST /admin/ui/logout}
- * ends the session and clears the cookie; {@code GET /admin/ui/session} tells whether the cookie is still good. Not
- * behind the admin gate.
+ * ends the session and clears the cookie; {@code GET /admin/ui/session} tells whether the cookie is still good;
+ * {@code GET /admin/ui/identity} proves to the CLI that this server holds the admin token. Not behind the admin gate.
  */
 @Path("/admin/ui")
 public final class AdminLoginResource {
@@ -68,6 +68,18 @@ public final class AdminLoginResource {
     public Response session(@CookieParam(AdminAuth.COOKIE) String cookie, @Context HttpServletRequest request) {
         // A random session id: checking it needs no failure counting (nothing to guess).
         return Response.ok(Map.of("signed_in", sessions.valid(cookie))).build();
+    }
+
+    /**
+     * {@code GET /admin/ui/identity?challenge=HEX}: {@code {"proof": HMAC}} (see {@link AdminAuth#identityProof}),
+     * which the CLI checks before it trusts the listener with the admin token; 404 without a usable challenge.
+     */
+    @GET
+    @Path("identity")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response identity(@jakarta.ws.rs.QueryParam("challenge") String challenge) {
+        return auth.proveIdentity(challenge).map(proof -> Response.ok(Map.of("proof", proof)).build())
+                .orElseGet(() -> AdminErrors.response(404, "no identity to prove"));
     }
 
     @POST
