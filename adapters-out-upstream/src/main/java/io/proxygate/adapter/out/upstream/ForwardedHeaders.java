@@ -18,8 +18,8 @@ import java.util.Set;
  *
  * <p>What never passes: hop-by-hop fields (RFC 9110 7.6.1, plus any the client's {@code Connection} names),
  * {@code Host} and {@code Content-Length} (the HTTP client sets both for the upstream), every field that carries a
- * credential (the client's key or proxy token, cookies, a ChatGPT account id: the pooled credential replaces them),
- * and what a reverse proxy in front of ProxyGate adds about the caller's network.
+ * credential (the client's key or proxy token, ProxyGate's admin token, cookies, a ChatGPT account id: the pooled
+ * credential replaces them), and what a reverse proxy in front of ProxyGate adds about the caller's network.
  */
 final class ForwardedHeaders {
     private static final Set<String> HOP_BY_HOP = Set.of(
@@ -28,7 +28,7 @@ final class ForwardedHeaders {
     private static final Set<String> SET_BY_CLIENT = Set.of("host", "content-length");
     private static final Set<String> CREDENTIALS = Set.of(
             "authorization", "x-api-key", "api-key", "x-goog-api-key", "cookie", "x-proxygate-token",
-            "chatgpt-account-id");
+            "x-admin-token", "chatgpt-account-id");
     private static final Set<String> CALLER_NETWORK = Set.of(
             "forwarded", "x-forwarded-for", "x-forwarded-host", "x-forwarded-proto", "x-forwarded-port",
             "x-real-ip");

@@ -130,7 +130,7 @@ class RequestShapingTest {
                 "Keep-Alive", "timeout=5", "TE", "trailers", "Transfer-Encoding", "chunked", "Upgrade", "h2c",
                 "Proxy-Authorization", "Basic x", "Proxy-Connection", "keep-alive", "Cookie", "admin_session=1",
                 "X-ProxyGate-Token", "t", "x-api-key", "k", "api-key", "k", "x-goog-api-key", "k",
-                "X-Forwarded-For", "10.0.0.1", "Forwarded", "for=10.0.0.1", "X-Real-IP", "10.0.0.1",
+                "X-Admin-Token", "admin", "X-Forwarded-For", "10.0.0.1", "Forwarded", "for=10.0.0.1", "X-Real-IP", "10.0.0.1",
                 "Expect", "100-continue", "x-proxygate-request-id", "r", "anthropic-version", "2023-06-01");
 
         PreparedRequest prepared = shaper.shape(new UpstreamRequest(Route.MESSAGES, Fixtures.anthropicKey(null), "",
