@@ -272,7 +272,7 @@ public final class Wiring {
 
         ClientAuth auth = new ClientAuth(optional(config.server.proxyToken).map(Secret::of),
                 config.server.listensOnLoopback(), config.server.acceptClaudeOauthClients,
-                () -> pool.snapshot().credentials().stream().filter(ClaudeAccount.class::isInstance)
+                () -> pool.snapshot().credentials().stream().filter(c -> c instanceof ClaudeAccount && !c.disabled())
                         .map(c -> ((ClaudeAccount) c).tokens().accessToken()).toList(), Optional.of(clientKeys));
         // Before every servlet, Jersey's included: wrong Host names, cross-site browsers and non-JSON API posts.
         environment.servlets().addFilter("browser-guard", new BrowserGuard(BrowserGuard.HostPolicy.of(

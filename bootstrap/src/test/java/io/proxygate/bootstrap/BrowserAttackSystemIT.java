@@ -44,6 +44,7 @@ class BrowserAttackSystemIT {
         Path root = PoolFiles.tempRoot("proxygate-browser", pool -> {
             PoolFiles.chatgpt(pool, "alpha@x.com", "acc-alpha", "pro");
             PoolFiles.claude(pool, "claude@x.com");
+            PoolFiles.disabledClaude(pool, "benched");
             PoolFiles.key(pool, "openai-1", "openai", "sk-test-openai-key");
         });
         APP = ProxyGateRunner.extension(ProxyGateRunner.config(root, Map.ofEntries(
@@ -239,5 +240,9 @@ class BrowserAttackSystemIT {
         Map<String, String> pooled = client("x-api-key", POOLED_CLAUDE);
         pooled.remove("Authorization");
         assertThat(send("POST", "/v1/messages", pooled, MESSAGE).status()).isEqualTo(200);
+        // A disabled account's owner is out of the pool, and out of the door.
+        Map<String, String> disabled = client("x-api-key", "sk-ant-oat01-fake-benched");
+        disabled.remove("Authorization");
+        assertThat(send("POST", "/v1/messages", disabled, MESSAGE).status()).isEqualTo(401);
     }
 }

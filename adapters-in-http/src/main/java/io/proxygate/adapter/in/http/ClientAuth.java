@@ -19,7 +19,8 @@ import java.util.function.Supplier;
  * either (other local users, tunnels and reverse proxies all arrive from 127.0.0.1).
  *
  * <p>Client keys ({@code pgk_...}) are presented the same way. Once one exists, every route needs a client key or
- * the proxy token, even with no proxy token configured: a team that hands out keys means to close the door.
+ * the proxy token, even with no proxy token configured, and Claude tokens no longer pass: a team that hands out
+ * keys means to close the door. The pooled tokens passed in are those of enabled accounts only.
  */
 public final class ClientAuth {
     private final Optional<Secret> proxyToken;
@@ -90,6 +91,11 @@ public final class ClientAuth {
             return true;
         }
         if (route.api() != io.proxygate.domain.credential.Api.MESSAGES || !acceptPooledClaudeTokens) {
+            return false;
+        }
+        if (clientKeys.map(ClientKeyService::any).orElse(false)) {
+            // A Claude token is a person's own login (a teammate's account in the pool, or anyone's subscription):
+            // once keys are handed out, it would be an owner pass without the limits a key carries.
             return false;
         }
         boolean pooled = false;

@@ -86,6 +86,20 @@ class ClientAuthTest {
     }
 
     @Test
+    void onceAClientKeyExistsClaudeTokensNoLongerPassAsTheOwner() {
+        ClientKeyService keys = clientKeys();
+        ClientAuth pooled = new ClientAuth(PROXY_TOKEN, true, true, () -> List.of(Secret.of(POOLED)),
+                Optional.of(keys));
+        assertThat(pooled.identify(Route.MESSAGES, Headers.of("x-api-key", POOLED))).isEqualTo("owner");
+
+        keys.create("carol", io.proxygate.domain.clientkey.ClientKeyRules.NONE);
+        assertThat(pooled.allows(Route.MESSAGES, Headers.of("x-api-key", POOLED))).isFalse();
+        assertThat(pooled.allows(Route.MESSAGES, Headers.of("x-api-key", "sk-ant-oat01-someone-elses-login")))
+                .isFalse();
+        assertThat(pooled.identify(Route.MESSAGES, Headers.of("x-api-key", "proxy-token-1234"))).isEqualTo("owner");
+    }
+
+    @Test
     void withNoTokenAndNoClientKeysTheRoutesAreOpenToAnyone() {
         ClientAuth open = new ClientAuth(Optional.empty(), true, false, List::of);
 
