@@ -74,7 +74,7 @@ function clientRuleFields(k) {
   const nums = (el) => el.value.trim() === '' ? null : Number(el.value);
   return {
     fields: [field('Models (comma-separated globs)', models),
-      h('fieldset', { class: 'routes' }, h('legend', {}, 'Routes (none ticked: all)'), routeBoxes),
+      h('fieldset', { class: 'routes' }, h('legend', {}, 'Routes (none ticked: all but passthrough)'), routeBoxes),
       field('Daily budget (USD)', daily), field('Monthly budget (USD)', monthly),
       field('Requests per minute', rpm), field('Requests in flight', conc), field('Expires', expires)],
     read: () => ({

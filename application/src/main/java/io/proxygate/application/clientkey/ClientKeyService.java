@@ -131,6 +131,8 @@ public final class ClientKeyService {
     /**
      * Checks {@code principal}'s rules for one request and takes its slot, rate and budget reservation.
      *
+     * @param model the request's model; on the passthrough route null for the ChatGPT site's pages, and the body's
+     *              model ("" when it names none) for the Codex model API under it
      * @throws ProxyFailure 403 for a route or model outside the rules; 429 with Retry-After for a budget, rpm or
      *                      max_concurrent limit; 401 when the key has just been revoked
      */
@@ -148,15 +150,16 @@ public final class ClientKeyService {
             throw new ProxyFailure(403, "permission_error", "client key '" + key.name() + "' may not use the "
                     + family + " route");
         }
-        if (family != null && !family.equals("passthrough") && !rules.allowsModel(model)) {
+        // A passthrough call names a model only when it is the Codex model API; the site's other pages have none.
+        boolean modelCall = family != null && (!family.equals(ClientKeyRules.PASSTHROUGH) || model != null);
+        if (modelCall && !rules.allowsModel(model)) {
             throw new ProxyFailure(403, "permission_error", "model '" + (model == null ? "" : model)
                     + "' is not allowed for client key '" + key.name() + "' (allowed: "
                     + String.join(", ", rules.models()) + ")");
         }
         Instant now = clock.instant();
         rollOver(now);
-        BigDecimal reserve = family == null || family.equals("passthrough") ? BigDecimal.ZERO
-                : estimate(model, bodyBytes);
+        BigDecimal reserve = modelCall ? estimate(model, bodyBytes) : BigDecimal.ZERO;
         Ledger ledger = ledger(key.id());
         synchronized (ledger) {
             Optional<BigDecimal> daily = rules.dailyBudgetUsd();

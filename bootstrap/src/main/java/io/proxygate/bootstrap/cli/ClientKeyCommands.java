@@ -91,7 +91,7 @@ final class ClientKeyCommands {
         String models;
 
         @Option(name = "--routes", title = "ROUTES", description = "allowed routes: messages,responses,chat,"
-                + "passthrough; 'none' clears")
+                + "passthrough (none given: all but passthrough); 'none' clears")
         String routes;
 
         @Option(name = "--daily-budget", title = "USD", description = "estimated cost allowed per local day; "

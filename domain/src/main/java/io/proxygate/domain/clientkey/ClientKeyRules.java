@@ -13,7 +13,7 @@ import java.util.TreeMap;
  *
  * @param models           glob allow-list of model names ({@code *} any run of characters, {@code ?} one)
  * @param routes           allowed route families: {@code messages}, {@code responses}, {@code chat},
- *                         {@code passthrough}
+ *                         {@code passthrough} (empty: the first three)
  * @param dailyBudgetUsd   estimated cost allowed per local day
  * @param monthlyBudgetUsd estimated cost allowed per calendar month (local time)
  * @param rpm              requests started per rolling minute
@@ -86,10 +86,17 @@ public record ClientKeyRules(List<String> models, List<String> routes, Optional<
         return false;
     }
 
-    /** Whether the route family ({@code messages}, {@code responses}, ...) is allowed. */
+    /**
+     * Whether the route family ({@code messages}, {@code responses}, ...) is allowed. With no routes listed every
+     * model API is, but not {@code passthrough}: it carries the pooled ChatGPT accounts' own site (their
+     * conversations, settings, files), which a key reaches only when its routes name it.
+     */
     public boolean allowsRoute(String family) {
-        return routes.isEmpty() || routes.contains(family);
+        return routes.isEmpty() ? !PASSTHROUGH.equals(family) : routes.contains(family);
     }
+
+    /** The route family of the ChatGPT site's own paths. */
+    public static final String PASSTHROUGH = "passthrough";
 
     public boolean expired(Instant now) {
         return expiresAt.map(e -> !now.isBefore(e)).orElse(false);

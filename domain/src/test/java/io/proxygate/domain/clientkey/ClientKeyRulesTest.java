@@ -30,7 +30,10 @@ class ClientKeyRulesTest {
     @Test
     void emptyRulesAllowEverythingAndAModelRuleNeedsAModel() {
         assertThat(ClientKeyRules.NONE.allowsModel("anything")).isTrue();
-        assertThat(ClientKeyRules.NONE.allowsRoute("passthrough")).isTrue();
+        assertThat(ClientKeyRules.NONE.allowsRoute("responses")).isTrue();
+        assertThat(ClientKeyRules.NONE.allowsRoute("passthrough")).as("the accounts' own site: only when named")
+                .isFalse();
+        assertThat(rules(List.of(), List.of("responses", "passthrough")).allowsRoute("passthrough")).isTrue();
         ClientKeyRules rules = rules(List.of("claude-*"), List.of("messages"));
         assertThat(rules.allowsModel(null)).isFalse();
         assertThat(rules.allowsModel("claude-haiku-4-5")).isTrue();

@@ -115,7 +115,8 @@ public final class ApiResource {
             // Passthrough bodies are the ChatGPT site's own business: relayed, never parsed.
             RequestFacts facts = route == Route.PASSTHROUGH ? NO_FACTS : RequestFactsReader.read(route, body, headers);
             // The key's rules, rate and budget are checked once the model is known; its slot is held to the end.
-            ticket = auth.admit(principal, route, facts.model(), body.length);
+            ticket = auth.admit(principal, route, route == Route.PASSTHROUGH
+                    ? passthroughModel(principal, request.getRequestURI(), body, headers) : facts.model(), body.length);
             ProxyCommand command = new ProxyCommand(route, request.getQueryString(), headers, body, facts,
                     passthroughMethod, request.getRequestURI(), read.encoded(), principal);
             // A streamed request waiting in line for a busy credential hears SSE comments meanwhile.
@@ -142,6 +143,24 @@ public final class ApiResource {
                     "upstream answered " + status + " after the wait for a free credential"));
         }
         return ExchangeOutput.reply(api, exchange, ticket, response);
+    }
+
+    /**
+     * The model a passthrough call names, for a client key's rules: the body's {@code model} on the Codex model API
+     * ("" when it names none or is no JSON object, which a model rule refuses), null on the site's other pages. Read
+     * only for client keys: the owner's passthrough bodies are relayed unparsed.
+     */
+    private static String passthroughModel(String principal, String path, byte[] body, Headers headers) {
+        if (principal.equals(ClientKeyService.OWNER) || principal.equals(ClientKeyService.OPEN)
+                || !ApiRoutes.isCodexModelCall(path)) {
+            return null;
+        }
+        try {
+            String model = RequestFactsReader.read(Route.RESPONSES, body, headers).model();
+            return model == null ? "" : model;
+        } catch (RuntimeException notAModelRequest) {
+            return "";
+        }
     }
 
     /**

@@ -81,6 +81,14 @@ public final class ApiRoutes {
                 .toList();
     }
 
+    /**
+     * Whether a passthrough path is the Codex model API ({@code .../codex/responses}, and its {@code /compact}),
+     * whose body names a model that a client key's rules and budget apply to.
+     */
+    static boolean isCodexModelCall(String path) {
+        return path.endsWith("/codex/responses") || path.endsWith("/codex/responses/compact");
+    }
+
     static boolean isPassthrough(String path) {
         if (path.equals(PASSTHROUGH_ROOT)) {
             return true;

@@ -37,6 +37,7 @@ public final class RequestFactsReader {
         String serviceTier = null;
         String user = null;
         String metadataUserId = null;
+        boolean sawModel = false;
         if (body.length > 0) {
             try (JsonParser p = JSON.createParser(body)) {
                 if (p.nextToken() != JsonToken.START_OBJECT) {
@@ -46,7 +47,15 @@ public final class RequestFactsReader {
                     String field = p.currentName();
                     JsonToken value = p.nextToken();
                     switch (field) {
-                        case "model" -> model = text(p, value);
+                        case "model" -> {
+                            if (sawModel) {
+                                // Parsers disagree on which of two wins; a key's model rule must judge the one the
+                                // upstream uses.
+                                throw new RequestBodies.BadRequest("invalid request body: \"model\" appears twice");
+                            }
+                            sawModel = true;
+                            model = text(p, value);
+                        }
                         case "stream" -> stream = value == JsonToken.VALUE_TRUE;
                         case "previous_response_id" -> previousResponseId = text(p, value);
                         case "prompt_cache_key" -> promptCacheKey = text(p, value);
