@@ -90,7 +90,7 @@ export async function editControls(section, id, c) {
 export async function refreshToken(section, id) {
   try {
     const r = await api('POST', '/admin/' + section + '/' + encodeURIComponent(id) + '/refresh');
-    toast('Refreshed ' + id + '; token valid until ' + shortTime(r.refreshed_at));
+    toast('Refreshed ' + id + '; token valid until ' + shortTime(r.expires_at));
     await reload();
   } catch (e) { toast('Refresh failed: ' + e.message, true); }
 }

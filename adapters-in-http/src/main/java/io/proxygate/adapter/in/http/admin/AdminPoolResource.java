@@ -228,9 +228,11 @@ public final class AdminPoolResource {
     @Path("{section: accounts|claude-accounts}/{email}/refresh")
     public Map<String, Object> refresh(@PathParam("section") String section, @PathParam("email") String email) {
         Credential credential = service.refresh(section(section), email);
-        return Json.object().put("email", credential.label())
-                .put("refreshed_at", PoolAdminService.expiresAt(credential).orElse(clock.instant()))
-                .put("fingerprint", credential.fingerprint()).build();
+        Instant expiresAt = PoolAdminService.expiresAt(credential).orElse(clock.instant());
+        // "refreshed_at" carries the new expiry, as the Go version's reply did and its scripts read it; "expires_at"
+        // says what it is.
+        return Json.object().put("email", credential.label()).put("expires_at", expiresAt)
+                .put("refreshed_at", expiresAt).put("fingerprint", credential.fingerprint()).build();
     }
 
     /** Claude Code credentials JSON (≤ 64 KiB) → {@code {"email", "imported": true}}. */

@@ -338,6 +338,11 @@ class AdminApiTest {
         assertThat(refresh.status()).isEqualTo(502);
         assertThat(error(refresh)).contains("invalid_grant");
         assertThat(http.admin("POST", "/admin/keys/openai-1/refresh", null).status()).isEqualTo(404);
+        Http.Reply refreshed = http.admin("POST", "/admin/claude-accounts/carol@example.com/refresh", null);
+        assertThat(refreshed.status()).isEqualTo(200);
+        assertThat(refreshed.json().path("expires_at").asText()).isNotEmpty()
+                .isEqualTo(refreshed.json().path("refreshed_at").asText());
+        assertThat(refreshed.json().path("fingerprint").asText()).startsWith("sha256:");
 
         assertThat(error(http.admin("POST", "/admin/claude-accounts/import", "not json"))).isEqualTo("invalid JSON");
         assertThat(error(http.admin("POST", "/admin/claude-accounts/import", "{}"))).isEqualTo("missing email field");

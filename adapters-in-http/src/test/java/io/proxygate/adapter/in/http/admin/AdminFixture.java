@@ -122,6 +122,9 @@ final class AdminFixture {
         InstantSource clock = InstantSource.fixed(NOW);
         PoolAdminService poolAdmin = new PoolAdminService(pool, router, usage, () -> List.copyOf(polls),
                 credential -> {
+                    if (credential.kind() == io.proxygate.domain.credential.CredentialKind.CLAUDE_ACCOUNT) {
+                        return credential; // refreshed: the fixture's tokens stand for the new ones
+                    }
                     throw new CredentialUnavailable(credential.label() + ": token refresh failed: invalid_grant",
                             true);
                 }, new FakeImports(), clock, ZONE);
