@@ -164,13 +164,13 @@ public final class ClientKeyService {
         synchronized (ledger) {
             Optional<BigDecimal> daily = rules.dailyBudgetUsd();
             if (daily.isPresent() && ledger.day.add(ledger.reserved).compareTo(daily.get()) >= 0) {
-                throw budget(key, "daily", ledger.day, daily.get(),
+                throw budget(key, "daily", ledger.day, ledger.reserved, daily.get(),
                         Duration.between(now, LocalDate.ofInstant(now, zone).plusDays(1).atStartOfDay(zone)
                                 .toInstant()));
             }
             Optional<BigDecimal> monthly = rules.monthlyBudgetUsd();
             if (monthly.isPresent() && ledger.month.add(ledger.reserved).compareTo(monthly.get()) >= 0) {
-                throw budget(key, "monthly", ledger.month, monthly.get(), Duration.between(now,
+                throw budget(key, "monthly", ledger.month, ledger.reserved, monthly.get(), Duration.between(now,
                         YearMonth.from(LocalDate.ofInstant(now, zone)).plusMonths(1).atDay(1).atStartOfDay(zone)
                                 .toInstant()));
             }
@@ -208,14 +208,27 @@ public final class ClientKeyService {
         };
     }
 
-    private static ProxyFailure budget(ClientKey key, String which, BigDecimal spent, BigDecimal budget,
-                                       Duration untilReset) {
+    /**
+     * The refusal for a budget that is spent, or only taken up by the reservations of requests still running: then
+     * it frees as they end, and the client hears so (with a short Retry-After) rather than to wait for the reset.
+     */
+    private static ProxyFailure budget(ClientKey key, String which, BigDecimal spent, BigDecimal reserved,
+                                       BigDecimal budget, Duration untilReset) {
+        String of = " of $" + budget.stripTrailingZeros().toPlainString();
+        if (spent.compareTo(budget) < 0) {
+            return new ProxyFailure(429, "rate_limit_error", "client key '" + key.name() + "' has its " + which
+                    + " budget taken up by requests in flight ($" + spent.stripTrailingZeros().toPlainString()
+                    + " spent and $" + reserved.stripTrailingZeros().toPlainString() + " reserved" + of
+                    + "); retry when they finish", Optional.of(IN_FLIGHT_RETRY));
+        }
         return new ProxyFailure(429, "rate_limit_error", "client key '" + key.name() + "' reached its " + which
-                + " budget ($" + spent.stripTrailingZeros().toPlainString() + " of $"
-                + budget.stripTrailingZeros().toPlainString() + "); it resets "
+                + " budget ($" + spent.stripTrailingZeros().toPlainString() + of + "); it resets "
                 + (which.equals("daily") ? "at local midnight" : "on the 1st of next month"),
                 Optional.of(untilReset));
     }
+
+    /** When a budget held only by running requests' reservations is worth asking again. */
+    private static final Duration IN_FLIGHT_RETRY = Duration.ofSeconds(2);
 
     /** The estimated cost of the prompt alone (about four bytes a token), reserved while the request runs. */
     private BigDecimal estimate(String model, long bodyBytes) {

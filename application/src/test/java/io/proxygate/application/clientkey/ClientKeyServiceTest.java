@@ -53,9 +53,11 @@ class ClientKeyServiceTest {
         ClientKeyService.Ticket first = keys.admit(key.id(), Route.MESSAGES, "claude-sonnet-4-5", 400);
         ClientKeyService.Ticket second = keys.admit(key.id(), Route.MESSAGES, "claude-sonnet-4-5", 400);
         ClientKeyService.Ticket third = keys.admit(key.id(), Route.MESSAGES, "claude-sonnet-4-5", 400);
-        assertThatThrownBy(() -> keys.admit(key.id(), Route.MESSAGES, "claude-sonnet-4-5", 400))
-                .satisfies(f -> assertThat(((ProxyFailure) f).status()).isEqualTo(429))
-                .hasMessageContaining("daily budget");
+        ProxyFailure held = catchFailure(() -> keys.admit(key.id(), Route.MESSAGES, "claude-sonnet-4-5", 400));
+        assertThat(held.status()).isEqualTo(429);
+        assertThat(held.getMessage()).contains("daily budget taken up by requests in flight")
+                .contains("$0 spent and $1.2 reserved of $1");
+        assertThat(held.retryAfter()).as("frees as they end, not at midnight").contains(Duration.ofSeconds(2));
         // Settled at their real cost, the slots come back.
         for (ClientKeyService.Ticket t : List.of(first, second, third)) {
             keys.recorded(record(key.id(), "0.10"));
