@@ -130,13 +130,19 @@ abstract class OutcomePolicy {
     public boolean clearCooldown(CredentialId id) {
         CredentialRuntime rt = runtime(id);
         Instant now = clock.instant();
-        State before = rt.update(State::withoutCooldown);
+        // The operator's reset clears the needs-login mark as well: if the login really is gone, the next request's
+        // refresh finds out and marks it again; if the mark was wrong, nothing else would ever lift it.
+        State before = rt.update(s -> {
+            State cleared = s.withoutCooldown();
+            return s.needsLogin() == null ? cleared : cleared.withNeedsLogin(id, null, now.toEpochMilli());
+        });
         rt.releaseProbe(null);
         saver.clearCooldown(id);
         saver.save(rt, true, now);
-        boolean cleared = before.cooldownUntilMillis() > now.toEpochMilli() || before.streak() != 0;
+        boolean cleared = before.cooldownUntilMillis() > now.toEpochMilli() || before.streak() != 0
+                || before.needsLogin() != null;
         if (cleared) {
-            LOG.log(System.Logger.Level.INFO, () -> id + ": cooldown and failure streak cleared");
+            LOG.log(System.Logger.Level.INFO, () -> id + ": cooldown, failure streak and needs-login mark cleared");
         }
         return cleared;
     }

@@ -842,7 +842,8 @@ public final class RoutingService extends OutcomePolicy implements CredentialRou
             PoolEntry entry = entries.get(id);
             if (entry != null && entry.credential().disabled()) {
                 CredentialRuntime rt = runtimes.get(id);
-                if (rt != null && (rt.state().streak() != 0 || rt.state().cooldownUntilMillis() > clock.millis())) {
+                if (rt != null && (rt.state().streak() != 0 || rt.state().cooldownUntilMillis() > clock.millis()
+                        || rt.state().needsLogin() != null)) {
                     clearCooldown(id);
                 }
             }

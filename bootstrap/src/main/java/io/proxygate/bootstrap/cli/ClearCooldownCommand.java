@@ -16,11 +16,12 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 /**
- * {@code clear-cooldown <email|id>}: ends a credential's cooldown and failure streak. The saved state is cleared in
- * the database (so a restart does not bring it back), and a running server is told through its admin API, because
- * its routing state lives in memory; without a running server the database is all there is.
+ * {@code clear-cooldown <email|id>}: ends a credential's cooldown, failure streak and needs-login mark. The saved
+ * state is cleared in the database (so a restart does not bring it back), and a running server is told through its
+ * admin API, because its routing state lives in memory; without a running server the database is all there is.
  */
-@Command(name = "clear-cooldown", description = "End a credential's cooldown and failure streak (by email or key id)")
+@Command(name = "clear-cooldown", description = "End a credential's cooldown, failure streak and needs-login mark "
+        + "(by email or key id)")
 public final class ClearCooldownCommand extends CredentialCommand {
     @Override
     int run(CliContext context, CliServices services, PoolEntry entry) {
@@ -30,7 +31,7 @@ public final class ClearCooldownCommand extends CredentialCommand {
         String where = tellServer(cfg, credential)
                 ? "cleared on the running server and in the database"
                 : "cleared in the database (no server answered at " + cfg.server.addr + ")";
-        context.out().println("cooldown of " + target + " " + where);
+        context.out().println("cooldown, failure streak and needs-login mark of " + target + " " + where);
         return 0;
     }
 

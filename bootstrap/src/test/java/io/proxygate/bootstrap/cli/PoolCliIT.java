@@ -189,7 +189,10 @@ class PoolCliIT {
                 router.onFailure(id, new io.proxygate.application.routing.AttemptFailure.ServerError(500),
                         java.time.Instant.now());
             }
+            router.onFailure(id, new io.proxygate.application.routing.AttemptFailure.NeedsLogin("auth_forbidden"),
+                    java.time.Instant.now());
             assertThat(cooldown(router, id)).isPresent();
+            assertThat(status(router, id).needsLoginReason()).contains("auth_forbidden");
             Map<String, String> env = new java.util.HashMap<>(Map.of(
                     "PROXYGATE_DATA_DIR", config.paths.dataDir.toString(),
                     "PROXYGATE_POOL_DIR", config.paths.poolDir.toString(),
@@ -200,6 +203,7 @@ class PoolCliIT {
             assertThat(runWith(env, "clear-cooldown", "a@x.com")).isZero();
             assertThat(out).contains("cleared on the running server");
             assertThat(cooldown(router, id)).isEmpty();
+            assertThat(status(router, id).needsLoginReason()).as("the operator's reset lifts the mark").isEmpty();
             assertThat(runWith(env, "clear-cooldown", "nobody@x.com")).isEqualTo(1);
         } finally {
             app.after();
@@ -209,6 +213,7 @@ class PoolCliIT {
                 io.proxygate.adapter.out.persistence.sql.SqliteDatabase.open(config.paths.dataDir.resolve("proxygate.db")),
                 java.time.InstantSource.system()).loadAll().get(id);
         assertThat(saved == null || saved.cooldownUntil().isEmpty()).isTrue();
+        assertThat(saved == null || saved.needsLoginReason().isEmpty()).isTrue();
     }
 
     /** The application started over a pool holding ChatGPT account a@x.com: the running server a command must reach. */
@@ -222,7 +227,12 @@ class PoolCliIT {
 
     private static java.util.Optional<java.time.Instant> cooldown(
             io.proxygate.application.routing.RoutingService router, CredentialId id) {
-        return router.statuses().stream().filter(s -> s.id().equals(id)).findFirst().orElseThrow().cooldownUntil();
+        return status(router, id).cooldownUntil();
+    }
+
+    private static io.proxygate.application.routing.CredentialStatus status(
+            io.proxygate.application.routing.RoutingService router, CredentialId id) {
+        return router.statuses().stream().filter(s -> s.id().equals(id)).findFirst().orElseThrow();
     }
 
     private int runWith(Map<String, String> env, String... args) {

@@ -12,8 +12,8 @@ public interface CredentialStatePort {
     void save(CredentialStateRecord state);
 
     /**
-     * Erases a stored cooldown and failure streak (an operator's reset). Saves never shorten a stored cooldown, so
-     * this is the one way to end one early. Default: nothing stored to erase.
+     * Erases a stored cooldown, failure streak and needs-login mark (an operator's reset). Saves never shorten a
+     * stored cooldown, so this is the one way to end one early. Default: nothing stored to erase.
      */
     default void clearCooldown(CredentialId id) {
     }

@@ -57,12 +57,16 @@ public interface CredentialStateDao extends SqlObject {
                 .collect(Collectors.joining(",\n"));
     }
 
-    /** An operator's reset: the one write that may shorten a stored cooldown. */
+    /**
+     * An operator's reset: the one write that may shorten a stored cooldown; it lifts the needs-login mark too,
+     * stamped {@code at} so an older mark saved by another instance does not come back.
+     */
     @SqlUpdate("""
-            UPDATE credential_state SET cooldown_until = NULL, cooldown_reason = NULL, failure_streak = 0
+            UPDATE credential_state SET cooldown_until = NULL, cooldown_reason = NULL, failure_streak = 0,
+                                        needs_login_reason = NULL, needs_login_changed_at = :at
             WHERE id = :id
             """)
-    int clearCooldown(@Bind("id") String id);
+    int clearCooldown(@Bind("id") String id, @Bind("at") long atMillis);
 
     @SqlQuery("""
             SELECT id, cooldown_until, cooldown_reason, needs_login_reason, failure_streak, windows_observed_at,

@@ -51,6 +51,6 @@ public final class SqlCredentialState implements CredentialStatePort {
 
     @Override
     public void clearCooldown(CredentialId id) {
-        dao.clearCooldown(id.value());
+        dao.clearCooldown(id.value(), clock.millis());
     }
 }
