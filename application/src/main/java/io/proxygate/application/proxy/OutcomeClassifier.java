@@ -29,8 +29,16 @@ final class OutcomeClassifier {
      * @param refreshed the token was already refreshed once in this attempt
      * @param bound     the request is pinned to this credential and may not leave it (previous response, encrypted
      *                  reasoning, or moving after a 429 turned off)
+     * @param forbiddenRefusesRequest a JSON 403 refuses the request, not the credential, unless it names the account
+     *                  (deactivated, suspended): the ChatGPT backend answers so what an account may not ask for (a
+     *                  model or feature outside its plan, a region), while a login that is gone answers 401 there,
+     *                  which the refresh handles
      */
-    record Attempt(boolean sideCall, boolean account, boolean refreshed, boolean bound) {
+    record Attempt(boolean sideCall, boolean account, boolean refreshed, boolean bound,
+                   boolean forbiddenRefusesRequest) {
+        Attempt(boolean sideCall, boolean account, boolean refreshed, boolean bound) {
+            this(sideCall, account, refreshed, bound, false);
+        }
     }
 
     private OutcomeClassifier() {
@@ -56,7 +64,11 @@ final class OutcomeClassifier {
             case 401 -> new UpstreamOutcome.Unauthorized(ProxyService.errorMessage(body.get(), "unauthorized"));
             case 403 -> {
                 String text = body.get();
-                yield edgeRefusal(headers, text) ? new UpstreamOutcome.EdgeRefused(EDGE_REFUSAL_COOLDOWN)
+                if (edgeRefusal(headers, text)) {
+                    yield new UpstreamOutcome.EdgeRefused(EDGE_REFUSAL_COOLDOWN);
+                }
+                yield attempt.forbiddenRefusesRequest() && !namesTheAccount(text)
+                        ? new UpstreamOutcome.ClientError(403)
                         : new UpstreamOutcome.Forbidden(ProxyService.errorMessage(text, "forbidden"));
             }
             case 429 -> {
@@ -98,6 +110,12 @@ final class OutcomeClassifier {
     /** The token refresh before (or after a 401 on) the call failed. */
     static UpstreamOutcome refreshFailed(boolean permanent, String detail) {
         return new UpstreamOutcome.RefreshFailed(permanent, detail);
+    }
+
+    /** Whether a JSON 403 speaks of the account itself (deactivated, suspended, banned) rather than the request. */
+    private static boolean namesTheAccount(String body) {
+        String text = body == null ? "" : body.toLowerCase(Locale.ROOT);
+        return text.contains("deactivated") || text.contains("suspended") || text.contains("banned");
     }
 
     /**

@@ -611,7 +611,8 @@ public final class ProxyService implements ProxyUseCase {
                 Instant attemptStarted = clock.instant();
                 lastAttemptStarted = attemptStarted;
                 OutcomeClassifier.Attempt facts = new OutcomeClassifier.Attempt(sideCall(),
-                        credential.kind().isAccount(), refreshed, pinned && !movable());
+                        credential.kind().isAccount(), refreshed, pinned && !movable(),
+                        credential.kind() == CredentialKind.CHATGPT_ACCOUNT);
                 UpstreamCall call = null;
                 boolean handedOver = false;
                 try {

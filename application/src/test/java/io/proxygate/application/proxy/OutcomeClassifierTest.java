@@ -29,6 +29,8 @@ class OutcomeClassifierTest {
     private static final OutcomeClassifier.Attempt API_REFRESHED =
             new OutcomeClassifier.Attempt(false, true, true, false);
     private static final OutcomeClassifier.Attempt API_BOUND = new OutcomeClassifier.Attempt(false, true, false, true);
+    private static final OutcomeClassifier.Attempt API_CHATGPT =
+            new OutcomeClassifier.Attempt(false, true, false, false, true);
     private static final OutcomeClassifier.Attempt SIDE = new OutcomeClassifier.Attempt(true, true, false, false);
     private static final OutcomeClassifier.Attempt SIDE_REFRESHED =
             new OutcomeClassifier.Attempt(true, true, true, false);
@@ -49,6 +51,8 @@ class OutcomeClassifierTest {
                 row("API 403 with the API's JSON error", API_ACCOUNT, 403, JSON, JSON_ERROR,
                         UpstreamOutcome.Forbidden.class, new Consequence.NeedsLogin("auth_forbidden"),
                         Client.FAIL_OVER, true),
+                row("API 403 with the ChatGPT backend's JSON error: the request is refused", API_CHATGPT, 403,
+                        JSON, JSON_ERROR, UpstreamOutcome.ClientError.class, Consequence.NONE, Client.RELAY, true),
                 row("API 403 HTML page from the edge", API_ACCOUNT, 403, Headers.of("content-type", "text/html"),
                         "<html>Just a moment...</html>", UpstreamOutcome.EdgeRefused.class,
                         new Consequence.Cooldown(Duration.ofSeconds(30), "edge 403"), Client.RELAY, true),

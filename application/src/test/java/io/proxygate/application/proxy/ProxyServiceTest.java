@@ -335,6 +335,21 @@ class ProxyServiceTest {
     }
 
     @Test
+    void aChatGptJson403ThatRefusesTheRequestIsRelayedAndMarksNoAccount() {
+        ProxyService proxy = service(chatgpt("a@x.com", PlanType.PRO), chatgpt("b@x.com", PlanType.PLUS));
+        String refusal = "{\"error\":{\"message\":\"gpt-5-pro is not available on your plan\"}}";
+        upstream = r -> Reply.status(403, refusal, Map.of("content-type", "application/json"));
+        ProxyExchange exchange = proxy.open(responses());
+        assertThat(exchange.status()).isEqualTo(403);
+        assertThat(calls).hasSize(1);
+        exchange.close();
+        for (String account : List.of("chatgpt:a@x.com", "chatgpt:b@x.com")) {
+            assertThat(status(account).needsLoginReason()).as(account).isEmpty();
+            assertThat(status(account).cooldownUntil()).as(account).isEmpty();
+        }
+    }
+
+    @Test
     void aJson403FromTheApiMarksTheAccountNeedingLoginAndFailsOver() throws IOException {
         ProxyService proxy = service(chatgpt("a@x.com", PlanType.PRO), chatgpt("b@x.com", PlanType.PLUS));
         upstream = r -> r.credential().label().equals("a@x.com")
