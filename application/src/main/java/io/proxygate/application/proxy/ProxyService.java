@@ -674,7 +674,7 @@ public final class ProxyService implements ProxyUseCase {
                     }
                     if (outcome.client() == UpstreamOutcome.Client.RELAY) {
                         handedOver = true;
-                        return Optional.of(relay(credential, lease, body.replayed(), head));
+                        return Optional.of(relay(credential, lease, body.replayed(), withRetryAfter(head, outcome)));
                     }
                     lastError = switch (outcome) {
                         case UpstreamOutcome.RateLimited limited -> {
@@ -710,6 +710,18 @@ public final class ProxyService implements ProxyUseCase {
                     }
                 }
             }
+        }
+
+        /** A relayed 429 tells the client when to come back, as the upstream said it in headers or in its text. */
+        private static UpstreamHead withRetryAfter(UpstreamHead head, UpstreamOutcome outcome) {
+            if (!(outcome instanceof UpstreamOutcome.RateLimited limited)
+                    || head.clientHeaders().first("retry-after").isPresent()) {
+                return head;
+            }
+            long seconds = Math.max(1, (limited.cooldown().toMillis() + 999) / 1000);
+            return new UpstreamHead(head.status(), head.upstreamHeaders(),
+                    head.clientHeaders().with("Retry-After", Long.toString(seconds)), head.eventStream(),
+                    head.windows());
         }
 
         /**

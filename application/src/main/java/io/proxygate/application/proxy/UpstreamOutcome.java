@@ -62,7 +62,7 @@ public sealed interface UpstreamOutcome {
             case Forbidden f -> new Handling(new Consequence.NeedsLogin("auth_forbidden"), Client.FAIL_OVER);
             case EdgeRefused e -> new Handling(new Consequence.Cooldown(e.cooldown(), "edge 403"), Client.RELAY);
             case RateLimited r -> new Handling(new Consequence.Cooldown(r.cooldown(), "429"),
-                    r.bound() ? Client.ANSWER : Client.FAIL_OVER);
+                    r.bound() ? Client.RELAY : Client.FAIL_OVER);
             case ServerError e -> new Handling(new Consequence.Backoff("HTTP " + e.status()), Client.FAIL_OVER);
             case Unreachable u -> new Handling(new Consequence.Backoff(u.detail()), Client.FAIL_OVER);
             case RefreshFailed f -> new Handling(f.permanent()
@@ -129,7 +129,8 @@ public sealed interface UpstreamOutcome {
 
     /**
      * 429 (or a stream's {@code response.failed} with a rate-limit code, which the upstream adapter turns into one).
-     * {@code bound}: the request may not leave its pinned account, so the client gets the 429 with Retry-After.
+     * {@code bound}: the request may not leave its pinned account, so the client gets the upstream's 429 as it came
+     * (its body carries what clients read, such as Codex's plan and reset times), with a Retry-After.
      */
     record RateLimited(Duration cooldown, String message, boolean bound) implements UpstreamOutcome {
     }

@@ -71,7 +71,7 @@ class OutcomeClassifierTest {
                         Client.FAIL_OVER, true),
                 row("API 429 on a request bound to its pinned account", API_BOUND, 429,
                         Headers.of("retry-after", "5"), JSON_ERROR, UpstreamOutcome.RateLimited.class,
-                        new Consequence.Cooldown(Duration.ofSeconds(5), "429"), Client.ANSWER, true),
+                        new Consequence.Cooldown(Duration.ofSeconds(5), "429"), Client.RELAY, true),
                 row("API 500", API_KEY, 500, JSON, JSON_ERROR, UpstreamOutcome.ServerError.class,
                         new Consequence.Backoff("HTTP 500"), Client.FAIL_OVER, true),
                 row("API 503", API_ACCOUNT, 503, Headers.EMPTY, "", UpstreamOutcome.ServerError.class,

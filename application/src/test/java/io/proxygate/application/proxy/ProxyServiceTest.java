@@ -194,7 +194,7 @@ class ProxyServiceTest {
     }
 
     @Test
-    void aPinnedConversationBoundToItsAccountGetsThe429Back() {
+    void aPinnedConversationBoundToItsAccountGetsThe429Back() throws IOException {
         ProxyService proxy = service(chatgpt("pro@x.com", PlanType.PRO), chatgpt("plus@x.com", PlanType.PLUS));
         upstream = r -> Reply.ok("first");
         ConversationKey conversation = ConversationKey.promptCache("c1");
@@ -206,12 +206,30 @@ class ProxyServiceTest {
         router.onSuccess(chatgpt("pro@x.com", PlanType.PRO).id(),
                 new io.proxygate.application.routing.RouteQuery(Route.RESPONSES.api(), "gpt-5",
                         Optional.of(conversation), Optional.empty()), Optional.of("resp_1"));
-        assertThatThrownBy(() -> proxy.open(responses("{\"previous_response_id\":\"resp_1\"}", Optional.of(conversation),
-                Optional.of("resp_1"))))
-                .isInstanceOfSatisfying(ProxyFailure.class, f -> {
-                    assertThat(f.status()).isEqualTo(429);
-                    assertThat(f.retryAfter()).contains(Duration.ofSeconds(7));
-                });
+        ProxyExchange limited = proxy.open(responses("{\"previous_response_id\":\"resp_1\"}",
+                Optional.of(conversation), Optional.of("resp_1")));
+        assertThat(limited.status()).isEqualTo(429);
+        assertThat(limited.headers().first("retry-after")).contains("7");
+        assertThat(relay(limited)).as("the upstream's own body, as Codex reads it").contains("slow down");
+        assertThat(calls).filteredOn(c -> c.startsWith("plus@x.com")).isEmpty();
+    }
+
+    @Test
+    void aBound429WhoseDelayIsOnlyInItsTextGetsARetryAfterHeader() throws IOException {
+        ProxyService proxy = service(chatgpt("pro@x.com", PlanType.PRO));
+        ConversationKey conversation = ConversationKey.promptCache("c1");
+        upstream = r -> Reply.ok("first");
+        proxy.open(responses("{}", Optional.of(conversation), Optional.empty())).close();
+        router.onSuccess(chatgpt("pro@x.com", PlanType.PRO).id(),
+                new io.proxygate.application.routing.RouteQuery(Route.RESPONSES.api(), "gpt-5",
+                        Optional.of(conversation), Optional.empty()), Optional.of("resp_1"));
+        upstream = r -> Reply.status(429, "{\"error\":{\"type\":\"usage_limit_reached\",\"plan_type\":\"plus\","
+                + "\"resets_in_seconds\":3600}}", Map.of());
+        ProxyExchange limited = proxy.open(responses("{\"previous_response_id\":\"resp_1\"}",
+                Optional.of(conversation), Optional.of("resp_1")));
+        assertThat(limited.status()).isEqualTo(429);
+        assertThat(limited.headers().first("retry-after")).isPresent();
+        assertThat(relay(limited)).contains("\"plan_type\":\"plus\"").contains("resets_in_seconds");
     }
 
     @Test
