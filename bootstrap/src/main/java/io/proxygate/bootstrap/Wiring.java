@@ -150,6 +150,8 @@ public final class Wiring {
                         Optional.ofNullable(adminToken.value()).filter(v -> !v.isBlank()).map(Secret::of)))
                 .addMappingForUrlPatterns(java.util.EnumSet.of(jakarta.servlet.DispatcherType.REQUEST), false,
                         "/tasks/*");
+        // Replaces Dropwizard's log-level task (same name): DEBUG and TRACE only for ProxyGate's own loggers.
+        environment.admin().addTask(new io.proxygate.bootstrap.logging.LogLevelTask());
 
         PoolDirectoryStore poolStore = new PoolDirectoryStore(config.paths.poolDir, clock);
         poolStore.removeStaleTempFiles();
