@@ -130,7 +130,11 @@ public final class Wiring {
         InstantSource clock = InstantSource.system();
         Path dataDir = config.paths.dataDir;
         createPrivateDirectory(dataDir);
-        Files.createDirectories(config.paths.poolDir);
+        if (!Files.isDirectory(config.paths.poolDir)) {
+            // Created owner-only here, where failing to create it stops start-up; the pool store tightens (and
+            // reports) an existing one that is open to others.
+            io.proxygate.adapter.out.persistence.pool.AtomicFiles.ensureDirectory(config.paths.poolDir);
+        }
         AdminTokens.AdminToken adminToken = AdminTokens.resolve(config);
         SecretMasking.addConfiguredSecret(adminToken.value());
         ProxyTokens.ensure(config).ifPresent(file -> org.slf4j.LoggerFactory.getLogger(Wiring.class).warn(
