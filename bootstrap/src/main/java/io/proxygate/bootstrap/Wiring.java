@@ -298,7 +298,7 @@ public final class Wiring {
         apiServlet.addMapping(ApiRoutes.mappings().toArray(String[]::new));
         apiServlet.setLoadOnStartup(1);
         environment.jersey().register(new HealthResource(pool, Version.current(),
-                RequestLogMetrics.health(requestLog)));
+                RequestLogMetrics.health(requestLog), config.paths.poolDir));
 
         environment.healthChecks().register("pool", new PoolHealthCheck(pool::snapshot));
         AdminWiring.register(environment, config, adminToken, pool, router, usageStats, pricing, poller, tokens,
