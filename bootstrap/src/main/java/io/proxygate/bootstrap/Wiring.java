@@ -130,7 +130,11 @@ public final class Wiring {
         InstantSource clock = InstantSource.system();
         Path dataDir = config.paths.dataDir;
         createPrivateDirectory(dataDir);
-        Files.createDirectories(config.paths.poolDir);
+        if (!Files.isDirectory(config.paths.poolDir)) {
+            // Created owner-only here, where failing to create it stops start-up; the pool store tightens (and
+            // reports) an existing one that is open to others.
+            io.proxygate.adapter.out.persistence.pool.AtomicFiles.ensureDirectory(config.paths.poolDir);
+        }
         AdminTokens.AdminToken adminToken = AdminTokens.resolve(config);
         SecretMasking.addConfiguredSecret(adminToken.value());
         ProxyTokens.ensure(config).ifPresent(file -> org.slf4j.LoggerFactory.getLogger(Wiring.class).warn(
@@ -150,6 +154,8 @@ public final class Wiring {
                         Optional.ofNullable(adminToken.value()).filter(v -> !v.isBlank()).map(Secret::of)))
                 .addMappingForUrlPatterns(java.util.EnumSet.of(jakarta.servlet.DispatcherType.REQUEST), false,
                         "/tasks/*");
+        // Replaces Dropwizard's log-level task (same name): DEBUG and TRACE only for ProxyGate's own loggers.
+        environment.admin().addTask(new io.proxygate.bootstrap.logging.LogLevelTask());
 
         PoolDirectoryStore poolStore = new PoolDirectoryStore(config.paths.poolDir, clock);
         poolStore.removeStaleTempFiles();
@@ -292,7 +298,7 @@ public final class Wiring {
         apiServlet.addMapping(ApiRoutes.mappings().toArray(String[]::new));
         apiServlet.setLoadOnStartup(1);
         environment.jersey().register(new HealthResource(pool, Version.current(),
-                RequestLogMetrics.health(requestLog)));
+                RequestLogMetrics.health(requestLog), config.paths.poolDir));
 
         environment.healthChecks().register("pool", new PoolHealthCheck(pool::snapshot));
         AdminWiring.register(environment, config, adminToken, pool, router, usageStats, pricing, poller, tokens,

@@ -243,6 +243,21 @@ class BadInputSystemIT {
         JsonNode healthJson = JSON.readTree(health.body());
         assertThat(health.body()).contains("garbage.json").contains("truncated.json").contains("bad-utf8.json");
         assertThat(healthJson.path("ok").asBoolean()).isTrue();
+        // Served without a token: files are named within the pool folder, never by where it is on disk.
+        assertThat(healthJson.path("problems").findValuesAsText("file")).containsExactlyInAnyOrder(
+                "apikeys/garbage.json", "apikeys/truncated.json", "chatgpt/bad-utf8.json");
+        assertThat(health.body()).doesNotContain(ROOT.toString());
+        // A probe reads: writing methods are refused.
+        for (String method : List.of("POST", "PUT", "DELETE", "PATCH")) {
+            HttpResponse<String> refused = http.send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + APP.getLocalPort() + "/healthz"))
+                    .method(method, HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(refused.statusCode()).as(method).isEqualTo(405);
+            assertThat(refused.headers().firstValue("Allow").orElse("")).as(method).contains("GET").contains("HEAD");
+        }
+        assertThat(http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + APP.getLocalPort() + "/healthz"))
+                .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding())
+                .statusCode()).isBetween(200, 204);
         HttpResponse<String> served = post("/v1/chat/completions",
                 utf8("{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"));
         assertThat(served.statusCode()).isEqualTo(200);

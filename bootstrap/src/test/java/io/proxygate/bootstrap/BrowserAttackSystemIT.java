@@ -66,7 +66,15 @@ class BrowserAttackSystemIT {
         mock.on("GET", "/wham/usage", (r, ex) -> MockUpstream.json(ex, 200, "{}"));
         mock.on("GET", "/api/oauth/usage", (r, ex) -> MockUpstream.json(ex, 200, "{}"));
         mock.on("POST", "/v1/chat/completions", (r, ex) -> MockUpstream.json(ex, 200, UpstreamReplies.chatJson("hi")));
-        mock.on("POST", "/v1/messages", (r, ex) -> MockUpstream.json(ex, 200, UpstreamReplies.messageJson("hi")));
+        mock.on("POST", "/v1/messages", (r, ex) -> {
+            // An upstream's own CORS answer, which must never reach our origin's clients.
+            ex.getResponseHeaders().set("Access-Control-Allow-Origin", "*");
+            if (r.body().contains("\"stream\":true")) {
+                UpstreamReplies.messagesStream(ex, "hi");
+            } else {
+                MockUpstream.json(ex, 200, UpstreamReplies.messageJson("hi"));
+            }
+        });
         mock.on("GET", "/backend-api/conversations", (r, ex) -> MockUpstream.json(ex, 200, "{\"items\":[]}"));
         return mock;
     }
@@ -76,9 +84,15 @@ class BrowserAttackSystemIT {
         UPSTREAM.close();
     }
 
-    private record Reply(int status, String body) {
+    private record Reply(int status, String head, String body) {
         JsonNode json() throws IOException {
             return JSON.readTree(body);
+        }
+
+        /** Every value of a reply header, in any letter case. */
+        List<String> header(String name) {
+            return head.lines().filter(l -> l.regionMatches(true, 0, name + ":", 0, name.length() + 1))
+                    .map(l -> l.substring(name.length() + 1).trim()).toList();
         }
     }
 
@@ -111,10 +125,11 @@ class BrowserAttackSystemIT {
             int status = Integer.parseInt(raw.substring(9, 12));
             int split = raw.indexOf("\r\n\r\n");
             String payload = split < 0 ? "" : raw.substring(split + 4);
-            if (raw.substring(0, Math.max(split, 0)).toLowerCase().contains("transfer-encoding: chunked")) {
+            String replyHead = raw.substring(0, Math.max(split, 0));
+            if (replyHead.toLowerCase().contains("transfer-encoding: chunked")) {
                 payload = dechunk(payload);
             }
-            return new Reply(status, payload);
+            return new Reply(status, replyHead, payload);
         }
     }
 
@@ -210,6 +225,50 @@ class BrowserAttackSystemIT {
                 "Sec-Fetch-Site", "same-site"), CHAT).status()).isEqualTo(200);
         // Following a link to the dashboard from another site is fine: the page itself holds nothing.
         assertThat(send("GET", "/", Map.of("Sec-Fetch-Site", "cross-site"), null).status()).isEqualTo(200);
+    }
+
+    @Test
+    void aListedOriginsChatUiCanPreflightAndReadRepliesButNothingElse() throws Exception {
+        String ui = "http://127.0.0.1:3000";
+        Map<String, String> preflight = Map.of("Origin", ui, "Access-Control-Request-Method", "POST",
+                "Access-Control-Request-Headers", "authorization, content-type, anthropic-version",
+                "Sec-Fetch-Mode", "cors", "Sec-Fetch-Site", "same-site");
+        Reply allowed = send("OPTIONS", "/v1/messages", preflight, null);
+        assertThat(allowed.status()).isEqualTo(204);
+        assertThat(allowed.header("Access-Control-Allow-Origin")).containsExactly(ui);
+        assertThat(allowed.header("Access-Control-Allow-Methods")).containsExactly("POST");
+        assertThat(allowed.header("Access-Control-Allow-Headers"))
+                .containsExactly("authorization, content-type, anthropic-version");
+        assertThat(allowed.header("Access-Control-Max-Age")).isNotEmpty();
+        assertThat(String.join(",", allowed.header("Vary"))).contains("Origin");
+
+        Map<String, String> unlisted = new LinkedHashMap<>(preflight);
+        unlisted.put("Origin", "http://127.0.0.1:8888");
+        Reply refused = send("OPTIONS", "/v1/messages", unlisted, null);
+        assertThat(refused.status()).isEqualTo(403);
+        assertThat(refused.header("Access-Control-Allow-Origin")).isEmpty();
+        for (String path : List.of("/admin/status", "/backend-api/conversations", "/")) {
+            Reply other = send("OPTIONS", path, preflight, null);
+            assertThat(other.status()).as(path).isNotEqualTo(204);
+            assertThat(other.header("Access-Control-Allow-Origin")).as(path).isEmpty();
+        }
+
+        Reply json = send("POST", "/v1/messages", client("Origin", ui, "Sec-Fetch-Site", "same-site"), MESSAGE);
+        assertThat(json.status()).isEqualTo(200);
+        assertThat(json.header("Access-Control-Allow-Origin")).as("ours only, never the upstream's *")
+                .containsExactly(ui);
+        assertThat(String.join(",", json.header("Access-Control-Expose-Headers"))).contains("Retry-After")
+                .contains("request-id");
+        Reply streamed = send("POST", "/v1/messages", client("Origin", ui, "Sec-Fetch-Site", "same-site"),
+                "{\"stream\":true," + MESSAGE.substring(1));
+        assertThat(streamed.status()).isEqualTo(200);
+        assertThat(streamed.header("Content-Type").getFirst()).startsWith("text/event-stream");
+        assertThat(streamed.header("Access-Control-Allow-Origin")).containsExactly(ui);
+        assertThat(streamed.body()).contains("message_stop");
+
+        Reply plain = send("POST", "/v1/messages", client(), MESSAGE);
+        assertThat(plain.status()).isEqualTo(200);
+        assertThat(plain.head().toLowerCase()).doesNotContain("access-control-");
     }
 
     @Test

@@ -182,6 +182,26 @@ class ClientKeysSystemIT {
         cli(env, 1, "client-key", "revoke", "nobody");
     }
 
+    @Test
+    @Order(4)
+    void namesWithControlCharactersAreRefusedByTheAdminApiAndTheCli() throws Exception {
+        HttpResponse<String> forged = admin("POST", "/admin/client-keys",
+                "{\"name\":\"bot\\nWARN  forged log line\"}");
+        assertThat(forged.statusCode()).isEqualTo(400);
+        assertThat(json.readTree(forged.body()).path("error").asText()).contains("control characters");
+        String id = json.readTree(admin("POST", "/admin/client-keys", "{\"name\":\"plain\"}").body())
+                .path("id").asText();
+        assertThat(admin("PATCH", "/admin/client-keys/" + id, "{\"name\":\"pl\\u001b[2Jain\"}").statusCode())
+                .isEqualTo(400);
+        assertThat(adminJson("/admin/client-keys").toString()).doesNotContain("forged").doesNotContain("\\u001b");
+
+        Map<String, String> env = Map.of("PROXYGATE_DATA_DIR", root.resolve("data").toString(),
+                "PROXYGATE_POOL_DIR", root.resolve("pool").toString());
+        cli(env, 1, "client-key", "create", "--name=evil\u001b[31mred");
+        cli(env, 1, "client-key", "update", "plain", "--name=two\nlines");
+        assertThat(cli(env, 0, "client-key", "list")).contains("plain").doesNotContain("evil").doesNotContain("two");
+    }
+
     private static String cli(Map<String, String> env, int expectedStatus, String... args) {
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
         java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();

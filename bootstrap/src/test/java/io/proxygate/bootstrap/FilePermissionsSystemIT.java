@@ -16,7 +16,10 @@ import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** A server started on a data directory someone left open: the directory and every database file end up private. */
+/**
+ * A server started on a data directory and a pool folder someone left open: both folders, every database file and
+ * the space reserve end up private.
+ */
 @ExtendWith(DropwizardExtensionsSupport.class)
 class FilePermissionsSystemIT {
     private static final Path ROOT = openDataDir();
@@ -28,6 +31,8 @@ class FilePermissionsSystemIT {
             Path root = Files.createTempDirectory("proxygate-perms");
             Path data = Files.createDirectories(root.resolve("data"));
             Files.setPosixFilePermissions(data, PosixFilePermissions.fromString("rwxr-xr-x"));
+            Path pool = Files.createDirectories(root.resolve("pool"));
+            Files.setPosixFilePermissions(pool, PosixFilePermissions.fromString("rwxrwxrwx"));
             return root;
         } catch (IOException e) {
             throw new IllegalStateException(e);
@@ -40,8 +45,13 @@ class FilePermissionsSystemIT {
     }
 
     @Test
-    void theDatabaseAndItsWalAndShmAreOwnerOnly() throws IOException {
-        for (String name : List.of("proxygate.db", "proxygate.db-wal", "proxygate.db-shm")) {
+    void anExistingPoolDirOpenToEveryoneIsTightenedTo0700() throws IOException {
+        assertThat(mode(ROOT.resolve("pool"))).isEqualTo("rwx------");
+    }
+
+    @Test
+    void theDatabaseItsWalAndShmAndTheSpaceReserveAreOwnerOnly() throws IOException {
+        for (String name : List.of("proxygate.db", "proxygate.db-wal", "proxygate.db-shm", ".space-reserve")) {
             Path file = ROOT.resolve("data").resolve(name);
             assertThat(file).as(name).exists();
             assertThat(mode(file)).as(name).isEqualTo("rw-------");

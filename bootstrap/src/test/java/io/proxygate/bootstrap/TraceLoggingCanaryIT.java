@@ -21,10 +21,10 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The admin port's log-level task is the way to make third-party loggers print headers and wire bytes. It needs the
- * admin token; and once an admin does turn HttpClient's header and wire loggers and Jetty's HTTP parser to TRACE,
- * requests carrying canary secrets (client proxy token, pooled OAuth token, API keys) still leave no secret in the
- * server's output: the log layout masks them centrally.
+ * The admin port's log-level task is the way to turn loggers up at run time. It needs the admin token; it turns
+ * ProxyGate's own loggers to TRACE but sets HttpClient's header and wire loggers and Jetty's HTTP parser, which print
+ * every header, to INFO instead (as {@code [log] level = "debug"} does); and requests carrying canary secrets (client
+ * proxy token, pooled OAuth token, API keys, a key the server does not know) leave no secret in the server's output.
  */
 class TraceLoggingCanaryIT {
     private static final String PROXY_TOKEN = "pg-proxy-trace-canary-31b7";
@@ -32,8 +32,10 @@ class TraceLoggingCanaryIT {
     private static final String CHATGPT_ACCESS = "fake-access-trace-canary-77c1";
     private static final String OPENAI_KEY = "sk-test-trace-canary-openai-5e2d";
     private static final String ANTHROPIC_KEY = "sk-ant-test-trace-canary-4f19";
+    /** A client's key that is nobody's secret here: only the log's rules can mask it. */
+    private static final String UNKNOWN_KEY = "UNKNOWNtraceCANARYkey42";
     private static final List<String> CANARIES = List.of(PROXY_TOKEN, ADMIN_TOKEN, CHATGPT_ACCESS, OPENAI_KEY,
-            ANTHROPIC_KEY);
+            ANTHROPIC_KEY, UNKNOWN_KEY);
     private static final List<String> LOGGERS = List.of("org.apache.hc.client5.http.headers",
             "org.apache.hc.client5.http.wire", "org.eclipse.jetty.http.HttpParser", "org.eclipse.jetty.server",
             "org.apache.hc.core5");
@@ -61,8 +63,12 @@ class TraceLoggingCanaryIT {
                 assertThat(task(tasks, LOGGERS.get(0), null).statusCode()).isEqualTo(401);
                 assertThat(task(tasks, LOGGERS.get(0), "wrong-token").statusCode()).isEqualTo(401);
                 for (String logger : LOGGERS) {
-                    assertThat(task(tasks, logger, ADMIN_TOKEN).statusCode()).as(logger).isEqualTo(200);
+                    HttpResponse<String> clamped = task(tasks, logger, ADMIN_TOKEN);
+                    assertThat(clamped.statusCode()).as(logger).isEqualTo(200);
+                    assertThat(clamped.body()).as(logger).contains(logger + " to INFO").contains("set to INFO");
                 }
+                HttpResponse<String> ours = task(tasks, "io.proxygate", ADMIN_TOKEN);
+                assertThat(ours.body()).contains("io.proxygate to TRACE").doesNotContain("set to INFO");
 
                 String auth = "Bearer " + PROXY_TOKEN;
                 assertThat(call(server.url("/v1/responses"), "{\"model\":\"gpt-5\",\"input\":\"hi\"}",
@@ -74,13 +80,16 @@ class TraceLoggingCanaryIT {
                         "{\"model\":\"claude-sonnet-4-5\",\"max_tokens\":5,\"messages\":[]}",
                         "x-api-key", PROXY_TOKEN).statusCode()).isEqualTo(200);
                 call(server.url("/v1/chat/completions"), "{}", "X-ProxyGate-Token", PROXY_TOKEN);
+                assertThat(call(server.url("/v1/messages"), "{}", "x-api-key", UNKNOWN_KEY).statusCode())
+                        .isEqualTo(401);
 
                 server.process().destroy();
                 server.process().waitFor();
                 String log = server.log();
-                assertThat(log).as("HttpClient's header logger ran at TRACE")
-                        .contains("org.apache.hc.client5.http.headers: ");
-                assertThat(log).as("Jetty's parser logger ran at TRACE").contains("HttpParser: parsedHeader");
+                assertThat(log).as("ProxyGate's loggers ran at TRACE").contains("DEBUG [");
+                assertThat(log).as("HttpClient's header logger stayed at INFO")
+                        .doesNotContain("org.apache.hc.client5.http.headers: ");
+                assertThat(log).as("Jetty's parser logger stayed at INFO").doesNotContain("parsedHeader");
                 // The wire logger prints 16 bytes a line (and in hex): no masking could catch a token cut up so.
                 assertThat(log).doesNotContain("org.apache.hc.client5.http.wire");
                 for (String canary : CANARIES) {

@@ -300,10 +300,7 @@ public final class ClientKeyService {
     // ---- administration ----
 
     public CreatedClientKey create(String name, ClientKeyRules rules) {
-        String clean = name == null ? "" : name.strip();
-        if (clean.isEmpty() || clean.length() > 100) {
-            throw new IllegalArgumentException("name is required (at most 100 characters)");
-        }
+        String clean = validName(name);
         reloadKeys();
         if (byId.values().stream().anyMatch(k -> k.name().equals(clean) && !k.revoked())) {
             throw new IllegalArgumentException("an active client key named '" + clean + "' exists already");
@@ -318,6 +315,28 @@ public final class ClientKeyService {
         store.insert(key);
         reloadKeys();
         return new CreatedClientKey(key, secret);
+    }
+
+    /**
+     * A key's name, stripped: 1 to 100 characters, none of them a control character. Names are printed in logs,
+     * the CLI's tables, the dashboard and the errors clients read, where a newline forges a line and terminal escape
+     * or bidirectional-text controls make a name show as another.
+     */
+    static String validName(String name) {
+        String clean = name == null ? "" : name.strip();
+        if (clean.isEmpty() || clean.length() > 100) {
+            throw new IllegalArgumentException("name is required (at most 100 characters)");
+        }
+        if (clean.codePoints().anyMatch(ClientKeyService::isControl)) {
+            throw new IllegalArgumentException("name must not contain control characters");
+        }
+        return clean;
+    }
+
+    private static boolean isControl(int c) {
+        return Character.isISOControl(c) || c == 0x2028 || c == 0x2029 // line and paragraph separators
+                || c == 0x061C || c == 0x200E || c == 0x200F // bidirectional marks
+                || (c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069); // embeddings, overrides, isolates
     }
 
     /** A key by id, or else by name (the newest with that name). */
@@ -336,7 +355,7 @@ public final class ClientKeyService {
         ClientKey key = find(id);
         ClientKey changed = key.withRules(rules);
         if (name.isPresent() && !name.get().isBlank()) {
-            changed = changed.withName(name.get().strip());
+            changed = changed.withName(validName(name.get()));
         }
         store.update(changed);
         reloadKeys();

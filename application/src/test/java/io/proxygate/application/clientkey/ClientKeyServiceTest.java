@@ -47,6 +47,23 @@ class ClientKeyServiceTest {
     }
 
     @Test
+    void namesWithControlCharactersAreRefusedOnCreateAndRename() {
+        for (String name : List.of("evil\nINFO forged line", "tab\there", "esc\u001b[31mred", "del\u007f",
+                "c1\u0085next", "rlo\u202Egnp.exe", "isolate\u2066x", "sep\u2028x")) {
+            assertThatThrownBy(() -> keys.create(name, ClientKeyRules.NONE)).as(name)
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("control characters");
+        }
+        assertThat(store.keys).isEmpty();
+        CreatedClientKey ok = keys.create("  Team \u00e9t\u00e9 \uD83D\uDE80  ", ClientKeyRules.NONE);
+        assertThat(ok.key().name()).isEqualTo("Team \u00e9t\u00e9 \uD83D\uDE80");
+        assertThatThrownBy(() -> keys.update(ok.key().id(), Optional.of("renamed\r\nx"), ClientKeyRules.NONE))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("control characters");
+        assertThatThrownBy(() -> keys.update(ok.key().id(), Optional.of("x".repeat(101)), ClientKeyRules.NONE))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThat(store.keys.get(ok.key().id()).name()).isEqualTo("Team \u00e9t\u00e9 \uD83D\uDE80");
+    }
+
+    @Test
     void parallelRequestsReserveTheirPromptCostSoTheBudgetIsNotOvershotByMoreThanOneEach() {
         ClientKey key = keys.create("ci", budget("1.00")).key();
         // Each request reserves $0.40 (a 400-byte prompt): two fit under $1, the third would not.

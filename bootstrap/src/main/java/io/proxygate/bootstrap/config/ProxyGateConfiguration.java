@@ -120,6 +120,23 @@ public class ProxyGateConfiguration extends Configuration {
             return addr.toString();
         }
 
+        /**
+         * The dashboard's address as a user can open it: {@code public_base_url} when set, else the listen address,
+         * with a wildcard host ({@code 0.0.0.0}, {@code ::}), which no browser can open, read as loopback.
+         */
+        public String dashboardUrl() {
+            String base = publicBaseUrl == null ? "" : publicBaseUrl.strip();
+            if (!base.isEmpty()) {
+                return base.endsWith("/") ? base : base + "/";
+            }
+            String host = switch (addr.host()) {
+                case "", "0.0.0.0" -> "127.0.0.1";
+                case "::", "[::]" -> "::1";
+                default -> addr.host();
+            };
+            return "http://" + new ListenAddress(host, addr.port()) + "/";
+        }
+
         public boolean listensOnLoopback() {
             return addr.isLoopback();
         }

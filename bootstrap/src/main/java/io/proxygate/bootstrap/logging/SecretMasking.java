@@ -53,6 +53,13 @@ public final class SecretMasking {
             // Jetty's buffer dumps ({<<<first bytes...last bytes>>>more}): raw request bytes, cut anywhere, so a
             // token may be split; the bytes are dropped to the end of the line.
             Rule.exact("<<<[^\\r\\n]*+", "<<<" + MASK, "<<<"),
+            // Jetty's HTTP parser at debug: "headerString=[x-api-key], valueString=[value]", the name in brackets
+            // and so not followed by ':' or '='. The value is the last thing on Jetty's line and may itself hold a
+            // ']', so everything after it is masked. It runs before the next rule, which would mask the earlier
+            // "name: value" of the same line up to the '[' and so cut this rule's anchor off.
+            Rule.anyCase("(headerstring=\\[\\s*+(?:proxy-authorization|authorization|x-api-key|api-key"
+                            + "|x-goog-api-key|x-admin-token|x-proxygate-token|cookie|set-cookie)\\s*+\\],\\s*+"
+                            + "valuestring=\\[)[^\\r\\n]*+", "$1" + MASK + "]", "headerstring=["),
             // Header-like "name: value" / "name=value": everything up to the end of the field.
             Rule.anyCase("(authorization|x-api-key|api-key|x-goog-api-key|x-admin-token"
                             + "|x-proxygate-token|cookie|proxygate_admin)(\\s*+[\"']?\\s*+[:=]\\s*+[\"']?\\s*+)[^"

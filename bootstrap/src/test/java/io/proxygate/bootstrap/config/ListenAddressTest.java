@@ -1,5 +1,6 @@
 package io.proxygate.bootstrap.config;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -21,5 +22,19 @@ class ListenAddressTest {
             "128.0.0.1", "::2", "127.example.com", "127.0.0.1.nip.io", "127.0.0.256"})
     void everyOtherAddressIsReachableFromOutside(String host) {
         assertThat(new ListenAddress(host, 19527).isLoopback()).isFalse();
+    }
+
+    @Test
+    void theDashboardUrlIsOneABrowserCanOpen() {
+        ProxyGateConfiguration.ServerSection server = new ProxyGateConfiguration.ServerSection();
+        server.addr = new ListenAddress("0.0.0.0", 19627);
+        assertThat(server.dashboardUrl()).isEqualTo("http://127.0.0.1:19627/");
+        server.addr = new ListenAddress("::", 19627);
+        assertThat(server.dashboardUrl()).isEqualTo("http://[::1]:19627/");
+        server.addr = new ListenAddress("192.168.1.20", 19627);
+        assertThat(server.dashboardUrl()).isEqualTo("http://192.168.1.20:19627/");
+        server.addr = new ListenAddress("0.0.0.0", 19627);
+        server.publicBaseUrl = " https://gate.example.com ";
+        assertThat(server.dashboardUrl()).isEqualTo("https://gate.example.com/");
     }
 }

@@ -1,8 +1,16 @@
 package io.proxygate.bootstrap.logging;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import org.eclipse.jetty.http.HttpParser;
 import org.junit.jupiter.api.Test;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -32,6 +40,52 @@ class SecretMaskingTest {
             }
             assertThat(SecretMasking.mask(line)).as(line).doesNotContain("canary-one-abcdef").contains("***");
         }
+    }
+
+    /**
+     * Jetty's own parser, turned to debug, logs each header as {@code headerString=[name], valueString=[value]}: the
+     * name is not followed by ':' or '=', so the rule for "name: value" alone let the value through.
+     */
+    @Test
+    void masksTheValuesJettysHttpParserLogsAtDebug() {
+        Map<String, String> secrets = Map.of("x-api-key", "PLAINXAPIKEY42", "X-ProxyGate-Token", "PLAINPGTOKEN42",
+                "api-key", "PLAINAZUREKEY42", "x-goog-api-key", "PLAINGOOGKEY42", "X-Admin-Token", "PLAINADMIN42",
+                "Cookie", "proxygate_admin=PLAINCOOKIE42; theme=dark", "Authorization", "Basic PLAINBASIC42");
+        StringBuilder request = new StringBuilder("POST /v1/messages HTTP/1.1\r\nHost: localhost\r\n");
+        secrets.forEach((name, value) -> request.append(name).append(": ").append(value).append("\r\n"));
+        request.append("Content-Type: application/json\r\nContent-Length: 0\r\n\r\n");
+        Logger logger = (Logger) org.slf4j.LoggerFactory.getLogger(HttpParser.class);
+        Level before = logger.getLevel();
+        ListAppender<ILoggingEvent> captured = new ListAppender<>();
+        captured.start();
+        logger.addAppender(captured);
+        logger.setLevel(Level.DEBUG);
+        try {
+            HttpParser.RequestHandler ignoring = (HttpParser.RequestHandler) java.lang.reflect.Proxy.newProxyInstance(
+                    getClass().getClassLoader(), new Class<?>[] {HttpParser.RequestHandler.class},
+                    (proxy, method, args) -> method.getReturnType() == boolean.class ? false : null);
+            new HttpParser(ignoring).parseNext(ByteBuffer.wrap(request.toString().getBytes(StandardCharsets.US_ASCII)));
+        } finally {
+            logger.setLevel(before);
+            logger.detachAppender(captured);
+        }
+        List<String> lines = captured.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
+        assertThat(lines).as("Jetty logged the headers in the form this test is about")
+                .anyMatch(l -> l.contains("headerString=[x-api-key], valueString=[PLAINXAPIKEY42]"));
+        for (String line : lines) {
+            String masked = SecretMasking.mask(line);
+            for (String value : List.of("PLAINXAPIKEY42", "PLAINPGTOKEN42", "PLAINAZUREKEY42", "PLAINGOOGKEY42",
+                    "PLAINADMIN42", "PLAINCOOKIE42", "PLAINBASIC42")) {
+                assertThat(masked).as(line).doesNotContain(value);
+            }
+        }
+        assertThat(SecretMasking.mask("parsedHeader(Content-Type: application/json) header=Content-Type, "
+                + "headerString=[Content-Type], valueString=[application/json]")).as("other headers stay readable")
+                .endsWith("valueString=[application/json]");
+        assertThat(SecretMasking.mask("parsedHeader(null) header=null, headerString=[X-Api-Key], "
+                + "valueString=[PLAINXAPIKEY42]")).endsWith("headerString=[X-Api-Key], valueString=[***]");
+        assertThat(SecretMasking.mask("headerString=[cookie], valueString=[a=]b; session=PLAINCOOKIE42]"))
+                .as("a ']' inside the value does not end it").isEqualTo("headerString=[cookie], valueString=[***]");
     }
 
     /**

@@ -1,7 +1,13 @@
 package io.proxygate.adapter.in.http;
 
+import jakarta.ws.rs.HttpMethod;
+import jakarta.ws.rs.Path;
 import org.glassfish.jersey.server.ResourceConfig;
 import org.glassfish.jersey.server.ServerProperties;
+import org.glassfish.jersey.server.model.Resource;
+
+import java.lang.annotation.Annotation;
+import java.lang.reflect.Method;
 
 /**
  * A lean Jersey application for the relayed API routes, apart from the admin application: one resource and
@@ -10,7 +16,7 @@ import org.glassfish.jersey.server.ServerProperties;
  */
 public final class ApiApplication extends ResourceConfig {
     public ApiApplication(ApiResource resource) {
-        register(resource);
+        registerResources(resourceOf(resource));
         property(ServerProperties.WADL_FEATURE_DISABLE, true);
         property(ServerProperties.FEATURE_AUTO_DISCOVERY_DISABLE, true);
         property(ServerProperties.METAINF_SERVICES_LOOKUP_DISABLE, true);
@@ -22,5 +28,25 @@ public final class ApiApplication extends ResourceConfig {
         // Errors are answered with a status and a body of our own, never the container's error page.
         property(ServerProperties.RESPONSE_SET_STATUS_OVER_SEND_ERROR, true);
         setApplicationName("proxygate-api");
+    }
+
+    /**
+     * The resource's model, read from its own annotations (its {@code @Path} and one method per HTTP method) and
+     * handled by this very instance. Registering the instance itself ({@code register(resource)}) routes the same,
+     * but Jersey also checks every registered instance as a would-be provider and, finding no provider interface,
+     * logged a warning at every start that the "provider" would be ignored.
+     */
+    static Resource resourceOf(Object handler) {
+        Class<?> type = handler.getClass();
+        Resource.Builder builder = Resource.builder(type.getAnnotation(Path.class).value());
+        for (Method method : type.getMethods()) {
+            for (Annotation annotation : method.getAnnotations()) {
+                HttpMethod http = annotation.annotationType().getAnnotation(HttpMethod.class);
+                if (http != null) {
+                    builder.addMethod(http.value()).handledBy(handler, method);
+                }
+            }
+        }
+        return builder.build();
     }
 }

@@ -31,14 +31,22 @@ import java.util.Set;
  * <li><b>JSON routes take JSON</b>: a POST to an API route must say {@code Content-Type: application/json}, else
  * 415. Forms and {@code text/plain} are what a page can send without a CORS preflight.</li>
  * </ul>
+ * Origins the operator listed pass the second check, and on the model API routes they also get CORS answers
+ * ({@link ApiCors}): a page on such an origin can make the preflighted calls a chat UI makes and read the replies.
  * Errors leave in the shape the route's clients expect.
  */
 public final class BrowserGuard implements Filter {
     /** The host names a request may carry. */
-    public record HostPolicy(Set<String> names, boolean anyIpLiteral, boolean anyHost, Set<String> trustedOrigins) {
+    public record HostPolicy(Set<String> names, boolean anyIpLiteral, boolean anyHost, Set<String> trustedOrigins,
+                             Set<String> corsOrigins) {
+        /**
+         * {@code trustedOrigins} pass the cross-site check; {@code corsOrigins}, the operator's listed ones among
+         * them, also get CORS answers on the model API routes (the public URL's origin is ours and needs none).
+         */
         public HostPolicy {
             names = lower(names);
             trustedOrigins = lower(trustedOrigins);
+            corsOrigins = lower(corsOrigins);
         }
 
         /**
@@ -79,13 +87,15 @@ public final class BrowserGuard implements Filter {
                     names.add(bare(n));
                 }
             }
+            Set<String> listed = new HashSet<>();
             for (String o : allowedOrigins) {
                 String t = o.trim().toLowerCase(Locale.ROOT);
                 if (!t.isEmpty()) {
-                    origins.add(t.endsWith("/") ? t.substring(0, t.length() - 1) : t);
+                    listed.add(t.endsWith("/") ? t.substring(0, t.length() - 1) : t);
                 }
             }
-            return new HostPolicy(names, wildcard, any, origins);
+            origins.addAll(listed);
+            return new HostPolicy(names, wildcard, any, origins, listed);
         }
 
         boolean allows(String host) {
@@ -133,6 +143,16 @@ public final class BrowserGuard implements Filter {
         if (guardedFromBrowsers(path) && crossSite(request, host)) {
             refuse(response, path, 403, "cross-site browser requests are refused");
             return;
+        }
+        String origin = request.getHeader("Origin");
+        if (origin != null && ApiCors.covers(path)
+                && hosts.corsOrigins().contains(origin.trim().toLowerCase(Locale.ROOT))) {
+            if (ApiCors.isPreflight(request)) {
+                ApiCors.answerPreflight(request, response, origin.trim());
+                return;
+            }
+            // Set before anything answers, so refusals below and the relayed reply, streamed or not, carry it.
+            ApiCors.allow(response, origin.trim());
         }
         if ("POST".equals(request.getMethod()) && jsonPostPaths.contains(path) && !isJson(request.getContentType())) {
             refuse(response, path, 415, "Content-Type must be application/json");

@@ -51,6 +51,8 @@ final class ExchangeOutput implements StreamingOutput {
             String name = field.getKey();
             if (name.equalsIgnoreCase("Content-Type")) {
                 contentType = OriginSafeHeaders.contentType(field.getValue());
+            } else if (name.equalsIgnoreCase("Vary")) {
+                reply.header(name, ApiCors.vary(servletResponse, field.getValue()));
             } else if (!name.equalsIgnoreCase("Content-Length") && OriginSafeHeaders.relayed(name)) {
                 reply.header(name, field.getValue());
             }
@@ -80,7 +82,9 @@ final class ExchangeOutput implements StreamingOutput {
             // A cut event stream has been answered with an error event (flushed, so committed) by the relay.
             if (!sink.ended && !servletResponse.isCommitted()) {
                 // The upstream cut a reply still in our buffer: an error beats a truncated body that looks whole.
+                Map<String, String> cors = ApiCors.carried(servletResponse);
                 servletResponse.reset();
+                cors.forEach(servletResponse::setHeader);
                 ApiErrorReplies.send(servletResponse, api, 502, "api_error", "upstream reply was cut short",
                         Optional.empty());
             }

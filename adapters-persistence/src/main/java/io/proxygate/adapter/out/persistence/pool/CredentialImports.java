@@ -137,8 +137,10 @@ public final class CredentialImports {
 
     /**
      * API keys from the Go version's v1 key export: {@code {"keys":[...]}} or a bare array of
-     * {@code {id, name, type, apiKey, baseUrl}}. A missing id becomes the lower-cased name (minus one leading
-     * space), else {@code imported-<n>}; a missing type is openai; an empty key is skipped.
+     * {@code {id, name, type, apiKey, baseUrl}}. Entries may also be spelled as pool files are ({@code api_key},
+     * {@code base_url}, {@code provider}), so a key file from {@code pool/apikeys/} can be pasted into a list as it
+     * is. A missing id becomes the lower-cased name (minus one leading space), else {@code imported-<n>}; a missing
+     * type is openai; an empty key is skipped.
      */
     public ImportResult apiKeys(Path file) {
         JsonNode root = readJson(file);
@@ -150,7 +152,7 @@ public final class CredentialImports {
                 (entry, importedSoFar) -> {
                     Optional<String> name = rawText(entry, "name");
                     Optional<String> id = text(entry, "id");
-                    Secret key = text(entry, "apiKey").map(Secret::of)
+                    Secret key = text(entry, "apiKey").or(() -> text(entry, "api_key")).map(Secret::of)
                             .orElseThrow(() -> new PoolFormatException("empty apiKey"));
                     String keyId = id.orElseGet(() -> {
                         String fromName = name.map(n -> n.startsWith(" ") ? n.substring(1) : n)

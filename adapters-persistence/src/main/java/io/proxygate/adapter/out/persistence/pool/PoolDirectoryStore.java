@@ -87,6 +87,7 @@ public final class PoolDirectoryStore implements PoolDirectoryPort {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.watchSettings = Objects.requireNonNull(watchSettings, "watchSettings");
         this.watchServices = Objects.requireNonNull(watchServices, "watchServices");
+        ensurePrivateRoot(this.poolDir);
         for (PoolFolder folder : PoolFolder.values()) {
             Path dir = this.poolDir.resolve(folder.dirName());
             folders.put(folder, dir);
@@ -101,6 +102,27 @@ public final class PoolDirectoryStore implements PoolDirectoryPort {
 
     public Path poolDir() {
         return poolDir;
+    }
+
+    /**
+     * The pool folder holds every credential's folder: created 0700, and an existing one open to other users is
+     * tightened like its sub-folders (anyone who can write to it can swap a credential folder for their own), and
+     * said so, since its owner may have widened it on purpose.
+     */
+    private static void ensurePrivateRoot(Path root) {
+        try {
+            java.util.Set<java.nio.file.attribute.PosixFilePermission> before =
+                    Files.isDirectory(root) && AtomicFiles.posix(root) ? Files.getPosixFilePermissions(root) : null;
+            AtomicFiles.ensureDirectory(root);
+            if (before != null && !before.equals(AtomicFiles.DIR_MODE)) {
+                LOG.warn("pool_dir {} was {}; now rwx------ (it holds every credential)", root,
+                        java.nio.file.attribute.PosixFilePermissions.toString(before));
+            }
+        } catch (IOException e) {
+            // Not ours to change (a shared or root-owned folder), or read-only: the pool can still be listed, and
+            // the files and sub-folders we write stay owner-only.
+            LOG.warn("pool_dir {} could not be made owner-only: {}", root, e.toString());
+        }
     }
 
     /** The folder holding credentials of the given kind ({@code chatgpt}, {@code claude} or {@code apikeys}). */
@@ -414,9 +436,10 @@ public final class PoolDirectoryStore implements PoolDirectoryPort {
     }
 
     /**
-     * Moves a file, keeping its bytes and its 0600 mode, and fails if the target exists. A hard link fails
-     * atomically when the target exists (a rename would silently replace it); where links are not supported, a
-     * checked move is the fallback.
+     * Moves a file, keeping its bytes, and fails if the target exists. A hard link fails atomically when the target
+     * exists (a rename would silently replace it); where links are not supported, a checked move is the fallback.
+     * The moved file is left 0600 whatever its mode was: a key file written by hand (0644, say) holds its secret
+     * in {@code .deleted} and again once restored.
      */
     private static void moveWithoutReplacing(Path source, Path target) throws IOException {
         try {
@@ -425,9 +448,23 @@ public final class PoolDirectoryStore implements PoolDirectoryPort {
             throw e;
         } catch (UnsupportedOperationException | IOException e) {
             Files.move(source, target); // without REPLACE_EXISTING: fails when the target exists
+            ownerOnly(target);
             return;
         }
         Files.delete(source);
+        ownerOnly(target);
+    }
+
+    private static void ownerOnly(Path file) {
+        try {
+            if (AtomicFiles.posix(file)
+                    && !Files.getPosixFilePermissions(file, LinkOption.NOFOLLOW_LINKS).equals(AtomicFiles.FILE_MODE)) {
+                Files.setPosixFilePermissions(file, AtomicFiles.FILE_MODE);
+            }
+        } catch (IOException e) {
+            // Moved already; a file we may not chmod (another user's) keeps its mode, and its folder is 0700.
+            LOG.warn("cannot make {} owner-only: {}", file, e.toString());
+        }
     }
 
     /** {@code <pool_dir>/.deleted}: a dot folder beside the three pool folders, so neither scans nor watches see it. */

@@ -120,6 +120,24 @@ class CredentialImportsTest {
     }
 
     @Test
+    void importsKeysSpelledAsPoolFilesAre() throws IOException {
+        ImportResult result = imports.apiKeys(written("pool-style.json", "{\"keys\": ["
+                + "{\"id\": \"openai-1\", \"type\": \"openai\", \"api_key\": \"sk-test-pool-style\"},"
+                + "{\"id\": \"claude-1\", \"provider\": \"anthropic\", \"api_key\": \"sk-ant-test-pool\","
+                + " \"base_url\": \"https://anthropic.example\"},"
+                + "{\"id\": \"both\", \"apiKey\": \"sk-test-camel\", \"api_key\": \"sk-test-snake\"},"
+                + "{\"id\": \"blank\", \"api_key\": \"  \"}]}"));
+
+        List<ApiKey> keys = result.credentials().stream().map(ApiKey.class::cast).toList();
+        assertThat(keys).extracting(ApiKey::keyId).containsExactly("openai-1", "claude-1", "both");
+        assertThat(keys.get(0).key().reveal()).isEqualTo("sk-test-pool-style");
+        assertThat(keys.get(1).type()).isEqualTo(ApiKeyType.ANTHROPIC);
+        assertThat(keys.get(1).baseUrl()).contains("https://anthropic.example");
+        assertThat(keys.get(2).key().reveal()).as("the export's own spelling first").isEqualTo("sk-test-camel");
+        assertThat(result.skipped()).containsExactly("entry 4 (blank): empty apiKey");
+    }
+
+    @Test
     void skipsKeysWhoseIdCannotBeAFileName() throws IOException {
         ImportResult result = imports.apiKeys(
                 written("keys.json", "[{\"id\": \"../escape\", \"apiKey\": \"sk-test-x\"}]"));

@@ -439,6 +439,36 @@ class PoolDirectoryStoreTest {
     }
 
     @Test
+    void aHandWrittenKeyOpenToOthersIsOwnerOnlyInTheDeletedFolderAndOnceRestored() throws IOException {
+        write("apikeys/by-hand.json", "{\"api_key\": \"sk-test-by-hand\"}");
+        Path file = pool.resolve("apikeys/by-hand.json");
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+
+        String name = store.moveToDeleted(file.toString()).orElseThrow();
+        Path kept = pool.resolve(".deleted").resolve(name);
+        assertThat(mode(kept)).isEqualTo("rw-------");
+
+        // Deleted by an earlier version, which kept the mode: restoring makes it owner-only too.
+        Files.setPosixFilePermissions(kept, PosixFilePermissions.fromString("rw-rw-rw-"));
+        assertThat(store.restore(name)).isEqualTo(file.toString());
+        assertThat(mode(file)).isEqualTo("rw-------");
+    }
+
+    @Test
+    void aPoolFolderOpenToOthersIsTightenedLikeItsSubFolders(@TempDir Path elsewhere) throws IOException {
+        Files.setPosixFilePermissions(pool, PosixFilePermissions.fromString("rwxrwxrwx"));
+        Files.setPosixFilePermissions(pool.resolve("apikeys"), PosixFilePermissions.fromString("rwxrwxr-x"));
+
+        new PoolDirectoryStore(pool, InstantSource.fixed(NOW));
+
+        assertThat(mode(pool)).isEqualTo("rwx------");
+        assertThat(mode(pool.resolve("apikeys"))).isEqualTo("rwx------");
+        Path fresh = elsewhere.resolve("new").resolve("pool");
+        new PoolDirectoryStore(fresh, InstantSource.fixed(NOW));
+        assertThat(mode(fresh)).as("created owner-only").isEqualTo("rwx------");
+    }
+
+    @Test
     void deletingTheSameNameTwiceInOneInstantKeepsBoth() {
         ChatGptAccount account = chatGpt("twice@example.com");
         String first = store.moveToDeleted(store.add(account)).orElseThrow();
