@@ -16,7 +16,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.time.LocalDate;
-import java.time.LocalTime;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -38,8 +37,12 @@ import java.util.Optional;
  *
  * <ul>
  *   <li>Daily usage becomes daily roll-up rows of the request log (route {@code rollup}, one per credential, model
- *       and tier, split into successful, unpriced and failed requests), dated at local noon of their day: today's
- *       usage, the charts and the lifetime totals read them like any other rows.</li>
+ *       and tier, split into successful, unpriced and failed requests), dated at the start of the first whole hour
+ *       of their local day (midnight, in zones a whole number of hours from UTC), never after the import itself.
+ *       Views of today end at "now", so a row of today must not lie ahead of the import; and the statistics read
+ *       roll-ups from the hourly summary only, which counts an hour once it has ended, so the earliest hour of the
+ *       day is the one they see soonest. Today's usage, the charts and the lifetime totals then read them like any
+ *       other rows.</li>
  *   <li>Lifetime counters beyond what the kept days hold (the Go version counted successful requests since the
  *       account was added) become one roll-up row per credential on the day before the oldest kept day.</li>
  *   <li>Unexpired pins keep their account, and expire when they would have.</li>
@@ -71,6 +74,7 @@ public final class GoDatabaseImport {
                 0, NULL, :error_class, 0, :note, :request_count)
             """;
     private static final String UNKNOWN_MODEL = "unknown";
+    private static final long HOUR_MILLIS = 3_600_000L;
 
     private final Duration pinTtl;
     private final ZoneId zone;
@@ -147,7 +151,7 @@ public final class GoDatabaseImport {
 
     private Counts write(Handle h, GoDatabase go) {
         Counts counts = new Counts();
-        PreparedBatch batch = h.prepareBatch(INSERT);
+        RollupBatch batch = new RollupBatch(h.prepareBatch(INSERT), clock.instant());
 
         // Per day and credential: the billing-key rows, plus whatever the credential's whole day has beyond them
         // (requests of an unknown model have no billing key).
@@ -205,9 +209,7 @@ public final class GoDatabaseImport {
                                 + before.plusDays(1) + ")");
             }
         }
-        if (batch.size() > 0) {
-            batch.execute();
-        }
+        batch.execute();
 
         Instant now = clock.instant();
         PreparedBatch pinBatch = h.prepareBatch("""
@@ -252,6 +254,21 @@ public final class GoDatabaseImport {
         return Optional.of(ConversationKey.response(goKey));
     }
 
+    /** The start of the first whole UTC hour (the statistics summary's unit) that lies in {@code date}, local. */
+    private long firstWholeHour(LocalDate date) {
+        long midnight = date.atStartOfDay(zone).toInstant().toEpochMilli();
+        return Math.ceilDiv(midnight, HOUR_MILLIS) * HOUR_MILLIS;
+    }
+
+    /** The roll-up rows being written, and when: no row is dated after the import. */
+    private record RollupBatch(PreparedBatch batch, Instant importedAt) {
+        void execute() {
+            if (batch.size() > 0) {
+                batch.execute();
+            }
+        }
+    }
+
     /** One roll-up row's share of an aggregate: how many requests, with which status, priced or not. */
     private record Part(long requests, int status, boolean priced, String errorClass) {
     }
@@ -260,9 +277,10 @@ public final class GoDatabaseImport {
      * Adds up to three rows (successful and priced, successful and unpriced, failed); returns how many. The
      * aggregate's tokens go on the first row and its cost on the priced row (else the last), so sums stay exact.
      */
-    private int add(PreparedBatch batch, LocalDate date, GoDatabase.Owner owner, String provider, String model,
+    private int add(RollupBatch rollups, LocalDate date, GoDatabase.Owner owner, String provider, String model,
                     Optional<String> tier, GoDatabase.Counters c, String note) {
-        long at = date.atTime(LocalTime.NOON).atZone(zone).toInstant().toEpochMilli();
+        long at = Math.min(firstWholeHour(date), rollups.importedAt().toEpochMilli());
+        PreparedBatch batch = rollups.batch();
         long errors = Math.min(c.errors(), c.requests());
         long unpriced = Math.min(c.unpriced(), c.requests() - errors);
         long priced = c.requests() - errors - unpriced;
