@@ -104,11 +104,37 @@ public final class GoDatabaseImport {
         return path.isBlank() || path.startsWith(":memory:") ? Optional.empty() : Optional.of(Path.of(path));
     }
 
-    /** Imports {@code dbFile} if it is a bbolt database (see the class comment); empty when it is not. */
+    /**
+     * Imports {@code dbFile} if it is a bbolt database (see the class comment); empty when it is not.
+     *
+     * <p>The server and the database commands of the CLI each import on first use, so two processes may find the
+     * same bbolt file: they take turns on a lock file beside it, and the second finds SQLite once it gets the lock.
+     * The lock file is removed once the path holds SQLite (no one imports after that); after a failed import it
+     * stays, so a process still waiting on it and one arriving later can never hold two different lock files at
+     * once while the bbolt file is still there to import.
+     */
     public Optional<Summary> importIfBolt(Path dbFile) throws IOException {
         if (!BoltFile.isBolt(dbFile)) {
             return Optional.empty();
         }
+        Path lockFile = dbFile.resolveSibling(dbFile.getFileName() + ".import-lock");
+        // A file lock keeps other processes out; within one JVM a second lock on the file would fail instead of
+        // waiting, so threads take turns first.
+        synchronized (IN_PROCESS) {
+            try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(lockFile,
+                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
+                 java.nio.channels.FileLock ignored = channel.lock()) {
+                Optional<Summary> summary = BoltFile.isBolt(dbFile) ? importLocked(dbFile)
+                        : Optional.empty(); // imported by whoever held the lock before
+                Files.deleteIfExists(lockFile);
+                return summary;
+            }
+        }
+    }
+
+    private static final Object IN_PROCESS = new Object();
+
+    private Optional<Summary> importLocked(Path dbFile) throws IOException {
         GoDatabase go = GoDatabase.read(BoltFile.open(dbFile));
         Path building = dbFile.resolveSibling(dbFile.getFileName() + ".importing");
         deleteWithSidecars(building);

@@ -87,6 +87,29 @@ class GoDatabaseImportTest {
     }
 
     @Test
+    void twoImportsAtOnceImportOnceAndLeaveNoLockFile() throws Exception {
+        Path db = goDatabase();
+        java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(2);
+        java.util.concurrent.Callable<Optional<GoDatabaseImport.Summary>> importing = () -> {
+            start.await();
+            return importer().importIfBolt(db);
+        };
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            var first = pool.submit(importing);
+            var second = pool.submit(importing);
+            assertThat(java.util.stream.Stream.of(first.get(), second.get()).filter(Optional::isPresent).count())
+                    .isEqualTo(1);
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(BoltFile.isBolt(db)).isFalse();
+        assertThat(dir.resolve("data/proxygate.bolt.db")).exists();
+        assertThat(dir.resolve("data/proxygate.bolt-2.db")).doesNotExist();
+        assertThat(dir.resolve("data/proxygate.db.import-lock")).doesNotExist();
+    }
+
+    @Test
     void todaysUsageIsTheGoDaysAggregatesPerCredential() throws IOException {
         Path db = goDatabase();
         importer().importIfBolt(db);
