@@ -40,8 +40,8 @@ public final class ProxyGateApplication extends Application<ProxyGateConfigurati
         wiring = Wiring.build(config, environment);
         AdminTokens.AdminToken adminToken = wiring.adminToken();
         String base = "http://" + config.server.addr;
-        LOG.info("ProxyGate {} listening on {} (admin port {}); dashboard {}/ ; admin token in {}",
-                Version.current(), config.server.addr, config.admin.addr, base, adminToken.file());
+        LOG.info("ProxyGate {} listening on {} (admin port {}); dashboard {}/ ; admin token {}",
+                Version.current(), config.server.addr, config.admin.addr, base, adminToken.where());
         if (config.server.proxyToken.isBlank()) {
             LOG.warn("[server] proxy_token is empty: the proxy routes are open to anyone who can reach {}",
                     config.server.addr);

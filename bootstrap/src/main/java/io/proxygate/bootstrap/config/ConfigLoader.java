@@ -342,6 +342,9 @@ public final class ConfigLoader {
                     throw Values.bad(key.qualified(), String.valueOf(value), "a single value");
                 }
                 key.apply().accept(config, String.valueOf(value));
+                if (key.qualified().equals("[server] admin_token")) {
+                    config.server.adminTokenSource = "[server] admin_token in " + file.toAbsolutePath().normalize();
+                }
             }
         }
     }
@@ -376,12 +379,18 @@ public final class ConfigLoader {
             if (value != null && !value.isBlank()) {
                 key.apply().accept(config, value);
                 applied.add(key.table() + "." + key.name());
+                if (key.qualified().equals("[server] admin_token")) {
+                    config.server.adminTokenSource = key.envName();
+                }
             }
         }
         for (Map.Entry<String, String> e : ORIGINAL_ENV.entrySet()) {
             String value = env.get(e.getKey());
             if (value != null && !value.isBlank() && !applied.contains(e.getValue())) {
                 KEYS.get(e.getValue()).apply().accept(config, value);
+                if (e.getValue().equals("server.admin_token")) {
+                    config.server.adminTokenSource = e.getKey();
+                }
             }
         }
         for (Map.Entry<String, List<String>> chain : VERTEX_ENV.entrySet()) {

@@ -14,18 +14,18 @@ import java.nio.charset.StandardCharsets;
  */
 @Path("/")
 public final class DashboardResource {
-    static final String DEFAULT_TOKEN_FILE = "~/.proxy-gate/.admin_token";
+    static final String DEFAULT_TOKEN_HINT = "cat ~/.proxy-gate/.admin_token";
     private final String page;
 
     public DashboardResource() {
-        this(DEFAULT_TOKEN_FILE);
+        this(DEFAULT_TOKEN_HINT);
     }
 
-    /** @param tokenFile the admin token file, shown in the sign-in hint as {@code cat <file>} */
-    public DashboardResource(String tokenFile) {
+    /** @param tokenHint how to read the admin token on the server ({@code cat <file>}), shown at sign-in */
+    public DashboardResource(String tokenHint) {
         String template = new String(AssetsResource.load("/dashboard/index.html"), StandardCharsets.UTF_8);
-        String file = tokenFile == null || tokenFile.isBlank() ? DEFAULT_TOKEN_FILE : tokenFile;
-        page = template.replace("__TOKEN_FILE__", escape(file));
+        String hint = tokenHint == null || tokenHint.isBlank() ? DEFAULT_TOKEN_HINT : tokenHint;
+        page = template.replace("__TOKEN_HINT__", escape(hint));
     }
 
     @GET

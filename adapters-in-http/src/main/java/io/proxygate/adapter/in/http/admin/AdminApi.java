@@ -62,7 +62,7 @@ public final class AdminApi implements AutoCloseable {
         components.add(new AdminRoutingResource(services.routing()));
         components.add(eventsResource);
         if (withDashboard) {
-            components.add(new DashboardResource(info.tokenFile()));
+            components.add(new DashboardResource(info.tokenHint()));
             components.add(new AssetsResource());
         }
     }
