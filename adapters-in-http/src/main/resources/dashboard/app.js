@@ -103,8 +103,8 @@ function onTabKey(ev) {
 // ------------------------------------------------------------------ boot
 
 function boot() {
-  const file = document.querySelector('meta[name="proxygate-token-file"]');
-  if (file && file.content) $('login-hint').textContent = 'cat ' + file.content;
+  const hint = document.querySelector('meta[name="proxygate-token-hint"]');
+  if (hint && hint.content) $('login-hint').textContent = hint.content;
   $('login-form').addEventListener('submit', login);
   $('logout').addEventListener('click', logout);
   $('refresh').addEventListener('click', () => { reload(); if (state.tab === 'usage') loadUsage(); });

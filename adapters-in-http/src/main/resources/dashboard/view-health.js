@@ -12,7 +12,7 @@ export function renderHealth() {
   facts.replaceChildren();
   const rows = [['Version', s.version], ['Started', s.started_at + ' (up ' + span(s.uptime_seconds) + ')'],
     ['Listening', s.listen], ['Time zone', s.zone], ['Data dir', s.data_dir], ['Pool dir', s.pool_dir],
-    ['Admin token file', s.token_file], ['Disabled credentials', String(s.disabled)]];
+    ['Admin token', s.token_source || s.token_file], ['Disabled credentials', String(s.disabled)]];
   for (const [k, v] of rows) facts.append(h('dt', {}, k), h('dd', {}, v || '–'));
   const list = $('health-problems');
   list.replaceChildren();

@@ -10,20 +10,56 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.HexFormat;
+import java.util.Optional;
 
 /**
  * Where the admin token comes from. Configured → used as is (and also written to
- * {@code <config dir>/.admin_token} when the config file lives elsewhere); not configured → generated once and kept
+ * {@code <config dir>/.admin_token} when the config file lives elsewhere; otherwise it is in no file, and the
+ * start-up line and the status name the variable or config key instead); not configured → generated once and kept
  * in {@code <data_dir>/.admin_token}. Files are 0600 and written atomically.
  */
 public final class AdminTokens {
-    /** The token and the file a user can read it from. */
-    public record AdminToken(String value, Path file, boolean generated) {
+    /**
+     * The token, the file a user can read it from (none when it is configured and kept in no file) and where it was
+     * set ({@code PROXYGATE_ADMIN_TOKEN}, {@code [server] admin_token in <file>}, or the file itself).
+     */
+    public record AdminToken(String value, Optional<Path> file, String source, boolean generated) {
+        /** "in FILE" or "from SOURCE", for the start-up line. */
+        public String where() {
+            return file.map(f -> "in " + f.toAbsolutePath()).orElse("from " + source);
+        }
+
+        /**
+         * How to read it on the server: a command for the dashboard's sign-in hint, which is served without a token
+         * and so names files within their folder ({@link #hintWhere()}), never by an absolute path.
+         */
+        public String hint() {
+            if (file.isPresent()) {
+                return "cat " + file.get().getFileName();
+            }
+            String prefix = CONFIG_KEY + " in ";
+            return source.startsWith(prefix) ? "grep admin_token " + Path.of(source.substring(prefix.length()))
+                    .getFileName() : "echo $" + source;
+        }
+
+        /** Where to run {@link #hint()}. */
+        public String hintWhere() {
+            if (file.isPresent()) {
+                // Not configured: read or generated in the data folder, and the file is then its own source.
+                return source.equals(file.get().toString()) ? "in the data folder ([paths] data_dir) on the server"
+                        : "beside the config file on the server";
+            }
+            return source.startsWith(CONFIG_KEY + " in ") ? "in the config file's folder on the server"
+                    : "on the server";
+        }
+
         @Override
         public String toString() {
-            return "AdminToken[" + file + "]";
+            return "AdminToken[" + where() + "]";
         }
     }
+
+    private static final String CONFIG_KEY = "[server] admin_token";
 
     private AdminTokens() {
     }
@@ -32,28 +68,30 @@ public final class AdminTokens {
         Path dataFile = config.paths.dataDir.resolve(".admin_token");
         if (!config.server.adminToken.isBlank()) {
             String token = config.server.adminToken;
-            Path file = dataFile;
+            String source = config.server.adminTokenSource.isBlank() ? "[server] admin_token"
+                    : config.server.adminTokenSource;
+            Optional<Path> file = Optional.empty();
             if (config.sourceFile.isPresent()) {
                 Path configDir = config.sourceFile.get().getParent();
                 Path cwd = Path.of("").toAbsolutePath();
                 if (configDir != null && !configDir.equals(cwd)) {
-                    file = configDir.resolve(".admin_token");
-                    writeSecret(file, token);
+                    file = Optional.of(configDir.resolve(".admin_token"));
+                    writeSecret(file.get(), token);
                 }
             }
-            return new AdminToken(token, file, false);
+            return new AdminToken(token, file, source, false);
         }
         if (Files.isRegularFile(dataFile)) {
             String existing = Files.readString(dataFile, StandardCharsets.UTF_8).trim();
             if (!existing.isEmpty()) {
-                return new AdminToken(existing, dataFile, false);
+                return new AdminToken(existing, Optional.of(dataFile), dataFile.toString(), false);
             }
         }
         byte[] random = new byte[32];
         new SecureRandom().nextBytes(random);
         String token = HexFormat.of().formatHex(random);
         writeSecret(dataFile, token);
-        return new AdminToken(token, dataFile, true);
+        return new AdminToken(token, Optional.of(dataFile), dataFile.toString(), true);
     }
 
     static void writeSecret(Path file, String token) throws IOException {

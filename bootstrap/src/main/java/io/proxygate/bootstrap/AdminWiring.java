@@ -51,7 +51,8 @@ final class AdminWiring {
         UsageReportService usage = new UsageReportService(stats, stats, pricing::lookup, clock, zone);
         AdminInfo info = new AdminInfo(Version.current(), clock.instant(),
                 config.paths.dataDir.toAbsolutePath().toString(), config.paths.poolDir.toAbsolutePath().toString(),
-                adminToken.file().toAbsolutePath().toString(), config.server.addrText());
+                adminToken.file().map(f -> f.toAbsolutePath().toString()).orElse(""), adminToken.source(),
+                adminToken.hint(), adminToken.hintWhere(), config.server.addrText());
         Optional<Secret> token = Optional.ofNullable(adminToken.value()).filter(v -> !v.isBlank()).map(Secret::of);
 
         AdminApi api = new AdminApi(token, new AdminApi.Services(poolAdmin, pool, usage, pricing,

@@ -39,9 +39,9 @@ public final class ProxyGateApplication extends Application<ProxyGateConfigurati
         config.warnings.forEach(LOG::warn);
         wiring = Wiring.build(config, environment);
         AdminTokens.AdminToken adminToken = wiring.adminToken();
-        LOG.info("ProxyGate {} listening on {} (admin port {}); dashboard {} ; admin token in {}",
+        LOG.info("ProxyGate {} listening on {} (admin port {}); dashboard {} ; admin token {}",
                 Version.current(), config.server.addr, config.admin.addr, config.server.dashboardUrl(),
-                adminToken.file());
+                adminToken.where());
         if (config.server.proxyToken.isBlank()) {
             LOG.warn("[server] proxy_token is empty: the proxy routes are open to anyone who can reach {}",
                     config.server.addr);

@@ -144,7 +144,7 @@ public final class Wiring {
         String databaseUrl = config.database.jdbcUrl(dataDir);
         SqlDialect dialect = SqlDialect.of(databaseUrl);
         if (dialect == SqlDialect.SQLITE) {
-            importGoDatabase(databaseUrl, config, clock);
+            importGoDatabase(config, databaseUrl, clock).ifPresent(LOG::info);
         }
         Jdbi jdbi = database(config, databaseUrl, dialect, environment);
 
@@ -371,15 +371,17 @@ public final class Wiring {
 
     /**
      * A data folder the Go version used holds its bbolt database where our SQLite file goes: its contents are taken
-     * into a new SQLite database first, and the bbolt file is kept beside it.
+     * into a new SQLite database first, and the bbolt file is kept beside it. Whoever opens the database first does
+     * it, the server or a CLI command; the one line saying what was imported is returned for it to show.
      */
-    private static void importGoDatabase(String databaseUrl, ProxyGateConfiguration config, InstantSource clock)
-            throws IOException {
+    public static Optional<String> importGoDatabase(ProxyGateConfiguration config, String databaseUrl,
+                                                    InstantSource clock) throws IOException {
         Optional<Path> file = GoDatabaseImport.sqliteFile(databaseUrl);
-        if (file.isPresent()) {
-            new GoDatabaseImport(config.broker.pinTtl, java.time.ZoneId.systemDefault(), clock)
-                    .importIfBolt(file.get()).ifPresent(summary -> LOG.info(summary.describe(file.get())));
+        if (file.isEmpty()) {
+            return Optional.empty();
         }
+        return new GoDatabaseImport(config.broker.pinTtl, java.time.ZoneId.systemDefault(), clock)
+                .importIfBolt(file.get()).map(summary -> summary.describe(file.get()));
     }
 
     /**

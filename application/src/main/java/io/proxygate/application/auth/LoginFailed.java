@@ -23,7 +23,9 @@ public final class LoginFailed extends Exception {
         /** The token endpoint or profile call failed, or its reply lacked what an account needs. */
         UPSTREAM,
         /** Something on this machine failed: no free callback port, pending file unreadable, pool not writable. */
-        LOCAL
+        LOCAL,
+        /** No browser could be opened, and the caller had no one to show the URL to. */
+        NO_BROWSER
     }
 
     private final Reason reason;
@@ -45,7 +47,7 @@ public final class LoginFailed extends Exception {
     public boolean isUserError() {
         return switch (reason) {
             case BAD_INPUT, DENIED, STATE_MISMATCH, NO_PENDING, PENDING_EXPIRED -> true;
-            case TIMED_OUT, UPSTREAM, LOCAL -> false;
+            case TIMED_OUT, UPSTREAM, LOCAL, NO_BROWSER -> false;
         };
     }
 }

@@ -149,7 +149,17 @@ public final class LoginService {
      */
     public LoginResult loginWithBrowser(OAuthProvider provider, Optional<String> email, Consumer<URI> showUrl)
             throws LoginFailed {
-        return openAndWait(startBrowserLogin(provider, email), showUrl);
+        return loginWithBrowser(provider, email, showUrl, true);
+    }
+
+    /**
+     * As {@link #loginWithBrowser(OAuthProvider, Optional, Consumer)}; with {@code waitWithoutBrowser} false, a
+     * browser that cannot be opened ends the login at once ({@link LoginFailed.Reason#NO_BROWSER}) instead of
+     * waiting for someone to open the URL by hand: a script with no one at a terminal would wait for nothing.
+     */
+    public LoginResult loginWithBrowser(OAuthProvider provider, Optional<String> email, Consumer<URI> showUrl,
+                                        boolean waitWithoutBrowser) throws LoginFailed {
+        return openAndWait(startBrowserLogin(provider, email), showUrl, waitWithoutBrowser);
     }
 
     /** {@code keepPending}: also saved as a pending manual login, which a successful callback then clears. */
@@ -240,12 +250,17 @@ public final class LoginService {
         return new LoginFailed(LoginFailed.Reason.LOCAL, "OAuth callback listener failed: " + error.getMessage(), error);
     }
 
-    private LoginResult openAndWait(BrowserLogin login, Consumer<URI> showUrl) throws LoginFailed {
+    private LoginResult openAndWait(BrowserLogin login, Consumer<URI> showUrl, boolean waitWithoutBrowser)
+            throws LoginFailed {
         boolean opened;
         try {
             opened = browser.open(login.authorizeUrl());
         } catch (RuntimeException e) {
             opened = false;
+        }
+        if (!opened && !waitWithoutBrowser) {
+            login.cancel();
+            throw new LoginFailed(LoginFailed.Reason.NO_BROWSER, "no browser could be opened");
         }
         if (!opened) {
             showUrl.accept(login.authorizeUrl());

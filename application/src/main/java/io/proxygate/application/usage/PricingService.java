@@ -250,6 +250,10 @@ public final class PricingService implements CostEstimator, AutoCloseable {
     public Optional<BigDecimal> estimate(String model, Optional<String> serviceTier, TokenUsage tokens,
                                          UsageConvention convention) {
         Optional<String> tier = serviceTier == null ? Optional.empty() : serviceTier;
+        if (noModel(model) && (tokens == null || tokens.equals(TokenUsage.NONE))) {
+            // Nothing was used (a passthrough call, the model list): it costs nothing, and is no unpriced request.
+            return Optional.of(BigDecimal.ZERO);
+        }
         Optional<ModelPrice> price = lookup(model);
         if (price.isEmpty()) {
             recordMiss(model, tier);
@@ -297,8 +301,12 @@ public final class PricingService implements CostEstimator, AutoCloseable {
     }
 
     /** Counts a miss under its billing key: the model alone for the default tiers, else {@code model@tier}. */
+    private static boolean noModel(String model) {
+        return model == null || model.isBlank() || model.equals("unknown");
+    }
+
     private void recordMiss(String model, Optional<String> tier) {
-        if (model == null || model.isBlank() || model.equals("unknown")) {
+        if (noModel(model)) {
             return;
         }
         String t = tier.map(s -> s.trim().toLowerCase(Locale.ROOT)).orElse("");

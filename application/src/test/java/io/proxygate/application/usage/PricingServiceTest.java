@@ -122,6 +122,19 @@ class PricingServiceTest {
     }
 
     @Test
+    void aCallWithNoModelAndNoTokensCostsNothingAndIsNoUnpricedRequest() {
+        PricingService pricing = service();
+        for (String model : new String[]{null, "", "unknown"}) {
+            assertThat(pricing.estimate(model, Optional.empty(), io.proxygate.domain.usage.TokenUsage.NONE))
+                    .as(String.valueOf(model)).contains(BigDecimal.ZERO);
+        }
+        assertThat(pricing.estimate("unknown", Optional.empty(), MILLION_IN)).as("tokens of no known model").isEmpty();
+        assertThat(pricing.estimate("no-such-model", Optional.empty(), io.proxygate.domain.usage.TokenUsage.NONE))
+                .as("a model without a price stays unpriced").isEmpty();
+        assertThat(pricing.misses()).containsOnlyKeys("no-such-model");
+    }
+
+    @Test
     void successfulRefreshReplacesTheTableAndWritesTheCache() {
         source.answers.add(table("gpt-5", "2e-6"));
         PricingService pricing = service();

@@ -27,6 +27,7 @@ public final class ClearCooldownCommand extends CredentialCommand {
     int run(CliContext context, CliServices services, PoolEntry entry) {
         ProxyGateConfiguration cfg = services.config;
         Credential credential = entry.credential();
+        GoDatabaseOnFirstUse.importIfPresent(cfg, context);
         database(cfg).ifPresent(db -> new SqlCredentialState(db, services.clock).clearCooldown(credential.id()));
         String where = tellServer(cfg, credential)
                 ? "cleared on the running server and in the database"

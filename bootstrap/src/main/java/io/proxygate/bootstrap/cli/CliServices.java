@@ -25,8 +25,16 @@ final class CliServices implements AutoCloseable {
     final CredentialPool pool;
     private HttpOAuthClient oauthClient;
 
+    /** The environment the desktop browser opener looks in (PATH, DISPLAY). */
+    private final java.util.Map<String, String> env;
+
     CliServices(ProxyGateConfiguration config) {
+        this(config, System.getenv());
+    }
+
+    CliServices(ProxyGateConfiguration config, java.util.Map<String, String> env) {
         this.config = config;
+        this.env = env;
         this.store = new PoolDirectoryStore(config.paths.poolDir, clock);
         this.pool = new CredentialPool(store);
         pool.reload();
@@ -42,7 +50,7 @@ final class CliServices implements AutoCloseable {
                     io.proxygate.bootstrap.Wiring.proxySelection(config, pool));
         }
         return new LoginService(pool, oauthClient, new JsonPendingLoginStore(config.paths.dataDir),
-                new LoopbackCallbackServer(), new DesktopBrowser(), loginSettings(config), clock, new SecureRandom());
+                new LoopbackCallbackServer(), new DesktopBrowser(env), loginSettings(config), clock, new SecureRandom());
     }
 
     static OAuthSettings oauthSettings(ProxyGateConfiguration config) {

@@ -58,8 +58,11 @@ final class ClientKeyCommands {
         }
     }
 
-    /** The key service over the configured database (created and migrated when it does not exist yet). */
-    static ClientKeyService service(ProxyGateConfiguration config) {
+    /**
+     * The key service over the configured database (created and migrated when it does not exist yet; the Go
+     * version's database there is imported first, as the server does).
+     */
+    static ClientKeyService service(ProxyGateConfiguration config, CliContext context) {
         String url = config.database.jdbcUrl(config.paths.dataDir);
         if (SqlDialect.of(url) == SqlDialect.SQLITE) {
             try {
@@ -76,6 +79,7 @@ final class ClientKeyCommands {
                 throw new UncheckedIOException(e);
             }
         }
+        GoDatabaseOnFirstUse.importIfPresent(config, context);
         // Before the first connection, as the server does: the file is made owner-only before SQLite creates it, and
         // the driver's library is taken from its copy beside the database.
         SqliteDatabase.fileOf(url).ifPresent(SqliteDatabase::prepare);
@@ -189,7 +193,7 @@ final class ClientKeyCommands {
         @Override
         public int run(CliContext context) {
             ProxyGateConfiguration cfg = config.load(context);
-            ClientKeyService keys = service(cfg);
+            ClientKeyService keys = service(cfg, context);
             CreatedClientKey created;
             try {
                 created = keys.create(name, apply(ClientKeyRules.NONE));
@@ -246,7 +250,7 @@ final class ClientKeyCommands {
     public static final class ListKeys extends JsonOutputCommand {
         @Override
         public int run(CliContext context) {
-            List<ClientKeyView> views = service(config.load(context)).list();
+            List<ClientKeyView> views = service(config.load(context), context).list();
             if (json) {
                 ArrayNode array = JSON.createArrayNode();
                 for (ClientKeyView v : views) {
@@ -291,7 +295,7 @@ final class ClientKeyCommands {
     private static int changeKey(CliContext context, ConfigOption config, String target, String done,
                                  BiFunction<ClientKeyService, ClientKey, ClientKey> change) {
         ProxyGateConfiguration cfg = config.load(context);
-        ClientKeyService keys = service(cfg);
+        ClientKeyService keys = service(cfg, context);
         ClientKey changed = change.apply(keys, find(keys, target));
         applyToRunningServer(cfg, context);
         context.out().println(done + " client key " + changed.name() + " (" + changed.id() + ")");

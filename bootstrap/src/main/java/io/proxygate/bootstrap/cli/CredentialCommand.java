@@ -5,8 +5,8 @@ import com.github.rvesse.airline.annotations.restrictions.Required;
 import io.proxygate.application.pool.PoolEntry;
 
 /**
- * A command on one pool credential named by account email or key id: prints {@code not found: <target>} on stderr
- * and exits 1 when the pool has no such credential.
+ * A command on one pool credential named by account email or key id: fails with {@code error: not found: <target>}
+ * (exit 1) when the pool has no such credential.
  */
 abstract class CredentialCommand extends ConfiguredCommand {
     @Arguments(title = "email|id", description = "account email or key id")
@@ -21,8 +21,7 @@ abstract class CredentialCommand extends ConfiguredCommand {
         try (CliServices services = new CliServices(config.load(context))) {
             PoolEntry entry = services.pool.findByLabel(target).orElse(null);
             if (entry == null) {
-                context.err().println("not found: " + target);
-                return 1;
+                throw new CliFailure("not found: " + target);
             }
             return run(context, services, entry);
         }

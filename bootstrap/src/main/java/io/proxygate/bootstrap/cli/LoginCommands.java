@@ -55,6 +55,23 @@ final class LoginCommands {
         context.err().println(url);
     }
 
+    /**
+     * The login in the browser. At a terminal a browser that does not open leaves the URL to open by hand, and the
+     * login waits for it; with no one at a terminal (a script) nothing would ever open it, so the command fails at
+     * once with its usage line instead of waiting minutes.
+     */
+    private static LoginResult browserLogin(CliContext context, LoginService logins, OAuthProvider provider,
+                                            Optional<String> email, String usage) throws LoginFailed {
+        try {
+            return logins.loginWithBrowser(provider, email, url -> showBrowserUrl(context, url), context.terminal());
+        } catch (LoginFailed e) {
+            if (e.reason() == LoginFailed.Reason.NO_BROWSER) {
+                throw new CliFailure("no browser to open and no terminal attached; usage: " + usage);
+            }
+            throw e;
+        }
+    }
+
     /** Standard input, line by line, when a person is at the terminal. */
     private static final class TerminalInput implements PastedInput {
         private final CliContext context;
@@ -100,7 +117,7 @@ final class LoginCommands {
 
         @Override
         public int run(CliContext context) throws LoginFailed {
-            try (CliServices services = new CliServices(config.load(context))) {
+            try (CliServices services = new CliServices(config.load(context), context.env())) {
                 LoginService logins = services.logins();
                 if (abortPending) {
                     return abort(context, logins, OAuthProvider.CHATGPT);
@@ -118,8 +135,8 @@ final class LoginCommands {
                 } else if (device) {
                     result = logins.loginChatGptWithDeviceCode(d -> showDevice(context, d));
                 } else {
-                    result = logins.loginWithBrowser(OAuthProvider.CHATGPT, Optional.empty(),
-                            url -> showBrowserUrl(context, url));
+                    result = browserLogin(context, logins, OAuthProvider.CHATGPT, Optional.empty(),
+                            "add-account [--no-browser] | --code=URL_OR_CODE | --device");
                 }
                 ChatGptAccount account = (ChatGptAccount) result.account();
                 context.err().println("[auth] saved: " + result.file() + " (account_id=" + account.accountId()
@@ -193,7 +210,7 @@ final class LoginCommands {
 
         @Override
         public int run(CliContext context) {
-            try (CliServices services = new CliServices(config.load(context))) {
+            try (CliServices services = new CliServices(config.load(context), context.env())) {
                 Optional<String> emailOverride = Optional.ofNullable(email).filter(e -> !e.isBlank());
                 if (from != null) {
                     ImportResult result;
@@ -225,8 +242,8 @@ final class LoginCommands {
                                     + "URL) it shows into:",
                             "  proxy-gate add-claude-account --code='<code or URL>'");
                 } else {
-                    result = logins.loginWithBrowser(OAuthProvider.CLAUDE, emailOverride,
-                            url -> showBrowserUrl(context, url));
+                    result = browserLogin(context, logins, OAuthProvider.CLAUDE, emailOverride,
+                            "add-claude-account --from=PATH | --no-browser | --code=URL");
                 }
                 ClaudeAccount account = (ClaudeAccount) result.account();
                 context.out().println("added: " + account.email() + " (account_id=" + account.accountId() + ", plan="

@@ -17,6 +17,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
@@ -81,6 +82,9 @@ final class PoolListing {
                 .filter(e -> which.test(e.credential())).toList();
         List<PoolFile> problems = services.pool.snapshot().problems();
         LiveState live = entries.isEmpty() && !json ? null : LiveState.fetch(services.config);
+        // The same state `status` shows (needs login, cooling, over budget), not just whether the file disables it.
+        java.util.function.Function<PoolEntry, String> stateOf = entries.isEmpty() ? e -> ""
+                : StatusCommand.stateTexts(services.config, java.time.Instant.now());
         if (json) {
             ArrayNode array = JSON.createArrayNode();
             for (PoolEntry e : entries) {
@@ -89,6 +93,7 @@ final class PoolListing {
                 row.put("name", e.credential().label());
                 row.put("plan", plan(e.credential()));
                 row.put("disabled", e.credential().disabled());
+                row.put("state", stateOf.apply(e));
                 expiry(e.credential()).ifPresent(x -> row.put("expires_at", x));
                 row.put("fingerprint", e.credential().fingerprint());
                 row.put("file", e.path());
@@ -109,16 +114,23 @@ final class PoolListing {
         if (entries.isEmpty()) {
             context.out().println("(no accounts in " + dir + ")");
         } else {
-            context.out().printf("%-14s %-32s %-10s %-9s %-22s %-18s %-9s %s%n", "KIND", "NAME", "PLAN", "STATE",
-                    "EXPIRES", "FINGERPRINT", "INFLIGHT", "CONTROLS");
+            Map<PoolEntry, String> states = new java.util.LinkedHashMap<>();
+            entries.forEach(e -> states.put(e, stateOf.apply(e)));
+            int stateWidth = TableCells.width("STATE", states.values(), 9, StatusCommand.MAX_STATE_WIDTH);
+            context.out().printf("%-14s %-32s %-10s %s %-22s %-18s %-9s %s%n", "KIND", "NAME", "PLAN",
+                    TableCells.fit("STATE", stateWidth), "EXPIRES", "FINGERPRINT", "INFLIGHT", "CONTROLS");
             for (PoolEntry e : entries) {
                 Credential c = e.credential();
                 String controls = e.controls().summary();
                 Optional<LiveState.Live> l = live.of(c);
-                context.out().printf("%-14s %-32s %-10s %-9s %-22s %-18s %-9s %s%n", c.kind().provider(), c.label(),
-                        plan(c), c.disabled() ? "disabled" : "enabled", expiry(c).orElse("-"), c.fingerprint(),
+                String state = states.get(e);
+                context.out().printf("%-14s %-32s %-10s %s %-22s %-18s %-9s %s%n", c.kind().provider(), c.label(),
+                        plan(c), TableCells.fit(state, stateWidth), expiry(c).orElse("-"), c.fingerprint(),
                         l.map(x -> LiveState.inFlight(x, e.controls().maxConcurrent())).orElse("?"),
                         controls.isEmpty() ? "-" : controls);
+                if (!TableCells.fits(state, stateWidth)) {
+                    context.out().println("    state: " + state);
+                }
                 // Model cooldowns on their own line: the credential itself keeps serving other models.
                 l.filter(x -> !x.modelCooldowns().isEmpty()).ifPresent(x ->
                         context.out().println("    model cooldown: " + LiveState.cooldownText(x.modelCooldowns())));

@@ -39,6 +39,17 @@ import java.util.Optional;
 public final class StatusCommand extends JsonOutputCommand {
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /** A longer state (a needs-login reason with the provider's message) is cut in the table and shown whole below. */
+    static final int MAX_STATE_WIDTH = 40;
+
+    /** The state {@code status} shows for each credential, read once from the database (none yet: "active"). */
+    static java.util.function.Function<PoolEntry, String> stateTexts(ProxyGateConfiguration cfg, Instant now) {
+        Optional<Jdbi> db = database(cfg);
+        Map<CredentialId, CredentialStateRecord> states = db.map(StatusCommand::states).orElse(Map.of());
+        Map<CredentialId, UsageTotals> today = db.map(StatusCommand::today).orElse(Map.of());
+        return e -> state(e, states.get(e.credential().id()), now, overBudget(cfg, e, today));
+    }
+
     @Override
     public int run(CliContext context) {
         ProxyGateConfiguration cfg = config.load(context);
@@ -103,14 +114,26 @@ public final class StatusCommand extends JsonOutputCommand {
             context.out().println("api_keys:    " + keys);
             if (!snapshot.entries().isEmpty()) {
                 context.out().println();
-                context.out().printf("%-36s %-28s %-13s %-13s %s%n", "CREDENTIAL", "STATE", "5H USED", "WEEKLY USED",
+                Map<CredentialId, String> stateTexts = new java.util.LinkedHashMap<>();
+                snapshot.entries().values().forEach(e -> stateTexts.put(e.credential().id(),
+                        state(e, states.get(e.credential().id()), now, overBudget(cfg, e, today))));
+                int idWidth = TableCells.width("CREDENTIAL", snapshot.entries().values().stream()
+                        .map(e -> e.credential().id().value()).toList(), 36, Integer.MAX_VALUE);
+                int stateWidth = TableCells.width("STATE", stateTexts.values(), 28, MAX_STATE_WIDTH);
+                context.out().printf("%s %s %-13s %-13s %s%n", TableCells.fit("CREDENTIAL", idWidth),
+                        TableCells.fit("STATE", stateWidth), "5H USED", "WEEKLY USED",
                         "TODAY (requests, tokens in/out, cost)");
                 for (PoolEntry e : snapshot.entries().values()) {
                     CredentialStateRecord s = states.get(e.credential().id());
                     Optional<UsageWindows> w = Optional.ofNullable(s).flatMap(CredentialStateRecord::windows);
-                    context.out().printf("%-36s %-28s %-13s %-13s %s%n", e.credential().id().value(), state(e, s, now, overBudget(cfg, e, today)),
+                    String state = stateTexts.get(e.credential().id());
+                    context.out().printf("%s %s %-13s %-13s %s%n", TableCells.fit(e.credential().id().value(), idWidth),
+                            TableCells.fit(state, stateWidth),
                             window(w.flatMap(UsageWindows::fiveHour), now), window(w.flatMap(UsageWindows::weekly), now),
                             Optional.ofNullable(today.get(e.credential().id())).map(StatusCommand::usage).orElse("idle"));
+                    if (!TableCells.fits(state, stateWidth)) {
+                        context.out().println("    state: " + state);
+                    }
                     String controls = e.controls().summary();
                     if (!controls.isEmpty()) {
                         // Proxy as scheme, host and port only: the pool file's login never reaches a terminal.

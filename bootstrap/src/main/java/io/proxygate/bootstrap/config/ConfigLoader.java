@@ -103,7 +103,8 @@ public final class ConfigLoader {
     }
 
     static {
-        key("server", "addr", Values::address, (c, v) -> c.server.addr = v);
+        key("server", "addr", (c, v) -> c.server.addr = Values.address("[server] addr",
+                orDefault(c, "[server] addr", v, "127.0.0.1:19527")));
         key("server", "admin_token", (c, v) -> c.server.adminToken = v.trim());
         key("server", "proxy_token", (c, v) -> c.server.proxyToken = v.trim());
         key("server", "public_base_url", Values::url, (c, v) -> c.server.publicBaseUrl = v);
@@ -112,11 +113,14 @@ public final class ConfigLoader {
         key("server", "allowed_origins", (c, v) -> c.server.allowedOrigins = commaList(v));
         key("server", "max_body_bytes", integerAtLeast(1024), (c, v) -> c.server.maxBodyBytes = v);
         key("server", "shutdown_grace", Values::duration, (c, v) -> c.server.shutdownGrace = v);
-        key("paths", "data_dir", ConfigLoader::path, (c, v) -> c.paths.dataDir = v);
-        key("paths", "pool_dir", ConfigLoader::path, (c, v) -> c.paths.poolDir = v);
+        key("paths", "data_dir", (c, v) -> c.paths.dataDir = path("[paths] data_dir",
+                orDefault(c, "[paths] data_dir", v, "./data")));
+        key("paths", "pool_dir", (c, v) -> c.paths.poolDir = path("[paths] pool_dir",
+                orDefault(c, "[paths] pool_dir", v, "./pool")));
         key("translate", "enabled", Values::bool, (c, v) -> c.translate.enabled = v);
         key("translate", "fallback_on_exhaustion", Values::bool, (c, v) -> c.translate.fallbackOnExhaustion = v);
-        key("routing", "priority", (c, v) -> c.routing.priority = RoutingPriority.parse(v)
+        key("routing", "priority", (c, v) -> c.routing.priority = RoutingPriority.parse(
+                        orDefault(c, "[routing] priority", v, "account-first"))
                 .orElseThrow(() -> Values.bad("[routing] priority", v, "\"account-first\" or \"apikey-first\"")));
         // 0 means unset: ignoring weekly headroom is never intended.
         key("routing", "drain_multiplier", Values::nonNegative, (c, v) -> c.routing.drainMultiplier = v == 0 ? 1.0 : v);
@@ -128,9 +132,10 @@ public final class ConfigLoader {
         key("routing", "sticky_max_error_rate", Values::fraction, (c, v) -> c.routing.stickyMaxErrorRate = v);
         key("broker", "primary_used_pct_max", Values::fraction, (c, v) -> c.broker.primaryUsedPctMax = v);
         key("broker", "secondary_used_pct_max", Values::fraction, (c, v) -> c.broker.secondaryUsedPctMax = v);
-        key("broker", "pin_ttl", Values::duration, (c, v) -> c.broker.pinTtl = positiveOr(v, Duration.ofHours(1)));
-        key("wham", "poll_interval", Values::duration,
-                (c, v) -> c.wham.pollInterval = positiveOr(v, Duration.ofMinutes(5)));
+        key("broker", "pin_ttl", (c, v) -> c.broker.pinTtl = positiveOrDefault(c, "[broker] pin_ttl", v,
+                Duration.ofHours(1), "1h"));
+        key("wham", "poll_interval", (c, v) -> c.wham.pollInterval = positiveOrDefault(c, "[wham] poll_interval", v,
+                Duration.ofMinutes(5), "5m"));
         key("vertex", "project_id", (c, v) -> c.vertex.projectId = v.trim());
         key("vertex", "location", (c, v) -> c.vertex.location = v.trim());
         key("vertex", "credentials_file", (c, v) -> c.vertex.credentialsFile = v.trim());
@@ -337,6 +342,9 @@ public final class ConfigLoader {
                     throw Values.bad(key.qualified(), String.valueOf(value), "a single value");
                 }
                 key.apply().accept(config, String.valueOf(value));
+                if (key.qualified().equals("[server] admin_token")) {
+                    config.server.adminTokenSource = "[server] admin_token in " + file.toAbsolutePath().normalize();
+                }
             }
         }
     }
@@ -371,12 +379,18 @@ public final class ConfigLoader {
             if (value != null && !value.isBlank()) {
                 key.apply().accept(config, value);
                 applied.add(key.table() + "." + key.name());
+                if (key.qualified().equals("[server] admin_token")) {
+                    config.server.adminTokenSource = key.envName();
+                }
             }
         }
         for (Map.Entry<String, String> e : ORIGINAL_ENV.entrySet()) {
             String value = env.get(e.getKey());
             if (value != null && !value.isBlank() && !applied.contains(e.getValue())) {
                 KEYS.get(e.getValue()).apply().accept(config, value);
+                if (e.getValue().equals("server.admin_token")) {
+                    config.server.adminTokenSource = e.getKey();
+                }
             }
         }
         for (Map.Entry<String, List<String>> chain : VERTEX_ENV.entrySet()) {
@@ -403,6 +417,33 @@ public final class ConfigLoader {
         if (config.vertex.location.isBlank()) {
             gcloud.region().ifPresent(r -> KEYS.get("vertex.location").apply().accept(config, r));
         }
+    }
+
+    /**
+     * {@code text}, or {@code fallback} with a warning when it is blank: these keys have no meaningful empty value,
+     * and configs in the wild leave them empty to mean "the default".
+     */
+    private static String orDefault(ProxyGateConfiguration config, String key, String text, String fallback) {
+        if (!text.isBlank()) {
+            return text;
+        }
+        config.warnings.add(key + " is empty: using the default \"" + fallback + "\"");
+        return fallback;
+    }
+
+    /**
+     * A duration that must be positive: zero or a negative duration ({@code "-5m"}) means the default, with a
+     * warning, since neither a pin that expires at once nor a poll loop without pause is ever intended.
+     */
+    private static Duration positiveOrDefault(ProxyGateConfiguration config, String key, String text,
+                                              Duration fallback, String fallbackText) {
+        Duration d = Values.signedDuration(key, text);
+        if (d.isZero() || d.isNegative()) {
+            config.warnings.add(key + " = \"" + text.trim() + "\" is not positive: using the default \""
+                    + fallbackText + "\"");
+            return fallback;
+        }
+        return d;
     }
 
     private static java.time.Duration positiveOr(java.time.Duration d, java.time.Duration fallback) {

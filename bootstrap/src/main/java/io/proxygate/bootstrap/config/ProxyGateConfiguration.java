@@ -105,6 +105,12 @@ public class ProxyGateConfiguration extends Configuration {
     public static final class ServerSection {
         public ListenAddress addr = new ListenAddress("127.0.0.1", 19527);
         public String adminToken = "";
+        /**
+         * Where {@link #adminToken} was set: an environment variable's name, or {@code [server] admin_token in <file>};
+         * empty when it is not set.
+         */
+        @com.fasterxml.jackson.annotation.JsonIgnore
+        public String adminTokenSource = "";
         public String proxyToken = "";
         public String publicBaseUrl = "";
         /** Accept any Claude OAuth token ({@code sk-ant-oat...}) as client auth on /v1/messages, anywhere. */

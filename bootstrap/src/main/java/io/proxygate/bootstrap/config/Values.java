@@ -44,6 +44,19 @@ final class Values {
         return Duration.ofMillis(millis);
     }
 
+    /** {@link #duration}, with an optional leading sign: {@code "-5m"} is minus five minutes. */
+    static Duration signedDuration(String key, String text) {
+        String s = text.trim();
+        boolean negative = s.startsWith("-");
+        String magnitude = negative || s.startsWith("+") ? s.substring(1) : s;
+        try {
+            Duration d = duration(key, magnitude);
+            return negative ? d.negated() : d;
+        } catch (ConfigException e) {
+            throw bad(key, text, "a duration such as \"30s\", \"5m\", \"1h\" or \"1h30m\"");
+        }
+    }
+
     /** {@code host:port}, with a numeric port; an empty host means all interfaces. */
     static ListenAddress address(String key, String text) {
         String s = text.trim();

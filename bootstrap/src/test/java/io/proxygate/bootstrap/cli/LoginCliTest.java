@@ -126,6 +126,20 @@ class LoginCliTest {
     }
 
     @Test
+    void loginCommandsWithoutFlagsFailAtOnceInAScriptWhereNoBrowserOpens() throws Exception {
+        // No terminal, and an environment without DISPLAY or PATH: no browser opener can be found.
+        for (String[] command : new String[][]{{"add-claude-account"}, {"add-account"}}) {
+            Running login = new Running(InputStream.nullInputStream(), false, command);
+
+            assertThat(login.exitStatus()).as(String.join(" ", command)).isEqualTo(1);
+            assertThat(err.strip()).doesNotContain("\n").startsWith("error: no browser to open and no terminal "
+                    + "attached; usage: " + command[0] + " ");
+            assertThat(out).isEmpty();
+        }
+        assertThat(err).contains("add-account [--no-browser] | --code=URL_OR_CODE | --device");
+    }
+
+    @Test
     void noBrowserFinishesWhenTheBrowserComesBackToTheLocalPort() throws Exception {
         Running login = new Running(InputStream.nullInputStream(), false, "add-account", "--no-browser");
         Map<String, String> query = login.authorizeQuery();

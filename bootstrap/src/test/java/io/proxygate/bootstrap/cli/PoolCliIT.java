@@ -126,7 +126,7 @@ class PoolCliIT {
         assertThat(run("enable", "a@x.com")).isZero();
         assertThat(Files.readString(file)).doesNotContain("\"disabled\": true").contains("\"refresh_token\"");
         assertThat(run("disable", "nobody@x.com")).isEqualTo(1);
-        assertThat(err.strip()).isEqualTo("not found: nobody@x.com");
+        assertThat(err.strip()).isEqualTo("error: not found: nobody@x.com");
     }
 
     @Test

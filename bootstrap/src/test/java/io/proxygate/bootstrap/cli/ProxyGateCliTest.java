@@ -58,6 +58,33 @@ class ProxyGateCliTest {
     }
 
     @Test
+    void statusRunsOnAGoConfigWithEmptyValuesAndWarnsAboutEach(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws java.io.IOException {
+        java.nio.file.Path config = dir.resolve("config.toml");
+        java.nio.file.Files.writeString(config, """
+                [server]
+                addr = ""
+                [paths]
+                data_dir = "%s"
+                pool_dir = "%s"
+                [routing]
+                priority = ""
+                [broker]
+                pin_ttl = "-5m"
+                """.formatted(dir.resolve("data"), dir.resolve("pool")));
+
+        int status = run("status", "--config=" + config);
+
+        String stderr = err.toString(StandardCharsets.UTF_8);
+        assertThat(status).as(stderr).isZero();
+        assertThat(stderr).contains("warning: [server] addr is empty: using the default \"127.0.0.1:19527\"")
+                .contains("warning: [routing] priority is empty: using the default \"account-first\"")
+                .contains("warning: [broker] pin_ttl = \"-5m\" is not positive: using the default \"1h\"")
+                .doesNotContain("error:");
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("127.0.0.1:19527").contains("account-first");
+    }
+
+    @Test
     void theServersCommandLinesAreReadAsTheLibraryReadsThem() {
         com.github.rvesse.airline.Cli<CliCommand> library = new com.github.rvesse.airline.Cli<>(ProxyGateCli.class);
         for (String[] args : new String[][]{{}, {"serve"}, {"serve", "--config", "/etc/pg.toml"},

@@ -267,6 +267,59 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void emptyAddressPathsAndPriorityMeanTheDefaultsWithAWarningEach() throws IOException {
+        Path file = write("""
+                [server]
+                addr = ""
+                [paths]
+                data_dir = ""
+                pool_dir = ""
+                [routing]
+                priority = ""
+                """);
+        ProxyGateConfiguration c = loader.load(file, Map.of());
+        assertThat(c.server.addr).isEqualTo(new ListenAddress("127.0.0.1", 19527));
+        assertThat(c.paths.dataDir).isEqualTo(Path.of("./data"));
+        assertThat(c.paths.poolDir).isEqualTo(Path.of("./pool"));
+        assertThat(c.routing.priority).isEqualTo(RoutingPriority.ACCOUNT_FIRST);
+        assertThat(c.warnings).containsExactlyInAnyOrder(
+                "[server] addr is empty: using the default \"127.0.0.1:19527\"",
+                "[paths] data_dir is empty: using the default \"./data\"",
+                "[paths] pool_dir is empty: using the default \"./pool\"",
+                "[routing] priority is empty: using the default \"account-first\"");
+    }
+
+    @Test
+    void nonPositivePinTtlAndPollIntervalMeanTheDefaultsWithAWarningEach() throws IOException {
+        Path file = write("[broker]\npin_ttl = \"-5m\"\n[wham]\npoll_interval = \"0s\"\n");
+        ProxyGateConfiguration c = loader.load(file, Map.of());
+        assertThat(c.broker.pinTtl).isEqualTo(Duration.ofHours(1));
+        assertThat(c.wham.pollInterval).isEqualTo(Duration.ofMinutes(5));
+        assertThat(c.warnings).containsExactlyInAnyOrder(
+                "[broker] pin_ttl = \"-5m\" is not positive: using the default \"1h\"",
+                "[wham] poll_interval = \"0s\" is not positive: using the default \"5m\"");
+    }
+
+    @Test
+    void aNegativePollIntervalFromTheEnvironmentAlsoMeansTheDefault() {
+        ProxyGateConfiguration c = loader.load(dir.resolve("absent.toml"),
+                Map.of("PROXYGATE_WHAM_POLL_INTERVAL", "-1h"));
+        assertThat(c.wham.pollInterval).isEqualTo(Duration.ofMinutes(5));
+        assertThat(c.warnings).singleElement().asString().startsWith("[wham] poll_interval = \"-1h\"");
+    }
+
+    @Test
+    void positiveSignedDurationsKeepTheirValueAndGarbageStillFails() throws IOException {
+        assertThat(loader.load(write("[broker]\npin_ttl = \"+30m\"\n"), Map.of()).broker.pinTtl)
+                .isEqualTo(Duration.ofMinutes(30));
+        assertThatThrownBy(() -> loader.load(write("[broker]\npin_ttl = \"-\"\n"), Map.of()))
+                .hasMessage("invalid config [broker] pin_ttl = \"-\": expected a duration such as \"30s\", \"5m\","
+                        + " \"1h\" or \"1h30m\"");
+        assertThatThrownBy(() -> loader.load(write("[server]\naddr = \"nohost\"\n"), Map.of()))
+                .hasMessageContaining("[server] addr");
+    }
+
+    @Test
     void shippedExampleLoadsAndDocumentsEveryKey() throws IOException {
         Path example = TestPaths.repoRoot().resolve("config.toml.example");
         ProxyGateConfiguration c = loader.load(example, Map.of());

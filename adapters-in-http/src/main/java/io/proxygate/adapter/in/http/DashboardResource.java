@@ -11,48 +11,29 @@ import java.nio.charset.StandardCharsets;
 /**
  * {@code GET /}: the dashboard page, served from the jar. Its data comes from {@code /admin/*} once signed in; the
  * only server fact on the page itself is where the admin token can be read, for the sign-in hint. The page is
- * served without a token, so it names the file relative to the folder it is in (the data folder, or the config
- * file's), never by its absolute path: that would tell anyone who can reach the port the server's layout.
+ * served without a token, so the hint names the token's file relative to its folder, never by an absolute path:
+ * that would tell anyone who can reach the port the server's layout.
  */
 @Path("/")
 public final class DashboardResource {
-    static final String DEFAULT_TOKEN_FILE = "~/.proxy-gate/.admin_token";
-    static final String IN_DATA_DIR = "in the data folder ([paths] data_dir) on the server";
-    static final String BESIDE_CONFIG = "beside the config file on the server";
+    static final String DEFAULT_TOKEN_HINT = "cat ~/.proxy-gate/.admin_token";
+    static final String DEFAULT_TOKEN_WHERE = "on the server";
     private final String page;
 
     public DashboardResource() {
-        this(null, null);
+        this(DEFAULT_TOKEN_HINT, DEFAULT_TOKEN_WHERE);
     }
 
     /**
-     * @param tokenFile the admin token file, shown in the sign-in hint as {@code cat <file>} relative to its folder
-     * @param dataDir   the data folder, against which the file is named when it lies inside
+     * @param tokenHint  how to read the admin token ({@code cat .admin_token}, {@code echo $VAR}), shown at sign-in
+     * @param tokenWhere where to run it ("in the data folder ([paths] data_dir) on the server")
      */
-    public DashboardResource(String tokenFile, String dataDir) {
+    public DashboardResource(String tokenHint, String tokenWhere) {
         String template = new String(AssetsResource.load("/dashboard/index.html"), StandardCharsets.UTF_8);
-        String[] hint = hint(tokenFile, dataDir);
-        page = template.replace("__TOKEN_FILE__", escape(hint[0])).replace("__TOKEN_WHERE__", escape(hint[1]));
-    }
-
-    /** The file as the hint names it, and where it is: relative to the data folder, else by its name alone. */
-    static String[] hint(String tokenFile, String dataDir) {
-        if (tokenFile == null || tokenFile.isBlank()) {
-            return new String[] {DEFAULT_TOKEN_FILE, "on the server"};
-        }
-        try {
-            java.nio.file.Path file = java.nio.file.Path.of(tokenFile).normalize();
-            if (dataDir != null && !dataDir.isBlank()) {
-                java.nio.file.Path data = java.nio.file.Path.of(dataDir).normalize();
-                if (file.startsWith(data) && !file.equals(data)) {
-                    return new String[] {data.relativize(file).toString(), IN_DATA_DIR};
-                }
-            }
-            java.nio.file.Path name = file.getFileName();
-            return new String[] {name == null ? DEFAULT_TOKEN_FILE : name.toString(), BESIDE_CONFIG};
-        } catch (java.nio.file.InvalidPathException e) {
-            return new String[] {DEFAULT_TOKEN_FILE, "on the server"};
-        }
+        boolean known = tokenHint != null && !tokenHint.isBlank();
+        String hint = known ? tokenHint : DEFAULT_TOKEN_HINT;
+        String where = known && tokenWhere != null && !tokenWhere.isBlank() ? tokenWhere : DEFAULT_TOKEN_WHERE;
+        page = template.replace("__TOKEN_HINT__", escape(hint)).replace("__TOKEN_WHERE__", escape(where));
     }
 
     @GET

@@ -74,18 +74,21 @@ public final class RequestFactsReader {
         } else if (route != Route.MODELS) {
             throw new RequestBodies.BadRequest("invalid request body: empty");
         }
+        // The session headers come before the body's prompt_cache_key: pins already stored under a session id
+        // (carried over from an earlier install, or made by clients that send only the header) keep their
+        // conversation when a client such as Codex sends both.
         Optional<ConversationKey> conversation = switch (route.api()) {
             case RESPONSES -> first(
-                    Optional.ofNullable(promptCacheKey).map(ConversationKey::promptCache),
-                    headers.first("session_id").map(ConversationKey::session),
-                    headers.first("conversation_id").map(ConversationKey::session),
+                    sessionHeader(headers),
                     headers.first("x-session-affinity").map(ConversationKey::session),
+                    Optional.ofNullable(promptCacheKey).map(ConversationKey::promptCache),
+                    headers.first("conversation_id").map(ConversationKey::session),
                     headers.first("x-session-id").map(ConversationKey::session));
             case MESSAGES -> first(
                     headers.first("x-claude-code-session-id").map(ConversationKey::session),
                     Optional.ofNullable(metadataUserId).flatMap(RequestFactsReader::sessionIdInUserId)
                             .map(ConversationKey::session),
-                    headers.first("session_id").map(ConversationKey::session),
+                    sessionHeader(headers),
                     headers.first("x-session-affinity").map(ConversationKey::session),
                     headers.first("x-session-id").map(ConversationKey::session));
             case CHAT_COMPLETIONS -> first(
@@ -94,6 +97,11 @@ public final class RequestFactsReader {
         };
         return new RequestFacts(model, stream, conversation, Optional.ofNullable(previousResponseId),
                 Optional.ofNullable(serviceTier));
+    }
+
+    /** {@code session_id}, or {@code session-id} as newer Codex releases spell it: the same session either way. */
+    private static Optional<ConversationKey> sessionHeader(Headers headers) {
+        return headers.first("session_id").or(() -> headers.first("session-id")).map(ConversationKey::session);
     }
 
     @SafeVarargs

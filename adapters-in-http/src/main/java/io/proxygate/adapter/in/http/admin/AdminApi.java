@@ -62,7 +62,7 @@ public final class AdminApi implements AutoCloseable {
         components.add(new AdminRoutingResource(services.routing()));
         components.add(eventsResource);
         if (withDashboard) {
-            components.add(new DashboardResource(info.tokenFile(), info.dataDir()));
+            components.add(new DashboardResource(info.tokenHint(), info.tokenWhere()));
             components.add(new AssetsResource());
         }
     }

@@ -70,7 +70,7 @@ public final class AdminPoolResource {
                 .put("uptime_seconds", Math.max(0, Duration.between(info.startedAt(), now).toSeconds()))
                 .put("now", now).put("zone", zone.getId())
                 .put("listen", info.listen()).put("data_dir", info.dataDir()).put("pool_dir", info.poolDir())
-                .put("token_file", info.tokenFile())
+                .put("token_file", info.tokenFile()).put("token_source", info.tokenSource())
                 .put("disabled", snapshot.credentials().stream().filter(Credential::disabled).count())
                 .put("problems", snapshot.problems().stream().map(p -> Json.object().put("file", p.path())
                         .put("problem", p.problem().orElse("")).build()).toList())

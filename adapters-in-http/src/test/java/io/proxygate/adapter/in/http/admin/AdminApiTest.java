@@ -175,6 +175,8 @@ class AdminApiTest {
         assertThat(s.path("api_keys").asLong()).isGreaterThanOrEqualTo(1);
         assertThat(s.path("version").asText()).isEqualTo("test");
         assertThat(s.path("uptime_seconds").asLong()).isEqualTo(3600);
+        assertThat(s.path("token_file").asText()).isEqualTo("/tmp/data/.admin_token");
+        assertThat(s.path("token_source").asText()).isEqualTo("/tmp/data/.admin_token");
         assertThat(s.path("problems").get(0).path("file").asText()).isEqualTo("chatgpt/broken.json");
         assertThat(s.path("problems").get(0).path("problem").asText()).contains("not valid JSON");
     }

@@ -140,7 +140,8 @@ final class AdminFixture {
         api = new AdminApi(adminToken, new AdminApi.Services(poolAdmin, pool, reports, pricing,
                 new RoutingExplainService(pool, router), logins, events),
                 new AdminInfo("test", NOW.minusSeconds(3600), "/tmp/data", "/tmp/pool", "/tmp/data/.admin_token",
-                        "127.0.0.1:19527"), clock, ZONE, true);
+                        "/tmp/data/.admin_token", "cat .admin_token",
+                        "in the data folder ([paths] data_dir) on the server", "127.0.0.1:19527"), clock, ZONE, true);
     }
 
     /** The API plus what the server sets for every resource: no response buffering in Jersey (SSE). */

@@ -26,6 +26,11 @@ public final class DesktopBrowser implements BrowserPort {
         this(System.getProperty("os.name", ""), System.getenv());
     }
 
+    /** With {@code env} for the opener's lookup ({@code PATH}, {@code DISPLAY}, {@code WAYLAND_DISPLAY}). */
+    public DesktopBrowser(Map<String, String> env) {
+        this(System.getProperty("os.name", ""), env);
+    }
+
     DesktopBrowser(String osName, Map<String, String> env) {
         this.osName = osName.toLowerCase(Locale.ROOT);
         this.env = env;

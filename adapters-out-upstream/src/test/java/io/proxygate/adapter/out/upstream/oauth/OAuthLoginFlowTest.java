@@ -320,6 +320,18 @@ class OAuthLoginFlowTest extends MockProviderTest {
     }
 
     @Test
+    void cliBrowserLoginWithNoOneToShowTheUrlToFailsAtOnce() throws Exception {
+        List<URI> shown = new CopyOnWriteArrayList<>();
+        LoginService login = service(BrowserPort.NONE);
+
+        LoginFailed failed = org.junit.jupiter.api.Assertions.assertThrows(LoginFailed.class,
+                () -> login.loginWithBrowser(OAuthProvider.CLAUDE, Optional.empty(), shown::add, false));
+
+        assertThat(failed.reason()).isEqualTo(LoginFailed.Reason.NO_BROWSER);
+        assertThat(shown).isEmpty();
+    }
+
+    @Test
     void browserLoginWithDeniedConsentFailsAndWritesNothing() throws Exception {
         LoginService login = service();
         mock.consentError = "access_denied";

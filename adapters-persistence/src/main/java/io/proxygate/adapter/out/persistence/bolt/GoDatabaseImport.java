@@ -16,7 +16,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.time.LocalDate;
-import java.time.LocalTime;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -38,8 +37,12 @@ import java.util.Optional;
  *
  * <ul>
  *   <li>Daily usage becomes daily roll-up rows of the request log (route {@code rollup}, one per credential, model
- *       and tier, split into successful, unpriced and failed requests), dated at local noon of their day: today's
- *       usage, the charts and the lifetime totals read them like any other rows.</li>
+ *       and tier, split into successful, unpriced and failed requests), dated at the start of the first whole hour
+ *       of their local day (midnight, in zones a whole number of hours from UTC), never after the import itself.
+ *       Views of today end at "now", so a row of today must not lie ahead of the import; and the statistics read
+ *       roll-ups from the hourly summary only, which counts an hour once it has ended, so the earliest hour of the
+ *       day is the one they see soonest. Today's usage, the charts and the lifetime totals then read them like any
+ *       other rows.</li>
  *   <li>Lifetime counters beyond what the kept days hold (the Go version counted successful requests since the
  *       account was added) become one roll-up row per credential on the day before the oldest kept day.</li>
  *   <li>Unexpired pins keep their account, and expire when they would have.</li>
@@ -71,6 +74,7 @@ public final class GoDatabaseImport {
                 0, NULL, :error_class, 0, :note, :request_count)
             """;
     private static final String UNKNOWN_MODEL = "unknown";
+    private static final long HOUR_MILLIS = 3_600_000L;
 
     private final Duration pinTtl;
     private final ZoneId zone;
@@ -100,11 +104,37 @@ public final class GoDatabaseImport {
         return path.isBlank() || path.startsWith(":memory:") ? Optional.empty() : Optional.of(Path.of(path));
     }
 
-    /** Imports {@code dbFile} if it is a bbolt database (see the class comment); empty when it is not. */
+    /**
+     * Imports {@code dbFile} if it is a bbolt database (see the class comment); empty when it is not.
+     *
+     * <p>The server and the database commands of the CLI each import on first use, so two processes may find the
+     * same bbolt file: they take turns on a lock file beside it, and the second finds SQLite once it gets the lock.
+     * The lock file is removed once the path holds SQLite (no one imports after that); after a failed import it
+     * stays, so a process still waiting on it and one arriving later can never hold two different lock files at
+     * once while the bbolt file is still there to import.
+     */
     public Optional<Summary> importIfBolt(Path dbFile) throws IOException {
         if (!BoltFile.isBolt(dbFile)) {
             return Optional.empty();
         }
+        Path lockFile = dbFile.resolveSibling(dbFile.getFileName() + ".import-lock");
+        // A file lock keeps other processes out; within one JVM a second lock on the file would fail instead of
+        // waiting, so threads take turns first.
+        synchronized (IN_PROCESS) {
+            try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(lockFile,
+                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
+                 java.nio.channels.FileLock ignored = channel.lock()) {
+                Optional<Summary> summary = BoltFile.isBolt(dbFile) ? importLocked(dbFile)
+                        : Optional.empty(); // imported by whoever held the lock before
+                Files.deleteIfExists(lockFile);
+                return summary;
+            }
+        }
+    }
+
+    private static final Object IN_PROCESS = new Object();
+
+    private Optional<Summary> importLocked(Path dbFile) throws IOException {
         GoDatabase go = GoDatabase.read(BoltFile.open(dbFile));
         Path building = dbFile.resolveSibling(dbFile.getFileName() + ".importing");
         deleteWithSidecars(building);
@@ -147,7 +177,7 @@ public final class GoDatabaseImport {
 
     private Counts write(Handle h, GoDatabase go) {
         Counts counts = new Counts();
-        PreparedBatch batch = h.prepareBatch(INSERT);
+        RollupBatch batch = new RollupBatch(h.prepareBatch(INSERT), clock.instant());
 
         // Per day and credential: the billing-key rows, plus whatever the credential's whole day has beyond them
         // (requests of an unknown model have no billing key).
@@ -205,9 +235,7 @@ public final class GoDatabaseImport {
                                 + before.plusDays(1) + ")");
             }
         }
-        if (batch.size() > 0) {
-            batch.execute();
-        }
+        batch.execute();
 
         Instant now = clock.instant();
         PreparedBatch pinBatch = h.prepareBatch("""
@@ -252,6 +280,21 @@ public final class GoDatabaseImport {
         return Optional.of(ConversationKey.response(goKey));
     }
 
+    /** The start of the first whole UTC hour (the statistics summary's unit) that lies in {@code date}, local. */
+    private long firstWholeHour(LocalDate date) {
+        long midnight = date.atStartOfDay(zone).toInstant().toEpochMilli();
+        return Math.ceilDiv(midnight, HOUR_MILLIS) * HOUR_MILLIS;
+    }
+
+    /** The roll-up rows being written, and when: no row is dated after the import. */
+    private record RollupBatch(PreparedBatch batch, Instant importedAt) {
+        void execute() {
+            if (batch.size() > 0) {
+                batch.execute();
+            }
+        }
+    }
+
     /** One roll-up row's share of an aggregate: how many requests, with which status, priced or not. */
     private record Part(long requests, int status, boolean priced, String errorClass) {
     }
@@ -260,9 +303,10 @@ public final class GoDatabaseImport {
      * Adds up to three rows (successful and priced, successful and unpriced, failed); returns how many. The
      * aggregate's tokens go on the first row and its cost on the priced row (else the last), so sums stay exact.
      */
-    private int add(PreparedBatch batch, LocalDate date, GoDatabase.Owner owner, String provider, String model,
+    private int add(RollupBatch rollups, LocalDate date, GoDatabase.Owner owner, String provider, String model,
                     Optional<String> tier, GoDatabase.Counters c, String note) {
-        long at = date.atTime(LocalTime.NOON).atZone(zone).toInstant().toEpochMilli();
+        long at = Math.min(firstWholeHour(date), rollups.importedAt().toEpochMilli());
+        PreparedBatch batch = rollups.batch();
         long errors = Math.min(c.errors(), c.requests());
         long unpriced = Math.min(c.unpriced(), c.requests() - errors);
         long priced = c.requests() - errors - unpriced;

@@ -87,6 +87,29 @@ class GoDatabaseImportTest {
     }
 
     @Test
+    void twoImportsAtOnceImportOnceAndLeaveNoLockFile() throws Exception {
+        Path db = goDatabase();
+        java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(2);
+        java.util.concurrent.Callable<Optional<GoDatabaseImport.Summary>> importing = () -> {
+            start.await();
+            return importer().importIfBolt(db);
+        };
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            var first = pool.submit(importing);
+            var second = pool.submit(importing);
+            assertThat(java.util.stream.Stream.of(first.get(), second.get()).filter(Optional::isPresent).count())
+                    .isEqualTo(1);
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(BoltFile.isBolt(db)).isFalse();
+        assertThat(dir.resolve("data/proxygate.bolt.db")).exists();
+        assertThat(dir.resolve("data/proxygate.bolt-2.db")).doesNotExist();
+        assertThat(dir.resolve("data/proxygate.db.import-lock")).doesNotExist();
+    }
+
+    @Test
     void todaysUsageIsTheGoDaysAggregatesPerCredential() throws IOException {
         Path db = goDatabase();
         importer().importIfBolt(db);
@@ -120,6 +143,37 @@ class GoDatabaseImportTest {
             assertThat(t.serviceTier()).contains("priority");
             assertThat(t.requests()).isEqualTo(2);
         });
+    }
+
+    @Test
+    void todaysUsageIsInTodaysTotalsFromTheFirstMinuteOfTheDay() throws IOException {
+        Path db = goDatabase();
+        Instant justAfterMidnight = TODAY.atStartOfDay(ZONE).plusSeconds(30).toInstant();
+        new GoDatabaseImport(PIN_TTL, ZONE, InstantSource.fixed(justAfterMidnight)).importIfBolt(db);
+        Jdbi jdbi = SqliteDatabase.open(db);
+
+        // `status` and /admin/usage read today as [local midnight, now].
+        Map<String, UsageTotals> today = totals(jdbi, TODAY.atStartOfDay(ZONE).toInstant(),
+                justAfterMidnight.plusSeconds(1));
+        assertThat(today.values().stream().mapToLong(UsageTotals::requests).sum()).isEqualTo(28);
+    }
+
+    @Test
+    void todaysUsageImportedBeforeNoonIsInTheStatisticsOfTodayAtOnce() throws IOException {
+        Path db = goDatabase();
+        Instant morning = TODAY.atTime(8, 20).atZone(ZONE).toInstant();
+        new GoDatabaseImport(PIN_TTL, ZONE, InstantSource.fixed(morning)).importIfBolt(db);
+        Jdbi jdbi = SqliteDatabase.open(db);
+        Instant startOfDay = TODAY.atStartOfDay(ZONE).toInstant();
+
+        // /admin/stats reads [since, now]: here since local midnight, at the moment of the import.
+        var rows = new io.proxygate.adapter.out.persistence.sql.SqlUsageStats(jdbi).stats(
+                io.proxygate.application.port.out.UsageStatsPort.GroupBy.CREDENTIAL, startOfDay, morning, ZONE);
+        assertThat(rows.stream().mapToLong(r -> r.requests()).sum()).isEqualTo(28);
+        assertThat(totals(jdbi, startOfDay, morning.plusSeconds(1)).values().stream()
+                .mapToLong(UsageTotals::requests).sum()).isEqualTo(28);
+        assertThat(totals(jdbi, TODAY.minusDays(1).atStartOfDay(ZONE).toInstant(), startOfDay))
+                .as("earlier days keep their own date").isNotEmpty();
     }
 
     @Test
