@@ -26,7 +26,7 @@ public final class AdminTokens {
     public record AdminToken(String value, Optional<Path> file, String source, boolean generated) {
         /** "in FILE" or "from SOURCE", for the start-up line. */
         public String where() {
-            return file.map(f -> "in " + f.toAbsolutePath()).orElse("from " + source);
+            return file.map(f -> "in " + f.toAbsolutePath().normalize()).orElse("from " + source);
         }
 
         /**
