@@ -115,8 +115,17 @@ public final class PoolDirectoryStore implements PoolDirectoryPort {
                     Files.isDirectory(root) && AtomicFiles.posix(root) ? Files.getPosixFilePermissions(root) : null;
             AtomicFiles.ensureDirectory(root);
             if (before != null && !before.equals(AtomicFiles.DIR_MODE)) {
-                LOG.warn("pool_dir {} was {}; now rwx------ (it holds every credential)", root,
-                        java.nio.file.attribute.PosixFilePermissions.toString(before));
+                // Writable by others is the danger (they could swap a credential folder for their own) and worth a
+                // warning; a folder merely listable, as a fresh clone's pool/ is, only needs saying.
+                boolean writable = before.contains(java.nio.file.attribute.PosixFilePermission.GROUP_WRITE)
+                        || before.contains(java.nio.file.attribute.PosixFilePermission.OTHERS_WRITE);
+                String mode = java.nio.file.attribute.PosixFilePermissions.toString(before);
+                if (writable) {
+                    LOG.warn("pool_dir {} was {}, writable by others; now rwx------ (it holds every credential)",
+                            root, mode);
+                } else {
+                    LOG.info("pool_dir {} was {}; now rwx------ (it holds every credential)", root, mode);
+                }
             }
         } catch (IOException e) {
             // Not ours to change (a shared or root-owned folder), or read-only: the pool can still be listed, and
