@@ -140,23 +140,32 @@ public final class TokenRefreshService implements TokenKeeper {
         return Optional.ofNullable(history.get(id));
     }
 
+    /**
+     * One refresh per account at a time, run on a thread of its own that every caller waits on. A caller may give up
+     * (its client left and its thread was interrupted), but the refresh goes on: the provider rotates the refresh
+     * token as it answers, so a refresh cut off midway would leave the pool holding a spent token, and the account
+     * would need a new login.
+     */
     private Credential refresh(CredentialId id, Secret staleAccessToken, boolean forced) throws CredentialUnavailable {
         CompletableFuture<Credential> mine = new CompletableFuture<>();
         CompletableFuture<Credential> running = inFlight.putIfAbsent(id, mine);
         if (running != null) {
             return await(running);
         }
-        try {
-            Credential result = refreshLocked(id, staleAccessToken, forced);
-            mine.complete(result);
-            return result;
-        } catch (CredentialUnavailable | RuntimeException e) {
-            mine.completeExceptionally(e);
-            throw e;
-        } finally {
-            inFlight.remove(id, mine);
-        }
+        REFRESHERS.newThread(() -> {
+            try {
+                mine.complete(refreshLocked(id, staleAccessToken, forced));
+            } catch (Throwable e) {
+                mine.completeExceptionally(e);
+            } finally {
+                inFlight.remove(id, mine);
+            }
+        }).start();
+        return await(mine);
     }
+
+    private static final java.util.concurrent.ThreadFactory REFRESHERS =
+            Thread.ofVirtual().name("token-refresh-", 0).factory();
 
     /**
      * Runs inside the account's in-process single flight and takes the account's lock shared with other instances.

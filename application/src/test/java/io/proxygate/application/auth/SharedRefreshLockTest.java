@@ -114,6 +114,41 @@ class SharedRefreshLockTest {
         assertThat(accessToken(renewed)).isEqualTo("fake-access-token-refreshed-1");
     }
 
+    @Test
+    void aCallerThatGivesUpMidRefreshLeavesTheRefreshToFinishAndSaveTheRotatedTokens() throws Exception {
+        java.util.concurrent.CountDownLatch calling = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch answer = new java.util.concurrent.CountDownLatch(1);
+        oauth.before = () -> {
+            calling.countDown();
+            try {
+                answer.await(); // the provider has rotated the token and is answering
+            } catch (InterruptedException e) {
+                throw new IllegalStateException("the refresh itself was interrupted", e);
+            }
+        };
+        TokenRefreshService service = service(RefreshLockPort.IN_PROCESS);
+        java.util.concurrent.atomic.AtomicReference<Throwable> gaveUp = new java.util.concurrent.atomic.AtomicReference<>();
+        Thread client = Thread.ofVirtual().start(() -> {
+            try {
+                service.refreshAfterUnauthorized(ACCOUNT);
+            } catch (Throwable e) {
+                gaveUp.set(e);
+            }
+        });
+        calling.await();
+        client.interrupt(); // the client went away
+        client.join();
+        assertThat(gaveUp.get()).isInstanceOf(CredentialUnavailable.class);
+
+        answer.countDown();
+        // The next caller joins the refresh still running, or finds its tokens saved: either way the old refresh
+        // token is spent once, and the rotated one is in the pool file.
+        assertThat(accessToken(service.refreshAfterUnauthorized(ACCOUNT))).isEqualTo("fake-access-token-refreshed-1");
+        assertThat(accessToken(sharedDirectory.scan().get(0).credential().orElseThrow()))
+                .isEqualTo("fake-access-token-refreshed-1");
+        assertThat(oauth.calls).hasValue(1);
+    }
+
     private TokenRefreshService service(RefreshLockPort lock) {
         return new TokenRefreshService(pool, oauth, Duration.ofMinutes(5), Duration.ofSeconds(30), lock, clock);
     }
@@ -158,12 +193,14 @@ class SharedRefreshLockTest {
 
     private final class CountingOAuth implements OAuthPort {
         final AtomicInteger calls = new AtomicInteger();
+        volatile Runnable before = () -> { };
 
         @Override
         public TokenGrant refresh(OAuthProvider provider, Optional<CredentialId> account, Secret refreshToken) {
             if (provider != OAuthProvider.CHATGPT) {
                 throw new UnsupportedOperationException();
             }
+            before.run();
             int n = calls.incrementAndGet();
             events.add("oauth refresh");
             return new TokenGrant(Secret.of("fake-access-token-refreshed-" + n),
