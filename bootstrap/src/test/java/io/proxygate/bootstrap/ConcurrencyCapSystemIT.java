@@ -17,6 +17,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -132,6 +133,31 @@ class ConcurrencyCapSystemIT {
         assertThat(ARRIVALS).extracting(a -> a.substring(0, a.indexOf('@')))
                 .containsExactly("q0", "q1", "q2", "q3");
         assertThat(ARRIVALS).allMatch(a -> a.endsWith("Bearer sk-test-single"));
+    }
+
+    @Test
+    void aClientThatLeavesWhileInLineIsLoggedAsGoneNotAsABusyPool() throws Exception {
+        int before = ARRIVALS.size();
+        CompletableFuture<HttpResponse<String>> holder = send("gpt-queue", "g0");
+        await().atMost(Duration.ofSeconds(10)).until(() -> ARRIVALS.size() == before + 1);
+        byte[] body = "{\"model\":\"gpt-queue-gone\",\"input\":\"g1\"}".getBytes(StandardCharsets.UTF_8);
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", APP.getLocalPort())) {
+            socket.getOutputStream().write(("POST /v1/responses HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                    + "Content-Type: application/json\r\nContent-Length: " + body.length + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().write(body);
+            socket.getOutputStream().flush();
+            await().atMost(Duration.ofSeconds(10)).until(() -> waiting() == 1);
+        } // the client goes away while in line
+        await().atMost(Duration.ofSeconds(10)).until(() -> waiting() == 0);
+        GATE.release();
+        assertThat(holder.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
+                ((ProxyGateApplication) APP.getApplication()).wiring().requestLog().recent(20))
+                .filteredOn(r -> r.model().equals("gpt-queue-gone")).singleElement().satisfies(r -> {
+                    assertThat(r.status()).isEqualTo(499);
+                    assertThat(r.errorClass()).contains("client_disconnected");
+                }));
     }
 
     @Test

@@ -396,6 +396,7 @@ public final class ProxyService implements ProxyUseCase {
                 joinQueue(queue);
                 if (!queue.awaitTurn(ticket, -1, queueDeadline, whileWaiting, WAITING_TICK.toNanos())) {
                     ticket = null;
+                    checkStillWanted(); // a client that left while in line is a 499, not a busy pool
                     throw busy(api);
                 }
             }
@@ -444,6 +445,7 @@ public final class ProxyService implements ProxyUseCase {
                         continue;
                     }
                     ticket = null;
+                    checkStillWanted();
                     throw busy(api);
                 }
                 if (next.isEmpty() && translation == null
