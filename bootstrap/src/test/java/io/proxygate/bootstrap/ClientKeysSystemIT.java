@@ -103,13 +103,17 @@ class ClientKeysSystemIT {
                 .isEqualTo("rate_limit_exceeded"); // OpenAI's shape on the chat route
 
         JsonNode rows = adminJson("/admin/requests?client_key=" + id);
-        assertThat(rows).hasSize(2);
+        assertThat(rows).hasSize(4); // two served, and the model and budget refusals with their reasons
         rows.forEach(r -> assertThat(r.path("client_key").asText()).isEqualTo(id));
+        assertThat(rows.findValuesAsText("error_class")).containsExactlyInAnyOrder("client_key_refused",
+                "client_key_refused");
+        assertThat(rows.findValuesAsText("status")).containsExactlyInAnyOrder("429", "403", "200", "200");
         assertThat(adminJson("/admin/requests?client_key=open")).hasSize(1);
 
         JsonNode listed = adminJson("/admin/client-keys").path("client_keys").get(0);
         assertThat(listed.path("state").asText()).isEqualTo("over_budget");
-        assertThat(listed.path("today").path("requests").asLong()).isEqualTo(2);
+        // Refusals included: they are requests the key made (without tokens or cost).
+        assertThat(listed.path("today").path("requests").asLong()).isEqualTo(4);
         assertThat(listed.path("today").path("tokens").asLong()).isEqualTo(15 + 3 + 12 + 8);
         assertThat(listed.path("prefix").asText()).isEqualTo(secret.substring(0, 12));
         assertThat(listed.has("key")).isFalse();
@@ -134,7 +138,7 @@ class ClientKeysSystemIT {
         assertThat(revoked.body()).contains("revoked").contains("authentication_error");
 
         assertThat(admin("DELETE", "/admin/client-keys/" + id, null).statusCode()).isEqualTo(200);
-        assertThat(adminJson("/admin/requests?client_key=" + id)).as("usage history stays").hasSize(3);
+        assertThat(adminJson("/admin/requests?client_key=" + id)).as("usage history stays").hasSize(5);
     }
 
     @Test

@@ -226,13 +226,40 @@ public final class ProxyService implements ProxyUseCase {
                 }
             }
             throw failure;
-        } catch (RuntimeException | Error unexpected) {
+        } catch (RuntimeException unexpected) {
+            // A fault of ours: the request still gets its row, so it does not vanish from the log.
+            try {
+                attempts.recordFailure(new ProxyFailure(500, "api_error", "internal error: "
+                        + unexpected.getClass().getSimpleName()));
+            } catch (RuntimeException notRecorded) {
+                unexpected.addSuppressed(notRecorded);
+            } finally {
+                inProgress.remove(attempts);
+            }
+            throw unexpected;
+        } catch (Error unexpected) {
             inProgress.remove(attempts);
             throw unexpected;
         } finally {
             attempts.leaveQueue();
         }
     }
+
+    @Override
+    public void refused(ProxyCommand command, ProxyFailure refusal) {
+        Instant now = clock.instant();
+        RequestRecord record = new RequestRecord(requestIds.get(), now, command.route().path(), "none",
+                Optional.empty(), command.facts().model(), command.facts().serviceTier(),
+                refusal.status(), null, Optional.empty(), Duration.ZERO, Optional.empty(),
+                Optional.of(REFUSED_BY_CLIENT_KEY), Optional.ofNullable(refusal.getMessage()), Optional.empty(), false,
+                "refused by the client key's rules before routing", command.clientKey(), Optional.empty());
+        requestLog.append(record);
+        observer.finished(record);
+        log(record);
+    }
+
+    /** The error class of a request its client key's rules refused. */
+    public static final String REFUSED_BY_CLIENT_KEY = "client_key_refused";
 
     /** The state of one request's failover loop. */
     private final class Attempts implements Cuttable {

@@ -16,4 +16,11 @@ public interface ProxyUseCase {
     default ProxyExchange open(ProxyCommand command, Runnable whileWaiting) {
         return open(command);
     }
+
+    /**
+     * Records a request its client key's rules refused before any routing (a model or route outside them, a budget,
+     * rate or concurrency limit), so the request log shows what the team was refused and why. Default: nothing.
+     */
+    default void refused(ProxyCommand command, ProxyFailure refusal) {
+    }
 }

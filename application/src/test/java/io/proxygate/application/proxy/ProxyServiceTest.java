@@ -468,6 +468,34 @@ class ProxyServiceTest {
     }
 
     @Test
+    void aRequestRefusedByItsClientKeyGetsARowWithTheReason() {
+        ProxyService proxy = service(chatgpt("a@x.com", PlanType.PRO));
+        proxy.refused(responses(), new ProxyFailure(429, "rate_limit_error", "client key 'ci' reached its daily "
+                + "budget ($1 of $1); it resets at local midnight"));
+        assertThat(calls).isEmpty();
+        assertThat(log).singleElement().satisfies(row -> {
+            assertThat(row.status()).isEqualTo(429);
+            assertThat(row.errorClass()).contains(ProxyService.REFUSED_BY_CLIENT_KEY);
+            assertThat(row.errorText()).hasValueSatisfying(t -> assertThat(t).contains("daily budget"));
+            assertThat(row.credential()).isEmpty();
+        });
+    }
+
+    @Test
+    void aFaultOfOursStillLeavesTheRequestsRow() {
+        ProxyService proxy = service(chatgpt("a@x.com", PlanType.PRO));
+        upstream = r -> {
+            throw new IllegalStateException("a bug");
+        };
+        assertThatThrownBy(() -> proxy.open(responses())).isInstanceOf(IllegalStateException.class);
+        assertThat(log).singleElement().satisfies(row -> {
+            assertThat(row.status()).isEqualTo(500);
+            assertThat(row.errorText()).hasValueSatisfying(t -> assertThat(t).contains("IllegalStateException"));
+        });
+        assertThat(proxy.inProgress()).isZero();
+    }
+
+    @Test
     void theInFlightSlotIsHeldUntilTheRelayEnds() throws IOException {
         ProxyService proxy = service(chatgpt("a@x.com", PlanType.PRO));
         ProxyExchange exchange = proxy.open(responses());

@@ -114,11 +114,17 @@ public final class ApiResource {
             byte[] body = read.decoded();
             // Passthrough bodies are the ChatGPT site's own business: relayed, never parsed.
             RequestFacts facts = route == Route.PASSTHROUGH ? NO_FACTS : RequestFactsReader.read(route, body, headers);
-            // The key's rules, rate and budget are checked once the model is known; its slot is held to the end.
-            ticket = auth.admit(principal, route, route == Route.PASSTHROUGH
-                    ? passthroughModel(principal, request.getRequestURI(), body, headers) : facts.model(), body.length);
             ProxyCommand command = new ProxyCommand(route, request.getQueryString(), headers, body, facts,
                     passthroughMethod, request.getRequestURI(), read.encoded(), principal);
+            // The key's rules, rate and budget are checked once the model is known; its slot is held to the end.
+            try {
+                ticket = auth.admit(principal, route, route == Route.PASSTHROUGH
+                        ? passthroughModel(principal, request.getRequestURI(), body, headers) : facts.model(),
+                        body.length);
+            } catch (ProxyFailure refusal) {
+                proxy.refused(command, refusal);
+                throw refusal;
+            }
             // A streamed request waiting in line for a busy credential hears SSE comments meanwhile.
             exchange = openWatched(request, command, facts.stream() ? waiting : null);
         } catch (ProxyFailure f) {
