@@ -554,7 +554,9 @@ public final class ProxyService implements ProxyUseCase {
             if (passthrough()) {
                 return new ProxyFailure(503, "overloaded_error", "no accounts available", cooling, detail);
             }
-            if (onlyRateLimited && lastCooldown.isPresent()) {
+            if (onlyRateLimited && (lastCooldown.isPresent() || router.restingOnRateLimits(api))) {
+                // Met a rate limit now, or found every credential still resting on one: either way the upstreams'
+                // limits refused the request, which the client should hear as a 429 with when to come back.
                 return new ProxyFailure(429, "rate_limit_error", Messages.exhausted(api), cooling, detail);
             }
             Optional<Duration> modelCooling = router.nearestModelCooldown(query.model());

@@ -117,6 +117,14 @@ public interface CredentialRouter {
     /** Time until the soonest cooldown among credentials serving {@code api} ends, if any is cooling. */
     Optional<Duration> nearestCooldown(Api api);
 
+    /**
+     * Whether every enabled credential serving {@code api} rests on a rate limit (a 429's cooldown or a spent usage
+     * window): a request that found none to try was then refused by the upstreams' limits, not by a fault.
+     */
+    default boolean restingOnRateLimits(Api api) {
+        return false;
+    }
+
     /** Runtime state of every known credential. */
     List<CredentialStatus> statuses();
 }

@@ -22,6 +22,8 @@ import java.util.Optional;
  */
 abstract class OutcomePolicy {
     private static final System.Logger LOG = System.getLogger(OutcomePolicy.class.getName());
+    /** The cooldown reason of a 429, which {@link RoutingService#restingOnRateLimits} looks for. */
+    static final String RATE_LIMIT_REASON = "429";
 
     final PinTable pins;
     final RoutingStateSaver saver;
@@ -88,7 +90,7 @@ abstract class OutcomePolicy {
                 Duration d = limited.cooldown() == null || limited.cooldown().isNegative() || limited.cooldown().isZero()
                         ? RetryAfter.DEFAULT : limited.cooldown();
                 long until = t + d.toMillis();
-                rt.update(s -> until > s.cooldownUntilMillis() ? s.withCooldown(id, until, "429") : s);
+                rt.update(s -> until > s.cooldownUntilMillis() ? s.withCooldown(id, until, RATE_LIMIT_REASON) : s);
             }
             case AttemptFailure.EdgeRefused refused -> {
                 long until = t + refused.cooldown().toMillis();

@@ -765,6 +765,25 @@ public final class RoutingService extends OutcomePolicy implements CredentialRou
     }
 
     @Override
+    public boolean restingOnRateLimits(Api api) {
+        long t = clock.millis();
+        boolean any = false;
+        for (RoutingIndex.Group group : index().routes(api).groups()) {
+            for (Member m : group.members()) {
+                State s = m.runtime.state();
+                boolean limited = s.needsLogin() == null && ((s.cooldownUntilMillis() > t
+                        && RATE_LIMIT_REASON.equals(s.cooldownReason()))
+                        || (s.usageSkip() != null && s.usageBlockedUntilMillis() > t));
+                if (!limited) {
+                    return false;
+                }
+                any = true;
+            }
+        }
+        return any;
+    }
+
+    @Override
     public List<CredentialStatus> statuses() {
         long t = clock.millis();
         List<CredentialStatus> out = new ArrayList<>();

@@ -425,6 +425,21 @@ class ProxyServiceTest {
     }
 
     @Test
+    void aRequestThatFindsEveryCredentialRestingOnARateLimitGetsA429() {
+        ProxyService proxy = service(chatgpt("a@x.com", PlanType.PRO));
+        upstream = r -> Reply.status(429, "{}", Map.of("retry-after", "60"));
+        assertThatThrownBy(() -> proxy.open(responses())).isInstanceOfSatisfying(ProxyFailure.class,
+                f -> assertThat(f.status()).isEqualTo(429));
+        calls.clear();
+        // The next request tries nothing (the only account cools past the one wait): still the upstream's limit.
+        assertThatThrownBy(() -> proxy.open(responses())).isInstanceOfSatisfying(ProxyFailure.class, f -> {
+            assertThat(f.status()).isEqualTo(429);
+            assertThat(f.retryAfter()).isPresent();
+        });
+        assertThat(calls).isEmpty();
+    }
+
+    @Test
     void aCooldownThatOutlastsTheDeadlineIsNotWaitedForButAnsweredAtOnceWithRetryAfter() {
         settings = new ProxySettings(5, Duration.ofSeconds(10), true, 1 << 20, Duration.ofSeconds(2), Duration.ZERO);
         ProxyService proxy = service(chatgpt("a@x.com", PlanType.PRO));
@@ -433,7 +448,7 @@ class ProxyServiceTest {
         pauses.clear();
         calls.clear();
         assertThatThrownBy(() -> proxy.open(responses())).isInstanceOfSatisfying(ProxyFailure.class, f -> {
-            assertThat(f.status()).isEqualTo(503);
+            assertThat(f.status()).as("the account rests on a rate limit").isEqualTo(429);
             assertThat(f.retryAfter()).isPresent();
         });
         assertThat(pauses).isEmpty();
