@@ -153,12 +153,20 @@ public final class TokenRefreshService implements TokenKeeper {
             return await(running);
         }
         REFRESHERS.newThread(() -> {
+            // Out of the table before its callers hear the outcome: a caller that goes on to ask again (the admin's
+            // retry after a failure) must start a refresh of its own, not join this finished one.
+            Credential result = null;
+            Throwable failure = null;
             try {
-                mine.complete(refreshLocked(id, staleAccessToken, forced));
+                result = refreshLocked(id, staleAccessToken, forced);
             } catch (Throwable e) {
-                mine.completeExceptionally(e);
-            } finally {
-                inFlight.remove(id, mine);
+                failure = e;
+            }
+            inFlight.remove(id, mine);
+            if (failure == null) {
+                mine.complete(result);
+            } else {
+                mine.completeExceptionally(failure);
             }
         }).start();
         return await(mine);
