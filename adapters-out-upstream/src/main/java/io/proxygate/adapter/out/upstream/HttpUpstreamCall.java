@@ -1,5 +1,6 @@
 package io.proxygate.adapter.out.upstream;
 
+import io.proxygate.adapter.out.upstream.usage.ChatUsageOption;
 import io.proxygate.adapter.out.upstream.sse.SseEvent;
 import io.proxygate.adapter.out.upstream.sse.SseScanner;
 import io.proxygate.adapter.out.upstream.usage.TopLevelJsonCapture;
@@ -78,6 +79,8 @@ final class HttpUpstreamCall implements UpstreamCall {
     // Reader-thread state.
     private UpstreamHead head;
     private SseScanner scanner;
+    /** Keeps from the client the usage chunk asked for on its behalf; null when there is none to keep. */
+    private ChatUsageOption.Hider usageHider;
     private TopLevelJsonCapture jsonCapture;
     private OneChunkBody assembled;
     private boolean bodyDone;
@@ -176,6 +179,9 @@ final class HttpUpstreamCall implements UpstreamCall {
         }
         if (success && eventStream) {
             scanner = new SseScanner(SseScanner.DEFAULT_MAX_EVENT_BYTES, usage::wants);
+            if (request.hideUsageChunk()) {
+                usageHider = new ChatUsageOption.Hider();
+            }
         } else if (success && mediaType(upstreamHeaders).endsWith("json")) {
             jsonCapture = new TopLevelJsonCapture();
         }
@@ -197,6 +203,31 @@ final class HttpUpstreamCall implements UpstreamCall {
         if (assembled != null) {
             return assembled.next();
         }
+        if (usageHider == null) {
+            return relayedChunk(wait);
+        }
+        while (true) {
+            if (bodyDone) {
+                // The end came: what the hider still held (an event without its closing blank line), then the end.
+                ByteBuffer rest = usageHider.rest();
+                return rest.hasRemaining() ? Optional.of(rest) : Optional.empty();
+            }
+            Optional<ByteBuffer> chunk = relayedChunk(wait);
+            if (chunk == null) {
+                return null;
+            }
+            if (chunk.isPresent()) {
+                ByteBuffer shown = usageHider.pass(chunk.get());
+                if (shown.hasRemaining()) {
+                    return Optional.of(shown);
+                }
+            }
+            // The hidden usage chunk, part of an event still arriving, or the end: read on, or end.
+        }
+    }
+
+    /** The next chunk as received, its usage counted; empty at the end of the body. */
+    private Optional<ByteBuffer> relayedChunk(Duration wait) throws UpstreamException {
         Optional<ByteBuffer> chunk = take(wait == null ? -1 : Math.max(0, wait.toNanos()));
         if (chunk == null) {
             return null;

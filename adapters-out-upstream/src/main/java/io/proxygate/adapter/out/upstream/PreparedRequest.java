@@ -10,11 +10,18 @@ import java.util.Optional;
  * The upstream request an {@link io.proxygate.application.port.out.UpstreamRequest} becomes: method, URL, headers
  * and body as they go on the wire.
  *
- * @param assembleJson the client wants one JSON reply but the upstream only streams: build it from the events
+ * @param assembleJson   the client wants one JSON reply but the upstream only streams: build it from the events
+ * @param hideUsageChunk the body asks for a Chat stream's usage chunk the client did not ask for: keep it from the
+ *                       client ({@link io.proxygate.adapter.out.upstream.usage.ChatUsageOption})
  */
-record PreparedRequest(String method, URI uri, List<Header> headers, Optional<byte[]> body, boolean assembleJson) {
+record PreparedRequest(String method, URI uri, List<Header> headers, Optional<byte[]> body, boolean assembleJson,
+                       boolean hideUsageChunk) {
     PreparedRequest {
         headers = List.copyOf(headers);
+    }
+
+    PreparedRequest(String method, URI uri, List<Header> headers, Optional<byte[]> body, boolean assembleJson) {
+        this(method, uri, headers, body, assembleJson, false);
     }
 
     Optional<String> header(String name) {

@@ -1,5 +1,6 @@
 package io.proxygate.adapter.out.upstream;
 
+import io.proxygate.adapter.out.upstream.usage.ChatUsageOption;
 import io.proxygate.application.port.out.UpstreamRequest;
 import io.proxygate.application.http.Headers;
 import io.proxygate.application.http.Route;
@@ -142,6 +143,15 @@ final class RequestShaper {
         if (r.route() == Route.MODELS) {
             return new PreparedRequest("GET", uri(url, r.query()), headers.remove("Content-Encoding").list(),
                     Optional.empty(), false);
+        }
+        if (r.route() == Route.CHAT_COMPLETIONS && r.clientWantsStream()) {
+            // Token counts come in a Chat stream only when asked for: ask, so the request can be priced.
+            Optional<byte[]> asking = ChatUsageOption.request(r.body());
+            if (asking.isPresent() && asking.get() != r.body()) {
+                byte[] body = wireBody(r, asking.get(), DECODED_ONLY, headers);
+                return new PreparedRequest("POST", uri(url, r.query()), headers.list(), Optional.of(body), false,
+                        true);
+            }
         }
         byte[] body = wireBody(r, r.body(), DECODED_ONLY, headers);
         return new PreparedRequest("POST", uri(url, r.query()), headers.list(), Optional.of(body), false);

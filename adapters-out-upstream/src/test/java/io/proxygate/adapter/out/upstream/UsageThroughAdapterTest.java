@@ -91,6 +91,46 @@ class UsageThroughAdapterTest {
         }
     }
 
+    private static final String CHAT_CHUNKS = "data: {\"id\":\"chatcmpl-7\",\"model\":\"gpt-4o\",\"choices\":[{\"index\":0,"
+            + "\"delta\":{\"content\":\"hi\"}}],\"usage\":null}\n\n"
+            + "data: {\"id\":\"chatcmpl-7\",\"model\":\"gpt-4o\",\"choices\":[{\"index\":0,\"delta\":{},"
+            + "\"finish_reason\":\"stop\"}],\"usage\":null}\n\n";
+    private static final String CHAT_USAGE = "data: {\"id\":\"chatcmpl-7\",\"model\":\"gpt-4o\",\"choices\":[],"
+            + "\"usage\":{\"prompt_tokens\":11,\"completion_tokens\":4,\"total_tokens\":15}}\n\n";
+
+    @Test
+    void aStreamedChatRequestIsAskedForUsageWhichIsCountedButNotShownToAClientThatDidNotAsk() throws Exception {
+        mock.reply("/v1/chat/completions", 200, "text/event-stream", CHAT_CHUNKS + CHAT_USAGE + "data: [DONE]\n\n");
+        String body = "{\"model\":\"gpt-4o\", \"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+
+        try (UpstreamCall call = adapter.open(request(Route.CHAT_COMPLETIONS, Fixtures.openaiKey(null),
+                Headers.EMPTY, body, true))) {
+            Reading.Reply reply = Reading.readAll(call);
+
+            assertThat(reply.body()).isEqualTo(CHAT_CHUNKS + "data: [DONE]\n\n");
+            assertThat(call.usage().tokens()).isEqualTo(new TokenUsage(11, 0, 0, 4, 0));
+        }
+        assertThat(new String(mock.requests("/v1/chat/completions").get(0).bytes(),
+                java.nio.charset.StandardCharsets.UTF_8)).as("asked for, every other byte as sent")
+                .isEqualTo("{\"stream_options\":{\"include_usage\":true}," + body.substring(1));
+    }
+
+    @Test
+    void aClientThatAskedForTheUsageChunkGetsItAndItsBodyUnchanged() throws Exception {
+        String stream = CHAT_CHUNKS + CHAT_USAGE + "data: [DONE]\n\n";
+        mock.reply("/v1/chat/completions", 200, "text/event-stream", stream);
+        String body = "{\"model\":\"gpt-4o\",\"stream\":true,\"stream_options\":{\"include_usage\":true},"
+                + "\"messages\":[]}";
+
+        try (UpstreamCall call = adapter.open(request(Route.CHAT_COMPLETIONS, Fixtures.openaiKey(null),
+                Headers.EMPTY, body, true))) {
+            assertThat(Reading.readAll(call).body()).isEqualTo(stream);
+            assertThat(call.usage().tokens()).isEqualTo(new TokenUsage(11, 0, 0, 4, 0));
+        }
+        assertThat(new String(mock.requests("/v1/chat/completions").get(0).bytes(),
+                java.nio.charset.StandardCharsets.UTF_8)).isEqualTo(body);
+    }
+
     @Test
     void aNonStreamedJsonBodyReportsUsage() throws Exception {
         mock.reply("/v1/chat/completions", 200, "application/json; charset=utf-8",

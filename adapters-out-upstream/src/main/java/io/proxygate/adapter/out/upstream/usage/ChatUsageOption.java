@@ -1,0 +1,166 @@
+package io.proxygate.adapter.out.upstream.usage;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+
+/**
+ * Usage for a streamed Chat Completions request to an OpenAI key. The upstream sends token counts in a stream only
+ * when the request asks ({@code stream_options.include_usage}); without them the request could not be priced, and a
+ * client key's budget could be spent for free. So ProxyGate asks on the client's behalf ({@link #request}), and
+ * when the client had not asked, keeps the extra usage chunk (empty {@code choices}, a {@code usage} object) from
+ * it ({@link Hider}): the client sees the stream it asked for.
+ */
+public final class ChatUsageOption {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final byte[] OPENING = "{\"stream_options\":{\"include_usage\":true},".getBytes(
+            StandardCharsets.UTF_8);
+
+    private ChatUsageOption() {
+    }
+
+    /**
+     * The body to send: {@code body} itself when the client already asked for usage, else {@code include_usage}
+     * added. Without {@code stream_options} it is inserted first, leaving every other byte as the client sent it;
+     * an existing {@code stream_options} is rewritten. Empty when {@code body} is not a JSON object (sent as is).
+     */
+    public static Optional<byte[]> request(byte[] body) {
+        JsonNode parsed;
+        try {
+            parsed = JSON.readTree(body);
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+        if (!(parsed instanceof ObjectNode object)) {
+            return Optional.empty();
+        }
+        JsonNode options = object.get("stream_options");
+        if (options == null) {
+            int brace = firstBrace(body);
+            boolean empty = object.isEmpty();
+            ByteArrayOutputStream out = new ByteArrayOutputStream(body.length + OPENING.length);
+            out.write(body, 0, brace);
+            out.write(OPENING, 0, empty ? OPENING.length - 1 : OPENING.length);
+            out.write(body, brace + 1, body.length - brace - 1);
+            return Optional.of(out.toByteArray());
+        }
+        if (options.path("include_usage").asBoolean(false)) {
+            return Optional.of(body);
+        }
+        ObjectNode rewritten = options.isObject() ? (ObjectNode) options : object.putObject("stream_options");
+        rewritten.put("include_usage", true);
+        try {
+            return Optional.of(JSON.writeValueAsBytes(object));
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Whether the client asked for the usage chunk itself. */
+    public static boolean clientAsked(byte[] body) {
+        try {
+            return JSON.readTree(body).path("stream_options").path("include_usage").asBoolean(false);
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static int firstBrace(byte[] body) {
+        for (int i = 0; i < body.length; i++) {
+            if (body[i] == '{') {
+                return i;
+            }
+        }
+        throw new IllegalArgumentException("no object");
+    }
+
+    /**
+     * Removes the usage chunk from a Chat Completions event stream as it passes. Events pass whole: the bytes of an
+     * event not yet complete wait for the rest (an event is one {@code data:} line and a blank line, so the wait is
+     * for the rest of one line). A chunk ending on an event boundary with no usage in it passes without a copy.
+     */
+    public static final class Hider {
+        private static final byte[] USAGE = "\"usage\":{".getBytes(StandardCharsets.UTF_8);
+        private static final ByteBuffer NOTHING = ByteBuffer.allocate(0);
+        private byte[] pending = new byte[0];
+
+        /** What of {@code chunk} (after what was waiting) goes to the client now. */
+        public ByteBuffer pass(ByteBuffer chunk) {
+            if (pending.length == 0 && endsOnBoundary(chunk) && indexOf(chunk, USAGE) < 0) {
+                return chunk;
+            }
+            byte[] all = new byte[pending.length + chunk.remaining()];
+            System.arraycopy(pending, 0, all, 0, pending.length);
+            chunk.duplicate().get(all, pending.length, chunk.remaining());
+            ByteArrayOutputStream out = new ByteArrayOutputStream(all.length);
+            int start = 0;
+            for (int end = nextBoundary(all, start); end > 0; end = nextBoundary(all, start)) {
+                if (!isUsageChunk(all, start, end)) {
+                    out.write(all, start, end - start);
+                }
+                start = end;
+            }
+            pending = java.util.Arrays.copyOfRange(all, start, all.length);
+            return out.size() == 0 ? NOTHING : ByteBuffer.wrap(out.toByteArray());
+        }
+
+        /** At the end of the stream: what was still waiting (an event without its closing blank line). */
+        public ByteBuffer rest() {
+            ByteBuffer rest = ByteBuffer.wrap(pending);
+            pending = new byte[0];
+            return rest;
+        }
+
+        private static boolean isUsageChunk(byte[] all, int start, int end) {
+            String event = new String(all, start, end - start, StandardCharsets.UTF_8).strip();
+            if (!event.startsWith("data:") || !event.contains("\"usage\"")) {
+                return false;
+            }
+            try {
+                JsonNode chunk = JSON.readTree(event.substring(5).strip());
+                return chunk.path("usage").isObject() && chunk.path("choices").isArray()
+                        && chunk.path("choices").isEmpty();
+            } catch (IOException e) {
+                return false;
+            }
+        }
+
+        /** The index just past the first blank line at or after {@code from} ("\n\n" or "\r\n\r\n"), or -1. */
+        private static int nextBoundary(byte[] all, int from) {
+            for (int i = from; i + 1 < all.length; i++) {
+                if (all[i] == '\n' && all[i + 1] == '\n') {
+                    return i + 2;
+                }
+                if (all[i] == '\n' && all[i + 1] == '\r' && i + 2 < all.length && all[i + 2] == '\n') {
+                    return i + 3;
+                }
+            }
+            return -1;
+        }
+
+        private static boolean endsOnBoundary(ByteBuffer chunk) {
+            int end = chunk.limit();
+            return chunk.remaining() >= 2 && chunk.get(end - 1) == '\n' && chunk.get(end - 2) == '\n';
+        }
+
+        private static int indexOf(ByteBuffer chunk, byte[] needle) {
+            int end = chunk.limit() - needle.length;
+            outer:
+            for (int i = chunk.position(); i <= end; i++) {
+                for (int j = 0; j < needle.length; j++) {
+                    if (chunk.get(i + j) != needle[j]) {
+                        continue outer;
+                    }
+                }
+                return i;
+            }
+            return -1;
+        }
+    }
+}

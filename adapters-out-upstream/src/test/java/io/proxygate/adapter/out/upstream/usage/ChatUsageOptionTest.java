@@ -1,0 +1,65 @@
+package io.proxygate.adapter.out.upstream.usage;
+
+import org.junit.jupiter.api.Test;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Asking a Chat stream for its usage on the client's behalf, and keeping the extra chunk from the client. */
+class ChatUsageOptionTest {
+    private static final String DELTA = "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"a\"}}],\"usage\":null}\n\n";
+    private static final String USAGE = "data: {\"choices\":[],\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":1}}\n\n";
+    private static final String DONE = "data: [DONE]\n\n";
+
+    @Test
+    void theOptionIsAddedExplicitlyOffIsTurnedOnAndAskingAlreadyLeavesTheBodyAlone() {
+        assertThat(text(ChatUsageOption.request(bytes(" {\"model\":\"m\",\"n\":1.50e1}")).orElseThrow()))
+                .isEqualTo(" {\"stream_options\":{\"include_usage\":true},\"model\":\"m\",\"n\":1.50e1}");
+        assertThat(text(ChatUsageOption.request(bytes("{}")).orElseThrow()))
+                .isEqualTo("{\"stream_options\":{\"include_usage\":true}}");
+        assertThat(text(ChatUsageOption.request(bytes("{\"stream_options\":{\"include_usage\":false},\"a\":1}"))
+                .orElseThrow())).isEqualTo("{\"stream_options\":{\"include_usage\":true},\"a\":1}");
+        byte[] asked = bytes("{\"stream_options\":{\"include_usage\":true}}");
+        assertThat(ChatUsageOption.request(asked)).containsSame(asked);
+        assertThat(ChatUsageOption.request(bytes("[1]"))).isEmpty();
+        assertThat(ChatUsageOption.request(bytes("{not json"))).isEmpty();
+    }
+
+    @Test
+    void theUsageChunkIsHiddenWhereverTheStreamIsSplit() {
+        String stream = DELTA + DELTA + USAGE + DONE;
+        for (int cut = 1; cut < stream.length(); cut++) {
+            ChatUsageOption.Hider hider = new ChatUsageOption.Hider();
+            StringBuilder shown = new StringBuilder();
+            shown.append(text(hider.pass(ByteBuffer.wrap(bytes(stream.substring(0, cut))))));
+            shown.append(text(hider.pass(ByteBuffer.wrap(bytes(stream.substring(cut))))));
+            shown.append(text(hider.rest()));
+            assertThat(shown.toString()).as("split at %d", cut).isEqualTo(DELTA + DELTA + DONE);
+        }
+    }
+
+    @Test
+    void aChunkOfWholeEventsWithoutUsagePassesAsItIsAndAnUnfinishedLastEventComesAtTheEnd() {
+        ChatUsageOption.Hider hider = new ChatUsageOption.Hider();
+        ByteBuffer whole = ByteBuffer.wrap(bytes(DELTA + DELTA));
+        assertThat(hider.pass(whole)).isSameAs(whole);
+        assertThat(text(hider.pass(ByteBuffer.wrap(bytes("data: [DONE]"))))).isEmpty();
+        assertThat(text(hider.rest())).isEqualTo("data: [DONE]");
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static String text(byte[] b) {
+        return new String(b, StandardCharsets.UTF_8);
+    }
+
+    private static String text(ByteBuffer b) {
+        byte[] out = new byte[b.remaining()];
+        b.duplicate().get(out);
+        return text(out);
+    }
+}
