@@ -279,6 +279,8 @@ public final class ProxyService implements ProxyUseCase {
         private String lastUpstream;
         /** Whether every failed attempt so far was a 429: then an exhausted pool answers 429, not 503. */
         private boolean onlyRateLimited = true;
+        /** The last plan left only credentials at their {@code max_concurrent} cap, with no line to wait in. */
+        private boolean allBusy;
         /** The last 429's cooldown: a Retry-After even when that cooldown has already run out. */
         private Optional<Duration> lastCooldown = Optional.empty();
         /** When the client must have its answer by; null: no overall deadline. */
@@ -370,6 +372,7 @@ public final class ProxyService implements ProxyUseCase {
                     Optional.empty(), false);
             triedOnce.clear();
             onlyRateLimited = true;
+            allBusy = false;
             lastCooldown = Optional.empty();
             lastError = null;
             return tryCandidates(translation.to());
@@ -480,6 +483,13 @@ public final class ProxyService implements ProxyUseCase {
                     // The other family can serve now: better than waiting for this one's cooldown.
                     break;
                 }
+                if (next.isEmpty() && queueTimeout.isZero() && !sideCall() && busy(plan)
+                        && router.nearestCooldown(api).isEmpty()) {
+                    // Every capable credential left is at its max_concurrent cap and none waits out a cooldown: with
+                    // no line to wait in, the answer (unless a fallback serves) is a 429 to retry in a moment.
+                    allBusy = true;
+                    break;
+                }
                 if (next.isEmpty()) {
                     Optional<Duration> cooling = router.nearestCooldown(api);
                     Duration left = remaining();
@@ -536,8 +546,10 @@ public final class ProxyService implements ProxyUseCase {
 
         /** The wait in line ran out: a rate limit in the API's shape, to be retried shortly. */
         private ProxyFailure busy(Api api) {
-            note.append(note.isEmpty() ? "" : "; ").append("every capable credential busy for ")
-                    .append(queueTimeout.toMillis()).append(" ms");
+            note.append(note.isEmpty() ? "" : "; ").append("every capable credential busy");
+            if (!queueTimeout.isZero()) {
+                note.append(" for ").append(queueTimeout.toMillis()).append(" ms");
+            }
             return new ProxyFailure(429, "rate_limit_error", Messages.exhausted(api), Optional.of(Duration.ofSeconds(1)),
                     Optional.empty());
         }
@@ -549,6 +561,9 @@ public final class ProxyService implements ProxyUseCase {
          * makes a 429.
          */
         private ProxyFailure exhausted(Api api) {
+            if (allBusy) {
+                return busy(api);
+            }
             Optional<Duration> cooling = router.nearestCooldown(api).filter(d -> !d.isZero()).or(() -> lastCooldown);
             Optional<String> detail = Optional.ofNullable(lastUpstream);
             if (passthrough()) {

@@ -483,6 +483,24 @@ class ProxyServiceTest {
     }
 
     @Test
+    void withEveryCredentialAtItsCapAndNoLineToWaitInTheClientGetsA429ToRetrySoon() throws IOException {
+        Credential a = chatgpt("a@x.com", PlanType.PRO);
+        ProxyService proxy = service(a);
+        directory.control(a, new io.proxygate.domain.credential.CredentialControls(Optional.empty(), 1, List.of(),
+                List.of(), 0));
+        pool.reload();
+        ProxyExchange holding = proxy.open(responses());
+        calls.clear();
+        assertThatThrownBy(() -> proxy.open(responses())).isInstanceOfSatisfying(ProxyFailure.class, f -> {
+            assertThat(f.status()).isEqualTo(429);
+            assertThat(f.retryAfter()).isPresent();
+        });
+        assertThat(calls).isEmpty();
+        assertThat(log).last().satisfies(row -> assertThat(row.routingNote()).contains("every capable credential busy"));
+        relay(holding);
+    }
+
+    @Test
     void aRequestRefusedByItsClientKeyGetsARowWithTheReason() {
         ProxyService proxy = service(chatgpt("a@x.com", PlanType.PRO));
         proxy.refused(responses(), new ProxyFailure(429, "rate_limit_error", "client key 'ci' reached its daily "
