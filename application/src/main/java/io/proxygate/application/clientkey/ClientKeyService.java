@@ -235,8 +235,7 @@ public final class ClientKeyService {
         if (model == null || model.isBlank()) {
             return BigDecimal.ZERO;
         }
-        return costs.estimate(model, Optional.empty(), new TokenUsage(Math.max(0, bodyBytes / 4), 0, 0, 0, 0))
-                .orElse(BigDecimal.ZERO);
+        return costs.foresee(model, new TokenUsage(Math.max(0, bodyBytes / 4), 0, 0, 0, 0)).orElse(BigDecimal.ZERO);
     }
 
     /** A row was written: its cost settles against its key (the reservation is freed by the ticket). */

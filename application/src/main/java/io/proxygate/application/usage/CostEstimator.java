@@ -24,5 +24,13 @@ public interface CostEstimator {
         return estimate(model, serviceTier, tokens);
     }
 
+    /**
+     * Like {@link #estimate(String, Optional, TokenUsage)}, for a guess made before the request runs (a client
+     * key's budget reservation): it is no priced request, so an unpriced model is not counted as one.
+     */
+    default Optional<BigDecimal> foresee(String model, TokenUsage tokens) {
+        return estimate(model, Optional.empty(), tokens);
+    }
+
     CostEstimator UNPRICED = (model, tier, tokens) -> Optional.empty();
 }

@@ -262,6 +262,15 @@ public final class PricingService implements CostEstimator, AutoCloseable {
         return Optional.of(CostCalculator.cost(price.get(), PriceTier.of(tier), tokens, convention));
     }
 
+    @Override
+    public Optional<BigDecimal> foresee(String model, TokenUsage tokens) {
+        if (noModel(model)) {
+            return Optional.of(BigDecimal.ZERO);
+        }
+        return lookup(model).map(price -> CostCalculator.cost(price, PriceTier.of(Optional.empty()), tokens,
+                UsageConvention.forModel(model)));
+    }
+
     /** Unpriced lookups so far, by {@code model} or {@code model@tier}, sorted by key. */
     public Map<String, Long> misses() {
         Map<String, Long> copy = new TreeMap<>();

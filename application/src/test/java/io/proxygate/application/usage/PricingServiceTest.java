@@ -135,6 +135,14 @@ class PricingServiceTest {
     }
 
     @Test
+    void aBudgetReservationsGuessIsNoPricedRequestSoItCountsNoMiss() {
+        PricingService pricing = service();
+        assertThat(pricing.foresee("gpt-5", MILLION_IN)).contains(new BigDecimal("1.25"));
+        assertThat(pricing.foresee("gpt-9-preview", MILLION_IN)).isEmpty();
+        assertThat(pricing.misses()).isEmpty();
+    }
+
+    @Test
     void successfulRefreshReplacesTheTableAndWritesTheCache() {
         source.answers.add(table("gpt-5", "2e-6"));
         PricingService pricing = service();

@@ -60,7 +60,9 @@ public final class PriceTable {
         if (!undated.equals(model) && !undated.isEmpty()) {
             return lookup(undated);
         }
-        return Optional.empty();
+        // Providers take model names in any case ("GPT-5" is gpt-5), and the table's names are lower case.
+        String lower = model.toLowerCase(java.util.Locale.ROOT);
+        return lower.equals(model) ? Optional.empty() : lookup(lower);
     }
 
     /** Looks {@code model} up here first, then in {@code fallback}: how the built-in table backs a fetched one. */

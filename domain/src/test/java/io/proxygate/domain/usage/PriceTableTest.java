@@ -33,6 +33,12 @@ class PriceTableTest {
     }
 
     @Test
+    void findsANameInAnyCase() {
+        assertThat(table.lookup("GPT-5")).contains(GPT5);
+        assertThat(table.lookup("OpenAI/GPT-5")).contains(GPT5);
+    }
+
+    @Test
     void stripsAProviderPrefixFromTheRequestedName() {
         assertThat(table.lookup("openai/gpt-5")).contains(GPT5);
         assertThat(table.lookup("openrouter/openai/gpt-5")).contains(GPT5);
@@ -80,13 +86,13 @@ class PriceTableTest {
     }
 
     @Test
-    void blankAndUnknownAndOtherCaseMiss() {
+    void blankAndUnknownMiss() {
         assertThat(table.lookup("")).isEmpty();
         assertThat(table.lookup(" ")).isEmpty();
         assertThat(table.lookup(null)).isEmpty();
         assertThat(table.lookup("unknown")).isEmpty();
-        assertThat(table.lookup("GPT-5")).isEmpty();
         assertThat(table.lookup("gpt-6")).isEmpty();
+        assertThat(table.lookup("GPT-6")).isEmpty();
     }
 
     @Test
