@@ -216,6 +216,19 @@ class ClientKeysSystemIT {
         return out.toString(java.nio.charset.StandardCharsets.UTF_8);
     }
 
+    /** A client that waits for each reply before it sends the next never meets its own max_concurrent of one. */
+    @Test
+    @Order(5)
+    void aSequentialClientNeverTripsAConcurrencyLimitOfOne() throws Exception {
+        String secret = json.readTree(admin("POST", "/admin/client-keys", "{\"name\":\"one-at-a-time\","
+                + "\"max_concurrent\":1}").body()).path("key").asText();
+        for (int i = 0; i < 40; i++) {
+            HttpResponse<String> r = i % 2 == 0 ? call("/v1/chat/completions", CHAT, secret)
+                    : call("/v1/messages", messages("claude-sonnet-4-5"), secret);
+            assertThat(r.statusCode()).as("request %d: %s", i, r.body()).isEqualTo(200);
+        }
+    }
+
     private static String messages(String model) {
         return "{\"model\":\"" + model + "\",\"max_tokens\":16,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
     }

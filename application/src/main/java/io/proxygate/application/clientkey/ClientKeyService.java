@@ -157,6 +157,10 @@ public final class ClientKeyService {
                     + "' is not allowed for client key '" + key.name() + "' (allowed: "
                     + String.join(", ", rules.models()) + ")");
         }
+        if (route == Route.MODELS || route == Route.MESSAGES_COUNT_TOKENS) {
+            // The model list and token counting cost nothing: no budget, rate or slot to take, even over budget.
+            return Ticket.NONE;
+        }
         Instant now = clock.instant();
         rollOver(now);
         BigDecimal reserve = modelCall ? estimate(model, bodyBytes) : BigDecimal.ZERO;

@@ -85,6 +85,9 @@ class ClientKeyServiceTest {
         ProxyFailure refused = catchFailure(() -> keys.admit(key.id(), Route.MESSAGES, "claude-sonnet-4-5", 10));
         assertThat(refused.status()).isEqualTo(429);
         assertThat(refused.retryAfter()).contains(Duration.ofMinutes(1)); // local midnight
+        // What costs nothing stays open over budget: the model list and token counting.
+        keys.admit(key.id(), Route.MODELS, null, 0).close();
+        keys.admit(key.id(), Route.MESSAGES_COUNT_TOKENS, "claude-sonnet-4-5", 400).close();
         assertThat(keys.list().get(0).state()).isEqualTo("active"); // the store's rows, not this instance's ledger
     }
 
@@ -110,7 +113,7 @@ class ClientKeyServiceTest {
         assertThat(catchFailure(() -> keys.admit(key.id(), Route.RESPONSES, "gpt-4o", 10)).getMessage())
                 .contains("gpt-4o").contains("not allowed");
         assertThat(catchFailure(() -> keys.admit(key.id(), Route.MESSAGES, "gpt-5", 10)).status()).isEqualTo(403);
-        keys.admit(key.id(), Route.MODELS, null, 0).close(); // the model list is always allowed
+        keys.admit(key.id(), Route.MODELS, null, 0).close(); // the model list is always allowed, and uncounted
 
         ClientKeyService.Ticket running = keys.admit(key.id(), Route.RESPONSES, "gpt-5", 10);
         ProxyFailure busy = catchFailure(() -> keys.admit(key.id(), Route.RESPONSES, "gpt-5", 10));
@@ -118,6 +121,7 @@ class ClientKeyServiceTest {
         assertThat(busy.getMessage()).contains("max_concurrent");
         running.close();
         running.close(); // closing twice frees one slot only
+        keys.admit(key.id(), Route.RESPONSES, "gpt-5", 10).close();
         keys.admit(key.id(), Route.RESPONSES, "gpt-5", 10).close();
         ProxyFailure rate = catchFailure(() -> keys.admit(key.id(), Route.RESPONSES, "gpt-5", 10));
         assertThat(rate.getMessage()).contains("3 requests per minute");

@@ -117,6 +117,9 @@ final class ExchangeOutput implements StreamingOutput {
         @Override
         public void end() throws IOException {
             ended = true;
+            // The reply is counted by now: its client key's slot and reservation go back before the client has the
+            // last byte, so a client that sends its next request at once finds the slot free.
+            ticket.close();
             if (wrote) {
                 // Jersey's entity stream writes straight through (no length buffer), so every byte is in the
                 // servlet stream already; closing that one, not flushing, lets Jetty send a buffered reply whole.
