@@ -9,10 +9,7 @@ import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
-import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
-import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -47,7 +44,7 @@ class ApiCorsTest {
     private volatile Function<ProxyCommand, ProxyExchange> answer = command -> {
         throw new AssertionError("nothing may be relayed");
     };
-    private Server server;
+    private EmbeddedApi server;
     private String base;
 
     @BeforeEach
@@ -56,32 +53,23 @@ class ApiCorsTest {
             received.set(command);
             return answer.apply(command);
         };
-        server = new Server();
-        ServerConnector connector = new ServerConnector(server);
-        connector.setHost("127.0.0.1");
-        server.addConnector(connector);
-        ServletContextHandler context = new ServletContextHandler();
-        context.addFilter(new FilterHolder(new BrowserGuard(BrowserGuard.HostPolicy.of("127.0.0.1",
-                        Optional.of(URI.create("https://gate.example.com")), List.of(), List.of(LISTED + "/")),
-                        ApiRoutes.jsonPostPaths())), "/*", EnumSet.of(DispatcherType.REQUEST));
-        ServletHolder api = new ServletHolder(new ApiServlet(new ApiApplication(
-                new ApiResource(proxy, new ClientAuth(Optional.empty(), false, false, List::of), 1 << 20,
-                        DisconnectWatch.NONE))));
-        ApiRoutes.mappings().forEach(mapping -> context.addServlet(api, mapping));
-        context.addServlet(new ServletHolder(new HttpServlet() {
-            @Override
-            protected void service(HttpServletRequest req, HttpServletResponse resp) {
-                resp.setStatus(200); // stands for the admin application and the dashboard
-            }
-        }), "/*");
-        server.setHandler(context);
-        server.start();
-        base = "http://127.0.0.1:" + connector.getLocalPort();
+        server = new EmbeddedApi(proxy, new ClientAuth(Optional.empty(), false, false, List::of), context -> {
+            context.addFilter(new FilterHolder(new BrowserGuard(BrowserGuard.HostPolicy.of("127.0.0.1",
+                            Optional.of(URI.create("https://gate.example.com")), List.of(), List.of(LISTED + "/")),
+                            ApiRoutes.jsonPostPaths())), "/*", EnumSet.of(DispatcherType.REQUEST));
+            context.addServlet(new ServletHolder(new HttpServlet() {
+                @Override
+                protected void service(HttpServletRequest req, HttpServletResponse resp) {
+                    resp.setStatus(200); // stands for the admin application and the dashboard
+                }
+            }), "/*");
+        });
+        base = server.base();
     }
 
     @AfterEach
     void stop() throws Exception {
-        server.stop();
+        server.close();
     }
 
     @Test

@@ -10,10 +10,6 @@ import io.proxygate.application.proxy.ProxyUseCase;
 import io.proxygate.application.proxy.ResponseSink;
 import io.proxygate.application.http.Route;
 import io.proxygate.domain.credential.Secret;
-import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
-import org.eclipse.jetty.ee10.servlet.ServletHolder;
-import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -47,7 +43,7 @@ class ApiResourceTest {
     private final HttpClient http = HttpClient.newHttpClient();
     private final AtomicReference<ProxyCommand> received = new AtomicReference<>();
     private volatile Function<ProxyCommand, ProxyExchange> answer;
-    private Server server;
+    private EmbeddedApi server;
     private String base;
 
     @BeforeEach
@@ -57,28 +53,19 @@ class ApiResourceTest {
 
     private void startWith(ClientAuth auth) throws Exception {
         if (server != null) {
-            server.stop();
+            server.close();
         }
         ProxyUseCase proxy = command -> {
             received.set(command);
             return answer.apply(command);
         };
-        server = new Server();
-        ServerConnector connector = new ServerConnector(server);
-        connector.setHost("127.0.0.1");
-        server.addConnector(connector);
-        ServletContextHandler context = new ServletContextHandler();
-        ServletHolder holder = new ServletHolder(new ApiServlet(new ApiApplication(
-                new ApiResource(proxy, auth, 1 << 20, DisconnectWatch.NONE))));
-        ApiRoutes.mappings().forEach(mapping -> context.addServlet(holder, mapping));
-        server.setHandler(context);
-        server.start();
-        base = "http://127.0.0.1:" + connector.getLocalPort();
+        server = new EmbeddedApi(proxy, auth, context -> { });
+        base = server.base();
     }
 
     @AfterEach
     void stop() throws Exception {
-        server.stop();
+        server.close();
     }
 
     @Test
