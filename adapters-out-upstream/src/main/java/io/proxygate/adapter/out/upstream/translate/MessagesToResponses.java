@@ -586,6 +586,8 @@ public final class MessagesToResponses implements RequestAwareTranslation {
         /** The block open now (Responses streams one output item at a time), -1 when none. */
         private int openIndex = -1;
         private String openKind = "";
+        /** A summary part of the open thinking block ended: the next part's text starts after a blank line. */
+        private boolean summaryPartEnded;
         private String openItemId = "";
         private boolean argumentsStreamed;
         private boolean toolUse;
@@ -643,14 +645,17 @@ public final class MessagesToResponses implements RequestAwareTranslation {
                     start(e.path("response"), out);
                     if (!openKind.equals("thinking")) {
                         openThinking(e.path("item_id").asText(""), out);
+                        summaryPartEnded = false;
+                    }
+                    if (summaryPartEnded) {
+                        // Parts are separated, not ended, by a blank line: a trailing one would come back as part
+                        // of the summary on the next turn, and grow with every replay.
+                        delta("thinking_delta", "thinking", "\n\n", out);
+                        summaryPartEnded = false;
                     }
                     delta("thinking_delta", "thinking", e.path("delta").asText(""), out);
                 }
-                case "response.reasoning_summary_part.done" -> {
-                    if (openKind.equals("thinking")) {
-                        delta("thinking_delta", "thinking", "\n\n", out);
-                    }
-                }
+                case "response.reasoning_summary_part.done" -> summaryPartEnded = openKind.equals("thinking");
                 case "response.output_item.done" -> itemDone(e.path("item"), out);
                 case "response.completed", "response.incomplete" -> complete(e.path("response"), out);
                 case "response.failed" -> fail(e.path("response").path("error"), out);

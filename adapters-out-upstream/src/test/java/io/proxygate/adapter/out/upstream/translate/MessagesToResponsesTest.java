@@ -64,6 +64,26 @@ class MessagesToResponsesTest {
         assertThat(new String(out.getLast(), StandardCharsets.UTF_8)).contains("\"text\":\"Hel\"");
     }
 
+    @Test
+    void summaryPartsAreSeparatedByABlankLineThatNeverTrailsTheThinking() {
+        EventTranslator stream = codec.stream("claude-sonnet-4-5");
+        StringBuilder thinking = new StringBuilder();
+        java.util.function.Consumer<byte[]> out = frame -> {
+            String text = new String(frame, StandardCharsets.UTF_8);
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"thinking\":\"((?:[^\"\\\\]|\\\\.)*)\"")
+                    .matcher(text);
+            if (text.contains("thinking_delta") && m.find()) {
+                thinking.append(m.group(1).replace("\\n", "\n"));
+            }
+        };
+        stream.event("response.created", "{\"type\":\"response.created\",\"response\":{\"id\":\"r\"}}", out);
+        for (String part : List.of("First part.", "Second part.")) {
+            stream.event("response.reasoning_summary_text.delta", "{\"item_id\":\"rs\",\"delta\":\"" + part + "\"}", out);
+            stream.event("response.reasoning_summary_part.done", "{\"item_id\":\"rs\"}", out);
+        }
+        assertThat(thinking.toString()).isEqualTo("First part.\n\nSecond part.");
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"web_search_20250305", "computer_20250124", "bash_20250124", "text_editor_20250429",
             "code_execution_20250522"})
