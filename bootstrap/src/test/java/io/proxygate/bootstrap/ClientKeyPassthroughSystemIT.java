@@ -16,6 +16,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -72,6 +73,12 @@ class ClientKeyPassthroughSystemIT {
         assertThat(otherModel.body()).contains("gpt-5-pro");
         assertThat(send("POST", "/backend-api/codex/responses", "{\"stream\":true,\"input\":\"hi\"}", codex)
                 .statusCode()).as("no model named").isEqualTo(403);
+        // However the path is spelled, a body naming a model is judged by the key's model rules.
+        for (String path : List.of("/backend-api/codex/respons%65s", "/backend-api/codex/responses/",
+                "/backend-api/Codex/Responses", "/backend-api/anything")) {
+            HttpResponse<String> r = send("POST", path, body("gpt-5-pro"), codex);
+            assertThat(r.statusCode()).as(path + ": " + r.body()).isEqualTo(403);
+        }
         HttpResponse<String> twice = send("POST", "/v1/responses",
                 "{\"model\":\"gpt-5-mini\",\"model\":\"gpt-5-pro\",\"input\":\"hi\"}", codex);
         assertThat(twice.statusCode()).as(twice.body()).isEqualTo(400);

@@ -119,14 +119,21 @@ public final class ApiResource {
             // The key's rules, rate and budget are checked once the model is known; its slot is held to the end.
             try {
                 ticket = auth.admit(principal, route, route == Route.PASSTHROUGH
-                        ? passthroughModel(principal, request.getRequestURI(), body, headers) : facts.model(),
+                        ? passthroughModel(principal, decodedPath(request), body, headers) : facts.model(),
                         body.length);
             } catch (ProxyFailure refusal) {
                 proxy.refused(command, refusal);
                 throw refusal;
             }
             // A streamed request waiting in line for a busy credential hears SSE comments meanwhile.
-            exchange = openWatched(request, command, facts.stream() ? waiting : null);
+            try {
+                exchange = openWatched(request, command, facts.stream() ? waiting : null);
+            } catch (RuntimeException unexpected) {
+                if (!(unexpected instanceof ProxyFailure)) {
+                    ticket.close(); // a fault of ours must not keep the key's slot and reservation
+                }
+                throw unexpected;
+            }
         } catch (ProxyFailure f) {
             ticket.close();
             if (waiting.started()) {
@@ -151,22 +158,33 @@ public final class ApiResource {
         return ExchangeOutput.reply(api, exchange, ticket, response);
     }
 
+    /** The path as the container decoded it, lower case and without a trailing slash, for matching routes. */
+    private static String decodedPath(HttpServletRequest request) {
+        String path = request.getServletPath() + (request.getPathInfo() == null ? "" : request.getPathInfo());
+        path = path.toLowerCase(java.util.Locale.ROOT);
+        return path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+    }
+
     /**
-     * The model a passthrough call names, for a client key's rules: the body's {@code model} on the Codex model API
-     * ("" when it names none or is no JSON object, which a model rule refuses), null on the site's other pages. Read
-     * only for client keys: the owner's passthrough bodies are relayed unparsed.
+     * The model a passthrough call names, for a client key's rules: any JSON body's {@code model} (whatever path it
+     * goes to: the upstream may read a path we would spell differently), "" on the Codex model API when the body
+     * names none or is no JSON object (which a model rule refuses), null on the site's other pages. Read only for
+     * client keys: the owner's passthrough bodies are relayed unparsed.
      */
     private static String passthroughModel(String principal, String path, byte[] body, Headers headers) {
-        if (principal.equals(ClientKeyService.OWNER) || principal.equals(ClientKeyService.OPEN)
-                || !ApiRoutes.isCodexModelCall(path)) {
+        if (principal.equals(ClientKeyService.OWNER) || principal.equals(ClientKeyService.OPEN)) {
             return null;
         }
+        String model = null;
         try {
-            String model = RequestFactsReader.read(Route.RESPONSES, body, headers).model();
-            return model == null ? "" : model;
-        } catch (RuntimeException notAModelRequest) {
-            return "";
+            model = RequestFactsReader.read(Route.RESPONSES, body, headers).model();
+        } catch (RuntimeException notAJsonObject) {
+            // no model to read
         }
+        if (model != null) {
+            return model;
+        }
+        return ApiRoutes.isCodexModelCall(path) ? "" : null;
     }
 
     /**
