@@ -144,8 +144,9 @@ final class RequestShaper {
             return new PreparedRequest("GET", uri(url, r.query()), headers.remove("Content-Encoding").list(),
                     Optional.empty(), false);
         }
-        if (r.route() == Route.CHAT_COMPLETIONS && r.clientWantsStream()) {
-            // Token counts come in a Chat stream only when asked for: ask, so the request can be priced.
+        if (r.route() == Route.CHAT_COMPLETIONS && r.clientWantsStream() && keyBase.isEmpty()) {
+            // Token counts come in a Chat stream only when asked for: ask, so the request can be priced. Only
+            // OpenAI's own API: a compatible server behind a key's base_url may refuse a field it does not know.
             Optional<byte[]> asking = ChatUsageOption.request(r.body());
             if (asking.isPresent() && asking.get() != r.body()) {
                 byte[] body = wireBody(r, asking.get(), DECODED_ONLY, headers);

@@ -86,13 +86,19 @@ public final class ChatUsageOption {
      * for the rest of one line). A chunk ending on an event boundary with no usage in it passes without a copy.
      */
     public static final class Hider {
-        private static final byte[] USAGE = "\"usage\":{".getBytes(StandardCharsets.UTF_8);
+        /**
+         * The usage chunk is the one whose {@code choices} is empty; every other chunk of such a stream carries
+         * {@code "usage":null}, so that alone tells nothing. JSON may have spaces: {@code "choices": [ ]}.
+         */
+        private static final byte[] CHOICES = "\"choices\"".getBytes(StandardCharsets.UTF_8);
+        /** An event this long without its end is no Chat chunk worth holding: let the bytes through as they are. */
+        private static final int MAX_PENDING = 1 << 20;
         private static final ByteBuffer NOTHING = ByteBuffer.allocate(0);
         private byte[] pending = new byte[0];
 
         /** What of {@code chunk} (after what was waiting) goes to the client now. */
         public ByteBuffer pass(ByteBuffer chunk) {
-            if (pending.length == 0 && endsOnBoundary(chunk) && indexOf(chunk, USAGE) < 0) {
+            if (pending.length == 0 && endsOnBoundary(chunk) && !hasEmptyChoices(chunk)) {
                 return chunk;
             }
             byte[] all = new byte[pending.length + chunk.remaining()];
@@ -107,6 +113,10 @@ public final class ChatUsageOption {
                 start = end;
             }
             pending = java.util.Arrays.copyOfRange(all, start, all.length);
+            if (pending.length > MAX_PENDING) {
+                out.write(pending, 0, pending.length);
+                pending = new byte[0];
+            }
             return out.size() == 0 ? NOTHING : ByteBuffer.wrap(out.toByteArray());
         }
 
@@ -118,8 +128,11 @@ public final class ChatUsageOption {
         }
 
         private static boolean isUsageChunk(byte[] all, int start, int end) {
+            if (!hasEmptyChoices(ByteBuffer.wrap(all, start, end - start))) {
+                return false;
+            }
             String event = new String(all, start, end - start, StandardCharsets.UTF_8).strip();
-            if (!event.startsWith("data:") || !event.contains("\"usage\"")) {
+            if (!event.startsWith("data:")) {
                 return false;
             }
             try {
@@ -149,10 +162,38 @@ public final class ChatUsageOption {
             return chunk.remaining() >= 2 && chunk.get(end - 1) == '\n' && chunk.get(end - 2) == '\n';
         }
 
-        private static int indexOf(ByteBuffer chunk, byte[] needle) {
+        /** Whether some {@code "choices"} in the bytes is followed by an empty array. */
+        private static boolean hasEmptyChoices(ByteBuffer chunk) {
+            int limit = chunk.limit();
+            for (int at = indexOf(chunk, chunk.position(), CHOICES); at >= 0;
+                 at = indexOf(chunk, at + 1, CHOICES)) {
+                int i = skipSpaces(chunk, at + CHOICES.length, limit);
+                if (i < limit && chunk.get(i) == ':') {
+                    i = skipSpaces(chunk, i + 1, limit);
+                    if (i < limit && chunk.get(i) == '[') {
+                        i = skipSpaces(chunk, i + 1, limit);
+                        if (i < limit && chunk.get(i) == ']') {
+                            return true;
+                        }
+                    }
+                }
+            }
+            return false;
+        }
+
+        private static int skipSpaces(ByteBuffer chunk, int from, int limit) {
+            int i = from;
+            while (i < limit && (chunk.get(i) == ' ' || chunk.get(i) == '\t' || chunk.get(i) == '\r'
+                    || chunk.get(i) == '\n')) {
+                i++;
+            }
+            return i;
+        }
+
+        private static int indexOf(ByteBuffer chunk, int from, byte[] needle) {
             int end = chunk.limit() - needle.length;
             outer:
-            for (int i = chunk.position(); i <= end; i++) {
+            for (int i = from; i <= end; i++) {
                 for (int j = 0; j < needle.length; j++) {
                     if (chunk.get(i + j) != needle[j]) {
                         continue outer;

@@ -41,6 +41,13 @@ class ChatUsageOptionTest {
     }
 
     @Test
+    void aUsageChunkWrittenWithSpacesIsHiddenToo() {
+        ChatUsageOption.Hider hider = new ChatUsageOption.Hider();
+        String spaced = "data: {\"choices\": [], \"usage\": {\"prompt_tokens\": 3}}\n\n";
+        assertThat(text(hider.pass(ByteBuffer.wrap(bytes(DELTA + spaced + DONE))))).isEqualTo(DELTA + DONE);
+    }
+
+    @Test
     void aChunkOfWholeEventsWithoutUsagePassesAsItIsAndAnUnfinishedLastEventComesAtTheEnd() {
         ChatUsageOption.Hider hider = new ChatUsageOption.Hider();
         ByteBuffer whole = ByteBuffer.wrap(bytes(DELTA + DELTA));
