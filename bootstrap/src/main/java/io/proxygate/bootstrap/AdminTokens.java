@@ -94,6 +94,31 @@ public final class AdminTokens {
         return new AdminToken(token, Optional.of(dataFile), dataFile.toString(), true);
     }
 
+    /** The file of the key the CLI checks a listener's identity with (see {@code AdminAuth.identityProof}). */
+    public static Path identityKeyFile(Path dataDir) {
+        return dataDir.resolve(".cli_identity");
+    }
+
+    /**
+     * The identity key: read from {@code <data_dir>/.cli_identity}, or generated there (256 random bits, 0600,
+     * written atomically). Random and used for nothing else, so a listener's proof of it reveals nothing about the
+     * admin token, which an operator may have chosen weak.
+     */
+    public static String identityKey(Path dataDir) throws IOException {
+        Path file = identityKeyFile(dataDir);
+        if (Files.isRegularFile(file)) {
+            String existing = Files.readString(file, StandardCharsets.UTF_8).trim();
+            if (!existing.isEmpty()) {
+                return existing;
+            }
+        }
+        byte[] random = new byte[32];
+        new SecureRandom().nextBytes(random);
+        String key = HexFormat.of().formatHex(random);
+        writeSecret(file, key);
+        return key;
+    }
+
     static void writeSecret(Path file, String token) throws IOException {
         Path dir = file.toAbsolutePath().getParent();
         Files.createDirectories(dir);

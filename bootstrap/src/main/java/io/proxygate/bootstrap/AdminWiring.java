@@ -32,6 +32,7 @@ import java.util.Optional;
  * covers every path under {@code /admin/}. "Today" and chart days are the server's local days.
  */
 final class AdminWiring {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(AdminWiring.class);
     private AdminWiring() {
     }
 
@@ -55,7 +56,15 @@ final class AdminWiring {
                 adminToken.hint(), adminToken.hintWhere(), config.server.addrText());
         Optional<Secret> token = Optional.ofNullable(adminToken.value()).filter(v -> !v.isBlank()).map(Secret::of);
 
-        AdminApi api = new AdminApi(token, new AdminApi.Services(poolAdmin, pool, usage, pricing,
+        Optional<Secret> identityKey;
+        try {
+            identityKey = Optional.of(Secret.of(AdminTokens.identityKey(config.paths.dataDir)));
+        } catch (java.io.IOException e) {
+            // Without it the CLI cannot tell this server from a squatter, and keeps the admin token to itself.
+            LOG.warn("cannot write the CLI identity key in {}: {}", config.paths.dataDir, e.toString());
+            identityKey = Optional.empty();
+        }
+        AdminApi api = new AdminApi(token, identityKey, new AdminApi.Services(poolAdmin, pool, usage, pricing,
                 new RoutingExplainService(pool, router).translate(config.translate.policy()), logins, live), info, clock, zone, true);
         api.components().forEach(environment.jersey()::register);
         environment.jersey().register(new AdminClientKeysResource(clientKeys, clock, zone,

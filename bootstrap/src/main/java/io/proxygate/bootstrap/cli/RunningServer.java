@@ -55,8 +55,9 @@ final class RunningServer {
     }
 
     /**
-     * The admin token, once the listener has proved it holds the same token ({@link AdminAuth#identityProof}); empty
-     * when there is no token or the listener cannot prove it. While the server is down any local user can bind its
+     * The admin token, once the listener has proved it holds this data directory's identity key and listens on the
+     * configured port ({@link AdminAuth#identityProof}); empty when there is no token or key, or the listener cannot
+     * prove it. While the server is down any local user can bind its
      * port, so the token is never sent to a listener on the strength of the address alone.
      *
      * @throws IOException when nothing answers at the address
@@ -64,7 +65,8 @@ final class RunningServer {
     static Optional<String> trustedToken(HttpClient client, ProxyGateConfiguration cfg)
             throws IOException, InterruptedException {
         Optional<String> token = adminToken(cfg);
-        if (token.isEmpty()) {
+        Optional<String> identityKey = identityKey(cfg);
+        if (token.isEmpty() || identityKey.isEmpty()) {
             return Optional.empty();
         }
         byte[] random = new byte[32];
@@ -79,9 +81,20 @@ final class RunningServer {
         } catch (IOException notJson) {
             return Optional.empty();
         }
-        String expected = AdminAuth.identityProof(token.get(), challenge);
+        String expected = AdminAuth.identityProof(identityKey.get(), cfg.server.addr.port(), challenge);
         return MessageDigest.isEqual(proof.getBytes(StandardCharsets.UTF_8),
                 expected.getBytes(StandardCharsets.UTF_8)) ? token : Optional.empty();
+    }
+
+    /** The key a server of this data directory proves itself with; empty when no server has written one. */
+    private static Optional<String> identityKey(ProxyGateConfiguration cfg) {
+        Path file = io.proxygate.bootstrap.AdminTokens.identityKeyFile(cfg.paths.dataDir);
+        try {
+            return Files.isRegularFile(file) ? Optional.of(Files.readString(file, StandardCharsets.UTF_8).trim())
+                    .filter(k -> !k.isEmpty()) : Optional.empty();
+        } catch (IOException e) {
+            return Optional.empty();
+        }
     }
 
     /**

@@ -152,6 +152,7 @@ class LiveStatusCliIT {
         Path data = Files.createDirectories(root.resolve("data"));
         String token = "squatted-admin-token-0123456789abcdef";
         Files.writeString(data.resolve(".admin_token"), token);
+        Files.writeString(data.resolve(".cli_identity"), "identity-key-of-the-real-server");
         List<String> seen = new CopyOnWriteArrayList<>();
         HttpServer squatter = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         squatter.createContext("/", ex -> {

@@ -38,6 +38,7 @@ public final class AdminAuth {
 
     private final Optional<Secret> token;
     private final FailedAttemptLimiter limiter;
+    private volatile Optional<Secret> identityKey = Optional.empty();
 
     public AdminAuth(Optional<Secret> token, InstantSource clock) {
         this(token, DEFAULT_FAILURES_PER_MINUTE, Duration.ofMinutes(1), clock);
@@ -46,6 +47,11 @@ public final class AdminAuth {
     public AdminAuth(Optional<Secret> token, int failuresAllowed, Duration window, InstantSource clock) {
         this.token = Objects.requireNonNull(token, "token");
         this.limiter = new FailedAttemptLimiter(failuresAllowed, window, clock);
+    }
+
+    /** The key of {@link #proveIdentity}: a random secret of its own, kept beside the admin token (0600). */
+    void identityKey(Optional<Secret> key) {
+        this.identityKey = Objects.requireNonNull(key, "key");
     }
 
     /** Checks the first presented token among {@code candidates} (header, bearer, cookie: first non-blank wins). */
@@ -78,32 +84,34 @@ public final class AdminAuth {
     }
 
     /**
-     * This server's answer to an identity challenge (see {@link #identityProof(String, String)}); empty when no
-     * admin token is configured or the challenge is not what a CLI sends.
+     * This server's answer to an identity challenge on the connector at {@code localPort} (see
+     * {@link #identityProof}); empty without an identity key, or for a challenge that is not what a CLI sends.
      */
-    public Optional<String> proveIdentity(String challenge) {
-        if (token.isEmpty() || challenge == null || !CHALLENGE.matcher(challenge).matches()) {
+    public Optional<String> proveIdentity(String challenge, int localPort) {
+        Optional<Secret> key = identityKey;
+        if (key.isEmpty() || challenge == null || !CHALLENGE.matcher(challenge).matches()) {
             return Optional.empty();
         }
-        return Optional.of(identityProof(token.get().reveal(), challenge));
+        return Optional.of(identityProof(key.get().reveal(), localPort, challenge));
     }
 
     /** What a challenge looks like: 32 to 128 hex digits, so the proof is never computed over arbitrary text. */
     private static final java.util.regex.Pattern CHALLENGE = java.util.regex.Pattern.compile("[0-9a-f]{32,128}");
 
     /**
-     * Proof that whoever answers knows the admin token, without sending it: HMAC-SHA256 keyed by the token over a
-     * fixed label and the caller's fresh random challenge, in hex. The CLI asks for it before it sends the token to
-     * a listener, because any local user can bind the configured port while the server is down and would otherwise
-     * be handed the token. Nothing accepts this value as a credential, so answering it to anyone reveals nothing
-     * usable.
+     * Proof that whoever answers holds this data directory's identity key and listens on {@code port}, without
+     * sending the key: HMAC-SHA256 keyed by it over a fixed label, the port and the caller's fresh random challenge,
+     * in hex. The CLI asks for it before it sends the admin token to a listener, because any local user can bind the
+     * configured port while the server is down and would otherwise be handed the token. The key is random and used
+     * for nothing else, so an answer helps no one guess the admin token; the port in it means a listener cannot pass
+     * on the challenge to a server elsewhere and replay that one's answer.
      */
-    public static String identityProof(String adminToken, String challenge) {
+    public static String identityProof(String identityKey, int port, String challenge) {
         try {
             javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
             mac.init(new javax.crypto.spec.SecretKeySpec(
-                    adminToken.getBytes(java.nio.charset.StandardCharsets.UTF_8), "HmacSHA256"));
-            byte[] proof = mac.doFinal(("proxy-gate admin identity\n" + challenge)
+                    identityKey.getBytes(java.nio.charset.StandardCharsets.UTF_8), "HmacSHA256"));
+            byte[] proof = mac.doFinal(("proxy-gate admin identity\n" + port + "\n" + challenge)
                     .getBytes(java.nio.charset.StandardCharsets.UTF_8));
             return java.util.HexFormat.of().formatHex(proof);
         } catch (java.security.GeneralSecurityException e) {

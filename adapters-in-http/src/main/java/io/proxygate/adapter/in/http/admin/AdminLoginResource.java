@@ -77,8 +77,10 @@ public final class AdminLoginResource {
     @GET
     @Path("identity")
     @Produces(MediaType.APPLICATION_JSON)
-    public Response identity(@jakarta.ws.rs.QueryParam("challenge") String challenge) {
-        return auth.proveIdentity(challenge).map(proof -> Response.ok(Map.of("proof", proof)).build())
+    public Response identity(@jakarta.ws.rs.QueryParam("challenge") String challenge,
+                             @Context HttpServletRequest request) {
+        return auth.proveIdentity(challenge, request.getLocalPort())
+                .map(proof -> Response.ok(Map.of("proof", proof)).build())
                 .orElseGet(() -> AdminErrors.response(404, "no identity to prove"));
     }
 

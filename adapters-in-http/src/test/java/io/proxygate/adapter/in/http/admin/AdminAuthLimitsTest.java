@@ -29,20 +29,23 @@ class AdminAuthLimitsTest {
     }
 
     @Test
-    void theIdentityProofIsAnHmacOfTheChallengeUnderTheTokenAndNeverTheTokenItself() {
+    void theIdentityProofIsAnHmacOfTheChallengeAndPortUnderTheIdentityKeyNotTheAdminToken() {
         String challenge = "0123456789abcdef".repeat(4);
+        int port = GUARDED.baseUri().getPort();
         Http.Reply proved = new Http(GUARDED.baseUri(), new StringBuilder())
                 .send("GET", "/admin/ui/identity?challenge=" + challenge, null);
         assertThat(proved.status()).as("no token needed to ask").isEqualTo(200);
         assertThat(proved.json().path("proof").asText())
-                .isEqualTo(AdminAuth.identityProof(AdminFixture.ADMIN_TOKEN, challenge))
-                .isNotEqualTo(AdminAuth.identityProof("another-token", challenge))
-                .doesNotContain(AdminFixture.ADMIN_TOKEN);
+                .isEqualTo(AdminAuth.identityProof(AdminFixture.IDENTITY_KEY, port, challenge))
+                .as("the admin token cannot be guessed from it")
+                .isNotEqualTo(AdminAuth.identityProof(AdminFixture.ADMIN_TOKEN, port, challenge))
+                .as("a listener elsewhere cannot relay it")
+                .isNotEqualTo(AdminAuth.identityProof(AdminFixture.IDENTITY_KEY, port + 1, challenge));
         Http http = new Http(GUARDED.baseUri(), new StringBuilder());
         assertThat(http.send("GET", "/admin/ui/identity?challenge=not-hex", null).status()).isEqualTo(404);
         assertThat(http.send("GET", "/admin/ui/identity", null).status()).isEqualTo(404);
         assertThat(new Http(CLOSED.baseUri(), new StringBuilder()).send("GET",
-                "/admin/ui/identity?challenge=" + challenge, null).status()).as("no token to prove").isEqualTo(404);
+                "/admin/ui/identity?challenge=" + challenge, null).status()).as("no identity to prove").isEqualTo(404);
     }
 
     @Test

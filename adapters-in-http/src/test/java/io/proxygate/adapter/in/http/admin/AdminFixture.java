@@ -70,6 +70,8 @@ final class AdminFixture {
     static final String ADMIN_TOKEN = "admin-token-fixture-0001";
     static final String ALICE_ACCESS = "fake-access-token-alice-0001";
     static final String ALICE_REFRESH = "fake-refresh-token-alice-0001";
+    /** The CLI identity key of a server with an admin token. */
+    static final String IDENTITY_KEY = "fake-cli-identity-key-0001";
     static final String BOB_ACCESS = "fake-access-token-bob-0001";
     static final String CLAUDE_ACCESS = "fake-claude-access-token-0001";
     static final String CLAUDE_REFRESH = "fake-claude-refresh-token-0001";
@@ -137,7 +139,8 @@ final class AdminFixture {
         PricingService pricing = new PricingService(new OfflinePrices(), PriceCachePort.NONE, PriceTable.EMPTY, clock);
         LoginService logins = new LoginService(pool, new UnreachableOAuth(), pending, new NoCallbacks(),
                 BrowserPort.NONE, LoginSettings.defaults(), clock, new java.util.Random(42));
-        api = new AdminApi(adminToken, new AdminApi.Services(poolAdmin, pool, reports, pricing,
+        api = new AdminApi(adminToken, adminToken.map(t -> Secret.of(IDENTITY_KEY)),
+                new AdminApi.Services(poolAdmin, pool, reports, pricing,
                 new RoutingExplainService(pool, router), logins, events),
                 new AdminInfo("test", NOW.minusSeconds(3600), "/tmp/data", "/tmp/pool", "/tmp/data/.admin_token",
                         "/tmp/data/.admin_token", "cat .admin_token",
