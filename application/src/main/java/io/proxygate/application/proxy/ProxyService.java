@@ -483,10 +483,11 @@ public final class ProxyService implements ProxyUseCase {
                     // The other family can serve now: better than waiting for this one's cooldown.
                     break;
                 }
-                if (next.isEmpty() && queueTimeout.isZero() && !sideCall() && busy(plan)
+                if (next.isEmpty() && queueTimeout.isZero() && !sideCall() && busy(plan) && lastError == null
                         && router.nearestCooldown(api).isEmpty()) {
-                    // Every capable credential left is at its max_concurrent cap and none waits out a cooldown: with
-                    // no line to wait in, the answer (unless a fallback serves) is a 429 to retry in a moment.
+                    // Nothing failed, and every capable credential left is at its max_concurrent cap with none
+                    // waiting out a cooldown: with no line to wait in, the answer (unless a fallback serves) is a
+                    // 429 to retry in a moment. An attempt that failed keeps its own answer.
                     allBusy = true;
                     break;
                 }
