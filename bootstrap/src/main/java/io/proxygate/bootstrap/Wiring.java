@@ -88,6 +88,8 @@ import java.util.UUID;
  */
 public final class Wiring {
     private static final Logger LOG = LoggerFactory.getLogger(Wiring.class);
+    /** How long a stopping server waits for token refreshes under way (a refresh call times out after 30 s). */
+    private static final Duration REFRESH_SHUTDOWN_WAIT = Duration.ofSeconds(35);
     /** How long shutdown waits for the rows of the requests it cut. */
     static final Duration SHUTDOWN_ROW_WAIT = Duration.ofSeconds(5);
     private final AdminTokens.AdminToken adminToken;
@@ -202,6 +204,8 @@ public final class Wiring {
         RefreshLockPort refreshLock = dialect.shared() ? new PostgresRefreshLock(jdbi) : RefreshLockPort.IN_PROCESS;
         TokenRefreshService tokens = new TokenRefreshService(pool, oauthClient, config.oauth.refreshSkew,
                 TokenRefreshService.DEFAULT_RETRY_BACKOFF, refreshLock, clock);
+        // Stopped before the OAuth client: a refresh the provider has answered gets its rotated tokens saved.
+        environment.lifecycle().manage(managed(() -> { }, () -> tokens.awaitRefreshes(REFRESH_SHUTDOWN_WAIT)));
 
         HttpUpstreamAdapter upstream = new HttpUpstreamAdapter(upstreamSettings(config), clock, proxies);
         environment.lifecycle().manage(managed(() -> { }, upstream::close));

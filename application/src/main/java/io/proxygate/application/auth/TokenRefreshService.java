@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.Objects;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -133,6 +134,29 @@ public final class TokenRefreshService implements TokenKeeper {
         }
         Credential current = currentVersion(credential);
         return refresh(current.id(), tokensOf(current).accessToken(), true);
+    }
+
+    /**
+     * Waits, at most {@code max} in all, for the refreshes under way to end (their tokens saved): for a stopping
+     * server, whose refresh threads would otherwise die with it after the provider rotated the refresh token.
+     */
+    public void awaitRefreshes(Duration max) {
+        long deadline = System.nanoTime() + max.toNanos();
+        for (CompletableFuture<Credential> running : List.copyOf(inFlight.values())) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                LOG.log(System.Logger.Level.WARNING, "stopping with token refreshes still under way");
+                return;
+            }
+            try {
+                running.get(left, java.util.concurrent.TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+                // its own outcome was logged where it happened; the wait is all that matters here
+            }
+        }
     }
 
     /** This process's record of the account's refreshes (since start); empty when none was tried. */

@@ -1009,6 +1009,7 @@ public final class ProxyService implements ProxyUseCase {
                     if (finalUsageIn()) {
                         // This chunk carries the stream's final usage event: count before the client can see it.
                         count(ttfb, errorClass, errorText);
+                        sink.counted();
                     }
                     sink.write(chunk.get());
                 }

@@ -26,6 +26,15 @@ public interface ResponseSink {
     }
 
     /**
+     * The request is counted (its usage settled in memory) and the rest of the relay charges nothing more: called
+     * before the chunk that carries a stream's final usage event goes out, so what the adapter holds for the request
+     * (a client key's slot) can go back before the client sees the end. May come before {@link #end()}, or not at
+     * all (then {@code end()} or the adapter's own cleanup is the moment).
+     */
+    default void counted() {
+    }
+
+    /**
      * While the upstream is quiet: sends the client something that changes nothing (an SSE comment), so a client
      * that left is noticed (the write fails) without waiting for the next event. Only called for event streams.
      */

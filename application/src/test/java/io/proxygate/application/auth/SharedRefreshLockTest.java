@@ -141,6 +141,9 @@ class SharedRefreshLockTest {
         assertThat(gaveUp.get()).isInstanceOf(CredentialUnavailable.class);
 
         answer.countDown();
+        service.awaitRefreshes(Duration.ofSeconds(10)); // as a stopping server does
+        assertThat(accessToken(sharedDirectory.scan().get(0).credential().orElseThrow()))
+                .as("saved before the wait ends").isEqualTo("fake-access-token-refreshed-1");
         // The next caller joins the refresh still running, or finds its tokens saved: either way the old refresh
         // token is spent once, and the rotated one is in the pool file.
         assertThat(accessToken(service.refreshAfterUnauthorized(ACCOUNT))).isEqualTo("fake-access-token-refreshed-1");

@@ -114,6 +114,12 @@ final class ExchangeOutput implements StreamingOutput {
          * Completes the reply before the request-log insert that follows: the client has its answer (Jetty sets
          * the length of a buffered one) while the row is written.
          */
+        /** A stream's final usage is counted: the key's slot goes back before the client sees the end. */
+        @Override
+        public void counted() {
+            ticket.close();
+        }
+
         @Override
         public void end() throws IOException {
             ended = true;
