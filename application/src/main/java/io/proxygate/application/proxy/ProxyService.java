@@ -388,16 +388,26 @@ public final class ProxyService implements ProxyUseCase {
          * or the overall deadline has passed. Neither is the credential's fault, so neither marks it.
          */
         private void checkStillWanted() {
+            checkClientStillThere();
+            Duration left = remaining();
+            if (left != null && (left.isNegative() || left.isZero())) {
+                if (lastAttemptStarted == null) {
+                    // No upstream was asked: the time went in waiting for a cooldown, so the truth is that every
+                    // credential rests, not that an upstream kept silent.
+                    throw exhausted(upstreamApi());
+                }
+                throw new ProxyFailure(504, "api_error", "no upstream answered within "
+                        + settings.attemptDeadline().toSeconds() + " s", router.nearestCooldown(command.route().api()));
+            }
+        }
+
+        /** Stops the attempts when the server is stopping or the client has gone; neither is a credential's fault. */
+        private void checkClientStillThere() {
             if (cut) {
                 throw new ProxyFailure(503, "overloaded_error", "ProxyGate is shutting down");
             }
             if (Thread.currentThread().isInterrupted()) {
                 throw new ProxyFailure(499, CLIENT_DISCONNECTED, "client disconnected before the first byte");
-            }
-            Duration left = remaining();
-            if (left != null && (left.isNegative() || left.isZero())) {
-                throw new ProxyFailure(504, "api_error", "no upstream answered within "
-                        + settings.attemptDeadline().toSeconds() + " s", router.nearestCooldown(command.route().api()));
             }
         }
 
@@ -737,7 +747,11 @@ public final class ProxyService implements ProxyUseCase {
                     }
                     return Optional.empty();
                 } catch (UpstreamException e) {
-                    checkStillWanted();
+                    if (e.kind() == UpstreamException.Kind.TIMEOUT) {
+                        checkStillWanted(); // silence up to the deadline: the client hears 504
+                    } else {
+                        checkClientStillThere(); // refused or reset: an answer of sorts, failed over or 502/503
+                    }
                     UpstreamOutcome outcome = OutcomeClassifier.unreachable(facts, e);
                     report(credential, outcome, attemptStarted);
                     if (outcome.client() == UpstreamOutcome.Client.ANSWER) {

@@ -440,6 +440,25 @@ class ProxyServiceTest {
     }
 
     @Test
+    void aDeadlineThatPassesWhileWaitingForACooldownIsAnsweredAsTheRestingPoolNotA504() {
+        settings = new ProxySettings(5, Duration.ofSeconds(10), true, 1 << 20, Duration.ofSeconds(30), Duration.ZERO);
+        ProxyService proxy = service(chatgpt("a@x.com", PlanType.PRO));
+        upstream = r -> Reply.status(503, "{}", Map.of());
+        assertThatThrownBy(() -> proxy.open(responses())).isInstanceOf(ProxyFailure.class);
+        calls.clear();
+        // The wait for the short backoff overruns the deadline (a busy machine): nobody was asked, so no 504.
+        ProxyService late = new ProxyService(pool, router, request -> {
+            calls.add(request.credential().label());
+            return new FakeCall(upstream.apply(request), usageAtEnd);
+        },
+                TokenKeeper.AS_IS, new ListRequestLog(log), CostEstimator.UNPRICED, settings, clock,
+                d -> clock.advance(Duration.ofSeconds(31)), () -> "req-late");
+        assertThatThrownBy(() -> late.open(responses())).isInstanceOfSatisfying(ProxyFailure.class,
+                f -> assertThat(f.status()).isEqualTo(503));
+        assertThat(calls).isEmpty();
+    }
+
+    @Test
     void aCooldownThatOutlastsTheDeadlineIsNotWaitedForButAnsweredAtOnceWithRetryAfter() {
         settings = new ProxySettings(5, Duration.ofSeconds(10), true, 1 << 20, Duration.ofSeconds(2), Duration.ZERO);
         ProxyService proxy = service(chatgpt("a@x.com", PlanType.PRO));
