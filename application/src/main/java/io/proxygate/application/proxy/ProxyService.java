@@ -504,10 +504,11 @@ public final class ProxyService implements ProxyUseCase {
                 if (next.isEmpty()) {
                     Optional<Duration> cooling = router.nearestCooldown(api);
                     Duration left = remaining();
-                    // A cooldown that outlasts the deadline is not waited for: the wait could only end in a 504
-                    // that blames the clock, when the truth (every credential cooling) is known now.
+                    // A cooldown is waited for only when the attempt after it keeps at least as much time as the wait
+                    // takes: otherwise the wait ends in a 504 that blames the clock, or an attempt cut short, when
+                    // the truth (every credential cooling) is known now.
                     if (!waitedForCooldown && cooling.isPresent() && !cooling.get().isZero()
-                            && (left == null || cooling.get().compareTo(left) < 0)) {
+                            && (left == null || cooling.get().multipliedBy(2).compareTo(left) < 0)) {
                         waitedForCooldown = true;
                         sleep(min(cooling.get(), settings.maxCooldownWait()));
                         triedOnce.clear();
