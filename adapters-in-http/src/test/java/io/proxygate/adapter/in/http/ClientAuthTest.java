@@ -94,7 +94,7 @@ class ClientAuthTest {
 
         keys.create("carol", io.proxygate.domain.clientkey.ClientKeyRules.NONE);
         assertThat(pooled.allows(Route.MESSAGES, Headers.of("x-api-key", POOLED))).isFalse();
-        assertThat(pooled.allows(Route.MESSAGES, Headers.of("x-api-key", "sk-ant-oat01-someone-elses-login")))
+        assertThat(pooled.allows(Route.MESSAGES, Headers.of("x-api-key", "sk-ant-oat01-test-someone-elses")))
                 .isFalse();
         assertThat(pooled.identify(Route.MESSAGES, Headers.of("x-api-key", "proxy-token-1234"))).isEqualTo("owner");
     }
