@@ -254,21 +254,22 @@ public final class PricingService implements CostEstimator, AutoCloseable {
             // Nothing was used (a passthrough call, the model list): it costs nothing, and is no unpriced request.
             return Optional.of(BigDecimal.ZERO);
         }
-        Optional<ModelPrice> price = lookup(model);
-        if (price.isEmpty()) {
+        Optional<BigDecimal> cost = price(model, tier, tokens, convention);
+        if (cost.isEmpty()) {
             recordMiss(model, tier);
-            return Optional.empty();
         }
-        return Optional.of(CostCalculator.cost(price.get(), PriceTier.of(tier), tokens, convention));
+        return cost;
     }
 
     @Override
     public Optional<BigDecimal> foresee(String model, TokenUsage tokens) {
-        if (noModel(model)) {
-            return Optional.of(BigDecimal.ZERO);
-        }
-        return lookup(model).map(price -> CostCalculator.cost(price, PriceTier.of(Optional.empty()), tokens,
-                UsageConvention.forModel(model)));
+        return price(model, Optional.empty(), tokens, UsageConvention.forModel(model));
+    }
+
+    /** The cost of {@code tokens} at the model's price; empty when it has none. Counts nothing. */
+    private Optional<BigDecimal> price(String model, Optional<String> tier, TokenUsage tokens,
+                                       UsageConvention convention) {
+        return lookup(model).map(price -> CostCalculator.cost(price, PriceTier.of(tier), tokens, convention));
     }
 
     /** Unpriced lookups so far, by {@code model} or {@code model@tier}, sorted by key. */
@@ -309,11 +310,11 @@ public final class PricingService implements CostEstimator, AutoCloseable {
         }
     }
 
-    /** Counts a miss under its billing key: the model alone for the default tiers, else {@code model@tier}. */
     private static boolean noModel(String model) {
         return model == null || model.isBlank() || model.equals("unknown");
     }
 
+    /** Counts a miss under its billing key: the model alone for the default tiers, else {@code model@tier}. */
     private void recordMiss(String model, Optional<String> tier) {
         if (noModel(model)) {
             return;
