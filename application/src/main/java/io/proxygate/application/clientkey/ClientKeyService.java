@@ -295,7 +295,7 @@ public final class ClientKeyService {
             case MESSAGES, MESSAGES_COUNT_TOKENS -> "messages";
             case RESPONSES, RESPONSES_COMPACT -> "responses";
             case CHAT_COMPLETIONS -> "chat";
-            case PASSTHROUGH -> "passthrough";
+            case PASSTHROUGH -> ClientKeyRules.PASSTHROUGH;
             case MODELS -> null;
         };
     }

@@ -253,9 +253,7 @@ public final class ProxyService implements ProxyUseCase {
                 refusal.status(), null, Optional.empty(), Duration.ZERO, Optional.empty(),
                 Optional.of(REFUSED_BY_CLIENT_KEY), Optional.ofNullable(refusal.getMessage()), Optional.empty(), false,
                 "refused by the client key's rules before routing", command.clientKey(), Optional.empty());
-        requestLog.append(record);
-        observer.finished(record);
-        log(record);
+        written(record);
     }
 
     /** The error class of a request its client key's rules refused. */
@@ -882,11 +880,16 @@ public final class ProxyService implements ProxyUseCase {
                             .map(d -> failure.getMessage() + " (last upstream error: " + d + ")")
                             .orElseGet(() -> String.valueOf(failure.getMessage()))), Optional.empty(),
                     false, note.toString(), command.clientKey(), translationNote());
-            requestLog.append(record);
-            spendLimit.spent(record);
-            observer.finished(record);
-            log(record);
+            written(record);
         }
+    }
+
+    /** A row of a request that ends without a relay: logged, charged, announced and printed, like every row. */
+    private void written(RequestRecord record) {
+        requestLog.append(record);
+        spendLimit.spent(record);
+        observer.finished(record);
+        log(record);
     }
 
     /** A chosen upstream reply, relayed once. */
