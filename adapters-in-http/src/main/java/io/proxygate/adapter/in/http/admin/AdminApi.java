@@ -55,8 +55,7 @@ public final class AdminApi implements AutoCloseable {
     /** @param identityKey the key the CLI checks this server's identity with (none: it cannot prove one) */
     public AdminApi(Optional<Secret> adminToken, Optional<Secret> identityKey, Services services, AdminInfo info,
                     InstantSource clock, ZoneId zone, boolean withDashboard) {
-        AdminAuth auth = new AdminAuth(adminToken, clock);
-        auth.identityKey(identityKey);
+        AdminAuth auth = new AdminAuth(adminToken, identityKey, clock);
         // In memory: a restart (the only way the admin token changes) ends every session.
         sessions = new AdminSessions(clock);
         eventsResource = new AdminEventsResource(services.events());

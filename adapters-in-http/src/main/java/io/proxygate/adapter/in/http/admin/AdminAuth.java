@@ -38,20 +38,26 @@ public final class AdminAuth {
 
     private final Optional<Secret> token;
     private final FailedAttemptLimiter limiter;
-    private volatile Optional<Secret> identityKey = Optional.empty();
+    /** The key of {@link #proveIdentity}: a random secret of its own, kept beside the admin token (0600). */
+    private final Optional<Secret> identityKey;
 
     public AdminAuth(Optional<Secret> token, InstantSource clock) {
-        this(token, DEFAULT_FAILURES_PER_MINUTE, Duration.ofMinutes(1), clock);
+        this(token, Optional.empty(), clock);
+    }
+
+    public AdminAuth(Optional<Secret> token, Optional<Secret> identityKey, InstantSource clock) {
+        this(token, identityKey, DEFAULT_FAILURES_PER_MINUTE, Duration.ofMinutes(1), clock);
     }
 
     public AdminAuth(Optional<Secret> token, int failuresAllowed, Duration window, InstantSource clock) {
-        this.token = Objects.requireNonNull(token, "token");
-        this.limiter = new FailedAttemptLimiter(failuresAllowed, window, clock);
+        this(token, Optional.empty(), failuresAllowed, window, clock);
     }
 
-    /** The key of {@link #proveIdentity}: a random secret of its own, kept beside the admin token (0600). */
-    void identityKey(Optional<Secret> key) {
-        this.identityKey = Objects.requireNonNull(key, "key");
+    private AdminAuth(Optional<Secret> token, Optional<Secret> identityKey, int failuresAllowed, Duration window,
+                      InstantSource clock) {
+        this.token = Objects.requireNonNull(token, "token");
+        this.identityKey = Objects.requireNonNull(identityKey, "identityKey");
+        this.limiter = new FailedAttemptLimiter(failuresAllowed, window, clock);
     }
 
     /** Checks the first presented token among {@code candidates} (header, bearer, cookie: first non-blank wins). */
@@ -88,11 +94,10 @@ public final class AdminAuth {
      * {@link #identityProof}); empty without an identity key, or for a challenge that is not what a CLI sends.
      */
     public Optional<String> proveIdentity(String challenge, int localPort) {
-        Optional<Secret> key = identityKey;
-        if (key.isEmpty() || challenge == null || !CHALLENGE.matcher(challenge).matches()) {
+        if (identityKey.isEmpty() || challenge == null || !CHALLENGE.matcher(challenge).matches()) {
             return Optional.empty();
         }
-        return Optional.of(identityProof(key.get().reveal(), localPort, challenge));
+        return Optional.of(identityProof(identityKey.get().reveal(), localPort, challenge));
     }
 
     /** What a challenge looks like: 32 to 128 hex digits, so the proof is never computed over arbitrary text. */

@@ -19,9 +19,10 @@ import java.util.stream.Collectors;
 /**
  * Guards every path under {@code /admin/} (those of other resources and unknown ones too), except the sign-in,
  * session, identity and logout calls. Runs before matching so that nothing under {@code /admin} is reachable without
- * the admin token or a live dashboard session. A session cookie rides along with any request the browser makes, so a call made with the
- * cookie alone that changes state must also prove it comes from our own page: the {@value #CSRF_HEADER} header
- * (which no other site can make a browser send without our CORS consent) or a same-origin {@code Origin}.
+ * the admin token or a live dashboard session. A session cookie rides along with any request the browser makes, so
+ * a call made with the cookie alone that changes state must also prove it comes from our own page: the
+ * {@value #CSRF_HEADER} header (which no other site can make a browser send without our CORS consent) or a
+ * same-origin {@code Origin}.
  */
 @PreMatching
 @Priority(Priorities.AUTHENTICATION)

@@ -20,7 +20,8 @@ import java.util.Objects;
  * The dashboard's sign-in: {@code POST /admin/ui/login} with the raw token as the body (≤ 1 KiB) starts a
  * server-side session and sets its random id as the {@code proxygate_admin} cookie; {@code POST /admin/ui/logout}
  * ends the session and clears the cookie; {@code GET /admin/ui/session} tells whether the cookie is still good;
- * {@code GET /admin/ui/identity} proves to the CLI that this server holds the admin token. Not behind the admin gate.
+ * {@code GET /admin/ui/identity} proves to the CLI that this is its data directory's server. Not behind the admin
+ * gate.
  */
 @Path("/admin/ui")
 public final class AdminLoginResource {
