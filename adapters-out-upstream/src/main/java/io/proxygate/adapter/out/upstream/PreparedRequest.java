@@ -12,7 +12,7 @@ import java.util.Optional;
  *
  * @param assembleJson   the client wants one JSON reply but the upstream only streams: build it from the events
  * @param hideUsageChunk the body asks for a Chat stream's usage chunk the client did not ask for: keep it from the
- *                       client ({@link io.proxygate.adapter.out.upstream.usage.ChatUsageOption})
+ *                       client ({@link ChatUsageRewriter})
  */
 record PreparedRequest(String method, URI uri, List<Header> headers, Optional<byte[]> body, boolean assembleJson,
                        boolean hideUsageChunk) {

@@ -1,6 +1,5 @@
 package io.proxygate.adapter.out.upstream;
 
-import io.proxygate.adapter.out.upstream.usage.ChatUsageOption;
 import io.proxygate.application.port.out.UpstreamRequest;
 import io.proxygate.application.http.Headers;
 import io.proxygate.application.http.Route;
@@ -147,9 +146,9 @@ final class RequestShaper {
         if (r.route() == Route.CHAT_COMPLETIONS && r.clientWantsStream() && keyBase.isEmpty()) {
             // Token counts come in a Chat stream only when asked for: ask, so the request can be priced. Only
             // OpenAI's own API: a compatible server behind a key's base_url may refuse a field it does not know.
-            Optional<byte[]> asking = ChatUsageOption.request(r.body());
-            if (asking.isPresent() && asking.get() != r.body()) {
-                byte[] body = wireBody(r, asking.get(), DECODED_ONLY, headers);
+            byte[] asking = ChatUsageRewriter.askForUsage(r.body());
+            if (asking != r.body()) {
+                byte[] body = wireBody(r, asking, DECODED_ONLY, headers);
                 return new PreparedRequest("POST", uri(url, r.query()), headers.list(), Optional.of(body), false,
                         true);
             }

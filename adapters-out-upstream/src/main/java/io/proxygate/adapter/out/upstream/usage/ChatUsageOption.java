@@ -1,83 +1,19 @@
 package io.proxygate.adapter.out.upstream.usage;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.Optional;
 
 /**
- * Usage for a streamed Chat Completions request to an OpenAI key. The upstream sends token counts in a stream only
- * when the request asks ({@code stream_options.include_usage}); without them the request could not be priced, and a
- * client key's budget could be spent for free. So ProxyGate asks on the client's behalf ({@link #request}), and
- * when the client had not asked, keeps the extra usage chunk (empty {@code choices}, a {@code usage} object) from
- * it ({@link Hider}): the client sees the stream it asked for.
+ * The client's side of asking a streamed Chat Completions request for its usage on the client's behalf (the request
+ * side is {@code ChatUsageRewriter}): when the client had not asked, the extra usage chunk (empty {@code choices},
+ * a {@code usage} object) is kept from it ({@link Hider}), so it sees the stream it asked for.
  */
 public final class ChatUsageOption {
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final byte[] OPENING = "{\"stream_options\":{\"include_usage\":true},".getBytes(
-            StandardCharsets.UTF_8);
-
     private ChatUsageOption() {
-    }
-
-    /**
-     * The body to send: {@code body} itself when the client already asked for usage, else {@code include_usage}
-     * added. Without {@code stream_options} it is inserted first, leaving every other byte as the client sent it;
-     * an existing {@code stream_options} is rewritten. Empty when {@code body} is not a JSON object (sent as is).
-     */
-    public static Optional<byte[]> request(byte[] body) {
-        JsonNode parsed;
-        try {
-            parsed = JSON.readTree(body);
-        } catch (IOException e) {
-            return Optional.empty();
-        }
-        if (!(parsed instanceof ObjectNode object)) {
-            return Optional.empty();
-        }
-        JsonNode options = object.get("stream_options");
-        if (options == null) {
-            int brace = firstBrace(body);
-            boolean empty = object.isEmpty();
-            ByteArrayOutputStream out = new ByteArrayOutputStream(body.length + OPENING.length);
-            out.write(body, 0, brace);
-            out.write(OPENING, 0, empty ? OPENING.length - 1 : OPENING.length);
-            out.write(body, brace + 1, body.length - brace - 1);
-            return Optional.of(out.toByteArray());
-        }
-        if (options.path("include_usage").asBoolean(false)) {
-            return Optional.of(body);
-        }
-        ObjectNode rewritten = options.isObject() ? (ObjectNode) options : object.putObject("stream_options");
-        rewritten.put("include_usage", true);
-        try {
-            return Optional.of(JSON.writeValueAsBytes(object));
-        } catch (IOException e) {
-            return Optional.empty();
-        }
-    }
-
-    /** Whether the client asked for the usage chunk itself. */
-    public static boolean clientAsked(byte[] body) {
-        try {
-            return JSON.readTree(body).path("stream_options").path("include_usage").asBoolean(false);
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
-    private static int firstBrace(byte[] body) {
-        for (int i = 0; i < body.length; i++) {
-            if (body[i] == '{') {
-                return i;
-            }
-        }
-        throw new IllegalArgumentException("no object");
     }
 
     /**
@@ -136,7 +72,7 @@ public final class ChatUsageOption {
                 return false;
             }
             try {
-                JsonNode chunk = JSON.readTree(event.substring(5).strip());
+                JsonNode chunk = UsageJson.MAPPER.readTree(event.substring(5).strip());
                 return chunk.path("usage").isObject() && chunk.path("choices").isArray()
                         && chunk.path("choices").isEmpty();
             } catch (IOException e) {

@@ -7,25 +7,11 @@ import java.nio.charset.StandardCharsets;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Asking a Chat stream for its usage on the client's behalf, and keeping the extra chunk from the client. */
+/** Keeping the usage chunk asked for on the client's behalf from a client that did not ask. */
 class ChatUsageOptionTest {
     private static final String DELTA = "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"a\"}}],\"usage\":null}\n\n";
     private static final String USAGE = "data: {\"choices\":[],\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":1}}\n\n";
     private static final String DONE = "data: [DONE]\n\n";
-
-    @Test
-    void theOptionIsAddedExplicitlyOffIsTurnedOnAndAskingAlreadyLeavesTheBodyAlone() {
-        assertThat(text(ChatUsageOption.request(bytes(" {\"model\":\"m\",\"n\":1.50e1}")).orElseThrow()))
-                .isEqualTo(" {\"stream_options\":{\"include_usage\":true},\"model\":\"m\",\"n\":1.50e1}");
-        assertThat(text(ChatUsageOption.request(bytes("{}")).orElseThrow()))
-                .isEqualTo("{\"stream_options\":{\"include_usage\":true}}");
-        assertThat(text(ChatUsageOption.request(bytes("{\"stream_options\":{\"include_usage\":false},\"a\":1}"))
-                .orElseThrow())).isEqualTo("{\"stream_options\":{\"include_usage\":true},\"a\":1}");
-        byte[] asked = bytes("{\"stream_options\":{\"include_usage\":true}}");
-        assertThat(ChatUsageOption.request(asked)).containsSame(asked);
-        assertThat(ChatUsageOption.request(bytes("[1]"))).isEmpty();
-        assertThat(ChatUsageOption.request(bytes("{not json"))).isEmpty();
-    }
 
     @Test
     void theUsageChunkIsHiddenWhereverTheStreamIsSplit() {
