@@ -45,7 +45,11 @@ final class RunningServer {
         if (!cfg.server.adminToken.isBlank()) {
             return Optional.of(cfg.server.adminToken);
         }
-        Path file = cfg.paths.dataDir.resolve(".admin_token");
+        return secretIn(cfg.paths.dataDir.resolve(".admin_token"));
+    }
+
+    /** A secret the server keeps in a file of its own, trimmed; empty when there is none (or it is unreadable). */
+    private static Optional<String> secretIn(Path file) {
         try {
             return Files.isRegularFile(file) ? Optional.of(Files.readString(file, StandardCharsets.UTF_8).trim())
                     .filter(t -> !t.isEmpty()) : Optional.empty();
@@ -88,13 +92,7 @@ final class RunningServer {
 
     /** The key a server of this data directory proves itself with; empty when no server has written one. */
     private static Optional<String> identityKey(ProxyGateConfiguration cfg) {
-        Path file = io.proxygate.bootstrap.AdminTokens.identityKeyFile(cfg.paths.dataDir);
-        try {
-            return Files.isRegularFile(file) ? Optional.of(Files.readString(file, StandardCharsets.UTF_8).trim())
-                    .filter(k -> !k.isEmpty()) : Optional.empty();
-        } catch (IOException e) {
-            return Optional.empty();
-        }
+        return secretIn(io.proxygate.bootstrap.AdminTokens.identityKeyFile(cfg.paths.dataDir));
     }
 
     /**
